@@ -1,0 +1,274 @@
+"""Writes on accounts, organisations, memberships and invitations.
+
+Each function is atomic and writes its audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.accounts import access
+from maillage.accounts.models import Invitation, LoginFailure, Membership, Organisation, User
+from maillage.core import audit
+from maillage.core.roles import Role
+
+
+# -- login and throttling -----------------------------------------------------------------
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    retry_after: int = 0  # seconds to wait when throttled
+
+
+def throttle_delay(failures: int, *, threshold: int, max_delay: int) -> int:
+    """Seconds a client must wait after `failures` recent failures (doubling past threshold)."""
+    if failures < threshold:
+        return 0
+    return min(max_delay, 2 ** min(failures - threshold, 30))
+
+
+def login_attempt(*, request, email: str, password: str) -> LoginResult:
+    """Check a password login, slowing down repeated failures per account and per address."""
+    now = timezone.now()
+    key = LoginFailure.key_for(email)
+    ip = audit.client_ip(request)
+    window_start = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    scope = Q(account_key=key) | (Q(ip=ip) if ip else Q(pk__in=[]))
+    recent = LoginFailure.objects.filter(scope, occurred_at__gte=window_start).aggregate(
+        last=Max("occurred_at"), failures=Count("id")
+    )
+    failures = recent["failures"]
+    delay = throttle_delay(
+        failures,
+        threshold=settings.LOGIN_FAILURE_THRESHOLD,
+        max_delay=settings.LOGIN_MAX_DELAY,
+    )
+    if delay and recent["last"] is not None:
+        wait = (recent["last"] + timedelta(seconds=delay) - now).total_seconds()
+        if wait > 0:
+            audit.deny("auth.login_throttled", request=request, details={"failures": failures})
+            return LoginResult(user=None, retry_after=int(wait) + 1)
+
+    user = authenticate(request, username=email.strip(), password=password)
+    with transaction.atomic():
+        if user is None:
+            LoginFailure.objects.create(account_key=key, ip=ip, occurred_at=now)
+            known = User.objects.filter(email__iexact=email.strip()).first()
+            audit.deny(
+                "auth.login_failed",
+                request=request,
+                actor=audit.Actor(user_id=known.public_id) if known else audit.Actor(),
+                details={"failures": failures + 1, "known_account": known is not None},
+            )
+            return LoginResult(user=None)
+        LoginFailure.objects.filter(account_key=key).delete()
+        audit.record("auth.login", request=request, actor=audit.Actor(user_id=user.public_id))
+    return LoginResult(user=user)
+
+
+# -- organisations and memberships ------------------------------------------------------------
+def organisation_create(*, actor: User, request=None, **fields) -> Organisation:
+    if not access.can_manage_any_organisation(actor):
+        raise PermissionDenied
+    organisation = Organisation(created_by=actor, **fields)
+    organisation.full_clean()
+    with transaction.atomic():
+        organisation.save()
+        audit.record("organisation.create", request=request, obj=organisation)
+    return organisation
+
+
+def membership_grant(
+    *, actor: User | None, user: User, organisation: Organisation, role: str, request=None
+) -> Membership:
+    """Give `user` a role in `organisation`. `actor=None` is the command line (trusted)."""
+    if actor is not None and not access.can_grant_role(actor, organisation, role):
+        audit.deny(
+            "membership.grant",
+            request=request,
+            obj=organisation,
+            details={"role": role},
+        )
+        raise PermissionDenied
+    with transaction.atomic():
+        membership, created = Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=role, defaults={"is_active": True}
+        )
+        if not created and not membership.is_active:
+            membership.is_active = True
+            membership.save(update_fields=["is_active"])
+        audit.record(
+            "membership.grant",
+            request=request,
+            actor=_actor_for(actor, request),
+            object_type="accounts.membership",
+            object_id=str(membership.public_id),
+            details={
+                "user": str(user.public_id),
+                "organisation": str(organisation.public_id),
+                "role": role,
+            },
+        )
+    return membership
+
+
+def membership_revoke(*, actor: User, membership: Membership, request=None) -> None:
+    if not access.can_grant_role(actor, membership.organisation, membership.role):
+        audit.deny(
+            "membership.revoke",
+            request=request,
+            object_type="accounts.membership",
+            object_id=str(membership.public_id),
+        )
+        raise PermissionDenied
+    if membership.user_id == actor.pk and membership.role in {
+        Role.ORGANISATION_ADMIN,
+        Role.PLATFORM_ADMIN,
+    }:
+        raise ValidationError(_("Vous ne pouvez pas retirer votre propre rôle d'administration."))
+    with transaction.atomic():
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+        audit.record(
+            "membership.revoke",
+            request=request,
+            object_type="accounts.membership",
+            object_id=str(membership.public_id),
+            details={
+                "user": str(membership.user.public_id),
+                "organisation": str(membership.organisation.public_id),
+                "role": membership.role,
+            },
+        )
+
+
+# -- invitations ------------------------------------------------------------------------------
+def invitation_send(
+    *, actor: User, organisation: Organisation, email: str, role: str, request=None
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link. Returns the invitation and the raw token."""
+    if not access.can_grant_role(actor, organisation, role):
+        audit.deny("invitation.send", request=request, obj=organisation, details={"role": role})
+        raise PermissionDenied
+    email = email.strip().lower()
+    if Membership.objects.filter(
+        user__email__iexact=email, organisation=organisation, role=role, is_active=True
+    ).exists():
+        raise ValidationError(_("Cette personne a déjà ce rôle dans la structure."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Invitation.objects.filter(
+            email__iexact=email,
+            organisation=organisation,
+            role=role,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        ).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            email=email,
+            organisation=organisation,
+            role=role,
+            token_hash=Invitation.hash_token(token),
+            invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALIDITY_DAYS),
+        )
+        audit.record(
+            "invitation.send",
+            request=request,
+            object_type="accounts.invitation",
+            object_id=str(invitation.public_id),
+            details={"organisation": str(organisation.public_id), "role": role},
+        )
+        link = reverse("accounts:invitation_accept", kwargs={"token": token})
+        base = request.build_absolute_uri("/")[:-1] if request is not None else ""
+        transaction.on_commit(
+            lambda: send_mail(
+                _("Invitation à rejoindre %(organisation)s sur %(platform)s")
+                % {"organisation": organisation.name, "platform": settings.PLATFORM_NAME},
+                _(
+                    "Bonjour,\n\n%(inviter)s vous invite à rejoindre %(organisation)s "
+                    "sur %(platform)s en tant que %(role)s.\n\n"
+                    "Pour accepter, ouvrez ce lien (valable %(days)s jours) :\n%(link)s\n\n"
+                    "Si vous n'attendiez pas cette invitation, ignorez ce message."
+                )
+                % {
+                    "inviter": actor.full_name,
+                    "organisation": organisation.name,
+                    "platform": settings.PLATFORM_NAME,
+                    "role": Role(role).label,
+                    "days": settings.INVITATION_VALIDITY_DAYS,
+                    "link": base + link,
+                },
+                None,
+                [email],
+            )
+        )
+    return invitation, token
+
+
+def invitation_find(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("organisation")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+
+
+def invitation_accept(
+    *,
+    invitation: Invitation,
+    user: User | None,
+    full_name: str = "",
+    password: str = "",
+    request=None,
+) -> User:
+    """Accept with the logged-in account (same email) or create the account."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_usable:
+            raise ValidationError(_("Cette invitation a expiré ou a déjà été utilisée."))
+        if user is None:
+            if User.objects.filter(email__iexact=invitation.email).exists():
+                raise ValidationError(
+                    _("Un compte existe déjà pour cette adresse : connectez-vous d'abord.")
+                )
+            user = User.objects.create_user(
+                invitation.email, password=password, full_name=full_name
+            )
+        elif user.email.lower() != invitation.email.lower():
+            raise ValidationError(_("Cette invitation a été envoyée à une autre adresse e-mail."))
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        audit.record(
+            "invitation.accept",
+            request=request,
+            actor=audit.Actor(user_id=user.public_id),
+            object_type="accounts.invitation",
+            object_id=str(invitation.public_id),
+        )
+        membership_grant(
+            actor=None,
+            user=user,
+            organisation=invitation.organisation,
+            role=invitation.role,
+            request=request,
+        )
+    return user
+
+
+def _actor_for(actor: User | None, request) -> audit.Actor | None:
+    if request is not None:
+        return None  # taken from the request
+    return audit.Actor(user_id=actor.public_id) if actor is not None else audit.Actor()

@@ -1,0 +1,75 @@
+"""The `maillage` command: a thin layer over Django's management commands.
+
+It starts the embedded PostgreSQL when a command needs a database and DATABASE_URL is
+unset, and stops it again when the command ends (unless it was already running).
+"""
+
+import os
+import sys
+
+MAILLAGE_COMMANDS = [
+    ("serve", "serve the site (default http://127.0.0.1:8000)"),
+    ("demo", "set up everything (database, territories, demo data) and serve the demo"),
+    ("migrate", "create or update the database tables"),
+    ("createadmin", "create a platform administrator account"),
+    ("territories load", "load the French territorial referential (idempotent)"),
+    ("audit verify", "check the hash chain of the audit log"),
+    ("backup FILE", "dump the database to FILE (pg_dump custom format)"),
+    ("restore FILE", "restore the database from FILE"),
+]
+
+# Commands that never touch the database: no embedded server for them.
+NO_DATABASE = {
+    "check",
+    "makemigrations",
+    "collectstatic",
+    "compilemessages",
+    "makemessages",
+    "help",
+    "version",
+    "--version",
+}
+
+
+def usage() -> str:
+    width = max(len(name) for name, _ in MAILLAGE_COMMANDS)
+    lines = ["usage: maillage COMMAND [options]", "", "Maillage commands:"]
+    lines += [f"  {name.ljust(width)}  {text}" for name, text in MAILLAGE_COMMANDS]
+    lines += [
+        "",
+        "Environment: DATABASE_URL (else an embedded PostgreSQL in MAILLAGE_DATA_DIR, "
+        "default ./var).",
+        "Every Django management command is available too: `maillage help --commands`.",
+        "`maillage COMMAND --help` describes one command.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "maillage"
+    if len(argv) < 2 or argv[1] in {"-h", "--help"}:
+        print(usage())
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
+
+    import django
+    from django.conf import settings
+
+    django.setup()
+    command = argv[1]
+    needs_database = command not in NO_DATABASE and "--help" not in argv and "-h" not in argv
+    if needs_database and settings.EMBEDDED_DATABASE and not settings_flag("MAILLAGE_NO_EMBEDDED"):
+        from maillage.database import embedded_server
+
+        embedded_server().ensure_running()
+
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(argv)
+
+
+def settings_flag(name: str) -> bool:
+    from maillage.settings import env_bool
+
+    return env_bool(name, False)

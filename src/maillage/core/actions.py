@@ -1,0 +1,19 @@
+from django.db import transaction
+
+from maillage.core import access, audit
+from maillage.core.models import PlatformSettings
+
+
+def platform_settings_update(*, actor, form, request=None) -> PlatformSettings:
+    if not access.can_administer_platform(actor):
+        raise PermissionError
+    with transaction.atomic():
+        settings_row = form.save()
+        audit.record(
+            "platform.settings_update",
+            request=request,
+            object_type="core.platformsettings",
+            object_id=str(settings_row.pk),
+            details={"changed": sorted(form.changed_data)},
+        )
+    return settings_row

@@ -1,0 +1,151 @@
+"""Writing and verifying the audit trail.
+
+`record()` is called inside the transaction of the change it describes (DESIGN habit 5).
+Rows are chained: hash = SHA-256(previous hash + canonical content). A transaction-scoped
+advisory lock serialises writers so the chain has one order, the order of ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from maillage.core.models import AuditEvent, Outcome
+
+GENESIS = "0" * 64
+_LOCK_KEY = 0x4D41494C  # "MAIL": one advisory lock for the chain
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: user public id, the role and organisation under which they act."""
+
+    user_id: object = None
+    role: str = ""
+    organisation_id: object = None
+
+    @classmethod
+    def from_request(cls, request) -> Actor:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return cls()
+        membership = getattr(request, "active_membership", None)
+        if membership is None:
+            return cls(user_id=user.public_id)
+        return cls(
+            user_id=user.public_id,
+            role=membership.role,
+            organisation_id=membership.organisation.public_id,
+        )
+
+
+def client_ip(request) -> str | None:
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR")
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        return None
+
+
+def canonical(event: AuditEvent) -> str:
+    occurred = event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    fields = [
+        occurred,
+        str(event.actor_id or ""),
+        event.actor_role,
+        str(event.organisation_id or ""),
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.outcome,
+        event.ip or "",
+        event.details,
+    ]
+    return json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+
+
+def record(
+    action: str,
+    *,
+    actor: Actor | None = None,
+    request=None,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    outcome: str = Outcome.ALLOWED,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Append one audit row. `details` must hold identifiers and codes, never personal content."""
+    if actor is None:
+        actor = Actor.from_request(request) if request is not None else Actor()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.public_id)
+    event = AuditEvent(
+        occurred_at=timezone.now(),
+        actor_id=actor.user_id,
+        actor_role=actor.role or "",
+        organisation_id=actor.organisation_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+        outcome=str(outcome),
+        ip=client_ip(request),
+        details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False, default=str),
+    )
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
+        previous = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        event.prev_hash = previous or GENESIS
+        event.hash = digest(event.prev_hash, event)
+        event.save(force_insert=True)
+    return event
+
+
+def deny(action: str, *, request=None, actor: Actor | None = None, **kwargs) -> AuditEvent:
+    return record(action, request=request, actor=actor, outcome=Outcome.DENIED, **kwargs)
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    event_id: int
+    reason: str
+
+
+def verify(batch_size: int = 5000) -> tuple[int, list[ChainProblem]]:
+    """Walk the chain in id order; return (rows checked, problems found)."""
+    problems: list[ChainProblem] = []
+    expected_prev = GENESIS
+    checked = 0
+    for event in _iterate(batch_size):
+        checked += 1
+        if event.prev_hash != expected_prev:
+            problems.append(ChainProblem(event.id, "le lien avec la ligne précédente est rompu"))
+        if digest(event.prev_hash, event) != event.hash:
+            problems.append(ChainProblem(event.id, "le contenu de la ligne a été modifié"))
+        expected_prev = event.hash
+    return checked, problems
+
+
+def _iterate(batch_size: int) -> Iterator[AuditEvent]:
+    last_id = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last_id = batch[-1].id

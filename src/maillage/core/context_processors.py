@@ -1,0 +1,11 @@
+from maillage.core.models import PlatformSettings
+
+
+def platform(request):
+    user = getattr(request, "user", None)
+    authenticated = user is not None and user.is_authenticated
+    return {
+        "platform_name": PlatformSettings.current().name,
+        "capabilities": user.capabilities if authenticated else frozenset(),
+        "active_membership": getattr(request, "active_membership", None),
+    }

@@ -1,0 +1,93 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PublicModel(models.Model):
+    """Base of every record a URL or the API can name: a UUID public id, timestamps, author.
+
+    Sequential primary keys stay inside the database.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", _("autorisé")
+    DENIED = "denied", _("refusé")
+
+
+class AuditEvent(models.Model):
+    """One row of the append-only audit trail.
+
+    A database trigger refuses UPDATE, DELETE and TRUNCATE; each row carries the SHA-256 of
+    its content chained to the previous row's hash (see core.audit), so that
+    `maillage audit verify` detects a row altered or removed behind the trigger's back.
+    Rows hold identifiers, never personal health content.
+    """
+
+    occurred_at = models.DateTimeField()
+    actor_id = models.UUIDField(null=True, blank=True)
+    actor_role = models.CharField(max_length=40, blank=True)
+    organisation_id = models.UUIDField(null=True, blank=True)
+    action = models.CharField(max_length=80)
+    object_type = models.CharField(max_length=80, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    details = models.TextField(blank=True, help_text="canonical JSON, no personal content")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor_id", "occurred_at"]),
+            models.Index(fields=["action", "occurred_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.action} {self.outcome}"
+
+
+class PlatformSettings(models.Model):
+    """The instance's own configuration, edited by a platform admin (one row)."""
+
+    name = models.CharField(_("nom de la plateforme"), max_length=200, default="Maillage")
+    competence_territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territoire de compétence"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    require_2fa_for_professionals = models.BooleanField(
+        _("double authentification obligatoire pour les professionnel·les"), default=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def current(cls) -> "PlatformSettings":
+        settings_row = cls.objects.select_related("competence_territory").first()
+        if settings_row is None:
+            settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row

@@ -1,0 +1,97 @@
+"""Roles and the capabilities they grant: the one declared table every access check reads.
+
+A person holds roles through memberships in organisations (accounts.Membership). Access
+predicates (each app's access.py) ask `has_capability(user, Capability.X)` or look at the
+specific record; they never test role names directly.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PLATFORM_ADMIN = "platform_admin", _("Administrateur·rice de la plateforme")
+    COORDINATOR = "coordinator", _("Coordinateur·rice de parcours")
+    PROFESSIONAL = "professional", _("Professionnel·le")
+    ORGANISATION_ADMIN = "organisation_admin", _("Responsable de structure")
+    PEER_WORKER = "peer_worker", _("Pair-aidant·e")
+    USER_REPRESENTATIVE = "user_representative", _("Représentant·e des usagers")
+    OBSERVER = "observer", _("Observateur·rice (financeur)")
+    PERSON = "person", _("Personne accompagnée")
+    CAREGIVER = "caregiver", _("Aidant·e")
+
+
+class Capability(models.TextChoices):
+    ADMINISTER_PLATFORM = "administer_platform", _("Configurer la plateforme")
+    MANAGE_ANY_ORGANISATION = "manage_any_organisation", _("Gérer toutes les structures")
+    MANAGE_OWN_ORGANISATION = "manage_own_organisation", _("Gérer les membres de sa structure")
+    DEFINE_TERRITORIES = "define_territories", _("Définir des territoires")
+    VIEW_TERRITORIES = "view_territories", _("Consulter les territoires")
+    SEARCH_DIRECTORY = "search_directory", _("Chercher dans l'annuaire")
+    ORIENT_PEOPLE = "orient_people", _("Orienter une personne")
+    REQUEST_SUPPORT = "request_support", _("Demander un appui")
+    COORDINATE_PATHWAYS = "coordinate_pathways", _("Coordonner des parcours")
+    VIEW_OBSERVATORY = "view_observatory", _("Consulter l'observatoire")
+    VIEW_AUDIT_LOG = "view_audit_log", _("Consulter le journal d'audit")
+    USE_PORTAL = "use_portal", _("Utiliser l'espace personnel")
+
+
+C = Capability
+
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.PLATFORM_ADMIN: frozenset(
+        {
+            C.ADMINISTER_PLATFORM,
+            C.MANAGE_ANY_ORGANISATION,
+            C.MANAGE_OWN_ORGANISATION,
+            C.DEFINE_TERRITORIES,
+            C.VIEW_TERRITORIES,
+            C.SEARCH_DIRECTORY,
+            C.VIEW_OBSERVATORY,
+            C.VIEW_AUDIT_LOG,
+        }
+    ),
+    Role.COORDINATOR: frozenset(
+        {
+            C.DEFINE_TERRITORIES,
+            C.VIEW_TERRITORIES,
+            C.SEARCH_DIRECTORY,
+            C.ORIENT_PEOPLE,
+            C.REQUEST_SUPPORT,
+            C.COORDINATE_PATHWAYS,
+            C.VIEW_OBSERVATORY,
+        }
+    ),
+    Role.PROFESSIONAL: frozenset(
+        {C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.ORIENT_PEOPLE, C.REQUEST_SUPPORT}
+    ),
+    Role.ORGANISATION_ADMIN: frozenset(
+        {C.MANAGE_OWN_ORGANISATION, C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY}
+    ),
+    Role.PEER_WORKER: frozenset({C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.REQUEST_SUPPORT}),
+    Role.USER_REPRESENTATIVE: frozenset({C.VIEW_TERRITORIES, C.VIEW_OBSERVATORY}),
+    Role.OBSERVER: frozenset({C.VIEW_TERRITORIES, C.VIEW_OBSERVATORY}),
+    Role.PERSON: frozenset({C.USE_PORTAL}),
+    Role.CAREGIVER: frozenset({C.USE_PORTAL}),
+}
+
+# Roles whose holders handle other people's records: the platform can require them to use
+# a second factor (PlatformSettings.require_2fa_for_professionals).
+PROFESSIONAL_ROLES = frozenset(
+    {
+        Role.PLATFORM_ADMIN,
+        Role.COORDINATOR,
+        Role.PROFESSIONAL,
+        Role.ORGANISATION_ADMIN,
+        Role.PEER_WORKER,
+    }
+)
+# The person and her caregivers always use a second factor to reach their record.
+PORTAL_ROLES = frozenset({Role.PERSON, Role.CAREGIVER})
+
+
+def capabilities_of(roles) -> frozenset[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= CAPABILITIES[role]
+    return frozenset(granted)

