@@ -202,7 +202,10 @@ class EmbeddedPostgres:
     def _run_as(self) -> dict:
         if os.geteuid() != 0:
             return {}
-        return {"user": SYSTEM_USER, "cwd": "/"}
+        # Drop root's groups too: with gid 0 left, a root-owned 0701 parent folder would
+        # apply its (empty) group bits instead of its traversable "other" bits.
+        entry = _ensure_system_user()
+        return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": [], "cwd": "/"}
 
     def _hand_over(self, path: Path) -> None:
         """Under root, give the path to the PostgreSQL system user and let it reach it."""

@@ -1,0 +1,107 @@
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from maillage.core import audit
+from maillage.core.models import AuditEvent, Outcome
+
+
+def _events(n):
+    return [
+        audit.record(
+            "test.event",
+            actor=audit.Actor(user_id=uuid.uuid4(), role="coordinator"),
+            object_type="test.thing",
+            object_id=str(uuid.uuid4()),
+            details={"n": i},
+        )
+        for i in range(n)
+    ]
+
+
+def _tamper(sql, params):
+    """What an attacker with the table owner's rights could do behind the trigger's back."""
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER audit_no_update_delete")
+        cursor.execute(sql, params)
+        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER audit_no_update_delete")
+
+
+def test_each_row_is_chained_to_the_previous_one(db):
+    first, second, third = _events(3)
+    assert second.prev_hash == first.hash
+    assert third.prev_hash == second.hash
+    assert audit.verify() == (AuditEvent.objects.count(), [])
+
+
+def test_verify_command_reports_an_intact_chain(db, capsys):
+    _events(2)
+    call_command("audit", "verify")
+    assert "audit trail intact" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE core_auditevent SET action = 'forged'",
+        "DELETE FROM core_auditevent",
+        "TRUNCATE core_auditevent",
+    ],
+)
+def test_the_database_refuses_to_change_or_remove_audit_rows(db, statement):
+    _events(1)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEvent.objects.filter(action="test.event").count() == 1
+
+
+def test_the_orm_cannot_edit_an_audit_row_either(db):
+    event = _events(1)[0]
+    event.action = "forged"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        event.save()
+
+
+def test_verify_detects_a_row_altered_behind_the_triggers_back(db):
+    events = _events(4)
+    _tamper("UPDATE core_auditevent SET outcome = %s WHERE id = %s", [Outcome.DENIED, events[1].id])
+    checked, problems = audit.verify()
+    assert [p.event_id for p in problems] == [events[1].id]
+    with pytest.raises(CommandError, match="audit trail altered"):
+        call_command("audit", "verify")
+
+
+def test_verify_detects_a_removed_row(db):
+    events = _events(4)
+    _tamper("DELETE FROM core_auditevent WHERE id = %s", [events[2].id])
+    _checked, problems = audit.verify()
+    assert [p.event_id for p in problems] == [events[3].id]
+    assert "rompu" in problems[0].reason
+
+
+def test_verify_detects_a_row_rehashed_without_its_successors(db):
+    events = _events(3)
+    forged = AuditEvent.objects.get(pk=events[0].pk)
+    forged.action = "forged"
+    new_hash = audit.digest(forged.prev_hash, forged)
+    _tamper(
+        "UPDATE core_auditevent SET action = 'forged', hash = %s WHERE id = %s",
+        [new_hash, events[0].id],
+    )
+    _checked, problems = audit.verify()
+    assert [p.event_id for p in problems] == [events[1].id]
+
+
+def test_audit_rows_carry_identifiers_not_personal_content(client, cast):
+    client.post("/compte/connexion/", {"email": cast.professional.email, "password": "faux"})
+    event = AuditEvent.objects.filter(action="auth.login_failed").latest("id")
+    row_text = " ".join(str(getattr(event, f.name)) for f in AuditEvent._meta.fields)
+    assert cast.professional.email not in row_text
+    assert cast.professional.full_name not in row_text
+    assert event.actor_id == cast.professional.public_id
+    assert event.outcome == Outcome.DENIED
+    assert event.ip == "127.0.0.1"

@@ -1,0 +1,60 @@
+import factory
+from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from maillage.accounts.enums import OrganisationKind
+from maillage.accounts.models import Membership, Organisation, User
+from maillage.core.roles import Role
+
+PASSWORD = "un mot de passe solide 2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.fr")
+    full_name = factory.Sequence(lambda n: f"Personne {n}")
+    # One real argon2 hash, computed once: hashing per user would cost ~0.1 s each.
+    password = factory.LazyFunction(lambda: _password_hash())
+
+
+_HASH_CACHE: list[str] = []
+
+
+def _password_hash() -> str:
+    if not _HASH_CACHE:
+        _HASH_CACHE.append(make_password(PASSWORD))
+    return _HASH_CACHE[0]
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Structure {n}")
+    kind = OrganisationKind.ASSOCIATION
+
+    class Params:
+        platform = factory.Trait(kind=OrganisationKind.PLATFORM, name="Plateforme")
+        hospital = factory.Trait(kind=OrganisationKind.HOSPITAL)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.PROFESSIONAL
+
+
+def member(role: str, organisation=None, **user_fields) -> User:
+    organisation = organisation or OrganisationFactory()
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
+
+
+def totp_device(user, confirmed=True) -> TOTPDevice:
+    return TOTPDevice.objects.create(user=user, name="test", confirmed=confirmed)
