@@ -12,9 +12,7 @@ def test_healthz_needs_no_login_and_sets_no_session(client, db):
     assert "sessionid" not in response.cookies
 
 
-def test_healthz_answers_503_not_a_stack_trace_when_the_database_is_down(
-    client, committed
-):
+def test_healthz_answers_503_not_a_stack_trace_when_the_database_is_down(client, committed):
     connection = connections["default"]
     with committed():
         original = dict(connection.settings_dict)

@@ -64,7 +64,7 @@ def login_attempt(*, request, email: str, password: str) -> LoginResult:
     user = authenticate(request, username=email.strip(), password=password)
     with transaction.atomic():
         if user is None:
-            LoginFailure.objects.create(account_key=key, ip=ip, occurred_at=now)
+            LoginFailure.objects.create(account_key=key, ip=ip)  # timestamped after the check
             known = User.objects.filter(email__iexact=email.strip()).first()
             audit.deny(
                 "auth.login_failed",

@@ -1,0 +1,105 @@
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from maillage.accounts.actions import throttle_delay
+from maillage.core.models import AuditEvent, Outcome
+from tests.factories import PASSWORD
+
+LOGIN = reverse("accounts:login")
+
+
+def _login(client, email, password=PASSWORD):
+    return client.post(LOGIN, {"email": email, "password": password})
+
+
+def test_a_professional_logs_in_with_email_and_password(client, cast):
+    response = _login(client, cast.professional.email.upper())
+    assert response.status_code == 302
+    assert response.url == reverse("core:home")
+    home = client.get(reverse("core:home"))
+    assert "Bonjour Professionnelle" in home.content.decode()
+    event = AuditEvent.objects.filter(action="auth.login").latest("id")
+    assert event.actor_id == cast.professional.public_id
+    assert event.outcome == Outcome.ALLOWED
+
+
+def test_passwords_are_hashed_with_argon2(cast):
+    cast.professional.set_password("un autre mot de passe 2026")
+    assert cast.professional.password.startswith("argon2$argon2id$")
+
+
+def test_a_wrong_password_is_refused_in_french_and_audited(client, cast):
+    response = _login(client, cast.professional.email, "mauvais")
+    assert response.status_code == 200
+    assert "Adresse e-mail ou mot de passe incorrect." in response.content.decode()
+    event = AuditEvent.objects.filter(action="auth.login_failed").latest("id")
+    assert event.outcome == Outcome.DENIED
+    assert event.actor_id == cast.professional.public_id
+
+
+def test_an_unknown_address_gets_the_same_answer_as_a_wrong_password(client, db):
+    response = _login(client, "personne@nulle-part.fr", "mauvais")
+    assert "Adresse e-mail ou mot de passe incorrect." in response.content.decode()
+
+
+@override_settings(LOGIN_FAILURE_THRESHOLD=3)
+def test_repeated_failures_are_slowed_down_even_with_the_right_password(client, cast):
+    for _ in range(4):
+        _login(client, cast.professional.email, "mauvais")
+    response = _login(client, cast.professional.email)  # right password, but within 2 s
+    assert response.status_code == 429
+    assert "Trop de tentatives de connexion" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="auth.login_throttled").exists()
+
+
+@override_settings(LOGIN_FAILURE_THRESHOLD=3)
+def test_throttling_also_applies_per_address_across_accounts(client, cast):
+    for persona in (cast.professional, cast.colleague, cast.outsider, cast.observer):
+        _login(client, persona.email, "mauvais")
+    response = _login(client, cast.coordinator.email)
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("failures", "expected"), [(0, 0), (4, 0), (5, 1), (6, 2), (8, 8), (40, 900)]
+)
+def test_the_delay_doubles_past_the_threshold_and_is_capped(failures, expected):
+    assert throttle_delay(failures, threshold=5, max_delay=900) == expected
+
+
+def test_logout_needs_a_post_and_ends_the_session(client, cast):
+    client.force_login(cast.professional)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_the_next_parameter_cannot_redirect_to_another_site(client, cast):
+    response = client.post(
+        LOGIN + "?next=https://evil.example/",
+        {"email": cast.professional.email, "password": PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.url == reverse("core:home")
+
+
+@override_settings(SESSION_IDLE_TIMEOUT=60)
+def test_an_idle_session_is_logged_out(client, cast):
+    from maillage.core.middleware import LAST_ACTIVITY_KEY
+
+    client.force_login(cast.professional)
+    assert client.get(reverse("core:home")).status_code == 200
+    session = client.session
+    session[LAST_ACTIVITY_KEY] = session[LAST_ACTIVITY_KEY] - 3600
+    session.save()
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(LOGIN)
+
+
+def test_session_cookie_is_httponly_and_samesite(client, cast):
+    response = _login(client, cast.professional.email)
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"

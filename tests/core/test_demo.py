@@ -1,0 +1,34 @@
+from django.db.models import Sum
+
+from maillage.accounts.models import User
+from maillage.core.demo import ACCOUNTS, setup_demo
+from maillage.core.models import PlatformSettings
+from maillage.core.roles import Role
+
+
+def test_the_demo_declares_the_pays_yon_et_vie_as_territory_of_competence(territories, db):
+    setup_demo()
+    competence = PlatformSettings.current().competence_territory
+    assert competence.name == "Pays Yon et Vie"
+    assert competence.communes.count() == 28
+    population = competence.communes.aggregate(p=Sum("population"))["p"]
+    assert 140_000 < population < 150_000
+
+
+def test_the_demo_micro_territory_is_around_rives_de_l_yon(territories, db):
+    setup_demo()
+    from maillage.territories.models import Territory
+
+    micro = Territory.objects.get(kind="micro", name__startswith="Rives")
+    assert micro.communes.filter(name="Rives de l'Yon", population__gt=4000).exists()
+    assert micro.communes.filter(name="Nesmy").exists()
+
+
+def test_the_demo_is_idempotent_and_gives_every_role_an_account(territories, db):
+    setup_demo()
+    setup_demo()
+    assert User.objects.filter(email__endswith="@demo.maillage.fr").count() == len(ACCOUNTS)
+    roles = set()
+    for user in User.objects.filter(email__endswith="@demo.maillage.fr"):
+        roles |= user.roles
+    assert roles == set(Role.values)
