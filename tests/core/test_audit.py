@@ -53,9 +53,12 @@ def test_verify_command_reports_an_intact_chain(db, capsys):
 )
 def test_the_database_refuses_to_change_or_remove_audit_rows(db, statement):
     _events(1)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert AuditEvent.objects.filter(action="test.event").count() == 1
 
 
@@ -69,7 +72,7 @@ def test_the_orm_cannot_edit_an_audit_row_either(db):
 def test_verify_detects_a_row_altered_behind_the_triggers_back(db):
     events = _events(4)
     _tamper("UPDATE core_auditevent SET outcome = %s WHERE id = %s", [Outcome.DENIED, events[1].id])
-    checked, problems = audit.verify()
+    _checked, problems = audit.verify()
     assert [p.event_id for p in problems] == [events[1].id]
     with pytest.raises(CommandError, match="audit trail altered"):
         call_command("audit", "verify")
