@@ -1,0 +1,176 @@
+"""Every URL of the project, against a declared expectation for every persona.
+
+The list of URL patterns comes from Django's resolver: a new URL without a row in
+EXPECTATIONS fails `test_every_url_pattern_has_a_declared_expectation`. Later modules add
+their rows here. Statuses are for GET unless the row says POST.
+"""
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import login_verified
+
+PERSONAS = [
+    "anonymous",
+    "platform_admin",
+    "coordinator",
+    "professional",
+    "colleague",
+    "outsider",
+    "organisation_admin",
+    "peer_worker",
+    "user_representative",
+    "observer",
+    "person",
+    "caregiver",
+]
+LOGGED_IN = PERSONAS[1:]
+PORTAL = {"person", "caregiver"}
+
+
+def everyone(status):
+    return dict.fromkeys(PERSONAS, status)
+
+
+def logged_in(status, anonymous=302, **overrides):
+    expected = {"anonymous": anonymous, **dict.fromkeys(LOGGED_IN, status)}
+    expected.update(overrides)
+    return expected
+
+
+def only(allowed, status=200, others=403):
+    return logged_in(others, **dict.fromkeys(allowed, status))
+
+
+NOT_PORTAL = [p for p in LOGGED_IN if p not in PORTAL]
+
+
+# name: (kwargs builder(cast, territory) or None, method, expectations)
+EXPECTATIONS = {
+    "healthz": (None, "get", everyone(200)),
+    "set_language": (None, "get", everyone(302)),
+    "accounts:login": (None, "get", logged_in(302, anonymous=200)),
+    "accounts:logout": (None, "get", logged_in(405)),
+    "accounts:otp_verify": (None, "get", logged_in(200, person=302, caregiver=302)),
+    "accounts:otp_setup": (None, "get", logged_in(200, person=302, caregiver=302)),
+    "accounts:password_reset": (None, "get", everyone(200)),
+    "accounts:password_reset_done": (None, "get", everyone(200)),
+    "accounts:password_reset_confirm": (
+        lambda cast, territory: {"uidb64": "MQ", "token": "bad-token"},
+        "get",
+        everyone(200),
+    ),
+    "accounts:password_reset_complete": (None, "get", everyone(200)),
+    "accounts:organisation_list": (None, "get", logged_in(200)),
+    "accounts:organisation_create": (None, "get", only(["platform_admin"])),
+    "accounts:organisation_detail": (
+        lambda cast, territory: {"public_id": cast.organisation.public_id},
+        "get",
+        only(
+            ["platform_admin", "professional", "colleague", "organisation_admin", "peer_worker"],
+            others=404,
+        ),
+    ),
+    "accounts:membership_revoke": (
+        lambda cast, territory: {"public_id": cast.colleague.memberships.get().public_id},
+        "post",
+        only(["platform_admin", "organisation_admin"], status=302, others=404)
+        | {"professional": 403, "colleague": 403, "peer_worker": 403},
+    ),
+    "accounts:invitation_accept": (
+        lambda cast, territory: {"token": "no-such-token"},
+        "get",
+        everyone(410),
+    ),
+    "core:home": (None, "get", logged_in(200)),
+    "core:switch_role": (None, "get", logged_in(405)),
+    "core:platform_settings": (None, "get", only(["platform_admin"])),
+    "core:audit_log": (None, "get", only(["platform_admin"])),
+    "territories:list": (None, "get", only(NOT_PORTAL)),
+    "territories:create": (None, "get", only(["platform_admin", "coordinator"])),
+    "territories:detail": (
+        lambda cast, territory: {"public_id": territory.public_id},
+        "get",
+        only(NOT_PORTAL),
+    ),
+    "territories:add": (
+        lambda cast, territory: {"public_id": territory.public_id},
+        "post",
+        only(["platform_admin", "coordinator"], status=302),
+    ),
+    "territories:remove_commune": (
+        lambda cast, territory: {"public_id": territory.public_id, "code": "85191"},
+        "post",
+        only(["platform_admin", "coordinator"], status=302),
+    ),
+    "territories:delete": (
+        lambda cast, territory: {"public_id": territory.public_id},
+        "post",
+        only(["platform_admin", "coordinator"], status=302),
+    ),
+}
+
+
+def _pattern_names(patterns=None, namespace=""):
+    names = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names += _pattern_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            names.append(f"{namespace}{pattern.name}" if pattern.name else repr(pattern))
+    return names
+
+
+def test_every_url_pattern_has_a_declared_expectation():
+    names = _pattern_names()
+    undeclared = sorted(set(names) - set(EXPECTATIONS))
+    assert undeclared == [], f"declare who may reach these URLs: {undeclared}"
+    assert sorted(set(EXPECTATIONS) - set(names)) == [], "stale rows in EXPECTATIONS"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_gets_the_declared_answer_from_every_url(client, cast, persona):
+    from maillage.territories.models import Commune, Departement, Region, Territory
+
+    # A tiny referential: enough for the territory pages, without loading the whole pack.
+    region = Region.objects.get_or_create(code="52", defaults={"name": "Pays de la Loire"})[0]
+    departement = Departement.objects.get_or_create(
+        code="85", defaults={"name": "Vendée", "region": region, "search_name": "vendee"}
+    )[0]
+    Commune.objects.get_or_create(
+        code="85191",
+        defaults={
+            "name": "La Roche-sur-Yon",
+            "kind": "COM",
+            "departement": departement,
+            "search_name": "la roche sur yon",
+        },
+    )
+    mismatches = []
+    for name, (kwargs_for, method, expected) in EXPECTATIONS.items():
+        territory = Territory.objects.create(
+            name=f"T {uuid.uuid4()}", created_by=cast.coordinator, organisation=cast.platform
+        )
+        if persona != "anonymous":
+            user = getattr(cast, persona)
+            if persona in PORTAL:
+                login_verified(client, user)
+            else:
+                client.force_login(user)
+        url = reverse(name, kwargs=kwargs_for(cast, territory) if kwargs_for else None)
+        data = {"kind": "commune", "code": "85191"} if name == "territories:add" else {}
+        response = getattr(client, method)(url, data)
+        if response.status_code != expected[persona]:
+            mismatches.append(f"{method.upper()} {name}: {response.status_code}, "
+                              f"expected {expected[persona]}")
+        client.logout()
+    assert mismatches == []
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, db):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:login"))
