@@ -164,8 +164,9 @@ def test_each_persona_gets_the_declared_answer_from_every_url(client, cast, pers
         data = {"kind": "commune", "code": "85191"} if name == "territories:add" else {}
         response = getattr(client, method)(url, data)
         if response.status_code != expected[persona]:
-            mismatches.append(f"{method.upper()} {name}: {response.status_code}, "
-                              f"expected {expected[persona]}")
+            mismatches.append(
+                f"{method.upper()} {name}: {response.status_code}, expected {expected[persona]}"
+            )
         client.logout()
     assert mismatches == []
 

@@ -1,0 +1,104 @@
+"""End-to-end fixtures: the app served by a live server thread on the test database, and
+Debian's Chromium driven by Playwright (no browser download)."""
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def live_app(committed, territories):
+    from django.test.testcases import LiveServerThread, _StaticFilesHandler
+
+    with committed():
+        thread = LiveServerThread("127.0.0.1", _StaticFilesHandler, port=0)
+        thread.daemon = True
+        thread.start()
+        thread.is_ready.wait()
+        if thread.error:
+            raise thread.error
+    yield f"http://127.0.0.1:{thread.port}"
+    thread.terminate()
+    # Request threads of kept-alive browser connections may still hold a database session,
+    # which would stop the test database from being dropped at the end of the run.
+    from django.db import connection
+
+    with committed(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _live_database(committed):
+    """The live server thread reaches the test database while a browser test runs."""
+    with committed():
+        yield
+
+
+@pytest.fixture(scope="session")
+def browser(live_app):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; Django's guard against ORM
+    # calls from async code would trip on it although every call here is synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
+        )
+        yield browser
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def e2e_cast(committed, territories):
+    """Committed accounts for the browser (the live server runs in another thread)."""
+    from maillage.core.demo import setup_demo
+
+    with committed():
+        setup_demo()
+    return {
+        "admin": "admin@demo.maillage.fr",
+        "coordinator": "coordination@demo.maillage.fr",
+        "professional": "medecin@demo.maillage.fr",
+        "organisation_admin": "responsable.msp@demo.maillage.fr",
+        "observer": "ars@demo.maillage.fr",
+    }
+
+
+def log_in(page, live_app, email):
+    from maillage.core.demo import DEMO_PASSWORD
+
+    page.goto(f"{live_app}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(f"{live_app}/")

@@ -1,0 +1,124 @@
+"""The main pages in a real Chromium: keyboard, accessibility (axe-core), phone width, htmx."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+
+
+def serious_violations(page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_login_page_is_accessible_and_works_with_the_keyboard_only(page, live_app, e2e_cast):
+    page.goto(f"{live_app}/compte/connexion/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert serious_violations(page) == []
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Aller au contenu"
+    page.get_by_label("Adresse e-mail").focus()
+    page.keyboard.type(e2e_cast["coordinator"])
+    page.keyboard.press("Tab")
+    from maillage.core.demo import DEMO_PASSWORD
+
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_app}/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
+
+
+def test_a_wrong_password_shows_a_french_error(page, live_app, e2e_cast):
+    page.goto(f"{live_app}/compte/connexion/")
+    page.get_by_label("Adresse e-mail").fill(e2e_cast["observer"])
+    page.get_by_label("Mot de passe").fill("pas le bon")
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_role("alert").inner_text() == "Adresse e-mail ou mot de passe incorrect."
+
+
+@pytest.mark.parametrize(
+    ("persona", "paths"),
+    [
+        (
+            "admin",
+            [
+                "/",
+                "/plateforme/parametres/",
+                "/plateforme/journal/",
+                "/compte/structures/",
+                "/compte/structures/nouvelle/",
+                "/compte/double-authentification/",
+            ],
+        ),
+        ("coordinator", ["/", "/territoires/", "/territoires/nouveau/"]),
+        ("organisation_admin", ["/", "/compte/structures/"]),
+        ("observer", ["/", "/territoires/"]),
+    ],
+)
+def test_main_pages_have_no_serious_accessibility_violation(
+    page, live_app, e2e_cast, persona, paths
+):
+    log_in(page, live_app, e2e_cast[persona])
+    problems = {}
+    for path in paths:
+        page.goto(f"{live_app}{path}")
+        found = serious_violations(page)
+        if found:
+            problems[path] = found
+    assert problems == {}
+
+
+def test_territory_page_and_organisation_page_are_accessible(page, live_app, e2e_cast):
+    log_in(page, live_app, e2e_cast["organisation_admin"])
+    page.get_by_role("link", name="Maison de santé de Rives de l'Yon").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Maison de santé de Rives de l'Yon"
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Territoires", exact=True).click()
+    page.get_by_role("link", name="Pays Yon et Vie", exact=True).click()
+    assert "28" in page.locator(".facts").inner_text()
+    assert serious_violations(page) == []
+
+
+def test_a_coordinator_builds_a_territory_with_live_search(page, live_app, e2e_cast):
+    log_in(page, live_app, e2e_cast["coordinator"])
+    page.goto(f"{live_app}/territoires/nouveau/")
+    page.get_by_label("Nom").fill("Bocage en test")
+    page.get_by_role("button", name="Créer").click()
+    page.get_by_label("Commune, code postal, EPCI ou département").fill("st florent")
+    result = page.locator(".place-results li", has_text="Rives de l'Yon")
+    result.wait_for()  # arrives through htmx, without leaving the page
+    assert "comprend Saint-Florent-des-Bois" in result.inner_text()
+    assert serious_violations(page) == []
+    result.get_by_role("button").click()
+    page.wait_for_load_state()
+    table = page.locator("table")
+    assert "Rives de l'Yon" in table.inner_text()
+    assert "85213" in table.inner_text()
+
+
+def test_home_and_territories_fit_a_phone_screen(phone, live_app, e2e_cast):
+    log_in(phone, live_app, e2e_cast["coordinator"])
+    for path in ["/", "/territoires/"]:
+        phone.goto(f"{live_app}{path}")
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+
+
+def test_the_language_switch_gives_the_english_interface(page, live_app, e2e_cast):
+    page.goto(f"{live_app}/compte/connexion/")
+    page.get_by_label("Langue").select_option("en")
+    page.get_by_role("button", name="Changer").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
+    assert serious_violations(page) == []
