@@ -5,6 +5,7 @@ unset, and stops it again when the command ends (unless it was already running).
 """
 
 import os
+import signal
 import sys
 
 MAILLAGE_COMMANDS = [
@@ -63,6 +64,9 @@ def main(argv: list[str] | None = None) -> None:
         from maillage.database import embedded_server
 
         embedded_server().ensure_running()
+        # SIGTERM (service managers, `kill`) ends the command like Ctrl-C does, so the
+        # embedded database this process started is stopped by its exit handler.
+        signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
 
     from django.core.management import execute_from_command_line
 

@@ -50,7 +50,7 @@ class EmbeddedPostgresError(RuntimeError):
 
 class EmbeddedPostgres:
     def __init__(self, data_dir: Path):
-        self.data_dir = Path(data_dir)
+        self.data_dir = Path(data_dir).resolve()
         self.pgdata = self.data_dir / "postgres"
         self.log_file = self.data_dir / "postgres.log"
         self._started_by_pid: int | None = None

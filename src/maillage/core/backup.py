@@ -1,5 +1,7 @@
 """Backup and restore with pg_dump / pg_restore (custom format) from the embedded wheel."""
 
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -33,6 +35,22 @@ def _libpq_env() -> dict:
     return {key: value for key, value in env.items() if value != ""}
 
 
+def _client(name: str) -> str:
+    """pg_dump/pg_restore matching the server's major version when the machine has one
+    (a configured PostgreSQL 15 is best dumped by its own pg_dump), else the wheel's."""
+    major = connection.cursor().connection.info.server_version // 10000
+    for candidate in (f"/usr/lib/postgresql/{major}/bin/{name}", shutil.which(name)):
+        if candidate and Path(candidate).is_file() and _major_of(candidate) == major:
+            return candidate
+    return pg_binary(name)
+
+
+def _major_of(program: str) -> int | None:
+    result = subprocess.run([program, "--version"], capture_output=True, text=True)
+    match = re.search(r"(\d+)(?:\.\d+)?", result.stdout)
+    return int(match.group(1)) if match else None
+
+
 def _run(command: list[str]) -> None:
     result = subprocess.run(command, capture_output=True, text=True, env=_libpq_env())
     if result.returncode != 0:
@@ -42,7 +60,7 @@ def _run(command: list[str]) -> None:
 def backup(path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    _run([pg_binary("pg_dump"), "--format=custom", "--no-owner", "--file", str(path)])
+    _run([_client("pg_dump"), "--format=custom", "--no-owner", "--file", str(path)])
 
 
 def restore(path: Path) -> None:
@@ -51,7 +69,8 @@ def restore(path: Path) -> None:
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"{path}: no such file")
-    _run([pg_binary("pg_restore"), "--list", str(path)])  # refuse a file that is not a dump
+    restore_program = _client("pg_restore")
+    _run([restore_program, "--list", str(path)])  # refuse a file that is not a dump
     connection.close()
     if settings.EMBEDDED_DATABASE:
         import psycopg
