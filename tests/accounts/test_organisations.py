@@ -139,3 +139,20 @@ def test_the_organisation_list_runs_a_constant_number_of_queries(
         Organisation.objects.create(name=f"Structure en plus {n}", kind="association")
     with django_assert_max_num_queries(12):
         client.get(reverse("accounts:organisation_list"))
+
+
+def test_the_member_list_runs_a_constant_number_of_queries(
+    client, cast, django_assert_max_num_queries
+):
+    from tests.factories import member
+
+    client.force_login(cast.organisation_admin)
+    url = _detail(cast.organisation)
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        client.get(url)
+    for _ in range(10):
+        member(Role.PROFESSIONAL, cast.organisation)
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.content.decode().count("Retirer</button>") >= 14

@@ -36,6 +36,12 @@ def test_login_page_is_accessible_and_works_with_the_keyboard_only(page, live_ap
     assert page.get_by_role("heading", level=1).inner_text().startswith("Bonjour")
 
 
+def test_public_pages_are_accessible(page, live_app):
+    for path in ["/compte/mot-de-passe/oubli/", "/compte/invitation/inconnue/"]:
+        page.goto(f"{live_app}{path}")
+        assert serious_violations(page) == [], path
+
+
 def test_a_wrong_password_shows_a_french_error(page, live_app, e2e_cast):
     page.goto(f"{live_app}/compte/connexion/")
     page.get_by_label("Adresse e-mail").fill(e2e_cast["observer"])

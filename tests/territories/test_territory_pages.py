@@ -103,3 +103,19 @@ def test_the_territory_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("territories:list"))
     assert "Territoire 7" in response.content.decode()
+
+
+def test_the_territory_page_runs_a_constant_number_of_queries(
+    client, cast, territories, django_assert_max_num_queries
+):
+    client.force_login(cast.coordinator)
+    territory = _create(client, "Compté")
+    _add(client, territory, "commune", "85213")
+    url = reverse("territories:detail", kwargs={"public_id": territory.public_id})
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    _add(client, territory, "departement", "85")
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert "Fougeré" in response.content.decode()

@@ -5,6 +5,7 @@ Each function is atomic and writes its audit row in the same transaction.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,6 +24,8 @@ from maillage.accounts import access
 from maillage.accounts.models import Invitation, LoginFailure, Membership, Organisation, User
 from maillage.core import audit
 from maillage.core.roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 # -- login and throttling -----------------------------------------------------------------
@@ -58,6 +61,7 @@ def login_attempt(*, request, email: str, password: str) -> LoginResult:
     if delay and recent["last"] is not None:
         wait = (recent["last"] + timedelta(seconds=delay) - now).total_seconds()
         if wait > 0:
+            logger.warning("login throttled after %s recent failures", failures)
             audit.deny("auth.login_throttled", request=request, details={"failures": failures})
             return LoginResult(user=None, retry_after=int(wait) + 1)
 

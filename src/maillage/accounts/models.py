@@ -1,7 +1,6 @@
 import hashlib
 import uuid
 
-from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
@@ -38,7 +37,6 @@ class User(AbstractBaseUser):
     full_name = models.CharField(_("nom complet"), max_length=200)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
-    language = models.CharField(_("langue"), max_length=8, choices=settings.LANGUAGES, default="fr")
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

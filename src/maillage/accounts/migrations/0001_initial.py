@@ -126,15 +126,6 @@ class Migration(migrations.Migration):
                 ("full_name", models.CharField(max_length=200, verbose_name="nom complet")),
                 ("is_active", models.BooleanField(default=True, verbose_name="actif")),
                 ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "language",
-                    models.CharField(
-                        choices=[("fr", "Français"), ("en", "English")],
-                        default="fr",
-                        max_length=8,
-                        verbose_name="langue",
-                    ),
-                ),
             ],
             options={
                 "verbose_name": "compte",
