@@ -53,7 +53,7 @@ EXPECTATIONS = {
     "set_language": (None, "get", everyone(302)),
     "accounts:login": (None, "get", logged_in(302, anonymous=200)),
     "accounts:logout": (None, "get", logged_in(405)),
-    "accounts:otp_verify": (None, "get", logged_in(200, person=302, caregiver=302)),
+    "accounts:otp_verify": (None, "get", logged_in(302)),
     "accounts:otp_setup": (None, "get", logged_in(200, person=302, caregiver=302)),
     "accounts:password_reset": (None, "get", everyone(200)),
     "accounts:password_reset_done": (None, "get", everyone(200)),

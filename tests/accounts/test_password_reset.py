@@ -3,6 +3,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
+from maillage.core.models import AuditEvent
 from tests.factories import PASSWORD
 
 
@@ -25,6 +26,9 @@ def test_a_forgotten_password_is_reset_through_an_emailed_link(client, cast):
     cast.professional.refresh_from_db()
     assert cast.professional.check_password(new_password)
     assert not cast.professional.check_password(PASSWORD)
+    reset = AuditEvent.objects.filter(action="auth.password_reset").latest("id")
+    assert reset.actor_id == cast.professional.public_id
+    assert AuditEvent.objects.filter(action="auth.password_reset_requested").exists()
 
 
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client, db):

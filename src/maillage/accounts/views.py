@@ -3,10 +3,12 @@ from base64 import b32encode
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -82,12 +84,41 @@ def logout_view(request):
     return redirect("accounts:login")
 
 
+# -- password reset (Django's views, audited) ------------------------------------------------
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        # The address typed is not recorded: it may not even belong to an account.
+        audit.record("auth.password_reset_requested", request=self.request)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(
+            "auth.password_reset",
+            request=self.request,
+            actor=audit.Actor(user_id=self.user.public_id),
+        )
+        return response
+
+
 # -- second factor ------------------------------------------------------------------------------
 @second_factor_exempt
 @never_cache
 def otp_verify(request):
     if request.user.is_verified():
         return redirect(_next_url(request))
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:otp_setup")
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
