@@ -48,12 +48,12 @@ def test_invalid_sirets_are_refused_in_french(value):
         validate_siret(value)
 
 
-@pytest.mark.parametrize("value", ["850000019", "2A0000012", "2B0001234", "750712184"])
-def test_finess_numbers_accept_corsican_departements(value):
+@pytest.mark.parametrize("value", ["850000019", "2A0000012", "2B0001234", "750712184", "9A0000123"])
+def test_finess_numbers_accept_corsican_and_overseas_departements(value):
     validate_finess(value)
 
 
-@pytest.mark.parametrize("value", ["85000001", "8500000190", "2C0000012", "ABCDEFGHI"])
+@pytest.mark.parametrize("value", ["85000001", "8500000190", "A50000019", "ABCDEFGHI", "85000001X"])
 def test_malformed_finess_numbers_are_refused(value):
     with pytest.raises(ValidationError, match="FINESS"):
         validate_finess(value)

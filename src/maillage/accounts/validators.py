@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 LA_POSTE_SIREN = "356000000"
-FINESS_PATTERN = re.compile(r"^(?:\d{2}|2A|2B)\d{7}$")
+# Two characters of département (2A/2B for Corsica, 9A–9F overseas), then seven digits.
+FINESS_PATTERN = re.compile(r"^[0-9][0-9A-Z][0-9]{7}$")
 
 
 def luhn_valid(digits: str) -> bool:
@@ -46,8 +47,8 @@ def validate_finess(value: str) -> None:
     if not FINESS_PATTERN.match(normalise_identifier(value)):
         raise ValidationError(
             _(
-                "Le numéro FINESS compte 9 caractères : le département (2 chiffres, 2A ou 2B) "
-                "puis 7 chiffres."
+                "Le numéro FINESS compte 9 caractères : le département (par exemple 85, 2A "
+                "ou 9A) puis 7 chiffres."
             ),
             code="invalid_finess",
         )
