@@ -80,6 +80,9 @@ DEBUG = env_bool("MAILLAGE_DEBUG", False)
 HTTPS = env_bool("MAILLAGE_HTTPS", False)
 ALLOWED_HOSTS = env_list("MAILLAGE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("MAILLAGE_CSRF_TRUSTED_ORIGINS", [])
+# Number of reverse proxies in front of Maillage that append to X-Forwarded-For: the client
+# address (audit "from where", login throttling) is read from that header only when set.
+TRUSTED_PROXY_COUNT = env_int("MAILLAGE_TRUSTED_PROXY_COUNT", 0)
 
 
 def _secret_key() -> str:
@@ -101,6 +104,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Key of the audit trail's hash chain. Keep it with the backups: a restored database is
+# verified with the key its rows were chained with. Defaults to the secret key.
+AUDIT_CHAIN_KEY = env_str("MAILLAGE_AUDIT_KEY", SECRET_KEY)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -119,6 +125,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "maillage.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maillage.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -194,6 +201,7 @@ PASSWORD_RESET_TIMEOUT = env_int("MAILLAGE_PASSWORD_RESET_TIMEOUT", 3600, minimu
 # window, each further attempt waits longer (doubling, capped), and the lock is audited.
 LOGIN_FAILURE_WINDOW = env_int("MAILLAGE_LOGIN_FAILURE_WINDOW", 900, minimum=60)
 LOGIN_FAILURE_THRESHOLD = env_int("MAILLAGE_LOGIN_FAILURE_THRESHOLD", 5, minimum=1)
+LOGIN_FAILURE_IP_THRESHOLD = env_int("MAILLAGE_LOGIN_FAILURE_IP_THRESHOLD", 50, minimum=1)
 LOGIN_MAX_DELAY = env_int("MAILLAGE_LOGIN_MAX_DELAY", 900, minimum=1)
 
 INVITATION_VALIDITY_DAYS = env_int("MAILLAGE_INVITATION_VALIDITY_DAYS", 7, minimum=1)

@@ -54,12 +54,42 @@ def test_repeated_failures_are_slowed_down_even_with_the_right_password(client, 
     assert AuditEvent.objects.filter(action="auth.login_throttled").exists()
 
 
-@override_settings(LOGIN_FAILURE_THRESHOLD=3)
-def test_throttling_also_applies_per_address_across_accounts(client, cast):
-    for persona in (cast.professional, cast.colleague, cast.outsider, cast.observer):
+@override_settings(LOGIN_FAILURE_THRESHOLD=3, LOGIN_FAILURE_IP_THRESHOLD=4)
+def test_an_address_spraying_many_accounts_is_slowed_down(client, cast):
+    for persona in (cast.professional, cast.colleague, cast.outsider, cast.observer, cast.person):
         _login(client, persona.email, "mauvais")
     response = _login(client, cast.coordinator.email)
     assert response.status_code == 429
+
+
+@override_settings(LOGIN_FAILURE_THRESHOLD=3)
+def test_colleagues_behind_one_address_are_not_locked_out_by_someone_elses_typos(client, cast):
+    for n in range(6):
+        _login(client, f"inconnu{n}@exemple.fr", "mauvais")
+    assert _login(client, cast.coordinator.email).status_code == 302
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_a_trusted_proxy_the_client_address_comes_from_x_forwarded_for(client, cast):
+    client.post(
+        LOGIN,
+        {"email": cast.professional.email, "password": "mauvais"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7",
+    )
+    event = AuditEvent.objects.filter(action="auth.login_failed").latest("id")
+    assert event.ip == "198.51.100.7"  # the left entry could be forged by the client
+
+
+def test_ipv6_addresses_are_stored_and_chained_in_one_canonical_form(client, cast):
+    from maillage.core import audit
+
+    for address in ("::ffff:10.0.0.1", "2001:DB8::1"):
+        client.post(
+            LOGIN, {"email": cast.professional.email, "password": "mauvais"}, REMOTE_ADDR=address
+        )
+    events = AuditEvent.objects.filter(action="auth.login_failed").order_by("-id")[:2]
+    assert {e.ip for e in events} == {"::ffff:10.0.0.1", "2001:db8::1"}
+    assert audit.verify()[1] == []
 
 
 @pytest.mark.parametrize(

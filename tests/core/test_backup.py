@@ -3,6 +3,7 @@ import subprocess
 import sys
 
 import psycopg
+from django.conf import settings
 from django.db import connection
 
 from maillage.core import audit
@@ -35,6 +36,8 @@ def _fingerprint(cursor) -> dict:
 def _maillage(*args, data_dir, env_extra=None):
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env["MAILLAGE_DATA_DIR"] = str(data_dir)
+    # The restored audit chain is verified with the key it was written with.
+    env["MAILLAGE_AUDIT_KEY"] = settings.AUDIT_CHAIN_KEY
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "maillage", *args],

@@ -1,6 +1,13 @@
 """Who may do what with organisations and memberships. Plain predicates, plain words."""
 
-from maillage.core.roles import Capability, Role
+from maillage.core.roles import PORTAL_ROLES, Capability, Role
+
+# Roles an organisation admin may give within her own organisation. Every other role
+# (platform-wide ones, funders, user representatives, the people supported and their
+# caregivers) is granted by a platform admin or by the module that owns it.
+GRANTABLE_BY_ORGANISATION_ADMIN = frozenset(
+    {Role.PROFESSIONAL, Role.ORGANISATION_ADMIN, Role.PEER_WORKER}
+)
 
 
 def can_manage_any_organisation(user) -> bool:
@@ -8,32 +15,40 @@ def can_manage_any_organisation(user) -> bool:
     return user.is_authenticated and user.has_capability(Capability.MANAGE_ANY_ORGANISATION)
 
 
-def can_manage_members(user, organisation) -> bool:
-    """An organisation admin manages the members of her own organisation only."""
-    if not user.is_authenticated:
-        return False
-    if can_manage_any_organisation(user):
-        return True
+def is_organisation_admin(user, organisation) -> bool:
     return any(
         m.organisation_id == organisation.pk and m.role == Role.ORGANISATION_ADMIN
         for m in user.active_memberships()
     )
 
 
-def can_grant_role(user, organisation, role: str) -> bool:
-    """Granting a role needs member management rights; platform-wide roles need a platform
-    admin (nobody makes herself an admin or a funder through her own organisation)."""
-    if not can_manage_members(user, organisation):
+def can_manage_members(user, organisation) -> bool:
+    """An organisation admin manages the members of her own organisation only."""
+    if not user.is_authenticated:
         return False
-    if role in {Role.PLATFORM_ADMIN, Role.OBSERVER, Role.COORDINATOR}:
-        return can_manage_any_organisation(user)
-    return True
+    return can_manage_any_organisation(user) or is_organisation_admin(user, organisation)
+
+
+def can_grant_role(user, organisation, role: str) -> bool:
+    """Platform admins grant any role; an organisation admin grants, in her own organisation,
+    only the roles listed in GRANTABLE_BY_ORGANISATION_ADMIN."""
+    if can_manage_any_organisation(user):
+        return True
+    return role in GRANTABLE_BY_ORGANISATION_ADMIN and is_organisation_admin(user, organisation)
 
 
 def can_view_organisation(user, organisation) -> bool:
-    """Members of an organisation and platform admins see its page and its members."""
+    """Professional members of an organisation and platform admins see its page. A person
+    supported or a caregiver never sees the member lists: her link to the platform is her
+    own record, not the organisation's staff."""
     if not user.is_authenticated:
         return False
     return can_manage_any_organisation(user) or any(
-        m.organisation_id == organisation.pk for m in user.active_memberships()
+        m.organisation_id == organisation.pk and m.role not in PORTAL_ROLES
+        for m in user.active_memberships()
     )
+
+
+def can_see_member_contacts(user, organisation) -> bool:
+    """Email addresses of members are shown to those who manage the members."""
+    return can_manage_members(user, organisation)

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -42,40 +42,72 @@ def throttle_delay(failures: int, *, threshold: int, max_delay: int) -> int:
     return min(max_delay, 2 ** min(failures - threshold, 30))
 
 
-def login_attempt(*, request, email: str, password: str) -> LoginResult:
-    """Check a password login, slowing down repeated failures per account and per address."""
-    now = timezone.now()
-    key = LoginFailure.key_for(email)
-    ip = audit.client_ip(request)
-    window_start = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-    scope = Q(account_key=key) | (Q(ip=ip) if ip else Q(pk__in=[]))
-    recent = LoginFailure.objects.filter(scope, occurred_at__gte=window_start).aggregate(
+def _recent_failures(scope: Q, since) -> tuple[int, object]:
+    recent = LoginFailure.objects.filter(scope, occurred_at__gte=since).aggregate(
         last=Max("occurred_at"), failures=Count("id")
     )
-    failures = recent["failures"]
-    delay = throttle_delay(
-        failures,
-        threshold=settings.LOGIN_FAILURE_THRESHOLD,
-        max_delay=settings.LOGIN_MAX_DELAY,
-    )
-    if delay and recent["last"] is not None:
-        wait = (recent["last"] + timedelta(seconds=delay) - now).total_seconds()
+    return recent["failures"], recent["last"]
+
+
+def _wait_seconds(failures: int, last, *, threshold: int, now) -> float:
+    delay = throttle_delay(failures, threshold=threshold, max_delay=settings.LOGIN_MAX_DELAY)
+    if not delay or last is None:
+        return 0.0
+    return (last + timedelta(seconds=delay) - now).total_seconds()
+
+
+def login_attempt(*, request, email: str, password: str) -> LoginResult:
+    """Check a password login, slowing down repeated failures.
+
+    Failures count per account (the guessed password's target) and, with a much higher
+    threshold, per address: many users share one hospital NAT address, and one person
+    mistyping must not lock the others out. Attempts on one account are serialised so
+    that parallel requests cannot get more guesses than the throttle allows.
+    """
+    key = LoginFailure.key_for(email)
+    ip = audit.client_ip(request)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+        now = timezone.now()
+        since = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+        account_failures, account_last = _recent_failures(Q(account_key=key), since)
+        wait = _wait_seconds(
+            account_failures, account_last, threshold=settings.LOGIN_FAILURE_THRESHOLD, now=now
+        )
+        if ip:
+            ip_failures, ip_last = _recent_failures(Q(ip=ip), since)
+            wait = max(
+                wait,
+                _wait_seconds(
+                    ip_failures, ip_last, threshold=settings.LOGIN_FAILURE_IP_THRESHOLD, now=now
+                ),
+            )
         if wait > 0:
-            logger.warning("login throttled after %s recent failures", failures)
-            audit.deny("auth.login_throttled", request=request, details={"failures": failures})
+            logger.warning("login throttled: %s recent failures on the account", account_failures)
             return LoginResult(user=None, retry_after=int(wait) + 1)
 
-    user = authenticate(request, username=email.strip(), password=password)
-    with transaction.atomic():
+        user = authenticate(request, username=email.strip(), password=password)
         if user is None:
-            LoginFailure.objects.create(account_key=key, ip=ip)  # timestamped after the check
+            LoginFailure.objects.create(account_key=key, ip=ip)
             known = User.objects.filter(email__iexact=email.strip()).first()
+            actor = audit.Actor(user_id=known.public_id) if known else audit.Actor()
+            failures = account_failures + 1
             audit.deny(
                 "auth.login_failed",
                 request=request,
-                actor=audit.Actor(user_id=known.public_id) if known else audit.Actor(),
-                details={"failures": failures + 1, "known_account": known is not None},
+                actor=actor,
+                details={"failures": failures, "known_account": known is not None},
             )
+            if failures == settings.LOGIN_FAILURE_THRESHOLD:
+                # Recorded once, when the slowing down starts; further throttled attempts
+                # go to the application log only, so a flood cannot bloat the audit trail.
+                audit.deny(
+                    "auth.login_throttled",
+                    request=request,
+                    actor=actor,
+                    details={"failures": failures},
+                )
             return LoginResult(user=None)
         LoginFailure.objects.filter(account_key=key).delete()
         audit.record("auth.login", request=request, actor=audit.Actor(user_id=user.public_id))
@@ -88,9 +120,14 @@ def organisation_create(*, actor: User, request=None, **fields) -> Organisation:
         raise PermissionDenied
     organisation = Organisation(created_by=actor, **fields)
     organisation.full_clean()
-    with transaction.atomic():
-        organisation.save()
-        audit.record("organisation.create", request=request, obj=organisation)
+    try:
+        with transaction.atomic():
+            organisation.save()
+            audit.record("organisation.create", request=request, obj=organisation)
+    except IntegrityError:
+        raise ValidationError(
+            _("Une structure avec ce SIRET ou ce numéro FINESS existe déjà.")
+        ) from None
     return organisation
 
 
@@ -167,6 +204,8 @@ def invitation_send(
         audit.deny("invitation.send", request=request, obj=organisation, details={"role": role})
         raise PermissionDenied
     email = email.strip().lower()
+    if email == actor.email.lower():
+        raise ValidationError(_("Vous ne pouvez pas vous inviter vous-même."))
     if Membership.objects.filter(
         user__email__iexact=email, organisation=organisation, role=role, is_active=True
     ).exists():
@@ -248,26 +287,32 @@ def invitation_accept(
                 raise ValidationError(
                     _("Un compte existe déjà pour cette adresse : connectez-vous d'abord.")
                 )
-            user = User.objects.create_user(
-                invitation.email, password=password, full_name=full_name
-            )
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(
+                        invitation.email, password=password, full_name=full_name
+                    )
+            except IntegrityError:
+                raise ValidationError(
+                    _("Un compte existe déjà pour cette adresse : connectez-vous d'abord.")
+                ) from None
         elif user.email.lower() != invitation.email.lower():
             raise ValidationError(_("Cette invitation a été envoyée à une autre adresse e-mail."))
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        audit.record(
-            "invitation.accept",
-            request=request,
-            actor=audit.Actor(user_id=user.public_id),
-            object_type="accounts.invitation",
-            object_id=str(invitation.public_id),
-        )
         membership_grant(
             actor=None,
             user=user,
             organisation=invitation.organisation,
             role=invitation.role,
             request=request,
+        )
+        audit.record(
+            "invitation.accept",
+            request=request,
+            actor=audit.Actor(user_id=user.public_id),
+            object_type="accounts.invitation",
+            object_id=str(invitation.public_id),
         )
     return user
 

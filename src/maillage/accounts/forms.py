@@ -8,7 +8,9 @@ from maillage.core.roles import Role
 
 class LoginForm(forms.Form):
     email = forms.EmailField(
-        label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autocomplete": "username"})
+        label=_("Adresse e-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "username"}),
     )
     password = forms.CharField(
         label=_("Mot de passe"),
@@ -35,7 +37,7 @@ class OrganisationForm(forms.ModelForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Adresse e-mail de la personne invitée"))
+    email = forms.EmailField(label=_("Adresse e-mail de la personne invitée"), max_length=254)
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
 
     def __init__(self, *args, allowed_roles=None, **kwargs):

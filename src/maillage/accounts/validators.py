@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 LA_POSTE_SIREN = "356000000"
-# Two characters of département (2A/2B for Corsica, 9A–9F overseas), then seven digits.
+# Two characters of département (2A/2B for Corsica, 9A to 9F overseas), then seven digits.
 FINESS_PATTERN = re.compile(r"^[0-9][0-9A-Z][0-9]{7}$")
 
 

@@ -186,11 +186,15 @@ def organisation_create(request):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organisation = actions.organisation_create(
-            actor=request.user, request=request, **form.cleaned_data
-        )
-        messages.success(request, _("La structure a été créée."))
-        return redirect("accounts:organisation_detail", public_id=organisation.public_id)
+        try:
+            organisation = actions.organisation_create(
+                actor=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("La structure a été créée."))
+            return redirect("accounts:organisation_detail", public_id=organisation.public_id)
     return render(request, "accounts/organisation_form.html", {"form": form})
 
 
@@ -236,7 +240,8 @@ def organisation_detail(request, public_id):
         "accounts/organisation_detail.html",
         {
             "organisation": organisation,
-            "members": queries.organisation_members(organisation),
+            "members": queries.organisation_members(organisation, include_portal=can_manage),
+            "show_contacts": access.can_see_member_contacts(request.user, organisation),
             "invitations": queries.pending_invitations(organisation) if can_manage else [],
             "can_manage": can_manage,
             "form": form,
@@ -254,6 +259,12 @@ def membership_revoke(request, public_id):
     if membership is None or not access.can_view_organisation(
         request.user, membership.organisation
     ):
+        audit.deny(
+            "membership.revoke",
+            request=request,
+            object_type="accounts.membership",
+            object_id=str(public_id),
+        )
         raise Http404
     try:
         actions.membership_revoke(actor=request.user, membership=membership, request=request)

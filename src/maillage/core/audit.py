@@ -1,21 +1,26 @@
 """Writing and verifying the audit trail.
 
-`record()` is called inside the transaction of the change it describes (DESIGN habit 5).
-Rows are chained: hash = SHA-256(previous hash + canonical content). A transaction-scoped
-advisory lock serialises writers so the chain has one order, the order of ids.
+`record()` is called inside the transaction of the change it describes (DESIGN habit 5),
+as its last write. Rows are chained: hash = HMAC-SHA-256(key, previous hash + canonical
+content), the key coming from MAILLAGE_AUDIT_KEY (else the secret key), never the database.
+A transaction-scoped advisory lock serialises writers so the chain has one order, the order
+of ids.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from maillage.core.models import AuditEvent, Outcome
 
@@ -47,13 +52,29 @@ class Actor:
 
 
 def client_ip(request) -> str | None:
+    """The client's address, as PostgreSQL's inet type will give it back.
+
+    Behind MAILLAGE_TRUSTED_PROXY_COUNT proxies, it is the X-Forwarded-For entry the first
+    trusted proxy appended; anything further left could be forged by the client.
+    """
     if request is None:
         return None
     address = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [a for a in forwarded if a]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
     try:
-        return str(ipaddress.ip_address(address)) if address else None
+        parsed = ipaddress.ip_address(address) if address else None
     except ValueError:
         return None
+    if parsed is None:
+        return None
+    # Django stores IPv6 in its own canonical text (IPv4-mapped kept dotted), which is what
+    # the database returns and what `verify` hashes: hash the same text on the way in.
+    return clean_ipv6_address(str(parsed)) if parsed.version == 6 else str(parsed)
 
 
 def canonical(event: AuditEvent) -> str:
@@ -74,7 +95,14 @@ def canonical(event: AuditEvent) -> str:
 
 
 def digest(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+    # Keyed with a secret that lives outside the database: someone who can write to the
+    # table cannot forge a consistent chain after altering or removing rows.
+    message = (prev_hash + canonical(event)).encode()
+    return hmac.new(_chain_key(), message, hashlib.sha256).hexdigest()
+
+
+def _chain_key() -> bytes:
+    return hashlib.sha256(b"maillage.audit-chain:" + settings.AUDIT_CHAIN_KEY.encode()).digest()
 
 
 def record(

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -15,6 +16,31 @@ ACTIVE_MEMBERSHIP_KEY = "maillage_active_membership"
 
 def _is_public(view_func) -> bool:
     return getattr(view_func, "login_required", True) is False
+
+
+class RejectNulBytesMiddleware:
+    """PostgreSQL text cannot hold NUL: a request carrying one anywhere gets a clear 400
+    instead of reaching a query and failing there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (request.method == "POST" and _has_nul(request.POST))
+        ):
+            return HttpResponseBadRequest(
+                _("La requête contient un caractère invalide."), content_type="text/plain"
+            )
+        return self.get_response(request)
+
+
+def _has_nul(query_dict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in v for v in values) for key, values in query_dict.lists()
+    )
 
 
 class HtmxMiddleware:

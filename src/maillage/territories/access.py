@@ -1,7 +1,7 @@
 """Who may see and shape territories. Territories are not personal data: every member with
 the capability reads them; defining them is for coordinators and platform admins."""
 
-from maillage.core.roles import Capability
+from maillage.core.roles import CAPABILITIES, Capability
 
 
 def can_view_territories(user) -> bool:
@@ -15,8 +15,10 @@ def can_define_territories(user) -> bool:
 
 
 def can_edit_territory(user, territory) -> bool:
-    """A territory is edited by the platform admins, by its author, and by the members of its
-    organisation who can define territories."""
+    """A territory is edited by the platform admins, by its author while she can define
+    territories, and by the members of its organisation whose role *in that organisation*
+    lets them define territories (a coordinator elsewhere who is a plain professional here
+    cannot)."""
     if not can_define_territories(user):
         return False
     if user.has_capability(Capability.ADMINISTER_PLATFORM):
@@ -24,5 +26,7 @@ def can_edit_territory(user, territory) -> bool:
     if territory.created_by_id == user.pk:
         return True
     return territory.organisation_id is not None and any(
-        m.organisation_id == territory.organisation_id for m in user.active_memberships()
+        m.organisation_id == territory.organisation_id
+        and Capability.DEFINE_TERRITORIES in CAPABILITIES[m.role]
+        for m in user.active_memberships()
     )

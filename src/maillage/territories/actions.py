@@ -72,6 +72,12 @@ def territory_delete(*, actor, territory, request=None) -> None:
     if not access.can_edit_territory(actor, territory):
         audit.deny("territory.delete", request=request, obj=territory)
         raise PermissionDenied
+    public_id = territory.public_id
     with transaction.atomic():
-        audit.record("territory.delete", request=request, obj=territory)
         territory.delete()
+        audit.record(
+            "territory.delete",
+            request=request,
+            object_type="territories.territory",
+            object_id=str(public_id),
+        )
