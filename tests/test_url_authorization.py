@@ -79,11 +79,12 @@ EXPECTATIONS = {
         only(["platform_admin", "organisation_admin"], status=302, others=404)
         | {"professional": 403, "colleague": 403, "peer_worker": 403},
     ),
-    "accounts:invitation_accept": (
+    "accounts:invitation_open": (
         lambda cast, territory: {"token": "no-such-token"},
         "get",
         everyone(410),
     ),
+    "accounts:invitation_accept": (None, "get", everyone(410)),
     "core:home": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
     "core:platform_settings": (None, "get", only(["platform_admin"])),

@@ -57,13 +57,15 @@ def test_organisation_admin_invites_a_member_who_joins_with_a_new_account(client
     link = _link_from_last_mail()
     client.logout()
 
-    page = client.get(link)
+    page = client.get(link, follow=True)
+    accept = reverse("accounts:invitation_accept")
+    assert page.redirect_chain[-1][0] == accept, "the token leaves the address bar"
     assert cast.organisation.name in html.unescape(page.content.decode())
-    weak = client.post(link, {"full_name": "Nouvelle", "password1": "123", "password2": "123"})
+    weak = client.post(accept, {"full_name": "Nouvelle", "password1": "123", "password2": "123"})
     assert weak.status_code == 200
     assert not User.objects.filter(email="nouvelle@exemple.fr").exists()
     response = client.post(
-        link,
+        accept,
         {
             "full_name": "Nouvelle Recrue",
             "password1": "un très bon mot de passe",
@@ -156,3 +158,93 @@ def test_the_member_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(14):
         response = client.get(url)
     assert response.content.decode().count("Retirer</button>") >= 14
+
+
+def test_an_unverified_session_must_pass_the_second_factor_before_accepting(client, cast):
+    from tests.factories import totp_device
+
+    client.force_login(cast.organisation_admin)
+    _invite(client, cast.organisation, email=cast.outsider.email)
+    link = _link_from_last_mail()
+    totp_device(cast.outsider)
+    client.force_login(cast.outsider)  # password only: the code is still to be entered
+    response = client.get(link, follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("accounts:otp_verify"))
+    client.post(reverse("accounts:invitation_accept"))
+    assert Role.PROFESSIONAL not in {
+        m.role
+        for m in Membership.objects.filter(user=cast.outsider, organisation=cast.organisation)
+    }
+
+
+def test_the_person_supported_never_sees_the_staff_of_the_platform(client, cast):
+    from tests.conftest import login_verified
+
+    login_verified(client, cast.person)
+    assert client.get(_detail(cast.platform)).status_code == 404
+    listing = client.get(reverse("accounts:organisation_list")).content.decode()
+    assert cast.platform.name not in listing
+
+
+def test_members_do_not_see_the_people_supported_nor_colleagues_emails(client, cast):
+    client.force_login(cast.coordinator)
+    page = html.unescape(client.get(_detail(cast.platform)).content.decode())
+    assert cast.platform_admin.full_name in page
+    assert cast.person.full_name not in page
+    assert cast.platform_admin.email not in page
+
+
+def test_an_organisation_admin_cannot_grant_a_role_equivalent_to_a_reserved_one(cast):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from maillage.accounts import actions
+
+    for role in (Role.USER_REPRESENTATIVE, Role.OBSERVER, Role.PERSON, Role.COORDINATOR):
+        with pytest.raises(PermissionDenied):
+            actions.invitation_send(
+                actor=cast.organisation_admin,
+                organisation=cast.organisation,
+                email="x@exemple.fr",
+                role=role,
+            )
+
+
+def test_nobody_invites_herself(cast):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from maillage.accounts import actions
+
+    with pytest.raises(ValidationError, match="vous-même"):
+        actions.invitation_send(
+            actor=cast.organisation_admin,
+            organisation=cast.organisation,
+            email=cast.organisation_admin.email.upper(),
+            role=Role.ORGANISATION_ADMIN,
+        )
+
+
+def test_revoking_in_another_organisation_is_not_found_and_audited(client, cast):
+    outsider_membership = Membership.objects.get(user=cast.outsider)
+    client.force_login(cast.organisation_admin)
+    response = client.post(
+        reverse("accounts:membership_revoke", kwargs={"public_id": outsider_membership.public_id})
+    )
+    assert response.status_code == 404
+    outsider_membership.refresh_from_db()
+    assert outsider_membership.is_active
+    assert AuditEvent.objects.filter(
+        action="membership.revoke", outcome="denied", object_id=str(outsider_membership.public_id)
+    ).exists()
+
+
+def test_a_nul_byte_anywhere_gets_a_clear_400(client, cast):
+    client.force_login(cast.platform_admin)
+    response = client.get(reverse("core:audit_log") + "?action=a%00b")
+    assert response.status_code == 400
+    assert "caractère invalide" in response.content.decode()
+    response = client.post(
+        _detail(cast.organisation), {"email": "a\x00@b.fr", "role": "professional"}
+    )
+    assert response.status_code == 400

@@ -119,3 +119,18 @@ def test_the_territory_page_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert "Fougeré" in response.content.decode()
+
+
+def test_a_coordinator_elsewhere_cannot_edit_the_territories_of_an_organisation_where_she_is_a_professional(  # noqa: E501
+    client, cast, territories
+):
+    from maillage.core.roles import Role
+    from tests.factories import MembershipFactory
+
+    territory = Territory.objects.create(
+        name="Territoire de la MSP", organisation=cast.organisation
+    )
+    MembershipFactory(user=cast.coordinator, organisation=cast.organisation, role=Role.PROFESSIONAL)
+    client.force_login(cast.coordinator)
+    assert _add(client, territory, "commune", "85213").status_code == 403
+    assert territory.communes.count() == 0

@@ -234,7 +234,7 @@ def invitation_send(
             object_id=str(invitation.public_id),
             details={"organisation": str(organisation.public_id), "role": role},
         )
-        link = reverse("accounts:invitation_accept", kwargs={"token": token})
+        link = reverse("accounts:invitation_open", kwargs={"token": token})
         base = request.build_absolute_uri("/")[:-1] if request is not None else ""
         transaction.on_commit(
             lambda: send_mail(

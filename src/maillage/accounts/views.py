@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -275,14 +275,36 @@ def membership_revoke(request, public_id):
     return redirect("accounts:organisation_detail", public_id=membership.organisation.public_id)
 
 
+INVITATION_SESSION_KEY = "maillage_invitation_token"
+
+
 @login_not_required
-@sensitive_post_parameters("password1", "password2")
 @never_cache
-def invitation_accept(request, token):
+def invitation_open(request, token):
+    """The emailed link: keep the token in the session and continue on a URL without it,
+    so that it does not linger in the address bar, the history or referrers."""
     invitation = actions.invitation_find(token)
     if invitation is None or not invitation.is_usable:
         return render(request, "accounts/invitation_invalid.html", status=410)
+    request.session[INVITATION_SESSION_KEY] = token
+    return redirect("accounts:invitation_accept")
+
+
+@login_not_required
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def invitation_accept(request):
+    token = request.session.get(INVITATION_SESSION_KEY, "")
+    invitation = actions.invitation_find(token) if token else None
+    if invitation is None or not invitation.is_usable:
+        return render(request, "accounts/invitation_invalid.html", status=410)
     user = request.user if request.user.is_authenticated else None
+    if user is not None and not user.is_verified():
+        from django_otp import user_has_device
+
+        if user_has_device(user, confirmed=True):
+            # A password-only session must not gain a role before the second factor.
+            return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
     form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
@@ -298,6 +320,7 @@ def invitation_accept(request, token):
         else:
             if not request.user.is_authenticated:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            request.session.pop(INVITATION_SESSION_KEY, None)
             messages.success(
                 request,
                 _("Bienvenue : vous avez rejoint %(organisation)s.")
