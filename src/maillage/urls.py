@@ -11,3 +11,5 @@ urlpatterns = [
     path("territoires/", include("maillage.territories.urls")),
     path("", include("maillage.core.urls")),
 ]
+
+handler403 = "maillage.core.views.permission_denied"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from maillage.accounts.models import Invitation, Membership, Organisation, User
 from maillage.core.models import AuditEvent
 from maillage.core.roles import Role
+from tests.conftest import login_verified
 
 
 def _detail(org):
@@ -28,7 +29,7 @@ def _link_from_last_mail() -> str:
 
 
 def test_platform_admin_creates_an_organisation_with_checked_identifiers(client, cast):
-    client.force_login(cast.platform_admin)
+    login_verified(client, cast.platform_admin)
     bad = client.post(
         reverse("accounts:organisation_create"),
         {"name": "EHPAD Les Tilleuls", "kind": "ehpad", "siret": "12345678901234"},
@@ -132,7 +133,7 @@ def test_revoking_a_role_ends_access_and_is_audited(client, cast):
 def test_the_organisation_list_runs_a_constant_number_of_queries(
     client, cast, django_assert_max_num_queries
 ):
-    client.force_login(cast.platform_admin)
+    login_verified(client, cast.platform_admin)
     client.get(reverse("accounts:organisation_list"))
     with django_assert_max_num_queries(12):
         response = client.get(reverse("accounts:organisation_list"))
@@ -178,8 +179,6 @@ def test_an_unverified_session_must_pass_the_second_factor_before_accepting(clie
 
 
 def test_the_person_supported_never_sees_the_staff_of_the_platform(client, cast):
-    from tests.conftest import login_verified
-
     login_verified(client, cast.person)
     assert client.get(_detail(cast.platform)).status_code == 404
     listing = client.get(reverse("accounts:organisation_list")).content.decode()
@@ -240,7 +239,7 @@ def test_revoking_in_another_organisation_is_not_found_and_audited(client, cast)
 
 
 def test_a_nul_byte_anywhere_gets_a_clear_400(client, cast):
-    client.force_login(cast.platform_admin)
+    login_verified(client, cast.platform_admin)
     response = client.get(reverse("core:audit_log") + "?action=a%00b")
     assert response.status_code == 400
     assert "caractère invalide" in response.content.decode()

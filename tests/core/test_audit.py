@@ -108,3 +108,13 @@ def test_audit_rows_carry_identifiers_not_personal_content(client, cast):
     assert event.actor_id == cast.professional.public_id
     assert event.outcome == Outcome.DENIED
     assert event.ip == "127.0.0.1"
+
+
+def test_every_refusal_is_audited_once(client, cast):
+    client.force_login(cast.professional)
+    before = AuditEvent.objects.filter(outcome=Outcome.DENIED).count()
+    response = client.get("/plateforme/journal/")
+    assert response.status_code == 403
+    denials = AuditEvent.objects.filter(outcome=Outcome.DENIED).order_by("id")[before:]
+    assert [event.action for event in denials] == ["audit.view"]
+    assert denials[0].actor_id == cast.professional.public_id

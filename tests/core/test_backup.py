@@ -70,6 +70,7 @@ def _check_round_trip(tmp_path):
     dump = tmp_path / "maillage.dump"
     backup(dump)
     assert dump.stat().st_size > 0
+    assert dump.stat().st_mode & 0o777 == 0o600, "a dump of personal data is private"
 
     data_dir = tmp_path / "fresh"
     result = _maillage("restore", str(dump), data_dir=data_dir)

@@ -85,6 +85,12 @@ def e2e_cast(committed, territories):
 
     with committed():
         setup_demo()
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from maillage.accounts.models import User
+
+        admin = User.objects.get(email="admin@demo.maillage.fr")
+        TOTPDevice.objects.get_or_create(user=admin, name="e2e", defaults={"confirmed": True})
     return {
         "admin": "admin@demo.maillage.fr",
         "coordinator": "coordination@demo.maillage.fr",
@@ -101,4 +107,17 @@ def log_in(page, live_app, email):
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    if "/compte/verification/" in page.url:
+        page.get_by_label("Code à 6 chiffres").fill(current_code(email))
+        page.get_by_role("button", name="Valider").click()
     page.wait_for_url(f"{live_app}/")
+
+
+def current_code(email):
+    """What the user's authenticator app shows right now."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

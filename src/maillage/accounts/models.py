@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.validators import validate_finess, validate_siret
 from maillage.core.models import PublicModel
-from maillage.core.roles import PORTAL_ROLES, PROFESSIONAL_ROLES, Role, capabilities_of
+from maillage.core.roles import (
+    ALWAYS_SECOND_FACTOR_ROLES,
+    PROFESSIONAL_ROLES,
+    Role,
+    capabilities_of,
+)
 
 
 class UserManager(BaseUserManager):
@@ -80,7 +85,7 @@ class User(AbstractBaseUser):
 
     def second_factor_required(self, *, professionals_must: bool) -> bool:
         roles = self.roles
-        if roles & PORTAL_ROLES:
+        if roles & ALWAYS_SECOND_FACTOR_ROLES:
             return True
         return professionals_must and bool(roles & PROFESSIONAL_ROLES)
 

@@ -145,7 +145,10 @@ def record(
 
 
 def deny(action: str, *, request=None, actor: Actor | None = None, **kwargs) -> AuditEvent:
-    return record(action, request=request, actor=actor, outcome=Outcome.DENIED, **kwargs)
+    event = record(action, request=request, actor=actor, outcome=Outcome.DENIED, **kwargs)
+    if request is not None:
+        request.maillage_denial_audited = True  # the 403 handler need not record it again
+    return event
 
 
 @dataclass(frozen=True)

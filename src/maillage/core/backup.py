@@ -60,6 +60,9 @@ def _run(command: list[str]) -> None:
 def backup(path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The dump holds personal data: readable by its owner only, from the first byte.
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
     _run([_client("pg_dump"), "--format=custom", "--no-owner", "--file", str(path)])
 
 

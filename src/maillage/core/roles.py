@@ -86,8 +86,10 @@ PROFESSIONAL_ROLES = frozenset(
         Role.PEER_WORKER,
     }
 )
-# The person and her caregivers always use a second factor to reach their record.
 PORTAL_ROLES = frozenset({Role.PERSON, Role.CAREGIVER})
+# Always a second factor: the person and her caregivers reach their own record, and platform
+# admins read the whole audit trail and hand out every role.
+ALWAYS_SECOND_FACTOR_ROLES = PORTAL_ROLES | {Role.PLATFORM_ADMIN}
 
 
 def capabilities_of(roles) -> frozenset[str]:

@@ -28,6 +28,19 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def permission_denied(request, exception=None):
+    """Every refusal is audited: views record the precise action; any 403 they did not
+    record (a new view, a decorator) is recorded here with the URL name."""
+    if not getattr(request, "maillage_denial_audited", False):
+        match = getattr(request, "resolver_match", None)
+        audit.deny(
+            "access.denied",
+            request=request,
+            details={"view": match.view_name if match else ""},
+        )
+    return render(request, "403.html", status=403)
+
+
 def home(request):
     """The home page adapts to the active role: each module adds its own block."""
     user = request.user

@@ -27,7 +27,8 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.email:<36} {account.role.label}")
         self.stdout.write(
-            "  (the person and the caregiver set up two-factor authentication at first login)"
+            "  (the administrator, the person and the caregiver set up two-factor "
+            "authentication at first login, with any TOTP app)"
         )
         self.stdout.write("")
         if not no_serve:
