@@ -91,6 +91,12 @@ EXPECTATIONS = {
         everyone(410),
     ),
     "accounts:invitation_accept": (None, "get", everyone(410)),
+    "accounts:invitation_revoke": (
+        lambda cast, territory: {"public_id": _pending_invitation(cast).public_id},
+        "post",
+        only(["platform_admin", "organisation_admin"], status=302, others=404)
+        | {"professional": 403, "colleague": 403, "peer_worker": 403},
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
     "core:platform_settings": (None, "get", only(["platform_admin"])),
@@ -118,6 +124,22 @@ EXPECTATIONS = {
         only(["platform_admin", "coordinator"], status=302),
     ),
 }
+
+
+def _pending_invitation(cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maillage.accounts.models import Invitation
+
+    return Invitation.objects.create(
+        email=f"{uuid.uuid4().hex}@exemple.fr",
+        organisation=cast.organisation,
+        role="professional",
+        token_hash=uuid.uuid4().hex,
+        expires_at=timezone.now() + timedelta(days=1),
+    )
 
 
 def _pattern_names(patterns=None, namespace=""):

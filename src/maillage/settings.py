@@ -196,6 +196,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = env_int("MAILLAGE_PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
+PASSWORD_RESET_PER_HOUR = env_int("MAILLAGE_PASSWORD_RESET_PER_HOUR", 5, minimum=1)
 
 # Login throttling: after THRESHOLD failures for one account or one address within the
 # window, each further attempt waits longer (doubling, capped), and the lock is audited.

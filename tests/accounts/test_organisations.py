@@ -247,3 +247,17 @@ def test_a_nul_byte_anywhere_gets_a_clear_400(client, cast):
         _detail(cast.organisation), {"email": "a\x00@b.fr", "role": "professional"}
     )
     assert response.status_code == 400
+
+
+def test_an_organisation_admin_cancels_a_pending_invitation_and_its_link_dies(client, cast):
+    client.force_login(cast.organisation_admin)
+    _invite(client, cast.organisation)
+    link = _link_from_last_mail()
+    invitation = Invitation.objects.get(email="nouvelle@exemple.fr")
+    response = client.post(
+        reverse("accounts:invitation_revoke", kwargs={"public_id": invitation.public_id})
+    )
+    assert response.status_code == 302
+    client.logout()
+    assert client.get(link).status_code == 410
+    assert AuditEvent.objects.filter(action="invitation.revoke", outcome="allowed").exists()

@@ -1,6 +1,7 @@
 import re
 
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
 from maillage.core.models import AuditEvent
@@ -35,3 +36,15 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(client, db):
     response = client.post(reverse("accounts:password_reset"), {"email": "inconnu@exemple.fr"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+@override_settings(PASSWORD_RESET_PER_HOUR=2)
+def test_password_reset_requests_are_limited_per_address_without_saying_so(client, cast):
+    for _ in range(4):
+        response = client.post(
+            reverse("accounts:password_reset"), {"email": cast.professional.email}
+        )
+        assert response.status_code == 302
+        assert response.url == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 2
+    assert AuditEvent.objects.filter(action="auth.password_reset_requested").count() == 2

@@ -10,24 +10,17 @@ from maillage.core import audit
 from maillage.database import EmbeddedPostgres
 from tests.factories import member
 
-# Tables whose full content must come back identical (ordered by primary key).
-CHECKED_TABLES = [
-    "accounts_user",
-    "accounts_organisation",
-    "accounts_membership",
-    "core_auditevent",
-    "territories_commune",
-    "territories_territory_communes",
-]
-
 
 def _fingerprint(cursor) -> dict:
-    prints = {}
+    """Row count and checksum of every table of the schema."""
     cursor.execute("SET TIME ZONE 'UTC'")  # timestamps print the same on both sides
-    for table in CHECKED_TABLES:
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")
+    tables = [row[0] for row in cursor.fetchall()]
+    prints = {}
+    for table in tables:
         cursor.execute(
             f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) "  # noqa: S608
-            f"FROM {table} t"
+            f'FROM "{table}" t'
         )
         prints[table] = tuple(cursor.fetchone())
     return prints

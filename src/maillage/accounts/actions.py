@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from maillage.accounts import access
 from maillage.accounts.models import Invitation, LoginFailure, Membership, Organisation, User
 from maillage.core import audit
+from maillage.core.models import AuditEvent
 from maillage.core.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,19 @@ def login_attempt(*, request, email: str, password: str) -> LoginResult:
     return LoginResult(user=user)
 
 
+def password_reset_rate_exceeded(*, request) -> bool:
+    """More than PASSWORD_RESET_PER_HOUR requests from one address in the last hour."""
+    ip = audit.client_ip(request)
+    if ip is None:
+        return False
+    recent = AuditEvent.objects.filter(
+        action="auth.password_reset_requested",
+        ip=ip,
+        occurred_at__gte=timezone.now() - timedelta(hours=1),
+    ).count()
+    return recent >= settings.PASSWORD_RESET_PER_HOUR
+
+
 # -- organisations and memberships ------------------------------------------------------------
 def organisation_create(*, actor: User, request=None, **fields) -> Organisation:
     if not access.can_manage_any_organisation(actor):
@@ -196,6 +210,26 @@ def membership_revoke(*, actor: User, membership: Membership, request=None) -> N
 
 
 # -- invitations ------------------------------------------------------------------------------
+def invitation_revoke(*, actor: User, invitation: Invitation, request=None) -> None:
+    if not access.can_manage_members(actor, invitation.organisation):
+        audit.deny(
+            "invitation.revoke",
+            request=request,
+            object_type="accounts.invitation",
+            object_id=str(invitation.public_id),
+        )
+        raise PermissionDenied
+    with transaction.atomic():
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        audit.record(
+            "invitation.revoke",
+            request=request,
+            object_type="accounts.invitation",
+            object_id=str(invitation.public_id),
+        )
+
+
 def invitation_send(
     *, actor: User, organisation: Organisation, email: str, role: str, request=None
 ) -> tuple[Invitation, str]:

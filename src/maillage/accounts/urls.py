@@ -36,6 +36,11 @@ urlpatterns = [
     path("structures/nouvelle/", views.organisation_create, name="organisation_create"),
     path("structures/<uuid:public_id>/", views.organisation_detail, name="organisation_detail"),
     path("roles/<uuid:public_id>/retirer/", views.membership_revoke, name="membership_revoke"),
+    path(
+        "invitations/<uuid:public_id>/annuler/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("invitation/", views.invitation_accept, name="invitation_accept"),
     path("invitation/<str:token>/", views.invitation_open, name="invitation_open"),
 ]

@@ -1,3 +1,4 @@
+import logging
 from base64 import b32encode
 
 import segno
@@ -26,10 +27,12 @@ from maillage.accounts.forms import (
     OrganisationForm,
     OtpTokenForm,
 )
-from maillage.accounts.models import Membership
+from maillage.accounts.models import Invitation, Membership
 from maillage.core import audit
 from maillage.core.middleware import second_factor_exempt
 from maillage.core.roles import Role
+
+logger = logging.getLogger(__name__)
 
 
 def _next_url(request, default="core:home"):
@@ -92,6 +95,11 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
+        if actions.password_reset_rate_exceeded(request=self.request):
+            # Same answer as a sent link: the page must not become a way to probe or to
+            # flood someone's mailbox, nor the audit trail.
+            logger.warning("password reset requests throttled for one address")
+            return redirect(self.success_url)
         # The address typed is not recorded: it may not even belong to an account.
         audit.record("auth.password_reset_requested", request=self.request)
         return super().form_valid(form)
@@ -273,6 +281,28 @@ def membership_revoke(request, public_id):
     else:
         messages.success(request, _("Le rôle a été retiré."))
     return redirect("accounts:organisation_detail", public_id=membership.organisation.public_id)
+
+
+@require_POST
+def invitation_revoke(request, public_id):
+    invitation = (
+        Invitation.objects.select_related("organisation")
+        .filter(public_id=public_id, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not access.can_view_organisation(
+        request.user, invitation.organisation
+    ):
+        audit.deny(
+            "invitation.revoke",
+            request=request,
+            object_type="accounts.invitation",
+            object_id=str(public_id),
+        )
+        raise Http404
+    actions.invitation_revoke(actor=request.user, invitation=invitation, request=request)
+    messages.success(request, _("L'invitation a été annulée : son lien ne fonctionne plus."))
+    return redirect("accounts:organisation_detail", public_id=invitation.organisation.public_id)
 
 
 INVITATION_SESSION_KEY = "maillage_invitation_token"
