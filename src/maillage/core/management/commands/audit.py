@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from maillage.core import audit
+from maillage.core.models import AuditEvent
 
 
 class Command(BaseCommand):
@@ -15,4 +16,7 @@ class Command(BaseCommand):
             self.stderr.write(f"row {problem.event_id}: {problem.reason}")
         if problems:
             raise CommandError(f"audit trail altered: {len(problems)} problem(s) in {checked} rows")
-        self.stdout.write(f"audit trail intact: {checked} rows, chain verified")
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        self.stdout.write(
+            f"audit trail intact: {checked} rows, chain verified, last hash {last or '-'}"
+        )
