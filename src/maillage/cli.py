@@ -15,6 +15,7 @@ MAILLAGE_COMMANDS = [
     ("createadmin", "create a platform administrator account"),
     ("territories load", "load the French territorial referential (idempotent)"),
     ("audit verify", "check the hash chain of the audit log"),
+    ("import data-inclusion FILE...", "import structures and services (data·inclusion v1 JSON)"),
     ("backup FILE", "dump the database to FILE (pg_dump custom format)"),
     ("restore FILE", "restore the database from FILE"),
 ]

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "maillage.core",
     "maillage.accounts",
     "maillage.territories",
+    "maillage.directory",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,55 @@
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from maillage.directory.imports import data_inclusion
+
+FORMATS = {"data-inclusion": data_inclusion}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import directory data: `maillage import data-inclusion FILE [FILE ...]`. Atomic: a file "
+        "with a bad row changes nothing and the report names every rejected row."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("format", choices=sorted(FORMATS))
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument(
+            "--skip-invalid",
+            action="store_true",
+            help="import the valid rows and report the others",
+        )
+        parser.add_argument("--report", type=Path, help="also write the report to this file")
+
+    def handle(self, *args, format, files, skip_invalid, report, **options):
+        importer = FORMATS[format]
+        missing = [str(f) for f in files if not f.is_file()]
+        if missing:
+            raise CommandError(f"fichier introuvable : {', '.join(missing)}")
+
+        def progress(done: int) -> None:
+            if sys.stderr.isatty():
+                sys.stderr.write(f"\r{done} lignes écrites…")
+                sys.stderr.flush()
+
+        try:
+            result = importer.import_files(files, skip_invalid=skip_invalid, progress=progress)
+        except importer.ImportRejected as rejected:
+            self._write_report(rejected.report, report)
+            raise CommandError(str(rejected)) from None
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+        self._write_report(result, report)
+        self.stdout.write(result.summary())
+
+    def _write_report(self, result, path: Path | None) -> None:
+        lines = [str(rejection) for rejection in result.rejected]
+        for line in lines[:200]:
+            self.stderr.write(line)
+        if len(lines) > 200:
+            self.stderr.write(f"… et {len(lines) - 200} autres (voir --report)")
+        if path is not None:
+            path.write_text("\n".join([result.summary(), *lines]) + "\n", encoding="utf-8")

@@ -1,0 +1,199 @@
+"""data·inclusion v1 rows as pydantic models of our own: what an import accepts.
+
+Every message is in French: it ends up in the import report a coordinator reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Annotated
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from maillage.accounts.validators import siret_valid
+from maillage.directory.enums import (
+    THEME_PARENTS,
+    Frais,
+    MobilisablePar,
+    ModeAccueil,
+    ModeMobilisation,
+    Public,
+    ReseauPorteur,
+    ServiceType,
+)
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True)]
+INSEE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+POSTAL_CODE = re.compile(r"^[0-9]{5}$")
+ZONE_CODE = re.compile(r"^([0-9][0-9AB][0-9]{3}|[0-9]{2,3}|2A|2B|[0-9]{9}|[A-Z]{2})$")
+
+
+def _check_values(values: list[str] | None, allowed, what: str) -> list[str]:
+    values = values or []
+    unknown = sorted({v for v in values if v not in allowed.values})
+    if unknown:
+        raise ValueError(f"{what} inconnue(s) : {', '.join(unknown)}")
+    return list(dict.fromkeys(values))
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    source: Text = Field(min_length=1, max_length=100)
+    id: Text = Field(min_length=1, max_length=200)
+    nom: Text = Field(min_length=3, max_length=150)
+    date_maj: datetime.date | None = None
+    adresse: Text | None = Field(default=None, max_length=255)
+    complement_adresse: Text | None = Field(default=None, max_length=255)
+    code_insee: Text | None = None
+    code_postal: Text | None = None
+    commune: Text | None = Field(default=None, max_length=200)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    courriel: Text | None = Field(default=None, max_length=254)
+    telephone: Text | None = Field(default=None, max_length=40)
+    horaires_accueil: Text | None = Field(default=None, max_length=1000)
+    lien_source: Text | None = Field(default=None, max_length=500)
+
+    @field_validator("date_maj", mode="before")
+    @classmethod
+    def _date(cls, value):
+        # The schema allows a full timestamp; only the day matters here.
+        if isinstance(value, str) and "T" in value:
+            return value.split("T", 1)[0]
+        return value
+
+    @field_validator("code_insee")
+    @classmethod
+    def _insee(cls, value):
+        if value and not INSEE_CODE.match(value):
+            raise ValueError(f"code INSEE invalide : {value!r}")
+        return value or None
+
+    @field_validator("code_postal")
+    @classmethod
+    def _postal(cls, value):
+        if value and not POSTAL_CODE.match(value):
+            raise ValueError(f"code postal invalide : {value!r}")
+        return value or None
+
+    @field_validator("courriel")
+    @classmethod
+    def _email(cls, value):
+        if not value:
+            return None
+        try:
+            validate_email(value)
+        except DjangoValidationError:
+            raise ValueError(f"courriel invalide : {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _position_pair(self):
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude et longitude vont ensemble")
+        return self
+
+
+class DIStructure(_Row):
+    siret: Text | None = None
+    description: Text | None = Field(default=None, max_length=10_000)
+    site_web: Text | None = Field(default=None, max_length=500)
+    accessibilite_lieu: Text | None = Field(default=None, max_length=500)
+    reseaux_porteurs: list[str] | None = None
+
+    @field_validator("siret")
+    @classmethod
+    def _siret(cls, value):
+        if value and not siret_valid(value.replace(" ", "")):
+            raise ValueError(f"SIRET invalide : {value!r}")
+        return value.replace(" ", "") if value else None
+
+    @field_validator("reseaux_porteurs")
+    @classmethod
+    def _networks(cls, value):
+        return _check_values(value, ReseauPorteur, "valeur(s) de reseaux_porteurs")
+
+
+class DIService(_Row):
+    structure_id: Text = Field(min_length=1, max_length=200)
+    description: Text = Field(min_length=1, max_length=10_000)
+    type: Text | None = None
+    thematiques: list[str] | None = None
+    publics: list[str] | None = None
+    publics_precisions: Text | None = None
+    conditions_acces: Text | None = None
+    frais: Text | None = None
+    frais_precisions: Text | None = None
+    contact_nom_prenom: Text | None = Field(default=None, max_length=200)
+    modes_accueil: list[str] | None = None
+    modes_mobilisation: list[str] | None = None
+    mobilisable_par: list[str] | None = None
+    mobilisation_precisions: Text | None = None
+    lien_mobilisation: Text | None = Field(default=None, max_length=500)
+    nombre_semaines: int | None = Field(default=None, ge=0)
+    volume_horaire_hebdomadaire: float | None = Field(default=None, ge=0)
+    zone_eligibilite: list[str] | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value):
+        if value and value not in ServiceType.values:
+            raise ValueError(f"type de service inconnu : {value!r}")
+        return value or None
+
+    @field_validator("frais")
+    @classmethod
+    def _fees(cls, value):
+        if value and value not in Frais.values:
+            raise ValueError(f"frais inconnus : {value!r}")
+        return value or None
+
+    @field_validator("thematiques")
+    @classmethod
+    def _themes(cls, value):
+        # data·inclusion v1 rows carry sub-themes only; a parent theme is a search filter.
+        value = value or []
+        unknown = sorted({v for v in value if v not in THEME_PARENTS})
+        if unknown:
+            raise ValueError(f"thématique(s) inconnue(s) : {', '.join(unknown)}")
+        return list(dict.fromkeys(value))
+
+    @field_validator("publics")
+    @classmethod
+    def _publics(cls, value):
+        return _check_values(value, Public, "public(s)")
+
+    @field_validator("modes_accueil")
+    @classmethod
+    def _reception(cls, value):
+        return _check_values(value, ModeAccueil, "mode(s) d'accueil")
+
+    @field_validator("modes_mobilisation")
+    @classmethod
+    def _mobilisation(cls, value):
+        return _check_values(value, ModeMobilisation, "mode(s) de mobilisation")
+
+    @field_validator("mobilisable_par")
+    @classmethod
+    def _mobilisable_by(cls, value):
+        return _check_values(value, MobilisablePar, "valeur(s) de mobilisable_par")
+
+    @field_validator("zone_eligibilite")
+    @classmethod
+    def _zone(cls, value):
+        value = value or []
+        bad = sorted({v for v in value if not ZONE_CODE.match(v)})
+        if bad:
+            raise ValueError(f"code(s) de zone d'éligibilité invalide(s) : {', '.join(bad)}")
+        return list(dict.fromkeys(value))

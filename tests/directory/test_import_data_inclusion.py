@@ -1,0 +1,199 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from maillage.directory.enums import PublicationState
+from maillage.directory.imports.data_inclusion import ImportRejected, import_files
+from maillage.directory.models import Service, Structure
+
+
+def _structure(n=1, **fields):
+    row = {
+        "source": "dora",
+        "id": f"s{n}",
+        "nom": f"Centre social {n}",
+        "date_maj": "2026-10-01",
+        "code_insee": "85191",
+        "code_postal": "85000",
+        "commune": "La Roche-sur-Yon",
+        "adresse": "10 rue de la Paix",
+        "latitude": 46.67,
+        "longitude": -1.43,
+        "siret": "73282932000074",
+        "courriel": "accueil@exemple.fr",
+        "horaires_accueil": "Mo-Fr 09:00-12:00",
+        "reseaux_porteurs": ["ccas-cias"],
+    }
+    row.update(fields)
+    return row
+
+
+def _service(n=1, structure="s1", **fields):
+    row = {
+        "source": "dora",
+        "id": f"v{n}",
+        "structure_id": structure,
+        "nom": f"Permanence santé {n}",
+        "description": "Un accueil sans rendez-vous pour l'accès aux soins.",
+        "date_maj": "2026-10-02T08:00:00+02:00",
+        "thematiques": ["sante--acces-aux-soins", "sante--sante-mentale"],
+        "publics": ["tous-publics"],
+        "frais": "gratuit",
+        "modes_accueil": ["en-presentiel"],
+        "type": "accompagnement",
+        "zone_eligibilite": ["85", "85191"],
+    }
+    row.update(fields)
+    return row
+
+
+def _file(tmp_path, name="di.json", structures=(), services=(), payload=None):
+    path = tmp_path / name
+    content = (
+        payload
+        if payload is not None
+        else {"structures": list(structures), "services": list(services)}
+    )
+    path.write_text(json.dumps(content), encoding="utf-8")
+    return path
+
+
+def _counts():
+    return Structure.objects.count(), Service.objects.count()
+
+
+def test_a_valid_file_creates_published_structures_and_services(tmp_path, territories, db):
+    path = _file(
+        tmp_path,
+        structures=[_structure(1), _structure(2, nom="Maison des solidarités")],
+        services=[_service(1), _service(2), _service(3, structure="s2")],
+    )
+    report = import_files([path])
+    assert (report.structures_created, report.services_created) == (2, 3)
+    assert report.rejected == []
+    service = Service.objects.select_related("structure__commune").get(source_id="v1")
+    assert service.structure.name == "Centre social 1"
+    assert service.structure.commune.name == "La Roche-sur-Yon"
+    assert service.thematiques == ["sante--acces-aux-soins", "sante--sante-mentale"]
+    assert service.state == PublicationState.PUBLISHED
+    assert str(service.source_updated_on) == "2026-10-02"
+
+
+def test_reimporting_updates_in_place_by_source_id(tmp_path, territories, db):
+    import_files([_file(tmp_path, structures=[_structure(1)], services=[_service(1)])])
+    renamed = _file(
+        tmp_path,
+        name="again.json",
+        structures=[_structure(1, nom="Centre social renommé")],
+        services=[_service(1)],
+    )
+    report = import_files([renamed])
+    assert (report.structures_updated, report.structures_created) == (1, 0)
+    assert (report.services_updated, report.services_created) == (1, 0)
+    assert _counts() == (1, 1)
+    assert Structure.objects.get().name == "Centre social renommé"
+
+
+def test_the_two_published_files_can_be_imported_together(tmp_path, territories, db):
+    structures = _file(tmp_path, "structures.json", payload=[_structure(1)])
+    services = _file(tmp_path, "services.json", payload=[_service(1), _service(2)])
+    report = import_files([structures, services])
+    assert (report.structures_created, report.services_created) == (1, 2)
+
+
+def test_one_bad_row_changes_nothing_and_the_report_says_where_and_why(tmp_path, territories, db):
+    path = _file(
+        tmp_path,
+        structures=[_structure(1), _structure(2, nom="X")],
+        services=[_service(1), _service(2, structure="absent"), _service(3, frais="cher")],
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([path])
+    assert _counts() == (0, 0)
+    reasons = [str(r) for r in rejected.value.report.rejected]
+    assert reasons == [
+        "di.json : structures n° 2 (id s2) — nom : trop court (au moins 3 caractères)",
+        "di.json : services n° 3 (id v3) — frais : frais inconnus : 'cher'",
+        "di.json : services n° 2 (id v2) — structure inconnue : absent",
+    ]
+
+
+def test_skip_invalid_imports_the_valid_rows_and_reports_the_others(tmp_path, territories, db):
+    path = _file(
+        tmp_path,
+        structures=[_structure(1), _structure(2, code_insee="99999")],
+        services=[_service(1), _service(2, thematiques=["sante"])],
+    )
+    report = import_files([path], skip_invalid=True)
+    assert _counts() == (1, 1)
+    assert [r.reason for r in report.rejected] == [
+        "commune inconnue : 99999",
+        "thematiques : thématique(s) inconnue(s) : sante",
+    ]
+
+
+def test_an_unreadable_file_is_rejected_whole(tmp_path, territories, db):
+    path = tmp_path / "broken.json"
+    path.write_text('{"structures": [{"source": "dora", "id": ', encoding="utf-8")
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([path])
+    assert "JSON illisible" in rejected.value.report.rejected[0].reason
+    assert _counts() == (0, 0)
+
+
+def test_the_command_exits_non_zero_and_prints_the_report(tmp_path, territories, db, capsys):
+    path = _file(tmp_path, structures=[_structure(1, latitude=95)])
+    report_file = tmp_path / "rapport.txt"
+    with pytest.raises(CommandError, match="rien n'a été importé"):
+        call_command("import", "data-inclusion", str(path), "--report", str(report_file))
+    assert "latitude : valeur hors limites (au plus 90" in capsys.readouterr().err
+    assert "structures n° 1 (id s1)" in report_file.read_text(encoding="utf-8")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+FIELDS = list(_structure()) + list(_service())
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rows=st.lists(
+        st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=8) | JSON_VALUES,
+        max_size=5,
+    )
+)
+def test_arbitrary_rows_never_crash_an_import_nor_leave_partial_data(
+    tmp_path_factory, territories, db, rows
+):
+    path = _file(tmp_path_factory.mktemp("fuzz"), payload=[_structure(1), *rows])
+    before = _counts()
+    try:
+        import_files([path])
+    except ImportRejected as rejected:
+        assert rejected.report.rejected
+        assert _counts() == before
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(content=st.binary(max_size=200))
+def test_arbitrary_bytes_never_crash_an_import(tmp_path_factory, territories, db, content):
+    path = tmp_path_factory.mktemp("bytes") / "x.json"
+    path.write_bytes(content)
+    before = _counts()
+    try:
+        import_files([path])
+    except ImportRejected:
+        assert _counts() == before
