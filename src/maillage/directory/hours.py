@@ -1,0 +1,142 @@
+"""Opening hours in the OpenStreetMap `opening_hours` syntax (data·inclusion's
+`horaires_accueil`): parsing with French public holidays, "open now", and the week in plain
+French for service pages and printed sheets. The grammar is opening-hours-py's, not ours."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import opening_hours
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+MAX_LENGTH = 1000
+
+
+class HoursError(ValueError):
+    pass
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def parse(expression: str) -> opening_hours.OpeningHours:
+    expression = (expression or "").strip()
+    if not expression:
+        raise HoursError(_("Les horaires sont vides."))
+    if len(expression) > MAX_LENGTH or "\x00" in expression:
+        raise HoursError(_("Les horaires sont trop longs ou contiennent un caractère invalide."))
+    try:
+        # Public holidays ("PH off") follow the French calendar.
+        return opening_hours.OpeningHours(expression, country="FR", timezone=_zone())
+    except (opening_hours.ParserError, SyntaxError, ValueError, OverflowError) as error:
+        first_line = str(error).splitlines()[0] if str(error) else ""
+        raise HoursError(
+            _(
+                "Horaires illisibles (syntaxe OpenStreetMap attendue, par exemple "
+                "« Mo-Fr 09:00-12:00,14:00-17:00; PH off ») : %(detail)s"
+            )
+            % {"detail": first_line}
+        ) from None
+
+
+def validate_opening_hours(value: str) -> None:
+    """Model/form validator: empty is allowed, anything else must parse."""
+    if value:
+        try:
+            parse(value)
+        except HoursError as error:
+            raise ValidationError(str(error), code="invalid_opening_hours") from None
+
+
+def is_open(expression: str, at: dt.datetime | None = None) -> bool | None:
+    """True or False at the given moment (now by default); None when unknown or unreadable."""
+    try:
+        hours = parse(expression)
+    except HoursError:
+        return None
+    moment = (at or dt.datetime.now(tz=_zone())).astimezone(_zone())
+    if hours.is_unknown(moment):
+        return None
+    return hours.is_open(moment)
+
+
+@dataclass(frozen=True)
+class Day:
+    date: dt.date
+    label: str  # "lundi 21 décembre"
+    slots: tuple[tuple[dt.time, dt.time], ...]
+    comment: str = ""
+
+    @property
+    def is_closed(self) -> bool:
+        return not self.slots
+
+    def in_words(self) -> str:
+        if not self.slots:
+            return _("fermé")
+        return ", ".join(
+            f"{_clock(a)} \N{EN DASH} {_clock(b, closing=True)}" for a, b in self.slots
+        )
+
+
+def _clock(moment: dt.time, *, closing: bool = False) -> str:
+    """French clock reading: "9 h", "14 h 30"; a slot closing at midnight ends at "24 h"."""
+    if closing and moment == dt.time(0, 0):
+        return "24 h"
+    return f"{moment.hour} h" if not moment.minute else f"{moment.hour} h {moment.minute:02d}"
+
+
+def week(expression: str, first_day: dt.date | None = None, days: int = 7) -> list[Day]:
+    """The next `days` days from `first_day` (today by default), day by day."""
+    hours = parse(expression)
+    zone = _zone()
+    first_day = first_day or dt.datetime.now(tz=zone).date()
+    start = dt.datetime.combine(first_day, dt.time(0, 0), tzinfo=zone)
+    end = start + dt.timedelta(days=days)
+    slots: dict[dt.date, list[tuple[dt.time, dt.time]]] = {}
+    comments: dict[dt.date, str] = {}
+    for opens, closes, state, comment in hours.intervals(start, end):
+        if state != opening_hours.State.OPEN:
+            continue
+        # An interval may span midnight: cut it into one slot per day.
+        cursor = opens.astimezone(zone)
+        closes = min(closes.astimezone(zone), end)
+        while cursor < closes:
+            midnight = dt.datetime.combine(
+                cursor.date() + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone
+            )
+            stop = min(closes, midnight)
+            slots.setdefault(cursor.date(), []).append(
+                (cursor.time(), stop.time() if stop != midnight else dt.time(0, 0))
+            )
+            if comment:
+                comments[cursor.date()] = comment
+            cursor = stop
+    result = []
+    for offset in range(days):
+        day = first_day + dt.timedelta(days=offset)
+        result.append(
+            Day(
+                date=day,
+                label=date_format(day, "l j F"),
+                slots=tuple(slots.get(day, [])),
+                comment=comments.get(day, ""),
+            )
+        )
+    return result
+
+
+def open_on_weekday(expression: str, weekday: int, reference: dt.date | None = None) -> bool:
+    """Whether the service opens on the next given weekday (0 = Monday), for "open on
+    Saturday" filters."""
+    try:
+        days = week(expression, reference, days=14)
+    except HoursError:
+        return False
+    return any(day.slots for day in days if day.date.weekday() == weekday)
