@@ -33,7 +33,6 @@ Maillage extensions (`FeeSector`, `LegalForm`, `PublicationState`) are ours, not
 """
 
 # The standard writes its labels with the typographic apostrophe (’); they are kept verbatim.
-# ruff: noqa: RUF001, RUF002, RUF003
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
