@@ -58,3 +58,27 @@ def member(role: str, organisation=None, **user_fields) -> User:
 
 def totp_device(user, confirmed=True) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="test", confirmed=confirmed)
+
+
+class StructureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Structure"
+
+    source = "test"
+    source_id = factory.Sequence(lambda n: f"structure-{n}")
+    name = factory.Sequence(lambda n: f"Structure annuaire {n}")
+    state = "published"
+    commune_id = "85191"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "directory.Service"
+
+    structure = factory.SubFactory(StructureFactory)
+    source = "test"
+    source_id = factory.Sequence(lambda n: f"service-{n}")
+    name = factory.Sequence(lambda n: f"Service {n}")
+    description = "Un service du territoire."
+    state = "published"
+    reception_modes = factory.LazyFunction(lambda: ["en-presentiel"])

@@ -3,6 +3,8 @@ health extensions Maillage needs (FINESS, professions, capacity, the three faces
 accessibility: physical, financial, psychological/social)."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -155,12 +157,36 @@ class Service(PublicModel, Place, Sourced):
     update_frequency_days = models.PositiveIntegerField(
         _("fréquence de mise à jour (jours)"), default=180
     )
+    # Search read-model, kept by directory.search_index.refresh() after every write:
+    # weighted French full text, unaccented text for typo tolerance, effective position
+    # (the service's own, else its structure's, else the commune's).
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
+    geo_latitude = models.FloatField(null=True, editable=False)
+    geo_longitude = models.FloatField(null=True, editable=False)
+    geo_commune = models.ForeignKey(
+        "territories.Commune",
+        null=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("service")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["source", "source_id"], name="service_source_id")
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="service_search_vector"),
+            GinIndex(
+                fields=["search_text"], name="service_search_trgm", opclasses=["gin_trgm_ops"]
+            ),
+            GinIndex(fields=["thematiques"], name="service_thematiques"),
+            GinIndex(fields=["eligibility_zone"], name="service_eligibility_zone"),
+            GinIndex(fields=["publics"], name="service_publics"),
+            models.Index(fields=["state"], name="service_state"),
         ]
 
     def __str__(self):

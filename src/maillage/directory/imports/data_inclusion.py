@@ -22,6 +22,7 @@ from django.db import transaction
 from pydantic import ValidationError
 
 from maillage.core import audit
+from maillage.directory import search_index
 from maillage.directory.enums import PublicationState
 from maillage.directory.models import Service, Structure
 from maillage.directory.schemas_datainclusion import DIService, DIStructure
@@ -371,6 +372,23 @@ def _write(
     _upsert(Service, services, report, "services")
 
 
+def _imported_structure_ids(paths: list[Path], checked: _Checked) -> list[int]:
+    """Structures this import touched (directly, or through one of their services)."""
+    keys: dict[str, set[str]] = {}
+    for path in paths:
+        for kind, index, raw in _rows(path):
+            if (path.name, kind, index) in checked.rejected:
+                continue
+            source_id = raw["id"] if kind == "structure" else raw["structure_id"]
+            keys.setdefault(raw["source"], set()).add(str(source_id))
+    ids: list[int] = []
+    for source, source_ids in keys.items():
+        ids += Structure.objects.filter(source=source, source_id__in=source_ids).values_list(
+            "pk", flat=True
+        )
+    return ids
+
+
 def _structure_pks(source: str) -> dict[tuple[str, str], int]:
     return {
         (source, sid): pk
@@ -395,6 +413,7 @@ def import_files(
         raise ImportRejected(report)
     with transaction.atomic():
         _write(paths, checked, report, state, progress)
+        search_index.refresh(structure_ids=_imported_structure_ids(paths, checked))
         audit.record(
             "directory.import",
             object_type="directory.import",

@@ -1,0 +1,201 @@
+"""Reads on the directory: the service search shared by the search page and the API.
+
+How it finds and ranks (see also search_index.py):
+- free text: French full text over the weighted `search_vector` (accents ignored, plurals
+  stemmed), or, for typos, trigram word similarity over `search_text`;
+- need: thématiques, a parent theme standing for all its children;
+- place: a commune (or a point) and a radius, plus the services whose eligibility zone covers
+  the commune (commune, EPCI, département or "FR") wherever they are; services reached only
+  at a distance come back apart;
+- score: half text relevance, half proximity when both are given, less for stale entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db.models import BooleanField, Case, F, FloatField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, Greatest
+
+from maillage.directory import hours
+from maillage.directory.enums import ModeAccueil, PublicationState, theme_with_children
+from maillage.directory.models import Service
+from maillage.territories.models import Commune
+from maillage.territories.text import normalise_name
+
+DEFAULT_RADIUS_KM = 30
+MAX_RADIUS_KM = 200
+TYPO_SIMILARITY = 0.5
+EARTH_RADIUS_KM = 6371.0
+# Facets that are plain booleans on the service.
+BOOLEAN_FACETS = (
+    "reduced_mobility_access",
+    "unconditional_welcome",
+    "no_appointment",
+    "interpreting",
+    "peer_workers",
+    "anonymous",
+    "third_party_payment",
+)
+
+
+@dataclass
+class SearchParams:
+    text: str = ""
+    themes: list[str] = field(default_factory=list)
+    commune: str | None = None  # INSEE code
+    latitude: float | None = None
+    longitude: float | None = None
+    radius_km: float = DEFAULT_RADIUS_KM
+    publics: list[str] = field(default_factory=list)
+    free_only: bool = False
+    facets: list[str] = field(default_factory=list)  # names from BOOLEAN_FACETS
+    language: str | None = None
+    reception: str | None = None  # ModeAccueil value
+    open_now: bool = False
+    open_on_weekday: int | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass
+class SearchResults:
+    services: list[Service]
+    remote: list[Service]
+    total: int
+    place: Commune | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.services and not self.remote
+
+
+def _distance_sql(latitude: float, longitude: float) -> RawSQL:
+    # Haversine on the effective position, in kilometres.
+    return RawSQL(
+        "2 * %s * asin(sqrt(power(sin(radians(geo_latitude - %s) / 2), 2) + "
+        "cos(radians(%s)) * cos(radians(geo_latitude)) * "
+        "power(sin(radians(geo_longitude - %s) / 2), 2)))",
+        (EARTH_RADIUS_KM, latitude, latitude, longitude),
+        output_field=FloatField(),
+    )
+
+
+def _bounding_box(latitude: float, longitude: float, radius_km: float) -> RawSQL:
+    """Index-friendly prefilter (GiST on point(lon, lat)) before the exact distance."""
+    dlat = radius_km / 111.2
+    dlon = radius_km / (111.2 * max(math.cos(math.radians(latitude)), 0.01))
+    return RawSQL(
+        "point(geo_longitude, geo_latitude) <@ box(point(%s, %s), point(%s, %s))",
+        (longitude - dlon, latitude - dlat, longitude + dlon, latitude + dlat),
+        output_field=BooleanField(),
+    )
+
+
+def _zone_codes(commune: Commune) -> list[str]:
+    codes = [commune.code, commune.departement_id, "FR"]
+    if commune.epci_id:
+        codes.append(commune.epci_id)
+    if commune.parent_id:
+        codes.append(commune.parent_id)
+    return codes
+
+
+def _stale_sql() -> RawSQL:
+    return RawSQL(
+        "(CURRENT_DATE - COALESCE(directory_service.source_updated_on, "
+        "directory_service.updated_at::date)) > directory_service.update_frequency_days",
+        (),
+        output_field=BooleanField(),
+    )
+
+
+def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
+    qs = Service.objects.filter(
+        state=PublicationState.PUBLISHED, structure__state=PublicationState.PUBLISHED
+    ).select_related("structure", "geo_commune")
+
+    place = None
+    if params.commune:
+        place = Commune.objects.select_related("departement").filter(code=params.commune).first()
+    latitude, longitude = params.latitude, params.longitude
+    if place is not None and (latitude is None or longitude is None):
+        latitude, longitude = place.latitude, place.longitude
+
+    score = Value(0.0, output_field=FloatField())
+    text = params.text.strip()[:200]
+    if text:
+        query = SearchQuery(text, config="french_unaccent", search_type="websearch")
+        similarity = TrigramWordSimilarity(Value(normalise_name(text)), "search_text")
+        qs = qs.annotate(
+            text_rank=SearchRank(F("search_vector"), query, normalization=32),
+            typo=similarity,
+        ).filter(Q(search_vector=query) | Q(typo__gte=TYPO_SIMILARITY))
+        score = Greatest(F("text_rank") * 2, F("typo") * 0.6)
+
+    if params.themes:
+        wanted = set()
+        for theme in params.themes:
+            wanted |= theme_with_children(theme)
+        qs = qs.filter(thematiques__overlap=sorted(wanted))
+    if params.publics:
+        qs = qs.filter(Q(publics__overlap=params.publics) | Q(publics__contains=["tous-publics"]))
+    if params.free_only:
+        qs = qs.filter(Q(fees="gratuit") | Q(free_under_conditions=True))
+    for facet in params.facets:
+        if facet in BOOLEAN_FACETS:
+            qs = qs.filter(**{facet: True})
+    if params.language:
+        qs = qs.filter(languages__contains=[params.language])
+    if params.reception:
+        qs = qs.filter(reception_modes__contains=[params.reception])
+
+    remote_only = Q(reception_modes__contains=[ModeAccueil.A_DISTANCE]) & ~Q(
+        reception_modes__contains=[ModeAccueil.EN_PRESENTIEL]
+    )
+    remote_qs = None
+    if latitude is not None and longitude is not None:
+        radius = min(max(params.radius_km, 1), MAX_RADIUS_KM)
+        near = _bounding_box(latitude, longitude, radius)
+        qs = qs.annotate(distance_km=_distance_sql(latitude, longitude))
+        covers = Q(eligibility_zone__overlap=_zone_codes(place)) if place else Q(pk__in=[])
+        in_radius = Q(near) & Q(distance_km__lte=radius)
+        remote_qs = qs.filter(remote_only).filter(covers | Q(eligibility_zone=[]))
+        qs = qs.exclude(remote_only).filter(in_radius | covers)
+        proximity = 1.0 / (1.0 + Coalesce(F("distance_km"), Value(1000.0)) / 10.0)
+        score = score + proximity if text else proximity
+    # A stale entry drops a little below fresh ones of like relevance and distance.
+    penalty = Case(When(is_stale=True, then=Value(0.1)), default=Value(0.0))
+    qs = (
+        qs.annotate(is_stale=_stale_sql())
+        .annotate(score=score - penalty)
+        .order_by("-score", "name", "pk")
+    )
+
+    services = _window(qs, params, now)
+    remote = list(remote_qs.order_by("name")[:10]) if remote_qs is not None else []
+    return SearchResults(services=services[0], remote=remote, total=services[1], place=place)
+
+
+def _window(qs, params: SearchParams, now) -> tuple[list[Service], int]:
+    if not params.open_now and params.open_on_weekday is None:
+        total = qs.count()
+        return list(qs[params.offset : params.offset + params.limit]), total
+    # Opening hours live in the OSM syntax: the filter runs on the best candidates.
+    candidates = [s for s in qs[:1000] if _hours_match(s, params, now)]
+    return candidates[params.offset : params.offset + params.limit], len(candidates)
+
+
+def _hours_match(service: Service, params: SearchParams, now) -> bool:
+    expression = service.opening_hours or service.structure.opening_hours
+    if not expression:
+        return False
+    if params.open_now and not hours.is_open(expression, now):
+        return False
+    return params.open_on_weekday is None or hours.open_on_weekday(
+        expression, params.open_on_weekday
+    )
