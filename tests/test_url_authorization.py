@@ -97,6 +97,9 @@ EXPECTATIONS = {
         only(["platform_admin", "organisation_admin"], status=302, others=404)
         | {"professional": 403, "colleague": 403, "peer_worker": 403},
     ),
+    "api:openapi-json": (None, "get", everyone(200)),
+    "api:api-root": (None, "get", everyone(404)),
+    "api:services": (None, "get", everyone(200)),
     "core:home": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
     "core:platform_settings": (None, "get", only(["platform_admin"])),

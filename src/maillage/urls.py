@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from maillage.api import api
 from maillage.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("compte/", include("maillage.accounts.urls")),
     path("territoires/", include("maillage.territories.urls")),

@@ -91,6 +91,11 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.namespace == "api":
+            # The API authenticates each operation itself (ninja `auth=`) and answers 401 in
+            # JSON; a redirect to the login page would mean nothing to a client program.
+            return None
         response = super().process_view(request, view_func, view_args, view_kwargs)
         if response is not None or _is_public(view_func):
             return response

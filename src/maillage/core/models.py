@@ -91,3 +91,19 @@ class PlatformSettings(models.Model):
         if settings_row is None:
             settings_row, _created = cls.objects.get_or_create(pk=1)
         return settings_row
+
+
+class RateLimitBucket(models.Model):
+    """Fixed-window request counters, in PostgreSQL so that every app server shares them."""
+
+    key = models.CharField(max_length=200)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_window")
+        ]
+
+    def __str__(self):
+        return f"{self.key} {self.window_start:%H:%M} {self.count}"

@@ -191,3 +191,23 @@ class Service(PublicModel, Place, Sourced):
 
     def __str__(self):
         return self.name
+
+
+class UnmetSearch(models.Model):
+    """A search that found nothing: the need and the place, never the words typed (they may
+    name a person). Read by the observatory's "unmet needs"."""
+
+    searched_on = models.DateField(auto_now_add=True)
+    themes = _tags(verbose_name=_("thématiques"))
+    publics = _tags(verbose_name=_("publics"))
+    commune = models.ForeignKey(
+        "territories.Commune", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    had_text = models.BooleanField(default=False)
+    channel = models.CharField(max_length=10, choices=[("page", "page"), ("api", "API")])
+
+    class Meta:
+        indexes = [models.Index(fields=["searched_on"], name="unmet_searched_on")]
+
+    def __str__(self):
+        return f"{self.searched_on} {','.join(self.themes) or '-'}"

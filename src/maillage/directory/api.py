@@ -1,0 +1,144 @@
+"""Directory API: `GET /api/v1/services`, public for published services, rate-limited."""
+
+from django.conf import settings
+from django.db.models import Q
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from maillage.core import audit, ratelimit
+from maillage.directory import actions, hours
+from maillage.directory.enums import ModeAccueil, Public, Thematique
+from maillage.directory.queries import (
+    BOOLEAN_FACETS,
+    MAX_RADIUS_KM,
+    SearchParams,
+    search_services,
+)
+from maillage.directory.schemas import ErrorOut, SearchOut
+from maillage.territories.models import Commune
+
+router = Router(tags=["annuaire"])
+
+
+class SearchFilters(Schema):
+    q: str = ""
+    theme: list[str] = []
+    commune: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float = 30
+    public: list[str] = []
+    free: bool = False
+    facet: list[str] = []
+    language: str | None = None
+    reception: str | None = None
+    open_now: bool = False
+    open_on: int | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def _check(filters: SearchFilters) -> None:
+    problems = []
+    unknown = [t for t in filters.theme if t not in Thematique.values]
+    if unknown:
+        problems.append(f"thématique inconnue : {', '.join(unknown)}")
+    unknown = [p for p in filters.public if p not in Public.values]
+    if unknown:
+        problems.append(f"public inconnu : {', '.join(unknown)}")
+    unknown = [f for f in filters.facet if f not in BOOLEAN_FACETS]
+    if unknown:
+        problems.append(f"critère inconnu : {', '.join(unknown)}")
+    if filters.reception and filters.reception not in ModeAccueil.values:
+        problems.append(f"mode d'accueil inconnu : {filters.reception}")
+    if (filters.lat is None) != (filters.lon is None):
+        problems.append("lat et lon vont ensemble")
+    if filters.lat is not None and not (-90 <= filters.lat <= 90 and -180 <= filters.lon <= 180):
+        problems.append("coordonnées hors limites")
+    if not 0 < filters.radius_km <= MAX_RADIUS_KM:
+        problems.append(f"radius_km doit être entre 0 et {MAX_RADIUS_KM}")
+    if filters.open_on is not None and not 0 <= filters.open_on <= 6:
+        problems.append("open_on est un jour de 0 (lundi) à 6 (dimanche)")
+    if filters.page < 1 or not 1 <= filters.per_page <= 100:
+        problems.append("page ≥ 1 et per_page entre 1 et 100")
+    if len(filters.q) > 200:
+        problems.append("q : 200 caractères au plus")
+    if filters.commune and not Commune.objects.filter(Q(code=filters.commune)).exists():
+        problems.append(f"commune inconnue : {filters.commune}")
+    if problems:
+        raise HttpError(400, " ; ".join(problems))
+
+
+def _service_out(service, now=None) -> dict:
+    expression = service.opening_hours or service.structure.opening_hours
+    return {
+        "id": service.public_id,
+        "name": service.name,
+        "description": service.description,
+        "structure": {
+            "id": service.structure.public_id,
+            "name": service.structure.name,
+            "siret": service.structure.siret,
+            "finess": service.structure.finess,
+        },
+        "thematiques": service.thematiques,
+        "publics": service.publics,
+        "fees": service.fees,
+        "reception_modes": service.reception_modes,
+        "address": service.address or service.structure.address,
+        "postal_code": service.postal_code or service.structure.postal_code,
+        "city": service.geo_commune.name if service.geo_commune else service.city_name,
+        "commune_code": service.geo_commune_id,
+        "latitude": service.geo_latitude,
+        "longitude": service.geo_longitude,
+        "distance_km": round(service.distance_km, 1)
+        if getattr(service, "distance_km", None) is not None
+        else None,
+        "phone": service.phone or service.structure.phone,
+        "email": service.email or service.structure.email,
+        "opening_hours": expression,
+        "open_now": hours.is_open(expression, now) if expression else None,
+        "is_stale": bool(getattr(service, "is_stale", False)),
+    }
+
+
+@router.get(
+    "/services",
+    response={200: SearchOut, 400: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="Chercher des services publiés",
+)
+def services(request, filters: Query[SearchFilters]):
+    if not ratelimit.hit(
+        f"api-services:{audit.client_ip(request) or 'unknown'}",
+        limit=settings.API_PUBLIC_RATE_PER_MINUTE,
+        window_seconds=60,
+    ):
+        raise HttpError(429, "trop de requêtes : réessayez dans une minute")
+    _check(filters)
+    params = SearchParams(
+        text=filters.q,
+        themes=filters.theme,
+        commune=filters.commune,
+        latitude=filters.lat,
+        longitude=filters.lon,
+        radius_km=filters.radius_km,
+        publics=filters.public,
+        free_only=filters.free,
+        facets=filters.facet,
+        language=filters.language,
+        reception=filters.reception,
+        open_now=filters.open_now,
+        open_on_weekday=filters.open_on,
+        limit=filters.per_page,
+        offset=(filters.page - 1) * filters.per_page,
+    )
+    results = search_services(params)
+    actions.record_unmet_search(params=params, results=results, channel="api")
+    return {
+        "count": results.total,
+        "page": filters.page,
+        "per_page": filters.per_page,
+        "results": [_service_out(s) for s in results.services],
+        "remote": [_service_out(s) for s in results.remote],
+    }

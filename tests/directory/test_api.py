@@ -1,0 +1,96 @@
+import uuid
+
+from django.test import override_settings
+
+from maillage.directory import search_index
+from maillage.directory.models import UnmetSearch
+from tests.factories import ServiceFactory, StructureFactory
+
+URL = "/api/v1/services"
+
+
+def _service(name, commune="85191", **fields):
+    service = ServiceFactory(structure=StructureFactory(commune_id=commune), name=name, **fields)
+    search_index.refresh(service_ids=[service.pk])
+    return service
+
+
+def test_anyone_searches_published_services_with_distances(client, territories, db):
+    _service(
+        "Médecins généralistes",
+        thematiques=["sante--acces-aux-soins"],
+        opening_hours="Mo-Fr 09:00-17:00",
+    )
+    _service("Centre dentaire", commune="85213", thematiques=["sante--acces-aux-soins"])
+    response = client.get(URL, {"theme": "sante", "commune": "85191", "radius_km": 20})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    first = body["results"][0]
+    assert first["name"] == "Médecins généralistes"
+    uuid.UUID(first["id"])
+    assert first["distance_km"] < 1
+    assert first["opening_hours"] == "Mo-Fr 09:00-17:00"
+    assert first["commune_code"] == "85191"
+
+
+def test_bad_parameters_get_a_400_that_says_why_in_french(client, territories, db):
+    response = client.get(URL, {"theme": "sante--inexistant", "commune": "99999"})
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert "thématique inconnue : sante--inexistant" in detail
+    assert "commune inconnue : 99999" in detail
+    response = client.get(URL, {"lat": "nord"})
+    assert response.status_code == 400
+    assert "lat" in response.json()["detail"]
+    assert client.get(URL, {"per_page": 1000}).status_code == 400
+
+
+@override_settings(API_PUBLIC_RATE_PER_MINUTE=2)
+def test_the_public_api_is_rate_limited_per_address(client, db):
+    assert client.get(URL).status_code == 200
+    assert client.get(URL).status_code == 200
+    response = client.get(URL)
+    assert response.status_code == 429
+    assert "trop de requêtes" in response.json()["detail"]
+
+
+def test_a_search_that_finds_nothing_is_recorded_without_its_words(client, territories, db):
+    client.get(
+        URL,
+        {
+            "q": "Madame Dupont cherche un dentiste",
+            "theme": "sante--addictions",
+            "commune": "85213",
+        },
+    )
+    unmet = UnmetSearch.objects.get()
+    assert unmet.themes == ["sante--addictions"]
+    assert unmet.commune_id == "85213"
+    assert unmet.had_text
+    assert "Dupont" not in str(unmet.__dict__)
+
+
+def test_a_search_that_finds_something_is_not_an_unmet_need(client, territories, db):
+    _service("Consultation addictologie", thematiques=["sante--addictions"])
+    client.get(URL, {"theme": "sante--addictions"})
+    assert not UnmetSearch.objects.exists()
+
+
+def test_the_openapi_document_describes_the_search(client, db):
+    document = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/services" in document["paths"]
+
+
+def test_the_result_list_runs_a_constant_number_of_queries(
+    client, territories, db, django_assert_max_num_queries
+):
+    for n in range(3):
+        _service(f"Service {n}")
+    with django_assert_max_num_queries(6):
+        client.get(URL, {"commune": "85191"})
+    for n in range(12):
+        _service(f"Autre service {n}")
+    with django_assert_max_num_queries(6):
+        response = client.get(URL, {"commune": "85191"})
+    assert response.json()["count"] == 15
