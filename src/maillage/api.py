@@ -1,8 +1,8 @@
 """The JSON API under /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
 
 from ninja import NinjaAPI
-from ninja.security import django_auth
 from ninja.errors import ValidationError
+from ninja.security import django_auth
 
 from maillage.directory.api import router as directory_router
 
