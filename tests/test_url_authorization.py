@@ -47,6 +47,15 @@ def only(allowed, status=200, others=403):
 
 
 NOT_PORTAL = [p for p in LOGGED_IN if p not in PORTAL]
+SEARCHERS = [
+    "platform_admin",
+    "coordinator",
+    "professional",
+    "colleague",
+    "outsider",
+    "organisation_admin",
+    "peer_worker",
+]
 
 
 # name: (kwargs builder(cast, territory) or None, method, expectations)
@@ -100,6 +109,17 @@ EXPECTATIONS = {
     "api:openapi-json": (None, "get", everyone(200)),
     "api:api-root": (None, "get", everyone(404)),
     "api:services": (None, "get", everyone(200)),
+    "directory:search": (None, "get", only(SEARCHERS)),
+    "directory:service": (
+        lambda cast, territory: {"public_id": _published_service().public_id},
+        "get",
+        only(SEARCHERS),
+    ),
+    "directory:service_sheet": (
+        lambda cast, territory: {"public_id": _published_service().public_id},
+        "get",
+        only(SEARCHERS),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
     "core:platform_settings": (None, "get", only(["platform_admin"])),
@@ -127,6 +147,12 @@ EXPECTATIONS = {
         only(["platform_admin", "coordinator"], status=302),
     ),
 }
+
+
+def _published_service():
+    from tests.factories import ServiceFactory, StructureFactory
+
+    return ServiceFactory(structure=StructureFactory(commune_id="85191"))
 
 
 def _pending_invitation(cast):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("compte/", include("maillage.accounts.urls")),
     path("territoires/", include("maillage.territories.urls")),
+    path("annuaire/", include("maillage.directory.urls")),
     path("", include("maillage.core.urls")),
 ]
 

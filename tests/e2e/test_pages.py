@@ -128,3 +128,34 @@ def test_the_language_switch_gives_the_english_interface(page, live_app, e2e_cas
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", level=1).inner_text() == "Sign in"
     assert serious_violations(page) == []
+
+
+def test_a_professional_searches_the_directory_and_opens_a_service(
+    page, live_app, e2e_cast, committed
+):
+    from maillage.directory import search_index
+    from tests.factories import ServiceFactory, StructureFactory
+
+    with committed():
+        service = ServiceFactory(
+            structure=StructureFactory(commune_id="85213", name="Maison de santé e2e"),
+            name="Consultations de médecine générale",
+            thematiques=["sante--acces-aux-soins"],
+            opening_hours="Mo-Fr 08:30-19:00",
+        )
+        search_index.refresh(service_ids=[service.pk])
+    log_in(page, live_app, e2e_cast["professional"])
+    page.get_by_role("link", name="Annuaire").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Recherche").fill("medecine generale")
+    page.get_by_label("Commune ou code postal").fill("rives de l yon")
+    page.get_by_role("button", name="Chercher").click()
+    result = page.locator(".service-result", has_text="Consultations de médecine générale")
+    result.wait_for()
+    assert "km" in result.inner_text()
+    assert "lieu=rives" in page.url  # the search can be bookmarked and shared
+    assert serious_violations(page) == []
+    result.get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == service.name
+    assert "lundi" in page.locator(".week").inner_text()
+    assert serious_violations(page) == []

@@ -199,3 +199,16 @@ def _hours_match(service: Service, params: SearchParams, now) -> bool:
     return params.open_on_weekday is None or hours.open_on_weekday(
         expression, params.open_on_weekday
     )
+
+
+def published_service(public_id):
+    return (
+        Service.objects.filter(
+            public_id=public_id,
+            state=PublicationState.PUBLISHED,
+            structure__state=PublicationState.PUBLISHED,
+        )
+        .select_related("structure", "geo_commune", "structure__commune")
+        .annotate(is_stale=_stale_sql())
+        .first()
+    )

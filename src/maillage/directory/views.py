@@ -1,0 +1,97 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+
+from maillage.core import audit
+from maillage.directory import access, actions, hours, queries
+from maillage.directory.enums import Public, Thematique
+from maillage.directory.forms import FACET_LABELS, SearchForm
+from maillage.territories.queries import search_communes
+
+
+def _require_search(request):
+    if not access.can_search_directory(request.user):
+        audit.deny("directory.search", request=request)
+        raise PermissionDenied
+
+
+def search(request):
+    """One page for finding and orienting: filters in the URL (bookmarkable), results as a
+    list with distances; htmx swaps only the results."""
+    _require_search(request)
+    form = SearchForm(request.GET or None)
+    results = None
+    place_problem = ""
+    if request.GET and form.is_valid():
+        commune = form.cleaned_data.get("commune") or None
+        place_text = form.cleaned_data.get("lieu", "").strip()
+        if place_text and not commune:
+            match = search_communes(place_text, limit=1).first()
+            if match is None:
+                place_problem = "Commune introuvable : vérifiez l'orthographe ou le code postal."
+            else:
+                commune = match.code
+        if not place_problem:
+            params = form.params(commune)
+            results = queries.search_services(params)
+            actions.record_unmet_search(params=params, results=results, channel="page")
+            labels = dict(Thematique.choices)
+            for service in results.services:
+                service.theme_names = [labels.get(t, t) for t in service.thematiques]
+    page = (form.cleaned_data.get("page") or 1) if form.is_bound and form.is_valid() else 1
+    context = {
+        "form": form,
+        "results": results,
+        "place_problem": place_problem,
+        "query_string": _without_page(request),
+        "previous_page": page - 1 if results and page > 1 else None,
+        "next_page": page + 1 if results and page * 20 < results.total else None,
+    }
+    template = "directory/_results.html" if request.htmx else "directory/search.html"
+    return render(request, template, context)
+
+
+def _without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _published_service(request, public_id):
+    service = queries.published_service(public_id)
+    if service is None:
+        raise Http404
+    return service
+
+
+def service_detail(request, public_id):
+    _require_search(request)
+    service = _published_service(request, public_id)
+    return render(request, "directory/service_detail.html", _service_context(service))
+
+
+def service_sheet(request, public_id):
+    """A one-page printable sheet to hand to the person."""
+    _require_search(request)
+    service = _published_service(request, public_id)
+    return render(request, "directory/service_sheet.html", _service_context(service))
+
+
+def _service_context(service) -> dict:
+    expression = service.opening_hours or service.structure.opening_hours
+    try:
+        week = hours.week(expression) if expression else []
+    except hours.HoursError:
+        week = []
+    labels = dict(Thematique.choices)
+    publics = dict(Public.choices)
+    return {
+        "service": service,
+        "structure": service.structure,
+        "week": week,
+        "open_now": hours.is_open(expression) if expression else None,
+        "hours_raw": expression,
+        "themes": [labels.get(t, t) for t in service.thematiques],
+        "publics": [publics.get(p, p) for p in service.publics],
+        "facets": [label for name, label in FACET_LABELS.items() if getattr(service, name)],
+    }
