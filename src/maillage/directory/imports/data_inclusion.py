@@ -36,15 +36,24 @@ KINDS = {"structure": "structures", "service": "services"}
 class Rejection:
     file: str
     kind: str
-    index: int  # position of the row in its list, from 1
+    index: int  # position of the row in its list (JSON) or its line number (CSV), from 1
     row_id: str
     reason: str
+    position: str = ""  # how the format names the place: "services n° 3", "ligne 12"
 
     def __str__(self) -> str:
-        where = f"{self.file} : {KINDS[self.kind]} n° {self.index}"
+        where = f"{self.file} : {self.position or f'{KINDS[self.kind]} n° {self.index}'}"
         if self.row_id:
             where += f" (id {self.row_id})"
         return f"{where} — {self.reason}"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A format: how to stream (kind, index, row) out of a file, and how to name a place."""
+
+    rows: Callable[[Path], Iterator[tuple[str, int, object]]]
+    position: Callable[[str, int], str]
 
 
 @dataclass
@@ -147,7 +156,7 @@ class _Checked:
     rows_read: int
 
 
-def _validate(paths: list[Path], report: ImportReport) -> _Checked:
+def _validate(paths: list[Path], report: ImportReport, reader: Reader) -> _Checked:
     communes = set(Commune.objects.values_list("code", flat=True))
     structure_keys: set[tuple[str, str]] = set()
     service_keys: set[tuple[str, str]] = set()
@@ -157,12 +166,14 @@ def _validate(paths: list[Path], report: ImportReport) -> _Checked:
 
     def reject(file, kind, index, row_id, reason):
         rejected.add((file, kind, index))
-        report.rejected.append(Rejection(file, kind, index, row_id, reason))
+        report.rejected.append(
+            Rejection(file, kind, index, row_id, reason, reader.position(kind, index))
+        )
 
     for path in paths:
         file = path.name
         try:
-            for kind, index, raw in _rows(path):
+            for kind, index, raw in reader.rows(path):
                 rows_read += 1
                 row_id = str(raw.get("id", ""))[:80] if isinstance(raw, dict) else ""
                 if not isinstance(raw, dict):
@@ -186,7 +197,9 @@ def _validate(paths: list[Path], report: ImportReport) -> _Checked:
                 if kind == "service":
                     services_to_link.append((file, index, row.id, (row.source, row.structure_id)))
         except UnreadableFile as error:
-            report.rejected.append(Rejection(file, "structure", 0, "", str(error)))
+            report.rejected.append(
+                Rejection(file, "structure", 0, "", str(error), position="fichier")
+            )
             raise ImportRejected(report) from error
 
     missing = {target for *_, target in services_to_link} - structure_keys
@@ -336,11 +349,12 @@ def _write(
     report: ImportReport,
     state: str,
     progress: Callable[[int], None] | None,
+    reader: Reader,
 ) -> None:
     done = 0
     structures: list[Structure] = []
     for path in paths:
-        for kind, index, raw in _rows(path):
+        for kind, index, raw in reader.rows(path):
             done += 1
             if kind != "structure" or (path.name, kind, index) in checked.rejected:
                 continue
@@ -355,7 +369,7 @@ def _write(
     services: list[Service] = []
     pks: dict[tuple[str, str], int] = {}
     for path in paths:
-        for kind, index, raw in _rows(path):
+        for kind, index, raw in reader.rows(path):
             done += 1
             if kind != "service" or (path.name, kind, index) in checked.rejected:
                 continue
@@ -372,11 +386,11 @@ def _write(
     _upsert(Service, services, report, "services")
 
 
-def _imported_structure_ids(paths: list[Path], checked: _Checked) -> list[int]:
+def _imported_structure_ids(paths: list[Path], checked: _Checked, reader: Reader) -> list[int]:
     """Structures this import touched (directly, or through one of their services)."""
     keys: dict[str, set[str]] = {}
     for path in paths:
-        for kind, index, raw in _rows(path):
+        for kind, index, raw in reader.rows(path):
             if (path.name, kind, index) in checked.rejected:
                 continue
             source_id = raw["id"] if kind == "structure" else raw["structure_id"]
@@ -396,28 +410,33 @@ def _structure_pks(source: str) -> dict[tuple[str, str], int]:
     }
 
 
+DATA_INCLUSION = Reader(rows=_rows, position=lambda kind, index: f"{KINDS[kind]} n° {index}")
+
+
 def import_files(
     paths: list[Path],
     *,
     skip_invalid: bool = False,
     state: str = PublicationState.PUBLISHED,
     progress: Callable[[int], None] | None = None,
+    reader: Reader = DATA_INCLUSION,
+    label: str = "data-inclusion",
 ) -> ImportReport:
     """Validate then write, atomically. Raises ImportRejected (nothing written) when a row is
     invalid and skip_invalid is off."""
     paths = [Path(p) for p in paths]
     report = ImportReport()
-    checked = _validate(paths, report)
+    checked = _validate(paths, report, reader)
     report.rows_read = checked.rows_read
     if report.rejected and not skip_invalid:
         raise ImportRejected(report)
     with transaction.atomic():
-        _write(paths, checked, report, state, progress)
-        search_index.refresh(structure_ids=_imported_structure_ids(paths, checked))
+        _write(paths, checked, report, state, progress, reader)
+        search_index.refresh(structure_ids=_imported_structure_ids(paths, checked, reader))
         audit.record(
             "directory.import",
             object_type="directory.import",
-            object_id="data-inclusion",
+            object_id=label,
             details={
                 "files": [p.name for p in paths],
                 "rows": report.rows_read,

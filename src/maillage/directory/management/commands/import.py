@@ -3,15 +3,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.directory.imports import data_inclusion
+from maillage.directory.imports import csv_template, data_inclusion
 
-FORMATS = {"data-inclusion": data_inclusion}
+FORMATS = {"data-inclusion": data_inclusion, "csv": csv_template}
 
 
 class Command(BaseCommand):
     help = (
-        "Import directory data: `maillage import data-inclusion FILE [FILE ...]`. Atomic: a file "
-        "with a bad row changes nothing and the report names every rejected row."
+        "Import directory data: `maillage import data-inclusion|csv FILE [FILE ...]`. Atomic: a "
+        "file with a bad row changes nothing and the report names every rejected row."
     )
 
     def add_arguments(self, parser):
@@ -23,8 +23,13 @@ class Command(BaseCommand):
             help="import the valid rows and report the others",
         )
         parser.add_argument("--report", type=Path, help="also write the report to this file")
+        parser.add_argument(
+            "--source",
+            default="tableur",
+            help="csv only: the name of this source (re-importing the same source updates it)",
+        )
 
-    def handle(self, *args, format, files, skip_invalid, report, **options):
+    def handle(self, *args, format, files, skip_invalid, report, source, **options):
         importer = FORMATS[format]
         missing = [str(f) for f in files if not f.is_file()]
         if missing:
@@ -35,8 +40,11 @@ class Command(BaseCommand):
                 sys.stderr.write(f"\r{done} lignes écrites…")
                 sys.stderr.flush()
 
+        extra = {"source": source} if format == "csv" else {}
         try:
-            result = importer.import_files(files, skip_invalid=skip_invalid, progress=progress)
+            result = importer.import_files(
+                files, skip_invalid=skip_invalid, progress=progress, **extra
+            )
         except importer.ImportRejected as rejected:
             self._write_report(rejected.report, report)
             raise CommandError(str(rejected)) from None
