@@ -209,6 +209,11 @@ LOGIN_MAX_DELAY = env_int("MAILLAGE_LOGIN_MAX_DELAY", 900, minimum=1)
 # Public read endpoints of the API (published services), per client address.
 API_PUBLIC_RATE_PER_MINUTE = env_int("MAILLAGE_API_PUBLIC_RATE_PER_MINUTE", 120, minimum=1)
 
+# Map tiles: a tile server URL template ({z}/{x}/{y}); empty means no tiles at all (closed
+# networks, tests): the map then shows the results on a plain background.
+MAP_TILES_URL = env_str("MAILLAGE_MAP_TILES_URL", "")
+MAP_ATTRIBUTION = env_str("MAILLAGE_MAP_ATTRIBUTION", "")
+
 INVITATION_VALIDITY_DAYS = env_int("MAILLAGE_INVITATION_VALIDITY_DAYS", 7, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True

@@ -154,6 +154,10 @@ def test_a_professional_searches_the_directory_and_opens_a_service(
     result.wait_for()
     assert "km" in result.inner_text()
     assert "lieu=rives" in page.url  # the search can be bookmarked and shared
+    # The map works without any tile server: markers on a plain background, and it says so.
+    page.locator("#results-map path.leaflet-interactive").first.wait_for()
+    assert page.locator("#results-map path.leaflet-interactive").count() >= 2  # result + place
+    assert "Fond de carte indisponible" in page.locator(".map-offline-note").inner_text()
     assert serious_violations(page) == []
     result.get_by_role("link").click()
     assert page.get_by_role("heading", level=1).inner_text() == service.name

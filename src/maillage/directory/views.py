@@ -1,6 +1,8 @@
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 
 from maillage.core import audit
 from maillage.directory import access, actions, hours, queries
@@ -39,6 +41,16 @@ def search(request):
             for service in results.services:
                 service.theme_names = [labels.get(t, t) for t in service.thematiques]
     page = (form.cleaned_data.get("page") or 1) if form.is_bound and form.is_valid() else 1
+    markers = [
+        {
+            "name": s.name,
+            "url": reverse("directory:service", kwargs={"public_id": s.public_id}),
+            "lat": s.geo_latitude,
+            "lon": s.geo_longitude,
+        }
+        for s in (results.services if results else [])
+        if s.geo_latitude is not None
+    ]
     context = {
         "form": form,
         "results": results,
@@ -46,6 +58,15 @@ def search(request):
         "query_string": _without_page(request),
         "previous_page": page - 1 if results and page > 1 else None,
         "next_page": page + 1 if results and page * 20 < results.total else None,
+        "map": {
+            "markers": markers,
+            "center": [results.place.latitude, results.place.longitude]
+            if results and results.place
+            else None,
+            "center_label": results.place.name if results and results.place else "",
+            "tiles": settings.MAP_TILES_URL,
+            "attribution": settings.MAP_ATTRIBUTION,
+        },
     }
     template = "directory/_results.html" if request.htmx else "directory/search.html"
     return render(request, template, context)
