@@ -16,6 +16,7 @@ MAILLAGE_COMMANDS = [
     ("territories load", "load the French territorial referential (idempotent)"),
     ("audit verify", "check the hash chain of the audit log"),
     ("import data-inclusion FILE...", "import structures and services (data·inclusion v1 JSON)"),
+    ("import finess FILE", "import the official FINESS extraction (establishments)"),
     ("import csv FILE", "import the spreadsheet template (docs/import-csv.md)"),
     ("backup FILE", "dump the database to FILE (pg_dump custom format)"),
     ("restore FILE", "restore the database from FILE"),

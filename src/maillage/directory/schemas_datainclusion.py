@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from maillage.accounts.validators import siret_valid
+from maillage.accounts.validators import FINESS_PATTERN, siret_valid
 from maillage.directory.enums import (
     THEME_PARENTS,
     Frais,
@@ -107,6 +107,28 @@ class _Row(BaseModel):
 
 class DIStructure(_Row):
     siret: Text | None = None
+    # Maillage's health extensions, filled by the FINESS import.
+    finess: Text | None = None
+    finess_ej: Text | None = None
+    categorie_finess: Text | None = Field(default=None, max_length=4)
+    libelle_categorie_finess: Text | None = Field(default=None, max_length=200)
+    erreur_lecture: str | None = None  # a reader's own finding about the line
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reader_error(cls, data):
+        # The reader already knows the line is broken: say that, not its consequences.
+        if isinstance(data, dict) and data.get("erreur_lecture"):
+            raise ValueError(data["erreur_lecture"])
+        return data
+
+    @field_validator("finess", "finess_ej")
+    @classmethod
+    def _finess(cls, value):
+        if value and not FINESS_PATTERN.match(value):
+            raise ValueError(f"numéro FINESS invalide : {value!r}")
+        return value or None
+
     description: Text | None = Field(default=None, max_length=10_000)
     site_web: Text | None = Field(default=None, max_length=500)
     accessibilite_lieu: Text | None = Field(default=None, max_length=500)

@@ -118,7 +118,7 @@ def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
 def french_reason(error: ValidationError) -> str:
     parts = []
     for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "ligne"
+        where = ".".join(str(p) for p in item["loc"])
         kind = item["type"]
         context = item.get("ctx", {})
         if kind == "missing":
@@ -145,7 +145,7 @@ def french_reason(error: ValidationError) -> str:
             message = str(context.get("error", item["msg"]))
         else:
             message = item["msg"]
-        parts.append(f"{where} : {message}")
+        parts.append(f"{where} : {message}" if where else message)
     return " ; ".join(parts)
 
 
@@ -255,6 +255,10 @@ def _structure(row: DIStructure, state: str) -> Structure:
         website=row.site_web or "",
         accessibility_link=row.accessibilite_lieu or "",
         networks=row.reseaux_porteurs or [],
+        finess=row.finess or "",
+        finess_legal_entity=row.finess_ej or "",
+        finess_category=row.categorie_finess or "",
+        finess_category_label=row.libelle_categorie_finess or "",
     )
 
 

@@ -3,15 +3,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.directory.imports import csv_template, data_inclusion
+from maillage.directory.imports import csv_template, data_inclusion, finess
 
-FORMATS = {"data-inclusion": data_inclusion, "csv": csv_template}
+FORMATS = {"data-inclusion": data_inclusion, "csv": csv_template, "finess": finess}
 
 
 class Command(BaseCommand):
     help = (
-        "Import directory data: `maillage import data-inclusion|csv FILE [FILE ...]`. Atomic: a "
-        "file with a bad row changes nothing and the report names every rejected row."
+        "Import directory data: `maillage import data-inclusion|finess|csv FILE [FILE ...]`. "
+        "Atomic: a file with a bad row changes nothing and the report names every rejected row."
     )
 
     def add_arguments(self, parser):

@@ -1,0 +1,141 @@
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pyproj import Transformer
+
+from maillage.directory.imports.finess import (
+    ImportRejected,
+    epsg_for,
+    import_files,
+    insee_code,
+    to_wgs84,
+)
+from maillage.directory.models import Structure
+
+HEADER = "finess;etalab;96;2026-03-11"
+
+
+def _structureet(
+    number,
+    *,
+    dep="85",
+    commune="191",
+    name="CENTRE HOSPITALIER DEPARTEMENTAL",
+    category="355",
+    siret="73282932000074",
+    acheminement="85925 LA ROCHE SUR YON CEDEX 9",
+):
+    cells = [""] * 32
+    cells[0], cells[1], cells[2] = "structureet", number, "850000001"
+    cells[3], cells[4] = name[:38], name
+    cells[7], cells[8], cells[9] = "33", "BD", "STEPHANE MOREAU"
+    cells[12], cells[13], cells[14] = commune, dep, "VENDEE"
+    cells[15], cells[16] = acheminement, "0251446161"
+    cells[18], cells[19] = category, "Centre Hospitalier (C.H.)"
+    cells[22], cells[30] = siret, "2025-06-30"
+    return ";".join(cells)
+
+
+def _geo(number, x, y, system="L93_METROPOLE"):
+    return f"geolocalisation;{number};{x};{y};1,ATLASANTE,96,BAN,{system};2025-06-30"
+
+
+def _file(tmp_path, *lines, name="finess.csv"):
+    path = tmp_path / name
+    path.write_bytes(("\n".join([HEADER, *lines]) + "\n").encode("cp1252"))
+    return path
+
+
+def test_the_false_origin_of_lambert_93_is_46_5_north_3_east():
+    assert to_wgs84(700000, 6600000, "L93_METROPOLE") == (46.5, 3.0)
+
+
+@pytest.mark.parametrize(
+    ("system", "epsg"),
+    [
+        ("L93_METROPOLE", 2154),
+        ("UTM_N20", 32620),
+        ("UTM_N22", 32622),
+        ("UTM_S40", 32740),
+        ("UTM_S38", 32738),
+        ("UTM_N21", 32621),
+    ],
+)
+def test_overseas_systems_are_named_by_the_last_token(system, epsg):
+    assert epsg_for(system) == epsg
+
+
+@given(
+    latitude=st.floats(42.5, 51.0),
+    longitude=st.floats(-4.5, 8.0),
+)
+def test_lambert_93_round_trips_to_a_millionth_of_a_degree(latitude, longitude):
+    x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(longitude, latitude)
+    back = to_wgs84(x, y, "L93_METROPOLE")
+    assert back == pytest.approx((latitude, longitude), abs=2e-6)
+
+
+@pytest.mark.parametrize(
+    ("dep", "commune", "insee"),
+    [
+        ("85", "191", "85191"),
+        ("2A", "004", "2A004"),
+        ("9A", "101", "97101"),
+        ("9D", "411", "97411"),
+        ("1", "53", "01053"),
+    ],
+)
+def test_insee_codes_are_rebuilt_including_overseas(dep, commune, insee):
+    assert insee_code(dep, commune) == insee
+
+
+def test_an_extraction_imports_establishments_with_their_positions(tmp_path, territories, db):
+    x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(-1.4268, 46.6705)
+    path = _file(
+        tmp_path,
+        _structureet("850000019"),
+        _structureet(
+            "9A0000017",
+            dep="9A",
+            commune="101",
+            name="CLINIQUE DES ABYMES",
+            acheminement="97139 LES ABYMES",
+            siret="",
+        ),
+        _geo("850000019", x, y),
+        _geo("9A0000017", 655000, 1797000, "UTM_N20"),
+    )
+    report = import_files([path])
+    assert report.structures_created == 2
+    chd = Structure.objects.get(finess="850000019")
+    assert chd.commune_id == "85191"
+    assert chd.postal_code == "85925" and chd.city_name == "LA ROCHE SUR YON"
+    assert chd.finess_category == "355"
+    assert (chd.latitude, chd.longitude) == pytest.approx((46.6705, -1.4268), abs=1e-5)
+    abymes = Structure.objects.get(finess="9A0000017")
+    assert abymes.commune_id == "97101"
+    assert 16 < abymes.latitude < 17 and -62 < abymes.longitude < -61
+
+
+def test_a_broken_line_is_reported_by_its_number_and_nothing_is_written(tmp_path, territories, db):
+    path = _file(
+        tmp_path,
+        _structureet("850000019"),
+        "structureet;850000027;trop court",
+        _structureet("850000035", commune="999"),
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([path])
+    assert [str(r) for r in rejected.value.report.rejected] == [
+        "finess.csv : ligne 3 (id 850000027) — 3 champs au lieu de 32",
+        "finess.csv : ligne 4 (id 850000035) — commune inconnue : 85999",
+    ]
+    assert not Structure.objects.exists()
+
+
+def test_a_file_that_is_not_an_extraction_is_refused(tmp_path, territories, db):
+    path = tmp_path / "autre.csv"
+    path.write_text("nom;adresse\nx;y\n", encoding="cp1252")
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([path])
+    assert "extraction FINESS" in rejected.value.report.rejected[0].reason
