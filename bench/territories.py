@@ -80,5 +80,5 @@ if __name__ == "__main__":
 
             from maillage.database import embedded_server
 
-            embedded_server().stop()
+            embedded_server().release()
             shutil.rmtree(SCRATCH, ignore_errors=True)

@@ -164,6 +164,8 @@ class EmbeddedPostgres:
         if self._registered_pid != os.getpid():
             return
         self._registered_pid = None
+        if not self.data_dir.exists():
+            return
         with self._lock():
             (self._clients_dir / str(os.getpid())).unlink(missing_ok=True)
             if not self.live_clients():
@@ -324,7 +326,14 @@ def _make_binaries_reachable() -> None:
                 file.chmod(wanted)
 
 
+_SERVERS: dict[Path, EmbeddedPostgres] = {}
+
+
 def embedded_server() -> EmbeddedPostgres:
+    """The server of the configured data folder (one handle per process and folder)."""
     from django.conf import settings
 
-    return EmbeddedPostgres(settings.DATA_DIR)
+    data_dir = Path(settings.DATA_DIR).resolve()
+    if data_dir not in _SERVERS:
+        _SERVERS[data_dir] = EmbeddedPostgres(data_dir)
+    return _SERVERS[data_dir]
