@@ -94,3 +94,15 @@ def test_the_result_list_runs_a_constant_number_of_queries(
     with django_assert_max_num_queries(6):
         response = client.get(URL, {"commune": "85191"})
     assert response.json()["count"] == 15
+
+
+def test_counting_stops_at_the_cap_and_says_so(client, territories, db, monkeypatch):
+    from maillage.directory import queries
+
+    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    for n in range(5):
+        _service(f"Lieu ressource {n}")
+    body = client.get(URL, {"per_page": 2}).json()
+    assert (body["count"], body["count_capped"]) == (3, True)
+    body = client.get(URL, {"per_page": 10}).json()
+    assert (body["count"], body["count_capped"]) == (5, False)

@@ -137,6 +137,7 @@ def services(request, filters: Query[SearchFilters]):
     actions.record_unmet_search(params=params, results=results, channel="api")
     return {
         "count": results.total,
+        "count_capped": results.capped,
         "page": filters.page,
         "per_page": filters.per_page,
         "results": [_service_out(s) for s in results.services],

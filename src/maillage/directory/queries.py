@@ -29,7 +29,7 @@ from maillage.territories.text import normalise_name
 
 DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 200
-TYPO_SIMILARITY = 0.5
+COUNT_CAP = 1000
 EARTH_RADIUS_KM = 6371.0
 # Facets that are plain booleans on the service.
 BOOLEAN_FACETS = (
@@ -68,6 +68,7 @@ class SearchResults:
     remote: list[Service]
     total: int
     place: Commune | None = None
+    capped: bool = False  # the count stopped at COUNT_CAP: there are at least that many
 
     @property
     def empty(self) -> bool:
@@ -130,11 +131,20 @@ def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> 
     text = params.text.strip()[:200]
     if text:
         query = SearchQuery(text, config="french_unaccent", search_type="websearch")
-        similarity = TrigramWordSimilarity(Value(normalise_name(text)), "search_text")
-        qs = qs.annotate(
-            text_rank=SearchRank(F("search_vector"), query, normalization=32),
-            typo=similarity,
-        ).filter(Q(search_vector=query) | Q(typo__gte=TYPO_SIMILARITY))
+        words = normalise_name(text)
+        full_text = qs.filter(search_vector=query)
+        if full_text.exists():
+            qs = full_text.annotate(
+                text_rank=SearchRank(F("search_vector"), query, normalization=32),
+                typo=Value(0.0, output_field=FloatField()),
+            )
+        else:
+            # Nothing matches the words as written: tolerate typos. `%>` uses the GIN trigram
+            # index; its threshold is the connection's pg_trgm.word_similarity_threshold.
+            qs = qs.filter(search_text__trigram_word_similar=words).annotate(
+                text_rank=Value(0.0, output_field=FloatField()),
+                typo=TrigramWordSimilarity(Value(words), "search_text"),
+            )
         score = Greatest(F("text_rank") * 2, F("typo") * 0.6)
 
     if params.themes:
@@ -176,18 +186,22 @@ def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> 
         .order_by("-score", "name", "pk")
     )
 
-    services = _window(qs, params, now)
+    services, total, capped = _window(qs, params, now)
     remote = list(remote_qs.order_by("name")[:10]) if remote_qs is not None else []
-    return SearchResults(services=services[0], remote=remote, total=services[1], place=place)
+    return SearchResults(services=services, remote=remote, total=total, place=place, capped=capped)
 
 
-def _window(qs, params: SearchParams, now) -> tuple[list[Service], int]:
+def _window(qs, params: SearchParams, now) -> tuple[list[Service], int, bool]:
     if not params.open_now and params.open_on_weekday is None:
-        total = qs.count()
-        return list(qs[params.offset : params.offset + params.limit]), total
+        page = list(qs[params.offset : params.offset + params.limit])
+        if len(page) < params.limit:
+            return page, params.offset + len(page), False
+        # Counting stops at COUNT_CAP: "more than 1,000" says enough, and costs far less.
+        total = qs.order_by()[:COUNT_CAP].count()
+        return page, total, total >= COUNT_CAP
     # Opening hours live in the OSM syntax: the filter runs on the best candidates.
-    candidates = [s for s in qs[:1000] if _hours_match(s, params, now)]
-    return candidates[params.offset : params.offset + params.limit], len(candidates)
+    candidates = [s for s in qs[:COUNT_CAP] if _hours_match(s, params, now)]
+    return candidates[params.offset : params.offset + params.limit], len(candidates), False
 
 
 def _hours_match(service: Service, params: SearchParams, now) -> bool:

@@ -37,6 +37,7 @@ class ServiceOut(Schema):
 
 class SearchOut(Schema):
     count: int
+    count_capped: bool  # true when there are at least `count` results (counting stops there)
     page: int
     per_page: int
     results: list[ServiceOut]
