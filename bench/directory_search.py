@@ -200,13 +200,13 @@ def main() -> None:
         results = search_services(params)
         list(results.services)
         timings.append((time.perf_counter() - started) * 1000)
+    by_shape = {}
+    for shape in range(4):
+        shape_times = sorted(timings[shape::4])  # queries() cycles through the 4 shapes
+        by_shape[shape] = shape_times[int(len(shape_times) * 0.95) - 1]
     timings.sort()
     p50 = statistics.median(timings)
     p95 = timings[int(len(timings) * 0.95) - 1]
-    by_shape = {}
-    for shape in range(4):
-        shape_times = sorted(timings[shape::4])
-        by_shape[shape] = shape_times[int(len(shape_times) * 0.95) - 1]
     print(
         "p95 by shape (text, theme+place, text+place+facets, open now):",
         ", ".join(f"{v:.0f} ms" for v in by_shape.values()),

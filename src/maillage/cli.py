@@ -18,6 +18,7 @@ MAILLAGE_COMMANDS = [
     ("import data-inclusion FILE...", "import structures and services (data·inclusion v1 JSON)"),
     ("import finess FILE", "import the official FINESS extraction (establishments)"),
     ("import csv FILE", "import the spreadsheet template (docs/import-csv.md)"),
+    ("export data-inclusion FILE", "export the published directory (data·inclusion v1 JSON)"),
     ("backup FILE", "dump the database to FILE (pg_dump custom format)"),
     ("restore FILE", "restore the database from FILE"),
 ]
