@@ -87,11 +87,11 @@ def test_the_result_list_runs_a_constant_number_of_queries(
 ):
     for n in range(3):
         _service(f"Service {n}")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         client.get(URL, {"commune": "85191"})
     for n in range(12):
         _service(f"Autre service {n}")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         response = client.get(URL, {"commune": "85191"})
     assert response.json()["count"] == 15
 

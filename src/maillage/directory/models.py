@@ -160,6 +160,7 @@ class Service(PublicModel, Place, Sourced):
     # Search read-model, kept by directory.search_index.refresh() after every write:
     # weighted French full text, unaccented text for typo tolerance, effective position
     # (the service's own, else its structure's, else the commune's).
+    listed = models.BooleanField(default=False, editable=False)  # it and its structure published
     search_vector = SearchVectorField(null=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     geo_latitude = models.FloatField(null=True, editable=False)
@@ -186,7 +187,7 @@ class Service(PublicModel, Place, Sourced):
             GinIndex(fields=["thematiques"], name="service_thematiques"),
             GinIndex(fields=["eligibility_zone"], name="service_eligibility_zone"),
             GinIndex(fields=["publics"], name="service_publics"),
-            models.Index(fields=["state"], name="service_state"),
+            models.Index(fields=["listed"], name="service_listed"),
         ]
 
     def __str__(self):

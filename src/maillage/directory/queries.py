@@ -17,7 +17,16 @@ import math
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
-from django.db.models import BooleanField, Case, F, FloatField, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Q,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 
@@ -116,9 +125,8 @@ def _stale_sql() -> RawSQL:
 
 
 def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
-    qs = Service.objects.filter(
-        state=PublicationState.PUBLISHED, structure__state=PublicationState.PUBLISHED
-    ).select_related("structure", "geo_commune")
+    # No join in the ranking query: structures and communes are fetched for the page only.
+    qs = Service.objects.filter(listed=True)
 
     place = None
     if params.commune:
@@ -187,20 +195,25 @@ def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> 
     )
 
     services, total, capped = _window(qs, params, now)
-    remote = list(remote_qs.order_by("name")[:10]) if remote_qs is not None else []
+    remote = _with_related(list(remote_qs.order_by("name")[:10])) if remote_qs is not None else []
     return SearchResults(services=services, remote=remote, total=total, place=place, capped=capped)
+
+
+def _with_related(services: list[Service]) -> list[Service]:
+    prefetch_related_objects(services, "structure", "geo_commune")
+    return services
 
 
 def _window(qs, params: SearchParams, now) -> tuple[list[Service], int, bool]:
     if not params.open_now and params.open_on_weekday is None:
-        page = list(qs[params.offset : params.offset + params.limit])
+        page = _with_related(list(qs[params.offset : params.offset + params.limit]))
         if len(page) < params.limit:
             return page, params.offset + len(page), False
         # Counting stops at COUNT_CAP: "more than 1,000" says enough, and costs far less.
         total = qs.order_by()[:COUNT_CAP].count()
         return page, total, total >= COUNT_CAP
     # Opening hours live in the OSM syntax: the filter runs on the best candidates.
-    candidates = [s for s in qs[:COUNT_CAP] if _hours_match(s, params, now)]
+    candidates = [s for s in _with_related(list(qs[:COUNT_CAP])) if _hours_match(s, params, now)]
     return candidates[params.offset : params.offset + params.limit], len(candidates), False
 
 

@@ -2,8 +2,9 @@
 
 Weights: A the service's name and its themes' labels, B the structure's name, C the
 descriptions, D the publics' labels. `search_text` (unaccented, lower case) serves the
-trigram fallback that tolerates typos. The effective position is the service's own, else
-its structure's, else its commune's, else its structure's commune's.
+trigram fallback that tolerates typos. `listed` says the service and its structure are both
+published, so that a search never joins structures to filter. The effective position is the
+service's own, else its structure's, else its commune's, else its structure's commune's.
 """
 
 from django.db import connection
@@ -13,6 +14,7 @@ from maillage.directory.enums import Public, Thematique
 REFRESH_SQL = """
 WITH labels(code, label) AS (SELECT * FROM unnest(%(codes)s::text[], %(labels)s::text[]))
 UPDATE directory_service target SET
+    listed = v.listed,
     geo_latitude = v.geo_latitude,
     geo_longitude = v.geo_longitude,
     geo_commune_id = v.geo_commune_id,
@@ -21,6 +23,7 @@ UPDATE directory_service target SET
 FROM (
     SELECT
         s.id,
+        (s.state = 'published' AND st.state = 'published') AS listed,
         CASE
             WHEN s.latitude IS NOT NULL AND s.longitude IS NOT NULL THEN s.latitude
             WHEN st.latitude IS NOT NULL AND st.longitude IS NOT NULL THEN st.latitude
