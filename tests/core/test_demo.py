@@ -32,3 +32,19 @@ def test_the_demo_is_idempotent_and_gives_every_role_an_account(territories, db)
     for user in User.objects.filter(email__endswith="@demo.maillage.fr"):
         roles |= user.roles
     assert roles == set(Role.values)
+
+
+def test_the_demo_directory_is_searchable_and_uses_valid_referentials(territories, db):
+    from maillage.directory.enums import THEME_PARENTS, Public
+    from maillage.directory.models import Service
+    from maillage.directory.queries import SearchParams, search_services
+
+    setup_demo()
+    services = Service.objects.filter(source="demo")
+    assert services.count() >= 8
+    for service in services:
+        assert set(service.thematiques) <= set(THEME_PARENTS), service.name
+        assert set(service.publics) <= set(Public.values), service.name
+    results = search_services(SearchParams(themes=["sante"], commune="85213", radius_km=15))
+    assert "Consultations de médecine générale" in [s.name for s in results.services]
+    assert [s.name for s in results.remote] == ["Écoute téléphonique en santé mentale"]

@@ -139,7 +139,7 @@ def test_a_professional_searches_the_directory_and_opens_a_service(
     with committed():
         service = ServiceFactory(
             structure=StructureFactory(commune_id="85213", name="Maison de santé e2e"),
-            name="Consultations de médecine générale",
+            name="Médecine générale du soir",
             thematiques=["sante--acces-aux-soins"],
             opening_hours="Mo-Fr 08:30-19:00",
         )
@@ -150,7 +150,7 @@ def test_a_professional_searches_the_directory_and_opens_a_service(
     page.get_by_label("Recherche").fill("medecine generale")
     page.get_by_label("Commune ou code postal").fill("rives de l yon")
     page.get_by_role("button", name="Chercher").click()
-    result = page.locator(".service-result", has_text="Consultations de médecine générale")
+    result = page.locator(".service-result", has_text="Médecine générale du soir")
     result.wait_for()
     assert "km" in result.inner_text()
     assert "lieu=rives" in page.url  # the search can be bookmarked and shared

@@ -130,4 +130,7 @@ def setup_demo() -> list[DemoAccount]:
                 organisation=organisations[account.organisation],
                 role=account.role,
             )
+    from maillage.directory.demo import setup_demo_directory
+
+    setup_demo_directory()
     return ACCOUNTS

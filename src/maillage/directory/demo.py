@@ -1,0 +1,226 @@
+"""A small, plausible directory for the demo territory (Pays Yon et Vie). Idempotent."""
+
+from django.db import transaction
+
+from maillage.directory import search_index
+from maillage.directory.models import Service, Structure
+
+SOURCE = "demo"
+
+# (structure id, name, commune, address, phone, hours, [services])
+# service: (id, name, description, themes, publics, fees, extra fields)
+DIRECTORY = [
+    (
+        "msp-rives",
+        "Maison de santé pluriprofessionnelle de Rives de l'Yon",
+        "85213",
+        "2 rue de la Mairie",
+        "02 51 00 10 10",
+        "Mo-Fr 08:00-19:30; Sa 08:30-12:00; PH off",
+        [
+            (
+                "msp-mg",
+                "Consultations de médecine générale",
+                "Médecins généralistes, avec ou sans rendez-vous le matin. Tiers payant.",
+                ["sante--acces-aux-soins"],
+                ["tous-publics"],
+                "payant",
+                {
+                    "third_party_payment": True,
+                    "reduced_mobility_access": True,
+                    "fee_sectors": ["secteur-1"],
+                    "professions": ["médecin généraliste"],
+                },
+            ),
+            (
+                "msp-ide",
+                "Soins infirmiers à domicile et au cabinet",
+                "Infirmières diplômées d'État : soins, pansements, suivi des traitements.",
+                ["sante--acces-aux-soins"],
+                ["tous-publics"],
+                "payant",
+                {"third_party_payment": True, "professions": ["infirmier"]},
+            ),
+        ],
+    ),
+    (
+        "chd-pass",
+        "CHD Vendée — Permanence d'accès aux soins de santé",
+        "85191",
+        "Les Oudairies, boulevard Stéphane Moreau",
+        "02 51 44 61 61",
+        "Mo-Fr 09:00-12:30,13:30-17:00",
+        [
+            (
+                "pass",
+                "Permanence d'accès aux soins de santé (PASS)",
+                "Consultations médicales et accompagnement social pour les personnes sans "
+                "couverture maladie ou en difficulté d'accès aux droits.",
+                [
+                    "sante--acces-aux-soins",
+                    "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits",
+                ],
+                ["personnes-en-situation-durgence", "personnes-exilees"],
+                "gratuit",
+                {
+                    "unconditional_welcome": True,
+                    "interpreting": True,
+                    "languages": ["fr", "en", "ar"],
+                    "no_appointment": True,
+                },
+            ),
+        ],
+    ),
+    (
+        "cmp-yon",
+        "Centre médico-psychologique adultes de La Roche-sur-Yon",
+        "85191",
+        "45 rue du Maréchal Joffre",
+        "02 51 09 70 00",
+        "Mo-Fr 09:00-17:30; PH off",
+        [
+            (
+                "cmp",
+                "Consultations en santé mentale (CMP)",
+                "Psychiatres, psychologues et infirmiers : premier accueil, suivi, orientation.",
+                ["sante--sante-mentale"],
+                ["tous-publics"],
+                "gratuit",
+                {"reduced_mobility_access": True},
+            ),
+        ],
+    ),
+    (
+        "csapa",
+        "CSAPA Vendée — antenne de La Roche-sur-Yon",
+        "85191",
+        "16 rue Lafayette",
+        "02 51 36 15 00",
+        "Mo-Fr 09:00-12:30,13:30-18:00",
+        [
+            (
+                "csapa-consult",
+                "Consultations addictologie",
+                "Accompagnement des personnes en difficulté avec l'alcool, le tabac, le cannabis "
+                "ou les jeux, et de leur entourage. Anonyme et gratuit.",
+                ["sante--addictions"],
+                ["tous-publics"],
+                "gratuit",
+                {"anonymous": True, "no_appointment": False},
+            ),
+            (
+                "cjc",
+                "Consultation jeunes consommateurs",
+                "Pour les jeunes qui s'interrogent sur leurs consommations, et leurs parents.",
+                ["sante--addictions"],
+                ["jeunes", "familles"],
+                "gratuit",
+                {"anonymous": True},
+            ),
+        ],
+    ),
+    (
+        "ccas-yon",
+        "CCAS de La Roche-sur-Yon",
+        "85191",
+        "10 place Napoléon",
+        "02 51 47 47 47",
+        "Mo-Fr 08:30-12:30,13:30-17:30",
+        [
+            (
+                "ccas-aide",
+                "Aide sociale et accès aux droits",
+                "Accueil, domiciliation, aides facultatives, instruction des demandes "
+                "d'aide sociale.",
+                [
+                    "difficultes-administratives-ou-juridiques--accompagnement-aux-demarches-"
+                    "administratives"
+                ],
+                ["tous-publics"],
+                "gratuit",
+                {"unconditional_welcome": True},
+            ),
+        ],
+    ),
+    (
+        "aidants",
+        "Plateforme d'accompagnement et de répit des aidants",
+        "85191",
+        "5 rue Sadi Carnot",
+        "02 51 24 00 00",
+        "Mo-Fr 09:00-17:00",
+        [
+            (
+                "repit",
+                "Soutien et répit pour les aidants",
+                "Écoute, groupes de parole, solutions de répit pour les proches aidants.",
+                ["famille--soutien-aidants"],
+                ["tous-publics"],
+                "gratuit",
+                {"peer_workers": True},
+            ),
+        ],
+    ),
+    (
+        "ecoute",
+        "Écoute santé mentale — ligne départementale",
+        "85191",
+        "",
+        "02 51 00 00 99",
+        "Mo-Su 08:00-22:00",
+        [
+            (
+                "ecoute-tel",
+                "Écoute téléphonique en santé mentale",
+                "Une écoute anonyme par des professionnels et des pairs, partout en Vendée.",
+                ["sante--sante-mentale"],
+                ["tous-publics"],
+                "gratuit",
+                {
+                    "reception_modes": ["a-distance"],
+                    "eligibility_zone": ["85"],
+                    "anonymous": True,
+                    "peer_workers": True,
+                },
+            ),
+        ],
+    ),
+]
+
+
+@transaction.atomic
+def setup_demo_directory() -> int:
+    for key, name, commune, address, phone, hours, services in DIRECTORY:
+        structure, _ = Structure.objects.update_or_create(
+            source=SOURCE,
+            source_id=key,
+            defaults={
+                "name": name,
+                "commune_id": commune,
+                "address": address,
+                "phone": phone,
+                "opening_hours": hours,
+                "state": "published",
+            },
+        )
+        for sid, sname, description, themes, publics, fees, facts in services:
+            extra = dict(facts)  # the table above stays as written
+            Service.objects.update_or_create(
+                source=SOURCE,
+                source_id=sid,
+                defaults={
+                    "structure": structure,
+                    "name": sname,
+                    "description": description,
+                    "thematiques": themes,
+                    "publics": publics,
+                    "fees": fees,
+                    "state": "published",
+                    "reception_modes": extra.pop("reception_modes", ["en-presentiel"]),
+                    **extra,
+                },
+            )
+    search_index.refresh(
+        structure_ids=list(Structure.objects.filter(source=SOURCE).values_list("pk", flat=True))
+    )
+    return Service.objects.filter(source=SOURCE).count()
