@@ -123,3 +123,16 @@ def test_open_now_reads_the_opening_hours(directory):
 def test_unpublished_services_are_never_found(directory):
     _service("Brouillon caché", state="draft")
     assert "Brouillon caché" not in _names(text="brouillon")
+
+
+def test_distances_to_estimated_commune_centres_are_flagged_approximate(client, cast, directory):
+    # Rives de l'Yon's position is its EPCI's mean (approximate); La Roche-sur-Yon's is exact.
+    _service("Accueil précis", commune="85191", latitude=46.67, longitude=-1.43)
+    search_index.refresh()
+    results = search_services(SearchParams(commune="85191", radius_km=20))
+    by_name = {s.name: s for s in results.services}
+    assert by_name["Centre médico-psychologique"].geo_approximate
+    assert not by_name["Accueil précis"].geo_approximate
+    client.force_login(cast.professional)
+    page = client.get("/annuaire/", {"lieu": "85000", "radius_km": 20}).content.decode()
+    assert "à environ" in page

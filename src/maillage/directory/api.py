@@ -69,7 +69,7 @@ def _check(filters: SearchFilters) -> None:
         raise HttpError(400, " ; ".join(problems))
 
 
-def _service_out(service, now=None) -> dict:
+def _service_out(service, place=None, now=None) -> dict:
     expression = service.opening_hours or service.structure.opening_hours
     return {
         "id": service.public_id,
@@ -94,6 +94,9 @@ def _service_out(service, now=None) -> dict:
         "distance_km": round(service.distance_km, 1)
         if getattr(service, "distance_km", None) is not None
         else None,
+        "distance_approximate": bool(
+            service.geo_approximate or (place is not None and place.position_approximate)
+        ),
         "phone": service.phone or service.structure.phone,
         "email": service.email or service.structure.email,
         "opening_hours": expression,
@@ -140,6 +143,6 @@ def services(request, filters: Query[SearchFilters]):
         "count_capped": results.capped,
         "page": filters.page,
         "per_page": filters.per_page,
-        "results": [_service_out(s) for s in results.services],
-        "remote": [_service_out(s) for s in results.remote],
+        "results": [_service_out(s, results.place) for s in results.services],
+        "remote": [_service_out(s, results.place) for s in results.remote],
     }

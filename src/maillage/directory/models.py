@@ -165,6 +165,9 @@ class Service(PublicModel, Place, Sourced):
     search_text = models.TextField(blank=True, editable=False)
     geo_latitude = models.FloatField(null=True, editable=False)
     geo_longitude = models.FloatField(null=True, editable=False)
+    # The position is a commune's estimated centre (see the territory pack): distances to it
+    # are shown as approximate.
+    geo_approximate = models.BooleanField(default=False, editable=False)
     geo_commune = models.ForeignKey(
         "territories.Commune",
         null=True,

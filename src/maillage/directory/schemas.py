@@ -28,6 +28,7 @@ class ServiceOut(Schema):
     latitude: float | None
     longitude: float | None
     distance_km: float | None
+    distance_approximate: bool  # a position is a commune's estimated centre
     phone: str
     email: str
     opening_hours: str

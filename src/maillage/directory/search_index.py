@@ -17,6 +17,7 @@ UPDATE directory_service target SET
     listed = v.listed,
     geo_latitude = v.geo_latitude,
     geo_longitude = v.geo_longitude,
+    geo_approximate = v.geo_approximate,
     geo_commune_id = v.geo_commune_id,
     search_text = v.search_text,
     search_vector = v.search_vector
@@ -34,6 +35,12 @@ FROM (
             WHEN st.latitude IS NOT NULL AND st.longitude IS NOT NULL THEN st.longitude
             ELSE COALESCE(c.longitude, sc.longitude)
         END AS geo_longitude,
+        CASE
+            WHEN s.latitude IS NOT NULL AND s.longitude IS NOT NULL THEN FALSE
+            WHEN st.latitude IS NOT NULL AND st.longitude IS NOT NULL THEN FALSE
+            WHEN c.latitude IS NOT NULL THEN c.position_approximate
+            ELSE COALESCE(sc.position_approximate, FALSE)
+        END AS geo_approximate,
         COALESCE(s.commune_id, st.commune_id) AS geo_commune_id,
         lower(public.unaccent(concat_ws(' ', s.name, st.name, themes.text))) AS search_text,
         setweight(to_tsvector('french_unaccent',
