@@ -19,6 +19,7 @@ MAILLAGE_COMMANDS = [
     ("import finess FILE", "import the official FINESS extraction (establishments)"),
     ("import csv FILE", "import the spreadsheet template (docs/import-csv.md)"),
     ("export data-inclusion FILE", "export the published directory (data·inclusion v1 JSON)"),
+    ("directory duplicates", "list structures that look like duplicates across sources"),
     ("backup FILE", "dump the database to FILE (pg_dump custom format)"),
     ("restore FILE", "restore the database from FILE"),
 ]

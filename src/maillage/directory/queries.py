@@ -239,3 +239,55 @@ def published_service(public_id):
         .annotate(is_stale=_stale_sql())
         .first()
     )
+
+
+@dataclass(frozen=True)
+class SuspectedDuplicate:
+    first: object  # Structure
+    second: object
+    reason: str
+
+
+DUPLICATE_NAME_SIMILARITY = 0.6
+DUPLICATE_DISTANCE_KM = 0.3
+
+
+def suspected_duplicates(limit: int = 500) -> list[SuspectedDuplicate]:
+    """Structures from different sources that look like the same place: same SIRET or
+    FINESS, or a close name at a close address (trigram similarity, a few hundred metres).
+    Listed for a moderator to merge; nothing is merged automatically."""
+    from maillage.directory.models import Structure
+
+    sql = """
+        SELECT a.id, b.id, 'même SIRET' FROM directory_structure a
+        JOIN directory_structure b ON a.siret = b.siret AND a.id < b.id AND a.source <> b.source
+        WHERE a.siret <> ''
+        UNION
+        SELECT a.id, b.id, 'même numéro FINESS' FROM directory_structure a
+        JOIN directory_structure b
+          ON a.finess = b.finess AND a.id < b.id AND a.source <> b.source
+        WHERE a.finess <> ''
+        UNION
+        SELECT a.id, b.id, 'nom proche à la même adresse' FROM directory_structure a
+        JOIN directory_structure b ON a.id < b.id AND a.source <> b.source
+          AND a.commune_id = b.commune_id
+          AND similarity(lower(public.unaccent(a.name)), lower(public.unaccent(b.name))) >= %s
+        WHERE a.latitude IS NULL OR b.latitude IS NULL
+           OR 2 * 6371 * asin(sqrt(power(sin(radians(b.latitude - a.latitude) / 2), 2)
+              + cos(radians(a.latitude)) * cos(radians(b.latitude))
+              * power(sin(radians(b.longitude - a.longitude) / 2), 2))) <= %s
+        LIMIT %s
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [DUPLICATE_NAME_SIMILARITY, DUPLICATE_DISTANCE_KM, limit])
+        rows = cursor.fetchall()
+    structures = Structure.objects.in_bulk({pk for row in rows for pk in row[:2]})
+    seen: dict[tuple[int, int], SuspectedDuplicate] = {}
+    for first, second, reason in rows:
+        seen.setdefault(
+            (first, second),
+            SuspectedDuplicate(structures[first], structures[second], reason),
+        )
+    return sorted(seen.values(), key=lambda d: (d.first.name, d.second.name))
