@@ -1,10 +1,29 @@
 """The JSON API under /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
 
+from django_otp import user_has_device
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
-from ninja.security import django_auth
+from ninja.security import SessionAuth
 
+from maillage.core.models import PlatformSettings
 from maillage.directory.api import router as directory_router
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """A logged-in session, with its second factor passed wherever the pages require it: the
+    API must not be a way around the check LoginRequiredMiddleware makes for pages."""
+
+    def authenticate(self, request, key):
+        user = super().authenticate(request, key)
+        if user is None or user.is_verified():
+            return user
+        if user_has_device(user, confirmed=True):
+            return None
+        professionals_must = PlatformSettings.current().require_2fa_for_professionals
+        return None if user.second_factor_required(professionals_must=professionals_must) else user
+
+
+session_auth = VerifiedSessionAuth()
 
 api = NinjaAPI(
     title="Maillage",
@@ -13,7 +32,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url=None,
     # Everything needs a logged-in session unless an operation says auth=None (public reads).
-    auth=django_auth,
+    auth=session_auth,
 )
 api.add_router("/", directory_router)
 
