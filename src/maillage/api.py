@@ -1,11 +1,10 @@
 """The JSON API under /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
 
-from django_otp import user_has_device
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
-from maillage.core.models import PlatformSettings
+from maillage.accounts.access import second_factor_step
 from maillage.directory.api import router as directory_router
 
 
@@ -15,12 +14,9 @@ class VerifiedSessionAuth(SessionAuth):
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
-        if user is None or user.is_verified():
-            return user
-        if user_has_device(user, confirmed=True):
+        if user is None or second_factor_step(user) is not None:
             return None
-        professionals_must = PlatformSettings.current().require_2fa_for_professionals
-        return None if user.second_factor_required(professionals_must=professionals_must) else user
+        return user
 
 
 session_auth = VerifiedSessionAuth()

@@ -197,3 +197,17 @@ def test_arbitrary_bytes_never_crash_an_import(tmp_path_factory, territories, db
         import_files([path])
     except ImportRejected:
         assert _counts() == before
+
+
+def test_each_enumerated_list_names_its_unknown_values(tmp_path, territories, db):
+    path = _file(
+        tmp_path,
+        structures=[_structure(1)],
+        services=[_service(1, publics=["martiens"]), _service(2, modes_accueil=["par pigeon"])],
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([path])
+    assert [r.reason for r in rejected.value.report.rejected] == [
+        "publics : public(s) inconnu(s) : martiens",
+        "modes_accueil : mode(s) d'accueil inconnu(s) : par pigeon",
+    ]

@@ -329,12 +329,9 @@ def invitation_accept(request):
     if invitation is None or not invitation.is_usable:
         return render(request, "accounts/invitation_invalid.html", status=410)
     user = request.user if request.user.is_authenticated else None
-    if user is not None and not user.is_verified():
-        from django_otp import user_has_device
-
-        if user_has_device(user, confirmed=True):
-            # A password-only session must not gain a role before the second factor.
-            return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
+    if user is not None and access.second_factor_step(user) == "verify":
+        # A password-only session must not gain a role before the second factor.
+        return redirect(f"{reverse('accounts:otp_verify')}?next={request.path}")
     form = None if user else AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and (form is None or form.is_valid()):
         try:

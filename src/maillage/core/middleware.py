@@ -8,7 +8,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from maillage.core.models import PlatformSettings
+from maillage.accounts.access import second_factor_step
 
 LAST_ACTIVITY_KEY = "maillage_last_activity"
 ACTIVE_MEMBERSHIP_KEY = "maillage_active_membership"
@@ -101,14 +101,12 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
             return response
         user = request.user
         request.active_membership = _active_membership(request)
-        if getattr(view_func, "second_factor_exempt", False) or request.user.is_verified():
+        if getattr(view_func, "second_factor_exempt", False):
             return None
-        from django_otp import user_has_device
-
-        if user_has_device(user, confirmed=True):
+        step = second_factor_step(user)
+        if step == "verify":
             return redirect("accounts:otp_verify")
-        professionals_must = PlatformSettings.current().require_2fa_for_professionals
-        if user.second_factor_required(professionals_must=professionals_must):
+        if step == "setup":
             return redirect("accounts:otp_setup")
         return None
 

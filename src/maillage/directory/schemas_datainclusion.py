@@ -42,8 +42,16 @@ def _check_values(values: list[str] | None, allowed, what: str) -> list[str]:
     values = values or []
     unknown = sorted({v for v in values if v not in allowed.values})
     if unknown:
-        raise ValueError(f"{what} inconnue(s) : {', '.join(unknown)}")
+        raise ValueError(f"{what} : {', '.join(unknown)}")
     return list(dict.fromkeys(values))
+
+
+LIST_ENUMERATIONS = {
+    "publics": (Public, "public(s) inconnu(s)"),
+    "modes_accueil": (ModeAccueil, "mode(s) d'accueil inconnu(s)"),
+    "modes_mobilisation": (ModeMobilisation, "mode(s) de mobilisation inconnu(s)"),
+    "mobilisable_par": (MobilisablePar, "valeur(s) de mobilisable_par inconnue(s)"),
+}
 
 
 class _Row(BaseModel):
@@ -144,7 +152,7 @@ class DIStructure(_Row):
     @field_validator("reseaux_porteurs")
     @classmethod
     def _networks(cls, value):
-        return _check_values(value, ReseauPorteur, "valeur(s) de reseaux_porteurs")
+        return _check_values(value, ReseauPorteur, "valeur(s) de reseaux_porteurs inconnue(s)")
 
 
 class DIService(_Row):
@@ -191,25 +199,11 @@ class DIService(_Row):
             raise ValueError(f"thématique(s) inconnue(s) : {', '.join(unknown)}")
         return list(dict.fromkeys(value))
 
-    @field_validator("publics")
+    @field_validator("publics", "modes_accueil", "modes_mobilisation", "mobilisable_par")
     @classmethod
-    def _publics(cls, value):
-        return _check_values(value, Public, "public(s)")
-
-    @field_validator("modes_accueil")
-    @classmethod
-    def _reception(cls, value):
-        return _check_values(value, ModeAccueil, "mode(s) d'accueil")
-
-    @field_validator("modes_mobilisation")
-    @classmethod
-    def _mobilisation(cls, value):
-        return _check_values(value, ModeMobilisation, "mode(s) de mobilisation")
-
-    @field_validator("mobilisable_par")
-    @classmethod
-    def _mobilisable_by(cls, value):
-        return _check_values(value, MobilisablePar, "valeur(s) de mobilisable_par")
+    def _enumerated(cls, value, info):
+        allowed, what = LIST_ENUMERATIONS[info.field_name]
+        return _check_values(value, allowed, what)
 
     @field_validator("zone_eligibilite")
     @classmethod

@@ -354,15 +354,19 @@ def _write(
     state: str,
     progress: Callable[[int], None] | None,
     reader: Reader,
-) -> None:
+) -> list[int]:
+    """Write the valid rows; return the ids of the structures touched (for the search index)."""
     done = 0
+    touched: set[tuple[str, str]] = set()
     structures: list[Structure] = []
     for path in paths:
         for kind, index, raw in reader.rows(path):
             done += 1
             if kind != "structure" or (path.name, kind, index) in checked.rejected:
                 continue
-            structures.append(_structure(DIStructure.model_validate(raw), state))
+            structure = _structure(DIStructure.model_validate(raw), state)
+            touched.add((structure.source, structure.source_id))
+            structures.append(structure)
             if len(structures) >= BATCH:
                 _upsert(Structure, structures, report, "structures")
                 structures = []
@@ -379,6 +383,7 @@ def _write(
                 continue
             row = DIService.model_validate(raw)
             key = (row.source, row.structure_id)
+            touched.add(key)
             if key not in pks:
                 pks.update(_structure_pks(row.source))
             services.append(_service(row, pks[key], state))
@@ -388,23 +393,9 @@ def _write(
             if progress and done % 1000 == 0:
                 progress(done)
     _upsert(Service, services, report, "services")
-
-
-def _imported_structure_ids(paths: list[Path], checked: _Checked, reader: Reader) -> list[int]:
-    """Structures this import touched (directly, or through one of their services)."""
-    keys: dict[str, set[str]] = {}
-    for path in paths:
-        for kind, index, raw in reader.rows(path):
-            if (path.name, kind, index) in checked.rejected:
-                continue
-            source_id = raw["id"] if kind == "structure" else raw["structure_id"]
-            keys.setdefault(raw["source"], set()).add(str(source_id))
-    ids: list[int] = []
-    for source, source_ids in keys.items():
-        ids += Structure.objects.filter(source=source, source_id__in=source_ids).values_list(
-            "pk", flat=True
-        )
-    return ids
+    for source in {source for source, _ in touched} - {source for source, _ in pks}:
+        pks.update(_structure_pks(source))
+    return [pks[key] for key in touched]
 
 
 def _structure_pks(source: str) -> dict[tuple[str, str], int]:
@@ -435,8 +426,8 @@ def import_files(
     if report.rejected and not skip_invalid:
         raise ImportRejected(report)
     with transaction.atomic():
-        _write(paths, checked, report, state, progress, reader)
-        search_index.refresh(structure_ids=_imported_structure_ids(paths, checked, reader))
+        touched = _write(paths, checked, report, state, progress, reader)
+        search_index.refresh(structure_ids=touched)
         audit.record(
             "directory.import",
             object_type="directory.import",
