@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage.core import access, audit
+from maillage.core.actions import platform_settings_update
 from maillage.core.forms import PlatformSettingsForm
 from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
 from maillage.core.models import AuditEvent, PlatformSettings
@@ -73,8 +74,6 @@ def platform_settings(request):
     settings_row = PlatformSettings.current()
     form = PlatformSettingsForm(request.POST or None, instance=settings_row)
     if request.method == "POST" and form.is_valid():
-        from maillage.core.actions import platform_settings_update
-
         platform_settings_update(actor=request.user, form=form, request=request)
         return redirect("core:platform_settings")
     return render(

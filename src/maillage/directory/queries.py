@@ -228,6 +228,18 @@ def _hours_match(service: Service, params: SearchParams, now) -> bool:
     )
 
 
+def resolve_place(text: str) -> str | None:
+    """The INSEE code of the commune a user typed (name, old name or postal code), best
+    match first; None when nothing matches."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    from maillage.territories.queries import search_communes
+
+    match = search_communes(text, limit=1).first()
+    return match.code if match else None
+
+
 def published_service(public_id):
     return (
         Service.objects.filter(

@@ -3,12 +3,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.directory import access, actions, hours, queries
 from maillage.directory.enums import Public, Thematique
 from maillage.directory.forms import FACET_LABELS, SearchForm
-from maillage.territories.queries import search_communes
 
 
 def _require_search(request):
@@ -25,15 +25,12 @@ def search(request):
     results = None
     place_problem = ""
     if request.GET and form.is_valid():
-        commune = form.cleaned_data.get("commune") or None
-        place_text = form.cleaned_data.get("lieu", "").strip()
-        if place_text and not commune:
-            match = search_communes(place_text, limit=1).first()
-            if match is None:
-                place_problem = "Commune introuvable : vérifiez l'orthographe ou le code postal."
-            else:
-                commune = match.code
-        if not place_problem:
+        commune = form.cleaned_data.get("commune") or queries.resolve_place(
+            form.cleaned_data.get("lieu", "")
+        )
+        if form.cleaned_data.get("lieu", "").strip() and commune is None:
+            place_problem = _("Commune introuvable : vérifiez l'orthographe ou le code postal.")
+        else:
             params = form.params(commune)
             results = queries.search_services(params)
             actions.record_unmet_search(params=params, results=results, channel="page")
