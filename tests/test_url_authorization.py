@@ -5,6 +5,7 @@ EXPECTATIONS fails `test_every_url_pattern_has_a_declared_expectation`. Later mo
 their rows here. Statuses are for GET unless the row says POST.
 """
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -56,6 +57,10 @@ SEARCHERS = [
     "organisation_admin",
     "peer_worker",
 ]
+
+ORIENTERS = ["coordinator", "professional", "colleague", "outsider"]
+# Professional roles receive the orientations sent to their organisation's services.
+RECEIVERS = [*SEARCHERS]
 
 
 # name: (kwargs builder(cast, territory) or None, method, expectations)
@@ -120,7 +125,47 @@ EXPECTATIONS = {
         "get",
         only(SEARCHERS),
     ),
+    "directory:orientation_new": (
+        lambda cast, territory: {"public_id": _published_service().public_id},
+        "get",
+        only(ORIENTERS),
+    ),
+    "directory:orientation_list": (None, "get", only(RECEIVERS)),
+    "directory:orientation_statistics": (
+        None,
+        "get",
+        only(["platform_admin", "coordinator", "user_representative", "observer"]),
+    ),
+    "directory:orientation": (
+        lambda cast, territory: {"public_id": _orientation(cast).public_id},
+        "get",
+        logged_in(404, professional=200, outsider=200),
+    ),
+    "directory:orientation_move": (
+        lambda cast, territory: {"public_id": _orientation(cast).public_id},
+        "post",
+        logged_in(404, professional=400, outsider=400),
+    ),
+    "directory:orientation_attachment": (
+        lambda cast, territory: {
+            "public_id": _orientation(cast).public_id,
+            "attachment_id": uuid.uuid4(),
+        },
+        "get",
+        logged_in(404),
+    ),
+    "directory:orientation_answer": (
+        lambda cast, territory: {"token": "no-such-token"},
+        "get",
+        everyone(410),
+    ),
+    "directory:orientation_answer_attachment": (
+        lambda cast, territory: {"token": "no-such-token", "attachment_id": uuid.uuid4()},
+        "get",
+        everyone(404),
+    ),
     "core:home": (None, "get", logged_in(200)),
+    "core:notifications": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
     "core:platform_settings": (None, "get", only(["platform_admin"])),
     "core:audit_log": (None, "get", only(["platform_admin"])),
@@ -153,6 +198,30 @@ def _published_service():
     from tests.factories import ServiceFactory, StructureFactory
 
     return ServiceFactory(structure=StructureFactory(commune_id="85191"))
+
+
+def _orientation(cast):
+    """Sent by the professional to a service of the outsider's organisation."""
+    from django.utils import timezone
+
+    from maillage.directory.models import Orientation
+    from tests.factories import ServiceFactory, StructureFactory
+
+    service = ServiceFactory(
+        structure=StructureFactory(commune_id="85191", organisation=cast.other_organisation)
+    )
+    now = timezone.now()
+    return Orientation.objects.create(
+        service=service,
+        sender=cast.professional,
+        person_first_name="Lucie",
+        person_last_name="Moreau",
+        reason="Motif",
+        consent_method="oral",
+        consent_recorded_at=now,
+        state_changed_at=now,
+        expires_at=now + dt.timedelta(days=14),
+    )
 
 
 def _pending_invitation(cast):

@@ -10,6 +10,7 @@ import sys
 
 MAILLAGE_COMMANDS = [
     ("serve", "serve the site (default http://127.0.0.1:8000)"),
+    ("worker", "run the background jobs (emails, reminders, expiries)"),
     ("demo", "set up everything (database, territories, demo data) and serve the demo"),
     ("migrate", "create or update the database tables"),
     ("createadmin", "create a platform administrator account"),

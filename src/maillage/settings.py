@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "procrastinate.contrib.django",
     "maillage.core",
     "maillage.accounts",
     "maillage.territories",
@@ -269,11 +270,21 @@ EMAIL_HOST_PASSWORD = env_str("MAILLAGE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MAILLAGE_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("MAILLAGE_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.local>")
 
+# Files people send (orientation attachments) live outside the web root and are only ever
+# served by a view that checks access and writes the audit trail.
+PRIVATE_FILES_DIR = Path(env_str("MAILLAGE_PRIVATE_FILES_DIR", str(DATA_DIR / "private"))).resolve()
+ATTACHMENT_MAX_BYTES = env_int("MAILLAGE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# Background jobs (procrastinate): emails, reminders, expiries. `maillage serve` runs a
+# worker in-process unless MAILLAGE_SERVE_WORKER=0; production runs `maillage worker`.
+SERVE_WORKER = env_bool("MAILLAGE_SERVE_WORKER", True)
+
 OTP_TOTP_ISSUER = env_str("MAILLAGE_OTP_ISSUER", "Maillage")
 
 # The platform instance: its name, and the territory of competence it declares
 # (the slug of a Territory; `maillage demo` sets up the Pays Yon et Vie).
 PLATFORM_NAME = env_str("MAILLAGE_PLATFORM_NAME", "Maillage")
+# The address people reach Maillage at: links in emails sent by background jobs.
+SITE_URL = env_str("MAILLAGE_SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
@@ -284,5 +295,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.security": {"level": "WARNING"},
+        "procrastinate": {"level": env_str("MAILLAGE_JOBS_LOG_LEVEL", "WARNING")},
     },
 }

@@ -163,3 +163,74 @@ def test_a_professional_searches_the_directory_and_opens_a_service(
     assert page.get_by_role("heading", level=1).inner_text() == service.name
     assert "lundi" in page.locator(".week").inner_text()
     assert serious_violations(page) == []
+
+
+def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_link(
+    page, browser, live_app, e2e_cast, committed
+):
+    """Search, open a service, orient a person, answer through the structure's emailed
+    link (no account), and see the orientation accepted."""
+    import re
+    import threading
+
+    from django.core import mail
+
+    from maillage.core.jobs import run_worker
+    from maillage.directory import search_index
+    from tests.factories import ServiceFactory, StructureFactory
+
+    with committed():
+        service = ServiceFactory(
+            structure=StructureFactory(
+                commune_id="85191", name="Les Haltes e2e", email="haltes-e2e@exemple.fr"
+            ),
+            name="Halte répit des aidants",
+            thematiques=["sante--accompagnement-des-aidants"],
+            email="",
+        )
+        search_index.refresh(service_ids=[service.pk])
+    log_in(page, live_app, e2e_cast["professional"])
+    page.goto(f"{live_app}/annuaire/?q=halte+repit+aidants")
+    page.locator(".service-result", has_text=service.name).get_by_role("link").first.click()
+    page.get_by_role("link", name="Orienter une personne vers ce service").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Prénom de la personne").fill("Lucie")
+    page.get_by_role("textbox", name="Nom de la personne :", exact=True).fill("Moreau")
+    page.get_by_label("Téléphone de la personne").fill("06 00 00 00 00")
+    page.get_by_label("Motif de l'orientation").fill("Épuisement de l'aidante, besoin de répit.")
+    page.get_by_label("La personne est d'accord").check()
+    page.get_by_role("button", name="Envoyer l'orientation").click()
+    page.wait_for_load_state()
+    assert "Orientation envoyée" in page.locator(".messages").inner_text()
+    assert "Envoyée, en attente de réponse" in page.locator(".facts").first.inner_text()
+    assert serious_violations(page) == []
+    orientation_url = page.url
+
+    # The real background worker sends the structure its link (in its own thread: this
+    # one holds Playwright's event loop).
+    mail.outbox = []
+    worker = threading.Thread(
+        target=run_worker,
+        kwargs={"wait": False, "install_signal_handlers": False, "queues": ["emails"]},
+    )
+    worker.start()
+    worker.join(timeout=60)
+    to_structure = [m for m in mail.outbox if m.to == ["haltes-e2e@exemple.fr"]]
+    assert len(to_structure) == 1
+    link = re.search(r"https?://\S+?(/annuaire/reponse/\S+/)", to_structure[0].body).group(1)
+
+    context = browser.new_context(locale="fr-FR")
+    structure_page = context.new_page()
+    structure_page.goto(f"{live_app}{link}")
+    assert "Lucie Moreau" in structure_page.locator("main").inner_text()
+    assert serious_violations(structure_page) == []
+    structure_page.get_by_label("Accepter : nous allons contacter la personne").check()
+    structure_page.get_by_role("button", name="Enregistrer").click()
+    structure_page.wait_for_load_state()
+    assert "votre réponse est enregistrée" in structure_page.locator("h1").inner_text()
+    context.close()
+
+    page.goto(orientation_url)
+    assert "Acceptée" in page.locator(".facts").first.inner_text()
+    assert "par le lien envoyé à la structure" in page.locator(".timeline").inner_text()
+    assert "1 non lue" in page.get_by_role("navigation", name="Navigation principale").inner_text()

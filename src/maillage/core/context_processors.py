@@ -1,4 +1,5 @@
-from maillage.core.models import PlatformSettings
+from maillage.core.models import Notification, PlatformSettings
+from maillage.core.roles import PROFESSIONAL_ROLES
 
 
 def platform(request):
@@ -8,4 +9,9 @@ def platform(request):
         "platform_name": PlatformSettings.current().name,
         "capabilities": user.capabilities if authenticated else frozenset(),
         "active_membership": getattr(request, "active_membership", None),
+        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()
+        if authenticated
+        else 0,
+        "receives_orientations": authenticated
+        and any(m.role in PROFESSIONAL_ROLES for m in user.active_memberships()),
     }

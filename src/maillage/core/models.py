@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,18 @@ class PlatformSettings(models.Model):
     require_2fa_for_professionals = models.BooleanField(
         _("double authentification obligatoire pour les professionnel·les"), default=False
     )
+    orientation_expiry_days = models.PositiveSmallIntegerField(
+        _("délai de réponse à une orientation (jours)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Sans réponse dans ce délai, l'orientation expire et l'envoyeur est prévenu."),
+    )
+    orientation_reminder_days = models.PositiveSmallIntegerField(
+        _("relance avant expiration (jours)"),
+        default=3,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+        help_text=_("La structure qui n'a pas répondu est relancée ce nombre de jours avant."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
@@ -107,3 +120,30 @@ class RateLimitBucket(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.window_start:%H:%M} {self.count}"
+
+
+class Notification(models.Model):
+    """An on-site notice for one user ("your orientation was accepted"), with a link to
+    the record. The text names the record, never health content."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    message = models.CharField(max_length=300)
+    link = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            )
+        ]
+
+    def __str__(self):
+        return self.message

@@ -9,4 +9,5 @@ urlpatterns = [
     path("role/", views.switch_role, name="switch_role"),
     path("plateforme/parametres/", views.platform_settings, name="platform_settings"),
     path("plateforme/journal/", views.audit_log, name="audit_log"),
+    path("notifications/", views.notifications, name="notifications"),
 ]

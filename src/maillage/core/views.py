@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -12,7 +13,7 @@ from maillage.core import access, audit
 from maillage.core.actions import platform_settings_update
 from maillage.core.forms import PlatformSettingsForm
 from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
-from maillage.core.models import AuditEvent, PlatformSettings
+from maillage.core.models import AuditEvent, Notification, PlatformSettings
 from maillage.core.roles import PORTAL_ROLES, Capability, Role
 
 
@@ -98,3 +99,12 @@ def audit_log(request):
         "core/audit_log.html",
         {"page": page, "action": action, "title": _("Journal d'audit")},
     )
+
+
+def notifications(request):
+    """My on-site notices, newest first; opening the page marks them read."""
+    items = list(Notification.objects.filter(user=request.user)[:100])
+    unread = [n.pk for n in items if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "core/notifications.html", {"items": items, "unread": frozenset(unread)})

@@ -1,9 +1,58 @@
-"""Who reads the directory. Published services are not personal data: every professional
-role searches them; the people supported will reach them through their plan."""
+"""Who reads and writes the directory and its orientations.
 
-from maillage.core.roles import Capability
+Published services are not personal data: every professional role searches them; the
+people supported will reach them through their plan. An orientation carries a person's
+name and need: only its sender and the receiving structure's team see it.
+"""
+
+from maillage.core.roles import PROFESSIONAL_ROLES, Capability
+from maillage.directory.enums import ORIENTATION_TRANSITIONS, RECEIVER, SENDER
 
 
 def can_search_directory(user) -> bool:
     """Professionals, coordinators, organisation admins and peer workers search the directory."""
     return user.is_authenticated and user.has_capability(Capability.SEARCH_DIRECTORY)
+
+
+def can_orient(user) -> bool:
+    """Professionals and coordinators orient people to services."""
+    return user.is_authenticated and user.has_capability(Capability.ORIENT_PEOPLE)
+
+
+def can_view_orientation_statistics(user) -> bool:
+    """The observatory's readers see counts per service and theme, never a person."""
+    return user.is_authenticated and user.has_capability(Capability.VIEW_OBSERVATORY)
+
+
+def receiving_organisation_ids(user) -> list[int]:
+    """Organisations whose services' orientations this user receives: those where she holds
+    a professional role (not a portal or observer role)."""
+    return [m.organisation_id for m in user.active_memberships() if m.role in PROFESSIONAL_ROLES]
+
+
+def orientation_sides(user, orientation) -> frozenset[str]:
+    """The sides from which this user acts on this orientation: sender, receiver, or none."""
+    if not user.is_authenticated:
+        return frozenset()
+    sides = set()
+    if orientation.sender_id == user.pk:
+        sides.add(SENDER)
+    organisation_id = orientation.service.structure.organisation_id
+    if organisation_id is not None and organisation_id in receiving_organisation_ids(user):
+        sides.add(RECEIVER)
+    return frozenset(sides)
+
+
+def can_view_orientation(user, orientation) -> bool:
+    """The sender and the receiving structure's team; nobody else (not even a coordinator,
+    until the person's care circle exists)."""
+    return bool(orientation_sides(user, orientation))
+
+
+def allowed_moves(sides, orientation) -> list[str]:
+    """The states this orientation can move to from these sides."""
+    return [
+        to_state
+        for (from_state, to_state), who in ORIENTATION_TRANSITIONS.items()
+        if from_state == orientation.state and who & set(sides)
+    ]

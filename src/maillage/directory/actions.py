@@ -1,7 +1,45 @@
-"""Writes on the directory."""
+"""Writes on the directory: unmet searches, orientations."""
 
-from maillage.directory.models import UnmetSearch
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.models import PlatformSettings
+from maillage.core.notify import absolute_url, notify, send_email
+from maillage.core.roles import PROFESSIONAL_ROLES
+from maillage.directory import access
+from maillage.directory.attachments import MAX_FILES
+from maillage.directory.attachments import check as check_attachment
+from maillage.directory.attachments import remove as remove_attachment
+from maillage.directory.attachments import store as store_attachment
+from maillage.directory.enums import (
+    ORIENTATION_OPEN_STATES,
+    ORIENTATION_TRANSITIONS,
+    RECEIVER,
+    SENDER,
+    SYSTEM,
+    OrientationState,
+    RefusalReason,
+)
+from maillage.directory.models import (
+    Orientation,
+    OrientationAttachment,
+    OrientationLink,
+    OrientationTransition,
+    UnmetSearch,
+)
 from maillage.directory.queries import SearchParams, SearchResults
+
+# How long a structure without an account may report that the person came.
+OUTCOME_LINK_DAYS = 60
 
 
 def record_unmet_search(*, params: SearchParams, results: SearchResults, channel: str) -> None:
@@ -14,4 +52,436 @@ def record_unmet_search(*, params: SearchParams, results: SearchResults, channel
         commune=results.place,
         had_text=bool(params.text),
         channel=channel,
+    )
+
+
+# --- Orientation ------------------------------------------------------------------------------
+
+
+def _receivers(service) -> list:
+    """The accounts that answer for this service: professional members of its structure's
+    organisation."""
+    from maillage.accounts.models import User
+
+    organisation_id = service.structure.organisation_id
+    if organisation_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__organisation__is_active=True,
+            memberships__is_active=True,
+            memberships__role__in=PROFESSIONAL_ROLES,
+        ).distinct()
+    )
+
+
+def receiver_email_for(service) -> str:
+    """Where a structure without an account receives its answer link."""
+    return service.email or service.structure.email
+
+
+def _link(orientation, purpose: str, *, expires_at) -> str:
+    token = secrets.token_urlsafe(32)
+    OrientationLink.objects.filter(
+        orientation=orientation, used_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    OrientationLink.objects.create(
+        orientation=orientation,
+        purpose=purpose,
+        token_hash=OrientationLink.hash_token(token),
+        email=orientation.receiver_email,
+        expires_at=expires_at,
+    )
+    return reverse("directory:orientation_answer", kwargs={"token": token})
+
+
+def _orientation_link(orientation) -> str:
+    return reverse("directory:orientation", kwargs={"public_id": orientation.public_id})
+
+
+def orientation_send(
+    *,
+    actor,
+    service,
+    person_first_name: str,
+    person_last_name: str,
+    reason: str,
+    consent_method: str,
+    person_birth_year: int | None = None,
+    person_phone: str = "",
+    person_email: str = "",
+    need_theme: str = "",
+    attachments=(),
+    request=None,
+) -> Orientation:
+    """Send a person to a service. The person's agreement is required; the receiving team is
+    notified on site and by email, or, without an account, emailed a single-use answer link."""
+    if not access.can_orient(actor):
+        audit.deny("orientation.send", request=request, obj=service)
+        raise PermissionDenied
+    if not consent_method:
+        raise ValidationError(
+            _("L'accord de la personne est nécessaire pour transmettre ses informations.")
+        )
+    if not person_phone and not person_email:
+        raise ValidationError(
+            _("Indiquez un moyen de joindre la personne : téléphone ou courriel.")
+        )
+    if len(attachments) > MAX_FILES:
+        raise ValidationError(_("%(n)s pièces jointes au plus.") % {"n": MAX_FILES})
+    checked = [check_attachment(upload) for upload in attachments]
+    receivers = _receivers(service)
+    receiver_email = "" if receivers else receiver_email_for(service)
+    if not receivers and not receiver_email:
+        raise ValidationError(
+            _(
+                "Ce service n'a ni compte sur la plateforme ni courriel : "
+                "contactez-le par téléphone."
+            )
+        )
+    now = timezone.now()
+    platform = PlatformSettings.current()
+    membership = getattr(request, "active_membership", None) if request else None
+    stored = []
+    try:
+        with transaction.atomic():
+            orientation = Orientation.objects.create(
+                service=service,
+                sender=actor,
+                sender_organisation=membership.organisation if membership else None,
+                created_by=actor,
+                person_first_name=person_first_name.strip(),
+                person_last_name=person_last_name.strip(),
+                person_birth_year=person_birth_year,
+                person_phone=person_phone.strip(),
+                person_email=person_email.strip(),
+                need_theme=need_theme or (service.thematiques[0] if service.thematiques else ""),
+                reason=reason.strip(),
+                consent_method=consent_method,
+                consent_recorded_at=now,
+                state=OrientationState.SENT,
+                state_changed_at=now,
+                expires_at=now + timedelta(days=platform.orientation_expiry_days),
+                receiver_email=receiver_email,
+            )
+            OrientationTransition.objects.create(
+                orientation=orientation, to_state=OrientationState.SENT, at=now, by=actor
+            )
+            for file in checked:
+                attachment = OrientationAttachment.objects.create(
+                    orientation=orientation,
+                    name=file.name,
+                    content_type=file.content_type,
+                    size=file.size,
+                )
+                store_attachment(attachment, file)
+                stored.append(attachment)
+            audit.record(
+                "orientation.send",
+                request=request,
+                actor=None if request else audit.Actor(user_id=actor.public_id),
+                obj=orientation,
+                details={
+                    "service": str(service.public_id),
+                    "attachments": len(stored),
+                    "via_link": bool(receiver_email),
+                },
+            )
+            _announce_new(orientation, receivers)
+    except BaseException:
+        for attachment in stored:
+            remove_attachment(attachment)
+        raise
+    return orientation
+
+
+def _announce_new(orientation, receivers) -> None:
+    service = orientation.service
+    subject = _("Nouvelle orientation vers « %(service)s »") % {"service": service.name}
+    sender = orientation.sender.full_name if orientation.sender else ""
+    if receivers:
+        notify(
+            users=receivers,
+            message=_("%(sender)s vous oriente une personne vers « %(service)s ».")
+            % {"sender": sender, "service": service.name},
+            link=_orientation_link(orientation),
+            email_subject=subject,
+            email_body=_(
+                "Bonjour,\n\n%(sender)s vous oriente une personne vers « %(service)s ». "
+                "Merci de répondre avant le %(deadline)s : ouvrez l'orientation sur %(platform)s."
+            )
+            % {
+                "sender": sender,
+                "service": service.name,
+                "deadline": date_format(timezone.localtime(orientation.expires_at), "j F Y"),
+                "platform": settings.PLATFORM_NAME,
+            },
+        )
+        return
+    link = _link(orientation, OrientationLink.ANSWER, expires_at=orientation.expires_at)
+    send_email(
+        to=orientation.receiver_email,
+        subject=subject,
+        body=_(
+            "Bonjour,\n\n%(sender)s vous oriente une personne vers votre service « %(service)s »"
+            " via %(platform)s.\n\nPour voir l'orientation et répondre (accepter ou refuser), "
+            "ouvrez ce lien personnel, valable jusqu'au %(deadline)s et utilisable une fois :\n"
+            "%(link)s\n\nSi ce message ne vous concerne pas, ignorez-le."
+        )
+        % {
+            "sender": sender,
+            "service": orientation.service.name,
+            "platform": settings.PLATFORM_NAME,
+            "deadline": date_format(timezone.localtime(orientation.expires_at), "j F Y"),
+            "link": absolute_url(link),
+        },
+    )
+
+
+def orientation_find_link(token: str) -> OrientationLink | None:
+    """The link this token opens, if it is still usable."""
+    link = (
+        OrientationLink.objects.select_related(
+            "orientation__service__structure", "orientation__sender"
+        )
+        .filter(token_hash=OrientationLink.hash_token(token))
+        .first()
+    )
+    if link is None or link.used_at or link.revoked_at or link.expires_at <= timezone.now():
+        return None
+    if link.orientation.state not in ORIENTATION_OPEN_STATES:
+        return None
+    return link
+
+
+def orientation_move(
+    *,
+    orientation,
+    to_state: str,
+    actor=None,
+    link: OrientationLink | None = None,
+    refusal_reason: str = "",
+    comment: str = "",
+    request=None,
+    now=None,
+) -> Orientation:
+    """Move an orientation to `to_state`, if the actor's side may (see
+    ORIENTATION_TRANSITIONS). `link` acts as the receiving structure; neither actor nor
+    link means the platform itself (expiry)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        orientation = (
+            Orientation.objects.select_for_update(of=("self",))
+            .select_related("service__structure", "sender")
+            .get(pk=orientation.pk)
+        )
+        if link is not None:
+            link = OrientationLink.objects.select_for_update().get(pk=link.pk)
+            if link.used_at or link.revoked_at or link.expires_at <= now:
+                raise ValidationError(_("Ce lien a expiré ou a déjà été utilisé."))
+            sides = {RECEIVER}
+        elif actor is not None:
+            sides = set(access.orientation_sides(actor, orientation))
+        else:
+            sides = {SYSTEM}
+        allowed = ORIENTATION_TRANSITIONS.get((orientation.state, to_state), frozenset())
+        if not sides & allowed:
+            if not sides:
+                raise PermissionDenied
+            raise ValidationError(
+                _("Impossible de passer de « %(from)s » à « %(to)s ».")
+                % {
+                    "from": OrientationState(orientation.state).label,
+                    "to": OrientationState(to_state).label
+                    if to_state in OrientationState.values
+                    else to_state,
+                }
+            )
+        if to_state == OrientationState.REFUSED:
+            if refusal_reason not in RefusalReason.values:
+                raise ValidationError(_("Choisissez le motif du refus."))
+            if refusal_reason == RefusalReason.OTHER and not comment.strip():
+                raise ValidationError(_("Précisez le motif du refus en commentaire."))
+            orientation.refusal_reason = refusal_reason
+        from_state = orientation.state
+        orientation.state = to_state
+        orientation.state_changed_at = now
+        if from_state == OrientationState.SENT and to_state in (
+            OrientationState.ACCEPTED,
+            OrientationState.REFUSED,
+        ):
+            orientation.answered_at = now
+        orientation.save()
+        OrientationTransition.objects.create(
+            orientation=orientation,
+            from_state=from_state,
+            to_state=to_state,
+            at=now,
+            by=actor,
+            via_link=link is not None,
+            comment=comment.strip(),
+        )
+        if link is not None:
+            link.used_at = now
+            link.save(update_fields=["used_at"])
+        if to_state not in ORIENTATION_OPEN_STATES:
+            OrientationLink.objects.filter(
+                orientation=orientation, used_at__isnull=True, revoked_at__isnull=True
+            ).update(revoked_at=now)
+            ended = list(orientation.attachments.filter(removed_at__isnull=True))
+            orientation.attachments.filter(removed_at__isnull=True).update(removed_at=now)
+            transaction.on_commit(lambda: [remove_attachment(a) for a in ended])
+        audit.record(
+            "orientation.move",
+            request=request,
+            actor=_orientation_actor(actor, request),
+            obj=orientation,
+            details={
+                "from": from_state,
+                "to": to_state,
+                "side": sorted(sides)[0],
+                "via_link": link is not None,
+                **({"reason": refusal_reason} if refusal_reason else {}),
+            },
+        )
+        _announce_move(orientation, from_state, sides, link)
+    return orientation
+
+
+def _orientation_actor(actor, request):
+    if request is not None and actor is not None:
+        return None  # taken from the request
+    return audit.Actor(user_id=actor.public_id) if actor is not None else audit.Actor()
+
+
+def _announce_move(orientation, from_state, sides, link) -> None:
+    service = orientation.service
+    state_label = OrientationState(orientation.state).label
+    message = _("Orientation vers « %(service)s » : %(state)s.") % {
+        "service": service.name,
+        "state": state_label.lower(),
+    }
+    page = _orientation_link(orientation)
+    subject = _("Orientation vers « %(service)s » : %(state)s") % {
+        "service": service.name,
+        "state": state_label.lower(),
+    }
+    if SENDER not in sides or sides == {SENDER, RECEIVER}:
+        notify(users=[orientation.sender], message=message, link=page, email_subject=subject)
+    if SENDER in sides and RECEIVER not in sides:
+        receivers = _receivers(service)
+        if receivers:
+            notify(users=receivers, message=message, link=page, email_subject=subject)
+        elif orientation.receiver_email:
+            send_email(to=orientation.receiver_email, subject=subject, body=message)
+    if (
+        link is not None
+        and orientation.state == OrientationState.ACCEPTED
+        and orientation.receiver_email
+    ):
+        outcome = _link(
+            orientation,
+            OrientationLink.OUTCOME,
+            expires_at=timezone.now() + timedelta(days=OUTCOME_LINK_DAYS),
+        )
+        send_email(
+            to=orientation.receiver_email,
+            subject=_("Orientation acceptée : dites-nous si la personne est venue"),
+            body=_(
+                "Merci d'avoir accepté l'orientation vers « %(service)s ».\n\n"
+                "Quand la personne aura été reçue (ou si elle n'est pas venue), "
+                "indiquez-le par ce lien, valable %(days)s jours et utilisable une fois :\n"
+                "%(link)s"
+            )
+            % {"service": service.name, "days": OUTCOME_LINK_DAYS, "link": absolute_url(outcome)},
+        )
+
+
+def orientation_record_read(*, orientation, request=None, link=None) -> None:
+    """Every read of an orientation (it names a person) goes to the audit trail."""
+    audit.record(
+        "orientation.read",
+        request=request,
+        actor=audit.Actor() if link is not None else None,
+        obj=orientation,
+        details={"via_link": True} if link is not None else {},
+    )
+
+
+def expire_orientations(*, now=None) -> int:
+    """Orientations nobody answered in time expire; their senders are told. Periodic job."""
+    now = now or timezone.now()
+    due = list(
+        Orientation.objects.filter(state=OrientationState.SENT, expires_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
+    expired = 0
+    for pk in due:
+        try:
+            orientation_move(
+                orientation=Orientation(pk=pk), to_state=OrientationState.EXPIRED, now=now
+            )
+            expired += 1
+        except ValidationError:
+            continue  # answered meanwhile
+    return expired
+
+
+def remind_orientations(*, now=None) -> int:
+    """Remind the receiving structure of orientations about to expire. Periodic job."""
+    now = now or timezone.now()
+    days = PlatformSettings.current().orientation_reminder_days
+    if days == 0:
+        return 0
+    due = Orientation.objects.filter(
+        state=OrientationState.SENT,
+        reminded_at__isnull=True,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(days=days),
+    ).select_related("service__structure", "sender")
+    reminded = 0
+    for orientation in due:
+        with transaction.atomic():
+            claimed = Orientation.objects.filter(
+                pk=orientation.pk, reminded_at__isnull=True, state=OrientationState.SENT
+            ).update(reminded_at=now)
+            if not claimed:
+                continue
+            _remind(orientation)
+            audit.record("orientation.remind", actor=audit.Actor(), obj=orientation)
+            reminded += 1
+    return reminded
+
+
+def _remind(orientation) -> None:
+    service = orientation.service
+    deadline = date_format(timezone.localtime(orientation.expires_at), "j F Y")
+    subject = _("Rappel : une orientation vers « %(service)s » attend votre réponse") % {
+        "service": service.name
+    }
+    receivers = _receivers(service)
+    if receivers:
+        notify(
+            users=receivers,
+            message=_("Une orientation vers « %(service)s » expire le %(deadline)s sans réponse.")
+            % {"service": service.name, "deadline": deadline},
+            link=_orientation_link(orientation),
+            email_subject=subject,
+        )
+        return
+    if not orientation.receiver_email:
+        return
+    # The first link's token is not kept: a reminder carries a fresh one (the old one stops).
+    link = _link(orientation, OrientationLink.ANSWER, expires_at=orientation.expires_at)
+    send_email(
+        to=orientation.receiver_email,
+        subject=subject,
+        body=_(
+            "Bonjour,\n\nUne orientation vers « %(service)s » attend votre réponse ; "
+            "sans réponse, elle expirera le %(deadline)s.\n\nPour répondre :\n%(link)s"
+        )
+        % {"service": service.name, "deadline": deadline, "link": absolute_url(link)},
     )

@@ -632,3 +632,49 @@ class PublicationState(models.TextChoices):
     PUBLISHED = "published", _("Publié")
     REJECTED = "rejected", _("Refusé")
     ARCHIVED = "archived", _("Archivé")
+
+
+# --- Orientation (closed-loop referral) ------------------------------------------------------
+
+
+class OrientationState(models.TextChoices):
+    SENT = "sent", _("Envoyée, en attente de réponse")
+    ACCEPTED = "accepted", _("Acceptée")
+    REFUSED = "refused", _("Refusée")
+    EXPIRED = "expired", _("Expirée sans réponse")
+    COMPLETED = "completed", _("Personne reçue")
+    NOT_HONOURED = "not_honoured", _("Non honorée")
+    CANCELLED = "cancelled", _("Annulée par l'envoyeur")
+
+
+# Who may move an orientation from one state to another: the receiving structure answers
+# and reports the outcome, the sender may withdraw or report that the person was received,
+# the platform expires what nobody answered.
+RECEIVER, SENDER, SYSTEM = "receiver", "sender", "system"
+ORIENTATION_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (OrientationState.SENT, OrientationState.ACCEPTED): frozenset({RECEIVER}),
+    (OrientationState.SENT, OrientationState.REFUSED): frozenset({RECEIVER}),
+    (OrientationState.SENT, OrientationState.EXPIRED): frozenset({SYSTEM}),
+    (OrientationState.SENT, OrientationState.CANCELLED): frozenset({SENDER}),
+    (OrientationState.ACCEPTED, OrientationState.COMPLETED): frozenset({RECEIVER, SENDER}),
+    (OrientationState.ACCEPTED, OrientationState.NOT_HONOURED): frozenset({RECEIVER, SENDER}),
+    (OrientationState.ACCEPTED, OrientationState.CANCELLED): frozenset({SENDER}),
+}
+ORIENTATION_OPEN_STATES = frozenset({OrientationState.SENT, OrientationState.ACCEPTED})
+
+
+class RefusalReason(models.TextChoices):
+    NO_CAPACITY = "no_capacity", _("Pas de place ou liste d'attente complète")
+    NOT_ELIGIBLE = "not_eligible", _("La personne ne relève pas des publics du service")
+    OUT_OF_AREA = "out_of_area", _("Hors de la zone d'intervention")
+    NEED_NOT_COVERED = "need_not_covered", _("Le besoin ne relève pas de ce service")
+    ALREADY_FOLLOWED = "already_followed", _("Déjà accompagnée par le service")
+    UNREACHABLE = "unreachable", _("Personne injoignable")
+    PERSON_DECLINED = "person_declined", _("La personne a renoncé")
+    OTHER = "other", _("Autre motif")
+
+
+class ConsentMethod(models.TextChoices):
+    ORAL = "oral", _("Accord oral, recueilli par moi")
+    WRITTEN = "written", _("Accord écrit")
+    REPRESENTATIVE = "representative", _("Accord de sa personne de confiance ou représentant·e")

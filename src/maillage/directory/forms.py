@@ -4,8 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from maillage.directory.enums import (
     PARENT_THEMES,
     THEME_CHILDREN,
+    ConsentMethod,
     ModeAccueil,
+    OrientationState,
     Public,
+    RefusalReason,
     Thematique,
 )
 from maillage.directory.queries import BOOLEAN_FACETS, MAX_RADIUS_KM, SearchParams
@@ -101,3 +104,141 @@ class SearchForm(forms.Form):
             limit=20,
             offset=(page - 1) * 20,
         )
+
+
+# --- Orientation ------------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class OrientationForm(forms.Form):
+    person_first_name = forms.CharField(label=_("Prénom de la personne"), max_length=100)
+    person_last_name = forms.CharField(label=_("Nom de la personne"), max_length=100)
+    person_birth_year = forms.IntegerField(
+        label=_("Année de naissance"), required=False, min_value=1900, max_value=2100
+    )
+    person_phone = forms.CharField(
+        label=_("Téléphone de la personne"), required=False, max_length=40
+    )
+    person_email = forms.EmailField(label=_("Courriel de la personne"), required=False)
+    need_theme = forms.ChoiceField(label=_("Besoin"), required=False)
+    reason = forms.CharField(
+        label=_("Motif de l'orientation"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Ce que le service doit savoir pour recevoir la personne. "
+            "N'écrivez que le nécessaire : pas de diagnostic détaillé."
+        ),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "La personne est d'accord pour que ces informations soient transmises à ce service."
+        ),
+        error_messages={
+            "required": _("Sans l'accord de la personne, l'orientation ne peut pas être envoyée.")
+        },
+    )
+    consent_method = forms.ChoiceField(
+        label=_("Comment cet accord a été recueilli"), choices=ConsentMethod.choices
+    )
+    attachments = MultipleFileField(
+        label=_("Pièces jointes (facultatif)"),
+        required=False,
+        help_text=_("PDF, PNG ou JPEG ; 5 fichiers au plus."),
+    )
+
+    def __init__(self, *args, service, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Thematique.choices)
+        self.fields["need_theme"].choices = [(t, labels.get(t, t)) for t in service.thematiques]
+        if not service.thematiques:
+            del self.fields["need_theme"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("person_phone") and not cleaned.get("person_email"):
+            self.add_error(
+                "person_phone",
+                _("Indiquez un moyen de joindre la personne : téléphone ou courriel."),
+            )
+        return cleaned
+
+
+class OrientationMoveForm(forms.Form):
+    """The receiver's answer or outcome, or the sender's withdrawal."""
+
+    to_state = forms.ChoiceField(label=_("Décision"), choices=OrientationState.choices)
+    refusal_reason = forms.ChoiceField(
+        label=_("Motif du refus"),
+        required=False,
+        choices=[("", _("— Choisir un motif —")), *RefusalReason.choices],
+    )
+    comment = forms.CharField(
+        label=_("Commentaire (facultatif)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, moves=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(MOVE_LABELS)
+        self.fields["to_state"].choices = [(m, labels[m]) for m in moves]
+        self.fields["to_state"].widget = forms.RadioSelect(choices=self.fields["to_state"].choices)
+        self.offers_refusal = OrientationState.REFUSED in moves
+        if not self.offers_refusal:
+            del self.fields["refusal_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned.setdefault("refusal_reason", "")
+        if cleaned.get("to_state") == OrientationState.REFUSED:
+            if not cleaned.get("refusal_reason"):
+                self.add_error("refusal_reason", _("Choisissez le motif du refus."))
+            elif (
+                cleaned["refusal_reason"] == RefusalReason.OTHER
+                and not cleaned.get("comment", "").strip()
+            ):
+                self.add_error("comment", _("Précisez le motif du refus."))
+        return cleaned
+
+
+# How each move reads as a button, from the actor's point of view.
+MOVE_LABELS = [
+    (OrientationState.ACCEPTED, _("Accepter : nous allons contacter la personne")),
+    (OrientationState.REFUSED, _("Refuser")),
+    (OrientationState.COMPLETED, _("La personne a été reçue")),
+    (OrientationState.NOT_HONOURED, _("La personne n'est pas venue")),
+    (OrientationState.CANCELLED, _("Annuler l'orientation")),
+]
+
+
+class StatisticsForm(forms.Form):
+    depuis = forms.DateField(
+        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    jusqu_au = forms.DateField(
+        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("depuis"), cleaned.get("jusqu_au")
+        if since and until and since > until:
+            raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
+        return cleaned

@@ -2,6 +2,10 @@
 health extensions Maillage needs (FINESS, professions, capacity, the three faces of
 accessibility: physical, financial, psychological/social)."""
 
+import hashlib
+import uuid
+
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -12,9 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.validators import validate_finess, validate_siret
 from maillage.core.models import PublicModel
 from maillage.directory.enums import (
+    ConsentMethod,
     Frais,
     LegalForm,
+    OrientationState,
     PublicationState,
+    RefusalReason,
     ServiceType,
 )
 
@@ -215,3 +222,166 @@ class UnmetSearch(models.Model):
 
     def __str__(self):
         return f"{self.searched_on} {','.join(self.themes) or '-'}"
+
+
+# --- Orientation (closed-loop referral) ------------------------------------------------------
+
+
+class OrientationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The sender, and the members of the receiving structure's organisation (see
+        directory.access); nobody else, whatever their role."""
+        if not user.is_authenticated:
+            return self.none()
+        from maillage.directory.access import receiving_organisation_ids
+
+        return self.filter(
+            models.Q(sender=user)
+            | models.Q(service__structure__organisation_id__in=receiving_organisation_ids(user))
+        )
+
+
+class Orientation(PublicModel):
+    """A professional sends a person to a service, with her agreement; the service answers.
+
+    Holds the minimum the receiving service needs to contact the person. Its states and who
+    may move them are declared in directory.enums.ORIENTATION_TRANSITIONS.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="orientations")
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sender_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person_first_name = models.CharField(_("prénom"), max_length=100)
+    person_last_name = models.CharField(_("nom"), max_length=100)
+    person_birth_year = models.PositiveSmallIntegerField(
+        _("année de naissance"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    person_phone = models.CharField(_("téléphone"), max_length=40, blank=True)
+    person_email = models.EmailField(_("courriel"), blank=True)
+    need_theme = models.CharField(_("besoin"), max_length=100, blank=True)
+    reason = models.TextField(_("motif de l'orientation"), max_length=4000)
+    consent_method = models.CharField(
+        _("accord de la personne"), max_length=20, choices=ConsentMethod.choices
+    )
+    consent_recorded_at = models.DateTimeField()
+    state = models.CharField(
+        _("état"),
+        max_length=20,
+        choices=OrientationState.choices,
+        default=OrientationState.SENT,
+    )
+    state_changed_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.CharField(
+        _("motif du refus"), max_length=30, choices=RefusalReason.choices, blank=True
+    )
+    receiver_email = models.EmailField(
+        _("courriel de la structure (sans compte)"),
+        blank=True,
+        help_text=_("Où le lien de réponse a été envoyé, quand la structure n'a pas de compte."),
+    )
+
+    objects = OrientationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("orientation")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["state", "expires_at"], name="orientation_state_expiry"),
+            models.Index(fields=["sender", "created_at"], name="orientation_sender"),
+            models.Index(fields=["service", "created_at"], name="orientation_service"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_state_display()} → {self.service_id}"
+
+    @property
+    def person_name(self) -> str:
+        return f"{self.person_first_name} {self.person_last_name}".strip()
+
+
+class OrientationTransition(models.Model):
+    """One move of an orientation, for its timeline and the delay statistics."""
+
+    orientation = models.ForeignKey(
+        Orientation, on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(max_length=20, choices=OrientationState.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=OrientationState.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via_link = models.BooleanField(default=False)
+    comment = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.from_state or '∅'} → {self.to_state}"
+
+
+class OrientationLink(models.Model):
+    """An expiring, single-use link that lets a structure without an account answer.
+
+    Only the SHA-256 of the token is kept. Purpose "answer" accepts or refuses; once
+    accepted, a new "outcome" link lets the structure say whether the person came.
+    """
+
+    ANSWER, OUTCOME = "answer", "outcome"
+
+    orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="links")
+    purpose = models.CharField(max_length=10, choices=[(ANSWER, ANSWER), (OUTCOME, OUTCOME)])
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.purpose} link for {self.orientation_id}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class OrientationAttachment(models.Model):
+    """A document sent with an orientation. The file lives under PRIVATE_FILES_DIR, outside
+    the web root; it is deleted when the orientation ends (the row stays, for the record)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    orientation = models.ForeignKey(
+        Orientation, on_delete=models.CASCADE, related_name="attachments"
+    )
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def path(self):
+        return (
+            settings.PRIVATE_FILES_DIR
+            / "orientations"
+            / str(self.orientation.public_id)
+            / str(self.public_id)
+        )

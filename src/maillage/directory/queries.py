@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
+    Count,
     F,
     FloatField,
     Q,
@@ -303,3 +305,138 @@ def suspected_duplicates(limit: int = 500) -> list[SuspectedDuplicate]:
             SuspectedDuplicate(structures[first], structures[second], reason),
         )
     return sorted(seen.values(), key=lambda d: (d.first.name, d.second.name))
+
+
+# --- Orientation ------------------------------------------------------------------------------
+
+
+def orientations_for(user, *, box: str, state: str = ""):
+    """The orientations a user sent ("sent") or her structures received ("received"),
+    newest first, with what the list shows in one query."""
+    from maillage.directory.access import receiving_organisation_ids
+    from maillage.directory.models import Orientation
+
+    qs = Orientation.objects.select_related(
+        "service__structure", "sender", "sender_organisation"
+    ).order_by("-created_at")
+    if box == "sent":
+        qs = qs.filter(sender=user)
+    else:
+        qs = qs.filter(service__structure__organisation_id__in=receiving_organisation_ids(user))
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def orientation_for(user, public_id):
+    """One orientation, if this user may see it; None otherwise (the view answers 404)."""
+    from maillage.directory.models import Orientation
+
+    return (
+        Orientation.objects.visible_to(user)
+        .select_related("service__structure", "sender", "sender_organisation")
+        .prefetch_related("transitions__by", "attachments")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+class _Median(Aggregate):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+@dataclass
+class OrientationStats:
+    key: str
+    label: str
+    sent: int
+    accepted: int
+    refused: int
+    expired: int
+    completed: int
+    not_honoured: int
+    cancelled: int
+    open: int
+    median_answer_hours: float | None
+    refusals: dict[str, int]
+
+
+def orientation_statistics(
+    *, by: str, since: dt.date | None = None, until: dt.date | None = None, communes=None
+) -> list[OrientationStats]:
+    """Counts per service ("service") or per need ("theme") over orientations sent in
+    [since, until], optionally for services located in the given communes. No person in it.
+
+    accepted counts every orientation that was accepted, whatever came next (completed,
+    not honoured); the delay to answer is the median time from sending to accept or refuse.
+    """
+    from maillage.directory.enums import OrientationState as S
+    from maillage.directory.enums import RefusalReason, Thematique
+    from maillage.directory.models import Orientation
+
+    qs = Orientation.objects.all()
+    if since:
+        qs = qs.filter(created_at__date__gte=since)
+    if until:
+        qs = qs.filter(created_at__date__lte=until)
+    if communes is not None:
+        qs = qs.filter(service__geo_commune__in=communes)
+    keys = ["service__public_id", "service__name"] if by == "service" else ["need_theme"]
+    was_accepted = Q(state__in=[S.ACCEPTED, S.COMPLETED, S.NOT_HONOURED]) | Q(
+        state=S.CANCELLED, answered_at__isnull=False
+    )
+    rows = (
+        qs.values(*keys)
+        .annotate(
+            sent=Count("id"),
+            accepted=Count("id", filter=was_accepted),
+            refused=Count("id", filter=Q(state=S.REFUSED)),
+            expired=Count("id", filter=Q(state=S.EXPIRED)),
+            completed=Count("id", filter=Q(state=S.COMPLETED)),
+            not_honoured=Count("id", filter=Q(state=S.NOT_HONOURED)),
+            cancelled=Count("id", filter=Q(state=S.CANCELLED)),
+            open=Count("id", filter=Q(state__in=[S.SENT, S.ACCEPTED])),
+            median_answer=_Median(
+                RawSQL("extract(epoch from answered_at - directory_orientation.created_at)", []),
+                filter=Q(answered_at__isnull=False),
+            ),
+        )
+        .order_by("-sent", *keys)
+    )
+    refusals: dict[tuple, dict[str, int]] = {}
+    for row in qs.filter(state=S.REFUSED).values(*keys, "refusal_reason").annotate(n=Count("id")):
+        key = tuple(row[k] for k in keys)
+        refusals.setdefault(key, {})[row["refusal_reason"]] = row["n"]
+    theme_labels = dict(Thematique.choices)
+    reason_labels = dict(RefusalReason.choices)
+    result = []
+    for row in rows:
+        key = tuple(row[k] for k in keys)
+        if by == "service":
+            identifier, label = str(row["service__public_id"]), row["service__name"]
+        else:
+            identifier = row["need_theme"]
+            label = str(theme_labels.get(identifier, identifier or "—"))
+        median = row["median_answer"]
+        result.append(
+            OrientationStats(
+                key=identifier,
+                label=label,
+                sent=row["sent"],
+                accepted=row["accepted"],
+                refused=row["refused"],
+                expired=row["expired"],
+                completed=row["completed"],
+                not_honoured=row["not_honoured"],
+                cancelled=row["cancelled"],
+                open=row["open"],
+                median_answer_hours=round(median / 3600, 1) if median is not None else None,
+                refusals={
+                    str(reason_labels.get(code, code)): n
+                    for code, n in sorted(refusals.get(key, {}).items())
+                },
+            )
+        )
+    return result

@@ -8,4 +8,28 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("services/<uuid:public_id>/", views.service_detail, name="service"),
     path("services/<uuid:public_id>/fiche/", views.service_sheet, name="service_sheet"),
+    path("services/<uuid:public_id>/orienter/", views.orientation_new, name="orientation_new"),
+    path("orientations/", views.orientation_list, name="orientation_list"),
+    path(
+        "orientations/statistiques/",
+        views.orientation_statistics,
+        name="orientation_statistics",
+    ),
+    path("orientations/<uuid:public_id>/", views.orientation_detail, name="orientation"),
+    path(
+        "orientations/<uuid:public_id>/decision/",
+        views.orientation_move,
+        name="orientation_move",
+    ),
+    path(
+        "orientations/<uuid:public_id>/pieces/<uuid:attachment_id>/",
+        views.orientation_attachment,
+        name="orientation_attachment",
+    ),
+    path("reponse/<str:token>/", views.orientation_answer, name="orientation_answer"),
+    path(
+        "reponse/<str:token>/pieces/<uuid:attachment_id>/",
+        views.orientation_answer_attachment,
+        name="orientation_answer_attachment",
+    ),
 ]

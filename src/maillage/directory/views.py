@@ -1,14 +1,26 @@
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.directory import access, actions, hours, queries
-from maillage.directory.enums import Public, Thematique
-from maillage.directory.forms import FACET_LABELS, SearchForm
+from maillage.directory.enums import RECEIVER, OrientationState, Public, Thematique
+from maillage.directory.forms import (
+    FACET_LABELS,
+    OrientationForm,
+    OrientationMoveForm,
+    SearchForm,
+    StatisticsForm,
+)
+from maillage.directory.models import OrientationLink
 
 
 def _require_search(request):
@@ -113,3 +125,269 @@ def _service_context(service) -> dict:
         "publics": [publics.get(p, p) for p in service.publics],
         "facets": [label for name, label in FACET_LABELS.items() if getattr(service, name)],
     }
+
+
+# --- Orientation ------------------------------------------------------------------------------
+
+
+def orientation_new(request, public_id):
+    """Orient a person to this service: who she is (the minimum), why, her agreement."""
+    if not access.can_orient(request.user):
+        audit.deny("orientation.send", request=request)
+        raise PermissionDenied
+    service = _published_service(request, public_id)
+    form = OrientationForm(request.POST or None, request.FILES or None, service=service)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            orientation = actions.orientation_send(
+                actor=request.user,
+                service=service,
+                person_first_name=data["person_first_name"],
+                person_last_name=data["person_last_name"],
+                person_birth_year=data["person_birth_year"],
+                person_phone=data["person_phone"],
+                person_email=data["person_email"],
+                need_theme=data.get("need_theme", ""),
+                reason=data["reason"],
+                consent_method=data["consent_method"],
+                attachments=data["attachments"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Orientation envoyée. Vous serez prévenu·e de la réponse du service."),
+            )
+            return redirect("directory:orientation", public_id=orientation.public_id)
+    return render(
+        request,
+        "directory/orientation_new.html",
+        {
+            "form": form,
+            "service": service,
+            "structure": service.structure,
+            "reachable": bool(actions._receivers(service) or actions.receiver_email_for(service)),
+        },
+    )
+
+
+def orientation_list(request):
+    """Orientations sent by me, and received by my structures, filterable by state."""
+    box = request.GET.get("boite", "")
+    receives = bool(access.receiving_organisation_ids(request.user))
+    sends = access.can_orient(request.user)
+    if not sends and not receives:
+        audit.deny("orientation.list", request=request)
+        raise PermissionDenied
+    if box not in ("envoyees", "recues"):
+        box = "envoyees" if sends else "recues"
+    state = request.GET.get("etat", "")
+    if state not in OrientationState.values:
+        state = ""
+    qs = queries.orientations_for(
+        request.user, box="sent" if box == "envoyees" else "received", state=state
+    )
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    audit.record(
+        "orientation.list",
+        request=request,
+        details={"box": box, "count": len(page.object_list)},
+    )
+    return render(
+        request,
+        "directory/orientation_list.html",
+        {
+            "page": page,
+            "box": box,
+            "state": state,
+            "states": OrientationState.choices,
+            "sends": sends,
+            "receives": receives,
+        },
+    )
+
+
+def _visible_orientation(request, public_id):
+    orientation = queries.orientation_for(request.user, public_id)
+    if orientation is None:
+        audit.deny(
+            "orientation.read",
+            request=request,
+            object_type="directory.orientation",
+            object_id=str(public_id),
+        )
+        raise Http404
+    return orientation
+
+
+def orientation_detail(request, public_id):
+    orientation = _visible_orientation(request, public_id)
+    actions.orientation_record_read(orientation=orientation, request=request)
+    sides = access.orientation_sides(request.user, orientation)
+    moves = access.allowed_moves(sides, orientation)
+    return render(
+        request,
+        "directory/orientation_detail.html",
+        {
+            "orientation": orientation,
+            "sides": sides,
+            "move_form": OrientationMoveForm(moves=moves) if moves else None,
+            "refusal_state": OrientationState.REFUSED,
+        },
+    )
+
+
+@require_POST
+def orientation_move(request, public_id):
+    orientation = _visible_orientation(request, public_id)
+    sides = access.orientation_sides(request.user, orientation)
+    moves = access.allowed_moves(sides, orientation)
+    form = OrientationMoveForm(request.POST, moves=moves)
+    if form.is_valid():
+        try:
+            actions.orientation_move(
+                orientation=orientation,
+                to_state=form.cleaned_data["to_state"],
+                actor=request.user,
+                refusal_reason=form.cleaned_data["refusal_reason"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("C'est noté : l'orientation a été mise à jour."))
+            return redirect("directory:orientation", public_id=orientation.public_id)
+    return render(
+        request,
+        "directory/orientation_detail.html",
+        {
+            "orientation": orientation,
+            "sides": sides,
+            "move_form": form if moves else None,
+            "refusal_state": OrientationState.REFUSED,
+        },
+        status=400,
+    )
+
+
+def _attachment_response(orientation, attachment_id):
+    attachment = next(
+        (a for a in orientation.attachments.all() if str(a.public_id) == str(attachment_id)),
+        None,
+    )
+    if attachment is None or attachment.removed_at is not None or not attachment.path.exists():
+        raise Http404
+    response = FileResponse(
+        open(attachment.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return attachment, response
+
+
+def orientation_attachment(request, public_id, attachment_id):
+    orientation = _visible_orientation(request, public_id)
+    attachment, response = _attachment_response(orientation, attachment_id)
+    audit.record(
+        "orientation.attachment.read",
+        request=request,
+        obj=orientation,
+        details={"attachment": str(attachment.public_id)},
+    )
+    return response
+
+
+def _link_or_gone(request, token):
+    link = actions.orientation_find_link(token)
+    if link is None:
+        audit.deny("orientation.link.open", request=request, details={"reason": "unusable"})
+    return link
+
+
+@login_not_required
+@never_cache
+def orientation_answer(request, token):
+    """A structure without an account answers through the emailed single-use link."""
+    link = _link_or_gone(request, token)
+    if link is None:
+        return render(request, "directory/orientation_link_gone.html", status=410)
+    orientation = link.orientation
+    moves = [
+        m
+        for m in access.allowed_moves({RECEIVER}, orientation)
+        if (link.purpose == OrientationLink.ANSWER)
+        == (m in (OrientationState.ACCEPTED, OrientationState.REFUSED))
+    ]
+    form = OrientationMoveForm(request.POST or None, moves=moves)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.orientation_move(
+                orientation=orientation,
+                to_state=form.cleaned_data["to_state"],
+                link=link,
+                refusal_reason=form.cleaned_data["refusal_reason"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            orientation.refresh_from_db()
+            return render(
+                request, "directory/orientation_link_done.html", {"orientation": orientation}
+            )
+    actions.orientation_record_read(orientation=orientation, request=request, link=link)
+    return render(
+        request,
+        "directory/orientation_answer.html",
+        {
+            "orientation": orientation,
+            "move_form": form,
+            "token": token,
+            "refusal_state": OrientationState.REFUSED,
+        },
+    )
+
+
+@login_not_required
+@never_cache
+def orientation_answer_attachment(request, token, attachment_id):
+    link = _link_or_gone(request, token)
+    if link is None or link.purpose != OrientationLink.ANSWER:
+        raise Http404
+    attachment, response = _attachment_response(link.orientation, attachment_id)
+    audit.record(
+        "orientation.attachment.read",
+        request=request,
+        actor=audit.Actor(),
+        obj=link.orientation,
+        details={"attachment": str(attachment.public_id), "via_link": True},
+    )
+    return response
+
+
+def orientation_statistics(request):
+    """Orientations per service and per need, for the observatory: counts, never a person."""
+    if not access.can_view_orientation_statistics(request.user):
+        audit.deny("orientation.statistics", request=request)
+        raise PermissionDenied
+    form = StatisticsForm(request.GET or None)
+    since = until = None
+    if form.is_valid():
+        since, until = form.cleaned_data["depuis"], form.cleaned_data["jusqu_au"]
+    return render(
+        request,
+        "directory/orientation_statistics.html",
+        {
+            "form": form,
+            "by_theme": queries.orientation_statistics(by="theme", since=since, until=until),
+            "by_service": queries.orientation_statistics(by="service", since=since, until=until),
+        },
+    )

@@ -1,0 +1,10 @@
+"""Background jobs of the core (procrastinate): sending emails."""
+
+from django.core.mail import send_mail
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+
+
+@app.task(queue="emails", retry=RetryStrategy(max_attempts=8, exponential_wait=30))
+def send_email(*, to: str, subject: str, body: str) -> None:
+    send_mail(subject, body, None, [to])

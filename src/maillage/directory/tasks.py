@@ -1,0 +1,15 @@
+"""Periodic jobs of the directory (procrastinate): orientation reminders and expiries."""
+
+from procrastinate.contrib.django import app
+
+from maillage.directory import actions
+
+
+@app.periodic(cron="*/10 * * * *", periodic_id="orientations")
+@app.task(queue="periodic", queueing_lock="orientations")
+def orientation_deadlines(timestamp: int) -> dict:
+    """Remind structures of orientations about to expire, then expire the overdue ones."""
+    return {
+        "reminded": actions.remind_orientations(),
+        "expired": actions.expire_orientations(),
+    }
