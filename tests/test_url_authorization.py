@@ -59,6 +59,7 @@ SEARCHERS = [
 ]
 
 ORIENTERS = ["coordinator", "professional", "colleague", "outsider"]
+MODERATORS = ["platform_admin", "coordinator"]
 # Professional roles receive the orientations sent to their organisation's services.
 RECEIVERS = [*SEARCHERS]
 
@@ -114,6 +115,7 @@ EXPECTATIONS = {
     "api:openapi-json": (None, "get", everyone(200)),
     "api:api-root": (None, "get", everyone(404)),
     "api:services": (None, "get", everyone(200)),
+    "api:export": (lambda cast, territory: {"format": "hsds"}, "get", everyone(200)),
     "directory:search": (None, "get", only(SEARCHERS)),
     "directory:service": (
         lambda cast, territory: {"public_id": _published_service().public_id},
@@ -164,6 +166,42 @@ EXPECTATIONS = {
         "get",
         everyone(404),
     ),
+    "directory:my_entries": (None, "get", only(["organisation_admin"])),
+    "directory:structure_new": (
+        lambda cast, territory: {"organisation_id": cast.organisation.public_id},
+        "get",
+        only(["organisation_admin"]),
+    ),
+    "directory:structure_edit": (
+        lambda cast, territory: {"public_id": _own_service(cast).structure.public_id},
+        "get",
+        only(["organisation_admin"]),
+    ),
+    "directory:service_new": (
+        lambda cast, territory: {"public_id": _own_service(cast).structure.public_id},
+        "get",
+        only(["organisation_admin"]),
+    ),
+    "directory:service_edit": (
+        lambda cast, territory: {"public_id": _own_service(cast).public_id},
+        "get",
+        only(["organisation_admin"]),
+    ),
+    "directory:entry_action": (
+        lambda cast, territory: {
+            "kind": "service",
+            "public_id": _own_service(cast).public_id,
+            "verb": "a-jour",
+        },
+        "post",
+        only(["organisation_admin"], status=302),
+    ),
+    "directory:moderation": (None, "get", only(MODERATORS)),
+    "directory:moderation_decide": (
+        lambda cast, territory: {"kind": "service", "public_id": _own_service(cast).public_id},
+        "post",
+        only(MODERATORS, status=302),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
@@ -198,6 +236,15 @@ def _published_service():
     from tests.factories import ServiceFactory, StructureFactory
 
     return ServiceFactory(structure=StructureFactory(commune_id="85191"))
+
+
+def _own_service(cast):
+    """A service of the organisation the organisation admin manages."""
+    from tests.factories import ServiceFactory, StructureFactory
+
+    return ServiceFactory(
+        structure=StructureFactory(commune_id="85191", organisation=cast.organisation)
+    )
 
 
 def _orientation(cast):

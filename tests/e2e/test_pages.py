@@ -64,9 +64,22 @@ def test_a_wrong_password_shows_a_french_error(page, live_app, e2e_cast):
                 "/compte/double-authentification/",
             ],
         ),
-        ("coordinator", ["/", "/territoires/", "/territoires/nouveau/"]),
-        ("organisation_admin", ["/", "/compte/structures/"]),
-        ("observer", ["/", "/territoires/"]),
+        (
+            "coordinator",
+            [
+                "/",
+                "/territoires/",
+                "/territoires/nouveau/",
+                "/annuaire/moderation/",
+                "/annuaire/orientations/",
+                "/notifications/",
+            ],
+        ),
+        (
+            "organisation_admin",
+            ["/", "/compte/structures/", "/annuaire/mes-fiches/"],
+        ),
+        ("observer", ["/", "/territoires/", "/annuaire/orientations/statistiques/"]),
     ],
 )
 def test_main_pages_have_no_serious_accessibility_violation(

@@ -28,6 +28,11 @@ class Capability(models.TextChoices):
     DEFINE_TERRITORIES = "define_territories", _("Définir des territoires")
     VIEW_TERRITORIES = "view_territories", _("Consulter les territoires")
     SEARCH_DIRECTORY = "search_directory", _("Chercher dans l'annuaire")
+    EDIT_OWN_DIRECTORY_ENTRIES = (
+        "edit_own_directory_entries",
+        _("Mettre à jour les fiches de sa structure dans l'annuaire"),
+    )
+    MODERATE_DIRECTORY = "moderate_directory", _("Valider les fiches de l'annuaire")
     ORIENT_PEOPLE = "orient_people", _("Orienter une personne")
     REQUEST_SUPPORT = "request_support", _("Demander un appui")
     COORDINATE_PATHWAYS = "coordinate_pathways", _("Coordonner des parcours")
@@ -47,6 +52,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.DEFINE_TERRITORIES,
             C.VIEW_TERRITORIES,
             C.SEARCH_DIRECTORY,
+            C.MODERATE_DIRECTORY,
             C.VIEW_OBSERVATORY,
             C.VIEW_AUDIT_LOG,
         }
@@ -56,6 +62,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.DEFINE_TERRITORIES,
             C.VIEW_TERRITORIES,
             C.SEARCH_DIRECTORY,
+            C.MODERATE_DIRECTORY,
             C.ORIENT_PEOPLE,
             C.REQUEST_SUPPORT,
             C.COORDINATE_PATHWAYS,
@@ -66,7 +73,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.ORIENT_PEOPLE, C.REQUEST_SUPPORT}
     ),
     Role.ORGANISATION_ADMIN: frozenset(
-        {C.MANAGE_OWN_ORGANISATION, C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY}
+        {
+            C.MANAGE_OWN_ORGANISATION,
+            C.EDIT_OWN_DIRECTORY_ENTRIES,
+            C.VIEW_TERRITORIES,
+            C.SEARCH_DIRECTORY,
+        }
     ),
     Role.PEER_WORKER: frozenset({C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.REQUEST_SUPPORT}),
     Role.USER_REPRESENTATIVE: frozenset({C.VIEW_TERRITORIES, C.VIEW_OBSERVATORY}),

@@ -56,3 +56,25 @@ def allowed_moves(sides, orientation) -> list[str]:
         for (from_state, to_state), who in ORIENTATION_TRANSITIONS.items()
         if from_state == orientation.state and who & set(sides)
     ]
+
+
+def managed_organisation_ids(user) -> list[int]:
+    """Organisations whose directory entries this user keeps up to date: those where she is
+    organisation admin."""
+    if not user.is_authenticated or not user.has_capability(Capability.EDIT_OWN_DIRECTORY_ENTRIES):
+        return []
+    return [m.organisation_id for m in user.active_memberships() if m.role == "organisation_admin"]
+
+
+def can_edit_structure(user, structure) -> bool:
+    """An organisation admin edits the structures her organisation manages, and their
+    services; a published entry's changes wait for a moderator."""
+    return (
+        structure.organisation_id is not None
+        and structure.organisation_id in managed_organisation_ids(user)
+    )
+
+
+def can_moderate(user) -> bool:
+    """Platform admins and coordinators validate first publications and changes."""
+    return user.is_authenticated and user.has_capability(Capability.MODERATE_DIRECTORY)

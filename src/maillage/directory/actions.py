@@ -1,11 +1,15 @@
 """Writes on the directory: unmet searches, orientations."""
 
 import secrets
+import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,7 +18,7 @@ from django.utils.translation import gettext as _
 from maillage.core import audit
 from maillage.core.models import PlatformSettings
 from maillage.core.notify import absolute_url, notify, send_email
-from maillage.core.roles import PROFESSIONAL_ROLES
+from maillage.core.roles import CAPABILITIES, PROFESSIONAL_ROLES, Capability
 from maillage.directory import access
 from maillage.directory.attachments import MAX_FILES
 from maillage.directory.attachments import check as check_attachment
@@ -27,19 +31,27 @@ from maillage.directory.enums import (
     SENDER,
     SYSTEM,
     OrientationState,
+    PublicationState,
     RefusalReason,
 )
 from maillage.directory.models import (
+    MAILLAGE_SOURCE,
     Orientation,
     OrientationAttachment,
     OrientationLink,
     OrientationTransition,
+    ProposedChange,
+    Service,
+    Structure,
     UnmetSearch,
 )
 from maillage.directory.queries import SearchParams, SearchResults
 
 # How long a structure without an account may report that the person came.
 OUTCOME_LINK_DAYS = 60
+MODERATOR_ROLES = frozenset(
+    role for role, granted in CAPABILITIES.items() if Capability.MODERATE_DIRECTORY in granted
+)
 
 
 def record_unmet_search(*, params: SearchParams, results: SearchResults, channel: str) -> None:
@@ -485,3 +497,287 @@ def _remind(orientation) -> None:
         )
         % {"service": service.name, "deadline": deadline, "link": absolute_url(link)},
     )
+
+
+# --- Editing by the organisation, moderation -------------------------------------------------
+
+
+def _entry_label(entry) -> str:
+    return entry._meta.label_lower
+
+
+def _values_for_json(values: dict) -> dict:
+    return {k: (list(v) if isinstance(v, list | tuple) else v) for k, v in values.items()}
+
+
+def entry_create(*, actor, structure=None, organisation=None, values: dict, request=None):
+    """A new structure (for an organisation) or a new service (of a structure), as a draft."""
+    if structure is not None:
+        if not access.can_edit_structure(actor, structure):
+            audit.deny("directory.entry.create", request=request, obj=structure)
+            raise PermissionDenied
+        entry = Service(structure=structure)
+    else:
+        if organisation is None or organisation.pk not in access.managed_organisation_ids(actor):
+            audit.deny("directory.entry.create", request=request)
+            raise PermissionDenied
+        entry = Structure(organisation=organisation)
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(entry, name, value)
+        entry.source = MAILLAGE_SOURCE
+        entry.source_id = str(uuid.uuid4())
+        entry.state = PublicationState.DRAFT
+        entry.created_by = actor
+        entry.full_clean(exclude=["source_id"])
+        entry.save()
+        audit.record("directory.entry.create", request=request, obj=entry)
+    return entry
+
+
+def entry_update(*, actor, entry, values: dict, request=None):
+    """Edit an entry. Unpublished, it changes at once; published, the edit becomes (or joins)
+    its pending change and the published values stay until a moderator approves."""
+    structure = entry if isinstance(entry, Structure) else entry.structure
+    if not access.can_edit_structure(actor, structure):
+        audit.deny("directory.entry.update", request=request, obj=entry)
+        raise PermissionDenied
+    changed = {k: v for k, v in values.items() if getattr(entry, k) != v}
+    if not changed:
+        return None
+    with transaction.atomic():
+        if entry.state != PublicationState.PUBLISHED:
+            for name, value in changed.items():
+                setattr(entry, name, value)
+            entry.full_clean()
+            entry.save()
+            audit.record(
+                "directory.entry.update",
+                request=request,
+                obj=entry,
+                details={"fields": sorted(changed)},
+            )
+            return None
+        target = {"structure": entry} if isinstance(entry, Structure) else {"service": entry}
+        change = ProposedChange.objects.select_for_update().filter(state="pending", **target)
+        change = change.first() or ProposedChange(
+            proposed_at=timezone.now(), proposed_by=actor, **target
+        )
+        change.changes = {**change.changes, **_values_for_json(changed)}
+        change.proposed_by = actor
+        change.proposed_at = timezone.now()
+        change.save()
+        audit.record(
+            "directory.change.propose",
+            request=request,
+            obj=entry,
+            details={"fields": sorted(change.changes)},
+        )
+        _tell_moderators(
+            _("Modification proposée pour « %(name)s ».") % {"name": entry.name},
+        )
+    return change
+
+
+def entry_submit(*, actor, entry, request=None):
+    """Ask for first publication (a draft, or a rejected entry after correction)."""
+    structure = entry if isinstance(entry, Structure) else entry.structure
+    if not access.can_edit_structure(actor, structure):
+        audit.deny("directory.entry.submit", request=request, obj=entry)
+        raise PermissionDenied
+    if entry.state not in (PublicationState.DRAFT, PublicationState.REJECTED):
+        raise ValidationError(_("Cette fiche n'est pas un brouillon."))
+    with transaction.atomic():
+        entry.state = PublicationState.PENDING
+        entry.rejection_reason = ""
+        entry.save(update_fields=["state", "rejection_reason", "updated_at"])
+        audit.record("directory.entry.submit", request=request, obj=entry)
+        _tell_moderators(_("Fiche à valider : « %(name)s ».") % {"name": entry.name})
+
+
+def entry_confirm_fresh(*, actor, service, request=None):
+    """The organisation confirms its service's information is still right."""
+    if not access.can_edit_structure(actor, service.structure):
+        audit.deny("directory.entry.confirm", request=request, obj=service)
+        raise PermissionDenied
+    with transaction.atomic():
+        service.source_updated_on = timezone.localdate()
+        service.freshness_reminded_on = None
+        service.save(update_fields=["source_updated_on", "freshness_reminded_on", "updated_at"])
+        audit.record("directory.entry.confirm", request=request, obj=service)
+
+
+def entry_archive(*, actor, entry, request=None):
+    structure = entry if isinstance(entry, Structure) else entry.structure
+    if not (access.can_edit_structure(actor, structure) or access.can_moderate(actor)):
+        audit.deny("directory.entry.archive", request=request, obj=entry)
+        raise PermissionDenied
+    with transaction.atomic():
+        entry.state = PublicationState.ARCHIVED
+        entry.save(update_fields=["state", "updated_at"])
+        _reindex(entry)
+        audit.record("directory.entry.archive", request=request, obj=entry)
+
+
+def _reindex(entry) -> None:
+    from maillage.directory import search_index
+
+    if isinstance(entry, Structure):
+        search_index.refresh(structure_ids=[entry.pk])
+    else:
+        search_index.refresh(service_ids=[entry.pk])
+
+
+def _tell_moderators(message: str) -> None:
+    from maillage.accounts.models import User
+
+    moderators = User.objects.filter(
+        is_active=True,
+        memberships__is_active=True,
+        memberships__role__in=MODERATOR_ROLES,
+    ).distinct()
+    notify(users=moderators, message=message, link=reverse("directory:moderation"))
+
+
+def _editors(structure) -> list:
+    from maillage.accounts.models import User
+
+    if structure.organisation_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=structure.organisation_id,
+            memberships__is_active=True,
+            memberships__role="organisation_admin",
+        ).distinct()
+    )
+
+
+def moderation_approve(*, actor, entry=None, change=None, request=None):
+    """Publish a pending entry, or apply a pending change to a published one."""
+    if not access.can_moderate(actor):
+        audit.deny("directory.moderation.approve", request=request)
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        if change is not None:
+            change = ProposedChange.objects.select_for_update().get(pk=change.pk)
+            if change.state != "pending":
+                raise ValidationError(_("Cette modification a déjà été traitée."))
+            entry = change.entry
+            for name, value in change.changes.items():
+                setattr(entry, name, value)
+            entry.full_clean()
+            change.state, change.decided_by, change.decided_at = "approved", actor, now
+            change.save()
+        else:
+            entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+            if entry.state != PublicationState.PENDING:
+                raise ValidationError(_("Cette fiche n'attend pas de validation."))
+            entry.state = PublicationState.PUBLISHED
+        if isinstance(entry, Service):
+            entry.source_updated_on = timezone.localdate()
+        entry.save()
+        _reindex(entry)
+        audit.record(
+            "directory.moderation.approve",
+            request=request,
+            obj=entry,
+            details={"change": str(change.public_id)} if change else {},
+        )
+        structure = entry if isinstance(entry, Structure) else entry.structure
+        notify(
+            users=_editors(structure),
+            message=_("« %(name)s » est publiée avec vos informations.") % {"name": entry.name},
+            link=reverse("directory:my_entries"),
+            email_subject=_("Annuaire : « %(name)s » est à jour") % {"name": entry.name},
+        )
+    return entry
+
+
+def moderation_reject(*, actor, reason: str, entry=None, change=None, request=None):
+    if not access.can_moderate(actor):
+        audit.deny("directory.moderation.reject", request=request)
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError(_("Dites à la structure ce qu'il faut corriger."))
+    now = timezone.now()
+    with transaction.atomic():
+        if change is not None:
+            change = ProposedChange.objects.select_for_update().get(pk=change.pk)
+            if change.state != "pending":
+                raise ValidationError(_("Cette modification a déjà été traitée."))
+            change.state, change.decided_by, change.decided_at = "rejected", actor, now
+            change.reason = reason.strip()
+            change.save()
+            entry = change.entry
+        else:
+            entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+            if entry.state != PublicationState.PENDING:
+                raise ValidationError(_("Cette fiche n'attend pas de validation."))
+            entry.state = PublicationState.REJECTED
+            entry.rejection_reason = reason.strip()
+            entry.save(update_fields=["state", "rejection_reason", "updated_at"])
+        audit.record("directory.moderation.reject", request=request, obj=entry)
+        structure = entry if isinstance(entry, Structure) else entry.structure
+        notify(
+            users=_editors(structure),
+            message=_("« %(name)s » : la modération demande une correction.")
+            % {"name": entry.name},
+            link=reverse("directory:my_entries"),
+            email_subject=_("Annuaire : correction demandée pour « %(name)s »")
+            % {"name": entry.name},
+            email_body=_("Motif : %(reason)s") % {"reason": reason.strip()},
+        )
+    return entry
+
+
+def remind_stale_services(*, today=None) -> int:
+    """Email each organisation's admins the list of its services whose information is due
+    for a check, once per lapse. Periodic job (daily)."""
+    today = today or timezone.localdate()
+    stale = (
+        Service.objects.filter(
+            state=PublicationState.PUBLISHED, structure__organisation__isnull=False
+        )
+        .annotate(last=Coalesce("source_updated_on", TruncDate("updated_at")))
+        .alias(
+            due=RawSQL(
+                "COALESCE(directory_service.source_updated_on, "
+                "directory_service.updated_at::date) + directory_service.update_frequency_days"
+                " < %s",
+                [today],
+                output_field=BooleanField(),
+            )
+        )
+        .filter(due=True)
+        .filter(Q(freshness_reminded_on__isnull=True) | Q(freshness_reminded_on__lt=F("last")))
+        .select_related("structure")
+        .order_by("structure__organisation_id", "name")
+    )
+    by_structure: dict = {}
+    for service in stale:
+        by_structure.setdefault(service.structure, []).append(service)
+    reminded = 0
+    for structure, services in by_structure.items():
+        with transaction.atomic():
+            names = "\n".join(f"- {s.name}" for s in services)
+            notify(
+                users=_editors(structure),
+                message=_("%(n)s fiche(s) de « %(structure)s » à vérifier.")
+                % {"n": len(services), "structure": structure.name},
+                link=reverse("directory:my_entries"),
+                email_subject=_("Annuaire : vos informations sont-elles toujours à jour ?"),
+                email_body=_(
+                    "Bonjour,\n\nCes services de « %(structure)s » n'ont pas été mis à jour "
+                    "depuis longtemps :\n%(names)s\n\nVérifiez-les, corrigez-les ou confirmez "
+                    "qu'ils sont à jour : les professionnel·les qui orientent vers vous s'y fient."
+                )
+                % {"structure": structure.name, "names": names},
+            )
+            Service.objects.filter(pk__in=[s.pk for s in services]).update(
+                freshness_reminded_on=today
+            )
+            reminded += len(services)
+    return reminded

@@ -1,7 +1,13 @@
-"""Directory API: `GET /api/v1/services`, public for published services, rate-limited."""
+"""Directory API: `GET /api/v1/services` and `GET /api/v1/export/{format}`, public for
+published services, rate-limited."""
+
+import importlib
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.db.models import Q
+from django.http import FileResponse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -146,3 +152,47 @@ def services(request, filters: Query[SearchFilters]):
         "results": [_service_out(s, results.place) for s in results.services],
         "remote": [_service_out(s, results.place) for s in results.remote],
     }
+
+
+EXPORT_FORMATS = {
+    "data-inclusion": ("maillage.directory.exports.data_inclusion", "application/json"),
+    "hsds": ("maillage.directory.exports.hsds", "application/json"),
+    "fhir": ("maillage.directory.exports.fhir", "application/fhir+json"),
+}
+
+
+@router.get(
+    "/export/{format}",
+    response={200: None, 404: ErrorOut, 429: ErrorOut},
+    auth=None,
+    summary="Exporter l'annuaire publié (data-inclusion, hsds ou fhir)",
+    description=(
+        "Le même fichier que `maillage export FORMAT FICHIER` : data·inclusion v1, "
+        "Open Referral HSDS 3.0, ou un Bundle FHIR R4 (Organization, Location, "
+        "HealthcareService). Limité à quelques exports par heure et par adresse."
+    ),
+)
+def export(request, format: str):
+    if format not in EXPORT_FORMATS:
+        raise HttpError(404, "format inconnu : data-inclusion, hsds ou fhir")
+    if not ratelimit.hit(
+        f"api-export:{audit.client_ip(request) or 'unknown'}",
+        limit=settings.API_EXPORT_RATE_PER_HOUR,
+        window_seconds=3600,
+    ):
+        raise HttpError(429, "trop d'exports : réessayez dans une heure")
+    module_name, content_type = EXPORT_FORMATS[format]
+    exporter = importlib.import_module(module_name)
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as temporary:
+        path = Path(temporary.name)
+    try:
+        exporter.export(path)
+        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    finally:
+        path.unlink(missing_ok=True)  # the open handle keeps the data until it is closed
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"maillage-annuaire-{format}.json",
+        content_type=content_type,
+    )

@@ -1,16 +1,23 @@
+import re
+
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maillage.directory.enums import (
     PARENT_THEMES,
     THEME_CHILDREN,
     ConsentMethod,
+    FeeSector,
+    MobilisablePar,
     ModeAccueil,
+    ModeMobilisation,
     OrientationState,
     Public,
     RefusalReason,
     Thematique,
 )
+from maillage.directory.models import Service, Structure
 from maillage.directory.queries import BOOLEAN_FACETS, MAX_RADIUS_KM, SearchParams
 
 FACET_LABELS = {
@@ -242,3 +249,211 @@ class StatisticsForm(forms.Form):
         if since and until and since > until:
             raise forms.ValidationError(_("La date de début doit précéder la date de fin."))
         return cleaned
+
+
+# --- Editing by the organisation, moderation -------------------------------------------------
+
+
+def _tags_field(label, choices=None, help_text=""):
+    if choices is not None:
+        return forms.TypedMultipleChoiceField(
+            label=label,
+            choices=choices,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=help_text,
+        )
+    return forms.CharField(label=label, required=False, help_text=help_text)
+
+
+def _formfield(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # people type "www.exemple.fr"
+    return db_field.formfield(**kwargs)
+
+
+class _EntryForm(forms.ModelForm):
+    """Shared by structures and services: the commune is typed as people say it (name or
+    postal code), opening hours are checked by the parser, free lists are comma-separated."""
+
+    commune_text = forms.CharField(
+        label=_("Commune"),
+        required=False,
+        max_length=200,
+        help_text=_("Nom ou code postal, par exemple « La Roche-sur-Yon » ou « 85000 »."),
+    )
+    LIST_FIELDS: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.commune_id:
+            self.initial["commune_text"] = self.instance.commune.name
+        for name in self.LIST_FIELDS:
+            self.initial[name] = ", ".join(getattr(self.instance, name) or [])
+
+    def clean_commune_text(self):
+        from maillage.directory.queries import resolve_place
+
+        text = self.cleaned_data["commune_text"].strip()
+        if not text:
+            return None
+        code = resolve_place(text)
+        if code is None:
+            raise forms.ValidationError(
+                _("Commune introuvable : vérifiez l'orthographe ou le code postal.")
+            )
+        return code
+
+    def clean_opening_hours(self):
+        from maillage.directory import hours
+
+        value = self.cleaned_data["opening_hours"].strip()
+        if value:
+            try:
+                hours.parse(value)
+            except hours.HoursError:
+                raise forms.ValidationError(
+                    _(
+                        "Horaires illisibles. Exemple : « Mo-Fr 09:00-12:00,14:00-17:00; "
+                        "Sa 09:00-12:00; PH off »."
+                    )
+                ) from None
+        return value
+
+    def _clean_list(self, name, max_length):
+        items = [item.strip() for item in self.cleaned_data.get(name, "").split(",")]
+        items = [item for item in items if item]
+        too_long = [item for item in items if len(item) > max_length]
+        if too_long:
+            raise forms.ValidationError(
+                _("« %(item)s » est trop long.") % {"item": too_long[0][:40]}
+            )
+        return items
+
+    def proposed(self) -> dict:
+        """The edited values, as model field → value (the commune as its code)."""
+        values = {}
+        for name in self.Meta.fields:
+            values[name] = self.cleaned_data[name]
+        values["commune_id"] = self.cleaned_data.get("commune_text")
+        return values
+
+
+class StructureForm(_EntryForm):
+    class Meta:
+        model = Structure
+        formfield_callback = _formfield
+        fields = [
+            "name",
+            "description",
+            "siret",
+            "finess",
+            "legal_form",
+            "ess_approved",
+            "website",
+            "accessibility_link",
+            "address",
+            "address_complement",
+            "postal_code",
+            "phone",
+            "email",
+            "opening_hours",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class ServiceForm(_EntryForm):
+    LIST_FIELDS = ("languages", "professions", "eligibility_zone")
+    thematiques = _tags_field(_("Thématiques"), Thematique.choices)
+    publics = _tags_field(_("Publics"), Public.choices)
+    reception_modes = _tags_field(_("Modes d'accueil"), ModeAccueil.choices)
+    mobilisation_modes = _tags_field(_("Modes de mobilisation"), ModeMobilisation.choices)
+    mobilisable_by = _tags_field(_("Mobilisable par"), MobilisablePar.choices)
+    fee_sectors = _tags_field(_("Secteurs de conventionnement"), FeeSector.choices)
+    languages = _tags_field(
+        _("Langues parlées"), help_text=_("Codes ISO 639 séparés par des virgules : fr, en, ar.")
+    )
+    professions = _tags_field(_("Professions de santé"), help_text=_("Séparées par des virgules."))
+    eligibility_zone = _tags_field(
+        _("Zone d'éligibilité"),
+        help_text=_(
+            "Codes INSEE de communes, SIREN d'EPCI, numéros de départements, ou FR ; "
+            "séparés par des virgules."
+        ),
+    )
+
+    class Meta:
+        model = Service
+        formfield_callback = _formfield
+        fields = [
+            "name",
+            "description",
+            "type",
+            "thematiques",
+            "publics",
+            "publics_details",
+            "access_conditions",
+            "fees",
+            "fees_details",
+            "contact_name",
+            "reception_modes",
+            "mobilisation_modes",
+            "mobilisable_by",
+            "mobilisation_details",
+            "mobilisation_link",
+            "address",
+            "address_complement",
+            "postal_code",
+            "phone",
+            "email",
+            "opening_hours",
+            "eligibility_zone",
+            "professions",
+            "capacity",
+            "fee_sectors",
+            "third_party_payment",
+            "free_under_conditions",
+            "reduced_mobility_access",
+            "unconditional_welcome",
+            "no_appointment",
+            "languages",
+            "interpreting",
+            "peer_workers",
+            "anonymous",
+            "update_frequency_days",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "publics_details": forms.Textarea(attrs={"rows": 2}),
+            "access_conditions": forms.Textarea(attrs={"rows": 2}),
+            "fees_details": forms.Textarea(attrs={"rows": 2}),
+            "mobilisation_details": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean_languages(self):
+        return [code.lower() for code in self._clean_list("languages", 8)]
+
+    def clean_professions(self):
+        return self._clean_list("professions", 100)
+
+    def clean_eligibility_zone(self):
+        codes = [code.upper() for code in self._clean_list("eligibility_zone", 9)]
+        bad = [c for c in codes if c != "FR" and not re.fullmatch(r"[0-9AB]{2,9}", c)]
+        if bad:
+            raise forms.ValidationError(_("Code inconnu : « %(code)s ».") % {"code": bad[0]})
+        return codes
+
+    def clean_thematiques(self):
+        themes = self.cleaned_data["thematiques"]
+        if not themes:
+            raise forms.ValidationError(_("Choisissez au moins une thématique."))
+        return themes
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du refus"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("La structure le lira : dites ce qu'il faut corriger."),
+    )

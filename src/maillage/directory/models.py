@@ -164,6 +164,8 @@ class Service(PublicModel, Place, Sourced):
     update_frequency_days = models.PositiveIntegerField(
         _("fréquence de mise à jour (jours)"), default=180
     )
+    # When the editors were last reminded that the entry is stale (one reminder per lapse).
+    freshness_reminded_on = models.DateField(null=True, blank=True, editable=False)
     # Search read-model, kept by directory.search_index.refresh() after every write:
     # weighted French full text, unaccented text for typo tolerance, effective position
     # (the service's own, else its structure's, else the commune's).
@@ -385,3 +387,63 @@ class OrientationAttachment(models.Model):
             / str(self.orientation.public_id)
             / str(self.public_id)
         )
+
+
+# --- Moderation ---------------------------------------------------------------------------
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", _("En attente de validation")
+    APPROVED = "approved", _("Validée")
+    REJECTED = "rejected", _("Refusée")
+
+
+class ProposedChange(models.Model):
+    """Changes an organisation proposes to its published structure or service. The entry
+    keeps showing its published values until a moderator approves; one pending change per
+    entry, successive edits merge into it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    structure = models.ForeignKey(
+        Structure, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    changes = models.JSONField(default=dict)
+    state = models.CharField(max_length=10, choices=ChangeState.choices, default="pending")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(_("motif du refus"), blank=True)
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(structure__isnull=True) ^ models.Q(service__isnull=True),
+                name="change_targets_one_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["structure"],
+                condition=models.Q(state="pending"),
+                name="one_pending_change_per_structure",
+            ),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=models.Q(state="pending"),
+                name="one_pending_change_per_service",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.state} change of {self.entry}"
+
+    @property
+    def entry(self):
+        return self.structure or self.service

@@ -440,3 +440,71 @@ def orientation_statistics(
             )
         )
     return result
+
+
+# --- Editing, moderation ----------------------------------------------------------------------
+
+
+def managed_structures(user):
+    """The structures this organisation admin keeps up to date, with their services and
+    pending changes, in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from maillage.directory.access import managed_organisation_ids
+    from maillage.directory.models import ProposedChange, Structure
+
+    pending = ProposedChange.objects.filter(state="pending")
+    services = (
+        Service.objects.annotate(is_stale=_stale_sql())
+        .prefetch_related(Prefetch("changes", queryset=pending, to_attr="pending_changes"))
+        .order_by("name")
+    )
+    return (
+        Structure.objects.filter(organisation_id__in=managed_organisation_ids(user))
+        .exclude(state=PublicationState.ARCHIVED)
+        .select_related("organisation", "commune")
+        .prefetch_related(
+            Prefetch("services", queryset=services),
+            Prefetch("changes", queryset=pending, to_attr="pending_changes"),
+        )
+        .order_by("name")
+    )
+
+
+def managed_structure(user, public_id):
+    return managed_structures(user).filter(public_id=public_id).first()
+
+
+def managed_service(user, public_id):
+    from maillage.directory.access import managed_organisation_ids
+
+    return (
+        Service.objects.filter(
+            public_id=public_id, structure__organisation_id__in=managed_organisation_ids(user)
+        )
+        .select_related("structure", "commune")
+        .first()
+    )
+
+
+def moderation_queue():
+    """What waits for a moderator: entries asking for first publication, and changes."""
+    from maillage.directory.models import ProposedChange, Structure
+
+    return {
+        "structures": list(
+            Structure.objects.filter(state=PublicationState.PENDING)
+            .select_related("organisation", "commune")
+            .order_by("updated_at")
+        ),
+        "services": list(
+            Service.objects.filter(state=PublicationState.PENDING)
+            .select_related("structure", "commune")
+            .order_by("updated_at")
+        ),
+        "changes": list(
+            ProposedChange.objects.filter(state="pending")
+            .select_related("structure", "service__structure", "proposed_by")
+            .order_by("proposed_at")
+        ),
+    }

@@ -106,6 +106,17 @@ class _Row(BaseModel):
             raise ValueError(f"courriel invalide : {value!r}") from None
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul_characters(cls, data):
+        # PostgreSQL text cannot hold U+0000: say so in the report instead of failing the write.
+        if isinstance(data, dict):
+            for key, value in data.items():
+                values = value if isinstance(value, list) else [value]
+                if any(isinstance(v, str) and "\x00" in v for v in values):
+                    raise ValueError(f"{key} : caractère nul interdit")
+        return data
+
     @model_validator(mode="after")
     def _position_pair(self):
         if (self.latitude is None) != (self.longitude is None):

@@ -13,3 +13,10 @@ def orientation_deadlines(timestamp: int) -> dict:
         "reminded": actions.remind_orientations(),
         "expired": actions.expire_orientations(),
     }
+
+
+@app.periodic(cron="0 7 * * *", periodic_id="freshness")
+@app.task(queue="periodic", queueing_lock="freshness")
+def freshness_reminders(timestamp: int) -> dict:
+    """Each morning, ask organisations to check the services they have not updated in time."""
+    return {"reminded": actions.remind_stale_services()}

@@ -26,6 +26,30 @@ urlpatterns = [
         views.orientation_attachment,
         name="orientation_attachment",
     ),
+    path("mes-fiches/", views.my_entries, name="my_entries"),
+    path(
+        "mes-fiches/nouvelle-structure/<uuid:organisation_id>/",
+        views.structure_new,
+        name="structure_new",
+    ),
+    path("mes-fiches/structures/<uuid:public_id>/", views.structure_edit, name="structure_edit"),
+    path(
+        "mes-fiches/structures/<uuid:public_id>/nouveau-service/",
+        views.service_new,
+        name="service_new",
+    ),
+    path("mes-fiches/services/<uuid:public_id>/", views.service_edit, name="service_edit"),
+    path(
+        "mes-fiches/<str:kind>/<uuid:public_id>/<str:verb>/",
+        views.entry_action,
+        name="entry_action",
+    ),
+    path("moderation/", views.moderation, name="moderation"),
+    path(
+        "moderation/<str:kind>/<uuid:public_id>/",
+        views.moderation_decide,
+        name="moderation_decide",
+    ),
     path("reponse/<str:token>/", views.orientation_answer, name="orientation_answer"),
     path(
         "reponse/<str:token>/pieces/<uuid:attachment_id>/",

@@ -17,8 +17,11 @@ from maillage.directory.forms import (
     FACET_LABELS,
     OrientationForm,
     OrientationMoveForm,
+    RejectForm,
     SearchForm,
+    ServiceForm,
     StatisticsForm,
+    StructureForm,
 )
 from maillage.directory.models import OrientationLink
 
@@ -391,3 +394,235 @@ def orientation_statistics(request):
             "by_service": queries.orientation_statistics(by="service", since=since, until=until),
         },
     )
+
+
+# --- Editing by the organisation, moderation -------------------------------------------------
+
+
+def _require_editor(request):
+    if not access.managed_organisation_ids(request.user):
+        audit.deny("directory.entry.edit", request=request)
+        raise PermissionDenied
+
+
+def my_entries(request):
+    """The organisation admin's structures and services: state, freshness, what to do."""
+    _require_editor(request)
+    structures = list(queries.managed_structures(request.user))
+    organisations = [
+        m.organisation
+        for m in request.user.active_memberships()
+        if m.organisation_id in access.managed_organisation_ids(request.user)
+    ]
+    return render(
+        request,
+        "directory/my_entries.html",
+        {"structures": structures, "organisations": organisations},
+    )
+
+
+def _entry_form_page(request, form, *, entry, title, structure=None):
+    return render(
+        request,
+        "directory/entry_form.html",
+        {"form": form, "entry": entry, "title": title, "structure": structure},
+    )
+
+
+def structure_new(request, organisation_id):
+    _require_editor(request)
+    organisation = next(
+        (
+            m.organisation
+            for m in request.user.active_memberships()
+            if str(m.organisation.public_id) == str(organisation_id)
+            and m.organisation_id in access.managed_organisation_ids(request.user)
+        ),
+        None,
+    )
+    if organisation is None:
+        raise Http404
+    form = StructureForm(
+        request.POST or None,
+        initial={
+            "name": organisation.name,
+            "siret": organisation.siret,
+            "finess": organisation.finess,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.entry_create(
+                actor=request.user,
+                organisation=organisation,
+                values=form.proposed(),
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Brouillon enregistré. Soumettez-le quand il est prêt."))
+            return redirect("directory:my_entries")
+    return _entry_form_page(request, form, entry=None, title=_("Nouvelle fiche de structure"))
+
+
+def structure_edit(request, public_id):
+    _require_editor(request)
+    structure = queries.managed_structure(request.user, public_id)
+    if structure is None:
+        raise Http404
+    form = StructureForm(request.POST or None, instance=_detached(structure))
+    return _save_entry(request, form, structure, _("Modifier la structure"))
+
+
+def service_new(request, public_id):
+    _require_editor(request)
+    structure = queries.managed_structure(request.user, public_id)
+    if structure is None:
+        raise Http404
+    form = ServiceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.entry_create(
+                actor=request.user, structure=structure, values=form.proposed(), request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Brouillon enregistré. Soumettez-le quand il est prêt."))
+            return redirect("directory:my_entries")
+    return _entry_form_page(
+        request, form, entry=None, title=_("Nouveau service"), structure=structure
+    )
+
+
+def service_edit(request, public_id):
+    _require_editor(request)
+    service = queries.managed_service(request.user, public_id)
+    if service is None:
+        raise Http404
+    form = ServiceForm(request.POST or None, instance=_detached(service))
+    return _save_entry(request, form, service, _("Modifier le service"))
+
+
+def _detached(entry):
+    """A copy for the form to write into: the entry itself changes only through actions."""
+    import copy
+
+    return copy.copy(entry)
+
+
+def _save_entry(request, form, entry, title):
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = actions.entry_update(
+                actor=request.user, entry=entry, values=form.proposed(), request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if change is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Modification envoyée à la modération : la fiche publiée reste "
+                        "inchangée jusqu'à sa validation."
+                    ),
+                )
+            else:
+                messages.success(request, _("Fiche enregistrée."))
+            return redirect("directory:my_entries")
+    return _entry_form_page(request, form, entry=entry, title=title)
+
+
+ENTRY_ACTIONS = {
+    "soumettre": (actions.entry_submit, _("Fiche envoyée à la modération.")),
+    "archiver": (actions.entry_archive, _("Fiche archivée : elle n'apparaît plus.")),
+}
+
+
+@require_POST
+def entry_action(request, kind, public_id, verb):
+    _require_editor(request)
+    entry = (
+        queries.managed_structure(request.user, public_id)
+        if kind == "structure"
+        else queries.managed_service(request.user, public_id)
+    )
+    if entry is None or (verb not in ENTRY_ACTIONS and verb != "a-jour"):
+        raise Http404
+    try:
+        if verb == "a-jour":
+            if kind != "service":
+                raise Http404
+            actions.entry_confirm_fresh(actor=request.user, service=entry, request=request)
+            messages.success(request, _("Merci : la fiche est marquée à jour aujourd'hui."))
+        else:
+            action, done = ENTRY_ACTIONS[verb]
+            action(actor=request.user, entry=entry, request=request)
+            messages.success(request, done)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("directory:my_entries")
+
+
+def moderation(request):
+    """Entries asking for first publication and changes to published ones, oldest first."""
+    if not access.can_moderate(request.user):
+        audit.deny("directory.moderation", request=request)
+        raise PermissionDenied
+    queue = queries.moderation_queue()
+    for change in queue["changes"]:
+        change.rows = _change_rows(change)
+    return render(request, "directory/moderation.html", {**queue, "reject_form": RejectForm()})
+
+
+def _change_rows(change) -> list[tuple[str, object, object]]:
+    entry = change.entry
+    rows = []
+    for name, value in sorted(change.changes.items()):
+        field_name = "commune" if name == "commune_id" else name
+        field = entry._meta.get_field(field_name)
+        rows.append((str(field.verbose_name), getattr(entry, name), value))
+    return rows
+
+
+@require_POST
+def moderation_decide(request, kind, public_id):
+    if not access.can_moderate(request.user):
+        audit.deny("directory.moderation", request=request)
+        raise PermissionDenied
+    target = _moderation_target(kind, public_id)
+    if target is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    reject_form = RejectForm(request.POST)
+    try:
+        if decision == "approve":
+            actions.moderation_approve(actor=request.user, request=request, **target)
+            messages.success(request, _("Validé et publié."))
+        elif decision == "reject" and reject_form.is_valid():
+            actions.moderation_reject(
+                actor=request.user,
+                reason=reject_form.cleaned_data["reason"],
+                request=request,
+                **target,
+            )
+            messages.success(request, _("Refusé : la structure est prévenue du motif."))
+        else:
+            messages.error(request, _("Pour refuser, dites ce qu'il faut corriger."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("directory:moderation")
+
+
+def _moderation_target(kind, public_id) -> dict | None:
+    from maillage.directory.models import ProposedChange, Service, Structure
+
+    model = {"structure": Structure, "service": Service, "modification": ProposedChange}.get(kind)
+    if model is None:
+        return None
+    obj = model.objects.filter(public_id=public_id).first()
+    if obj is None:
+        return None
+    return {"change": obj} if kind == "modification" else {"entry": obj}

@@ -3,14 +3,19 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from maillage.directory.imports import csv_template, data_inclusion, finess
+from maillage.directory.imports import csv_template, data_inclusion, finess, hsds
 
-FORMATS = {"data-inclusion": data_inclusion, "csv": csv_template, "finess": finess}
+FORMATS = {
+    "data-inclusion": data_inclusion,
+    "csv": csv_template,
+    "finess": finess,
+    "hsds": hsds,
+}
 
 
 class Command(BaseCommand):
     help = (
-        "Import directory data: `maillage import data-inclusion|finess|csv FILE [FILE ...]`. "
+        "Import directory data: `maillage import data-inclusion|finess|hsds|csv FILE [FILE ...]`. "
         "Atomic: a file with a bad row changes nothing and the report names every rejected row."
     )
 
@@ -25,8 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--report", type=Path, help="also write the report to this file")
         parser.add_argument(
             "--source",
-            default="tableur",
-            help="csv only: the name of this source (re-importing the same source updates it)",
+            default=None,
+            help="csv and hsds: the name of this source (re-importing the same source updates "
+            "it); default: tableur for csv, hsds for hsds",
         )
 
     def handle(self, *args, format, files, skip_invalid, report, source, **options):
@@ -40,7 +46,8 @@ class Command(BaseCommand):
                 sys.stderr.write(f"\r{done} lignes écrites…")
                 sys.stderr.flush()
 
-        extra = {"source": source} if format == "csv" else {}
+        defaults = {"csv": "tableur", "hsds": "hsds"}
+        extra = {"source": source or defaults[format]} if format in defaults else {}
         try:
             result = importer.import_files(
                 files, skip_invalid=skip_invalid, progress=progress, **extra

@@ -1,0 +1,247 @@
+"""Export of the published directory as a FHIR Bundle of Organization, Location and
+HealthcareService resources (the shape France's ROR publishes).
+
+fhir.resources ships R5, R4B and STU3; R4B's Organization, Location and HealthcareService are
+those of R4, so every resource is validated with the R4B models before it is written. The
+Bundle (type ``collection``) is streamed entry by entry, so memory stays flat.
+
+Identifiers follow the ANS conventions: the national structure identifier (IDNST, system
+``urn:oid:1.2.250.1.71.4.2.2``, prefix 1 for a FINESS number, 3 for a SIRET) plus the FINESS
+and SIRET numbers themselves. Thématiques are coded in a code system named after the
+data·inclusion schema, for lack of an official FHIR one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from django.db.models import Prefetch
+from fhir.resources.R4B.healthcareservice import HealthcareService
+from fhir.resources.R4B.location import Location
+from fhir.resources.R4B.organization import Organization
+
+from maillage.directory import hours
+from maillage.directory.enums import ModeAccueil, PublicationState, Thematique
+from maillage.directory.exports.hsds import REFERENCE_MONDAY, _id, postal_code_of
+from maillage.directory.models import Service, Structure
+
+BATCH = 500
+IDNST = "urn:oid:1.2.250.1.71.4.2.2"
+FINESS_SYSTEM = "http://finess.sante.gouv.fr"
+SIRET_SYSTEM = "https://sirene.fr"
+IDENTIFIER_TYPES = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
+THEMES_SYSTEM = "https://github.com/gip-inclusion/data-inclusion-schema/thematiques"
+PROVISION = "http://terminology.hl7.org/CodeSystem/service-provision-conditions"
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+FACETS = {
+    "reduced_mobility_access": "Accessible aux personnes à mobilité réduite",
+    "unconditional_welcome": "Accueil inconditionnel",
+    "no_appointment": "Sans rendez-vous",
+    "interpreting": "Interprétariat",
+    "peer_workers": "Pair-aidant·es présent·es",
+    "anonymous": "Accueil anonyme",
+    "third_party_payment": "Tiers payant",
+}
+
+
+def _identifier(system: str, value: str, type_code: str) -> dict:
+    return {
+        "use": "official",
+        "type": {"coding": [{"system": IDENTIFIER_TYPES, "code": type_code}]},
+        "system": system,
+        "value": value,
+    }
+
+
+def _telecom(entry, website: str = "") -> list[dict]:
+    telecom = []
+    if entry.phone:
+        telecom.append({"system": "phone", "value": entry.phone})
+    if entry.email:
+        telecom.append({"system": "email", "value": entry.email})
+    if website:
+        telecom.append({"system": "url", "value": website})
+    return telecom
+
+
+def _address(entry) -> list[dict]:
+    commune = entry.commune
+    city = entry.city_name or (commune.name if commune else "")
+    if not (entry.address or city):
+        return []
+    address = {"use": "work", "type": "physical", "country": "FR"}
+    lines = [line for line in (entry.address, entry.address_complement) if line]
+    if lines:
+        address["line"] = lines
+    if city:
+        address["city"] = city
+    postal = postal_code_of(entry)
+    if postal:
+        address["postalCode"] = postal
+    if commune:
+        address["district"] = commune.departement.name
+    return [address]
+
+
+def available_time(expression: str) -> list[dict]:
+    if not expression:
+        return []
+    try:
+        week = hours.week(expression, REFERENCE_MONDAY)
+    except hours.HoursError:
+        return []
+    by_slot: dict[tuple[str, str], list[str]] = {}
+    for day in week:
+        for opens, closes in day.slots:
+            closing = "23:59:59" if closes == dt.time(0, 0) else closes.strftime("%H:%M:%S")
+            by_slot.setdefault((opens.strftime("%H:%M:%S"), closing), []).append(
+                DAYS[day.date.weekday()]
+            )
+    return [
+        {"daysOfWeek": days, "availableStartTime": opens, "availableEndTime": closes}
+        for (opens, closes), days in sorted(by_slot.items())
+    ]
+
+
+def organization(structure: Structure) -> dict:
+    identifiers = []
+    if structure.finess:
+        identifiers.append(_identifier(IDNST, "1" + structure.finess, "IDNST"))
+        identifiers.append(_identifier(FINESS_SYSTEM, structure.finess, "FINEG"))
+    if structure.siret:
+        identifiers.append(_identifier(IDNST, "3" + structure.siret, "IDNST"))
+        identifiers.append(_identifier(SIRET_SYSTEM, structure.siret, "SIRET"))
+    resource = {
+        "resourceType": "Organization",
+        "id": str(structure.public_id),
+        "active": True,
+        "name": structure.name,
+        "identifier": identifiers,
+        "telecom": _telecom(structure, structure.website),
+        "address": _address(structure),
+    }
+    return Organization.model_validate(_prune(resource)).model_dump(mode="json", exclude_none=True)
+
+
+def location(entry, *, organization_id: str, location_id: str) -> dict | None:
+    if not (entry.address or entry.commune_id or entry.latitude is not None):
+        return None
+    resource = {
+        "resourceType": "Location",
+        "id": location_id,
+        "status": "active",
+        "mode": "instance",
+        "name": entry.name,
+        "address": (_address(entry) or [None])[0],
+        "managingOrganization": {"reference": f"Organization/{organization_id}"},
+        "telecom": _telecom(entry),
+    }
+    if entry.latitude is not None and entry.longitude is not None:
+        resource["position"] = {"latitude": entry.latitude, "longitude": entry.longitude}
+    opening = available_time(entry.opening_hours)
+    if opening:
+        resource["hoursOfOperation"] = [
+            {
+                "daysOfWeek": slot["daysOfWeek"],
+                "openingTime": slot["availableStartTime"],
+                "closingTime": slot["availableEndTime"],
+            }
+            for slot in opening
+        ]
+    return Location.model_validate(_prune(resource)).model_dump(mode="json", exclude_none=True)
+
+
+def healthcare_service(service: Service, location_ids: list[str], labels: dict) -> dict:
+    structure = service.structure
+    themes = [
+        {"coding": [{"system": THEMES_SYSTEM, "code": t, "display": str(labels.get(t, t))}]}
+        for t in service.thematiques
+    ]
+    characteristics = [{"text": text} for name, text in FACETS.items() if getattr(service, name)]
+    if "a-distance" in service.reception_modes:
+        characteristics.append({"text": str(ModeAccueil("a-distance").label)})
+    free = [{"coding": [{"system": PROVISION, "code": "free"}]}]
+    resource = {
+        "resourceType": "HealthcareService",
+        "id": str(service.public_id),
+        "active": True,
+        "providedBy": {
+            "reference": f"Organization/{structure.public_id}",
+            "display": structure.name,
+        },
+        "name": service.name,
+        "comment": service.description[:1000] if service.description else None,
+        "extraDetails": service.description or None,
+        "type": themes,
+        "location": [{"reference": f"Location/{lid}"} for lid in location_ids],
+        "telecom": _telecom(service, service.mobilisation_link),
+        "appointmentRequired": not service.no_appointment,
+        "availableTime": available_time(service.opening_hours or structure.opening_hours),
+        "communication": [
+            {"coding": [{"system": "urn:ietf:bcp:47", "code": code}]} for code in service.languages
+        ],
+        "eligibility": [{"comment": service.access_conditions}]
+        if service.access_conditions
+        else [],
+        "serviceProvisionCode": free if service.fees == "gratuit" else [],
+        "characteristic": characteristics,
+    }
+    return HealthcareService.model_validate(_prune(resource)).model_dump(
+        mode="json", exclude_none=True
+    )
+
+
+def _prune(resource: dict) -> dict:
+    """FHIR forbids empty elements: drop empty strings, lists and None."""
+    return {k: v for k, v in resource.items() if v not in (None, "", [], {})}
+
+
+def resources(structures):
+    labels = dict(Thematique.choices)
+    for structure in structures:
+        oid = str(structure.public_id)
+        yield organization(structure)
+        place_id = _id(oid, "location")
+        place = location(structure, organization_id=oid, location_id=place_id)
+        if place:
+            yield place
+        for service in structure.services.all():
+            service.structure = structure
+            own_id = _id(str(service.public_id), "location")
+            own = location(service, organization_id=oid, location_id=own_id)
+            if own:
+                yield own
+            ids = [own_id] if own else ([place_id] if place else [])
+            yield healthcare_service(service, ids, labels)
+
+
+def export(path: Path) -> tuple[int, int]:
+    published = Service.objects.filter(state=PublicationState.PUBLISHED).select_related(
+        "commune__departement"
+    )
+    structures = (
+        Structure.objects.filter(state=PublicationState.PUBLISHED)
+        .select_related("commune__departement")
+        .prefetch_related(Prefetch("services", queryset=published.order_by("pk")))
+        .order_by("pk")
+    )
+    counts = [0, 0]
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write('{"resourceType": "Bundle", "type": "collection", "entry": [')
+        first = True
+        for resource in resources(structures.iterator(chunk_size=BATCH)):
+            if resource["resourceType"] == "Organization":
+                counts[0] += 1
+            elif resource["resourceType"] == "HealthcareService":
+                counts[1] += 1
+            entry = {
+                "fullUrl": f"urn:uuid:{resource['id']}",
+                "resource": resource,
+            }
+            handle.write("\n" if first else ",\n")
+            handle.write(json.dumps(entry, ensure_ascii=False))
+            first = False
+        handle.write("\n]}\n")
+    return counts[0], counts[1]
