@@ -116,6 +116,20 @@ EXPECTATIONS = {
     "api:api-root": (None, "get", everyone(404)),
     "api:services": (None, "get", everyone(200)),
     "api:export": (lambda cast, territory: {"format": "hsds"}, "get", everyone(200)),
+    # Session API calls: only the fully logged-in (second factor where required) get through.
+    "api:orientation_list": (None, "get", logged_in(200, anonymous=401)),
+    "api:orientation_create": (None, "get", logged_in(200, anonymous=401)),  # same path
+    "api:orientation_detail": (
+        lambda cast, territory: {"public_id": _orientation(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, outsider=200),
+    ),
+    "accounts:api_tokens": (None, "get", logged_in(200, person=403, caregiver=403)),
+    "accounts:api_token_revoke": (
+        lambda cast, territory: {"public_id": uuid.uuid4()},
+        "post",
+        logged_in(404),
+    ),
     "directory:search": (None, "get", only(SEARCHERS)),
     "directory:service": (
         lambda cast, territory: {"public_id": _published_service().public_id},

@@ -2,7 +2,7 @@
 
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
 from maillage.accounts.access import second_factor_step
 from maillage.directory.api import router as directory_router
@@ -19,7 +19,20 @@ class VerifiedSessionAuth(SessionAuth):
         return user
 
 
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer mlg_…`, a personal token created on the account page."""
+
+    def authenticate(self, request, token):
+        from maillage.accounts.actions import api_token_user
+
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
 session_auth = VerifiedSessionAuth()
+token_auth = ApiTokenAuth()
 
 api = NinjaAPI(
     title="Maillage",
@@ -27,8 +40,9 @@ api = NinjaAPI(
     description="API de Maillage : annuaire de l'offre sanitaire, sociale et médico-sociale.",
     urls_namespace="api",
     docs_url=None,
-    # Everything needs a logged-in session unless an operation says auth=None (public reads).
-    auth=session_auth,
+    # Everything needs a logged-in session or an API token unless an operation says
+    # auth=None (public reads).
+    auth=[token_auth, session_auth],
 )
 api.add_router("/", directory_router)
 

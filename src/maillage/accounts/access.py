@@ -70,3 +70,9 @@ def second_factor_step(user) -> str | None:
     if user.second_factor_required(professionals_must=professionals_must):
         return "setup"
     return None
+
+
+def can_use_api_tokens(user) -> bool:
+    """People who work with the platform (any role but the portal's) may create API tokens;
+    the person and her caregivers use the portal only."""
+    return user.is_authenticated and any(role not in PORTAL_ROLES for role in user.roles)

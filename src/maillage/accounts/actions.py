@@ -21,7 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts import access
-from maillage.accounts.models import Invitation, LoginFailure, Membership, Organisation, User
+from maillage.accounts.models import (
+    ApiToken,
+    Invitation,
+    LoginFailure,
+    Membership,
+    Organisation,
+    User,
+)
 from maillage.core import audit
 from maillage.core.models import AuditEvent
 from maillage.core.roles import Role
@@ -355,3 +362,71 @@ def _actor_for(actor: User | None, request) -> audit.Actor | None:
     if request is not None:
         return None  # taken from the request
     return audit.Actor(user_id=actor.public_id) if actor is not None else audit.Actor()
+
+
+API_TOKEN_DAYS = 365
+_TOKEN_TOUCH_SECONDS = 60
+
+
+def api_token_create(*, actor: User, name: str, request=None) -> tuple[ApiToken, str]:
+    """Create a personal API token; return it and the raw token, shown once."""
+    if not access.can_use_api_tokens(actor):
+        audit.deny("api_token.create", request=request)
+        raise PermissionDenied
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Donnez un nom au jeton (l'outil qui l'utilise)."))
+    raw = ApiToken.PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=actor,
+            name=name[:100],
+            prefix=raw[:12],
+            token_hash=ApiToken.hash_token(raw),
+            expires_at=timezone.now() + timedelta(days=API_TOKEN_DAYS),
+        )
+        audit.record(
+            "api_token.create",
+            request=request,
+            actor=_actor_for(actor, request),
+            object_type="accounts.apitoken",
+            object_id=str(token.public_id),
+        )
+    return token, raw
+
+
+def api_token_revoke(*, actor: User, token: ApiToken, request=None) -> None:
+    if token.user_id != actor.pk:
+        audit.deny("api_token.revoke", request=request, object_id=str(token.public_id))
+        raise PermissionDenied
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        audit.record(
+            "api_token.revoke",
+            request=request,
+            actor=_actor_for(actor, request),
+            object_type="accounts.apitoken",
+            object_id=str(token.public_id),
+        )
+
+
+def api_token_user(raw: str) -> User | None:
+    """The active user a bearer token stands for, or None. Records the last use (at most
+    once a minute per token, to keep API calls read-only most of the time)."""
+    if not raw.startswith(ApiToken.PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("user").filter(token_hash=ApiToken.hash_token(raw)).first()
+    )
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    if not access.can_use_api_tokens(token.user):
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > (
+        _TOKEN_TOUCH_SECONDS
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

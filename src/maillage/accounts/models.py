@@ -206,3 +206,36 @@ class LoginFailure(models.Model):
     def key_for(email: str) -> str:
         # Keyed with the secret key so that the stored value cannot be matched to an address.
         return salted_hmac("login-failure", email.strip().lower(), algorithm="sha256").hexdigest()
+
+
+class ApiToken(models.Model):
+    """A personal token for the API (`Authorization: Bearer mlg_…`): it acts as its user,
+    with her roles, until it expires or is revoked. Only its SHA-256 is stored; the token is
+    shown once, when created."""
+
+    PREFIX = "mlg_"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("nom"), max_length=100)
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("jeton d'API")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -41,6 +41,8 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path("jetons-api/", views.api_tokens, name="api_tokens"),
+    path("jetons-api/<uuid:public_id>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path("invitation/", views.invitation_accept, name="invitation_accept"),
     path("invitation/<str:token>/", views.invitation_open, name="invitation_open"),
 ]

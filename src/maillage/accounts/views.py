@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -22,12 +23,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maillage.accounts import access, actions, queries
 from maillage.accounts.forms import (
     AcceptInvitationForm,
+    ApiTokenForm,
     InvitationForm,
     LoginForm,
     OrganisationForm,
     OtpTokenForm,
 )
-from maillage.accounts.models import Invitation, Membership
+from maillage.accounts.models import ApiToken, Invitation, Membership
 from maillage.core import audit
 from maillage.core.middleware import second_factor_exempt
 from maillage.core.roles import Role
@@ -359,3 +361,39 @@ def invitation_accept(request):
         "accounts/invitation_accept.html",
         {"invitation": invitation, "form": form},
     )
+
+
+def api_tokens(request):
+    """My API tokens: create one (shown once), see when each was last used, revoke."""
+    if not access.can_use_api_tokens(request.user):
+        audit.deny("api_token.list", request=request)
+        raise PermissionDenied
+    form = ApiTokenForm(request.POST or None)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _token, created = actions.api_token_create(
+                actor=request.user, name=form.cleaned_data["name"], request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ApiTokenForm()
+    tokens = list(ApiToken.objects.filter(user=request.user))
+    response = render(
+        request,
+        "accounts/api_tokens.html",
+        {"form": form, "tokens": tokens, "created": created, "now": timezone.now()},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def api_token_revoke(request, public_id):
+    token = ApiToken.objects.filter(public_id=public_id, user=request.user).first()
+    if token is None:
+        raise Http404
+    actions.api_token_revoke(actor=request.user, token=token, request=request)
+    messages.success(request, _("Jeton révoqué : il ne donne plus accès à l'API."))
+    return redirect("accounts:api_tokens")

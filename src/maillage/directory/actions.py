@@ -156,6 +156,10 @@ def orientation_send(
     now = timezone.now()
     platform = PlatformSettings.current()
     membership = getattr(request, "active_membership", None) if request else None
+    if membership is None:  # API token, or a script: the first role that orients
+        membership = next(
+            (m for m in actor.active_memberships() if m.role in PROFESSIONAL_ROLES), None
+        )
     stored = []
     try:
         with transaction.atomic():

@@ -4,23 +4,32 @@ published services, rate-limited."""
 import importlib
 import tempfile
 from pathlib import Path
+from typing import Literal
+from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from maillage.core import audit, ratelimit
-from maillage.directory import actions, hours
-from maillage.directory.enums import ModeAccueil, Public, Thematique
+from maillage.directory import actions, hours, queries
+from maillage.directory.enums import ModeAccueil, OrientationState, Public, Thematique
 from maillage.directory.queries import (
     BOOLEAN_FACETS,
     MAX_RADIUS_KM,
     SearchParams,
     search_services,
 )
-from maillage.directory.schemas import ErrorOut, SearchOut
+from maillage.directory.schemas import (
+    ErrorOut,
+    OrientationIn,
+    OrientationList,
+    OrientationOut,
+    SearchOut,
+)
 from maillage.territories.models import Commune
 
 router = Router(tags=["annuaire"])
@@ -196,3 +205,94 @@ def export(request, format: str):
         filename=f"maillage-annuaire-{format}.json",
         content_type=content_type,
     )
+
+
+def _orientation_out(orientation) -> dict:
+    return {
+        "id": orientation.public_id,
+        "state": orientation.state,
+        "state_label": str(orientation.get_state_display()),
+        "service_id": orientation.service.public_id,
+        "service_name": orientation.service.name,
+        "structure_name": orientation.service.structure.name,
+        "person_first_name": orientation.person_first_name,
+        "person_last_name": orientation.person_last_name,
+        "person_birth_year": orientation.person_birth_year,
+        "person_phone": orientation.person_phone,
+        "person_email": orientation.person_email,
+        "need_theme": orientation.need_theme,
+        "reason": orientation.reason,
+        "consent_method": orientation.consent_method,
+        "created_at": orientation.created_at,
+        "expires_at": orientation.expires_at,
+        "answered_at": orientation.answered_at,
+        "refusal_reason": orientation.refusal_reason,
+        "history": [
+            {"state": t.to_state, "at": t.at, "via_link": t.via_link, "comment": t.comment}
+            for t in orientation.transitions.all()
+        ],
+    }
+
+
+@router.get(
+    "/orientations",
+    response={200: OrientationList, 403: ErrorOut},
+    summary="Mes orientations (envoyées, ou reçues par mes structures)",
+)
+def orientation_list(
+    request, box: Literal["sent", "received"] = "sent", state: str = "", page: int = 1
+):
+    if state and state not in OrientationState.values:
+        raise HttpError(400, f"état inconnu : {state}")
+    qs = queries.orientations_for(request.user, box=box, state=state).prefetch_related(
+        "transitions"
+    )
+    page = max(page, 1)
+    rows = list(qs[(page - 1) * 50 : page * 50])
+    audit.record(
+        "orientation.list", request=request, details={"box": box, "count": len(rows), "api": 1}
+    )
+    return {"count": qs.count(), "page": page, "results": [_orientation_out(o) for o in rows]}
+
+
+@router.get(
+    "/orientations/{public_id}",
+    response={200: OrientationOut, 404: ErrorOut},
+    summary="Une orientation (l'envoyeur et la structure qui la reçoit seulement)",
+)
+def orientation_detail(request, public_id: UUID):
+    orientation = queries.orientation_for(request.user, public_id)
+    if orientation is None:
+        audit.deny(
+            "orientation.read",
+            request=request,
+            object_type="directory.orientation",
+            object_id=str(public_id),
+        )
+        raise HttpError(404, "orientation introuvable")
+    actions.orientation_record_read(orientation=orientation, request=request)
+    return _orientation_out(orientation)
+
+
+@router.post(
+    "/orientations",
+    response={201: OrientationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Orienter une personne vers un service (avec son accord)",
+)
+def orientation_create(request, payload: OrientationIn):
+    service = queries.published_service(payload.service)
+    if service is None:
+        raise HttpError(404, "service introuvable ou non publié")
+    try:
+        orientation = actions.orientation_send(
+            actor=request.user,
+            request=request,
+            service=service,
+            **payload.dict(exclude={"service"}),
+        )
+    except PermissionDenied:
+        raise HttpError(403, "votre rôle ne permet pas d'orienter") from None
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from None
+    orientation = queries.orientation_for(request.user, orientation.public_id)
+    return Status(201, _orientation_out(orientation))

@@ -1,8 +1,10 @@
 """API schemas of the directory."""
 
+from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class StructureOut(Schema):
@@ -47,3 +49,52 @@ class SearchOut(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class OrientationStep(Schema):
+    state: str
+    at: datetime
+    via_link: bool
+    comment: str
+
+
+class OrientationOut(Schema):
+    id: UUID
+    state: str
+    state_label: str
+    service_id: UUID
+    service_name: str
+    structure_name: str
+    person_first_name: str
+    person_last_name: str
+    person_birth_year: int | None
+    person_phone: str
+    person_email: str
+    need_theme: str
+    reason: str
+    consent_method: str
+    created_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None
+    refusal_reason: str
+    history: list[OrientationStep]
+
+
+class OrientationList(Schema):
+    count: int
+    page: int
+    results: list[OrientationOut]
+
+
+class OrientationIn(Schema):
+    service: UUID
+    person_first_name: str = Field(min_length=1, max_length=100)
+    person_last_name: str = Field(min_length=1, max_length=100)
+    person_birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    person_phone: str = Field(default="", max_length=40)
+    person_email: str = Field(default="", max_length=254)
+    need_theme: str = Field(default="", max_length=100)
+    reason: str = Field(min_length=1, max_length=4000)
+    consent_method: Literal["oral", "written", "representative"] = Field(
+        description="Comment l'accord de la personne a été recueilli (obligatoire)."
+    )
