@@ -1,36 +1,41 @@
-"""Directory search at national scale, on a fresh embedded PostgreSQL (or DATABASE_URL).
+"""Directory at national scale: import, search through the API, and load, on a fresh embedded
+PostgreSQL (or DATABASE_URL, or --data-dir to keep and reuse a built directory).
 
-Generates a realistic directory — STRUCTURES structures and twice as many services spread over
-the real communes in proportion to population, with themes, publics, hours and accessibility —
-then times a mixed set of searches (text, theme + commune + radius, facets, open now) through
-the same function the page and the API use.
+1. Generates a realistic data·inclusion JSON file — STRUCTURES structures and twice as many
+   services spread over the real communes in proportion to population, with themes, publics,
+   hours and accessibility — and imports it with `maillage import data-inclusion` in a child
+   process, timing it and reading its peak memory.
+2. Times a mixed set of searches (text, theme + commune + radius, text + commune + facets,
+   theme + commune + open now): the SQL alone (time spent in the database), then the same
+   queries through `GET /api/v1/services` served by gunicorn over loopback HTTP, one by one.
+3. Load: CLIENTS concurrent clients (keep-alive connections) replay the queries for SECONDS.
+
+The public API's per-address rate limit is off for the run (MAILLAGE_API_PUBLIC_RATE_PER_MINUTE=0:
+every request comes from 127.0.0.1); the embedded server gets MAILLAGE_PG_SHARED_BUFFERS=1GB
+unless set.
 
 Usage: python bench/directory_search.py [--structures 150000] [--queries 1000]
-Last line: `search: 300000 services, p50 .. ms, p95 .. ms (1000 queries), build .. s`
+       [--clients 20] [--seconds 20] [--data-dir DIR]
+Last line: `search: 300000 services, p50 .. ms, p95 .. ms (SQL p95 .. ms, ..x), .. req/s at
+20 clients, 0 errors; import .. s, .. MB`
 """
 
 import argparse
+import http.client
+import json
 import os
 import random
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-SCRATCH = None
-if "MAILLAGE_DATA_DIR" not in os.environ and "DATABASE_URL" not in os.environ:
-    SCRATCH = tempfile.mkdtemp(prefix="maillage-bench-")
-    os.environ["MAILLAGE_DATA_DIR"] = SCRATCH
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 
 TEXTS = [
     "medecin generaliste",
@@ -72,14 +77,47 @@ KINDS = [
 ]
 
 
-def generate(structures_count: int, rng: random.Random) -> int:
+def arguments():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--structures", type=int, default=150_000)
+    parser.add_argument("--queries", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--data-dir", type=Path, help="keep the built directory here, reuse it")
+    return parser.parse_args()
+
+
+ARGS = arguments()
+SCRATCH = None
+if ARGS.data_dir:
+    ARGS.data_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["MAILLAGE_DATA_DIR"] = str(ARGS.data_dir.resolve())
+elif "MAILLAGE_DATA_DIR" not in os.environ and "DATABASE_URL" not in os.environ:
+    SCRATCH = tempfile.mkdtemp(prefix="maillage-bench-")
+    os.environ["MAILLAGE_DATA_DIR"] = SCRATCH
+os.environ.setdefault("MAILLAGE_PG_SHARED_BUFFERS", "1GB")
+os.environ["MAILLAGE_API_PUBLIC_RATE_PER_MINUTE"] = "0"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def write_file(path: Path, structures_count: int, rng: random.Random) -> int:
+    """A data·inclusion v1 file: {"structures": [...], "services": [...]}, streamed."""
     from maillage.directory.enums import THEME_PARENTS, Public
-    from maillage.directory.models import Service, Structure
     from maillage.territories.models import Commune
 
     communes = list(
         Commune.objects.filter(kind="COM", latitude__isnull=False, population__gt=0).values_list(
-            "code", "population", "latitude", "longitude"
+            "code", "population", "latitude", "longitude", "name"
         )
     )
     cumulative, total = [], 0
@@ -89,134 +127,276 @@ def generate(structures_count: int, rng: random.Random) -> int:
     placed = rng.choices(communes, cum_weights=cumulative, k=structures_count)
     themes = sorted(THEME_PARENTS)
     publics = [p for p in Public.values if p != "tous-publics"]
-    batch_structures = []
-    for n, (code, _pop, lat, lon) in enumerate(placed):
-        batch_structures.append(
-            Structure(
-                source="bench",
-                source_id=f"s{n}",
-                state="published",
-                name=f"{rng.choice(WORDS)} {rng.choice(KINDS)} {n}",
-                commune_id=code,
-                latitude=lat + rng.uniform(-0.02, 0.02),
-                longitude=lon + rng.uniform(-0.02, 0.02),
-                opening_hours=rng.choice(HOURS),
-            )
-        )
-    Structure.objects.bulk_create(batch_structures, batch_size=5000)
-    ids = list(Structure.objects.filter(source="bench").values_list("pk", flat=True))
-    services = []
-    for n in range(structures_count * 2):
-        services.append(
-            Service(
-                source="bench",
-                source_id=f"v{n}",
-                state="published",
-                structure_id=rng.choice(ids),
-                name=f"{rng.choice(WORDS)} {rng.choice(KINDS)}",
-                description=" ".join(rng.choices(TEXTS, k=3)),
-                thematiques=rng.sample(themes, k=rng.randint(1, 3)),
-                publics=["tous-publics"] if rng.random() < 0.5 else rng.sample(publics, k=2),
-                fees=rng.choice(["gratuit", "payant", ""]),
-                reception_modes=["a-distance"] if rng.random() < 0.05 else ["en-presentiel"],
-                eligibility_zone=[rng.choice(["85", "44", "75", "FR"])]
+    services = structures_count * 2
+    with open(path, "w", encoding="utf-8") as out:
+        out.write('{"structures": [\n')
+        for n, (code, _pop, lat, lon, name) in enumerate(placed):
+            row = {
+                "source": "bench",
+                "id": f"s{n}",
+                "nom": f"{rng.choice(WORDS)} {rng.choice(KINDS)} {n}",
+                "code_insee": code,
+                "commune": name,
+                "adresse": f"{rng.randint(1, 120)} rue de la République",
+                "latitude": round(lat + rng.uniform(-0.02, 0.02), 6),
+                "longitude": round(lon + rng.uniform(-0.02, 0.02), 6),
+                "horaires_accueil": rng.choice(HOURS) or None,
+                "telephone": f"02 {rng.randint(10, 99)} {rng.randint(10, 99)} 00 00",
+                "date_maj": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+            }
+            out.write(("" if n == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
+        out.write('\n],\n"services": [\n')
+        for n in range(services):
+            row = {
+                "source": "bench",
+                "id": f"v{n}",
+                "structure_id": f"s{rng.randrange(structures_count)}",
+                "nom": f"{rng.choice(WORDS)} {rng.choice(KINDS)}",
+                "description": " ".join(rng.choices(TEXTS, k=3)),
+                "thematiques": rng.sample(themes, k=rng.randint(1, 3)),
+                "publics": ["tous-publics"] if rng.random() < 0.5 else rng.sample(publics, k=2),
+                "frais": rng.choice(["gratuit", "payant", None]),
+                "modes_accueil": ["a-distance"] if rng.random() < 0.05 else ["en-presentiel"],
+                "zone_eligibilite": [rng.choice(["85", "44", "75", "FR"])]
                 if rng.random() < 0.1
-                else [],
-                no_appointment=rng.random() < 0.3,
-                reduced_mobility_access=rng.random() < 0.5,
-                languages=["fr", "en"] if rng.random() < 0.2 else ["fr"],
-            )
+                else None,
+                "date_maj": f"2026-{rng.randint(1, 11):02d}-{rng.randint(1, 28):02d}",
+            }
+            out.write(("" if n == 0 else ",\n") + json.dumps(row, ensure_ascii=False))
+        out.write("\n]}\n")
+    return services
+
+
+def import_file(path: Path) -> tuple[float, float]:
+    """Run `maillage import data-inclusion` in a child; its wall time and peak memory (MB)."""
+    started = time.perf_counter()
+    subprocess.run([str(BIN / "maillage"), "import", "data-inclusion", str(path)], check=True)
+    elapsed = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, peak_kb / 1024
+
+
+def facets() -> None:
+    """Accessibility facets are Maillage's own fields (not in data·inclusion): set them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE directory_service SET no_appointment = random() < 0.3, "
+            "reduced_mobility_access = random() < 0.5, "
+            "languages = CASE WHEN random() < 0.2 THEN ARRAY['fr','en'] ELSE ARRAY['fr'] END "
+            "WHERE source = 'bench'"
         )
-        if len(services) == 10000:
-            Service.objects.bulk_create(services)
-            services = []
-    Service.objects.bulk_create(services)
-    return structures_count * 2
 
 
-def queries(count: int, rng: random.Random):
+def queries(count: int, rng: random.Random) -> list[dict]:
     from maillage.directory.enums import THEME_PARENTS
-    from maillage.directory.queries import SearchParams
     from maillage.territories.models import Commune
 
     places = list(
         Commune.objects.filter(kind="COM", population__gt=2000).values_list("code", flat=True)
     )
     themes = sorted(THEME_PARENTS)
+    result = []
     for n in range(count):
         shape = n % 4
         if shape == 0:
-            yield SearchParams(text=rng.choice(TEXTS))
+            result.append({"q": rng.choice(TEXTS)})
         elif shape == 1:
-            yield SearchParams(
-                themes=[rng.choice(themes)],
-                commune=rng.choice(places),
-                radius_km=rng.choice([10, 20, 30]),
+            result.append(
+                {
+                    "theme": rng.choice(themes),
+                    "commune": rng.choice(places),
+                    "radius_km": rng.choice([10, 20, 30]),
+                }
             )
         elif shape == 2:
-            yield SearchParams(
-                text=rng.choice(TEXTS),
-                commune=rng.choice(places),
-                facets=["no_appointment"],
-                free_only=rng.random() < 0.5,
-            )
+            query = {"q": rng.choice(TEXTS), "commune": rng.choice(places)}
+            query["facet"] = "no_appointment"
+            if rng.random() < 0.5:
+                query["free"] = "true"
+            result.append(query)
         else:
-            yield SearchParams(
-                themes=[rng.choice(themes)], commune=rng.choice(places), open_now=True
+            result.append(
+                {"theme": rng.choice(themes), "commune": rng.choice(places), "open_now": "true"}
             )
+    return result
+
+
+def params_of(query: dict):
+    from maillage.directory.queries import SearchParams
+
+    return SearchParams(
+        text=query.get("q", ""),
+        themes=[query["theme"]] if "theme" in query else [],
+        commune=query.get("commune"),
+        radius_km=float(query.get("radius_km", 30)),
+        facets=[query["facet"]] if "facet" in query else [],
+        free_only="free" in query,
+        open_now="open_now" in query,
+    )
+
+
+def sql_timings(query_list: list[dict]) -> tuple[list[float], list[float]]:
+    """Per search: (time in the database, time of the whole search function), in ms."""
+    from maillage.directory.queries import search_services
+
+    spent = [0.0]
+
+    def timer(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent[0] += time.perf_counter() - started
+
+    database, whole = [], []
+    with connection.execute_wrapper(timer):
+        for query in query_list:
+            spent[0] = 0.0
+            started = time.perf_counter()
+            results = search_services(params_of(query))
+            list(results.services)
+            whole.append((time.perf_counter() - started) * 1000)
+            database.append(spent[0] * 1000)
+    return database, whole
+
+
+def serve(port: int) -> subprocess.Popen:
+    env = dict(os.environ, MAILLAGE_DEBUG="0", MAILLAGE_SERVE_WORKER="0")
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "maillage.wsgi",
+            "--workers",
+            "3",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "8",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+    )
+    for _ in range(300):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def url_of(query: dict) -> str:
+    return "/api/v1/services?" + urllib.parse.urlencode(query)
+
+
+def api_timings(port: int, urls: list[str]) -> tuple[list[float], int]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    timings, errors = [], 0
+    for url in urls:
+        started = time.perf_counter()
+        conn.request("GET", url)
+        response = conn.getresponse()
+        response.read()
+        timings.append((time.perf_counter() - started) * 1000)
+        errors += response.status != 200
+    return timings, errors
+
+
+def load(port: int, urls: list[str], clients: int, seconds: float) -> tuple[int, int, float]:
+    done, errors = [0] * clients, [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def client(index: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        position = index * 37
+        while time.perf_counter() < stop:
+            url = urls[position % len(urls)]
+            position += 1
+            try:
+                conn.request("GET", url)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            done[index] += 1
+            errors[index] += not ok
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done), sum(errors), time.perf_counter() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * share) - 1)]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--structures", type=int, default=150_000)
-    parser.add_argument("--queries", type=int, default=1000)
-    args = parser.parse_args()
     if settings.EMBEDDED_DATABASE:
         from maillage.database import embedded_server
 
         embedded_server().ensure_running()
     call_command("migrate", verbosity=0)
-    from django.db import connection
-
-    from maillage.directory import search_index
-    from maillage.directory.queries import search_services
+    from maillage.directory.models import Service
     from maillage.territories.loader import load_pack
 
-    load_pack()
+    if not Service.objects.filter(source="bench").exists():
+        load_pack()
     rng = random.Random(42)
-    started = time.perf_counter()
-    services = generate(args.structures, rng)
-    generated = time.perf_counter() - started
-    started = time.perf_counter()
-    search_index.refresh()
-    with connection.cursor() as cursor:
-        # The read-model is written by an UPDATE after the inserts: clear the dead rows as
-        # autovacuum would after a real import.
-        cursor.execute("VACUUM ANALYZE directory_service")
-        cursor.execute("VACUUM ANALYZE directory_structure")
-    indexed = time.perf_counter() - started
-    print(f"generated {services} services in {generated:.0f} s, indexed in {indexed:.0f} s")
+    imported = ""
+    services = Service.objects.filter(source="bench", listed=True).count()
+    if not services:
+        with tempfile.TemporaryDirectory(prefix="maillage-bench-file-") as folder:
+            path = Path(folder) / "directory.json"
+            started = time.perf_counter()
+            services = write_file(path, ARGS.structures, rng)
+            size = path.stat().st_size / 1e6
+            took = time.perf_counter() - started
+            print(f"wrote {services} services ({size:.0f} MB) in {took:.0f} s")
+            seconds, peak = import_file(path)
+        facets()
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE directory_service")
+            cursor.execute("VACUUM ANALYZE directory_structure")
+        print(f"import: {services} services in {seconds:.0f} s, peak memory {peak:.0f} MB")
+        imported = f"; import {seconds:.0f} s, {peak:.0f} MB"
 
-    timings = []
-    for params in queries(args.queries, rng):
-        started = time.perf_counter()
-        results = search_services(params)
-        list(results.services)
-        timings.append((time.perf_counter() - started) * 1000)
-    by_shape = {}
-    for shape in range(4):
-        shape_times = sorted(timings[shape::4])  # queries() cycles through the 4 shapes
-        by_shape[shape] = shape_times[int(len(shape_times) * 0.95) - 1]
-    timings.sort()
-    p50 = statistics.median(timings)
-    p95 = timings[int(len(timings) * 0.95) - 1]
+    query_list = queries(ARGS.queries, random.Random(7))
+    sql_timings(query_list[:50])  # warm the caches
+    database, whole = sql_timings(query_list)
+    for shape, label in enumerate(["text", "theme+place", "text+place+facets", "open now"]):
+        print(
+            f"  {label}: SQL p95 {percentile(database[shape::4], 0.95):.0f} ms, "
+            f"search function p95 {percentile(whole[shape::4], 0.95):.0f} ms"
+        )
+    port = 18000 + os.getpid() % 1000
+    server = serve(port)
+    try:
+        urls = [url_of(q) for q in query_list]
+        api, api_errors = api_timings(port, urls)
+        requests, load_errors, elapsed = load(port, urls, ARGS.clients, ARGS.seconds)
+    finally:
+        server.terminate()
+        server.wait()
+    sql_p95 = percentile(database, 0.95)
+    api_p95 = percentile(api, 0.95)
     print(
-        "p95 by shape (text, theme+place, text+place+facets, open now):",
-        ", ".join(f"{v:.0f} ms" for v in by_shape.values()),
-    )
-    print(
-        f"search: {services} services, p50 {p50:.0f} ms, p95 {p95:.0f} ms "
-        f"({len(timings)} queries through search_services), build {generated + indexed:.0f} s"
+        f"search: {services} services, p50 {statistics.median(api):.0f} ms, p95 {api_p95:.0f} ms "
+        f"(SQL p95 {sql_p95:.0f} ms, {api_p95 / sql_p95:.1f}x), "
+        f"{requests / elapsed:.0f} req/s at {ARGS.clients} clients, "
+        f"{api_errors + load_errors} errors{imported}"
     )
 
 

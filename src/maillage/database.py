@@ -201,7 +201,10 @@ class EmbeddedPostgres:
             self.log_file.unlink()
         self.log_file.touch()
         self._hand_over(self.log_file)
-        options = f"-c listen_addresses='' -k {socket_dir} -c unix_socket_permissions=0700"
+        options = (
+            f"-c listen_addresses='' -k {socket_dir} -c unix_socket_permissions=0700"
+            f" -c shared_buffers={shared_buffers()}"
+        )
         self._run(
             [
                 pg_binary("pg_ctl"),
@@ -337,3 +340,17 @@ def embedded_server() -> EmbeddedPostgres:
     if data_dir not in _SERVERS:
         _SERVERS[data_dir] = EmbeddedPostgres(data_dir)
     return _SERVERS[data_dir]
+
+
+def shared_buffers() -> str:
+    """MAILLAGE_PG_SHARED_BUFFERS for the embedded server (default 256MB; give a national
+    directory a quarter of the machine's memory, e.g. 2GB)."""
+    import os
+    import re
+
+    value = os.environ.get("MAILLAGE_PG_SHARED_BUFFERS", "256MB").strip()
+    if not re.fullmatch(r"[0-9]{1,6}(kB|MB|GB)", value):
+        raise EmbeddedPostgresError(
+            f"MAILLAGE_PG_SHARED_BUFFERS={value!r}: expected a size such as 256MB or 2GB"
+        )
+    return value

@@ -214,7 +214,8 @@ LOGIN_FAILURE_IP_THRESHOLD = env_int("MAILLAGE_LOGIN_FAILURE_IP_THRESHOLD", 50, 
 LOGIN_MAX_DELAY = env_int("MAILLAGE_LOGIN_MAX_DELAY", 900, minimum=1)
 
 # Public read endpoints of the API (published services), per client address.
-API_PUBLIC_RATE_PER_MINUTE = env_int("MAILLAGE_API_PUBLIC_RATE_PER_MINUTE", 120, minimum=1)
+# Public API requests per minute and client address; 0 leaves limiting to the reverse proxy.
+API_PUBLIC_RATE_PER_MINUTE = env_int("MAILLAGE_API_PUBLIC_RATE_PER_MINUTE", 120, minimum=0)
 API_EXPORT_RATE_PER_HOUR = env_int("MAILLAGE_API_EXPORT_RATE_PER_HOUR", 6, minimum=1)
 
 # Map tiles: a tile server URL template ({z}/{x}/{y}); empty means no tiles at all (closed

@@ -2,8 +2,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import assume, example, given, settings
+from hypothesis import strategies as st
 
-from maillage.directory import search_index
+from maillage.directory import hours, search_index
 from maillage.directory.queries import SearchParams, search_services
 from tests.factories import ServiceFactory, StructureFactory
 
@@ -136,3 +138,70 @@ def test_distances_to_estimated_commune_centres_are_flagged_approximate(client, 
     client.force_login(cast.professional)
     page = client.get("/annuaire/", {"lieu": "85000", "radius_km": 20}).content.decode()
     assert "à environ" in page
+
+
+PARIS_TZ = ZoneInfo("Europe/Paris")
+
+
+def test_open_now_follows_public_holidays(directory):
+    _service("Fermé les jours fériés", opening_hours="Mo-Fr 09:00-12:00; PH off")
+    search_index.refresh()
+    christmas_eve = dt.datetime(2026, 12, 24, 10, 0, tzinfo=PARIS_TZ)
+    christmas = dt.datetime(2026, 12, 25, 10, 0, tzinfo=PARIS_TZ)
+    found = search_services(SearchParams(open_now=True), now=christmas_eve).services
+    assert [s.name for s in found] == ["Fermé les jours fériés"]
+    assert search_services(SearchParams(open_now=True), now=christmas).services == []
+
+
+def test_open_on_a_weekday_looks_at_the_next_such_day(directory):
+    _service("Permanence du samedi", opening_hours="Sa 09:00-12:00")
+    _service("Semaine seulement", opening_hours="Mo-Fr 09:00-17:00")
+    search_index.refresh()
+    wednesday = dt.datetime(2026, 12, 2, 15, 0, tzinfo=PARIS_TZ)
+    found = search_services(SearchParams(open_on_weekday=5), now=wednesday).services
+    assert [s.name for s in found] == ["Permanence du samedi"]
+    found = search_services(SearchParams(open_on_weekday=1), now=wednesday).services
+    assert [s.name for s in found] == ["Semaine seulement"]
+
+
+def test_schedules_of_a_past_day_are_renewed_before_filtering(directory):
+    from maillage.directory.models import OpeningSchedule
+
+    _service("Ouvert le lundi", opening_hours="Mo 09:00-12:00")
+    search_index.refresh()
+    monday = dt.datetime(2026, 11, 30, 10, 0, tzinfo=PARIS_TZ)
+    assert search_services(SearchParams(open_now=True), now=monday).services
+    next_monday = monday + dt.timedelta(days=7)
+    assert search_services(SearchParams(open_now=True), now=next_monday).services
+    assert set(OpeningSchedule.objects.values_list("starts_on", flat=True)) == {next_monday.date()}
+
+
+EXPRESSIONS = [
+    "Mo-Fr 09:00-12:00,14:00-17:30; PH off",
+    "24/7",
+    "Tu,Th 13:45-18:10",
+    "Mo-Sa 08:00-19:00; Su off",
+    "Fr 22:00-02:00",
+    "Dec 24-26 off; Mo-Fr 08:30-12:30",
+    "Sa 09:00-12:00; Jan 01 off",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    expression=st.sampled_from(EXPRESSIONS),
+    day=st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2027, 12, 31)),
+    slot=st.integers(min_value=0, max_value=8 * 288 - 1),
+)
+@example(expression="24/7", day=dt.date(2026, 3, 29), slot=200)  # clocks go forward
+@example(expression="Fr 22:00-02:00", day=dt.date(2026, 10, 24), slot=300)  # and back
+def test_decoded_slots_agree_with_the_parser(expression, day, slot):
+    """Property: bit n of the decoded schedule equals the parser's answer at that moment
+    (wall-clock slots; the hour that does not exist when clocks go forward is skipped)."""
+    slots, days = search_index.decode(expression, day)
+    moment = search_index.local_midnight(day) + dt.timedelta(minutes=5 * slot)
+    assume(moment.astimezone(dt.UTC).astimezone(PARIS_TZ).replace(fold=0) == moment)
+    bit = (slots[slot // 8] >> (slot % 8)) & 1
+    assert bit == int(bool(hours.is_open(expression, moment)))
+    if bit:
+        assert days & (1 << (slot // 288))

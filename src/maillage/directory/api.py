@@ -127,7 +127,7 @@ def _service_out(service, place=None, now=None) -> dict:
     summary="Chercher des services publiés",
 )
 def services(request, filters: Query[SearchFilters]):
-    if not ratelimit.hit(
+    if settings.API_PUBLIC_RATE_PER_MINUTE and not ratelimit.hit(
         f"api-services:{audit.client_ip(request) or 'unknown'}",
         limit=settings.API_PUBLIC_RATE_PER_MINUTE,
         window_seconds=60,

@@ -82,6 +82,29 @@ class Sourced(models.Model):
         abstract = True
 
 
+class OpeningSchedule(models.Model):
+    """An opening-hours expression decoded for the coming days, so that "open now" and "open
+    on Saturday" are filters in SQL rather than a parse per service: one row per distinct
+    expression (services sharing their hours share the row), refreshed each day.
+
+    `slots`: bit n (PostgreSQL get_bit order) says open during the n-th five minutes after
+    local midnight of `starts_on`, over DAYS days; `days`: bit d says open at some point on
+    day d after `starts_on`.
+    """
+
+    DAYS = 8
+    SLOT_MINUTES = 5
+
+    key = models.CharField(max_length=32, primary_key=True)  # md5 of the expression
+    expression = models.TextField()
+    starts_on = models.DateField(db_index=True)
+    slots = models.BinaryField()
+    days = models.PositiveSmallIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.expression} ({self.starts_on})"
+
+
 class Structure(PublicModel, Place, Sourced):
     name = models.CharField(_("nom"), max_length=150)
     description = models.TextField(_("description"), blank=True)
@@ -182,6 +205,16 @@ class Service(PublicModel, Place, Sourced):
         null=True,
         editable=False,
         on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # The effective opening hours (the service's, else its structure's), decoded.
+    hours = models.ForeignKey(
+        OpeningSchedule,
+        null=True,
+        editable=False,
+        db_column="hours_key",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
         related_name="+",
     )
 

@@ -24,6 +24,8 @@ from django.db.models import (
     Count,
     F,
     FloatField,
+    Func,
+    IntegerField,
     Q,
     Value,
     When,
@@ -32,7 +34,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 
-from maillage.directory import hours
+from maillage.directory import search_index
 from maillage.directory.enums import ModeAccueil, PublicationState, theme_with_children
 from maillage.directory.models import Service
 from maillage.territories.models import Commune
@@ -196,7 +198,9 @@ def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> 
         .order_by("-score", "name", "pk")
     )
 
-    services, total, capped = _window(qs, params, now)
+    if params.open_now or params.open_on_weekday is not None:
+        qs = _open_filter(qs, params, now or dt.datetime.now(tz=dt.UTC))
+    services, total, capped = _window(qs, params)
     remote = _with_related(list(remote_qs.order_by("name")[:10])) if remote_qs is not None else []
     return SearchResults(services=services, remote=remote, total=total, place=place, capped=capped)
 
@@ -206,28 +210,32 @@ def _with_related(services: list[Service]) -> list[Service]:
     return services
 
 
-def _window(qs, params: SearchParams, now) -> tuple[list[Service], int, bool]:
-    if not params.open_now and params.open_on_weekday is None:
-        page = _with_related(list(qs[params.offset : params.offset + params.limit]))
-        if len(page) < params.limit:
-            return page, params.offset + len(page), False
-        # Counting stops at COUNT_CAP: "more than 1,000" says enough, and costs far less.
-        total = qs.order_by()[:COUNT_CAP].count()
-        return page, total, total >= COUNT_CAP
-    # Opening hours live in the OSM syntax: the filter runs on the best candidates.
-    candidates = [s for s in _with_related(list(qs[:COUNT_CAP])) if _hours_match(s, params, now)]
-    return candidates[params.offset : params.offset + params.limit], len(candidates), False
+class _GetBit(Func):
+    function = "get_bit"
+    output_field = IntegerField()
 
 
-def _hours_match(service: Service, params: SearchParams, now) -> bool:
-    expression = service.opening_hours or service.structure.opening_hours
-    if not expression:
-        return False
-    if params.open_now and not hours.is_open(expression, now):
-        return False
-    return params.open_on_weekday is None or hours.open_on_weekday(
-        expression, params.open_on_weekday
-    )
+def _open_filter(qs, params: SearchParams, now: dt.datetime):
+    """Opening hours as SQL filters on the decoded schedules (search_index.decode): the bit
+    of the current five minutes, or of the day of the requested weekday."""
+    day, slot = search_index.slot_now(now)
+    search_index.ensure_hours(day)
+    qs = qs.filter(hours__starts_on=day)
+    if params.open_now:
+        qs = qs.annotate(open_bit=_GetBit("hours__slots", Value(slot))).filter(open_bit=1)
+    if params.open_on_weekday is not None:
+        offset = (params.open_on_weekday - day.weekday()) % 7
+        qs = qs.annotate(day_bit=F("hours__days").bitand(1 << offset)).filter(day_bit__gt=0)
+    return qs
+
+
+def _window(qs, params: SearchParams) -> tuple[list[Service], int, bool]:
+    page = _with_related(list(qs[params.offset : params.offset + params.limit]))
+    if len(page) < params.limit:
+        return page, params.offset + len(page), False
+    # Counting stops at COUNT_CAP: "more than 1,000" says enough, and costs far less.
+    total = qs.order_by()[:COUNT_CAP].count()
+    return page, total, total >= COUNT_CAP
 
 
 def resolve_place(text: str) -> str | None:

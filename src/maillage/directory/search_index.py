@@ -7,9 +7,16 @@ published, so that a search never joins structures to filter. The effective posi
 service's own, else its structure's, else its commune's, else its structure's commune's.
 """
 
-from django.db import connection
+import datetime as dt
+import hashlib
+import threading
 
+from django.db import connection, transaction
+from django.utils import timezone
+
+from maillage.directory import hours as hours_module
 from maillage.directory.enums import Public, Thematique
+from maillage.directory.models import OpeningSchedule
 
 REFRESH_SQL = """
 WITH labels(code, label) AS (SELECT * FROM unnest(%(codes)s::text[], %(labels)s::text[]))
@@ -20,7 +27,8 @@ UPDATE directory_service target SET
     geo_approximate = v.geo_approximate,
     geo_commune_id = v.geo_commune_id,
     search_text = v.search_text,
-    search_vector = v.search_vector
+    search_vector = v.search_vector,
+    hours_key = v.hours_key
 FROM (
     SELECT
         s.id,
@@ -42,6 +50,7 @@ FROM (
             ELSE COALESCE(sc.position_approximate, FALSE)
         END AS geo_approximate,
         COALESCE(s.commune_id, st.commune_id) AS geo_commune_id,
+        md5(NULLIF(COALESCE(NULLIF(s.opening_hours, ''), st.opening_hours), '')) AS hours_key,
         lower(public.unaccent(concat_ws(' ', s.name, st.name, themes.text))) AS search_text,
         setweight(to_tsvector('french_unaccent',
                 concat_ws(' ', s.name, themes.text, array_to_string(s.professions, ' '))), 'A')
@@ -83,3 +92,116 @@ def refresh(*, service_ids: list[int] | None = None, structure_ids: list[int] | 
         where, params["ids"] = "s.structure_id = ANY(%(ids)s)", list(structure_ids)
     with connection.cursor() as cursor:
         cursor.execute(REFRESH_SQL.format(where=where), params)
+    refresh_hours(service_ids=service_ids, structure_ids=structure_ids)
+
+
+# --- opening hours, decoded for the coming days -----------------------------------------------
+
+SLOTS_PER_DAY = 24 * 60 // OpeningSchedule.SLOT_MINUTES
+_ready = threading.local()
+_HOURS_LOCK = 0x4D484F55  # "MHOU": one process refreshes the day's schedules at a time
+
+
+def hours_key(expression: str) -> str:
+    return hashlib.md5(expression.encode()).hexdigest()  # noqa: S324 - a key, not security
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=timezone.get_current_timezone())
+
+
+def decode(expression: str, day: dt.date) -> tuple[bytes, int]:
+    """The slots and days bit sets of an expression, from local midnight of `day`."""
+    bits = bytearray(OpeningSchedule.DAYS * SLOTS_PER_DAY // 8)
+    days = 0
+    try:
+        parsed = hours_module.parse(expression)
+    except hours_module.HoursError:
+        return bytes(bits), 0
+    start = local_midnight(day)
+    end = local_midnight(day + dt.timedelta(days=OpeningSchedule.DAYS))
+    step = OpeningSchedule.SLOT_MINUTES * 60
+    total = len(bits) * 8
+    for opens, closes, state, _comment in parsed.intervals(start, end):
+        if state != hours_module.opening_hours.State.OPEN:
+            continue
+        first = max(0, int((opens - start).total_seconds() // step))
+        last = min(total, -int(-(closes - start).total_seconds() // step))  # ceiling
+        for slot in range(first, last):
+            bits[slot // 8] |= 1 << (slot % 8)
+            days |= 1 << (slot // SLOTS_PER_DAY)
+    return bytes(bits), days
+
+
+def _upsert_schedules(pairs, day: dt.date) -> None:
+    rows = []
+    for key, expression in pairs:
+        slots, days = decode(expression, day)
+        rows.append(
+            OpeningSchedule(key=key, expression=expression, starts_on=day, slots=slots, days=days)
+        )
+    OpeningSchedule.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["expression", "starts_on", "slots", "days"],
+    )
+
+
+MISSING_SQL = """
+SELECT DISTINCT ON (s.hours_key) s.hours_key,
+       COALESCE(NULLIF(s.opening_hours, ''), st.opening_hours)
+FROM directory_service s
+JOIN directory_structure st ON st.id = s.structure_id
+WHERE s.hours_key IS NOT NULL AND {where}
+  AND NOT EXISTS (SELECT 1 FROM directory_openingschedule h WHERE h.key = s.hours_key)
+"""
+
+
+def refresh_hours(*, service_ids=None, structure_ids=None, day: dt.date | None = None) -> int:
+    """Decode the expressions of these services (all when None) that have no row yet."""
+    day = day or timezone.localdate()
+    where, params = "TRUE", {}
+    if service_ids is not None:
+        where, params["ids"] = "s.id = ANY(%(ids)s)", list(service_ids)
+    elif structure_ids is not None:
+        where, params["ids"] = "s.structure_id = ANY(%(ids)s)", list(structure_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(MISSING_SQL.format(where=where), params)
+        missing = cursor.fetchall()
+    _upsert_schedules(missing, day)
+    return len(missing)
+
+
+def renew_hours(day: dt.date | None = None) -> int:
+    """Re-decode every schedule that does not start today (daily job, and before the first
+    hours search of a day). Serialised across processes by an advisory lock."""
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_HOURS_LOCK])
+        stale = list(
+            OpeningSchedule.objects.exclude(starts_on=day).values_list("key", "expression")
+        )
+        _upsert_schedules(stale, day)
+        renewed = len(stale) + refresh_hours(day=day)
+    _ready.day = day
+    return renewed
+
+
+def ensure_hours(day: dt.date) -> None:
+    """Make sure the schedules start today before filtering on them."""
+    if getattr(_ready, "day", None) == day:
+        return
+    if OpeningSchedule.objects.exclude(starts_on=day).exists():
+        renew_hours(day)
+    _ready.day = day
+
+
+def slot_now(now: dt.datetime) -> tuple[dt.date, int]:
+    """Today's date and the five-minute slot `now` falls in, in local time."""
+    local = timezone.localtime(now)
+    day = local.date()
+    slot = int((local - local_midnight(day)).total_seconds() // (OpeningSchedule.SLOT_MINUTES * 60))
+    return day, slot

@@ -20,3 +20,12 @@ def orientation_deadlines(timestamp: int) -> dict:
 def freshness_reminders(timestamp: int) -> dict:
     """Each morning, ask organisations to check the services they have not updated in time."""
     return {"reminded": actions.remind_stale_services()}
+
+
+@app.periodic(cron="1 0 * * *", periodic_id="hours")
+@app.task(queue="periodic", queueing_lock="hours")
+def opening_hours_of_the_day(timestamp: int) -> dict:
+    """Just after midnight, decode every opening-hours expression for the coming days."""
+    from maillage.directory import search_index
+
+    return {"renewed": search_index.renew_hours()}
