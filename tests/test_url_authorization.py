@@ -211,6 +211,12 @@ EXPECTATIONS = {
         only(["organisation_admin"], status=302),
     ),
     "directory:moderation": (None, "get", only(MODERATORS)),
+    "directory:duplicates": (None, "get", only(MODERATORS)),
+    "directory:duplicate_decide": (
+        lambda cast, territory: {"first_id": uuid.uuid4(), "second_id": uuid.uuid4()},
+        "post",
+        only(MODERATORS, status=404),
+    ),
     "directory:moderation_decide": (
         lambda cast, territory: {"kind": "service", "public_id": _own_service(cast).public_id},
         "post",

@@ -1,4 +1,5 @@
 from django.core.management import call_command
+from django.urls import reverse
 
 from maillage.directory.queries import suspected_duplicates
 from tests.factories import StructureFactory
@@ -55,3 +56,93 @@ def test_the_same_source_is_never_its_own_duplicate(territories, db, capsys):
     StructureFactory(source="dora", name="Point accueil", siret="73282932000074")
     call_command("directory", "duplicates")
     assert "0 doublon(s) possible(s)" in capsys.readouterr().out
+
+
+def _duplicate_pair():
+    from tests.factories import ServiceFactory
+
+    kept = StructureFactory(source="dora", name="CCAS de Nesmy", siret="73282932000074", phone="")
+    absorbed = StructureFactory(
+        source="finess",
+        source_id="850001234",
+        name="Centre communal d'action sociale",
+        siret="73282932000074",
+        phone="02 51 00 00 09",
+        finess="850001234",
+    )
+    ServiceFactory(structure=absorbed, source="finess", source_id="srv-1", name="Aide sociale")
+    return kept, absorbed
+
+
+def test_a_moderator_merges_a_duplicate_and_a_reimport_keeps_it_merged(
+    client, cast, territories, tmp_path
+):
+    import json
+
+    from maillage.core.models import AuditEvent
+    from maillage.directory.imports import data_inclusion
+    from maillage.directory.models import Service, Structure
+
+    kept, absorbed = _duplicate_pair()
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("directory:duplicates")).content.decode()
+    assert "CCAS de Nesmy" in page and "même SIRET" in page
+    client.post(
+        reverse("directory:duplicate_decide", args=[kept.public_id, absorbed.public_id]),
+        {"decision": "keep-first"},
+    )
+    kept.refresh_from_db()
+    absorbed.refresh_from_db()
+    assert absorbed.state == "archived" and absorbed.merged_into == kept
+    assert kept.phone == "02 51 00 00 09" and kept.finess == "850001234"  # gaps filled
+    assert Service.objects.get(source_id="srv-1").structure == kept
+    assert AuditEvent.objects.filter(action="directory.structure.merge").exists()
+    assert "Aucun doublon probable." in client.get(reverse("directory:duplicates")).content.decode()
+    # The absorbed structure's source is imported again: its service stays with the kept one.
+    path = tmp_path / "finess.json"
+    path.write_text(
+        json.dumps(
+            {
+                "structures": [
+                    {
+                        "source": "finess",
+                        "id": "850001234",
+                        "nom": "Centre communal d'action sociale",
+                    }
+                ],
+                "services": [
+                    {
+                        "source": "finess",
+                        "id": "srv-1",
+                        "structure_id": "850001234",
+                        "nom": "Aide sociale",
+                        "description": "Aides facultatives.",
+                    }
+                ],
+            }
+        )
+    )
+    data_inclusion.import_files([path])
+    assert Service.objects.get(source_id="srv-1").structure == kept
+    assert Structure.objects.get(pk=absorbed.pk).state == "archived"
+
+
+def test_two_different_structures_are_not_suggested_again(client, cast, territories):
+    kept, absorbed = _duplicate_pair()
+    client.force_login(cast.platform_admin)
+    from tests.conftest import login_verified
+
+    login_verified(client, cast.platform_admin)
+    client.post(
+        reverse("directory:duplicate_decide", args=[kept.public_id, absorbed.public_id]),
+        {"decision": "different"},
+    )
+    assert suspected_duplicates() == []
+    kept.refresh_from_db()
+    assert kept.state == "published"
+    client.force_login(cast.professional)
+    response = client.post(
+        reverse("directory:duplicate_decide", args=[kept.public_id, absorbed.public_id]),
+        {"decision": "keep-first"},
+    )
+    assert response.status_code == 403

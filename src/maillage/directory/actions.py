@@ -785,3 +785,91 @@ def remind_stale_services(*, today=None) -> int:
             )
             reminded += len(services)
     return reminded
+
+
+# Fields the kept structure takes from the absorbed one when it has none of its own.
+MERGE_FILLS = [
+    "description",
+    "siret",
+    "finess",
+    "finess_legal_entity",
+    "finess_category",
+    "finess_category_label",
+    "website",
+    "accessibility_link",
+    "legal_form",
+    "address",
+    "address_complement",
+    "postal_code",
+    "city_name",
+    "commune_id",
+    "latitude",
+    "longitude",
+    "email",
+    "phone",
+    "opening_hours",
+    "organisation_id",
+]
+
+
+def structure_merge(*, actor, keep: Structure, absorb: Structure, request=None) -> Structure:
+    """Merge a duplicate into the structure kept: its services move over, the kept record's
+    empty fields are filled from it, and it is archived, remembered as merged so that
+    re-importing its source keeps its services where they now are."""
+    if not access.can_moderate(actor):
+        audit.deny("directory.structure.merge", request=request, obj=keep)
+        raise PermissionDenied
+    if keep.pk == absorb.pk:
+        raise ValidationError(_("Une structure ne se fusionne pas avec elle-même."))
+    with transaction.atomic():
+        keep = Structure.objects.select_for_update().get(pk=keep.pk)
+        absorb = Structure.objects.select_for_update().get(pk=absorb.pk)
+        if absorb.merged_into_id or keep.merged_into_id:
+            raise ValidationError(_("L'une des deux structures a déjà été fusionnée."))
+        filled = []
+        for name in MERGE_FILLS:
+            if getattr(keep, name) in (None, "") and getattr(absorb, name) not in (None, ""):
+                setattr(keep, name, getattr(absorb, name))
+                filled.append(name)
+        keep.networks = sorted(set(keep.networks) | set(absorb.networks))
+        keep.save()
+        moved = list(absorb.services.values_list("pk", flat=True))
+        Service.objects.filter(pk__in=moved).update(structure=keep)
+        Structure.objects.filter(merged_into=absorb).update(merged_into=keep)
+        absorb.state = PublicationState.ARCHIVED
+        absorb.merged_into = keep
+        absorb.save(update_fields=["state", "merged_into", "updated_at"])
+        from maillage.directory import search_index
+
+        search_index.refresh(structure_ids=[keep.pk, absorb.pk])
+        audit.record(
+            "directory.structure.merge",
+            request=request,
+            obj=keep,
+            details={
+                "absorbed": str(absorb.public_id),
+                "services": len(moved),
+                "filled": filled,
+            },
+        )
+    return keep
+
+
+def duplicate_dismiss(*, actor, first: Structure, second: Structure, request=None) -> None:
+    """These two are not the same structure: stop suggesting them."""
+    from maillage.directory.models import DuplicateDismissal
+
+    if not access.can_moderate(actor):
+        audit.deny("directory.duplicate.dismiss", request=request, obj=first)
+        raise PermissionDenied
+    first, second = sorted([first, second], key=lambda s: s.pk)
+    with transaction.atomic():
+        DuplicateDismissal.objects.get_or_create(
+            first=first, second=second, defaults={"dismissed_by": actor}
+        )
+        audit.record(
+            "directory.duplicate.dismiss",
+            request=request,
+            obj=first,
+            details={"other": str(second.public_id)},
+        )

@@ -134,6 +134,11 @@ class Structure(PublicModel, Place, Sourced):
         on_delete=models.SET_NULL,
         related_name="directory_structures",
     )
+    # Set when a moderator merged this duplicate into another structure: it is archived, and
+    # re-importing its source attaches its services to the structure it was merged into.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("structure")
@@ -189,12 +194,11 @@ class Service(PublicModel, Place, Sourced):
     )
     # When the editors were last reminded that the entry is stale (one reminder per lapse).
     freshness_reminded_on = models.DateField(null=True, blank=True, editable=False)
-    # Search read-model, kept by directory.search_index.refresh() after every write:
-    # weighted French full text, unaccented text for typo tolerance, effective position
-    # (the service's own, else its structure's, else the commune's).
-    listed = models.BooleanField(default=False, editable=False)  # it and its structure published
-    search_vector = SearchVectorField(null=True, editable=False)
-    search_text = models.TextField(blank=True, editable=False)
+    # Read-model, kept by directory.search_index.refresh() after every write: whether it is
+    # listed (it and its structure published) and its effective position (the service's own,
+    # else its structure's, else the commune's). What the search filters and ranks on lives
+    # in the narrow ServiceSearch table.
+    listed = models.BooleanField(default=False, editable=False)
     geo_latitude = models.FloatField(null=True, editable=False)
     geo_longitude = models.FloatField(null=True, editable=False)
     # The position is a commune's estimated centre (see the territory pack): distances to it
@@ -207,16 +211,6 @@ class Service(PublicModel, Place, Sourced):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    # The effective opening hours (the service's, else its structure's), decoded.
-    hours = models.ForeignKey(
-        OpeningSchedule,
-        null=True,
-        editable=False,
-        db_column="hours_key",
-        db_constraint=False,
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-    )
 
     class Meta:
         verbose_name = _("service")
@@ -224,15 +218,69 @@ class Service(PublicModel, Place, Sourced):
         constraints = [
             models.UniqueConstraint(fields=["source", "source_id"], name="service_source_id")
         ]
+        indexes = [models.Index(fields=["listed"], name="service_listed")]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceSearch(models.Model):
+    """What the search filters and ranks on, one narrow row per listed service (about a
+    quarter of a service row's width, so a broad query reads four times fewer pages). Kept by
+    directory.search_index.refresh(); a service that stops being listed loses its row."""
+
+    service = models.OneToOneField(
+        Service, primary_key=True, on_delete=models.CASCADE, related_name="search"
+    )
+    name = models.CharField(max_length=150)
+    # Weighted French full text, and unaccented text for typo tolerance (search_index.py).
+    search_vector = SearchVectorField(null=True)
+    search_text = models.TextField(blank=True)
+    thematiques = _tags()
+    publics = _tags()
+    fees = models.CharField(max_length=20, blank=True)
+    free_under_conditions = models.BooleanField(default=False)
+    reduced_mobility_access = models.BooleanField(default=False)
+    unconditional_welcome = models.BooleanField(default=False)
+    no_appointment = models.BooleanField(default=False)
+    interpreting = models.BooleanField(default=False)
+    peer_workers = models.BooleanField(default=False)
+    anonymous = models.BooleanField(default=False)
+    third_party_payment = models.BooleanField(default=False)
+    languages = _tags(max_length=8)
+    reception_modes = _tags()
+    eligibility_zone = _tags(max_length=9)
+    remote_only = models.BooleanField(default=False)  # at a distance, never in person
+    geo_latitude = models.FloatField(null=True)
+    geo_longitude = models.FloatField(null=True)
+    stale_on = models.DateField(null=True)  # past this date the entry is due for a check
+    # The effective opening hours (the service's, else its structure's), decoded.
+    hours = models.ForeignKey(
+        OpeningSchedule,
+        null=True,
+        db_column="hours_key",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+
+    class Meta:
         indexes = [
-            GinIndex(fields=["search_vector"], name="service_search_vector"),
+            GinIndex(fields=["search_vector"], name="search_vector"),
+            GinIndex(fields=["search_text"], name="search_trgm", opclasses=["gin_trgm_ops"]),
+            GinIndex(fields=["thematiques"], name="search_thematiques"),
+            GinIndex(fields=["eligibility_zone"], name="search_eligibility_zone"),
+            GinIndex(fields=["publics"], name="search_publics"),
             GinIndex(
-                fields=["search_text"], name="service_search_trgm", opclasses=["gin_trgm_ops"]
+                fields=["search_vector"],
+                name="search_vector_remote",
+                condition=models.Q(remote_only=True),
             ),
-            GinIndex(fields=["thematiques"], name="service_thematiques"),
-            GinIndex(fields=["eligibility_zone"], name="service_eligibility_zone"),
-            GinIndex(fields=["publics"], name="service_publics"),
-            models.Index(fields=["listed"], name="service_listed"),
+            # Remote-only services are a few percent: the "reached at a distance" list
+            # starts from them rather than from every service of the theme.
+            models.Index(
+                fields=["service"], name="search_remote", condition=models.Q(remote_only=True)
+            ),
         ]
 
     def __str__(self):
@@ -480,3 +528,22 @@ class ProposedChange(models.Model):
     @property
     def entry(self):
         return self.structure or self.service
+
+
+class DuplicateDismissal(models.Model):
+    """A moderator said these two structures are not the same: do not suggest them again."""
+
+    first = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_dismissed_once")
+        ]
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"

@@ -29,14 +29,14 @@ from django.db.models import (
     Q,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
 
 from maillage.directory import search_index
-from maillage.directory.enums import ModeAccueil, PublicationState, theme_with_children
-from maillage.directory.models import Service
+from maillage.directory.enums import PublicationState, theme_with_children
+from maillage.directory.models import Service, ServiceSearch
 from maillage.territories.models import Commune
 from maillage.territories.text import normalise_name
 
@@ -129,8 +129,9 @@ def _stale_sql() -> RawSQL:
 
 
 def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
-    # No join in the ranking query: structures and communes are fetched for the page only.
-    qs = Service.objects.filter(listed=True)
+    # The ranking query reads only the narrow ServiceSearch rows, without any join; the
+    # services of the page, their structures and communes are fetched afterwards by id.
+    qs = ServiceSearch.objects.all()
 
     place = None
     if params.commune:
@@ -176,9 +177,7 @@ def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> 
     if params.reception:
         qs = qs.filter(reception_modes__contains=[params.reception])
 
-    remote_only = Q(reception_modes__contains=[ModeAccueil.A_DISTANCE]) & ~Q(
-        reception_modes__contains=[ModeAccueil.EN_PRESENTIEL]
-    )
+    remote_only = Q(remote_only=True)
     remote_qs = None
     if latitude is not None and longitude is not None:
         radius = min(max(params.radius_km, 1), MAX_RADIUS_KM)
@@ -191,22 +190,37 @@ def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> 
         proximity = 1.0 / (1.0 + Coalesce(F("distance_km"), Value(1000.0)) / 10.0)
         score = score + proximity if text else proximity
     # A stale entry drops a little below fresh ones of like relevance and distance.
-    penalty = Case(When(is_stale=True, then=Value(0.1)), default=Value(0.0))
-    qs = (
-        qs.annotate(is_stale=_stale_sql())
-        .annotate(score=score - penalty)
-        .order_by("-score", "name", "pk")
-    )
+    today = timezone.localdate(now) if now else timezone.localdate()
+    is_stale = Case(When(stale_on__lt=today, then=Value(True)), default=Value(False))
+    penalty = Case(When(stale_on__lt=today, then=Value(0.1)), default=Value(0.0))
+    qs = qs.annotate(is_stale=is_stale, score=score - penalty).order_by("-score", "name", "pk")
 
     if params.open_now or params.open_on_weekday is not None:
         qs = _open_filter(qs, params, now or dt.datetime.now(tz=dt.UTC))
     services, total, capped = _window(qs, params)
-    remote = _with_related(list(remote_qs.order_by("name")[:10])) if remote_qs is not None else []
+    remote = (
+        _services_of(list(remote_qs.annotate(is_stale=is_stale).order_by("name")[:10]))
+        if remote_qs is not None
+        else []
+    )
     return SearchResults(services=services, remote=remote, total=total, place=place, capped=capped)
 
 
-def _with_related(services: list[Service]) -> list[Service]:
-    prefetch_related_objects(services, "structure", "geo_commune")
+def _services_of(rows: list[ServiceSearch]) -> list[Service]:
+    """The services of these search rows, in their order, carrying the row's distance,
+    score and staleness, with their structures and communes."""
+    by_id = Service.objects.select_related("structure", "geo_commune").in_bulk(
+        [row.service_id for row in rows]
+    )
+    services = []
+    for row in rows:
+        service = by_id.get(row.service_id)
+        if service is None:
+            continue
+        for attribute in ("distance_km", "score", "is_stale"):
+            if hasattr(row, attribute):
+                setattr(service, attribute, getattr(row, attribute))
+        services.append(service)
     return services
 
 
@@ -230,7 +244,7 @@ def _open_filter(qs, params: SearchParams, now: dt.datetime):
 
 
 def _window(qs, params: SearchParams) -> tuple[list[Service], int, bool]:
-    page = _with_related(list(qs[params.offset : params.offset + params.limit]))
+    page = _services_of(list(qs[params.offset : params.offset + params.limit]))
     if len(page) < params.limit:
         return page, params.offset + len(page), False
     # Counting stops at COUNT_CAP: "more than 1,000" says enough, and costs far less.
@@ -269,6 +283,10 @@ class SuspectedDuplicate:
     second: object
     reason: str
 
+    @property
+    def structures(self) -> tuple:
+        return (self.first, self.second)
+
 
 DUPLICATE_NAME_SIMILARITY = 0.6
 DUPLICATE_DISTANCE_KM = 0.3
@@ -281,23 +299,33 @@ def suspected_duplicates(limit: int = 500) -> list[SuspectedDuplicate]:
     from maillage.directory.models import Structure
 
     sql = """
-        SELECT a.id, b.id, 'même SIRET' FROM directory_structure a
-        JOIN directory_structure b ON a.siret = b.siret AND a.id < b.id AND a.source <> b.source
-        WHERE a.siret <> ''
-        UNION
-        SELECT a.id, b.id, 'même numéro FINESS' FROM directory_structure a
-        JOIN directory_structure b
-          ON a.finess = b.finess AND a.id < b.id AND a.source <> b.source
-        WHERE a.finess <> ''
-        UNION
-        SELECT a.id, b.id, 'nom proche à la même adresse' FROM directory_structure a
-        JOIN directory_structure b ON a.id < b.id AND a.source <> b.source
-          AND a.commune_id = b.commune_id
-          AND similarity(lower(public.unaccent(a.name)), lower(public.unaccent(b.name))) >= %s
-        WHERE a.latitude IS NULL OR b.latitude IS NULL
-           OR 2 * 6371 * asin(sqrt(power(sin(radians(b.latitude - a.latitude) / 2), 2)
-              + cos(radians(a.latitude)) * cos(radians(b.latitude))
-              * power(sin(radians(b.longitude - a.longitude) / 2), 2))) <= %s
+        SELECT p.* FROM (
+            SELECT a.id AS first, b.id AS second, 'même SIRET' AS reason
+            FROM directory_structure a
+            JOIN directory_structure b
+              ON a.siret = b.siret AND a.id < b.id AND a.source <> b.source
+            WHERE a.siret <> ''
+            UNION
+            SELECT a.id, b.id, 'même numéro FINESS' FROM directory_structure a
+            JOIN directory_structure b
+              ON a.finess = b.finess AND a.id < b.id AND a.source <> b.source
+            WHERE a.finess <> ''
+            UNION
+            SELECT a.id, b.id, 'nom proche à la même adresse' FROM directory_structure a
+            JOIN directory_structure b ON a.id < b.id AND a.source <> b.source
+              AND a.commune_id = b.commune_id
+              AND similarity(lower(public.unaccent(a.name)), lower(public.unaccent(b.name))) >= %s
+            WHERE a.latitude IS NULL OR b.latitude IS NULL
+               OR 2 * 6371 * asin(sqrt(power(sin(radians(b.latitude - a.latitude) / 2), 2)
+                  + cos(radians(a.latitude)) * cos(radians(b.latitude))
+                  * power(sin(radians(b.longitude - a.longitude) / 2), 2))) <= %s
+        ) p
+        JOIN directory_structure a ON a.id = p.first
+        JOIN directory_structure b ON b.id = p.second
+        WHERE a.state <> 'archived' AND b.state <> 'archived'
+          AND NOT EXISTS (SELECT 1 FROM directory_duplicatedismissal d
+                          WHERE d.first_id = p.first AND d.second_id = p.second)
+        ORDER BY p.first, p.second
         LIMIT %s
     """
     from django.db import connection
@@ -305,7 +333,9 @@ def suspected_duplicates(limit: int = 500) -> list[SuspectedDuplicate]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [DUPLICATE_NAME_SIMILARITY, DUPLICATE_DISTANCE_KM, limit])
         rows = cursor.fetchall()
-    structures = Structure.objects.in_bulk({pk for row in rows for pk in row[:2]})
+    structures = Structure.objects.select_related("commune").in_bulk(
+        {pk for row in rows for pk in row[:2]}
+    )
     seen: dict[tuple[int, int], SuspectedDuplicate] = {}
     for first, second, reason in rows:
         seen.setdefault(
@@ -516,3 +546,14 @@ def moderation_queue():
             .order_by("proposed_at")
         ),
     }
+
+
+def service_counts(structure_ids: list[int]) -> dict[int, int]:
+    from django.db.models import Count
+
+    return dict(
+        Service.objects.filter(structure_id__in=structure_ids)
+        .values("structure_id")
+        .annotate(n=Count("id"))
+        .values_list("structure_id", "n")
+    )

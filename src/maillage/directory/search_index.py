@@ -1,10 +1,11 @@
-"""The search read-model of services, recomputed in SQL after every write.
+"""The search read-model of services, recomputed in SQL after every write, in one statement.
 
-Weights: A the service's name and its themes' labels, B the structure's name, C the
-descriptions, D the publics' labels. `search_text` (unaccented, lower case) serves the
-trigram fallback that tolerates typos. `listed` says the service and its structure are both
-published, so that a search never joins structures to filter. The effective position is the
-service's own, else its structure's, else its commune's, else its structure's commune's.
+`Service.listed` says the service and its structure are both published; the effective
+position is the service's own, else its structure's, else its commune's, else its
+structure's commune's. Each listed service has a narrow `ServiceSearch` row with what the
+search filters and ranks on: full-text weights A the service's name and its themes' labels,
+B the structure's name, C the descriptions, D the publics' labels; `search_text` (unaccented,
+lower case) for the trigram fallback that tolerates typos; the decoded opening hours' key.
 """
 
 import datetime as dt
@@ -19,17 +20,8 @@ from maillage.directory.enums import Public, Thematique
 from maillage.directory.models import OpeningSchedule
 
 REFRESH_SQL = """
-WITH labels(code, label) AS (SELECT * FROM unnest(%(codes)s::text[], %(labels)s::text[]))
-UPDATE directory_service target SET
-    listed = v.listed,
-    geo_latitude = v.geo_latitude,
-    geo_longitude = v.geo_longitude,
-    geo_approximate = v.geo_approximate,
-    geo_commune_id = v.geo_commune_id,
-    search_text = v.search_text,
-    search_vector = v.search_vector,
-    hours_key = v.hours_key
-FROM (
+WITH labels(code, label) AS (SELECT * FROM unnest(%(codes)s::text[], %(labels)s::text[])),
+v AS (
     SELECT
         s.id,
         (s.state = 'published' AND st.state = 'published') AS listed,
@@ -58,7 +50,14 @@ FROM (
             || setweight(to_tsvector('french_unaccent',
                 concat_ws(' ', s.description, st.description, s.access_conditions)), 'C')
             || setweight(to_tsvector('french_unaccent',
-                concat_ws(' ', publics.text, s.publics_details)), 'D') AS search_vector
+                concat_ws(' ', publics.text, s.publics_details)), 'D') AS search_vector,
+        COALESCE(s.source_updated_on, s.updated_at::date) + s.update_frequency_days AS stale_on,
+        (s.reception_modes @> ARRAY['a-distance']::varchar[]
+            AND NOT s.reception_modes @> ARRAY['en-presentiel']::varchar[]) AS remote_only,
+        s.name, s.thematiques, s.publics, s.fees, s.free_under_conditions,
+        s.reduced_mobility_access, s.unconditional_welcome, s.no_appointment, s.interpreting,
+        s.peer_workers, s.anonymous, s.third_party_payment, s.languages, s.reception_modes,
+        s.eligibility_zone
     FROM directory_service s
     JOIN directory_structure st ON st.id = s.structure_id
     LEFT JOIN territories_commune c ON c.code = s.commune_id
@@ -70,8 +69,56 @@ FROM (
         SELECT string_agg(label, ' ') AS text FROM labels WHERE code = ANY(s.publics)
     ) publics
     WHERE {where}
-) v
-WHERE v.id = target.id
+),
+updated AS (
+    UPDATE directory_service target SET
+        listed = v.listed,
+        geo_latitude = v.geo_latitude,
+        geo_longitude = v.geo_longitude,
+        geo_approximate = v.geo_approximate,
+        geo_commune_id = v.geo_commune_id
+    FROM v WHERE v.id = target.id
+    RETURNING target.id
+),
+unlisted AS (
+    DELETE FROM directory_servicesearch d USING v WHERE d.service_id = v.id AND NOT v.listed
+    RETURNING d.service_id
+)
+INSERT INTO directory_servicesearch (
+    service_id, name, search_vector, search_text, thematiques, publics, fees,
+    free_under_conditions, reduced_mobility_access, unconditional_welcome, no_appointment,
+    interpreting, peer_workers, anonymous, third_party_payment, languages, reception_modes,
+    eligibility_zone, remote_only, geo_latitude, geo_longitude, stale_on, hours_key
+)
+SELECT
+    id, name, search_vector, search_text, thematiques, publics, fees,
+    free_under_conditions, reduced_mobility_access, unconditional_welcome, no_appointment,
+    interpreting, peer_workers, anonymous, third_party_payment, languages, reception_modes,
+    eligibility_zone, remote_only, geo_latitude, geo_longitude, stale_on, hours_key
+FROM v WHERE v.listed
+ON CONFLICT (service_id) DO UPDATE SET
+    name = EXCLUDED.name,
+    search_vector = EXCLUDED.search_vector,
+    search_text = EXCLUDED.search_text,
+    thematiques = EXCLUDED.thematiques,
+    publics = EXCLUDED.publics,
+    fees = EXCLUDED.fees,
+    free_under_conditions = EXCLUDED.free_under_conditions,
+    reduced_mobility_access = EXCLUDED.reduced_mobility_access,
+    unconditional_welcome = EXCLUDED.unconditional_welcome,
+    no_appointment = EXCLUDED.no_appointment,
+    interpreting = EXCLUDED.interpreting,
+    peer_workers = EXCLUDED.peer_workers,
+    anonymous = EXCLUDED.anonymous,
+    third_party_payment = EXCLUDED.third_party_payment,
+    languages = EXCLUDED.languages,
+    reception_modes = EXCLUDED.reception_modes,
+    eligibility_zone = EXCLUDED.eligibility_zone,
+    remote_only = EXCLUDED.remote_only,
+    geo_latitude = EXCLUDED.geo_latitude,
+    geo_longitude = EXCLUDED.geo_longitude,
+    stale_on = EXCLUDED.stale_on,
+    hours_key = EXCLUDED.hours_key
 """
 
 
@@ -150,12 +197,13 @@ def _upsert_schedules(pairs, day: dt.date) -> None:
 
 
 MISSING_SQL = """
-SELECT DISTINCT ON (s.hours_key) s.hours_key,
+SELECT DISTINCT ON (x.hours_key) x.hours_key,
        COALESCE(NULLIF(s.opening_hours, ''), st.opening_hours)
-FROM directory_service s
+FROM directory_servicesearch x
+JOIN directory_service s ON s.id = x.service_id
 JOIN directory_structure st ON st.id = s.structure_id
-WHERE s.hours_key IS NOT NULL AND {where}
-  AND NOT EXISTS (SELECT 1 FROM directory_openingschedule h WHERE h.key = s.hours_key)
+WHERE x.hours_key IS NOT NULL AND {where}
+  AND NOT EXISTS (SELECT 1 FROM directory_openingschedule h WHERE h.key = x.hours_key)
 """
 
 

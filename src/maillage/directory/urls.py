@@ -45,6 +45,12 @@ urlpatterns = [
         name="entry_action",
     ),
     path("moderation/", views.moderation, name="moderation"),
+    path("moderation/doublons/", views.duplicates, name="duplicates"),
+    path(
+        "moderation/doublons/<uuid:first_id>/<uuid:second_id>/",
+        views.duplicate_decide,
+        name="duplicate_decide",
+    ),
     path(
         "moderation/<str:kind>/<uuid:public_id>/",
         views.moderation_decide,

@@ -626,3 +626,51 @@ def _moderation_target(kind, public_id) -> dict | None:
     if obj is None:
         return None
     return {"change": obj} if kind == "modification" else {"entry": obj}
+
+
+def duplicates(request):
+    """Structures that look like the same place, from different sources, to merge or not."""
+    if not access.can_moderate(request.user):
+        audit.deny("directory.duplicates", request=request)
+        raise PermissionDenied
+    pairs = queries.suspected_duplicates(limit=200)
+    counts = queries.service_counts([s.pk for pair in pairs for s in (pair.first, pair.second)])
+    for pair in pairs:
+        pair.first.service_count = counts.get(pair.first.pk, 0)
+        pair.second.service_count = counts.get(pair.second.pk, 0)
+    return render(request, "directory/duplicates.html", {"pairs": pairs})
+
+
+@require_POST
+def duplicate_decide(request, first_id, second_id):
+    if not access.can_moderate(request.user):
+        audit.deny("directory.duplicates", request=request)
+        raise PermissionDenied
+    from maillage.directory.models import Structure
+
+    pair = Structure.objects.in_bulk([first_id, second_id], field_name="public_id")
+    if len(pair) != 2:
+        raise Http404
+    first, second = pair[first_id], pair[second_id]
+    decision = request.POST.get("decision")
+    try:
+        if decision == "keep-first":
+            actions.structure_merge(actor=request.user, keep=first, absorb=second, request=request)
+            messages.success(
+                request, _("Fusion faite : « %(name)s » est gardée.") % {"name": first.name}
+            )
+        elif decision == "keep-second":
+            actions.structure_merge(actor=request.user, keep=second, absorb=first, request=request)
+            messages.success(
+                request, _("Fusion faite : « %(name)s » est gardée.") % {"name": second.name}
+            )
+        elif decision == "different":
+            actions.duplicate_dismiss(
+                actor=request.user, first=first, second=second, request=request
+            )
+            messages.success(request, _("Noté : ces deux structures ne seront plus proposées."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("directory:duplicates")

@@ -290,6 +290,7 @@ def _service(row: DIService, structure_pk: int, state: str) -> Service:
 # What an import owns: the fields a re-import refreshes. Identity, moderation and what
 # Maillage adds on top of the source (FINESS, legal form, health facets) stay as they are.
 _KEPT = {
+    "merged_into",
     "id",
     "public_id",
     "created_at",
@@ -399,9 +400,12 @@ def _write(
 
 
 def _structure_pks(source: str) -> dict[tuple[str, str], int]:
+    # A structure a moderator merged into another hands its services over to that one.
     return {
-        (source, sid): pk
-        for sid, pk in Structure.objects.filter(source=source).values_list("source_id", "pk")
+        (source, sid): merged_into or pk
+        for sid, pk, merged_into in Structure.objects.filter(source=source).values_list(
+            "source_id", "pk", "merged_into"
+        )
     }
 
 
