@@ -6,6 +6,7 @@ Every message is in French: it ends up in the import report a coordinator reads.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from typing import Annotated
 
@@ -38,9 +39,15 @@ POSTAL_CODE = re.compile(r"^[0-9]{5}$")
 ZONE_CODE = re.compile(r"^([0-9][0-9AB][0-9]{3}|[0-9]{2,3}|2A|2B|[0-9]{9}|[A-Z]{2})$")
 
 
+@functools.cache
+def allowed_values(enumeration) -> frozenset[str]:
+    return frozenset(enumeration.values)
+
+
 def _check_values(values: list[str] | None, allowed, what: str) -> list[str]:
     values = values or []
-    unknown = sorted({v for v in values if v not in allowed.values})
+    known = allowed_values(allowed)
+    unknown = sorted({v for v in values if v not in known})
     if unknown:
         raise ValueError(f"{what} : {', '.join(unknown)}")
     return list(dict.fromkeys(values))
@@ -189,14 +196,14 @@ class DIService(_Row):
     @field_validator("type")
     @classmethod
     def _type(cls, value):
-        if value and value not in ServiceType.values:
+        if value and value not in allowed_values(ServiceType):
             raise ValueError(f"type de service inconnu : {value!r}")
         return value or None
 
     @field_validator("frais")
     @classmethod
     def _fees(cls, value):
-        if value and value not in Frais.values:
+        if value and value not in allowed_values(Frais):
             raise ValueError(f"frais inconnus : {value!r}")
         return value or None
 

@@ -13,12 +13,14 @@ Re-importing updates rows in place by (source, id).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import ijson
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 from pydantic import ValidationError
 
 from maillage.core import audit
@@ -28,7 +30,7 @@ from maillage.directory.models import Service, Structure
 from maillage.directory.schemas_datainclusion import DIService, DIStructure
 from maillage.territories.models import Commune
 
-BATCH = 2000
+BATCH = 10000
 KINDS = {"structure": "structures", "service": "services"}
 
 
@@ -329,23 +331,44 @@ UPDATABLE = {
 
 
 def _upsert(model, objects: list, report: ImportReport, kind: str) -> None:
+    """Insert or update by (source, source_id): the rows go to a temporary table by COPY,
+    then one INSERT ... SELECT ... ON CONFLICT moves them in. Building a parameterised
+    INSERT of thousands of rows costs far more in Python than the database's own work."""
     if not objects:
         return
-    by_source: dict[str, list[str]] = {}
-    for obj in objects:
-        by_source.setdefault(obj.source, []).append(obj.source_id)
-    existing = 0
-    for source, ids in by_source.items():
-        existing += model.objects.filter(source=source, source_id__in=ids).count()
-    model.objects.bulk_create(
-        objects,
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["source", "source_id"],
-        update_fields=UPDATABLE[model],
-    )
-    setattr(report, f"{kind}_created", getattr(report, f"{kind}_created") + len(objects) - existing)
-    setattr(report, f"{kind}_updated", getattr(report, f"{kind}_updated") + existing)
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = [f.column for f in fields]
+    updates = [model._meta.get_field(name).column for name in UPDATABLE[model]]
+    table = model._meta.db_table
+    stage = f"import_stage_{table}"
+    column_list = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DROP AS '  # noqa: S608
+            f'SELECT {column_list} FROM "{table}" WITH NO DATA'
+        )
+        cursor.execute(f'TRUNCATE "{stage}"')
+        with cursor.cursor.copy(f'COPY "{stage}" ({column_list}) FROM STDIN') as copy:
+            for obj in objects:
+                obj.created_at = obj.updated_at = now
+                copy.write_row([_db_value(f, getattr(obj, f.attname)) for f in fields])
+        assignments = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in updates)
+        cursor.execute(
+            f'INSERT INTO "{table}" ({column_list}) '  # noqa: S608 - names from the models
+            f'SELECT {column_list} FROM "{stage}" '
+            f"ON CONFLICT (source, source_id) DO UPDATE SET {assignments} "
+            "RETURNING (xmax = 0)"
+        )
+        inserted = sum(1 for (is_new,) in cursor.fetchall() if is_new)
+    setattr(report, f"{kind}_created", getattr(report, f"{kind}_created") + inserted)
+    setattr(report, f"{kind}_updated", getattr(report, f"{kind}_updated") + len(objects) - inserted)
+
+
+def _db_value(field, value):
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
 
 
 def _write(
