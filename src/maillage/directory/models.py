@@ -229,16 +229,13 @@ class ServiceSearch(models.Model):
     quarter of a service row's width, so a broad query reads four times fewer pages). Kept by
     directory.search_index.refresh(); a service that stops being listed loses its row."""
 
+    # Column order matters: PostgreSQL reads a row's columns left to right, so the small
+    # fixed-width ones every query touches come first, the wide text and arrays last.
     service = models.OneToOneField(
         Service, primary_key=True, on_delete=models.CASCADE, related_name="search"
     )
-    name = models.CharField(max_length=150)
-    # Weighted French full text, and unaccented text for typo tolerance (search_index.py).
-    search_vector = SearchVectorField(null=True)
-    search_text = models.TextField(blank=True)
-    thematiques = _tags()
-    publics = _tags()
-    fees = models.CharField(max_length=20, blank=True)
+    stale_on = models.DateField(null=True)  # past this date the entry is due for a check
+    remote_only = models.BooleanField(default=False)  # at a distance, never in person
     free_under_conditions = models.BooleanField(default=False)
     reduced_mobility_access = models.BooleanField(default=False)
     unconditional_welcome = models.BooleanField(default=False)
@@ -247,13 +244,8 @@ class ServiceSearch(models.Model):
     peer_workers = models.BooleanField(default=False)
     anonymous = models.BooleanField(default=False)
     third_party_payment = models.BooleanField(default=False)
-    languages = _tags(max_length=8)
-    reception_modes = _tags()
-    eligibility_zone = _tags(max_length=9)
-    remote_only = models.BooleanField(default=False)  # at a distance, never in person
     geo_latitude = models.FloatField(null=True)
     geo_longitude = models.FloatField(null=True)
-    stale_on = models.DateField(null=True)  # past this date the entry is due for a check
     # The effective opening hours (the service's, else its structure's), decoded.
     hours = models.ForeignKey(
         OpeningSchedule,
@@ -263,6 +255,16 @@ class ServiceSearch(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
     )
+    fees = models.CharField(max_length=20, blank=True)
+    name = models.CharField(max_length=150)
+    # Weighted French full text, and unaccented text for typo tolerance (search_index.py).
+    search_vector = SearchVectorField(null=True)
+    search_text = models.TextField(blank=True)
+    thematiques = _tags()
+    publics = _tags()
+    languages = _tags(max_length=8)
+    reception_modes = _tags()
+    eligibility_zone = _tags(max_length=9)
 
     class Meta:
         indexes = [
@@ -282,6 +284,25 @@ class ServiceSearch(models.Model):
                 fields=["service"], name="search_remote", condition=models.Q(remote_only=True)
             ),
         ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceText(models.Model):
+    """The full text alone, for the commonest search, words without any other criterion:
+    a quarter of a ServiceSearch row, so ranking a broad query over the whole country reads
+    a quarter of the pages. Kept by the same refresh as ServiceSearch."""
+
+    service = models.OneToOneField(
+        Service, primary_key=True, on_delete=models.CASCADE, related_name="text"
+    )
+    stale_on = models.DateField(null=True)
+    name = models.CharField(max_length=150)
+    search_vector = SearchVectorField(null=True)
+
+    class Meta:
+        indexes = [GinIndex(fields=["search_vector"], name="text_vector")]
 
     def __str__(self):
         return self.name

@@ -29,14 +29,15 @@ from django.db.models import (
     Q,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from maillage.directory import search_index
 from maillage.directory.enums import PublicationState, theme_with_children
-from maillage.directory.models import Service, ServiceSearch
+from maillage.directory.models import Service, ServiceSearch, ServiceText
 from maillage.territories.models import Commune
 from maillage.territories.text import normalise_name
 
@@ -146,19 +147,20 @@ def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> 
         query = SearchQuery(text, config="french_unaccent", search_type="websearch")
         words = normalise_name(text)
         full_text = qs.filter(search_vector=query)
-        if full_text.exists():
-            qs = full_text.annotate(
-                text_rank=SearchRank(F("search_vector"), query, normalization=32),
-                typo=Value(0.0, output_field=FloatField()),
-            )
+        if _words_only(params) and full_text.exists():
+            # Words and nothing else, the commonest search: rank on the narrow text table.
+            qs = ServiceText.objects.filter(search_vector=query)
+            score = SearchRank(F("search_vector"), query, normalization=32) * 2
+        elif full_text.exists():
+            # The score is written once, not annotated then referenced: Django would inline
+            # the rank twice and PostgreSQL compute it twice for every match.
+            qs = full_text
+            score = SearchRank(F("search_vector"), query, normalization=32) * 2
         else:
             # Nothing matches the words as written: tolerate typos. `%>` uses the GIN trigram
             # index; its threshold is the connection's pg_trgm.word_similarity_threshold.
-            qs = qs.filter(search_text__trigram_word_similar=words).annotate(
-                text_rank=Value(0.0, output_field=FloatField()),
-                typo=TrigramWordSimilarity(Value(words), "search_text"),
-            )
-        score = Greatest(F("text_rank") * 2, F("typo") * 0.6)
+            qs = qs.filter(search_text__trigram_word_similar=words)
+            score = TrigramWordSimilarity(Value(words), "search_text") * 0.6
 
     if params.themes:
         wanted = set()
@@ -199,14 +201,29 @@ def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> 
         qs = _open_filter(qs, params, now or dt.datetime.now(tz=dt.UTC))
     services, total, capped = _window(qs, params)
     remote = (
-        _services_of(list(remote_qs.annotate(is_stale=is_stale).order_by("name")[:10]))
+        _services_of(list(remote_qs.only("pk").annotate(is_stale=is_stale).order_by("name")[:10]))
         if remote_qs is not None
         else []
     )
     return SearchResults(services=services, remote=remote, total=total, place=place, capped=capped)
 
 
-def _services_of(rows: list[ServiceSearch]) -> list[Service]:
+def _words_only(params: SearchParams) -> bool:
+    return not (
+        params.themes
+        or params.commune
+        or params.latitude is not None
+        or params.publics
+        or params.free_only
+        or params.facets
+        or params.language
+        or params.reception
+        or params.open_now
+        or params.open_on_weekday is not None
+    )
+
+
+def _services_of(rows: list) -> list[Service]:
     """The services of these search rows, in their order, carrying the row's distance,
     score and staleness, with their structures and communes."""
     by_id = Service.objects.select_related("structure", "geo_commune").in_bulk(
@@ -244,12 +261,28 @@ def _open_filter(qs, params: SearchParams, now: dt.datetime):
 
 
 def _window(qs, params: SearchParams) -> tuple[list[Service], int, bool]:
-    page = _services_of(list(qs[params.offset : params.offset + params.limit]))
-    if len(page) < params.limit:
-        return page, params.offset + len(page), False
-    # Counting stops at COUNT_CAP: "more than 1,000" says enough, and costs far less.
-    total = qs.order_by()[:COUNT_CAP].count()
-    return page, total, total >= COUNT_CAP
+    # Only the key and the computed columns travel: the rows are wide (the text vector),
+    # and the page's services are fetched by key afterwards.
+    qs = qs.only("pk")
+    if _words_only(params):
+        rows = list(qs[params.offset : params.offset + params.limit])
+        page = _services_of(rows)
+        if len(rows) < params.limit:
+            return page, params.offset + len(rows), False
+        # A national words-only search can match a fifth of the directory: counting stops
+        # at COUNT_CAP ("more than 1,000" says enough) and costs far less.
+        total = qs.order_by()[:COUNT_CAP].count()
+        return page, total, total >= COUNT_CAP
+    # With other criteria, the ranking already reads every candidate: the count comes with
+    # the page in the same query instead of running the filters a second time.
+    rows = list(
+        qs.annotate(full_count=Window(Count("pk")))[params.offset : params.offset + params.limit]
+    )
+    if not rows and params.offset:
+        total = qs.order_by()[:COUNT_CAP].count()
+        return [], total, total >= COUNT_CAP
+    total = rows[0].full_count if rows else 0
+    return _services_of(rows), total, False
 
 
 def resolve_place(text: str) -> str | None:

@@ -83,6 +83,19 @@ updated AS (
 unlisted AS (
     DELETE FROM directory_servicesearch d USING v WHERE d.service_id = v.id AND NOT v.listed
     RETURNING d.service_id
+),
+unlisted_text AS (
+    DELETE FROM directory_servicetext d USING v WHERE d.service_id = v.id AND NOT v.listed
+    RETURNING d.service_id
+),
+listed_text AS (
+    INSERT INTO directory_servicetext (service_id, stale_on, name, search_vector)
+    SELECT id, stale_on, name, search_vector FROM v WHERE v.listed
+    ON CONFLICT (service_id) DO UPDATE SET
+        stale_on = EXCLUDED.stale_on,
+        name = EXCLUDED.name,
+        search_vector = EXCLUDED.search_vector
+    RETURNING service_id
 )
 INSERT INTO directory_servicesearch (
     service_id, name, search_vector, search_text, thematiques, publics, fees,
