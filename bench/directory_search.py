@@ -8,7 +8,9 @@ PostgreSQL (or DATABASE_URL, or --data-dir to keep and reuse a built directory).
 2. Times a mixed set of searches (text, theme + commune + radius, text + commune + facets,
    theme + commune + open now): the SQL alone (time spent in the database), then the same
    queries through `GET /api/v1/services` served by gunicorn over loopback HTTP, one by one.
-3. Load: CLIENTS concurrent clients (keep-alive connections) replay the queries for SECONDS.
+3. Load: CLIENTS concurrent clients (keep-alive connections) replay the queries for SECONDS,
+   first with the result cache off (every request computed), then on (the replayed queries
+   are mostly answered from it: a measure of the cache, not of the search).
 
 The public API's per-address rate limit is off for the run (MAILLAGE_API_PUBLIC_RATE_PER_MINUTE=0:
 every request comes from 127.0.0.1); the embedded server gets MAILLAGE_PG_SHARED_BUFFERS=1GB
@@ -17,7 +19,7 @@ unless set.
 Usage: python bench/directory_search.py [--structures 150000] [--queries 1000]
        [--clients 20] [--seconds 20] [--data-dir DIR]
 Last line: `search: 300000 services, p50 .. ms, p95 .. ms (SQL p95 .. ms, ..x), .. req/s at
-20 clients, 0 errors; import .. s, .. MB`
+20 clients, 0 errors, result cache off; cache on .. req/s; import .. s, .. MB`
 """
 
 import argparse
@@ -260,8 +262,13 @@ def sql_timings(query_list: list[dict]) -> tuple[list[float], list[float]]:
     return database, whole
 
 
-def serve(port: int) -> subprocess.Popen:
-    env = dict(os.environ, MAILLAGE_DEBUG="0", MAILLAGE_SERVE_WORKER="0")
+def serve(port: int, cache_seconds: int) -> subprocess.Popen:
+    env = dict(
+        os.environ,
+        MAILLAGE_DEBUG="0",
+        MAILLAGE_SERVE_WORKER="0",
+        MAILLAGE_SEARCH_CACHE_SECONDS=str(cache_seconds),
+    )
     server = subprocess.Popen(
         [
             str(BIN / "gunicorn"),
@@ -382,21 +389,31 @@ def main() -> None:
             f"search function p95 {percentile(whole[shape::4], 0.95):.0f} ms"
         )
     port = 18000 + os.getpid() % 1000
-    server = serve(port)
-    try:
-        urls = [url_of(q) for q in query_list]
-        api, api_errors = api_timings(port, urls)
-        requests, load_errors, elapsed = load(port, urls, ARGS.clients, ARGS.seconds)
-    finally:
-        server.terminate()
-        server.wait()
+    urls = [url_of(q) for q in query_list]
+    runs = {}
+    for cache_seconds in (0, 300):
+        server = serve(port, cache_seconds)
+        try:
+            api, api_errors = api_timings(port, urls)
+            requests, load_errors, elapsed = load(port, urls, ARGS.clients, ARGS.seconds)
+        finally:
+            server.terminate()
+            server.wait()
+        runs[cache_seconds] = (api, api_errors + load_errors, requests / elapsed)
+    api, errors, rate = runs[0]
+    cached_api, cached_errors, cached_rate = runs[300]
     sql_p95 = percentile(database, 0.95)
     api_p95 = percentile(api, 0.95)
     print(
+        f"with the result cache (the {len(urls)} queries replayed): "
+        f"p95 {percentile(cached_api, 0.95):.0f} ms, {cached_rate:.0f} req/s at "
+        f"{ARGS.clients} clients, {cached_errors} errors"
+    )
+    print(
         f"search: {services} services, p50 {statistics.median(api):.0f} ms, p95 {api_p95:.0f} ms "
         f"(SQL p95 {sql_p95:.0f} ms, {api_p95 / sql_p95:.1f}x), "
-        f"{requests / elapsed:.0f} req/s at {ARGS.clients} clients, "
-        f"{api_errors + load_errors} errors{imported}"
+        f"{rate:.0f} req/s at {ARGS.clients} clients, {errors} errors, result cache off; "
+        f"cache on {cached_rate:.0f} req/s{imported}"
     )
 
 

@@ -116,3 +116,11 @@ def login_verified(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+@pytest.fixture(autouse=True)
+def _no_search_cache(settings):
+    """Each test rolls its data back, so two tests can reach the same read-model generation
+    with different directories: cached results would leak from one to the other. The cache
+    is off by default here and switched on by the tests about it."""
+    settings.SEARCH_CACHE_SECONDS = 0

@@ -214,6 +214,15 @@ LOGIN_FAILURE_IP_THRESHOLD = env_int("MAILLAGE_LOGIN_FAILURE_IP_THRESHOLD", 50, 
 LOGIN_MAX_DELAY = env_int("MAILLAGE_LOGIN_MAX_DELAY", 900, minimum=1)
 
 # Public read endpoints of the API (published services), per client address.
+# Search results are cached this many seconds (0: never); any write to the directory's
+# read-model invalidates them at once. Each process keeps its own cache.
+SEARCH_CACHE_SECONDS = env_int("MAILLAGE_SEARCH_CACHE_SECONDS", 300)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 # Public API requests per minute and client address; 0 leaves limiting to the reverse proxy.
 API_PUBLIC_RATE_PER_MINUTE = env_int("MAILLAGE_API_PUBLIC_RATE_PER_MINUTE", 120, minimum=0)
 API_EXPORT_RATE_PER_HOUR = env_int("MAILLAGE_API_EXPORT_RATE_PER_HOUR", 6, minimum=1)

@@ -205,3 +205,28 @@ def test_decoded_slots_agree_with_the_parser(expression, day, slot):
     assert bit == int(bool(hours.is_open(expression, moment)))
     if bit:
         assert days & (1 << (slot // 288))
+
+
+def test_cached_results_are_reused_and_any_write_invalidates_them(
+    directory, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    settings.SEARCH_CACHE_SECONDS = 300
+    cache.clear()
+    search_index.refresh()
+    params = SearchParams(text="medecins", commune=ROCHE, radius_km=50)
+    first = search_services(params)
+    assert [s.name for s in first.services] == ["Médecins généralistes"]
+    with django_assert_max_num_queries(4):  # generation, place, services of the page
+        again = search_services(params)
+    assert [(s.name, round(s.distance_km, 3)) for s in again.services] == [
+        (s.name, round(s.distance_km, 3)) for s in first.services
+    ]
+    assert again.total == first.total and again.place == first.place
+    _service("Médecins du bourg", commune=RIVES, thematiques=["sante--acces-aux-soins"])
+    search_index.refresh()
+    assert [s.name for s in search_services(params).services] == [
+        "Médecins généralistes",
+        "Médecins du bourg",
+    ]

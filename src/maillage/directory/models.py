@@ -308,6 +308,17 @@ class ServiceText(models.Model):
         return self.name
 
 
+class SearchGeneration(models.Model):
+    """A counter every refresh of the search read-model increments, in the same transaction:
+    cached search results carry the value they were computed at, so a write makes them all
+    obsolete at once."""
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return str(self.value)
+
+
 class UnmetSearch(models.Model):
     """A search that found nothing: the need and the place, never the words typed (they may
     name a person). Read by the observatory's "unmet needs"."""

@@ -12,11 +12,16 @@ How it finds and ranks (see also search_index.py):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
+import json
 import math
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.cache import cache
 from django.db.models import (
     Aggregate,
     BooleanField,
@@ -130,6 +135,72 @@ def _stale_sql() -> RawSQL:
 
 
 def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
+    """Search, through a short-lived cache of results (keys, scores, distances, count)
+    that any write to the read-model invalidates (search_index.generation)."""
+    seconds = settings.SEARCH_CACHE_SECONDS
+    if not seconds:
+        return _search(params, now=now)
+    key = _cache_key(params, now)
+    cached = cache.get(key)
+    if cached is not None:
+        return _from_cache(cached)
+    results = _search(params, now=now)
+    cache.set(key, _to_cache(results), seconds)
+    return results
+
+
+class _Row:
+    def __init__(self, service_id, distance_km, score, is_stale):
+        self.service_id = service_id
+        self.is_stale = is_stale
+        if distance_km is not None:
+            self.distance_km = distance_km
+        if score is not None:
+            self.score = score
+
+
+def _cache_key(params: SearchParams, now: dt.datetime | None) -> str:
+    moment = now or dt.datetime.now(tz=dt.UTC)
+    day, slot = search_index.slot_now(moment)
+    # What the results depend on besides the criteria: the read-model's generation, the day
+    # (staleness, hours) and, for "open now", the five minutes.
+    when = f"{day}:{slot if params.open_now else ''}"
+    raw = json.dumps([dataclasses.asdict(params), search_index.generation(), when], sort_keys=True)
+    return "search:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _to_cache(results: SearchResults) -> dict:
+    def rows(services):
+        return [
+            (s.pk, getattr(s, "distance_km", None), getattr(s, "score", None), s.is_stale)
+            for s in services
+        ]
+
+    return {
+        "services": rows(results.services),
+        "remote": rows(results.remote),
+        "total": results.total,
+        "capped": results.capped,
+        "place": results.place.code if results.place else None,
+    }
+
+
+def _from_cache(cached: dict) -> SearchResults:
+    place = (
+        Commune.objects.select_related("departement").filter(code=cached["place"]).first()
+        if cached["place"]
+        else None
+    )
+    return SearchResults(
+        services=_services_of([_Row(*row) for row in cached["services"]]),
+        remote=_services_of([_Row(*row) for row in cached["remote"]]),
+        total=cached["total"],
+        place=place,
+        capped=cached["capped"],
+    )
+
+
+def _search(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
     # The ranking query reads only the narrow ServiceSearch rows, without any join; the
     # services of the page, their structures and communes are fetched afterwards by id.
     qs = ServiceSearch.objects.all()

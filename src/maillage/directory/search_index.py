@@ -152,7 +152,21 @@ def refresh(*, service_ids: list[int] | None = None, structure_ids: list[int] | 
         where, params["ids"] = "s.structure_id = ANY(%(ids)s)", list(structure_ids)
     with connection.cursor() as cursor:
         cursor.execute(REFRESH_SQL.format(where=where), params)
+        cursor.execute(BUMP_SQL)
     refresh_hours(service_ids=service_ids, structure_ids=structure_ids)
+
+
+BUMP_SQL = """
+INSERT INTO directory_searchgeneration (id, value) VALUES (1, 1)
+ON CONFLICT (id) DO UPDATE SET value = directory_searchgeneration.value + 1
+"""
+
+
+def generation() -> int:
+    """The read-model's current generation (see models.SearchGeneration)."""
+    from maillage.directory.models import SearchGeneration
+
+    return SearchGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
 # --- opening hours, decoded for the coming days -----------------------------------------------

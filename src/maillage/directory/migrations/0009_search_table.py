@@ -267,6 +267,18 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.CreateModel(
+            name="SearchGeneration",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("value", models.BigIntegerField(default=0)),
+            ],
+        ),
         migrations.RunSQL(
             "DROP INDEX IF EXISTS service_geo_point; "
             "CREATE INDEX search_geo_point ON directory_servicesearch "
