@@ -99,6 +99,7 @@ elif "MAILLAGE_DATA_DIR" not in os.environ and "DATABASE_URL" not in os.environ:
     os.environ["MAILLAGE_DATA_DIR"] = SCRATCH
 os.environ.setdefault("MAILLAGE_PG_SHARED_BUFFERS", "1GB")
 os.environ["MAILLAGE_API_PUBLIC_RATE_PER_MINUTE"] = "0"
+os.environ["MAILLAGE_SEARCH_CACHE_SECONDS"] = "0"  # the SQL timings compute every search
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
 
 import django  # noqa: E402
