@@ -48,3 +48,16 @@ def test_the_demo_directory_is_searchable_and_uses_valid_referentials(territorie
     results = search_services(SearchParams(themes=["sante"], commune="85213", radius_km=15))
     assert "Consultations de médecine générale" in [s.name for s in results.services]
     assert [s.name for s in results.remote] == ["Écoute téléphonique en santé mentale"]
+
+
+def test_every_demo_service_can_receive_an_orientation(territories, db):
+    """The GP of the demo can orient to any service: the MSP's team answers on the platform,
+    structures without an account through the emailed link."""
+    from maillage.directory import actions
+    from maillage.directory.models import Service
+
+    setup_demo()
+    for service in Service.objects.filter(source="demo").select_related("structure"):
+        assert actions.receivers_of(service) or actions.receiver_email_for(service), service
+    msp = Service.objects.get(source="demo", source_id="msp-mg")
+    assert "medecin@demo.maillage.fr" in {u.email for u in actions.receivers_of(msp)}

@@ -70,7 +70,7 @@ def record_unmet_search(*, params: SearchParams, results: SearchResults, channel
 # --- Orientation ------------------------------------------------------------------------------
 
 
-def _receivers(service) -> list:
+def receivers_of(service) -> list:
     """The accounts that answer for this service: professional members of its structure's
     organisation."""
     from maillage.accounts.models import User
@@ -144,7 +144,7 @@ def orientation_send(
     if len(attachments) > MAX_FILES:
         raise ValidationError(_("%(n)s pièces jointes au plus.") % {"n": MAX_FILES})
     checked = [check_attachment(upload) for upload in attachments]
-    receivers = _receivers(service)
+    receivers = receivers_of(service)
     receiver_email = "" if receivers else receiver_email_for(service)
     if not receivers and not receiver_email:
         raise ValidationError(
@@ -387,7 +387,7 @@ def _announce_move(orientation, from_state, sides, link) -> None:
     if SENDER not in sides or sides == {SENDER, RECEIVER}:
         notify(users=[orientation.sender], message=message, link=page, email_subject=subject)
     if SENDER in sides and RECEIVER not in sides:
-        receivers = _receivers(service)
+        receivers = receivers_of(service)
         if receivers:
             notify(users=receivers, message=message, link=page, email_subject=subject)
         elif orientation.receiver_email:
@@ -478,7 +478,7 @@ def _remind(orientation) -> None:
     subject = _("Rappel : une orientation vers « %(service)s » attend votre réponse") % {
         "service": service.name
     }
-    receivers = _receivers(service)
+    receivers = receivers_of(service)
     if receivers:
         notify(
             users=receivers,

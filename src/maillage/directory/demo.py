@@ -188,8 +188,20 @@ DIRECTORY = [
 ]
 
 
+# Structures managed by a demo organisation (their team answers orientations on the platform
+# and its admin keeps the entry up to date); the others answer through an emailed link.
+MANAGED_BY = {
+    "msp-rives": "Maison de santé de Rives de l'Yon",
+    "chd-pass": "CHD Vendée — La Roche-sur-Yon",
+    "ccas-yon": "CCAS de La Roche-sur-Yon",
+}
+
+
 @transaction.atomic
 def setup_demo_directory() -> int:
+    from maillage.accounts.models import Organisation
+
+    organisations = {o.name: o for o in Organisation.objects.filter(name__in=MANAGED_BY.values())}
     for key, name, commune, address, phone, hours, services in DIRECTORY:
         structure, _ = Structure.objects.update_or_create(
             source=SOURCE,
@@ -199,8 +211,10 @@ def setup_demo_directory() -> int:
                 "commune_id": commune,
                 "address": address,
                 "phone": phone,
+                "email": f"{key}@demo.maillage.fr",
                 "opening_hours": hours,
                 "state": "published",
+                "organisation": organisations.get(MANAGED_BY.get(key, "")),
             },
         )
         for sid, sname, description, themes, publics, fees, facts in services:

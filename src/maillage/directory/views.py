@@ -172,7 +172,7 @@ def orientation_new(request, public_id):
             "form": form,
             "service": service,
             "structure": service.structure,
-            "reachable": bool(actions._receivers(service) or actions.receiver_email_for(service)),
+            "reachable": bool(actions.receivers_of(service) or actions.receiver_email_for(service)),
         },
     )
 
