@@ -106,3 +106,25 @@ def test_counting_stops_at_the_cap_and_says_so(client, territories, db, monkeypa
     assert (body["count"], body["count_capped"]) == (3, True)
     body = client.get(URL, {"per_page": 10}).json()
     assert (body["count"], body["count_capped"]) == (5, False)
+
+
+def test_cached_answers_are_identical_still_count_unmet_needs_and_follow_writes(
+    client, territories, db, settings, django_assert_max_num_queries
+):
+    from django.core.cache import cache
+
+    settings.SEARCH_CACHE_SECONDS = 300
+    cache.clear()
+    _service("Médecins généralistes", thematiques=["sante--acces-aux-soins"])
+    query = {"theme": "sante", "commune": "85191", "radius_km": 20}
+    first = client.get(URL, query).json()
+    # The rate limit counter, the commune check, the generation: nothing else.
+    with django_assert_max_num_queries(3):
+        again = client.get(URL, query).json()
+    assert again == first
+    nothing = {"theme": "logement-hebergement", "commune": "85191"}
+    client.get(URL, nothing)
+    client.get(URL, nothing)  # answered from the cache, still an unmet need
+    assert UnmetSearch.objects.filter(themes=["logement-hebergement"]).count() == 2
+    _service("Centre dentaire", commune="85213", thematiques=["sante--acces-aux-soins"])
+    assert client.get(URL, query).json()["count"] == 2

@@ -1,16 +1,21 @@
 """Directory API: `GET /api/v1/services` and `GET /api/v1/export/{format}`, public for
 published services, rate-limited."""
 
+import dataclasses
+import hashlib
 import importlib
+import json
 import tempfile
 from pathlib import Path
 from typing import Literal
 from uuid import UUID
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -21,6 +26,7 @@ from maillage.directory.queries import (
     BOOLEAN_FACETS,
     MAX_RADIUS_KM,
     SearchParams,
+    SearchResults,
     search_services,
 )
 from maillage.directory.schemas import (
@@ -151,16 +157,39 @@ def services(request, filters: Query[SearchFilters]):
         limit=filters.per_page,
         offset=(filters.page - 1) * filters.per_page,
     )
+    # Published services are public: the whole answer is cached like a shared HTTP cache
+    # would, under the read-model's generation and the current five minutes ("open now").
+    key = _response_key(params) if settings.SEARCH_CACHE_SECONDS else None
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        body, unmet = cached
+        if unmet is not None:
+            actions.record_unmet_search(params=params, results=unmet, channel="api")
+        return HttpResponse(body, content_type="application/json")
     results = search_services(params)
     actions.record_unmet_search(params=params, results=results, channel="api")
-    return {
-        "count": results.total,
-        "count_capped": results.capped,
-        "page": filters.page,
-        "per_page": filters.per_page,
-        "results": [_service_out(s, results.place) for s in results.services],
-        "remote": [_service_out(s, results.place) for s in results.remote],
-    }
+    body = SearchOut(
+        count=results.total,
+        count_capped=results.capped,
+        page=filters.page,
+        per_page=filters.per_page,
+        results=[_service_out(s, results.place) for s in results.services],
+        remote=[_service_out(s, results.place) for s in results.remote],
+    ).model_dump_json()
+    if key:
+        unmet = SearchResults([], [], 0, place=results.place) if results.empty else None
+        cache.set(key, (body, unmet), settings.SEARCH_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
+
+
+def _response_key(params: SearchParams) -> str:
+    from maillage.directory import search_index
+
+    day, slot = search_index.slot_now(timezone.now())
+    raw = json.dumps(
+        [dataclasses.asdict(params), search_index.generation(), str(day), slot], sort_keys=True
+    )
+    return "api-services:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 EXPORT_FORMATS = {
