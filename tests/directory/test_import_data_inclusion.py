@@ -211,3 +211,34 @@ def test_each_enumerated_list_names_its_unknown_values(tmp_path, territories, db
         "publics : public(s) inconnu(s) : martiens",
         "modes_accueil : mode(s) d'accueil inconnu(s) : par pigeon",
     ]
+
+
+def test_the_import_reports_its_progress_up_to_the_end(tmp_path, territories, db):
+    import json
+
+    from maillage.directory.imports import data_inclusion
+
+    rows = {
+        "structures": [
+            {"source": "progres", "id": f"s{n}", "nom": f"Structure {n}"} for n in range(1500)
+        ],
+        "services": [
+            {
+                "source": "progres",
+                "id": f"v{n}",
+                "structure_id": f"s{n % 1500}",
+                "nom": f"Service {n}",
+                "description": "Un service.",
+            }
+            for n in range(1500)
+        ],
+    }
+    path = tmp_path / "progres.json"
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    seen = []
+    data_inclusion.import_files([path], progress=lambda done, total: seen.append((done, total)))
+    checking = [done for done, total in seen if total is None]
+    writing = [(done, total) for done, total in seen if total is not None]
+    assert checking == [1000, 2000, 3000]
+    assert writing[-1] == (6000, 6000)  # the file is read twice while writing
+    assert [done for done, _ in writing] == sorted(done for done, _ in writing)

@@ -14,6 +14,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils.translation import gettext as _
 
 from maillage.territories.models import Commune, Departement, Epci, FormerCommune, Territory
 from maillage.territories.text import normalise_name
@@ -75,7 +76,7 @@ def search_places(query: str, limit: int = 10) -> list[PlaceHit]:
             Q(search_name__contains=norm) | Q(code__iexact=norm)
         ).annotate(population_total=Sum("communes__population"))[:3]:
             hits.append(
-                PlaceHit("departement", dep.code, str(dep), "Département", dep.population_total)
+                PlaceHit("departement", dep.code, str(dep), _("Département"), dep.population_total)
             )
         for epci in (
             Epci.objects.filter(search_name__contains=norm)
@@ -87,14 +88,14 @@ def search_places(query: str, limit: int = 10) -> list[PlaceHit]:
                     "epci",
                     epci.code,
                     epci.name,
-                    f"EPCI · {epci.commune_count} communes",
+                    _("EPCI · %(n)s communes") % {"n": epci.commune_count},
                     epci.population,
                 )
             )
     for commune in search_communes(query, limit=limit):
-        detail = f"Commune · {commune.departement.name}"
+        detail = _("Commune · %(departement)s") % {"departement": commune.departement.name}
         if getattr(commune, "former_match", None):
-            detail += f" · comprend {commune.former_match}"
+            detail += " · " + _("comprend %(former)s") % {"former": commune.former_match}
         if commune.postal_codes:
             detail += f" · {', '.join(commune.postal_codes[:3])}"
         hits.append(PlaceHit("commune", commune.code, commune.name, detail, commune.population))

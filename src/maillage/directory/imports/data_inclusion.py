@@ -158,7 +158,12 @@ class _Checked:
     rows_read: int
 
 
-def _validate(paths: list[Path], report: ImportReport, reader: Reader) -> _Checked:
+def _validate(
+    paths: list[Path],
+    report: ImportReport,
+    reader: Reader,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> _Checked:
     communes = set(Commune.objects.values_list("code", flat=True))
     structure_keys: set[tuple[str, str]] = set()
     service_keys: set[tuple[str, str]] = set()
@@ -177,6 +182,8 @@ def _validate(paths: list[Path], report: ImportReport, reader: Reader) -> _Check
         try:
             for kind, index, raw in reader.rows(path):
                 rows_read += 1
+                if progress and rows_read % 1000 == 0:
+                    progress(rows_read, None)
                 row_id = str(raw.get("id", ""))[:80] if isinstance(raw, dict) else ""
                 if not isinstance(raw, dict):
                     reject(file, kind, index, "", "objet JSON attendu")
@@ -376,16 +383,20 @@ def _write(
     checked: _Checked,
     report: ImportReport,
     state: str,
-    progress: Callable[[int], None] | None,
+    progress: Callable[[int, int | None], None] | None,
     reader: Reader,
 ) -> list[int]:
-    """Write the valid rows; return the ids of the structures touched (for the search index)."""
+    """Write the valid rows; return the ids of the structures touched (for the search index).
+    Each file is read twice (structures, then services): progress goes to 2 × rows."""
     done = 0
+    total = 2 * checked.rows_read
     touched: set[tuple[str, str]] = set()
     structures: list[Structure] = []
     for path in paths:
         for kind, index, raw in reader.rows(path):
             done += 1
+            if progress and done % 1000 == 0:
+                progress(done, total)
             if kind != "structure" or (path.name, kind, index) in checked.rejected:
                 continue
             structure = _structure(DIStructure.model_validate(raw), state)
@@ -394,8 +405,6 @@ def _write(
             if len(structures) >= BATCH:
                 _upsert(Structure, structures, report, "structures")
                 structures = []
-            if progress and done % 1000 == 0:
-                progress(done)
     _upsert(Structure, structures, report, "structures")
 
     services: list[Service] = []
@@ -403,6 +412,8 @@ def _write(
     for path in paths:
         for kind, index, raw in reader.rows(path):
             done += 1
+            if progress and done % 1000 == 0:
+                progress(done, total)
             if kind != "service" or (path.name, kind, index) in checked.rejected:
                 continue
             row = DIService.model_validate(raw)
@@ -414,9 +425,9 @@ def _write(
             if len(services) >= BATCH:
                 _upsert(Service, services, report, "services")
                 services = []
-            if progress and done % 1000 == 0:
-                progress(done)
     _upsert(Service, services, report, "services")
+    if progress:
+        progress(total, total)
     for source in {source for source, _ in touched} - {source for source, _ in pks}:
         pks.update(_structure_pks(source))
     return [pks[key] for key in touched]
@@ -440,7 +451,7 @@ def import_files(
     *,
     skip_invalid: bool = False,
     state: str = PublicationState.PUBLISHED,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
     reader: Reader = DATA_INCLUSION,
     label: str = "data-inclusion",
 ) -> ImportReport:
@@ -448,7 +459,7 @@ def import_files(
     invalid and skip_invalid is off."""
     paths = [Path(p) for p in paths]
     report = ImportReport()
-    checked = _validate(paths, report, reader)
+    checked = _validate(paths, report, reader, progress)
     report.rows_read = checked.rows_read
     if report.rejected and not skip_invalid:
         raise ImportRejected(report)

@@ -41,10 +41,18 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"fichier introuvable : {', '.join(missing)}")
 
-        def progress(done: int) -> None:
-            if sys.stderr.isatty():
-                sys.stderr.write(f"\r{done} lignes écrites…")
-                sys.stderr.flush()
+        def progress(done: int, total: int | None) -> None:
+            if not sys.stderr.isatty():
+                return
+            if total:
+                filled = 30 * done // total
+                sys.stderr.write(
+                    f"\r[{'#' * filled}{'.' * (30 - filled)}] {100 * done // total:3d} % "
+                    f"({done // 2}/{total // 2} lignes écrites)"
+                )
+            else:
+                sys.stderr.write(f"\r{done} lignes vérifiées…")
+            sys.stderr.flush()
 
         defaults = {"csv": "tableur", "hsds": "hsds"}
         extra = {"source": source or defaults[format]} if format in defaults else {}
