@@ -60,8 +60,9 @@ SEARCHERS = [
 
 ORIENTERS = ["coordinator", "professional", "colleague", "outsider"]
 MODERATORS = ["platform_admin", "coordinator"]
-# Professional roles receive the orientations sent to their organisation's services.
-RECEIVERS = [*SEARCHERS]
+# Professionals, coordinators and organisation admins receive the orientations sent to their
+# organisation's services (not peer workers, nor the platform's admins).
+RECEIVERS = ["coordinator", "professional", "colleague", "outsider", "organisation_admin"]
 
 
 # name: (kwargs builder(cast, territory) or None, method, expectations)

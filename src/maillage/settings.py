@@ -157,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "maillage.core.context_processors.platform",
+                "maillage.directory.context_processors.directory",
             ],
         },
     },

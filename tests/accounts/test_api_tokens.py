@@ -98,3 +98,9 @@ def test_portal_users_cannot_have_tokens(client, cast):
 
     login_verified(client, cast.person)
     assert client.get(reverse("accounts:api_tokens")).status_code == 403
+
+
+def test_an_absurd_page_of_orientations_is_a_400(client, cast):
+    _token, raw = actions.api_token_create(actor=cast.professional, name="script")
+    response = client.get("/api/v1/orientations?page=100000000000000000000", **_bearer(raw))
+    assert response.status_code == 400

@@ -128,3 +128,8 @@ def test_cached_answers_are_identical_still_count_unmet_needs_and_follow_writes(
     assert UnmetSearch.objects.filter(themes=["logement-hebergement"]).count() == 2
     _service("Centre dentaire", commune="85213", thematiques=["sante--acces-aux-soins"])
     assert client.get(URL, query).json()["count"] == 2
+
+
+def test_an_absurd_page_number_is_a_400_not_a_500(client, territories, db):
+    assert client.get(URL, {"q": "santé", "page": 10**20}).status_code == 400
+    assert client.get(URL, {"q": "santé", "page": 99999}).status_code == 400

@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -146,3 +147,19 @@ def test_two_different_structures_are_not_suggested_again(client, cast, territor
         {"decision": "keep-first"},
     )
     assert response.status_code == 403
+
+
+def test_a_structure_another_organisation_manages_is_not_merged_away(cast, territories):
+    from django.core.exceptions import ValidationError
+
+    from maillage.directory import actions
+
+    kept = StructureFactory(source="dora", siret="73282932000074")
+    managed = StructureFactory(
+        source="finess", siret="73282932000074", organisation=cast.other_organisation
+    )
+    with pytest.raises(ValidationError, match="gérée par une structure membre"):
+        actions.structure_merge(actor=cast.coordinator, keep=kept, absorb=managed)
+    actions.structure_merge(actor=cast.coordinator, keep=managed, absorb=kept)
+    kept.refresh_from_db()
+    assert kept.merged_into == managed

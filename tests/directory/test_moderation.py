@@ -6,7 +6,7 @@ import html
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -212,3 +212,12 @@ def test_my_entries_page_has_a_fixed_number_of_queries(client, cast, own_structu
         response = client.get(reverse("directory:my_entries"))
     assert response.status_code == 200
     assert len(many) == len(few)
+
+
+def test_editing_an_entry_that_waits_for_validation_withdraws_it(cast, own_structure):
+    service = ServiceFactory(structure=own_structure, state="pending", name="Atelier")
+    actions.entry_update(actor=cast.organisation_admin, entry=service, values={"name": "Atelier 2"})
+    service.refresh_from_db()
+    assert (service.name, service.state) == ("Atelier 2", "draft")
+    with pytest.raises(ValidationError):
+        actions.moderation_approve(actor=cast.coordinator, entry=service)

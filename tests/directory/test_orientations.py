@@ -3,6 +3,7 @@ single-use link), outcome, expiry, reminders, attachments, who sees what, statis
 
 import datetime as dt
 import html
+import json
 import re
 
 import pytest
@@ -441,3 +442,51 @@ def test_statistics_count_per_need_and_service_without_naming_anyone(
     client.force_login(cast.observer)
     page = _text(client.get(reverse("directory:orientation_statistics")))
     assert "Consultation mémoire" in page and "Lucie" not in page
+
+
+def test_no_usable_token_or_address_waits_in_the_job_table(cast, mail_service, team_service):
+    from tests.jobs import pending_jobs
+
+    _send(cast, mail_service)
+    _send(cast, team_service)
+    stored = json.dumps([args for _pk, _name, args in pending_jobs()])
+    assert "reponse" not in stored
+    assert cast.outsider.email not in stored and "haltes.example" not in stored
+    run_jobs()
+    assert "/annuaire/reponse/" in mail.outbox[0].body or "/annuaire/reponse/" in (
+        mail.outbox[1].body
+    )
+
+
+def test_a_link_stops_once_the_orientation_is_answered_another_way(client, cast, mail_service):
+    orientation = _send(cast, mail_service)
+    run_jobs()
+    answer = _link_from_last_mail()
+    assert client.get(answer).status_code == 200
+    # The structure joins the platform and answers there: the emailed link opens nothing.
+    mail_service.structure.organisation = cast.other_organisation
+    mail_service.structure.save()
+    actions.orientation_move(
+        orientation=orientation, to_state=OrientationState.ACCEPTED, actor=cast.outsider
+    )
+    assert client.get(answer).status_code == 410
+
+
+def test_a_sender_who_left_her_role_no_longer_sees_her_orientations(client, cast, team_service):
+    orientation = _send(cast, team_service)
+    url = reverse("directory:orientation", args=[orientation.public_id])
+    client.force_login(cast.professional)
+    assert client.get(url).status_code == 200
+    cast.professional.memberships.update(is_active=False)
+    client.force_login(cast.professional)
+    assert client.get(url).status_code in (403, 404)
+    assert not Orientation.objects.visible_to(
+        type(cast.professional).objects.get(pk=cast.professional.pk)
+    ).exists()
+
+
+def test_bad_person_email_or_need_is_refused_in_french(cast, team_service):
+    with pytest.raises(ValidationError, match="courriel"):
+        _send(cast, team_service, person_email="pas-une-adresse")
+    with pytest.raises(ValidationError, match="thématiques du service"):
+        _send(cast, team_service, need_theme="logement-hebergement")

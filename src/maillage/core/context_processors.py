@@ -1,5 +1,4 @@
 from maillage.core.models import Notification, PlatformSettings
-from maillage.core.roles import PROFESSIONAL_ROLES
 
 
 def platform(request):
@@ -12,6 +11,4 @@ def platform(request):
         "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()
         if authenticated
         else 0,
-        "receives_orientations": authenticated
-        and any(m.role in PROFESSIONAL_ROLES for m in user.active_memberships()),
     }

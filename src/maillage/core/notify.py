@@ -31,8 +31,11 @@ def notify(
         body = email_body or message
         if link:
             body += "\n\n" + absolute_url(link)
+        from maillage.core.tasks import send_user_email
+
         for user in users:
-            send_email(to=user.email, subject=email_subject, body=body)
+            # The job names the user, not her address: nothing personal in the job table.
+            send_user_email.defer(user_id=user.pk, subject=email_subject, body=body)
 
 
 def send_email(*, to: str, subject: str, body: str) -> None:

@@ -8,3 +8,12 @@ from procrastinate.contrib.django import app
 @app.task(queue="emails", retry=RetryStrategy(max_attempts=8, exponential_wait=30))
 def send_email(*, to: str, subject: str, body: str) -> None:
     send_mail(subject, body, None, [to])
+
+
+@app.task(queue="emails", retry=RetryStrategy(max_attempts=8, exponential_wait=30))
+def send_user_email(*, user_id: int, subject: str, body: str) -> None:
+    from maillage.accounts.models import User
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is not None:
+        send_mail(subject, body, None, [user.email])

@@ -5,7 +5,7 @@ people supported will reach them through their plan. An orientation carries a pe
 name and need: only its sender and the receiving structure's team see it.
 """
 
-from maillage.core.roles import PROFESSIONAL_ROLES, Capability
+from maillage.core.roles import Capability, Role
 from maillage.directory.enums import ORIENTATION_TRANSITIONS, RECEIVER, SENDER
 
 
@@ -24,10 +24,14 @@ def can_view_orientation_statistics(user) -> bool:
     return user.is_authenticated and user.has_capability(Capability.VIEW_OBSERVATORY)
 
 
+# The roles of an organisation's team that receive the orientations sent to its services:
+# those who see people (not peer workers, observers, the portal or the platform's admins).
+RECEIVING_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ORGANISATION_ADMIN})
+
+
 def receiving_organisation_ids(user) -> list[int]:
-    """Organisations whose services' orientations this user receives: those where she holds
-    a professional role (not a portal or observer role)."""
-    return [m.organisation_id for m in user.active_memberships() if m.role in PROFESSIONAL_ROLES]
+    """Organisations whose services' orientations this user receives."""
+    return [m.organisation_id for m in user.active_memberships() if m.role in RECEIVING_ROLES]
 
 
 def orientation_sides(user, orientation) -> frozenset[str]:
@@ -35,7 +39,8 @@ def orientation_sides(user, orientation) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     sides = set()
-    if orientation.sender_id == user.pk:
+    # A sender who no longer holds a role that orients (she left, changed jobs) loses access.
+    if orientation.sender_id == user.pk and can_orient(user):
         sides.add(SENDER)
     organisation_id = orientation.service.structure.organisation_id
     if organisation_id is not None and organisation_id in receiving_organisation_ids(user):

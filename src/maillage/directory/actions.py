@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
@@ -84,7 +85,7 @@ def receivers_of(service) -> list:
             memberships__organisation_id=organisation_id,
             memberships__organisation__is_active=True,
             memberships__is_active=True,
-            memberships__role__in=PROFESSIONAL_ROLES,
+            memberships__role__in=access.RECEIVING_ROLES,
         ).distinct()
     )
 
@@ -94,19 +95,61 @@ def receiver_email_for(service) -> str:
     return service.email or service.structure.email
 
 
-def _link(orientation, purpose: str, *, expires_at) -> str:
-    token = secrets.token_urlsafe(32)
+def _send_link(orientation, purpose: str, *, expires_at, kind: str) -> OrientationLink:
+    """Issue a new single-use link (the previous ones stop) and email it. The job carries
+    the link's id only: its token is derived again from the secret key when the email is
+    written (OrientationLink.token), so no usable token sits in the job table or its logs."""
     OrientationLink.objects.filter(
         orientation=orientation, used_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
-    OrientationLink.objects.create(
+    link = OrientationLink(
         orientation=orientation,
         purpose=purpose,
-        token_hash=OrientationLink.hash_token(token),
+        salt=secrets.token_hex(16),
         email=orientation.receiver_email,
         expires_at=expires_at,
     )
-    return reverse("directory:orientation_answer", kwargs={"token": token})
+    link.token_hash = OrientationLink.hash_token(link.token())
+    link.save()
+    from maillage.directory.tasks import send_link_email
+
+    send_link_email.defer(link_id=link.pk, kind=kind)
+    return link
+
+
+def link_email(link: OrientationLink, kind: str) -> tuple[str, str]:
+    """Subject and body of the email that carries a link to a structure without account."""
+    orientation = link.orientation
+    service = orientation.service
+    url = absolute_url(reverse("directory:orientation_answer", kwargs={"token": link.token()}))
+    deadline = date_format(timezone.localtime(link.expires_at), "j F Y")
+    if kind == "outcome":
+        return _("Orientation acceptée : dites-nous si la personne est venue"), _(
+            "Merci d'avoir accepté l'orientation vers « %(service)s ».\n\n"
+            "Quand la personne aura été reçue (ou si elle n'est pas venue), "
+            "indiquez-le par ce lien, valable %(days)s jours et utilisable une fois :\n"
+            "%(link)s"
+        ) % {"service": service.name, "days": OUTCOME_LINK_DAYS, "link": url}
+    if kind == "reminder":
+        return _("Rappel : une orientation vers « %(service)s » attend votre réponse") % {
+            "service": service.name
+        }, _(
+            "Bonjour,\n\nUne orientation vers « %(service)s » attend votre réponse ; "
+            "sans réponse, elle expirera le %(deadline)s.\n\nPour répondre :\n%(link)s"
+        ) % {"service": service.name, "deadline": deadline, "link": url}
+    sender = orientation.sender.full_name if orientation.sender else ""
+    return _("Nouvelle orientation vers « %(service)s »") % {"service": service.name}, _(
+        "Bonjour,\n\n%(sender)s vous oriente une personne vers votre service « %(service)s »"
+        " via %(platform)s.\n\nPour voir l'orientation et répondre (accepter ou refuser), "
+        "ouvrez ce lien personnel, valable jusqu'au %(deadline)s et utilisable une fois :\n"
+        "%(link)s\n\nSi ce message ne vous concerne pas, ignorez-le."
+    ) % {
+        "sender": sender,
+        "service": service.name,
+        "platform": settings.PLATFORM_NAME,
+        "deadline": deadline,
+        "link": url,
+    }
 
 
 def _orientation_link(orientation) -> str:
@@ -141,6 +184,13 @@ def orientation_send(
         raise ValidationError(
             _("Indiquez un moyen de joindre la personne : téléphone ou courriel.")
         )
+    if person_email:
+        try:
+            validate_email(person_email)
+        except ValidationError:
+            raise ValidationError(_("Le courriel de la personne n'est pas valide.")) from None
+    if need_theme and need_theme not in service.thematiques:
+        raise ValidationError(_("Ce besoin ne fait pas partie des thématiques du service."))
     if len(attachments) > MAX_FILES:
         raise ValidationError(_("%(n)s pièces jointes au plus.") % {"n": MAX_FILES})
     checked = [check_attachment(upload) for upload in attachments]
@@ -236,24 +286,7 @@ def _announce_new(orientation, receivers) -> None:
             },
         )
         return
-    link = _link(orientation, OrientationLink.ANSWER, expires_at=orientation.expires_at)
-    send_email(
-        to=orientation.receiver_email,
-        subject=subject,
-        body=_(
-            "Bonjour,\n\n%(sender)s vous oriente une personne vers votre service « %(service)s »"
-            " via %(platform)s.\n\nPour voir l'orientation et répondre (accepter ou refuser), "
-            "ouvrez ce lien personnel, valable jusqu'au %(deadline)s et utilisable une fois :\n"
-            "%(link)s\n\nSi ce message ne vous concerne pas, ignorez-le."
-        )
-        % {
-            "sender": sender,
-            "service": orientation.service.name,
-            "platform": settings.PLATFORM_NAME,
-            "deadline": date_format(timezone.localtime(orientation.expires_at), "j F Y"),
-            "link": absolute_url(link),
-        },
-    )
+    _send_link(orientation, OrientationLink.ANSWER, expires_at=orientation.expires_at, kind="new")
 
 
 def orientation_find_link(token: str) -> OrientationLink | None:
@@ -265,9 +298,16 @@ def orientation_find_link(token: str) -> OrientationLink | None:
         .filter(token_hash=OrientationLink.hash_token(token))
         .first()
     )
-    if link is None or link.used_at or link.revoked_at or link.expires_at <= timezone.now():
+    if link is None or not link.is_usable:
         return None
-    if link.orientation.state not in ORIENTATION_OPEN_STATES:
+    # An answer link serves while the orientation waits for an answer, an outcome link while
+    # it is accepted; answered another way, the link opens nothing any more.
+    wanted = (
+        OrientationState.SENT
+        if link.purpose == OrientationLink.ANSWER
+        else OrientationState.ACCEPTED
+    )
+    if link.orientation.state != wanted:
         return None
     return link
 
@@ -342,10 +382,11 @@ def orientation_move(
         if link is not None:
             link.used_at = now
             link.save(update_fields=["used_at"])
+        # Every move ends the links handed out so far (a new one follows an acceptance).
+        OrientationLink.objects.filter(
+            orientation=orientation, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=now)
         if to_state not in ORIENTATION_OPEN_STATES:
-            OrientationLink.objects.filter(
-                orientation=orientation, used_at__isnull=True, revoked_at__isnull=True
-            ).update(revoked_at=now)
             ended = list(orientation.attachments.filter(removed_at__isnull=True))
             orientation.attachments.filter(removed_at__isnull=True).update(removed_at=now)
             transaction.on_commit(lambda: [remove_attachment(a) for a in ended])
@@ -397,21 +438,11 @@ def _announce_move(orientation, from_state, sides, link) -> None:
         and orientation.state == OrientationState.ACCEPTED
         and orientation.receiver_email
     ):
-        outcome = _link(
+        _send_link(
             orientation,
             OrientationLink.OUTCOME,
             expires_at=timezone.now() + timedelta(days=OUTCOME_LINK_DAYS),
-        )
-        send_email(
-            to=orientation.receiver_email,
-            subject=_("Orientation acceptée : dites-nous si la personne est venue"),
-            body=_(
-                "Merci d'avoir accepté l'orientation vers « %(service)s ».\n\n"
-                "Quand la personne aura été reçue (ou si elle n'est pas venue), "
-                "indiquez-le par ce lien, valable %(days)s jours et utilisable une fois :\n"
-                "%(link)s"
-            )
-            % {"service": service.name, "days": OUTCOME_LINK_DAYS, "link": absolute_url(outcome)},
+            kind="outcome",
         )
 
 
@@ -422,7 +453,7 @@ def orientation_record_read(*, orientation, request=None, link=None) -> None:
         request=request,
         actor=audit.Actor() if link is not None else None,
         obj=orientation,
-        details={"via_link": True} if link is not None else {},
+        details={"via_link": True, "link": link.pk} if link is not None else {},
     )
 
 
@@ -490,16 +521,9 @@ def _remind(orientation) -> None:
         return
     if not orientation.receiver_email:
         return
-    # The first link's token is not kept: a reminder carries a fresh one (the old one stops).
-    link = _link(orientation, OrientationLink.ANSWER, expires_at=orientation.expires_at)
-    send_email(
-        to=orientation.receiver_email,
-        subject=subject,
-        body=_(
-            "Bonjour,\n\nUne orientation vers « %(service)s » attend votre réponse ; "
-            "sans réponse, elle expirera le %(deadline)s.\n\nPour répondre :\n%(link)s"
-        )
-        % {"service": service.name, "deadline": deadline, "link": absolute_url(link)},
+    # A reminder carries a fresh link; the one sent first stops working.
+    _send_link(
+        orientation, OrientationLink.ANSWER, expires_at=orientation.expires_at, kind="reminder"
     )
 
 
@@ -553,6 +577,10 @@ def entry_update(*, actor, entry, values: dict, request=None):
         if entry.state != PublicationState.PUBLISHED:
             for name, value in changed.items():
                 setattr(entry, name, value)
+            if entry.state == PublicationState.PENDING:
+                # What the moderator would approve must be what she saw: an edit withdraws
+                # the submission, to be submitted again.
+                entry.state = PublicationState.DRAFT
             entry.full_clean()
             entry.save()
             audit.record(
@@ -808,7 +836,6 @@ MERGE_FILLS = [
     "email",
     "phone",
     "opening_hours",
-    "organisation_id",
 ]
 
 
@@ -822,10 +849,21 @@ def structure_merge(*, actor, keep: Structure, absorb: Structure, request=None) 
     if keep.pk == absorb.pk:
         raise ValidationError(_("Une structure ne se fusionne pas avec elle-même."))
     with transaction.atomic():
-        keep = Structure.objects.select_for_update().get(pk=keep.pk)
-        absorb = Structure.objects.select_for_update().get(pk=absorb.pk)
+        # Both rows locked in one order, whichever is kept: two opposite merges cannot
+        # deadlock.
+        locked = Structure.objects.select_for_update().in_bulk(sorted([keep.pk, absorb.pk]))
+        keep, absorb = locked[keep.pk], locked[absorb.pk]
         if absorb.merged_into_id or keep.merged_into_id:
             raise ValidationError(_("L'une des deux structures a déjà été fusionnée."))
+        if absorb.organisation_id and absorb.organisation_id != keep.organisation_id:
+            # Its services' orientations would leave the team that receives them.
+            raise ValidationError(
+                _(
+                    "« %(name)s » est gérée par une structure membre : gardez-la, "
+                    "ou fusionnez deux fiches de la même structure membre."
+                )
+                % {"name": absorb.name}
+            )
         filled = []
         for name in MERGE_FILLS:
             if getattr(keep, name) in (None, "") and getattr(absorb, name) not in (None, ""):

@@ -80,8 +80,8 @@ def _check(filters: SearchFilters) -> None:
         problems.append(f"radius_km doit être entre 0 et {MAX_RADIUS_KM}")
     if filters.open_on is not None and not 0 <= filters.open_on <= 6:
         problems.append("open_on est un jour de 0 (lundi) à 6 (dimanche)")
-    if filters.page < 1 or not 1 <= filters.per_page <= 100:
-        problems.append("page ≥ 1 et per_page entre 1 et 100")
+    if not 1 <= filters.page <= 10_000 or not 1 <= filters.per_page <= 100:
+        problems.append("page entre 1 et 10000, per_page entre 1 et 100")
     if len(filters.q) > 200:
         problems.append("q : 200 caractères au plus")
     if filters.commune and not Commune.objects.filter(Q(code=filters.commune)).exists():
@@ -269,14 +269,16 @@ def _orientation_out(orientation) -> dict:
     summary="Mes orientations (envoyées, ou reçues par mes structures)",
 )
 def orientation_list(
-    request, box: Literal["sent", "received"] = "sent", state: str = "", page: int = 1
+    request,
+    box: Literal["sent", "received"] = "sent",
+    state: str = "",
+    page: int = Query(1, ge=1, le=10_000),
 ):
     if state and state not in OrientationState.values:
         raise HttpError(400, f"état inconnu : {state}")
     qs = queries.orientations_for(request.user, box=box, state=state).prefetch_related(
         "transitions"
     )
-    page = max(page, 1)
     rows = list(qs[(page - 1) * 50 : page * 50])
     audit.record(
         "orientation.list", request=request, details={"box": box, "count": len(rows), "api": 1}

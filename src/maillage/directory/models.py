@@ -2,7 +2,9 @@
 health extensions Maillage needs (FINESS, professions, capacity, the three faces of
 accessibility: physical, financial, psychological/social)."""
 
+import base64
 import hashlib
+import hmac
 import uuid
 
 from django.conf import settings
@@ -348,12 +350,12 @@ class OrientationQuerySet(models.QuerySet):
         directory.access); nobody else, whatever their role."""
         if not user.is_authenticated:
             return self.none()
-        from maillage.directory.access import receiving_organisation_ids
+        from maillage.directory.access import can_orient, receiving_organisation_ids
 
-        return self.filter(
-            models.Q(sender=user)
-            | models.Q(service__structure__organisation_id__in=receiving_organisation_ids(user))
+        received = models.Q(
+            service__structure__organisation_id__in=receiving_organisation_ids(user)
         )
+        return self.filter(models.Q(sender=user) | received if can_orient(user) else received)
 
 
 class Orientation(PublicModel):
@@ -457,6 +459,9 @@ class OrientationLink(models.Model):
 
     orientation = models.ForeignKey(Orientation, on_delete=models.CASCADE, related_name="links")
     purpose = models.CharField(max_length=10, choices=[(ANSWER, ANSWER), (OUTCOME, OUTCOME)])
+    # The token is HMAC(secret key, salt): whoever reads the database alone cannot rebuild it,
+    # and the email job needs only the link's id.
+    salt = models.CharField(max_length=32, default="")
     token_hash = models.CharField(max_length=64, unique=True)
     email = models.EmailField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -470,6 +475,18 @@ class OrientationLink(models.Model):
     @staticmethod
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
+
+    def token(self) -> str:
+        digest = hmac.new(
+            settings.SECRET_KEY.encode(), f"orientation-link:{self.salt}".encode(), "sha256"
+        ).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    @property
+    def is_usable(self) -> bool:
+        from django.utils import timezone
+
+        return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class OrientationAttachment(models.Model):
