@@ -490,3 +490,12 @@ def test_bad_person_email_or_need_is_refused_in_french(cast, team_service):
         _send(cast, team_service, person_email="pas-une-adresse")
     with pytest.raises(ValidationError, match="thématiques du service"):
         _send(cast, team_service, need_theme="logement-hebergement")
+
+
+def test_the_list_traces_which_orientations_it_showed(client, cast, team_service):
+    first, second = _send(cast, team_service), _send(cast, team_service)
+    client.force_login(cast.outsider)
+    client.get(reverse("directory:orientation_list"), {"boite": "recues"})
+    event = AuditEvent.objects.filter(action="orientation.list").latest("id")
+    shown = json.loads(event.details)["orientations"]
+    assert sorted(shown) == sorted([str(first.public_id), str(second.public_id)])

@@ -281,7 +281,9 @@ def orientation_list(
     )
     rows = list(qs[(page - 1) * 50 : page * 50])
     audit.record(
-        "orientation.list", request=request, details={"box": box, "count": len(rows), "api": 1}
+        "orientation.list",
+        request=request,
+        details={"box": box, "orientations": [str(o.public_id) for o in rows], "api": 1},
     )
     return {"count": qs.count(), "page": page, "results": [_orientation_out(o) for o in rows]}
 

@@ -197,7 +197,8 @@ def orientation_list(request):
     audit.record(
         "orientation.list",
         request=request,
-        details={"box": box, "count": len(page.object_list)},
+        # The list names people: which orientations were shown is traced, one by one.
+        details={"box": box, "orientations": [str(o.public_id) for o in page.object_list]},
     )
     return render(
         request,
