@@ -53,11 +53,11 @@ def test_the_demo_directory_is_searchable_and_uses_valid_referentials(territorie
 def test_every_demo_service_can_receive_an_orientation(territories, db):
     """The GP of the demo can orient to any service: the MSP's team answers on the platform,
     structures without an account through the emailed link."""
-    from maillage.directory import actions
+    from maillage.directory import queries
     from maillage.directory.models import Service
 
     setup_demo()
     for service in Service.objects.filter(source="demo").select_related("structure"):
-        assert actions.receivers_of(service) or actions.receiver_email_for(service), service
+        assert queries.receivers_of(service) or queries.receiver_email_for(service), service
     msp = Service.objects.get(source="demo", source_id="msp-mg")
-    assert "medecin@demo.maillage.fr" in {u.email for u in actions.receivers_of(msp)}
+    assert "medecin@demo.maillage.fr" in {u.email for u in queries.receivers_of(msp)}

@@ -247,3 +247,53 @@ def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_l
     assert "Acceptée" in page.locator(".facts").first.inner_text()
     assert "par le lien envoyé à la structure" in page.locator(".timeline").inner_text()
     assert "1 non lue" in page.get_by_role("navigation", name="Navigation principale").inner_text()
+
+
+@pytest.mark.parametrize(
+    ("persona", "paths"),
+    [
+        ("professional", ["/annuaire/orientations/", "/notifications/", "/compte/jetons-api/"]),
+        ("organisation_admin", ["/annuaire/mes-fiches/"]),
+        ("coordinator", ["/annuaire/moderation/", "/annuaire/moderation/doublons/"]),
+        ("observer", ["/annuaire/orientations/statistiques/"]),
+    ],
+)
+def test_the_directory_work_pages_fit_a_phone_screen(phone, live_app, e2e_cast, persona, paths):
+    log_in(phone, live_app, e2e_cast[persona])
+    for path in paths:
+        phone.goto(f"{live_app}{path}")
+        assert phone.locator("h1").count() == 1, path
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+
+
+def test_an_orientation_is_sent_with_the_keyboard_only(page, live_app, e2e_cast, committed):
+    from maillage.directory import search_index
+    from tests.factories import ServiceFactory, StructureFactory
+
+    with committed():
+        service = ServiceFactory(
+            structure=StructureFactory(commune_id="85191", email="clavier@exemple.fr"),
+            name="Service au clavier",
+            thematiques=["sante--acces-aux-soins"],
+        )
+        search_index.refresh(service_ids=[service.pk])
+    log_in(page, live_app, e2e_cast["professional"])
+    page.goto(f"{live_app}/annuaire/services/{service.public_id}/orienter/")
+    page.get_by_label("Prénom de la personne").focus()
+    page.keyboard.type("Lou")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Clavier")
+    page.keyboard.press("Tab")  # year of birth
+    page.keyboard.press("Tab")
+    page.keyboard.type("0600000000")
+    page.get_by_label("Motif de l'orientation").focus()
+    page.keyboard.type("Essai au clavier")
+    page.get_by_label("La personne est d'accord").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Envoyer l'orientation").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "Orientation envoyée" in page.locator(".messages").inner_text()

@@ -1,7 +1,7 @@
 from django.db.models import Count, Q
 
 from maillage.accounts.access import can_manage_any_organisation
-from maillage.accounts.models import Invitation, Membership, Organisation
+from maillage.accounts.models import ApiToken, Invitation, Membership, Organisation
 from maillage.core.roles import PORTAL_ROLES
 
 
@@ -26,6 +26,15 @@ def organisation_members(organisation, *, include_portal: bool):
     if not include_portal:
         members = members.exclude(role__in=PORTAL_ROLES)
     return members.select_related("user").order_by("user__full_name", "role")
+
+
+def api_tokens_of(user):
+    return list(ApiToken.objects.filter(user=user))
+
+
+def api_token_of(user, public_id):
+    """One of the user's own tokens, or None (someone else's token does not exist for her)."""
+    return ApiToken.objects.filter(public_id=public_id, user=user).first()
 
 
 def pending_invitations(organisation):

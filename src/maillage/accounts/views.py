@@ -29,7 +29,7 @@ from maillage.accounts.forms import (
     OrganisationForm,
     OtpTokenForm,
 )
-from maillage.accounts.models import ApiToken, Invitation, Membership
+from maillage.accounts.models import Invitation, Membership
 from maillage.core import audit
 from maillage.core.middleware import second_factor_exempt
 from maillage.core.roles import Role
@@ -379,7 +379,7 @@ def api_tokens(request):
             form.add_error(None, error)
         else:
             form = ApiTokenForm()
-    tokens = list(ApiToken.objects.filter(user=request.user))
+    tokens = queries.api_tokens_of(request.user)
     response = render(
         request,
         "accounts/api_tokens.html",
@@ -391,7 +391,7 @@ def api_tokens(request):
 
 @require_POST
 def api_token_revoke(request, public_id):
-    token = ApiToken.objects.filter(public_id=public_id, user=request.user).first()
+    token = queries.api_token_of(request.user, public_id)
     if token is None:
         raise Http404
     actions.api_token_revoke(actor=request.user, token=token, request=request)

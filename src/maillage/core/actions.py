@@ -4,6 +4,17 @@ from maillage.core import access, audit
 from maillage.core.models import PlatformSettings
 
 
+def notifications_mark_read(*, user, notifications) -> None:
+    """The notices shown to their user are read."""
+    from django.utils import timezone
+
+    from maillage.core.models import Notification
+
+    unread = [n.pk for n in notifications if n.read_at is None]
+    if unread:
+        Notification.objects.filter(pk__in=unread, user=user).update(read_at=timezone.now())
+
+
 def platform_settings_update(*, actor, form, request=None) -> PlatformSettings:
     if not access.can_administer_platform(actor):
         raise PermissionError

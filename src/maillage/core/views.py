@@ -4,16 +4,15 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.core import access, audit
+from maillage.core import access, actions, audit, queries
 from maillage.core.actions import platform_settings_update
 from maillage.core.forms import PlatformSettingsForm
 from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
-from maillage.core.models import AuditEvent, Notification, PlatformSettings
+from maillage.core.models import AuditEvent, PlatformSettings
 from maillage.core.roles import PORTAL_ROLES, Capability, Role
 
 
@@ -103,8 +102,7 @@ def audit_log(request):
 
 def notifications(request):
     """My on-site notices, newest first; opening the page marks them read."""
-    items = list(Notification.objects.filter(user=request.user)[:100])
-    unread = [n.pk for n in items if n.read_at is None]
-    if unread:
-        Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
-    return render(request, "core/notifications.html", {"items": items, "unread": frozenset(unread)})
+    items = queries.notifications_of(request.user)
+    unread = frozenset(n.pk for n in items if n.read_at is None)
+    actions.notifications_mark_read(user=request.user, notifications=items)
+    return render(request, "core/notifications.html", {"items": items, "unread": unread})

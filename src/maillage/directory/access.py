@@ -6,7 +6,7 @@ name and need: only its sender and the receiving structure's team see it.
 """
 
 from maillage.core.roles import Capability, Role
-from maillage.directory.enums import ORIENTATION_TRANSITIONS, RECEIVER, SENDER
+from maillage.directory.enums import ORIENTATION_TRANSITIONS, RECEIVER, SENDER, OrientationState
 
 
 def can_search_directory(user) -> bool:
@@ -83,3 +83,15 @@ def can_edit_structure(user, structure) -> bool:
 def can_moderate(user) -> bool:
     """Platform admins and coordinators validate first publications and changes."""
     return user.is_authenticated and user.has_capability(Capability.MODERATE_DIRECTORY)
+
+
+def link_moves(link) -> list[str]:
+    """What a structure without an account may do through its link: answer (accept or
+    refuse) with an answer link, report the outcome with an outcome link."""
+    answers = {OrientationState.ACCEPTED, OrientationState.REFUSED}
+    answering = link.purpose == link.ANSWER
+    return [
+        move
+        for move in allowed_moves({RECEIVER}, link.orientation)
+        if (move in answers) == answering
+    ]

@@ -46,7 +46,12 @@ from maillage.directory.models import (
     Structure,
     UnmetSearch,
 )
-from maillage.directory.queries import SearchParams, SearchResults
+from maillage.directory.queries import (
+    SearchParams,
+    SearchResults,
+    receiver_email_for,
+    receivers_of,
+)
 
 # How long a structure without an account may report that the person came.
 OUTCOME_LINK_DAYS = 60
@@ -69,30 +74,6 @@ def record_unmet_search(*, params: SearchParams, results: SearchResults, channel
 
 
 # --- Orientation ------------------------------------------------------------------------------
-
-
-def receivers_of(service) -> list:
-    """The accounts that answer for this service: professional members of its structure's
-    organisation."""
-    from maillage.accounts.models import User
-
-    organisation_id = service.structure.organisation_id
-    if organisation_id is None:
-        return []
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__organisation_id=organisation_id,
-            memberships__organisation__is_active=True,
-            memberships__is_active=True,
-            memberships__role__in=access.RECEIVING_ROLES,
-        ).distinct()
-    )
-
-
-def receiver_email_for(service) -> str:
-    """Where a structure without an account receives its answer link."""
-    return service.email or service.structure.email
 
 
 def _send_link(orientation, purpose: str, *, expires_at, kind: str) -> OrientationLink:

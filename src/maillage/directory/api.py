@@ -1,10 +1,7 @@
 """Directory API: `GET /api/v1/services` and `GET /api/v1/export/{format}`, public for
 published services, rate-limited."""
 
-import dataclasses
-import hashlib
 import importlib
-import json
 import tempfile
 from pathlib import Path
 from typing import Literal
@@ -15,7 +12,6 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import FileResponse, HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -27,6 +23,7 @@ from maillage.directory.queries import (
     MAX_RADIUS_KM,
     SearchParams,
     SearchResults,
+    search_cache_key,
     search_services,
 )
 from maillage.directory.schemas import (
@@ -159,14 +156,18 @@ def services(request, filters: Query[SearchFilters]):
     )
     # Published services are public: the whole answer is cached like a shared HTTP cache
     # would, under the read-model's generation and the current five minutes ("open now").
-    key = _response_key(params) if settings.SEARCH_CACHE_SECONDS else None
+    key = (
+        search_cache_key("api-services", params, slot=True)
+        if settings.SEARCH_CACHE_SECONDS
+        else None
+    )
     cached = cache.get(key) if key else None
     if cached is not None:
         body, unmet = cached
         if unmet is not None:
             actions.record_unmet_search(params=params, results=unmet, channel="api")
         return HttpResponse(body, content_type="application/json")
-    results = search_services(params)
+    results = search_services(params, cached=key is None)
     actions.record_unmet_search(params=params, results=results, channel="api")
     body = SearchOut(
         count=results.total,
@@ -180,16 +181,6 @@ def services(request, filters: Query[SearchFilters]):
         unmet = SearchResults([], [], 0, place=results.place) if results.empty else None
         cache.set(key, (body, unmet), settings.SEARCH_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")
-
-
-def _response_key(params: SearchParams) -> str:
-    from maillage.directory import search_index
-
-    day, slot = search_index.slot_now(timezone.now())
-    raw = json.dumps(
-        [dataclasses.asdict(params), search_index.generation(), str(day), slot], sort_keys=True
-    )
-    return "api-services:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 EXPORT_FORMATS = {

@@ -140,3 +140,21 @@ def open_on_weekday(expression: str, weekday: int, reference: dt.date | None = N
     except HoursError:
         return False
     return any(day.slots for day in days if day.date.weekday() == weekday)
+
+
+# A week without any French public holiday: what an expression says of an ordinary week.
+REFERENCE_MONDAY = dt.date(2026, 2, 2)
+
+
+def ordinary_week(expression: str) -> dict[tuple[dt.time, dt.time], list[int]]:
+    """Opening slots of an ordinary week, each with its weekdays (0 = Monday), for formats
+    that hold weekly hours only (HSDS schedules, FHIR availableTime). Empty when unreadable."""
+    try:
+        days = week(expression, REFERENCE_MONDAY)
+    except HoursError:
+        return {}
+    slots: dict[tuple[dt.time, dt.time], list[int]] = {}
+    for day in days:
+        for opens, closes in day.slots:
+            slots.setdefault((opens, closes), []).append(day.date.weekday())
+    return dict(sorted(slots.items()))

@@ -134,13 +134,16 @@ def _stale_sql() -> RawSQL:
     )
 
 
-def search_services(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
+def search_services(
+    params: SearchParams, *, now: dt.datetime | None = None, cached: bool = True
+) -> SearchResults:
     """Search, through a short-lived cache of results (keys, scores, distances, count)
-    that any write to the read-model invalidates (search_index.generation)."""
+    that any write to the read-model invalidates (search_index.generation). `cached=False`
+    for a caller that caches the whole answer itself."""
     seconds = settings.SEARCH_CACHE_SECONDS
-    if not seconds:
+    if not seconds or not cached:
         return _search(params, now=now)
-    key = _cache_key(params, now)
+    key = search_cache_key("search", params, now=now)
     cached = cache.get(key)
     if cached is not None:
         return _from_cache(cached)
@@ -159,14 +162,16 @@ class _Row:
             self.score = score
 
 
-def _cache_key(params: SearchParams, now: dt.datetime | None) -> str:
-    moment = now or dt.datetime.now(tz=dt.UTC)
-    day, slot = search_index.slot_now(moment)
-    # What the results depend on besides the criteria: the read-model's generation, the day
-    # (staleness, hours) and, for "open now", the five minutes.
-    when = f"{day}:{slot if params.open_now else ''}"
+def search_cache_key(
+    prefix: str, params: SearchParams, *, now: dt.datetime | None = None, slot: bool = False
+) -> str:
+    """A cache key for what a search gives. Besides the criteria, results depend on the
+    read-model's generation and the day (staleness, hours); "open now" (or `slot`, for an
+    answer showing whether each service is open) on the current five minutes."""
+    day, current = search_index.slot_now(now or dt.datetime.now(tz=dt.UTC))
+    when = f"{day}:{current if params.open_now or slot else ''}"
     raw = json.dumps([dataclasses.asdict(params), search_index.generation(), when], sort_keys=True)
-    return "search:" + hashlib.sha256(raw.encode()).hexdigest()
+    return f"{prefix}:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _to_cache(results: SearchResults) -> dict:
@@ -452,6 +457,31 @@ def suspected_duplicates(limit: int = 500) -> list[SuspectedDuplicate]:
 # --- Orientation ------------------------------------------------------------------------------
 
 
+def receivers_of(service) -> list:
+    """The accounts that answer for this service: professional members of its structure's
+    organisation."""
+    from maillage.accounts.models import User
+    from maillage.directory.access import RECEIVING_ROLES
+
+    organisation_id = service.structure.organisation_id
+    if organisation_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__organisation__is_active=True,
+            memberships__is_active=True,
+            memberships__role__in=RECEIVING_ROLES,
+        ).distinct()
+    )
+
+
+def receiver_email_for(service) -> str:
+    """Where a structure without an account receives its answer link."""
+    return service.email or service.structure.email
+
+
 def orientations_for(user, *, box: str, state: str = ""):
     """The orientations a user sent ("sent") or her structures received ("received"),
     newest first, with what the list shows in one query."""
@@ -650,6 +680,27 @@ def moderation_queue():
             .order_by("proposed_at")
         ),
     }
+
+
+def moderation_target(kind: str, public_id) -> dict | None:
+    """What a moderator decides on: an entry asking for publication or a proposed change."""
+    from maillage.directory.models import ProposedChange, Structure
+
+    model = {"structure": Structure, "service": Service, "modification": ProposedChange}.get(kind)
+    obj = model.objects.filter(public_id=public_id).first() if model else None
+    if obj is None:
+        return None
+    return {"change": obj} if kind == "modification" else {"entry": obj}
+
+
+def structure_pair(first_id, second_id):
+    """Two structures named by their public ids, in that order, or None."""
+    from maillage.directory.models import Structure
+
+    found = Structure.objects.in_bulk([first_id, second_id], field_name="public_id")
+    if len(found) != 2:
+        return None
+    return found[first_id], found[second_id]
 
 
 def service_counts(structure_ids: list[int]) -> dict[int, int]:

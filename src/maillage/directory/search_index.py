@@ -9,7 +9,6 @@ lower case) for the trigram fallback that tolerates typos; the decoded opening h
 """
 
 import datetime as dt
-import hashlib
 import threading
 
 from django.db import connection, transaction
@@ -174,10 +173,6 @@ def generation() -> int:
 SLOTS_PER_DAY = 24 * 60 // OpeningSchedule.SLOT_MINUTES
 _ready = threading.local()
 _HOURS_LOCK = 0x4D484F55  # "MHOU": one process refreshes the day's schedules at a time
-
-
-def hours_key(expression: str) -> str:
-    return hashlib.md5(expression.encode()).hexdigest()  # noqa: S324 - a key, not security
 
 
 def local_midnight(day: dt.date) -> dt.datetime:

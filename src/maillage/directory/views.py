@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.directory import access, actions, hours, queries
-from maillage.directory.enums import RECEIVER, OrientationState, Public, Thematique
+from maillage.directory.enums import OrientationState, Public, Thematique
 from maillage.directory.forms import (
     FACET_LABELS,
     OrientationForm,
@@ -172,7 +172,7 @@ def orientation_new(request, public_id):
             "form": form,
             "service": service,
             "structure": service.structure,
-            "reachable": bool(actions.receivers_of(service) or actions.receiver_email_for(service)),
+            "reachable": bool(queries.receivers_of(service) or queries.receiver_email_for(service)),
         },
     )
 
@@ -230,25 +230,27 @@ def _visible_orientation(request, public_id):
 def orientation_detail(request, public_id):
     orientation = _visible_orientation(request, public_id)
     actions.orientation_record_read(orientation=orientation, request=request)
-    sides = access.orientation_sides(request.user, orientation)
-    moves = access.allowed_moves(sides, orientation)
+    moves = access.allowed_moves(access.orientation_sides(request.user, orientation), orientation)
+    return _orientation_page(request, orientation, OrientationMoveForm(moves=moves))
+
+
+def _orientation_page(request, orientation, move_form, status=200):
+    """The orientation, with the decisions this user may take (none: no form)."""
     return render(
         request,
         "directory/orientation_detail.html",
         {
             "orientation": orientation,
-            "sides": sides,
-            "move_form": OrientationMoveForm(moves=moves) if moves else None,
-            "refusal_state": OrientationState.REFUSED,
+            "move_form": move_form if move_form.fields["to_state"].choices else None,
         },
+        status=status,
     )
 
 
 @require_POST
 def orientation_move(request, public_id):
     orientation = _visible_orientation(request, public_id)
-    sides = access.orientation_sides(request.user, orientation)
-    moves = access.allowed_moves(sides, orientation)
+    moves = access.allowed_moves(access.orientation_sides(request.user, orientation), orientation)
     form = OrientationMoveForm(request.POST, moves=moves)
     if form.is_valid():
         try:
@@ -265,17 +267,7 @@ def orientation_move(request, public_id):
         else:
             messages.success(request, _("C'est noté : l'orientation a été mise à jour."))
             return redirect("directory:orientation", public_id=orientation.public_id)
-    return render(
-        request,
-        "directory/orientation_detail.html",
-        {
-            "orientation": orientation,
-            "sides": sides,
-            "move_form": form if moves else None,
-            "refusal_state": OrientationState.REFUSED,
-        },
-        status=400,
-    )
+    return _orientation_page(request, orientation, form, status=400)
 
 
 def _attachment_response(orientation, attachment_id):
@@ -323,13 +315,7 @@ def orientation_answer(request, token):
     if link is None:
         return render(request, "directory/orientation_link_gone.html", status=410)
     orientation = link.orientation
-    moves = [
-        m
-        for m in access.allowed_moves({RECEIVER}, orientation)
-        if (link.purpose == OrientationLink.ANSWER)
-        == (m in (OrientationState.ACCEPTED, OrientationState.REFUSED))
-    ]
-    form = OrientationMoveForm(request.POST or None, moves=moves)
+    form = OrientationMoveForm(request.POST or None, moves=access.link_moves(link))
     if request.method == "POST" and form.is_valid():
         try:
             actions.orientation_move(
@@ -355,7 +341,6 @@ def orientation_answer(request, token):
             "orientation": orientation,
             "move_form": form,
             "token": token,
-            "refusal_state": OrientationState.REFUSED,
         },
     )
 
@@ -593,7 +578,7 @@ def moderation_decide(request, kind, public_id):
     if not access.can_moderate(request.user):
         audit.deny("directory.moderation", request=request)
         raise PermissionDenied
-    target = _moderation_target(kind, public_id)
+    target = queries.moderation_target(kind, public_id)
     if target is None:
         raise Http404
     decision = request.POST.get("decision")
@@ -617,18 +602,6 @@ def moderation_decide(request, kind, public_id):
     return redirect("directory:moderation")
 
 
-def _moderation_target(kind, public_id) -> dict | None:
-    from maillage.directory.models import ProposedChange, Service, Structure
-
-    model = {"structure": Structure, "service": Service, "modification": ProposedChange}.get(kind)
-    if model is None:
-        return None
-    obj = model.objects.filter(public_id=public_id).first()
-    if obj is None:
-        return None
-    return {"change": obj} if kind == "modification" else {"entry": obj}
-
-
 def duplicates(request):
     """Structures that look like the same place, from different sources, to merge or not."""
     if not access.can_moderate(request.user):
@@ -647,12 +620,10 @@ def duplicate_decide(request, first_id, second_id):
     if not access.can_moderate(request.user):
         audit.deny("directory.duplicates", request=request)
         raise PermissionDenied
-    from maillage.directory.models import Structure
-
-    pair = Structure.objects.in_bulk([first_id, second_id], field_name="public_id")
-    if len(pair) != 2:
+    pair = queries.structure_pair(first_id, second_id)
+    if pair is None:
         raise Http404
-    first, second = pair[first_id], pair[second_id]
+    first, second = pair
     decision = request.POST.get("decision")
     try:
         if decision == "keep-first":

@@ -24,7 +24,7 @@ from fhir.resources.R4B.organization import Organization
 
 from maillage.directory import hours
 from maillage.directory.enums import ModeAccueil, PublicationState, Thematique
-from maillage.directory.exports.hsds import REFERENCE_MONDAY, _id, postal_code_of
+from maillage.directory.exports.hsds import _id, has_place, postal_code_of
 from maillage.directory.models import Service, Structure
 
 BATCH = 500
@@ -86,22 +86,15 @@ def _address(entry) -> list[dict]:
 
 
 def available_time(expression: str) -> list[dict]:
-    if not expression:
-        return []
-    try:
-        week = hours.week(expression, REFERENCE_MONDAY)
-    except hours.HoursError:
-        return []
-    by_slot: dict[tuple[str, str], list[str]] = {}
-    for day in week:
-        for opens, closes in day.slots:
-            closing = "23:59:59" if closes == dt.time(0, 0) else closes.strftime("%H:%M:%S")
-            by_slot.setdefault((opens.strftime("%H:%M:%S"), closing), []).append(
-                DAYS[day.date.weekday()]
-            )
     return [
-        {"daysOfWeek": days, "availableStartTime": opens, "availableEndTime": closes}
-        for (opens, closes), days in sorted(by_slot.items())
+        {
+            "daysOfWeek": [DAYS[d] for d in weekdays],
+            "availableStartTime": opens.strftime("%H:%M:%S"),
+            "availableEndTime": "23:59:59"
+            if closes == dt.time(0, 0)
+            else closes.strftime("%H:%M:%S"),
+        }
+        for (opens, closes), weekdays in hours.ordinary_week(expression or "").items()
     ]
 
 
@@ -126,7 +119,7 @@ def organization(structure: Structure) -> dict:
 
 
 def location(entry, *, organization_id: str, location_id: str) -> dict | None:
-    if not (entry.address or entry.commune_id or entry.latitude is not None):
+    if not has_place(entry):
         return None
     resource = {
         "resourceType": "Location",

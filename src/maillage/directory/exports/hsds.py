@@ -26,7 +26,6 @@ from maillage.directory.imports.hsds import THEME_TAXONOMY
 from maillage.directory.models import Service, Structure
 
 BATCH = 500
-REFERENCE_MONDAY = dt.date(2026, 2, 2)  # a French week without any public holiday
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 
 
@@ -35,31 +34,21 @@ def _id(*parts) -> str:
 
 
 def schedules(expression: str, owner_id: str, key: str) -> list[dict]:
-    if not expression:
-        return []
-    try:
-        week = hours.week(expression, REFERENCE_MONDAY)
-    except hours.HoursError:
-        return []
-    by_slot: dict[tuple[str, str], list[str]] = {}
-    for day in week:
-        for opens, closes in day.slots:
-            closing = "24:00" if closes == dt.time(0, 0) else closes.strftime("%H:%M")
-            by_slot.setdefault((opens.strftime("%H:%M"), closing), []).append(
-                DAY_CODES[day.date.weekday()]
-            )
-    return [
-        {
-            "id": _id(owner_id, "schedule", opens, closes),
-            key: owner_id,
-            "freq": "WEEKLY",
-            "byday": ",".join(days),
-            "opens_at": opens,
-            "closes_at": closes,
-            "description": expression,
-        }
-        for (opens, closes), days in sorted(by_slot.items())
-    ]
+    result = []
+    for (opens, closes), weekdays in hours.ordinary_week(expression or "").items():
+        closing = "24:00" if closes == dt.time(0, 0) else closes.strftime("%H:%M")
+        result.append(
+            {
+                "id": _id(owner_id, "schedule", opens.strftime("%H:%M"), closing),
+                key: owner_id,
+                "freq": "WEEKLY",
+                "byday": ",".join(DAY_CODES[d] for d in weekdays),
+                "opens_at": opens.strftime("%H:%M"),
+                "closes_at": closing,
+                "description": expression,
+            }
+        )
+    return result
 
 
 def _phones(number: str, owner_id: str, key: str) -> list[dict]:
@@ -73,8 +62,12 @@ def postal_code_of(entry) -> str:
     )
 
 
+def has_place(entry) -> bool:
+    return bool(entry.address or entry.commune_id or entry.latitude is not None)
+
+
 def _location(entry, owner_id: str) -> dict | None:
-    if not (entry.address or entry.commune_id or entry.latitude is not None):
+    if not has_place(entry):
         return None
     location_id = _id(owner_id, "location")
     commune = entry.commune
