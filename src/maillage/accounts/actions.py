@@ -174,7 +174,7 @@ def membership_grant(
         audit.record(
             "membership.grant",
             request=request,
-            actor=_actor_for(actor, request),
+            actor=audit.actor_of(actor, request),
             object_type="accounts.membership",
             object_id=str(membership.public_id),
             details={
@@ -358,12 +358,6 @@ def invitation_accept(
     return user
 
 
-def _actor_for(actor: User | None, request) -> audit.Actor | None:
-    if request is not None:
-        return None  # taken from the request
-    return audit.Actor(user_id=actor.public_id) if actor is not None else audit.Actor()
-
-
 API_TOKEN_DAYS = 365
 _TOKEN_TOUCH_SECONDS = 60
 
@@ -388,7 +382,7 @@ def api_token_create(*, actor: User, name: str, request=None) -> tuple[ApiToken,
         audit.record(
             "api_token.create",
             request=request,
-            actor=_actor_for(actor, request),
+            actor=audit.actor_of(actor, request),
             object_type="accounts.apitoken",
             object_id=str(token.public_id),
         )
@@ -406,7 +400,7 @@ def api_token_revoke(*, actor: User, token: ApiToken, request=None) -> None:
         audit.record(
             "api_token.revoke",
             request=request,
-            actor=_actor_for(actor, request),
+            actor=audit.actor_of(actor, request),
             object_type="accounts.apitoken",
             object_id=str(token.public_id),
         )

@@ -51,6 +51,14 @@ class Actor:
         )
 
 
+def actor_of(user, request) -> Actor | None:
+    """Who acts, for `record`: taken from the request when there is one (None), else the
+    user given, else nobody (the platform itself, a periodic job)."""
+    if request is not None:
+        return None
+    return Actor(user_id=user.public_id) if user is not None else Actor()
+
+
 def client_ip(request) -> str | None:
     """The client's address, as PostgreSQL's inet type will give it back.
 

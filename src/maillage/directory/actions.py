@@ -228,7 +228,7 @@ def orientation_send(
             audit.record(
                 "orientation.send",
                 request=request,
-                actor=None if request else audit.Actor(user_id=actor.public_id),
+                actor=audit.actor_of(actor, request),
                 obj=orientation,
                 details={
                     "service": str(service.public_id),
@@ -374,7 +374,7 @@ def orientation_move(
         audit.record(
             "orientation.move",
             request=request,
-            actor=_orientation_actor(actor, request),
+            actor=audit.actor_of(actor, request),
             obj=orientation,
             details={
                 "from": from_state,
@@ -386,12 +386,6 @@ def orientation_move(
         )
         _announce_move(orientation, from_state, sides, link)
     return orientation
-
-
-def _orientation_actor(actor, request):
-    if request is not None and actor is not None:
-        return None  # taken from the request
-    return audit.Actor(user_id=actor.public_id) if actor is not None else audit.Actor()
 
 
 def _announce_move(orientation, from_state, sides, link) -> None:
