@@ -175,11 +175,8 @@ else:
     DATABASES = {"default": EmbeddedPostgres(DATA_DIR).django_settings()}
     EMBEDDED_DATABASE = True
 # JIT compilation costs up to a second on the first run of a complex query: for short
-# interactive queries it only adds latency (measured by bench/directory_search.py). The
-# trigram threshold is how close a mistyped word must be to be found ("medcin").
-DATABASES["default"]["OPTIONS"].setdefault(
-    "options", "-c jit=off -c pg_trgm.word_similarity_threshold=0.5"
-)
+# interactive queries it only adds latency (measured by bench/directory_search.py).
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("MAILLAGE_DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": env_str("MAILLAGE_TEST_DB_NAME", "test_maillage")}

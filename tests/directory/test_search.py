@@ -2,10 +2,10 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from maillage.directory import hours, search_index
+from maillage.directory import hours, queries, search_index
 from maillage.directory.queries import SearchParams, search_services
 from tests.factories import ServiceFactory, StructureFactory
 
@@ -230,3 +230,80 @@ def test_cached_results_are_reused_and_any_write_invalidates_them(
         "Médecins généralistes",
         "Médecins du bourg",
     ]
+
+
+def test_words_alone_rank_names_first_then_the_freshest(directory):
+    in_description = _service("Accueil de jour", description="Un dentiste reçoit sans rendez-vous")
+    old_named = _service("Cabinet dentaire et dentiste", source_updated_on=dt.date(2020, 1, 1))
+    fresh_named = _service("Dentiste solidaire")
+    assert _names(text="dentistes") == [fresh_named.name, old_named.name, in_description.name]
+    results = search_services(SearchParams(text="dentiste"))
+    assert [s.is_stale for s in results.services] == [False, True, False]
+    assert results.total == 3
+
+
+def test_words_alone_page_through_both_tiers_without_gap_or_repeat(directory):
+    for n in range(4):
+        _service(f"Épicerie solidaire {n}")
+        _service(f"Accueil {n}", description="Une épicerie solidaire ouverte à tous")
+    search_index.refresh()
+    seen = []
+    for page in range(4):
+        results = search_services(SearchParams(text="epicerie", limit=3, offset=page * 3))
+        seen += [s.name for s in results.services]
+        assert results.total == 8
+    assert len(seen) == len(set(seen)) == 8
+    assert all(name.startswith("Épicerie") for name in seen[:4])
+
+
+def test_mistyped_words_are_corrected_with_other_criteria_too(directory):
+    assert "Médecins généralistes" in _names(text="medcin generalste", commune=ROCHE)
+    assert _names(text="xqzwv kjhgf") == []
+
+
+@given(st.text(max_size=60))
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_typed_text_searches_without_error(directory, text):
+    # The directory is only read: sharing it between examples is what the test wants.
+    search_index.refresh()
+    corrected = queries.corrected_words(text)
+    assert isinstance(corrected, str)
+    search_services(SearchParams(text=text))
+
+
+def test_a_commune_without_a_known_position_keeps_to_its_own_services(directory):
+    from maillage.territories.models import Commune
+
+    unplaced = Commune.objects.filter(latitude__isnull=True, kind="COM").order_by("code").first()
+    assert unplaced is not None
+    _service("Permanence locale", commune=unplaced.code, thematiques=["sante--acces-aux-soins"])
+    search_index.refresh()
+    results = search_services(SearchParams(commune=unplaced.code, themes=["sante"]))
+    assert [s.name for s in results.services] == ["Permanence locale"]
+    assert getattr(results.services[0], "distance_km", None) is None  # no distance to show
+
+
+def test_the_remote_list_keeps_to_the_same_criteria(directory):
+    _service(
+        "Ligne d'écoute du matin",
+        commune=PARIS,
+        reception_modes=["a-distance"],
+        eligibility_zone=["FR"],
+        opening_hours="Mo-Fr 09:00-12:00",
+        thematiques=["sante--sante-mentale"],
+    )
+    search_index.refresh()
+    monday = dt.datetime(2026, 11, 30, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+    evening = monday.replace(hour=20)
+
+    def remote(**criteria):
+        params = SearchParams(commune=ROCHE, **criteria)
+        return [s.name for s in search_services(params, now=monday).remote]
+
+    assert remote(themes=["sante"]) == ["Ligne d'écoute du matin"]
+    assert remote(themes=["famille"]) == []
+    assert remote(open_now=True) == ["Ligne d'écoute du matin"]
+    params = SearchParams(commune=ROCHE, open_now=True)
+    assert search_services(params, now=evening).remote == []

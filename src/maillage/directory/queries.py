@@ -2,7 +2,9 @@
 
 How it finds and ranks (see also search_index.py):
 - free text: French full text over the weighted `search_vector` (accents ignored, plurals
-  stemmed), or, for typos, trigram word similarity over `search_text`;
+  stemmed); when nothing matches, mistyped words are corrected against the directory's
+  vocabulary (trigram similarity) and the search runs again; words alone, without any other
+  criterion, rank by where the words are then freshness (WORDS_ONLY_SQL), which indexes serve;
 - need: thématiques, a parent theme standing for all its children;
 - place: a commune (or a point) and a radius, plus the services whose eligibility zone covers
   the commune (commune, EPCI, département or "FR") wherever they are; services reached only
@@ -20,31 +22,22 @@ import math
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Aggregate,
     BooleanField,
-    Case,
     Count,
-    F,
     FloatField,
-    Func,
-    IntegerField,
     Q,
-    Value,
-    When,
-    Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from maillage.directory import search_index
 from maillage.directory.enums import PublicationState, theme_with_children
-from maillage.directory.models import Service, ServiceSearch, ServiceText
+from maillage.directory.models import Service
 from maillage.territories.models import Commune
-from maillage.territories.text import normalise_name
 
 DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 200
@@ -94,28 +87,6 @@ class SearchResults:
         return not self.services and not self.remote
 
 
-def _distance_sql(latitude: float, longitude: float) -> RawSQL:
-    # Haversine on the effective position, in kilometres.
-    return RawSQL(
-        "2 * %s * asin(sqrt(power(sin(radians(geo_latitude - %s) / 2), 2) + "
-        "cos(radians(%s)) * cos(radians(geo_latitude)) * "
-        "power(sin(radians(geo_longitude - %s) / 2), 2)))",
-        (EARTH_RADIUS_KM, latitude, latitude, longitude),
-        output_field=FloatField(),
-    )
-
-
-def _bounding_box(latitude: float, longitude: float, radius_km: float) -> RawSQL:
-    """Index-friendly prefilter (GiST on point(lon, lat)) before the exact distance."""
-    dlat = radius_km / 111.2
-    dlon = radius_km / (111.2 * max(math.cos(math.radians(latitude)), 0.01))
-    return RawSQL(
-        "point(geo_longitude, geo_latitude) <@ box(point(%s, %s), point(%s, %s))",
-        (longitude - dlon, latitude - dlat, longitude + dlon, latitude + dlat),
-        output_field=BooleanField(),
-    )
-
-
 def _zone_codes(commune: Commune) -> list[str]:
     codes = [commune.code, commune.departement_id, "FR"]
     if commune.epci_id:
@@ -123,15 +94,6 @@ def _zone_codes(commune: Commune) -> list[str]:
     if commune.parent_id:
         codes.append(commune.parent_id)
     return codes
-
-
-def _stale_sql() -> RawSQL:
-    return RawSQL(
-        "(CURRENT_DATE - COALESCE(directory_service.source_updated_on, "
-        "directory_service.updated_at::date)) > directory_service.update_frequency_days",
-        (),
-        output_field=BooleanField(),
-    )
 
 
 def search_services(
@@ -196,92 +158,219 @@ def _from_cache(cached: dict) -> SearchResults:
         if cached["place"]
         else None
     )
+    rows = [_Row(*row) for row in cached["services"]]
+    services, remote = _split(_services_of(rows + [_Row(*row) for row in cached["remote"]]), rows)
     return SearchResults(
-        services=_services_of([_Row(*row) for row in cached["services"]]),
-        remote=_services_of([_Row(*row) for row in cached["remote"]]),
+        services=services,
+        remote=remote,
         total=cached["total"],
         place=place,
         capped=cached["capped"],
     )
 
 
-def _search(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
-    # The ranking query reads only the narrow ServiceSearch rows, without any join; the
-    # services of the page, their structures and communes are fetched afterwards by id.
-    qs = ServiceSearch.objects.all()
+def _stale_sql() -> RawSQL:
+    return RawSQL(
+        "(CURRENT_DATE - COALESCE(directory_service.source_updated_on, "
+        "directory_service.updated_at::date)) > directory_service.update_frequency_days",
+        (),
+        output_field=BooleanField(),
+    )
 
+
+def _search(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
     place = None
     if params.commune:
         place = Commune.objects.select_related("departement").filter(code=params.commune).first()
-    latitude, longitude = params.latitude, params.longitude
-    if place is not None and (latitude is None or longitude is None):
-        latitude, longitude = place.latitude, place.longitude
+    text = params.text.replace("\x00", " ").strip()[:200]
+    if text and _words_only(params):
+        found = _words_only_search(text, params)
+        if found is None and (corrected := corrected_words(text)) != text:
+            found = _words_only_search(corrected, params)
+        if found is None:
+            return SearchResults(services=[], remote=[], total=0)
+        services, total, capped = found
+        return SearchResults(services=services, remote=[], total=total, capped=capped)
+    now = now or dt.datetime.now(tz=dt.UTC)
+    found, total, capped, remote = _run_criteria(_criteria_sql(params, text, place, now), params)
+    if not found and text and not params.offset and not _matches_anywhere(text):
+        # The words as written match nothing at all: correct mistyped words, search again.
+        corrected = corrected_words(text)
+        if corrected != text:
+            sql = _criteria_sql(params, corrected, place, now)
+            found, total, capped, remote = _run_criteria(sql, params)
+    rows = [_Row(*row[:4]) for row in found]
+    remote_rows = [_Row(*row) for row in remote]
+    # One fetch for the page and the remote list (no service is in both).
+    services, remote_services = _split(_services_of(rows + remote_rows), rows)
+    return SearchResults(
+        services=services, remote=remote_services, total=total, place=place, capped=capped
+    )
 
-    score = Value(0.0, output_field=FloatField())
-    text = params.text.strip()[:200]
-    if text:
-        query = SearchQuery(text, config="french_unaccent", search_type="websearch")
-        words = normalise_name(text)
-        full_text = qs.filter(search_vector=query)
-        if _words_only(params) and full_text.exists():
-            # Words and nothing else, the commonest search: rank on the narrow text table.
-            qs = ServiceText.objects.filter(search_vector=query)
-            score = SearchRank(F("search_vector"), query, normalization=32) * 2
-        elif full_text.exists():
-            # The score is written once, not annotated then referenced: Django would inline
-            # the rank twice and PostgreSQL compute it twice for every match.
-            qs = full_text
-            score = SearchRank(F("search_vector"), query, normalization=32) * 2
+
+def _run_criteria(sql: _CriteriaSQL, params: SearchParams):
+    """The page's rows, the total, whether it was capped, and the remote list's rows."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.page, sql.args)
+        found = cursor.fetchall()
+        capped = False
+        if sql.window_count and found:
+            total = found[0][-1]
+        elif len(found) < params.limit and (found or not params.offset):
+            total = params.offset + len(found)
         else:
-            # Nothing matches the words as written: tolerate typos. `%>` uses the GIN trigram
-            # index; its threshold is the connection's pg_trgm.word_similarity_threshold.
-            qs = qs.filter(search_text__trigram_word_similar=words)
-            score = TrigramWordSimilarity(Value(words), "search_text") * 0.6
+            cursor.execute(sql.count, sql.args)
+            total = cursor.fetchone()[0]
+            capped = total >= COUNT_CAP
+        remote = []
+        if sql.remote:
+            cursor.execute(sql.remote, sql.args)
+            remote = cursor.fetchall()
+    return found, total, capped, remote
 
+
+def _matches_anywhere(text: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM directory_servicetext "
+            "WHERE search_vector @@ websearch_to_tsquery('french_unaccent', %s))",
+            [text],
+        )
+        return cursor.fetchone()[0]
+
+
+def _has_criteria(params: SearchParams, text: str) -> bool:
+    return bool(text) or not _words_only(params)
+
+
+@dataclass
+class _CriteriaSQL:
+    page: str  # the page's rows, with the window count when `window_count`
+    count: str  # the count, up to COUNT_CAP
+    remote: str | None  # the services reached only at a distance
+    args: dict
+    window_count: bool
+
+
+# Haversine on the effective position, in kilometres.
+_DISTANCE = (
+    f"(2 * {EARTH_RADIUS_KM} * asin(sqrt(power(sin(radians(x.geo_latitude - %(latitude)s) / 2), 2) "
+    "+ cos(radians(%(latitude)s)) * cos(radians(x.geo_latitude)) "
+    "* power(sin(radians(x.geo_longitude - %(longitude)s) / 2), 2))))"
+)
+_QUERY_OF_TEXT = "websearch_to_tsquery('french_unaccent', %(text)s)"
+
+
+def _criteria_sql(params: SearchParams, text: str, place, now: dt.datetime) -> _CriteriaSQL:
+    """The ranking query for a search with criteria, written by hand: it runs on every
+    search, and composing it through the ORM cost more than running it. It reads only the
+    narrow ServiceSearch rows (and the decoded hours for an opening filter); every value is
+    a bound parameter, every fragment a constant of this function."""
+    today = timezone.localdate(now)
+    args: dict = {"today": today, "offset": params.offset, "limit": params.limit}
+    where, score, join = [], "0.0", ""
+    if text:
+        args["text"] = text
+        where.append(f"x.search_vector @@ {_QUERY_OF_TEXT}")
+        score = f"ts_rank(x.search_vector, {_QUERY_OF_TEXT}, 32) * 2"
     if params.themes:
         wanted = set()
         for theme in params.themes:
             wanted |= theme_with_children(theme)
-        qs = qs.filter(thematiques__overlap=sorted(wanted))
+        args["themes"] = sorted(wanted)
+        where.append("x.thematiques && %(themes)s::varchar[]")
     if params.publics:
-        qs = qs.filter(Q(publics__overlap=params.publics) | Q(publics__contains=["tous-publics"]))
+        args["publics"] = list(params.publics)
+        where.append(
+            "(x.publics && %(publics)s::varchar[] OR x.publics @> '{tous-publics}'::varchar[])"
+        )
     if params.free_only:
-        qs = qs.filter(Q(fees="gratuit") | Q(free_under_conditions=True))
-    for facet in params.facets:
-        if facet in BOOLEAN_FACETS:
-            qs = qs.filter(**{facet: True})
+        where.append("(x.fees = 'gratuit' OR x.free_under_conditions)")
+    for facet in BOOLEAN_FACETS:  # the column names come from this constant, never the input
+        if facet in params.facets:
+            where.append(f"x.{facet}")
     if params.language:
-        qs = qs.filter(languages__contains=[params.language])
+        args["language"] = params.language
+        where.append("x.languages @> ARRAY[%(language)s]::varchar[]")
     if params.reception:
-        qs = qs.filter(reception_modes__contains=[params.reception])
+        args["reception"] = params.reception
+        where.append("x.reception_modes @> ARRAY[%(reception)s]::varchar[]")
+    if params.open_now or params.open_on_weekday is not None:
+        day, slot = search_index.slot_now(now)
+        search_index.ensure_hours(day)
+        args["day"] = day
+        join = "JOIN directory_openingschedule h ON h.key = x.hours_key AND h.starts_on = %(day)s"
+        if params.open_now:
+            args["slot"] = slot
+            where.append("get_bit(h.slots, %(slot)s) = 1")
+        if params.open_on_weekday is not None:
+            args["day_bit"] = 1 << ((params.open_on_weekday - day.weekday()) % 7)
+            where.append("(h.days & %(day_bit)s) > 0")
 
-    remote_only = Q(remote_only=True)
-    remote_qs = None
+    latitude, longitude = params.latitude, params.longitude
+    if place is not None and (latitude is None or longitude is None):
+        latitude, longitude = place.latitude, place.longitude
+    distance, remote = "NULL::float", None
+    if place is not None:
+        args["zones"] = _zone_codes(place)
+    covers = "x.eligibility_zone && %(zones)s::varchar[]" if place is not None else "FALSE"
     if latitude is not None and longitude is not None:
         radius = min(max(params.radius_km, 1), MAX_RADIUS_KM)
-        near = _bounding_box(latitude, longitude, radius)
-        qs = qs.annotate(distance_km=_distance_sql(latitude, longitude))
-        covers = Q(eligibility_zone__overlap=_zone_codes(place)) if place else Q(pk__in=[])
-        in_radius = Q(near) & Q(distance_km__lte=radius)
-        remote_qs = qs.filter(remote_only).filter(covers | Q(eligibility_zone=[]))
-        qs = qs.exclude(remote_only).filter(in_radius | covers)
-        proximity = 1.0 / (1.0 + Coalesce(F("distance_km"), Value(1000.0)) / 10.0)
-        score = score + proximity if text else proximity
+        dlat = radius / 111.2
+        dlon = radius / (111.2 * max(math.cos(math.radians(latitude)), 0.01))
+        args.update(
+            latitude=latitude,
+            longitude=longitude,
+            radius=radius,
+            west=longitude - dlon,
+            east=longitude + dlon,
+            south=latitude - dlat,
+            north=latitude + dlat,
+        )
+        distance = _DISTANCE
+        # The bounding box lets the GiST index on point(lon, lat) prefilter.
+        near = (
+            "point(x.geo_longitude, x.geo_latitude) <@ "
+            "box(point(%(west)s, %(south)s), point(%(east)s, %(north)s)) "
+            f"AND {_DISTANCE} <= %(radius)s"
+        )
+        proximity = f"1.0 / (1.0 + COALESCE({_DISTANCE}, 1000.0) / 10.0)"
+        score = f"{score} + {proximity}" if text else proximity
+        place_filter = f"(({near}) OR {covers})"
+    elif place is not None:
+        # A commune whose position is unknown: its own services and those whose zone covers it.
+        args["commune"] = place.code
+        place_filter = f"(x.commune_id = %(commune)s OR {covers})"
+    else:
+        place_filter = None
+    if place_filter:
+        reached = f"({covers} OR x.eligibility_zone = '{{}}')"  # a zone, or none: anywhere
+        remote = (
+            "SELECT x.service_id, NULL::float, NULL::float, "  # noqa: S608 - constant fragments
+            "COALESCE(x.stale_on < %(today)s, FALSE) "
+            f"FROM directory_servicesearch x {join} "
+            f"WHERE {' AND '.join([*where, 'x.remote_only', reached])} "
+            "ORDER BY x.name, x.service_id LIMIT 10"
+        )
+        where = [*where, "NOT x.remote_only", place_filter]
+    condition = " AND ".join(where) or "TRUE"
     # A stale entry drops a little below fresh ones of like relevance and distance.
-    today = timezone.localdate(now) if now else timezone.localdate()
-    is_stale = Case(When(stale_on__lt=today, then=Value(True)), default=Value(False))
-    penalty = Case(When(stale_on__lt=today, then=Value(0.1)), default=Value(0.0))
-    qs = qs.annotate(is_stale=is_stale, score=score - penalty).order_by("-score", "name", "pk")
-
-    if params.open_now or params.open_on_weekday is not None:
-        qs = _open_filter(qs, params, now or dt.datetime.now(tz=dt.UTC))
-    services, total, capped = _window(qs, params)
-    remote = (
-        _services_of(list(remote_qs.only("pk").annotate(is_stale=is_stale).order_by("name")[:10]))
-        if remote_qs is not None
-        else []
+    columns = (
+        f"x.service_id, {distance} AS distance_km, "
+        f"({score}) - CASE WHEN x.stale_on < %(today)s THEN 0.1 ELSE 0.0 END AS score, "
+        "COALESCE(x.stale_on < %(today)s, FALSE) AS is_stale"
     )
-    return SearchResults(services=services, remote=remote, total=total, place=place, capped=capped)
+    base = f"FROM directory_servicesearch x {join} WHERE {condition}"  # constant fragments
+    count = f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {COUNT_CAP}) capped"  # noqa: S608
+    # With criteria, the ranking reads every candidate: the count comes with the page in
+    # the same query instead of running the filters a second time. With none (the whole
+    # directory), it is counted apart, up to COUNT_CAP only, when the page is full.
+    window_count = _has_criteria(params, text)
+    page = (
+        f"SELECT {columns}{', count(*) OVER () AS full_count' if window_count else ''} {base} "
+        "ORDER BY score DESC, x.name, x.service_id OFFSET %(offset)s LIMIT %(limit)s"
+    )
+    return _CriteriaSQL(page=page, count=count, remote=remote, args=args, window_count=window_count)
 
 
 def _words_only(params: SearchParams) -> bool:
@@ -299,11 +388,168 @@ def _words_only(params: SearchParams) -> bool:
     )
 
 
+# Words alone, over the whole country: where the words are (all in the service's name,
+# themes or professions first), then freshest first. The freshest WINDOW rows are read in
+# that order (index ServiceText.text_freshest): for words common enough to fill the page
+# there, that is the exact answer, at a bounded cost. Only rarer words — hence few matches —
+# take the other road: every match from the GIN index, sorted. Letting the planner choose
+# from its estimate instead goes badly wrong for a word rarer than it guesses (it walks the
+# whole table in freshness order looking for matches that are not there).
+_TIER_SQL = """
+{name}_window AS MATERIALIZED (
+    SELECT service_id, stale_on FROM (
+        SELECT service_id, stale_on, search_vector, name_vector FROM directory_servicetext
+        ORDER BY stale_on DESC, service_id LIMIT %(window)s
+    ) freshest
+    WHERE {condition}
+    ORDER BY stale_on DESC, service_id LIMIT %(depth)s
+),
+{name}_every AS MATERIALIZED (
+    SELECT service_id, stale_on FROM directory_servicetext WHERE {condition}
+),
+{name} AS (
+    SELECT * FROM {name}_window WHERE (SELECT count(*) FROM {name}_window) >= %(depth)s
+    UNION ALL
+    (SELECT * FROM {name}_every WHERE (SELECT count(*) FROM {name}_window) < %(depth)s
+     ORDER BY stale_on DESC, service_id LIMIT %(depth)s)
+)"""
+_QUERY = "websearch_to_tsquery('french_unaccent', %(text)s)"
+WORDS_ONLY_SQL = (
+    "WITH"  # noqa: S608 - constant fragments
+    + _TIER_SQL.format(name="named", condition=f"name_vector @@ {_QUERY}")
+    + ","
+    + _TIER_SQL.format(
+        name="described",
+        condition=f"search_vector @@ {_QUERY} AND NOT name_vector @@ {_QUERY}",
+    )
+    + """
+SELECT service_id, stale_on, tier FROM (
+    SELECT service_id, stale_on, 0 AS tier FROM named
+    UNION ALL
+    SELECT service_id, stale_on, 1 AS tier FROM described
+    WHERE (SELECT count(*) FROM named) < %(depth)s
+) ranked
+ORDER BY tier, stale_on DESC, service_id
+OFFSET %(offset)s LIMIT %(limit)s
+"""
+)
+WORDS_WINDOW = 2000
+WORDS_COUNT_SQL = """
+SELECT count(*) FROM (
+    SELECT 1 FROM directory_servicetext
+    WHERE search_vector @@ websearch_to_tsquery('french_unaccent', %(text)s) LIMIT %(cap)s
+) capped
+"""
+
+
+def _words_only_search(text: str, params: SearchParams):
+    """The page, the count and whether it was capped; None when nothing matches at all."""
+    arguments = {
+        "text": text,
+        "depth": params.offset + params.limit,
+        "window": max(WORDS_WINDOW, 20 * (params.offset + params.limit)),
+        "offset": params.offset,
+        "limit": params.limit,
+        "cap": COUNT_CAP,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(WORDS_ONLY_SQL, arguments)
+        found = cursor.fetchall()
+        if len(found) < params.limit:
+            total, capped = params.offset + len(found), False
+            if not found and params.offset:
+                cursor.execute(WORDS_COUNT_SQL, arguments)
+                total = cursor.fetchone()[0]
+                capped = total >= COUNT_CAP
+        else:
+            # A national words-only search can match a fifth of the directory: counting
+            # stops at COUNT_CAP ("more than 1,000" says enough) and costs far less.
+            cursor.execute(WORDS_COUNT_SQL, arguments)
+            total = cursor.fetchone()[0]
+            capped = total >= COUNT_CAP
+    if not total:
+        return None
+    today = timezone.localdate()
+    rows = [
+        _Row(service_id, None, 2.0 - tier, stale_on is not None and stale_on < today)
+        for service_id, stale_on, tier in found
+    ]
+    return _services_of(rows), total, capped
+
+
+CORRECTION_SQL = """
+SELECT string_agg(
+    COALESCE(
+        (SELECT word FROM directory_searchword WHERE word = typed),
+        (SELECT word FROM directory_searchword WHERE word %% typed
+         ORDER BY similarity(word, typed) DESC, word LIMIT 1),
+        typed),
+    ' ' ORDER BY position)
+FROM regexp_split_to_table(lower(public.unaccent(%s)), '[^a-z0-9]+')
+    WITH ORDINALITY AS typed_words(typed, position)
+WHERE typed <> ''
+"""
+
+
+def corrected_words(text: str) -> str:
+    """The words typed, each replaced by the closest word of the directory's vocabulary
+    (search_index: SearchWord) when it is not one of them: "medcin generalist" →
+    "medecins generalistes". pg_trgm's similarity threshold (0.3) says how close."""
+    with connection.cursor() as cursor:
+        cursor.execute(CORRECTION_SQL, [text.replace("\x00", " ")[:200]])
+        corrected = cursor.fetchone()[0]
+    return corrected or text
+
+
+# What a result shows, on the search page, its map and in the API (api._service_out): the
+# rows are wide (descriptions, hours, contacts of both service and structure), a page of
+# results reads only these.
+RESULT_FIELDS = (
+    "public_id",
+    "name",
+    "description",
+    "thematiques",
+    "publics",
+    "fees",
+    "reception_modes",
+    "address",
+    "postal_code",
+    "city_name",
+    "phone",
+    "email",
+    "opening_hours",
+    "geo_latitude",
+    "geo_longitude",
+    "geo_approximate",
+    "geo_commune__name",
+    "structure__public_id",
+    "structure__name",
+    "structure__siret",
+    "structure__finess",
+    "structure__address",
+    "structure__postal_code",
+    "structure__phone",
+    "structure__email",
+    "structure__opening_hours",
+)
+
+
+def _split(services: list[Service], first_rows: list) -> tuple[list[Service], list[Service]]:
+    """The services fetched for two lists of rows, back in their two lists."""
+    first = {row.service_id for row in first_rows}
+    return (
+        [s for s in services if s.pk in first],
+        [s for s in services if s.pk not in first],
+    )
+
+
 def _services_of(rows: list) -> list[Service]:
     """The services of these search rows, in their order, carrying the row's distance,
     score and staleness, with their structures and communes."""
-    by_id = Service.objects.select_related("structure", "geo_commune").in_bulk(
-        [row.service_id for row in rows]
+    by_id = (
+        Service.objects.select_related("structure", "geo_commune")
+        .only(*RESULT_FIELDS)
+        .in_bulk([row.service_id for row in rows])
     )
     services = []
     for row in rows:
@@ -315,50 +561,6 @@ def _services_of(rows: list) -> list[Service]:
                 setattr(service, attribute, getattr(row, attribute))
         services.append(service)
     return services
-
-
-class _GetBit(Func):
-    function = "get_bit"
-    output_field = IntegerField()
-
-
-def _open_filter(qs, params: SearchParams, now: dt.datetime):
-    """Opening hours as SQL filters on the decoded schedules (search_index.decode): the bit
-    of the current five minutes, or of the day of the requested weekday."""
-    day, slot = search_index.slot_now(now)
-    search_index.ensure_hours(day)
-    qs = qs.filter(hours__starts_on=day)
-    if params.open_now:
-        qs = qs.annotate(open_bit=_GetBit("hours__slots", Value(slot))).filter(open_bit=1)
-    if params.open_on_weekday is not None:
-        offset = (params.open_on_weekday - day.weekday()) % 7
-        qs = qs.annotate(day_bit=F("hours__days").bitand(1 << offset)).filter(day_bit__gt=0)
-    return qs
-
-
-def _window(qs, params: SearchParams) -> tuple[list[Service], int, bool]:
-    # Only the key and the computed columns travel: the rows are wide (the text vector),
-    # and the page's services are fetched by key afterwards.
-    qs = qs.only("pk")
-    if _words_only(params):
-        rows = list(qs[params.offset : params.offset + params.limit])
-        page = _services_of(rows)
-        if len(rows) < params.limit:
-            return page, params.offset + len(rows), False
-        # A national words-only search can match a fifth of the directory: counting stops
-        # at COUNT_CAP ("more than 1,000" says enough) and costs far less.
-        total = qs.order_by()[:COUNT_CAP].count()
-        return page, total, total >= COUNT_CAP
-    # With other criteria, the ranking already reads every candidate: the count comes with
-    # the page in the same query instead of running the filters a second time.
-    rows = list(
-        qs.annotate(full_count=Window(Count("pk")))[params.offset : params.offset + params.limit]
-    )
-    if not rows and params.offset:
-        total = qs.order_by()[:COUNT_CAP].count()
-        return [], total, total >= COUNT_CAP
-    total = rows[0].full_count if rows else 0
-    return _services_of(rows), total, False
 
 
 def resolve_place(text: str) -> str | None:

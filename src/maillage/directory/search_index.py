@@ -4,8 +4,12 @@
 position is the service's own, else its structure's, else its commune's, else its
 structure's commune's. Each listed service has a narrow `ServiceSearch` row with what the
 search filters and ranks on: full-text weights A the service's name and its themes' labels,
-B the structure's name, C the descriptions, D the publics' labels; `search_text` (unaccented,
-lower case) for the trigram fallback that tolerates typos; the decoded opening hours' key.
+B the structure's name, C the descriptions, D the publics' labels; the decoded opening hours'
+key. `ServiceText` holds the text alone for words-only searches, with `name_vector` (weight A's
+words); `SearchWord` the vocabulary that corrects mistyped words.
+
+The last migration that changes these tables refills them by calling refresh(): older
+migrations must not (the SQL here speaks of the newest schema).
 """
 
 import datetime as dt
@@ -42,7 +46,11 @@ v AS (
         END AS geo_approximate,
         COALESCE(s.commune_id, st.commune_id) AS geo_commune_id,
         md5(NULLIF(COALESCE(NULLIF(s.opening_hours, ''), st.opening_hours), '')) AS hours_key,
-        lower(public.unaccent(concat_ws(' ', s.name, st.name, themes.text))) AS search_text,
+        lower(public.unaccent(concat_ws(' ', s.name, st.name, themes.text, publics.text,
+            array_to_string(s.professions, ' ')))) AS vocabulary,
+        to_tsvector('french_unaccent',
+            concat_ws(' ', s.name, themes.text, array_to_string(s.professions, ' ')))
+            AS name_vector,
         setweight(to_tsvector('french_unaccent',
                 concat_ws(' ', s.name, themes.text, array_to_string(s.professions, ' '))), 'A')
             || setweight(to_tsvector('french_unaccent', st.name), 'B')
@@ -88,30 +96,39 @@ unlisted_text AS (
     RETURNING d.service_id
 ),
 listed_text AS (
-    INSERT INTO directory_servicetext (service_id, stale_on, name, search_vector)
-    SELECT id, stale_on, name, search_vector FROM v WHERE v.listed
+    INSERT INTO directory_servicetext (service_id, stale_on, name, search_vector, name_vector)
+    SELECT id, stale_on, name, search_vector, name_vector FROM v WHERE v.listed
     ON CONFLICT (service_id) DO UPDATE SET
         stale_on = EXCLUDED.stale_on,
         name = EXCLUDED.name,
-        search_vector = EXCLUDED.search_vector
+        search_vector = EXCLUDED.search_vector,
+        name_vector = EXCLUDED.name_vector
     RETURNING service_id
+),
+vocabulary AS (
+    INSERT INTO directory_searchword (word)
+    SELECT DISTINCT word
+    FROM v, regexp_split_to_table(v.vocabulary, '[^a-z0-9]+') AS word
+    WHERE v.listed AND length(word) BETWEEN 3 AND 40 AND word !~ '^[0-9]+$'
+    ON CONFLICT (word) DO NOTHING
+    RETURNING word
 )
 INSERT INTO directory_servicesearch (
-    service_id, name, search_vector, search_text, thematiques, publics, fees,
+    service_id, name, search_vector, thematiques, publics, fees,
     free_under_conditions, reduced_mobility_access, unconditional_welcome, no_appointment,
     interpreting, peer_workers, anonymous, third_party_payment, languages, reception_modes,
-    eligibility_zone, remote_only, geo_latitude, geo_longitude, stale_on, hours_key
+    eligibility_zone, remote_only, geo_latitude, geo_longitude, commune_id, stale_on, hours_key
 )
 SELECT
-    id, name, search_vector, search_text, thematiques, publics, fees,
+    id, name, search_vector, thematiques, publics, fees,
     free_under_conditions, reduced_mobility_access, unconditional_welcome, no_appointment,
     interpreting, peer_workers, anonymous, third_party_payment, languages, reception_modes,
-    eligibility_zone, remote_only, geo_latitude, geo_longitude, stale_on, hours_key
+    eligibility_zone, remote_only, geo_latitude, geo_longitude, geo_commune_id, stale_on,
+    hours_key
 FROM v WHERE v.listed
 ON CONFLICT (service_id) DO UPDATE SET
     name = EXCLUDED.name,
     search_vector = EXCLUDED.search_vector,
-    search_text = EXCLUDED.search_text,
     thematiques = EXCLUDED.thematiques,
     publics = EXCLUDED.publics,
     fees = EXCLUDED.fees,
@@ -129,6 +146,7 @@ ON CONFLICT (service_id) DO UPDATE SET
     remote_only = EXCLUDED.remote_only,
     geo_latitude = EXCLUDED.geo_latitude,
     geo_longitude = EXCLUDED.geo_longitude,
+    commune_id = EXCLUDED.commune_id,
     stale_on = EXCLUDED.stale_on,
     hours_key = EXCLUDED.hours_key
 """
@@ -150,6 +168,9 @@ def refresh(*, service_ids: list[int] | None = None, structure_ids: list[int] | 
     elif structure_ids is not None:
         where, params["ids"] = "s.structure_id = ANY(%(ids)s)", list(structure_ids)
     with connection.cursor() as cursor:
+        if service_ids is None and structure_ids is None:
+            # A full refresh rebuilds the vocabulary: words of services gone go with them.
+            cursor.execute("DELETE FROM directory_searchword")
         cursor.execute(REFRESH_SQL.format(where=where), params)
         cursor.execute(BUMP_SQL)
     refresh_hours(service_ids=service_ids, structure_ids=structure_ids)

@@ -8,12 +8,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def refill(apps, schema_editor):
-    from maillage.directory import search_index
-
-    search_index.refresh()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("directory", "0008_opening_schedule"),
@@ -289,6 +283,5 @@ class Migration(migrations.Migration):
             "USING gist (point(geo_longitude, geo_latitude)) "
             "WHERE geo_latitude IS NOT NULL AND geo_longitude IS NOT NULL;",
         ),
-        # Fill the new table from the services already there.
-        migrations.RunPython(refill, migrations.RunPython.noop),
+        # The read-model is refilled by the latest migration that changes it (0011).
     ]
