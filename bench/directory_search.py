@@ -375,9 +375,14 @@ def main() -> None:
             print(f"wrote {services} services ({size:.0f} MB) in {took:.0f} s")
             seconds, peak = import_file(path)
         facets()
+        from maillage.directory import search_index
+
+        search_index.refresh()  # the facets set above reach the search read-model
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE directory_service")
             cursor.execute("VACUUM ANALYZE directory_structure")
+            cursor.execute("VACUUM ANALYZE directory_servicesearch")
+            cursor.execute("VACUUM ANALYZE directory_servicetext")
         print(f"import: {services} services in {seconds:.0f} s, peak memory {peak:.0f} MB")
         imported = f"; import {seconds:.0f} s, {peak:.0f} MB"
 

@@ -4,6 +4,7 @@ from django.test import override_settings
 
 from maillage.directory import search_index
 from maillage.directory.models import UnmetSearch
+from maillage.directory.schemas import SearchOut, ServiceOut, StructureOut
 from tests.factories import ServiceFactory, StructureFactory
 
 URL = "/api/v1/services"
@@ -32,6 +33,23 @@ def test_anyone_searches_published_services_with_distances(client, territories, 
     assert first["distance_km"] < 1
     assert first["opening_hours"] == "Mo-Fr 09:00-17:00"
     assert first["commune_code"] == "85191"
+
+
+def test_the_answer_has_the_documented_shape(client, territories, db):
+    _service("Médecins généralistes", thematiques=["sante--acces-aux-soins"])
+    _service(
+        "Téléconsultation",
+        commune="75056",
+        thematiques=["sante--acces-aux-soins"],
+        reception_modes=["a-distance"],
+        eligibility_zone=["FR"],
+    )
+    body = client.get(URL, {"theme": "sante", "commune": "85191"}).json()
+    answer = SearchOut.model_validate(body)  # the schema the OpenAPI document publishes
+    assert [s.name for s in answer.results] == ["Médecins généralistes"]
+    assert [s.name for s in answer.remote] == ["Téléconsultation"]
+    assert set(body["results"][0]) == set(ServiceOut.model_fields)
+    assert set(body["results"][0]["structure"]) == set(StructureOut.model_fields)
 
 
 def test_bad_parameters_get_a_400_that_says_why_in_french(client, territories, db):
