@@ -1,3 +1,5 @@
+import datetime as dt
+
 import factory
 from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -82,3 +84,40 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     description = "Un service du territoire."
     state = "published"
     reception_modes = factory.LazyFunction(lambda: ["en-presentiel"])
+
+
+def support_request(cast, *, requester=None, now=None, **overrides):
+    """A demande d'appui sent through the real action (the professional's, by default)."""
+    from maillage.pathways import actions
+
+    fields = {
+        "actor": requester or cast.professional,
+        "platform": cast.platform,
+        "requester_kind": "professional",
+        "person_first_name": "Lucie",
+        "person_last_name": "Moreau",
+        "person_birth_date": dt.date(1941, 3, 12),
+        "reason": "Chutes répétées, vit seule, refuse l'aide à domicile.",
+        "needs": ["autonomy", "social_ties"],
+        "urgency": "soon",
+        "gp_informed": True,
+        "gp_agrees": True,
+        "consent_mode": "consents",
+        "information_items": ["identity", "situation"],
+        "recipients": ["platform", "circle"],
+        "now": now,
+    }
+    fields.update(overrides)
+    return actions.support_request_submit(**fields)
+
+
+def opened_pathway(cast, **overrides):
+    """A pathway opened by the coordinator's triage of the professional's request."""
+    from maillage.pathways import actions
+
+    request = support_request(cast, **overrides)
+    actions.support_request_triage(
+        actor=cast.coordinator, support_request=request, answers=[], outcome="pathway"
+    )
+    request.refresh_from_db()
+    return request.pathway

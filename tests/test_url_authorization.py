@@ -59,6 +59,7 @@ SEARCHERS = [
 ]
 
 ORIENTERS = ["coordinator", "professional", "colleague", "outsider"]
+REQUESTERS = ["coordinator", "professional", "colleague", "outsider", "peer_worker"]
 MODERATORS = ["platform_admin", "coordinator"]
 # Professionals, coordinators and organisation admins receive the orientations sent to their
 # organisation's services (not peer workers, nor the platform's admins).
@@ -223,6 +224,37 @@ EXPECTATIONS = {
         "post",
         only(MODERATORS, status=302),
     ),
+    "pathways:pathway_list": (None, "get", only(REQUESTERS)),
+    "pathways:request_list": (None, "get", only(REQUESTERS)),
+    "pathways:request_new": (None, "get", only(REQUESTERS)),
+    # The professional's request to the platform: she and the platform's coordinator see it.
+    "pathways:request": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    "pathways:request_triage": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(404, professional=403, coordinator=400),
+    ),
+    "pathways:request_withdraw": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(404, professional=302, coordinator=302),
+    ),
+    "pathways:request_person_informed": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(404, professional=302, coordinator=302),
+    ),
+    # Opened by the coordinator (referent) from the professional's request: both are in
+    # the circle; nobody else, not even a colleague of the same organisation.
+    "pathways:pathway": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
@@ -290,6 +322,18 @@ def _orientation(cast):
         state_changed_at=now,
         expires_at=now + dt.timedelta(days=14),
     )
+
+
+def _support_request(cast):
+    from tests.factories import support_request
+
+    return support_request(cast)
+
+
+def _pathway(cast):
+    from tests.factories import opened_pathway
+
+    return opened_pathway(cast)
 
 
 def _pending_invitation(cast):

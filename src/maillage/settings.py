@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "maillage.accounts",
     "maillage.territories",
     "maillage.directory",
+    "maillage.pathways",
 ]
 
 MIDDLEWARE = [

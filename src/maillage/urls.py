@@ -12,6 +12,7 @@ urlpatterns = [
     path("compte/", include("maillage.accounts.urls")),
     path("territoires/", include("maillage.territories.urls")),
     path("annuaire/", include("maillage.directory.urls")),
+    path("parcours/", include("maillage.pathways.urls")),
     path("", include("maillage.core.urls")),
 ]
 

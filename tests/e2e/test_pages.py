@@ -73,6 +73,8 @@ def test_a_wrong_password_shows_a_french_error(page, live_app, e2e_cast):
                 "/annuaire/moderation/",
                 "/annuaire/orientations/",
                 "/notifications/",
+                "/parcours/demandes/",
+                "/parcours/",
             ],
         ),
         (
@@ -246,13 +248,24 @@ def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_l
     page.goto(orientation_url)
     assert "Acceptée" in page.locator(".facts").first.inner_text()
     assert "par le lien envoyé à la structure" in page.locator(".timeline").inner_text()
-    assert "1 non lue" in page.get_by_role("navigation", name="Navigation principale").inner_text()
+    page.goto(f"{live_app}/notifications/")
+    assert "acceptée" in page.locator("main").inner_text().lower()
 
 
 @pytest.mark.parametrize(
     ("persona", "paths"),
     [
-        ("professional", ["/annuaire/orientations/", "/notifications/", "/compte/jetons-api/"]),
+        (
+            "professional",
+            [
+                "/annuaire/orientations/",
+                "/notifications/",
+                "/compte/jetons-api/",
+                "/parcours/demandes/nouvelle/",
+                "/parcours/demandes/",
+            ],
+        ),
+        ("coordinator", ["/parcours/demandes/", "/parcours/"]),
         ("organisation_admin", ["/annuaire/mes-fiches/"]),
         ("coordinator", ["/annuaire/moderation/", "/annuaire/moderation/doublons/"]),
         ("observer", ["/annuaire/orientations/statistiques/"]),

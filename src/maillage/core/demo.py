@@ -133,4 +133,7 @@ def setup_demo() -> list[DemoAccount]:
     from maillage.directory.demo import setup_demo_directory
 
     setup_demo_directory()
+    from maillage.pathways.demo import setup_demo_pathways
+
+    setup_demo_pathways()
     return ACCOUNTS

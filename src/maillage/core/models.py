@@ -93,6 +93,15 @@ class PlatformSettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(30)],
         help_text=_("La structure qui n'a pas répondu est relancée ce nombre de jours avant."),
     )
+    complexity_threshold = models.PositiveSmallIntegerField(
+        _("seuil de complexité"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text=_(
+            "Au tri d'une demande d'appui, un score de repérage égal ou supérieur suggère "
+            "d'ouvrir un parcours complexe ; à partir de la moitié, un appui au professionnel."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):

@@ -1,0 +1,57 @@
+"""Who sees and acts on support requests and pathways, in plain words.
+
+A request is seen by whoever made it and by the coordinators of the platform it was sent
+to. A pathway is seen by the active members of its care circle and by the coordinators of
+the platform that holds it; everyone else is told it does not exist (404).
+"""
+
+from maillage.core.roles import Capability, Role
+from maillage.pathways.enums import COORDINATOR, REQUEST_TRANSITIONS, REQUESTER
+
+
+def can_request_support(user) -> bool:
+    """Professionals, coordinators and peer workers ask the platform for support."""
+    return user.is_authenticated and user.has_capability(Capability.REQUEST_SUPPORT)
+
+
+def coordinated_platform_ids(user) -> list[int]:
+    """The platforms (organisations) where this user is an active coordinator."""
+    if not user.is_authenticated:
+        return []
+    return [m.organisation_id for m in user.active_memberships() if m.role == Role.COORDINATOR]
+
+
+def can_triage(user) -> bool:
+    """Coordinators triage the requests sent to their platform."""
+    return bool(coordinated_platform_ids(user)) and user.has_capability(
+        Capability.COORDINATE_PATHWAYS
+    )
+
+
+def request_sides(user, support_request) -> frozenset[str]:
+    """The sides from which this user acts on a request: requester, coordinator, or none."""
+    if not user.is_authenticated:
+        return frozenset()
+    sides = set()
+    if support_request.requester_id == user.pk:
+        sides.add(REQUESTER)
+    if support_request.platform_id in coordinated_platform_ids(user):
+        sides.add(COORDINATOR)
+    return frozenset(sides)
+
+
+def can_view_request(user, support_request) -> bool:
+    return bool(request_sides(user, support_request))
+
+
+def request_moves(sides, support_request) -> list[str]:
+    return [
+        to_state
+        for (from_state, to_state), allowed in REQUEST_TRANSITIONS.items()
+        if from_state == support_request.state and sides & allowed
+    ]
+
+
+def is_platform_coordinator(user, pathway) -> bool:
+    """A coordinator of the platform that holds the pathway."""
+    return pathway.platform_id in coordinated_platform_ids(user)

@@ -1,0 +1,374 @@
+"""Writes on support requests and pathways: each an atomic, audited, named function used by
+the pages and (later) the API alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.accounts.enums import OrganisationKind
+from maillage.core import audit
+from maillage.core.models import PlatformSettings
+from maillage.core.notify import notify
+from maillage.pathways import access, queries
+from maillage.pathways.enums import (
+    COORDINATOR,
+    REQUEST_TRANSITIONS,
+    TRIAGE_STATES,
+    URGENCY_RANK,
+    CircleRole,
+    ConsentMode,
+    EventKind,
+    InformationItem,
+    MemberStatus,
+    Need,
+    Recipient,
+    RequesterKind,
+    RequestState,
+    TriageOutcome,
+    Urgency,
+)
+from maillage.pathways.models import (
+    CircleMember,
+    Pathway,
+    Person,
+    ScreeningQuestion,
+    SupportRequest,
+    TimelineEvent,
+)
+from maillage.territories.text import normalise_name
+
+
+class StaleVersion(ValidationError):
+    """Someone else changed the record since the form was shown: nothing was written."""
+
+
+def identity_key(first_name: str, last_name: str, birth_date: dt.date | None) -> str:
+    return "|".join([normalise_name(last_name), normalise_name(first_name), str(birth_date or "")])
+
+
+def _check_codes(values, choices, message):
+    if any(v not in choices.values for v in values):
+        raise ValidationError(message)
+
+
+def support_request_submit(
+    *,
+    actor,
+    platform,
+    requester_kind: str,
+    person_first_name: str,
+    person_last_name: str,
+    person_birth_date: dt.date | None = None,
+    person_sex: str = "X",
+    person_commune=None,
+    person_phone: str = "",
+    person_email: str = "",
+    gp_name: str = "",
+    reason: str,
+    needs: list[str],
+    urgency: str,
+    tried: str = "",
+    gp_informed: bool = False,
+    gp_agrees: bool = False,
+    consent_mode: str,
+    information_items: list[str] = (),
+    recipients: list[str] = (),
+    request=None,
+    now=None,
+) -> SupportRequest:
+    """Record a demande d'appui, with what the person was told and agreed to, and tell the
+    platform's coordinators."""
+    now = now or timezone.now()
+    if not access.can_request_support(actor):
+        raise PermissionDenied
+    if platform.kind != OrganisationKind.PLATFORM or not platform.is_active:
+        raise ValidationError(_("Choisissez une plateforme de coordination."))
+    if not person_first_name.strip() or not person_last_name.strip():
+        raise ValidationError(_("Le prénom et le nom de la personne sont nécessaires."))
+    if not reason.strip():
+        raise ValidationError(_("Dites en quelques mots pourquoi vous demandez un appui."))
+    if urgency not in Urgency.values or requester_kind not in RequesterKind.values:
+        raise ValidationError(_("Urgence ou demandeur inconnu."))
+    _check_codes(needs, Need, _("Besoin inconnu."))
+    _check_codes(information_items, InformationItem, _("Information inconnue."))
+    _check_codes(recipients, Recipient, _("Destinataire inconnu."))
+    if consent_mode not in ConsentMode.values:
+        raise ValidationError(_("Dites si la personne a été informée et si elle est d'accord."))
+    if consent_mode == ConsentMode.CONSENTS and not (information_items and recipients):
+        raise ValidationError(
+            _(
+                "Indiquez ce que la personne sait des informations partagées et avec qui : "
+                "son accord porte sur ces points."
+            )
+        )
+    if gp_agrees and not gp_informed:
+        raise ValidationError(_("Le médecin traitant ne peut être d'accord sans être informé."))
+    membership = _membership_of(actor, request)
+    with transaction.atomic():
+        person = Person.objects.create(
+            first_name=person_first_name.strip(),
+            last_name=person_last_name.strip(),
+            birth_date=person_birth_date,
+            sex=person_sex,
+            commune=person_commune,
+            phone=person_phone.strip(),
+            email=person_email.strip(),
+            gp_name=gp_name.strip(),
+            identity_key=identity_key(person_first_name, person_last_name, person_birth_date),
+            created_by=actor,
+        )
+        support_request = SupportRequest.objects.create(
+            platform=platform,
+            requester=actor,
+            requester_kind=requester_kind,
+            requester_organisation=membership.organisation if membership else None,
+            person=person,
+            reason=reason.strip(),
+            needs=sorted(set(needs)),
+            urgency=urgency,
+            urgency_rank=URGENCY_RANK[Urgency(urgency)],
+            tried=tried.strip(),
+            gp_informed=gp_informed,
+            gp_agrees=gp_agrees,
+            consent_mode=consent_mode,
+            information_items=sorted(set(information_items)),
+            recipients=sorted(set(recipients)),
+            consent_recorded_at=now,
+            consent_recorded_by=actor,
+            received_at=now,
+            created_by=actor,
+        )
+        audit.record(
+            "support_request.create",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=support_request,
+            details={"platform": str(platform.public_id), "urgency": urgency},
+        )
+        link = reverse("pathways:request", kwargs={"public_id": support_request.public_id})
+        notify(
+            users=queries.coordinators_of(platform),
+            message=_("Nouvelle demande d'appui à trier (%(urgency)s).")
+            % {"urgency": Urgency(urgency).label},
+            link=link,
+            email_subject=_("Nouvelle demande d'appui"),
+        )
+    return support_request
+
+
+def _membership_of(user, request):
+    membership = getattr(request, "active_membership", None) if request is not None else None
+    if membership is not None:
+        return membership
+    memberships = user.active_memberships()
+    return memberships[0] if memberships else None
+
+
+def support_request_record_read(*, support_request, request) -> None:
+    audit.record("support_request.read", request=request, obj=support_request)
+
+
+def pathway_record_read(*, pathway, request) -> None:
+    audit.record("pathway.read", request=request, obj=pathway)
+
+
+def screening_score(answers: list[str]) -> int:
+    """The weights of the checked questions of the active grid (unknown codes count 0)."""
+    weights = dict(ScreeningQuestion.objects.filter(is_active=True).values_list("code", "weight"))
+    return sum(weights.get(code, 0) for code in set(answers))
+
+
+def suggested_outcome(score: int, threshold: int | None = None) -> str:
+    threshold = threshold or PlatformSettings.current().complexity_threshold
+    if score >= threshold:
+        return TriageOutcome.PATHWAY
+    if score * 2 >= threshold:
+        return TriageOutcome.SUPPORT
+    return TriageOutcome.INFORMATION
+
+
+def _lock_request(support_request, expected_version: int | None) -> SupportRequest:
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(
+            _(
+                "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la "
+                "lisiez. Rechargez-la : votre saisie est conservée ci-dessous."
+            )
+        )
+    return locked
+
+
+def _move(support_request, to_state: str, sides) -> None:
+    allowed = REQUEST_TRANSITIONS.get((support_request.state, to_state), frozenset())
+    if not sides & allowed:
+        if not sides:
+            raise PermissionDenied
+        raise ValidationError(
+            _("Impossible de passer de « %(from)s » à « %(to)s ».")
+            % {
+                "from": RequestState(support_request.state).label,
+                "to": RequestState(to_state).label if to_state in RequestState.values else to_state,
+            }
+        )
+    support_request.state = to_state
+    support_request.version += 1
+
+
+def support_request_triage(
+    *,
+    actor,
+    support_request,
+    answers: list[str],
+    outcome: str,
+    referent=None,
+    comment: str = "",
+    expected_version: int | None = None,
+    request=None,
+    now=None,
+) -> SupportRequest:
+    """The coordinator's decision: score the screening grid, then close with information,
+    support the professional, or open a complex pathway with a named referent."""
+    now = now or timezone.now()
+    if outcome not in TriageOutcome.values:
+        raise ValidationError(_("Choisissez la suite donnée à la demande."))
+    with transaction.atomic():
+        locked = _lock_request(support_request, expected_version)
+        sides = access.request_sides(actor, locked)
+        _move(locked, TRIAGE_STATES[TriageOutcome(outcome)], sides & {COORDINATOR})
+        if outcome == TriageOutcome.PATHWAY:
+            referent = referent or actor
+            if locked.platform_id not in access.coordinated_platform_ids(referent):
+                raise ValidationError(
+                    _("Le ou la référent·e doit être coordinateur·rice de la plateforme.")
+                )
+        if locked.triaged_at is None:
+            locked.screening_answers = sorted(set(answers))
+            locked.screening_score = screening_score(answers)
+            locked.triaged_at = now
+            locked.triaged_by = actor
+        locked.triage_outcome = outcome
+        locked.triage_comment = comment.strip()
+        locked.save()
+        pathway = None
+        if outcome == TriageOutcome.PATHWAY:
+            pathway = _open_pathway(locked, referent=referent, actor=actor, now=now)
+        audit.record(
+            "support_request.triage",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"outcome": outcome, "score": locked.screening_score},
+        )
+        link = reverse("pathways:request", kwargs={"public_id": locked.public_id})
+        notify(
+            users=[locked.requester] if locked.requester_id != actor.pk else [],
+            message=_("Votre demande d'appui a été traitée : %(state)s.")
+            % {"state": RequestState(locked.state).label},
+            link=link,
+            email_subject=_("Votre demande d'appui a été traitée"),
+        )
+        if pathway is not None and referent.pk != actor.pk:
+            notify(
+                users=[referent],
+                message=_("Vous êtes référent·e d'un nouveau parcours."),
+                link=reverse("pathways:pathway", kwargs={"public_id": pathway.public_id}),
+                email_subject=_("Nouveau parcours"),
+            )
+    return locked
+
+
+def _open_pathway(support_request, *, referent, actor, now) -> Pathway:
+    pathway = Pathway.objects.create(
+        platform_id=support_request.platform_id,
+        person_id=support_request.person_id,
+        request=support_request,
+        referent=referent,
+        opened_at=now,
+        created_by=actor,
+    )
+    CircleMember.objects.create(
+        pathway=pathway,
+        user=referent,
+        organisation_id=support_request.platform_id,
+        role=CircleRole.REFERENT,
+        status=MemberStatus.ACTIVE,
+        joined_at=now,
+        created_by=actor,
+    )
+    if support_request.requester_kind == RequesterKind.PROFESSIONAL:
+        # The professional who asked is in the circle from the start (the person agreed
+        # to share with the circle when the request was made).
+        CircleMember.objects.get_or_create(
+            pathway=pathway,
+            user=support_request.requester,
+            defaults={
+                "organisation_id": support_request.requester_organisation_id,
+                "role": CircleRole.OTHER_PROFESSIONAL,
+                "status": MemberStatus.ACTIVE,
+                "joined_at": now,
+                "created_by": actor,
+            },
+        )
+    TimelineEvent.objects.bulk_create(
+        [
+            TimelineEvent(
+                pathway=pathway,
+                occurred_at=support_request.received_at,
+                kind=EventKind.REQUEST_RECEIVED,
+                actor=support_request.requester,
+            ),
+            TimelineEvent(
+                pathway=pathway, occurred_at=now, kind=EventKind.PATHWAY_OPENED, actor=actor
+            ),
+        ]
+    )
+    return pathway
+
+
+def support_request_withdraw(*, actor, support_request, request=None) -> SupportRequest:
+    with transaction.atomic():
+        locked = _lock_request(support_request, None)
+        _move(locked, RequestState.WITHDRAWN, access.request_sides(actor, locked))
+        locked.save()
+        audit.record(
+            "support_request.withdraw",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+        )
+    return locked
+
+
+def person_informed(*, actor, support_request, request=None, now=None) -> SupportRequest:
+    """The exception path closed: the person who could not express herself has now been
+    told what is shared and with whom."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_request(support_request, None)
+        if not access.request_sides(actor, locked):
+            raise PermissionDenied
+        if locked.consent_mode != ConsentMode.CANNOT_EXPRESS or locked.informed_afterwards_at:
+            raise ValidationError(_("Il n'y a rien à enregistrer : la personne est informée."))
+        locked.informed_afterwards_at = now
+        locked.informed_afterwards_by = actor
+        locked.version += 1
+        locked.save()
+        pathway = Pathway.objects.filter(request=locked).first()
+        if pathway is not None:
+            TimelineEvent.objects.create(
+                pathway=pathway, occurred_at=now, kind=EventKind.PERSON_INFORMED, actor=actor
+            )
+        audit.record(
+            "support_request.person_informed",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+        )
+    return locked

@@ -1,0 +1,137 @@
+"""The pathways' reference lists and state machines, with their French labels."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RequesterKind(models.TextChoices):
+    PROFESSIONAL = "professional", _("Un·e professionnel·le")
+    PERSON = "person", _("La personne elle-même")
+    CAREGIVER = "caregiver", _("Un·e aidant·e ou proche")
+
+
+class Urgency(models.TextChoices):
+    # The triage queue sorts on the rank first (most urgent first), then on waiting time.
+    URGENT = "urgent", _("Urgent : sous 48 heures")
+    SOON = "soon", _("Rapide : dans la semaine")
+    ROUTINE = "routine", _("Dans le mois")
+
+
+URGENCY_RANK = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+
+
+class Need(models.TextChoices):
+    """The domains of a situation, shared by the request and (later) the assessment."""
+
+    HEALTH = "health", _("Santé, soins")
+    AUTONOMY = "autonomy", _("Autonomie, perte d'autonomie")
+    PSYCHOLOGICAL = "psychological", _("Santé psychique")
+    SOCIAL_TIES = "social_ties", _("Liens sociaux, aidants")
+    HOUSING = "housing", _("Logement, maintien à domicile")
+    INCOME_RIGHTS = "income_rights", _("Ressources, accès aux droits")
+    MOBILITY = "mobility", _("Mobilité")
+    ENVIRONMENT = "environment", _("Environnement, sécurité")
+
+
+class ConsentMode(models.TextChoices):
+    CONSENTS = "consents", _("La personne a été informée et elle est d'accord")
+    CANNOT_EXPRESS = (
+        "cannot_express",
+        _("La personne ne peut pas s'exprimer aujourd'hui : elle sera informée dès que possible"),
+    )
+
+
+class InformationItem(models.TextChoices):
+    """What the person was told would be shared (R1110-3 of the public health code)."""
+
+    IDENTITY = "identity", _("Son identité et ses coordonnées")
+    SITUATION = "situation", _("Un résumé de sa situation et de ses besoins")
+    HEALTH = "health", _("Les informations de santé utiles à la coordination")
+    SOCIAL = "social", _("Les informations sociales utiles à la coordination")
+
+
+class Recipient(models.TextChoices):
+    """With whom the information is shared."""
+
+    PLATFORM = "platform", _("Les coordinateur·rices de la plateforme")
+    CIRCLE = "circle", _("Les professionnel·les de son cercle de soins, avec son accord")
+    GP = "gp", _("Son médecin traitant")
+
+
+class RequestState(models.TextChoices):
+    RECEIVED = "received", _("Reçue, à trier")
+    INFORMATION = "information", _("Close : information et orientation")
+    SUPPORT = "support", _("Appui au professionnel")
+    PATHWAY = "pathway", _("Parcours ouvert")
+    WITHDRAWN = "withdrawn", _("Retirée")
+
+
+class TriageOutcome(models.TextChoices):
+    INFORMATION = "information", _("Information et orientation seulement")
+    SUPPORT = "support", _("Appui au professionnel qui a demandé")
+    PATHWAY = "pathway", _("Ouvrir un parcours complexe avec un·e référent·e")
+
+
+TRIAGE_STATES = {
+    TriageOutcome.INFORMATION: RequestState.INFORMATION,
+    TriageOutcome.SUPPORT: RequestState.SUPPORT,
+    TriageOutcome.PATHWAY: RequestState.PATHWAY,
+}
+
+# Who may move a request: the requester withdraws it, a coordinator of its platform triages.
+REQUESTER, COORDINATOR = "requester", "coordinator"
+REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
+    (RequestState.RECEIVED, RequestState.INFORMATION): frozenset({COORDINATOR}),
+    (RequestState.RECEIVED, RequestState.SUPPORT): frozenset({COORDINATOR}),
+    (RequestState.RECEIVED, RequestState.PATHWAY): frozenset({COORDINATOR}),
+    (RequestState.RECEIVED, RequestState.WITHDRAWN): frozenset({REQUESTER, COORDINATOR}),
+    # Support to the professional may turn out to need a whole pathway.
+    (RequestState.SUPPORT, RequestState.PATHWAY): frozenset({COORDINATOR}),
+}
+
+
+class PathwayState(models.TextChoices):
+    OPEN = "open", _("En cours")
+    CLOSED = "closed", _("Clos")
+    ARCHIVED = "archived", _("Archivé")
+
+
+class CircleRole(models.TextChoices):
+    """Roles in the care circle. `CIRCLE_ROLE_CODES` gives each a code for FHIR CareTeam
+    participants (ANS TRE_R85 for the coordinator, the rest from our own code system)."""
+
+    REFERENT = "referent", _("Coordinateur·rice référent·e")
+    GP = "gp", _("Médecin traitant")
+    NURSE = "nurse", _("Infirmier·e")
+    SOCIAL_WORKER = "social_worker", _("Travailleur·se social·e")
+    HOME_HELP = "home_help", _("Aide à domicile")
+    PSYCHOLOGIST = "psychologist", _("Psychologue")
+    PHARMACIST = "pharmacist", _("Pharmacien·ne")
+    PEER_WORKER = "peer_worker", _("Pair-aidant·e")
+    OTHER_PROFESSIONAL = "other_professional", _("Autre professionnel·le")
+    PERSON = "person", _("La personne")
+    CAREGIVER = "caregiver", _("Aidant·e, proche")
+
+
+CIRCLE_ROLE_CODES = {CircleRole.REFERENT: ("https://mos.esante.gouv.fr/NOS/TRE_R85", "330")}
+
+
+class MemberStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de l'accord du ou de la référent·e")
+    ACTIVE = "active", _("Membre")
+    LEFT = "left", _("A quitté le cercle")
+
+
+class EventKind(models.TextChoices):
+    REQUEST_RECEIVED = "request_received", _("Demande d'appui reçue")
+    TRIAGED = "triaged", _("Demande triée")
+    PATHWAY_OPENED = "pathway_opened", _("Parcours ouvert")
+    MEMBER_JOINED = "member_joined", _("Entrée dans le cercle de soins")
+    MEMBER_LEFT = "member_left", _("Sortie du cercle de soins")
+    PERSON_INFORMED = "person_informed", _("La personne a été informée")
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Femme")
+    MALE = "M", _("Homme")
+    OTHER = "X", _("Autre ou non précisé")

@@ -1,0 +1,158 @@
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from maillage.accounts.enums import OrganisationKind
+from maillage.accounts.models import Organisation
+from maillage.directory.queries import resolve_place
+from maillage.pathways.enums import (
+    ConsentMode,
+    InformationItem,
+    Need,
+    Recipient,
+    RequesterKind,
+    Sex,
+    TriageOutcome,
+    Urgency,
+)
+
+
+class SupportRequestForm(forms.Form):
+    platform = forms.ModelChoiceField(
+        label=_("Plateforme sollicitée"),
+        queryset=Organisation.objects.none(),
+        empty_label=None,
+    )
+    requester_kind = forms.ChoiceField(
+        label=_("Vous demandez en tant que"),
+        choices=RequesterKind.choices,
+        initial=RequesterKind.PROFESSIONAL,
+    )
+    person_first_name = forms.CharField(label=_("Prénom de la personne"), max_length=100)
+    person_last_name = forms.CharField(label=_("Nom de la personne"), max_length=100)
+    person_birth_date = forms.DateField(
+        label=_("Date de naissance"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Aide à savoir si la personne est déjà suivie."),
+    )
+    person_sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices, initial=Sex.OTHER)
+    person_commune = forms.CharField(
+        label=_("Commune de résidence"),
+        required=False,
+        max_length=100,
+        help_text=_("Nom ou code postal."),
+    )
+    person_phone = forms.CharField(label=_("Téléphone de la personne"), required=False)
+    gp_name = forms.CharField(label=_("Médecin traitant"), required=False, max_length=200)
+    reason = forms.CharField(
+        label=_("Pourquoi demandez-vous un appui ?"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+    needs = forms.MultipleChoiceField(
+        label=_("Besoins repérés"),
+        choices=Need.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    urgency = forms.ChoiceField(label=_("Urgence"), choices=Urgency.choices, initial="routine")
+    tried = forms.CharField(
+        label=_("Ce qui a déjà été essayé"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    gp_informed = forms.BooleanField(label=_("Le médecin traitant est informé"), required=False)
+    gp_agrees = forms.BooleanField(
+        label=_("Le médecin traitant est d'accord avec la demande"), required=False
+    )
+    consent_mode = forms.ChoiceField(
+        label=_("L'accord de la personne"),
+        choices=ConsentMode.choices,
+        widget=forms.RadioSelect,
+    )
+    information_items = forms.MultipleChoiceField(
+        label=_("Ce qui lui a été dit des informations partagées"),
+        choices=InformationItem.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipients = forms.MultipleChoiceField(
+        label=_("Avec qui"),
+        choices=Recipient.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        platforms = Organisation.objects.filter(
+            kind=OrganisationKind.PLATFORM, is_active=True
+        ).order_by("name")
+        self.fields["platform"].queryset = platforms
+
+    def clean_person_birth_date(self):
+        value = self.cleaned_data.get("person_birth_date")
+        if value and not dt.date(1900, 1, 1) <= value <= timezone.localdate():
+            raise forms.ValidationError(_("Cette date de naissance n'est pas plausible."))
+        return value
+
+    def clean_person_commune(self):
+        text = self.cleaned_data.get("person_commune", "").strip()
+        if not text:
+            return None
+        code = resolve_place(text)
+        if code is None:
+            raise forms.ValidationError(
+                _("Commune introuvable : vérifiez l'orthographe ou le code postal.")
+            )
+        return code
+
+    def clean(self):
+        data = super().clean()
+        if data.get("consent_mode") == ConsentMode.CONSENTS and not (
+            data.get("information_items") and data.get("recipients")
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Indiquez ce que la personne sait des informations partagées et avec qui : "
+                    "son accord porte sur ces points."
+                )
+            )
+        if data.get("gp_agrees") and not data.get("gp_informed"):
+            self.add_error("gp_informed", _("Le médecin traitant doit d'abord être informé."))
+        return data
+
+
+class TriageForm(forms.Form):
+    answers = forms.MultipleChoiceField(
+        label=_("Repérage de la complexité"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    outcome = forms.ChoiceField(
+        label=_("Suite donnée"), choices=TriageOutcome.choices, widget=forms.RadioSelect
+    )
+    referent = forms.ChoiceField(label=_("Référent·e du parcours"), required=False)
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, questions=(), referents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answers"].choices = [(q.code, f"{q.text} (+{q.weight})") for q in questions]
+        self.fields["referent"].choices = [("", _("Moi-même"))] + [
+            (str(user.public_id), user.full_name) for user in referents
+        ]
+        self.referents = {str(user.public_id): user for user in referents}
+
+    def clean_referent(self):
+        value = self.cleaned_data.get("referent")
+        return self.referents.get(value) if value else None

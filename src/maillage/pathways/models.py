@@ -1,0 +1,242 @@
+"""People supported, support requests, triage, pathways, care circles and their timeline.
+
+Personal data lives here and is only ever read through `queries` (scoped by `access`):
+a person's record is visible to her care circle and to the coordinators of the platform
+that holds it, nobody else.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from maillage.core.models import PublicModel
+from maillage.pathways.enums import (
+    CircleRole,
+    ConsentMode,
+    EventKind,
+    MemberStatus,
+    PathwayState,
+    RequesterKind,
+    RequestState,
+    Sex,
+    TriageOutcome,
+    Urgency,
+)
+
+
+def _codes(**kwargs):
+    return ArrayField(models.CharField(max_length=40), default=list, blank=True, **kwargs)
+
+
+class Person(PublicModel):
+    """The person supported: what coordination needs to know who she is, no more."""
+
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.OTHER)
+    commune = models.ForeignKey(
+        "territories.Commune",
+        verbose_name=_("commune de résidence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    gp_name = models.CharField(_("médecin traitant"), max_length=200, blank=True)
+    # Her own account, for the portal (later); None while she has none.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person_record",
+    )
+    # Unaccented "last|first|birth date": two records of one person meet here.
+    identity_key = models.CharField(max_length=250, db_index=True)
+
+    class Meta:
+        verbose_name = _("personne accompagnée")
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class ScreeningQuestion(models.Model):
+    """One line of the complexity screening grid, configured by the platform: checked, it
+    adds its weight to the request's score."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    text = models.CharField(_("question"), max_length=300)
+    weight = models.PositiveSmallIntegerField(_("poids"), default=1)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("question de repérage")
+
+    def __str__(self):
+        return self.text
+
+
+class SupportRequest(PublicModel):
+    """A demande d'appui: who asks, for whom, why, how urgent, what was tried, the GP, and
+    what the person was told — then the coordinator's triage."""
+
+    platform = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="support_requests"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_requests"
+    )
+    requester_kind = models.CharField(max_length=20, choices=RequesterKind.choices)
+    requester_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="requests")
+    reason = models.TextField(_("motif de la demande"))
+    needs = _codes(verbose_name=_("besoins repérés"))
+    urgency = models.CharField(_("urgence"), max_length=10, choices=Urgency.choices)
+    urgency_rank = models.PositiveSmallIntegerField(default=2)
+    tried = models.TextField(_("ce qui a déjà été essayé"), blank=True)
+    gp_informed = models.BooleanField(_("médecin traitant informé"), default=False)
+    gp_agrees = models.BooleanField(_("médecin traitant d'accord"), default=False)
+    consent_mode = models.CharField(max_length=20, choices=ConsentMode.choices)
+    information_items = _codes()
+    recipients = _codes()
+    consent_recorded_at = models.DateTimeField()
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The exception path: when the person could not express herself, the date she was told.
+    informed_afterwards_at = models.DateTimeField(null=True, blank=True)
+    informed_afterwards_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    state = models.CharField(
+        max_length=20, choices=RequestState.choices, default=RequestState.RECEIVED
+    )
+    received_at = models.DateTimeField()
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    screening_answers = _codes()
+    screening_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    triage_outcome = models.CharField(max_length=20, choices=TriageOutcome.choices, blank=True)
+    triage_comment = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("demande d'appui")
+        indexes = [
+            # The triage queue: requests still to sort, most urgent and oldest first.
+            models.Index(
+                fields=["platform", "urgency_rank", "received_at"],
+                name="request_queue",
+                condition=models.Q(state="received"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_urgency_display()} — {self.received_at:%d/%m/%Y}"
+
+
+class Pathway(PublicModel):
+    """A complex pathway opened by triage, held by one platform, with a named referent."""
+
+    platform = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="pathways"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pathways")
+    request = models.OneToOneField(
+        SupportRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="pathway"
+    )
+    referent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referent_of"
+    )
+    state = models.CharField(max_length=20, choices=PathwayState.choices, default=PathwayState.OPEN)
+    opened_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("parcours")
+        verbose_name_plural = _("parcours")
+
+    def __str__(self):
+        return f"{self.person} ({self.get_state_display()})"
+
+
+class CircleMember(PublicModel):
+    """One member of a pathway's care circle. Only active members see the pathway; leaving
+    or being removed ends that at once."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="circle_memberships"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(_("rôle"), max_length=30, choices=CircleRole.choices)
+    status = models.CharField(
+        max_length=10, choices=MemberStatus.choices, default=MemberStatus.PENDING
+    )
+    joined_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membre du cercle de soins")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "user"],
+                condition=~models.Q(status="left"),
+                name="circle_member_once",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "pathway"],
+                name="circle_active_member",
+                condition=models.Q(status="active"),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class TimelineEvent(models.Model):
+    """One thing that happened in a pathway, for its timeline. The summary may name the
+    person's situation: it is read only through the pathway, never on its own."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="events")
+    occurred_at = models.DateTimeField()
+    kind = models.CharField(max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["pathway", "-occurred_at"], name="timeline_order")]
+
+    def __str__(self):
+        return f"{self.occurred_at:%d/%m/%Y} {self.get_kind_display()}"

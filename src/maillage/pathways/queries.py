@@ -1,0 +1,152 @@
+"""Reads on requests and pathways, always scoped to what the user may see (access.py)."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from maillage.pathways import access
+from maillage.pathways.enums import MemberStatus, PathwayState, RequestState
+from maillage.pathways.models import (
+    CircleMember,
+    Pathway,
+    Person,
+    ScreeningQuestion,
+    SupportRequest,
+)
+
+
+def requests_visible_to(user):
+    if not user.is_authenticated:
+        return SupportRequest.objects.none()
+    return SupportRequest.objects.filter(
+        Q(requester=user) | Q(platform_id__in=access.coordinated_platform_ids(user))
+    )
+
+
+def request_for(user, public_id):
+    """One request, if this user may see it; None otherwise (the view answers 404)."""
+    return (
+        requests_visible_to(user)
+        .select_related(
+            "person__commune",
+            "requester",
+            "requester_organisation",
+            "platform",
+            "consent_recorded_by",
+            "triaged_by",
+            "pathway__referent",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def triage_queue(user):
+    """Requests still to sort on this coordinator's platforms: most urgent first, then the
+    longest waiting."""
+    return (
+        SupportRequest.objects.filter(
+            platform_id__in=access.coordinated_platform_ids(user), state=RequestState.RECEIVED
+        )
+        .select_related("person", "requester", "requester_organisation")
+        .order_by("urgency_rank", "received_at", "pk")
+    )
+
+
+def requests_made_by(user):
+    return (
+        SupportRequest.objects.filter(requester=user)
+        .select_related("person", "platform", "pathway")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def possible_duplicates(support_request) -> list[Person]:
+    """Other records of the same person (same name and birth date, accents and case aside)
+    that this request's platform already follows: an open pathway or a request to sort."""
+    person = support_request.person
+    followed = Exists(
+        Pathway.objects.filter(
+            person=OuterRef("pk"), platform=support_request.platform, state=PathwayState.OPEN
+        )
+    ) | Exists(
+        SupportRequest.objects.filter(
+            person=OuterRef("pk"),
+            platform=support_request.platform,
+            state__in=[RequestState.RECEIVED, RequestState.SUPPORT],
+        ).exclude(pk=support_request.pk)
+    )
+    return list(
+        Person.objects.filter(identity_key=person.identity_key)
+        .filter(followed)
+        .exclude(pk=person.pk)
+        .prefetch_related("pathways", "requests")
+        .order_by("created_at")
+    )
+
+
+def active_member_exists(user):
+    return Exists(
+        CircleMember.objects.filter(pathway=OuterRef("pk"), user=user, status=MemberStatus.ACTIVE)
+    )
+
+
+def pathways_visible_to(user):
+    """Pathways where the user is an active circle member, or held by a platform where she
+    coordinates."""
+    if not user.is_authenticated:
+        return Pathway.objects.none()
+    return Pathway.objects.filter(
+        active_member_exists(user) | Q(platform_id__in=access.coordinated_platform_ids(user))
+    )
+
+
+def pathway_for(user, public_id):
+    """One pathway, if this user may see it; None otherwise (the view answers 404)."""
+    return (
+        pathways_visible_to(user)
+        .select_related("person__commune", "referent", "platform", "request")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def circle_of(pathway) -> list[CircleMember]:
+    return list(
+        pathway.members.exclude(status=MemberStatus.LEFT)
+        .select_related("user", "organisation")
+        .order_by("role", "user__full_name")
+    )
+
+
+def timeline_of(pathway, limit: int = 200):
+    return list(pathway.events.select_related("actor")[:limit])
+
+
+def my_pathways(user):
+    """The pathways this user follows (circle member or referent), open first."""
+    return (
+        pathways_visible_to(user)
+        .filter(Q(referent=user) | active_member_exists(user))
+        .select_related("person", "referent")
+        .order_by("state", "-opened_at")
+    )
+
+
+def coordinators_of(platform) -> list:
+    """The active coordinators of a platform: who may be named referent."""
+    from maillage.accounts.models import User
+    from maillage.core.roles import Role
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=platform,
+            memberships__role=Role.COORDINATOR,
+            memberships__is_active=True,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def screening_questions() -> list[ScreeningQuestion]:
+    return list(ScreeningQuestion.objects.filter(is_active=True))

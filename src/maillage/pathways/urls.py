@@ -1,0 +1,20 @@
+from django.urls import path
+
+from maillage.pathways import views
+
+app_name = "pathways"
+
+urlpatterns = [
+    path("", views.pathway_list, name="pathway_list"),
+    path("demandes/", views.request_list, name="request_list"),
+    path("demandes/nouvelle/", views.request_new, name="request_new"),
+    path("demandes/<uuid:public_id>/", views.request_detail, name="request"),
+    path("demandes/<uuid:public_id>/tri/", views.request_triage, name="request_triage"),
+    path("demandes/<uuid:public_id>/retrait/", views.request_withdraw, name="request_withdraw"),
+    path(
+        "demandes/<uuid:public_id>/personne-informee/",
+        views.request_person_informed,
+        name="request_person_informed",
+    ),
+    path("<uuid:public_id>/", views.pathway_detail, name="pathway"),
+]

@@ -1,0 +1,245 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from maillage.core import audit
+from maillage.pathways import access, actions, queries
+from maillage.pathways.enums import ConsentMode, Need, TriageOutcome
+from maillage.pathways.forms import SupportRequestForm, TriageForm
+from maillage.territories.models import Commune
+
+
+def _require(request, allowed: bool, action: str):
+    if not allowed:
+        audit.deny(action, request=request)
+        raise PermissionDenied
+
+
+def request_new(request):
+    """Ask the platform for support for a person: who, why, how urgent, her agreement."""
+    _require(request, access.can_request_support(request.user), "support_request.create")
+    form = SupportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        commune = data["person_commune"]
+        try:
+            support_request = actions.support_request_submit(
+                actor=request.user,
+                platform=data["platform"],
+                requester_kind=data["requester_kind"],
+                person_first_name=data["person_first_name"],
+                person_last_name=data["person_last_name"],
+                person_birth_date=data["person_birth_date"],
+                person_sex=data["person_sex"],
+                person_commune=Commune.objects.filter(code=commune).first() if commune else None,
+                person_phone=data["person_phone"],
+                gp_name=data["gp_name"],
+                reason=data["reason"],
+                needs=data["needs"],
+                urgency=data["urgency"],
+                tried=data["tried"],
+                gp_informed=data["gp_informed"],
+                gp_agrees=data["gp_agrees"],
+                consent_mode=data["consent_mode"],
+                information_items=data["information_items"],
+                recipients=data["recipients"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Demande envoyée. Un·e coordinateur·rice la lit et vous répond."),
+            )
+            return redirect("pathways:request", public_id=support_request.public_id)
+    return render(request, "pathways/request_new.html", {"form": form})
+
+
+def request_list(request):
+    """The coordinator's triage queue, and the requests one has made."""
+    triager = access.can_triage(request.user)
+    _require(
+        request,
+        triager or access.can_request_support(request.user),
+        "support_request.list",
+    )
+    queue = list(queries.triage_queue(request.user)[:200]) if triager else []
+    mine = list(queries.requests_made_by(request.user)[:100])
+    shown = [r.public_id for r in queue] + [r.public_id for r in mine]
+    if shown:
+        audit.record(
+            "support_request.list",
+            request=request,
+            object_type="pathways.supportrequest",
+            details={"shown": [str(i) for i in shown]},
+        )
+    return render(
+        request,
+        "pathways/request_list.html",
+        {"queue": queue, "mine": mine, "triager": triager},
+    )
+
+
+def _visible_request(request, public_id):
+    support_request = queries.request_for(request.user, public_id)
+    if support_request is None:
+        audit.deny(
+            "support_request.read",
+            request=request,
+            object_type="pathways.supportrequest",
+            object_id=str(public_id),
+        )
+        raise Http404
+    return support_request
+
+
+def _request_page(request, support_request, triage_form=None, status=200):
+    sides = access.request_sides(request.user, support_request)
+    moves = access.request_moves(sides, support_request)
+    questions = queries.screening_questions()
+    can_triage = bool(set(moves) - {"withdrawn"}) and "coordinator" in sides
+    if can_triage and triage_form is None:
+        score = actions.screening_score([])
+        triage_form = TriageForm(
+            questions=questions,
+            referents=queries.coordinators_of(support_request.platform),
+            initial={
+                "version": support_request.version,
+                "outcome": actions.suggested_outcome(score),
+            },
+        )
+    duplicates = queries.possible_duplicates(support_request) if "coordinator" in sides else []
+    return render(
+        request,
+        "pathways/request_detail.html",
+        {
+            "r": support_request,
+            "triage_form": triage_form if can_triage else None,
+            "can_withdraw": "withdrawn" in moves,
+            "duplicates": duplicates,
+            "awaiting_information": support_request.consent_mode == ConsentMode.CANNOT_EXPRESS
+            and support_request.informed_afterwards_at is None,
+            "pathway": getattr(support_request, "pathway", None),
+            "questions": questions,
+            "need_labels": [Need(n).label for n in support_request.needs if n in Need.values],
+        },
+        status=status,
+    )
+
+
+def request_detail(request, public_id):
+    support_request = _visible_request(request, public_id)
+    actions.support_request_record_read(support_request=support_request, request=request)
+    return _request_page(request, support_request)
+
+
+@require_POST
+def request_triage(request, public_id):
+    support_request = _visible_request(request, public_id)
+    if "coordinator" not in access.request_sides(request.user, support_request):
+        audit.deny("support_request.triage", request=request, obj=support_request)
+        raise PermissionDenied
+    form = TriageForm(
+        request.POST,
+        questions=queries.screening_questions(),
+        referents=queries.coordinators_of(support_request.platform),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.support_request_triage(
+                actor=request.user,
+                support_request=support_request,
+                answers=data["answers"],
+                outcome=data["outcome"],
+                referent=data["referent"],
+                comment=data["comment"],
+                expected_version=data["version"],
+                request=request,
+            )
+        except actions.StaleVersion as error:
+            form.add_error(None, error)
+            return _request_page(request, support_request, form, status=409)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            support_request.refresh_from_db()
+            if data["outcome"] == TriageOutcome.PATHWAY:
+                messages.success(request, _("Parcours ouvert."))
+                return redirect("pathways:pathway", public_id=support_request.pathway.public_id)
+            messages.success(request, _("Demande triée."))
+            return redirect("pathways:request", public_id=support_request.public_id)
+    return _request_page(request, support_request, form, status=400)
+
+
+@require_POST
+def request_withdraw(request, public_id):
+    support_request = _visible_request(request, public_id)
+    try:
+        actions.support_request_withdraw(
+            actor=request.user, support_request=support_request, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pathways:request", public_id=public_id)
+    messages.success(request, _("Demande retirée."))
+    return redirect("pathways:request_list")
+
+
+@require_POST
+def request_person_informed(request, public_id):
+    support_request = _visible_request(request, public_id)
+    try:
+        actions.person_informed(
+            actor=request.user, support_request=support_request, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("C'est noté : la personne a été informée."))
+    return redirect("pathways:request", public_id=public_id)
+
+
+def pathway_list(request):
+    """The pathways one follows: as referent, circle member or platform coordinator."""
+    _require(
+        request,
+        access.can_triage(request.user) or access.can_request_support(request.user),
+        "pathway.list",
+    )
+    pathways = list(queries.my_pathways(request.user)[:200])
+    if pathways:
+        audit.record(
+            "pathway.list",
+            request=request,
+            object_type="pathways.pathway",
+            details={"shown": [str(p.public_id) for p in pathways]},
+        )
+    return render(request, "pathways/pathway_list.html", {"pathways": pathways})
+
+
+def pathway_detail(request, public_id):
+    pathway = queries.pathway_for(request.user, public_id)
+    if pathway is None:
+        audit.deny(
+            "pathway.read",
+            request=request,
+            object_type="pathways.pathway",
+            object_id=str(public_id),
+        )
+        raise Http404
+    actions.pathway_record_read(pathway=pathway, request=request)
+    return render(
+        request,
+        "pathways/pathway_detail.html",
+        {
+            "pathway": pathway,
+            "person": pathway.person,
+            "circle": queries.circle_of(pathway),
+            "events": queries.timeline_of(pathway),
+        },
+    )

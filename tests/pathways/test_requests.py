@@ -1,0 +1,244 @@
+import datetime as dt
+import html
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from maillage.core.models import AuditEvent, Notification
+from maillage.pathways import actions
+from maillage.pathways.enums import (
+    COORDINATOR,
+    REQUEST_TRANSITIONS,
+    REQUESTER,
+    MemberStatus,
+    RequestState,
+)
+from maillage.pathways.models import ScreeningQuestion, SupportRequest
+from tests.factories import member, opened_pathway, support_request
+
+FORM = {
+    "requester_kind": "professional",
+    "person_first_name": "Lucie",
+    "person_last_name": "Moreau",
+    "person_birth_date": "1941-03-12",
+    "person_sex": "F",
+    "reason": "Chutes répétées, vit seule.",
+    "needs": ["autonomy"],
+    "urgency": "urgent",
+    "gp_informed": "on",
+    "consent_mode": "consents",
+    "information_items": ["identity", "situation"],
+    "recipients": ["platform"],
+}
+
+
+def test_a_professional_asks_for_support_and_the_coordinators_are_told(client, cast):
+    client.force_login(cast.professional)
+    response = client.post(reverse("pathways:request_new"), {**FORM, "platform": cast.platform.pk})
+    request = SupportRequest.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("pathways:request", kwargs={"public_id": request.public_id})
+    assert request.state == RequestState.RECEIVED
+    assert request.consent_recorded_by == cast.professional
+    assert request.requester_organisation == cast.organisation
+    assert Notification.objects.filter(user=cast.coordinator).count() == 1
+    assert AuditEvent.objects.filter(
+        action="support_request.create", object_id=str(request.public_id)
+    ).exists()
+
+
+def test_the_persons_agreement_names_what_is_shared_and_with_whom(client, cast):
+    client.force_login(cast.professional)
+    data = {**FORM, "platform": cast.platform.pk, "information_items": [], "recipients": []}
+    response = client.post(reverse("pathways:request_new"), data)
+    assert response.status_code == 200
+    assert "son accord porte sur ces points" in response.content.decode()
+    assert not SupportRequest.objects.exists()
+    with pytest.raises(ValidationError):
+        support_request(cast, information_items=[], recipients=[])
+
+
+def test_a_person_who_cannot_express_herself_is_informed_afterwards(client, cast):
+    request = support_request(
+        cast, consent_mode="cannot_express", information_items=[], recipients=[]
+    )
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("pathways:request", kwargs={"public_id": request.public_id}))
+    assert "pas encore été informée" in page.content.decode()
+    client.post(
+        reverse("pathways:request_person_informed", kwargs={"public_id": request.public_id})
+    )
+    request.refresh_from_db()
+    assert request.informed_afterwards_by == cast.coordinator
+    with pytest.raises(ValidationError):
+        actions.person_informed(actor=cast.coordinator, support_request=request)
+
+
+def test_the_triage_queue_puts_the_most_urgent_then_the_longest_waiting_first(
+    client, cast, django_assert_max_num_queries
+):
+    now = timezone.now()
+    old_routine = support_request(cast, urgency="routine", now=now - dt.timedelta(days=9))
+    new_urgent = support_request(cast, urgency="urgent", now=now - dt.timedelta(hours=1))
+    old_urgent = support_request(cast, urgency="urgent", now=now - dt.timedelta(days=2))
+    elsewhere = support_request(cast, platform=_other_platform(), urgency="urgent")
+    client.force_login(cast.coordinator)
+    url = reverse("pathways:request_list")
+    page = client.get(url).content.decode()
+    positions = [page.index(str(r.public_id)) for r in (old_urgent, new_urgent, old_routine)]
+    assert positions == sorted(positions)
+    assert str(elsewhere.public_id) not in page  # another platform's queue
+    # The number of queries does not grow with the queue.
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    for _ in range(5):
+        support_request(cast)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def _other_platform():
+    from tests.factories import OrganisationFactory
+
+    platform = OrganisationFactory(platform=True, name="Autre DAC")
+    member("coordinator", platform)
+    return platform
+
+
+def test_triage_opens_a_pathway_with_its_referent_and_the_professional_in_the_circle(client, cast):
+    request = support_request(cast)
+    client.force_login(cast.coordinator)
+    response = client.post(
+        reverse("pathways:request_triage", kwargs={"public_id": request.public_id}),
+        {
+            "answers": ["pathologies", "autonomy", "isolation"],
+            "outcome": "pathway",
+            "version": request.version,
+        },
+    )
+    request.refresh_from_db()
+    pathway = request.pathway
+    assert response.url == reverse("pathways:pathway", kwargs={"public_id": pathway.public_id})
+    assert request.state == RequestState.PATHWAY
+    assert request.screening_score == 6
+    assert pathway.referent == cast.coordinator
+    members = {m.user: m for m in pathway.members.all()}
+    assert set(members) == {cast.coordinator, cast.professional}
+    assert all(m.status == MemberStatus.ACTIVE for m in members.values())
+    assert [e.kind for e in pathway.events.all()] == ["pathway_opened", "request_received"]
+    assert Notification.objects.filter(user=cast.professional).exists()
+    page = client.get(response.url).content.decode()
+    assert "Lucie Moreau" in page and "Coordinateur·rice référent·e" in page
+
+
+def test_a_second_triage_on_a_stale_page_gets_a_conflict_and_keeps_the_input(client, cast):
+    request = support_request(cast)
+    version = request.version
+    actions.support_request_triage(
+        actor=cast.coordinator, support_request=request, answers=[], outcome="support"
+    )
+    client.force_login(cast.coordinator)
+    response = client.post(
+        reverse("pathways:request_triage", kwargs={"public_id": request.public_id}),
+        {"outcome": "information", "comment": "Mon analyse détaillée", "version": version},
+    )
+    assert response.status_code == 409
+    body = html.unescape(response.content.decode())
+    assert "modifiée par quelqu'un d'autre" in body
+    assert "Mon analyse détaillée" in body
+    request.refresh_from_db()
+    assert request.state == RequestState.SUPPORT
+
+
+def test_only_declared_moves_happen(cast):
+    """Every (state, target, side): the declared ones succeed, all others are refused."""
+    sides = {REQUESTER: cast.professional, COORDINATOR: cast.coordinator}
+    for from_state in RequestState.values:
+        for to_state in RequestState.values:
+            for side, actor in sides.items():
+                request = support_request(cast)
+                SupportRequest.objects.filter(pk=request.pk).update(state=from_state)
+                request.refresh_from_db()
+                allowed = side in REQUEST_TRANSITIONS.get((from_state, to_state), frozenset())
+                try:
+                    if to_state == RequestState.WITHDRAWN:
+                        actions.support_request_withdraw(actor=actor, support_request=request)
+                    else:
+                        outcome = {
+                            "information": "information",
+                            "support": "support",
+                            "pathway": "pathway",
+                        }.get(to_state)
+                        if outcome is None:
+                            raise ValidationError("no action leads there")
+                        actions.support_request_triage(
+                            actor=actor, support_request=request, answers=[], outcome=outcome
+                        )
+                    moved = True
+                except (ValidationError, PermissionDenied):
+                    moved = False
+                request.refresh_from_db()
+                assert moved == allowed, (from_state, to_state, side)
+                assert (request.state == to_state) == (allowed or from_state == to_state)
+
+
+def test_the_coordinator_sees_that_the_person_is_already_followed(client, cast):
+    first = opened_pathway(cast)
+    again = support_request(cast, person_first_name="LUCIE", person_last_name="moreau")
+    stranger = support_request(cast, person_first_name="Lucien")
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("pathways:request", kwargs={"public_id": again.public_id}))
+    assert "semble déjà suivie" in page.content.decode()
+    assert str(first.public_id) in page.content.decode()
+    page = client.get(reverse("pathways:request", kwargs={"public_id": stranger.public_id}))
+    assert "semble déjà suivie" not in page.content.decode()
+
+
+def test_outsiders_get_404_and_their_attempt_is_in_the_audit_trail(client, cast):
+    pathway = opened_pathway(cast)
+    for user in (cast.colleague, cast.outsider, cast.observer):
+        client.force_login(user)
+        url = reverse("pathways:pathway", kwargs={"public_id": pathway.public_id})
+        assert client.get(url).status_code == 404
+        url = reverse("pathways:request", kwargs={"public_id": pathway.request.public_id})
+        assert client.get(url).status_code == 404
+    denied = AuditEvent.objects.filter(outcome="denied", object_id=str(pathway.public_id))
+    assert denied.count() == 3
+    client.force_login(cast.professional)
+    client.get(reverse("pathways:pathway", kwargs={"public_id": pathway.public_id}))
+    assert AuditEvent.objects.filter(
+        action="pathway.read", outcome="allowed", object_id=str(pathway.public_id)
+    ).exists()
+
+
+def test_leaving_the_circle_ends_access_at_once(client, cast):
+    pathway = opened_pathway(cast)
+    url = reverse("pathways:pathway", kwargs={"public_id": pathway.public_id})
+    client.force_login(cast.professional)
+    assert client.get(url).status_code == 200
+    pathway.members.filter(user=cast.professional).update(status=MemberStatus.LEFT)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+@given(answers=st.lists(st.sampled_from(["pathologies", "autonomy", "social", "x"]), max_size=6))
+@settings(max_examples=40, deadline=None)
+def test_the_score_is_the_weight_of_each_checked_question_once(answers):
+    weights = dict(ScreeningQuestion.objects.values_list("code", "weight"))
+    assert actions.screening_score(answers) == sum(weights.get(a, 0) for a in set(answers))
+
+
+@pytest.fixture
+def _grid(db):
+    return ScreeningQuestion.objects.count()
+
+
+def test_the_grid_suggests_the_outcome_from_the_threshold(_grid):
+    assert _grid == 8
+    assert actions.suggested_outcome(5, threshold=5) == "pathway"
+    assert actions.suggested_outcome(3, threshold=5) == "support"
+    assert actions.suggested_outcome(2, threshold=5) == "information"
