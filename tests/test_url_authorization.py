@@ -255,6 +255,22 @@ EXPECTATIONS = {
         "get",
         logged_in(404, professional=200, coordinator=200),
     ),
+    # Adding to the circle: members propose, the referent adds (an empty form: 400).
+    "pathways:circle_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, professional=400, coordinator=400),
+    ),
+    "pathways:circle_approve": (
+        lambda cast, territory: _pathway_member(cast),
+        "post",
+        logged_in(404, professional=403, coordinator=302),
+    ),
+    "pathways:circle_remove": (
+        lambda cast, territory: _pathway_member(cast),
+        "post",
+        logged_in(404, professional=302, coordinator=302),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
@@ -334,6 +350,13 @@ def _pathway(cast):
     from tests.factories import opened_pathway
 
     return opened_pathway(cast)
+
+
+def _pathway_member(cast):
+    """The professional's own membership of the coordinator's pathway."""
+    pathway = _pathway(cast)
+    member = pathway.members.get(user=cast.professional)
+    return {"public_id": pathway.public_id, "member_id": member.public_id}
 
 
 def _pending_invitation(cast):

@@ -55,3 +55,21 @@ def request_moves(sides, support_request) -> list[str]:
 def is_platform_coordinator(user, pathway) -> bool:
     """A coordinator of the platform that holds the pathway."""
     return pathway.platform_id in coordinated_platform_ids(user)
+
+
+def is_active_member(user, pathway) -> bool:
+    from maillage.pathways.models import CircleMember
+
+    return CircleMember.objects.filter(pathway=pathway, user=user, status="active").exists()
+
+
+def can_manage_circle(user, pathway) -> bool:
+    """The referent and the platform's coordinators approve, add and remove members."""
+    return user.is_authenticated and (
+        pathway.referent_id == user.pk or is_platform_coordinator(user, pathway)
+    )
+
+
+def can_propose_member(user, pathway) -> bool:
+    """Any active member may propose someone; the referent decides."""
+    return can_manage_circle(user, pathway) or is_active_member(user, pathway)

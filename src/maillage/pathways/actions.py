@@ -372,3 +372,139 @@ def person_informed(*, actor, support_request, request=None, now=None) -> Suppor
             obj=locked,
         )
     return locked
+
+
+def _member_event(member, kind, actor, now):
+    TimelineEvent.objects.create(
+        pathway=member.pathway,
+        occurred_at=now,
+        kind=kind,
+        actor=actor,
+        summary=f"{member.user.full_name} — {CircleRole(member.role).label}",
+    )
+
+
+def circle_propose(
+    *, actor, pathway, user, role: str, person_informed: bool, request=None, now=None
+) -> CircleMember:
+    """Bring someone into the care circle. From the referent or a platform coordinator the
+    member is in at once; from another member, the proposal waits for the referent. Either
+    way the person must have been told who joins."""
+    now = now or timezone.now()
+    if not access.can_propose_member(actor, pathway):
+        raise PermissionDenied
+    if role not in CircleRole.values or role in (CircleRole.REFERENT, CircleRole.PERSON):
+        raise ValidationError(_("Choisissez le rôle de ce membre."))
+    if not person_informed:
+        raise ValidationError(
+            _("La personne doit être informée de qui entre dans son cercle de soins.")
+        )
+    if (
+        user is None
+        or not user.is_active
+        or not (user.roles & {"professional", "coordinator", "peer_worker", "organisation_admin"})
+    ):
+        raise ValidationError(
+            _("Aucun compte professionnel actif avec cette adresse : invitez d'abord la personne.")
+        )
+    direct = access.can_manage_circle(actor, pathway)
+    with transaction.atomic():
+        Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if pathway.members.filter(user=user).exclude(status=MemberStatus.LEFT).exists():
+            raise ValidationError(_("Cette personne est déjà dans le cercle ou proposée."))
+        memberships = user.active_memberships()
+        member = CircleMember.objects.create(
+            pathway=pathway,
+            user=user,
+            organisation=memberships[0].organisation if memberships else None,
+            role=role,
+            status=MemberStatus.ACTIVE if direct else MemberStatus.PENDING,
+            joined_at=now if direct else None,
+            created_by=actor,
+        )
+        if direct:
+            _member_event(member, EventKind.MEMBER_JOINED, actor, now)
+        audit.record(
+            "circle.add" if direct else "circle.propose",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=member,
+            details={"pathway": str(pathway.public_id), "role": role},
+        )
+        link = reverse("pathways:pathway", kwargs={"public_id": pathway.public_id})
+        if direct:
+            notify(
+                users=[user],
+                message=_("Vous faites partie d'un nouveau cercle de soins."),
+                link=link,
+                email_subject=_("Nouveau cercle de soins"),
+            )
+        else:
+            notify(
+                users=[pathway.referent],
+                message=_("Un membre est proposé pour un cercle de soins que vous coordonnez."),
+                link=link,
+            )
+    return member
+
+
+def circle_approve(*, actor, member, request=None, now=None) -> CircleMember:
+    now = now or timezone.now()
+    with transaction.atomic():
+        member = (
+            CircleMember.objects.select_for_update()
+            .select_related("pathway", "user")
+            .get(pk=member.pk)
+        )
+        if not access.can_manage_circle(actor, member.pathway):
+            raise PermissionDenied
+        if member.status != MemberStatus.PENDING:
+            raise ValidationError(_("Ce membre n'est pas en attente."))
+        member.status = MemberStatus.ACTIVE
+        member.joined_at = now
+        member.save(update_fields=["status", "joined_at", "updated_at"])
+        _member_event(member, EventKind.MEMBER_JOINED, actor, now)
+        audit.record(
+            "circle.approve", request=request, actor=audit.actor_of(actor, request), obj=member
+        )
+        notify(
+            users=[member.user],
+            message=_("Vous faites partie d'un nouveau cercle de soins."),
+            link=reverse("pathways:pathway", kwargs={"public_id": member.pathway.public_id}),
+            email_subject=_("Nouveau cercle de soins"),
+        )
+    return member
+
+
+def circle_remove(*, actor, member, request=None, now=None) -> CircleMember:
+    """A member leaves, or the referent removes her: her access ends at once. The referent
+    stays (she hands over first)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        member = (
+            CircleMember.objects.select_for_update()
+            .select_related("pathway", "user")
+            .get(pk=member.pk)
+        )
+        leaving = member.user_id == actor.pk
+        if not (leaving or access.can_manage_circle(actor, member.pathway)):
+            raise PermissionDenied
+        if member.role == CircleRole.REFERENT:
+            raise ValidationError(
+                _("Le ou la référent·e ne quitte pas le cercle : passez le relais.")
+            )
+        if member.status == MemberStatus.LEFT:
+            raise ValidationError(_("Ce membre a déjà quitté le cercle."))
+        was_active = member.status == MemberStatus.ACTIVE
+        member.status = MemberStatus.LEFT
+        member.left_at = now
+        member.save(update_fields=["status", "left_at", "updated_at"])
+        if was_active:
+            _member_event(member, EventKind.MEMBER_LEFT, actor, now)
+        audit.record(
+            "circle.leave" if leaving else "circle.remove",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=member,
+        )
+    return member

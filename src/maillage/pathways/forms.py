@@ -8,6 +8,7 @@ from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
 from maillage.directory.queries import resolve_place
 from maillage.pathways.enums import (
+    CircleRole,
     ConsentMode,
     InformationItem,
     Need,
@@ -156,3 +157,21 @@ class TriageForm(forms.Form):
     def clean_referent(self):
         value = self.cleaned_data.get("referent")
         return self.referents.get(value) if value else None
+
+
+class CircleMemberForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail du ou de la professionnel·le"),
+        help_text=_("Son compte sur la plateforme."),
+    )
+    role = forms.ChoiceField(
+        label=_("Rôle dans le cercle"),
+        choices=[
+            (value, label)
+            for value, label in CircleRole.choices
+            if value not in (CircleRole.REFERENT, CircleRole.PERSON, CircleRole.CAREGIVER)
+        ],
+    )
+    person_informed = forms.BooleanField(
+        label=_("La personne est informée de son entrée dans le cercle"), required=True
+    )

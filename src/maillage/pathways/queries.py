@@ -117,6 +117,17 @@ def circle_of(pathway) -> list[CircleMember]:
     )
 
 
+def circle_member(pathway, public_id):
+    return pathway.members.select_related("user").filter(public_id=public_id).first()
+
+
+def professional_by_email(email: str):
+    """The active account with this address, if any (case does not matter)."""
+    from maillage.accounts.models import User
+
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
 def timeline_of(pathway, limit: int = 200):
     return list(pathway.events.select_related("actor")[:limit])
 

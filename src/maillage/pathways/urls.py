@@ -17,4 +17,15 @@ urlpatterns = [
         name="request_person_informed",
     ),
     path("<uuid:public_id>/", views.pathway_detail, name="pathway"),
+    path("<uuid:public_id>/cercle/", views.circle_add, name="circle_add"),
+    path(
+        "<uuid:public_id>/cercle/<uuid:member_id>/accepter/",
+        views.circle_approve,
+        name="circle_approve",
+    ),
+    path(
+        "<uuid:public_id>/cercle/<uuid:member_id>/retirer/",
+        views.circle_remove,
+        name="circle_remove",
+    ),
 ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from maillage.core import audit
 from maillage.pathways import access, actions, queries
 from maillage.pathways.enums import ConsentMode, Need, TriageOutcome
-from maillage.pathways.forms import SupportRequestForm, TriageForm
+from maillage.pathways.forms import CircleMemberForm, SupportRequestForm, TriageForm
 from maillage.territories.models import Commune
 
 
@@ -222,7 +222,7 @@ def pathway_list(request):
     return render(request, "pathways/pathway_list.html", {"pathways": pathways})
 
 
-def pathway_detail(request, public_id):
+def _visible_pathway(request, public_id):
     pathway = queries.pathway_for(request.user, public_id)
     if pathway is None:
         audit.deny(
@@ -232,7 +232,12 @@ def pathway_detail(request, public_id):
             object_id=str(public_id),
         )
         raise Http404
-    actions.pathway_record_read(pathway=pathway, request=request)
+    return pathway
+
+
+def _pathway_page(request, pathway, member_form=None, status=200):
+    manages = access.can_manage_circle(request.user, pathway)
+    proposes = manages or access.can_propose_member(request.user, pathway)
     return render(
         request,
         "pathways/pathway_detail.html",
@@ -241,5 +246,81 @@ def pathway_detail(request, public_id):
             "person": pathway.person,
             "circle": queries.circle_of(pathway),
             "events": queries.timeline_of(pathway),
+            "manages": manages,
+            "member_form": (member_form or CircleMemberForm()) if proposes else None,
         },
+        status=status,
     )
+
+
+def pathway_detail(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    actions.pathway_record_read(pathway=pathway, request=request)
+    return _pathway_page(request, pathway)
+
+
+@require_POST
+def circle_add(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    if not access.can_propose_member(request.user, pathway):
+        audit.deny("circle.propose", request=request, obj=pathway)
+        raise PermissionDenied
+    form = CircleMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            member = actions.circle_propose(
+                actor=request.user,
+                pathway=pathway,
+                user=queries.professional_by_email(form.cleaned_data["email"]),
+                role=form.cleaned_data["role"],
+                person_informed=form.cleaned_data["person_informed"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if member.status == "active":
+                messages.success(request, _("Membre ajouté au cercle de soins."))
+            else:
+                messages.success(
+                    request, _("Proposition envoyée : le ou la référent·e va la valider.")
+                )
+            return redirect("pathways:pathway", public_id=public_id)
+    return _pathway_page(request, pathway, form, status=400)
+
+
+def _member(request, pathway, member_id):
+    member = queries.circle_member(pathway, member_id)
+    if member is None:
+        raise Http404
+    return member
+
+
+@require_POST
+def circle_approve(request, public_id, member_id):
+    pathway = _visible_pathway(request, public_id)
+    try:
+        actions.circle_approve(
+            actor=request.user, member=_member(request, pathway, member_id), request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Membre accepté dans le cercle de soins."))
+    return redirect("pathways:pathway", public_id=public_id)
+
+
+@require_POST
+def circle_remove(request, public_id, member_id):
+    pathway = _visible_pathway(request, public_id)
+    member = _member(request, pathway, member_id)
+    try:
+        actions.circle_remove(actor=request.user, member=member, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pathways:pathway", public_id=public_id)
+    if member.user_id == request.user.pk and not access.can_manage_circle(request.user, pathway):
+        messages.success(request, _("Vous avez quitté le cercle de soins."))
+        return redirect("pathways:pathway_list")
+    messages.success(request, _("Membre retiré du cercle de soins."))
+    return redirect("pathways:pathway", public_id=public_id)

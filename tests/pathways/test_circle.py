@@ -1,0 +1,99 @@
+from django.urls import reverse
+
+from maillage.core.models import AuditEvent, Notification
+from maillage.pathways.enums import MemberStatus
+from tests.factories import member, opened_pathway
+
+
+def _url(name, pathway, member=None):
+    kwargs = {"public_id": pathway.public_id}
+    if member is not None:
+        kwargs["member_id"] = member.public_id
+    return reverse(f"pathways:{name}", kwargs=kwargs)
+
+
+def test_a_member_proposes_the_referent_approves_and_only_then_the_pathway_opens(client, cast):
+    pathway = opened_pathway(cast)
+    nurse = member("professional", cast.other_organisation, full_name="Infirmière Dupuis")
+    client.force_login(cast.professional)
+    response = client.post(
+        _url("circle_add", pathway),
+        {"email": nurse.email.upper(), "role": "nurse", "person_informed": "on"},
+    )
+    assert response.status_code == 302
+    proposed = pathway.members.get(user=nurse)
+    assert proposed.status == MemberStatus.PENDING
+    assert Notification.objects.filter(user=cast.coordinator).exists()
+
+    client.force_login(nurse)
+    assert client.get(_url("pathway", pathway)).status_code == 404
+
+    client.force_login(cast.coordinator)
+    client.post(_url("circle_approve", pathway, proposed))
+    proposed.refresh_from_db()
+    assert proposed.status == MemberStatus.ACTIVE
+
+    client.force_login(nurse)
+    page = client.get(_url("pathway", pathway)).content.decode()
+    assert "Entrée dans le cercle de soins" in page and "Infirmière Dupuis" in page
+
+
+def test_the_person_must_be_told_who_joins(client, cast):
+    pathway = opened_pathway(cast)
+    nurse = member("professional", cast.other_organisation)
+    client.force_login(cast.coordinator)
+    response = client.post(_url("circle_add", pathway), {"email": nurse.email, "role": "nurse"})
+    assert response.status_code == 400
+    assert "Ce champ est obligatoire" in response.content.decode()
+    assert not pathway.members.filter(user=nurse).exists()
+
+
+def test_removal_or_leaving_ends_access_at_once(client, cast):
+    pathway = opened_pathway(cast)
+    nurse = member("professional", cast.other_organisation)
+    client.force_login(cast.coordinator)
+    client.post(
+        _url("circle_add", pathway),
+        {"email": nurse.email, "role": "nurse", "person_informed": "on"},
+    )
+    added = pathway.members.get(user=nurse)
+    assert added.status == MemberStatus.ACTIVE  # added by the referent: in at once
+    client.post(_url("circle_remove", pathway, added))
+    client.force_login(nurse)
+    assert client.get(_url("pathway", pathway)).status_code == 404
+
+    client.force_login(cast.professional)
+    own = pathway.members.get(user=cast.professional)
+    response = client.post(_url("circle_remove", pathway, own))
+    assert response.url == reverse("pathways:pathway_list")
+    assert client.get(_url("pathway", pathway)).status_code == 404
+    assert AuditEvent.objects.filter(action="circle.leave").count() == 1
+    assert AuditEvent.objects.filter(action="circle.remove").count() == 1
+
+
+def test_the_referent_cannot_leave_and_nobody_outside_can_add(client, cast):
+    pathway = opened_pathway(cast)
+    referent = pathway.members.get(user=cast.coordinator)
+    client.force_login(cast.coordinator)
+    client.post(_url("circle_remove", pathway, referent))
+    referent.refresh_from_db()
+    assert referent.status == MemberStatus.ACTIVE
+    client.force_login(cast.colleague)
+    response = client.post(
+        _url("circle_add", pathway),
+        {"email": cast.colleague.email, "role": "nurse", "person_informed": "on"},
+    )
+    assert response.status_code == 404
+    assert not pathway.members.filter(user=cast.colleague).exists()
+
+
+def test_portal_and_observer_accounts_cannot_be_added_as_professionals(client, cast):
+    pathway = opened_pathway(cast)
+    client.force_login(cast.coordinator)
+    for account in (cast.observer, cast.person):
+        response = client.post(
+            _url("circle_add", pathway),
+            {"email": account.email, "role": "nurse", "person_informed": "on"},
+        )
+        assert response.status_code == 400
+        assert not pathway.members.filter(user=account).exists()
