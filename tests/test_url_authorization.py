@@ -271,6 +271,16 @@ EXPECTATIONS = {
         "post",
         logged_in(404, professional=302, coordinator=302),
     ),
+    "pathways:assessments": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    "pathways:assessment_new": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),

@@ -52,6 +52,21 @@ def test_a_gp_asks_for_support_and_the_coordinator_opens_a_pathway(
     assert "Parcours ouvert" in coordinator.locator(".messages").inner_text()
     assert "Parcours de Odette Guérin" in coordinator.locator("h1").inner_text()
     assert serious_violations(coordinator) == []
+    coordinator.get_by_role("link", name="Évaluations multidimensionnelles").click()
+    coordinator.get_by_role("link", name="Nouvelle évaluation").click()
+    assert serious_violations(coordinator) == []
+    for select in coordinator.get_by_label("niveau de besoin").all():
+        select.select_option("moderate")
+    coordinator.get_by_label("Ce que la personne dit de sa situation").fill(
+        "Je veux rentrer chez moi et garder mon chat."
+    )
+    coordinator.get_by_role("button", name="Enregistrer l'évaluation").click()
+    coordinator.wait_for_load_state()
+    errors = coordinator.locator(".error-summary, .field-error").all_inner_texts()
+    assert errors == [], errors
+    assert "Évaluation enregistrée" in coordinator.locator(".messages").inner_text()
+    assert "garder mon chat" in coordinator.locator("table").inner_text()
+    assert serious_violations(coordinator) == []
     context.close()
 
     page.goto(f"{live_app}/parcours/")

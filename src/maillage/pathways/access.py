@@ -73,3 +73,8 @@ def can_manage_circle(user, pathway) -> bool:
 def can_propose_member(user, pathway) -> bool:
     """Any active member may propose someone; the referent decides."""
     return can_manage_circle(user, pathway) or is_active_member(user, pathway)
+
+
+def can_assess(user, pathway) -> bool:
+    """The referent, the platform's coordinators and the circle's active members assess."""
+    return can_manage_circle(user, pathway) or is_active_member(user, pathway)

@@ -4,6 +4,7 @@ the pages and (later) the API alike."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,26 +16,31 @@ from maillage.accounts.enums import OrganisationKind
 from maillage.core import audit
 from maillage.core.models import PlatformSettings
 from maillage.core.notify import notify
-from maillage.pathways import access, queries
+from maillage.pathways import access, aggir, queries
 from maillage.pathways.enums import (
     COORDINATOR,
     REQUEST_TRANSITIONS,
     TRIAGE_STATES,
     URGENCY_RANK,
+    ZARIT_QUESTIONS,
     CircleRole,
     ConsentMode,
     EventKind,
     InformationItem,
     MemberStatus,
     Need,
+    NeedLevel,
     Recipient,
     RequesterKind,
     RequestState,
     TriageOutcome,
     Urgency,
+    ZaritAnswer,
 )
 from maillage.pathways.models import (
+    Assessment,
     CircleMember,
+    DomainAssessment,
     Pathway,
     Person,
     ScreeningQuestion,
@@ -508,3 +514,107 @@ def circle_remove(*, actor, member, request=None, now=None) -> CircleMember:
             obj=member,
         )
     return member
+
+
+def zarit_score(answers: dict) -> Decimal:
+    """The mini-Zarit total, 0 to 7: each of the seven answers counts 0, ½ or 1."""
+    codes = {code for code, _text in ZARIT_QUESTIONS}
+    if set(answers) != codes or any(a not in ZaritAnswer.values for a in answers.values()):
+        raise ValidationError(_("Répondez aux sept questions sur le fardeau de l'aidant·e."))
+    return sum((Decimal(a) for a in answers.values()), Decimal(0))
+
+
+def burden_label(score) -> str:
+    """The usual reading of the mini-Zarit total."""
+    if score is None:
+        return ""
+    if score <= Decimal("1.5"):
+        return _("fardeau absent ou léger")
+    if score <= 3:
+        return _("fardeau léger à modéré")
+    if score <= 5:
+        return _("fardeau modéré à sévère")
+    return _("fardeau sévère")
+
+
+def assessment_record(
+    *,
+    actor,
+    pathway,
+    assessed_on,
+    domains: dict,
+    person_words: str = "",
+    aggir_grid: dict | None = None,
+    zarit: dict | None = None,
+    request=None,
+) -> Assessment:
+    """Record a dated assessment: a level of need (with notes and sources) for every domain,
+    the person's own words, and optionally the AGGIR grid (→ GIR) and the caregiver's
+    mini-Zarit (→ burden)."""
+    if not access.can_assess(actor, pathway):
+        raise PermissionDenied
+    if set(domains) != set(Need.values):
+        raise ValidationError(
+            _("Évaluez chaque domaine, même pour dire qu'il n'y a pas de besoin.")
+        )
+    for level, _notes, _sources in domains.values():
+        if level not in NeedLevel.values:
+            raise ValidationError(_("Niveau de besoin inconnu."))
+    gir = None
+    if aggir_grid:
+        try:
+            gir = aggir.gir(aggir_grid).gir
+        except aggir.AggirError as error:
+            raise ValidationError(_("Grille AGGIR incomplète : %(e)s") % {"e": error}) from None
+    burden = zarit_score(zarit) if zarit else None
+    with transaction.atomic():
+        assessment = Assessment.objects.create(
+            pathway=pathway,
+            assessed_on=assessed_on,
+            assessor=actor,
+            person_words=person_words.strip(),
+            aggir={k: aggir_grid[k].upper() for k in aggir.VARIABLES} if aggir_grid else {},
+            gir=gir,
+            zarit_answers=dict(zarit or {}),
+            caregiver_burden=burden,
+            created_by=actor,
+        )
+        DomainAssessment.objects.bulk_create(
+            [
+                DomainAssessment(
+                    assessment=assessment,
+                    domain=domain,
+                    level=level,
+                    notes=notes.strip(),
+                    sources=sources.strip(),
+                )
+                for domain, (level, notes, sources) in domains.items()
+            ]
+        )
+        TimelineEvent.objects.create(
+            pathway=pathway,
+            occurred_at=timezone.now(),
+            kind=EventKind.ASSESSED,
+            actor=actor,
+            summary=_("GIR %(gir)s") % {"gir": gir} if gir else "",
+        )
+        audit.record(
+            "assessment.create",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=assessment,
+            details={"pathway": str(pathway.public_id)},
+        )
+    return assessment
+
+
+def assessments_record_read(*, pathway, assessments, request) -> None:
+    audit.record(
+        "assessment.read",
+        request=request,
+        object_type="pathways.assessment",
+        details={
+            "pathway": str(pathway.public_id),
+            "shown": [str(a.public_id) for a in assessments],
+        },
+    )

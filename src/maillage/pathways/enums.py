@@ -129,9 +129,41 @@ class EventKind(models.TextChoices):
     MEMBER_JOINED = "member_joined", _("Entrée dans le cercle de soins")
     MEMBER_LEFT = "member_left", _("Sortie du cercle de soins")
     PERSON_INFORMED = "person_informed", _("La personne a été informée")
+    ASSESSED = "assessed", _("Évaluation multidimensionnelle")
 
 
 class Sex(models.TextChoices):
     FEMALE = "F", _("Femme")
     MALE = "M", _("Homme")
     OTHER = "X", _("Autre ou non précisé")
+
+
+class NeedLevel(models.TextChoices):
+    NONE = "none", _("Pas de besoin")
+    LOW = "low", _("Besoin léger")
+    MODERATE = "moderate", _("Besoin modéré")
+    HIGH = "high", _("Besoin important")
+
+
+NEED_LEVEL_RANK = {NeedLevel.NONE: 0, NeedLevel.LOW: 1, NeedLevel.MODERATE: 2, NeedLevel.HIGH: 3}
+
+
+class ZaritAnswer(models.TextChoices):
+    NEVER = "0", _("Jamais")
+    SOMETIMES = "0.5", _("Parfois")
+    OFTEN = "1", _("Souvent")
+
+
+# The mini-Zarit's seven questions to the main caregiver (burden felt); each answer 0, ½ or 1.
+ZARIT_QUESTIONS = (
+    (
+        "family",
+        _("S'occuper de la personne entraîne-t-il des difficultés dans votre vie familiale ?"),
+    ),
+    ("social", _("… dans vos relations avec vos amis, vos loisirs ou votre travail ?")),
+    ("health", _("… un retentissement sur votre santé, physique ou psychique ?")),
+    ("recognise", _("Avez-vous le sentiment de ne plus reconnaître la personne ?")),
+    ("future", _("Avez-vous peur pour son avenir ?")),
+    ("help", _("Souhaitez-vous être (davantage) aidé·e pour vous en occuper ?")),
+    ("burden", _("Ressentez-vous une charge en vous occupant d'elle ?")),
+)

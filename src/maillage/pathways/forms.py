@@ -7,16 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
 from maillage.directory.queries import resolve_place
+from maillage.pathways import aggir
 from maillage.pathways.enums import (
+    ZARIT_QUESTIONS,
     CircleRole,
     ConsentMode,
     InformationItem,
     Need,
+    NeedLevel,
     Recipient,
     RequesterKind,
     Sex,
     TriageOutcome,
     Urgency,
+    ZaritAnswer,
 )
 
 
@@ -36,7 +40,7 @@ class SupportRequestForm(forms.Form):
     person_birth_date = forms.DateField(
         label=_("Date de naissance"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
         help_text=_("Aide à savoir si la personne est déjà suivie."),
     )
     person_sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices, initial=Sex.OTHER)
@@ -175,3 +179,77 @@ class CircleMemberForm(forms.Form):
     person_informed = forms.BooleanField(
         label=_("La personne est informée de son entrée dans le cercle"), required=True
     )
+
+
+AGGIR_CHOICES = [("", _("Non évalué")), ("A", "A"), ("B", "B"), ("C", "C")]
+
+
+class AssessmentForm(forms.Form):
+    """Every domain, the person's own words, and optionally AGGIR and the mini-Zarit."""
+
+    assessed_on = forms.DateField(
+        label=_("Date de l'évaluation"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    person_words = forms.CharField(
+        label=_("Ce que la personne dit de sa situation et ce qu'elle souhaite, avec ses mots"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for value, label in Need.choices:
+            self.fields[f"level_{value}"] = forms.ChoiceField(
+                label=_("%(domain)s : niveau de besoin") % {"domain": label},
+                choices=[("", "—"), *NeedLevel.choices],
+            )
+            self.fields[f"notes_{value}"] = forms.CharField(
+                label=_("%(domain)s : constats") % {"domain": label},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=2000,
+            )
+            self.fields[f"sources_{value}"] = forms.CharField(
+                label=_("%(domain)s : sources") % {"domain": label},
+                required=False,
+                max_length=300,
+                help_text=_("Qui l'a dit ou constaté : la personne, un proche, un compte rendu…"),
+            )
+        for variable in aggir.VARIABLES:
+            self.fields[f"aggir_{variable}"] = forms.ChoiceField(
+                label=_("AGGIR — %(variable)s") % {"variable": aggir.LABELS[variable]},
+                choices=AGGIR_CHOICES,
+                required=False,
+            )
+        for code, text in ZARIT_QUESTIONS:
+            self.fields[f"zarit_{code}"] = forms.ChoiceField(
+                label=text,
+                choices=[("", "—"), *ZaritAnswer.choices],
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        grid = {v: data.get(f"aggir_{v}") for v in aggir.VARIABLES}
+        if any(grid.values()) and not all(grid.values()):
+            raise forms.ValidationError(
+                _("Grille AGGIR : renseignez les dix variables, ou aucune.")
+            )
+        answers = {code: data.get(f"zarit_{code}") for code, _text in ZARIT_QUESTIONS}
+        if any(answers.values()) and not all(answers.values()):
+            raise forms.ValidationError(
+                _("Fardeau de l'aidant·e : répondez aux sept questions, ou à aucune.")
+            )
+        data["aggir_grid"] = grid if all(grid.values()) else None
+        data["zarit"] = answers if all(answers.values()) else None
+        data["domains"] = {
+            value: (
+                data.get(f"level_{value}"),
+                data.get(f"notes_{value}", ""),
+                data.get(f"sources_{value}", ""),
+            )
+            for value in Need.values
+        }
+        return data

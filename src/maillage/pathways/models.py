@@ -16,6 +16,8 @@ from maillage.pathways.enums import (
     ConsentMode,
     EventKind,
     MemberStatus,
+    Need,
+    NeedLevel,
     PathwayState,
     RequesterKind,
     RequestState,
@@ -240,3 +242,46 @@ class TimelineEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%d/%m/%Y} {self.get_kind_display()}"
+
+
+class Assessment(PublicModel):
+    """A dated multidimensional assessment of the person's situation, with her own words.
+    Assessments are never edited into each other: a new one is made, so they compare."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("date de l'évaluation"))
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    person_words = models.TextField(
+        _("ce que la personne dit de sa situation et ce qu'elle souhaite"), blank=True
+    )
+    aggir = models.JSONField(default=dict, blank=True)  # {variable: "A" | "B" | "C"}
+    gir = models.PositiveSmallIntegerField(null=True, blank=True)
+    zarit_answers = models.JSONField(default=dict, blank=True)  # {question: "0" | "0.5" | "1"}
+    caregiver_burden = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("évaluation multidimensionnelle")
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.assessed_on:%d/%m/%Y}"
+
+
+class DomainAssessment(models.Model):
+    """One domain of an assessment: the level of need, what was seen, where it comes from."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="domains")
+    domain = models.CharField(max_length=20, choices=Need.choices)
+    level = models.CharField(_("niveau de besoin"), max_length=10, choices=NeedLevel.choices)
+    notes = models.TextField(_("constats"), blank=True)
+    sources = models.CharField(_("sources"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "domain"], name="one_level_per_domain")
+        ]
+
+    def __str__(self):
+        return f"{self.get_domain_display()} : {self.get_level_display()}"

@@ -161,3 +161,9 @@ def coordinators_of(platform) -> list:
 
 def screening_questions() -> list[ScreeningQuestion]:
     return list(ScreeningQuestion.objects.filter(is_active=True))
+
+
+def assessments_of(pathway, limit: int = 12):
+    """The pathway's assessments, newest first, with their domains (a fixed number of
+    queries whatever their number)."""
+    return list(pathway.assessments.select_related("assessor").prefetch_related("domains")[:limit])

@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/", views.pathway_detail, name="pathway"),
     path("<uuid:public_id>/cercle/", views.circle_add, name="circle_add"),
+    path("<uuid:public_id>/evaluations/", views.assessments, name="assessments"),
+    path("<uuid:public_id>/evaluations/nouvelle/", views.assessment_new, name="assessment_new"),
     path(
         "<uuid:public_id>/cercle/<uuid:member_id>/accepter/",
         views.circle_approve,

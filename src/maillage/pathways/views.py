@@ -2,13 +2,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.pathways import access, actions, queries
 from maillage.pathways.enums import ConsentMode, Need, TriageOutcome
-from maillage.pathways.forms import CircleMemberForm, SupportRequestForm, TriageForm
+from maillage.pathways.forms import (
+    AssessmentForm,
+    CircleMemberForm,
+    SupportRequestForm,
+    TriageForm,
+)
 from maillage.territories.models import Commune
 
 
@@ -324,3 +330,61 @@ def circle_remove(request, public_id, member_id):
         return redirect("pathways:pathway_list")
     messages.success(request, _("Membre retiré du cercle de soins."))
     return redirect("pathways:pathway", public_id=public_id)
+
+
+def assessment_new(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    if not access.can_assess(request.user, pathway):
+        audit.deny("assessment.create", request=request, obj=pathway)
+        raise PermissionDenied
+    form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.assessment_record(
+                actor=request.user,
+                pathway=pathway,
+                assessed_on=data["assessed_on"],
+                domains=data["domains"],
+                person_words=data["person_words"],
+                aggir_grid=data["aggir_grid"],
+                zarit=data["zarit"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Évaluation enregistrée."))
+            return redirect("pathways:assessments", public_id=public_id)
+    return render(
+        request,
+        "pathways/assessment_new.html",
+        {"pathway": pathway, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def assessments(request, public_id):
+    """The assessments side by side, newest first: how the situation changes."""
+    pathway = _visible_pathway(request, public_id)
+    found = queries.assessments_of(pathway)
+    actions.assessments_record_read(pathway=pathway, assessments=found, request=request)
+    for assessment in found:
+        assessment.burden_label = actions.burden_label(assessment.caregiver_burden)
+    rows = []
+    for value, label in Need.choices:
+        cells = []
+        for assessment in found:
+            domain = next((d for d in assessment.domains.all() if d.domain == value), None)
+            cells.append(domain)
+        rows.append((label, cells))
+    return render(
+        request,
+        "pathways/assessments.html",
+        {
+            "pathway": pathway,
+            "assessments": found,
+            "rows": rows,
+            "can_assess": access.can_assess(request.user, pathway),
+        },
+    )
