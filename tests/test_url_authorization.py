@@ -281,6 +281,37 @@ EXPECTATIONS = {
         "get",
         logged_in(404, professional=200, coordinator=200),
     ),
+    "pathways:plan": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    "pathways:plan_print": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    # Empty forms: 400 for those who may edit the plan, 404 for everyone else.
+    "pathways:plan_objective_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, professional=400, coordinator=400),
+    ),
+    "pathways:plan_action_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, professional=400, coordinator=400),
+    ),
+    "pathways:plan_validate": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, professional=400, coordinator=400),
+    ),
+    "pathways:plan_action_status": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "action_id": uuid.uuid4()},
+        "post",
+        logged_in(404),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),

@@ -67,6 +67,21 @@ def test_a_gp_asks_for_support_and_the_coordinator_opens_a_pathway(
     assert "Évaluation enregistrée" in coordinator.locator(".messages").inner_text()
     assert "garder mon chat" in coordinator.locator("table").inner_text()
     assert serious_violations(coordinator) == []
+    coordinator.get_by_role("link", name="Retour au parcours").click()
+    coordinator.get_by_role("link", name="Plan personnalisé de coordination (PPCS)").click()
+    coordinator.get_by_label("Son projet, ses choix et ses préférences").fill(
+        "Rentrer chez moi et garder mon chat."
+    )
+    coordinator.get_by_role("button", name="Enregistrer le plan").click()
+    coordinator.wait_for_load_state()
+    assert "Plan enregistré" in coordinator.locator(".messages").inner_text()
+    coordinator.get_by_label("Objectif partagé").fill("Rentrer à domicile en sécurité")
+    coordinator.get_by_role("button", name="Ajouter l'objectif").click()
+    coordinator.wait_for_load_state()
+    assert serious_violations(coordinator) == []
+    coordinator.get_by_role("link", name="Version à imprimer pour la personne").click()
+    assert "Rentrer à domicile en sécurité" in coordinator.locator("main").inner_text()
+    assert serious_violations(coordinator) == []
     context.close()
 
     page.goto(f"{live_app}/parcours/")

@@ -130,6 +130,8 @@ class EventKind(models.TextChoices):
     MEMBER_LEFT = "member_left", _("Sortie du cercle de soins")
     PERSON_INFORMED = "person_informed", _("La personne a été informée")
     ASSESSED = "assessed", _("Évaluation multidimensionnelle")
+    PLAN_SAVED = "plan_saved", _("Plan personnalisé modifié")
+    PLAN_VALIDATED = "plan_validated", _("Plan personnalisé validé")
 
 
 class Sex(models.TextChoices):
@@ -167,3 +169,22 @@ ZARIT_QUESTIONS = (
     ("help", _("Souhaitez-vous être (davantage) aidé·e pour vous en occuper ?")),
     ("burden", _("Ressentez-vous une charge en vous occupant d'elle ?")),
 )
+
+
+class ObjectiveStatus(models.TextChoices):
+    OPEN = "open", _("En cours")
+    REACHED = "reached", _("Atteint")
+    NOT_REACHED = "not_reached", _("Non atteint")
+    DROPPED = "dropped", _("Abandonné d'un commun accord")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Prévue")
+    IN_PROGRESS = "in_progress", _("En cours")
+    DONE = "done", _("Faite")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+class Validator(models.TextChoices):
+    PERSON = "person", _("La personne")
+    GP = "gp", _("Le médecin traitant")

@@ -20,6 +20,7 @@ from maillage.pathways.enums import (
     Sex,
     TriageOutcome,
     Urgency,
+    Validator,
     ZaritAnswer,
 )
 
@@ -253,3 +254,68 @@ class AssessmentForm(forms.Form):
             for value in Need.values
         }
         return data
+
+
+class PlanForm(forms.Form):
+    problems = forms.CharField(
+        label=_("Les problèmes de la personne, en résumé"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=6000,
+    )
+    person_project = forms.CharField(
+        label=_("Son projet, ses choix et ses préférences, avec ses mots"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=6000,
+    )
+    alert_procedure = forms.CharField(
+        label=_("Que faire si la situation se dégrade (procédure d'alerte)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text=_("Qui prévenir, dans quel ordre : aidants, aide à domicile, médecin…"),
+    )
+    revision_on = forms.DateField(
+        label=_("Date de révision"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ObjectiveForm(forms.Form):
+    need = forms.ChoiceField(label=_("Besoin"), choices=Need.choices)
+    text = forms.CharField(label=_("Objectif partagé"), max_length=300)
+    criteria = forms.CharField(label=_("Critère d'évaluation"), required=False, max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PlanActionForm(forms.Form):
+    objective = forms.ChoiceField(label=_("Objectif"))
+    text = forms.CharField(label=_("Action"), max_length=300)
+    owner = forms.ChoiceField(label=_("Qui la porte"))
+    due_on = forms.DateField(
+        label=_("Échéance"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, objectives=(), members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].choices = [(str(o.public_id), o.text) for o in objectives]
+        self.fields["owner"].choices = [("person", _("La personne elle-même"))] + [
+            (str(m.public_id), f"{m.user.full_name} — {m.get_role_display()}")
+            for m in members
+            if m.status == "active"
+        ]
+
+
+class PlanValidationForm(forms.Form):
+    validator = forms.ChoiceField(label=_("Qui valide"), choices=Validator.choices)
+    validated_on = forms.DateField(
+        label=_("Date de l'accord"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -5,6 +5,8 @@ a person's record is visible to her care circle and to the coordinators of the p
 that holds it, nobody else.
 """
 
+import uuid
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -12,18 +14,21 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import PublicModel
 from maillage.pathways.enums import (
+    ActionStatus,
     CircleRole,
     ConsentMode,
     EventKind,
     MemberStatus,
     Need,
     NeedLevel,
+    ObjectiveStatus,
     PathwayState,
     RequesterKind,
     RequestState,
     Sex,
     TriageOutcome,
     Urgency,
+    Validator,
 )
 
 
@@ -285,3 +290,127 @@ class DomainAssessment(models.Model):
 
     def __str__(self):
         return f"{self.get_domain_display()} : {self.get_level_display()}"
+
+
+class Plan(PublicModel):
+    """The personalised coordination plan (PPCS, HAS 2019) of a pathway, in its four parts:
+    the people (the circle, with the referent), the person's problems and her own project,
+    the action plan (objectives → actions) with its revision date and alert procedure, and
+    the objectives not reached yet. `version` counts saves: a save made from an older
+    version is refused (no silent overwrite); each save keeps a snapshot (PlanVersion)."""
+
+    pathway = models.OneToOneField(Pathway, on_delete=models.CASCADE, related_name="plan")
+    problems = models.TextField(_("les problèmes de la personne, en résumé"), blank=True)
+    person_project = models.TextField(
+        _("son projet, ses choix et ses préférences, avec ses mots"), blank=True
+    )
+    alert_procedure = models.TextField(
+        _("que faire si la situation se dégrade (procédure d'alerte)"), blank=True
+    )
+    revision_on = models.DateField(_("date de révision"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("plan personnalisé de coordination en santé")
+
+    def __str__(self):
+        return f"PPCS v{self.version}"
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    need = models.CharField(_("besoin"), max_length=20, choices=Need.choices)
+    text = models.CharField(_("objectif partagé"), max_length=300)
+    criteria = models.CharField(_("critère d'évaluation"), max_length=300, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class PlanAction(models.Model):
+    """One action towards an objective, with its owner — a circle member, the person
+    herself, or a directory service (through an orientation) — a due date and a status."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    text = models.CharField(_("action"), max_length=300)
+    owner_member = models.ForeignKey(
+        CircleMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    owner_is_person = models.BooleanField(default=False)
+    service = models.ForeignKey(
+        "directory.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    orientation = models.ForeignKey(
+        "directory.Orientation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_actions",
+    )
+    due_on = models.DateField(_("échéance"), null=True, blank=True)
+    status = models.CharField(
+        max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "created_at", "id"]
+        indexes = [
+            # Overdue actions, for the coordinator's home and the reminders.
+            models.Index(
+                fields=["due_on"],
+                name="plan_action_open_due",
+                condition=models.Q(status__in=["planned", "in_progress"]),
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class PlanVersion(models.Model):
+    """A snapshot of the plan as saved: what was validated stays readable as it was."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    saved_at = models.DateTimeField()
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_once")]
+
+    def __str__(self):
+        return f"v{self.number}"
+
+
+class PlanValidation(models.Model):
+    """The person or her GP validated this version (recorded by a circle member)."""
+
+    version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, related_name="validations")
+    validator = models.CharField(max_length=10, choices=Validator.choices)
+    validated_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "validator"], name="validated_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_validator_display()} {self.validated_on}"

@@ -167,3 +167,34 @@ def assessments_of(pathway, limit: int = 12):
     """The pathway's assessments, newest first, with their domains (a fixed number of
     queries whatever their number)."""
     return list(pathway.assessments.select_related("assessor").prefetch_related("domains")[:limit])
+
+
+def plan_page(plan):
+    """The plan's objectives with their actions and owners, and its recent versions with
+    their validations — a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from maillage.pathways.models import PlanAction
+
+    objectives = list(
+        plan.objectives.prefetch_related(
+            Prefetch(
+                "actions",
+                queryset=PlanAction.objects.select_related(
+                    "owner_member__user", "service", "orientation"
+                ),
+            )
+        )
+    )
+    versions = list(plan.versions.prefetch_related("validations")[:5])
+    return objectives, versions
+
+
+def plan_action(plan, public_id):
+    from maillage.pathways.models import PlanAction
+
+    return (
+        PlanAction.objects.filter(objective__plan=plan, public_id=public_id)
+        .select_related("objective__plan")
+        .first()
+    )

@@ -19,6 +19,16 @@ urlpatterns = [
     path("<uuid:public_id>/", views.pathway_detail, name="pathway"),
     path("<uuid:public_id>/cercle/", views.circle_add, name="circle_add"),
     path("<uuid:public_id>/evaluations/", views.assessments, name="assessments"),
+    path("<uuid:public_id>/plan/", views.plan, name="plan"),
+    path("<uuid:public_id>/plan/imprimer/", views.plan_print, name="plan_print"),
+    path("<uuid:public_id>/plan/objectifs/", views.plan_objective_add, name="plan_objective_add"),
+    path("<uuid:public_id>/plan/actions/", views.plan_action_add, name="plan_action_add"),
+    path(
+        "<uuid:public_id>/plan/actions/<uuid:action_id>/etat/",
+        views.plan_action_status,
+        name="plan_action_status",
+    ),
+    path("<uuid:public_id>/plan/validation/", views.plan_validate, name="plan_validate"),
     path("<uuid:public_id>/evaluations/nouvelle/", views.assessment_new, name="assessment_new"),
     path(
         "<uuid:public_id>/cercle/<uuid:member_id>/accepter/",

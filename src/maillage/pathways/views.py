@@ -8,10 +8,14 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.pathways import access, actions, queries
-from maillage.pathways.enums import ConsentMode, Need, TriageOutcome
+from maillage.pathways.enums import ActionStatus, ConsentMode, Need, TriageOutcome
 from maillage.pathways.forms import (
     AssessmentForm,
     CircleMemberForm,
+    ObjectiveForm,
+    PlanActionForm,
+    PlanForm,
+    PlanValidationForm,
     SupportRequestForm,
     TriageForm,
 )
@@ -386,5 +390,212 @@ def assessments(request, public_id):
             "assessments": found,
             "rows": rows,
             "can_assess": access.can_assess(request.user, pathway),
+        },
+    )
+
+
+def _plan_context(request, pathway, plan, **forms_given):
+    objectives, versions = queries.plan_page(plan)
+    members = queries.circle_of(pathway)
+    editable = access.can_assess(request.user, pathway)
+    initial = {"version": plan.version}
+    context = {
+        "pathway": pathway,
+        "person": pathway.person,
+        "plan": plan,
+        "objectives": objectives,
+        "versions": versions,
+        "members": members,
+        "editable": editable,
+        "action_statuses": ActionStatus.choices,
+    }
+    if editable:
+        context.update(
+            plan_form=forms_given.get("plan_form")
+            or PlanForm(
+                initial={
+                    "problems": plan.problems,
+                    "person_project": plan.person_project,
+                    "alert_procedure": plan.alert_procedure,
+                    "revision_on": plan.revision_on,
+                    **initial,
+                }
+            ),
+            objective_form=forms_given.get("objective_form") or ObjectiveForm(initial=initial),
+            action_form=forms_given.get("action_form")
+            or PlanActionForm(objectives=objectives, members=members, initial=initial),
+            validation_form=forms_given.get("validation_form")
+            or PlanValidationForm(initial={**initial, "validated_on": timezone.localdate()}),
+        )
+    return context
+
+
+def plan(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    plan = actions.plan_ensure(pathway=pathway)
+    status = 200
+    forms_given = {}
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        forms_given["plan_form"] = form
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.plan_save(
+                    actor=request.user,
+                    plan=plan,
+                    expected_version=data["version"],
+                    problems=data["problems"],
+                    person_project=data["person_project"],
+                    alert_procedure=data["alert_procedure"],
+                    revision_on=data["revision_on"],
+                    request=request,
+                )
+            except actions.StaleVersion as error:
+                form.add_error(None, error)
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 400
+            else:
+                messages.success(request, _("Plan enregistré."))
+                return redirect("pathways:plan", public_id=public_id)
+        else:
+            status = 400
+        plan.refresh_from_db()
+    else:
+        actions.plan_record_read(plan=plan, request=request)
+    return render(
+        request,
+        "pathways/plan.html",
+        _plan_context(request, pathway, plan, **forms_given),
+        status=status,
+    )
+
+
+def _plan_change(request, public_id, form_class, key, apply, form_kwargs):
+    """A POST that changes the plan (objective, action, validation): the change, or the
+    page again with the form's errors (409 when someone saved in between)."""
+    pathway = _visible_pathway(request, public_id)
+    plan = actions.plan_ensure(pathway=pathway)
+    if not access.can_assess(request.user, pathway):
+        audit.deny("plan.save", request=request, obj=plan)
+        raise PermissionDenied
+    form = form_class(request.POST, **form_kwargs(plan, pathway))
+    status = 400
+    if form.is_valid():
+        try:
+            apply(plan, form.cleaned_data)
+        except actions.StaleVersion as error:
+            form.add_error(None, error)
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("pathways:plan", public_id=public_id)
+    plan.refresh_from_db()
+    return render(
+        request,
+        "pathways/plan.html",
+        _plan_context(request, pathway, plan, **{key: form}),
+        status=status,
+    )
+
+
+@require_POST
+def plan_objective_add(request, public_id):
+    def apply(plan, data):
+        actions.objective_add(
+            actor=request.user,
+            plan=plan,
+            need=data["need"],
+            text=data["text"],
+            criteria=data["criteria"],
+            expected_version=data["version"],
+            request=request,
+        )
+
+    return _plan_change(request, public_id, ObjectiveForm, "objective_form", apply, lambda p, w: {})
+
+
+@require_POST
+def plan_action_add(request, public_id):
+    def apply(plan, data):
+        objective = plan.objectives.get(public_id=data["objective"])
+        actions.plan_action_add(
+            actor=request.user,
+            objective=objective,
+            text=data["text"],
+            owner=data["owner"],
+            due_on=data["due_on"],
+            expected_version=data["version"],
+            request=request,
+        )
+
+    return _plan_change(
+        request,
+        public_id,
+        PlanActionForm,
+        "action_form",
+        apply,
+        lambda plan, pathway: {
+            "objectives": list(plan.objectives.all()),
+            "members": queries.circle_of(pathway),
+        },
+    )
+
+
+@require_POST
+def plan_validate(request, public_id):
+    def apply(plan, data):
+        actions.plan_validate(
+            actor=request.user,
+            plan=plan,
+            validator=data["validator"],
+            validated_on=data["validated_on"],
+            expected_version=data["version"],
+            request=request,
+        )
+
+    return _plan_change(
+        request, public_id, PlanValidationForm, "validation_form", apply, lambda p, w: {}
+    )
+
+
+@require_POST
+def plan_action_status(request, public_id, action_id):
+    pathway = _visible_pathway(request, public_id)
+    plan = actions.plan_ensure(pathway=pathway)
+    action = queries.plan_action(plan, action_id)
+    if action is None:
+        raise Http404
+    try:
+        actions.plan_action_set_status(
+            actor=request.user,
+            action=action,
+            status=request.POST.get("status", ""),
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("pathways:plan", public_id=public_id)
+
+
+def plan_print(request, public_id):
+    """The plan for the person, on paper, in plain French."""
+    pathway = _visible_pathway(request, public_id)
+    plan = actions.plan_ensure(pathway=pathway)
+    actions.plan_record_read(plan=plan, request=request)
+    objectives, versions = queries.plan_page(plan)
+    return render(
+        request,
+        "pathways/plan_print.html",
+        {
+            "pathway": pathway,
+            "person": pathway.person,
+            "plan": plan,
+            "objectives": objectives,
+            "members": queries.circle_of(pathway),
+            "validations": versions[0].validations.all() if versions else [],
         },
     )

@@ -1,0 +1,183 @@
+import datetime as dt
+import html
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from maillage.core.models import AuditEvent
+from maillage.pathways import actions
+from maillage.pathways.models import Plan
+from tests.factories import opened_pathway
+
+
+def _url(name, pathway, **kwargs):
+    return reverse(f"pathways:{name}", kwargs={"public_id": pathway.public_id, **kwargs})
+
+
+@pytest.fixture
+def pathway(cast):
+    return opened_pathway(cast)
+
+
+def test_a_plan_is_built_in_its_four_parts_and_printed_for_the_person(client, cast, pathway):
+    client.force_login(cast.coordinator)
+    response = client.post(
+        _url("plan", pathway),
+        {
+            "problems": "Chutes, isolement depuis le décès de son mari.",
+            "person_project": "Rester chez moi avec mon chat.",
+            "alert_procedure": "Appeler sa fille, puis l'infirmière.",
+            "revision_on": "2027-02-01",
+            "version": 0,
+        },
+    )
+    assert response.status_code == 302
+    client.post(
+        _url("plan_objective_add", pathway),
+        {
+            "need": "autonomy",
+            "text": "Ne plus tomber",
+            "criteria": "Aucune chute en 3 mois",
+            "version": 1,
+        },
+    )
+    plan = Plan.objects.get(pathway=pathway)
+    objective = plan.objectives.get()
+    nurse = pathway.members.get(user=cast.professional)
+    client.post(
+        _url("plan_action_add", pathway),
+        {
+            "objective": str(objective.public_id),
+            "text": "Installer une téléalarme",
+            "owner": str(nurse.public_id),
+            "due_on": "2026-12-15",
+            "version": 2,
+        },
+    )
+    client.post(
+        _url("plan_action_add", pathway),
+        {
+            "objective": str(objective.public_id),
+            "text": "Marcher 10 minutes par jour",
+            "owner": "person",
+            "version": 3,
+        },
+    )
+    plan.refresh_from_db()
+    assert plan.version == 4 and plan.versions.count() == 4
+    page = client.get(_url("plan_print", pathway)).content.decode()
+    for part in ("1. La personne", "2. Sa situation", "3. Le plan d", "4. Objectifs pas encore"):
+        assert part in html.unescape(page)
+    assert "Rester chez moi avec mon chat." in page
+    assert "Installer une téléalarme" in page and "la personne elle-même" in page
+    assert "Ne plus tomber" in page.split("4. Objectifs")[1]
+    assert AuditEvent.objects.filter(action="plan.read", object_id=str(plan.public_id)).exists()
+
+
+def test_two_people_editing_at_once_the_second_gets_a_conflict_and_keeps_her_text(
+    client, cast, pathway
+):
+    plan = actions.plan_ensure(pathway=pathway)
+    actions.plan_save(
+        actor=cast.coordinator,
+        plan=plan,
+        expected_version=0,
+        problems="Version de la coordinatrice",
+        person_project="",
+        alert_procedure="",
+    )
+    client.force_login(cast.professional)
+    response = client.post(
+        _url("plan", pathway),
+        {"problems": "Ma version à moi", "person_project": "", "alert_procedure": "", "version": 0},
+    )
+    assert response.status_code == 409
+    body = html.unescape(response.content.decode())
+    assert "modifié par quelqu'un d'autre" in body
+    assert "Ma version à moi" in body  # her input is still in the form
+    plan.refresh_from_db()
+    assert plan.problems == "Version de la coordinatrice"
+    with pytest.raises(actions.StaleVersion):
+        actions.objective_add(
+            actor=cast.professional, plan=plan, need="health", text="X", expected_version=0
+        )
+
+
+def test_the_person_and_the_gp_validate_a_version_which_stays_readable(client, cast, pathway):
+    plan = actions.plan_ensure(pathway=pathway)
+    client.force_login(cast.coordinator)
+    response = client.post(
+        _url("plan_validate", pathway),
+        {"validator": "person", "validated_on": "2026-11-28", "version": 0},
+    )
+    assert response.status_code == 400
+    assert "enregistrez-le avant" in html.unescape(response.content.decode())
+    actions.plan_save(
+        actor=cast.coordinator,
+        plan=plan,
+        expected_version=0,
+        problems="Texte validé",
+        person_project="",
+        alert_procedure="",
+    )
+    for validator in ("person", "gp"):
+        client.post(
+            _url("plan_validate", pathway),
+            {"validator": validator, "validated_on": "2026-11-28", "version": 1},
+        )
+    version = plan.versions.get(number=1)
+    assert {v.validator for v in version.validations.all()} == {"person", "gp"}
+    assert version.content["problems"] == "Texte validé"
+    actions.plan_save(
+        actor=cast.coordinator,
+        plan=plan,
+        expected_version=1,
+        problems="Texte changé ensuite",
+        person_project="",
+        alert_procedure="",
+    )
+    assert plan.versions.get(number=1).content["problems"] == "Texte validé"
+    assert not plan.versions.get(number=2).validations.exists()
+
+
+def test_an_action_is_owned_by_an_active_member_or_the_person(cast, pathway):
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(
+        actor=cast.coordinator, plan=plan, need="health", text="Suivi du diabète"
+    )
+    with pytest.raises(ValidationError):
+        actions.plan_action_add(
+            actor=cast.coordinator, objective=objective, text="Bilan", owner="not-a-member"
+        )
+    action = actions.plan_action_add(
+        actor=cast.coordinator,
+        objective=objective,
+        text="Bilan",
+        owner="person",
+        due_on=dt.date(2026, 12, 1),
+    )
+    actions.plan_action_set_status(actor=cast.coordinator, action=action, status="done")
+    action.refresh_from_db()
+    assert action.status == "done"
+
+
+def test_the_plan_page_has_a_fixed_number_of_queries(
+    client, cast, pathway, django_assert_max_num_queries
+):
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(actor=cast.coordinator, plan=plan, need="health", text="A")
+    actions.plan_action_add(actor=cast.coordinator, objective=objective, text="a", owner="person")
+    client.force_login(cast.coordinator)
+    with django_assert_max_num_queries(40) as counted:
+        client.get(_url("plan", pathway))
+    for n in range(3):
+        other = actions.objective_add(
+            actor=cast.coordinator, plan=plan, need="housing", text=f"O{n}"
+        )
+        for m in range(2):
+            actions.plan_action_add(
+                actor=cast.coordinator, objective=other, text=f"a{m}", owner="person"
+            )
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        client.get(_url("plan", pathway))
