@@ -126,6 +126,49 @@ EXPECTATIONS = {
         "get",
         logged_in(404, anonymous=401, professional=200, outsider=200),
     ),
+    "api:support_request_list": (None, "get", only(REQUESTERS, others=403) | {"anonymous": 401}),
+    "api:support_request_create": (  # same path as the list
+        None,
+        "get",
+        only(REQUESTERS, others=403) | {"anonymous": 401},
+    ),
+    "api:support_request_detail": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    # Writes with an empty body: refused before anything is looked up (400), nothing said
+    # about whether the record exists.
+    "api:support_request_triage": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:circle_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:plan_detail": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    "api:plan_update": (  # same path as the plan's GET
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    "api:plan_objective_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:plan_action_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
     "accounts:api_tokens": (None, "get", logged_in(200, person=403, caregiver=403)),
     "accounts:api_token_revoke": (
         lambda cast, territory: {"public_id": uuid.uuid4()},

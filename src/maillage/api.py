@@ -1,11 +1,13 @@
 """The JSON API under /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
 
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from maillage.accounts.access import second_factor_step
 from maillage.directory.api import router as directory_router
+from maillage.pathways.api import router as pathways_router
 
 
 class VerifiedSessionAuth(SessionAuth):
@@ -37,7 +39,8 @@ token_auth = ApiTokenAuth()
 api = NinjaAPI(
     title="Maillage",
     version="1",
-    description="API de Maillage : annuaire de l'offre sanitaire, sociale et médico-sociale.",
+    description="API de Maillage : annuaire de l'offre sanitaire, sociale et médico-sociale, "
+    "demandes d'appui et parcours.",
     urls_namespace="api",
     docs_url=None,
     # Everything needs a logged-in session or an API token unless an operation says
@@ -45,6 +48,7 @@ api = NinjaAPI(
     auth=[token_auth, session_auth],
 )
 api.add_router("/", directory_router)
+api.add_router("/", pathways_router)
 
 
 @api.exception_handler(ValidationError)
@@ -55,3 +59,12 @@ def validation_error(request, exc):
         where = ".".join(str(p) for p in error.get("loc", []) if p not in {"query", "filters"})
         problems.append(f"{where} : valeur invalide" if where else "paramètre invalide")
     return api.create_response(request, {"detail": " ; ".join(problems)}, status=400)
+
+
+@api.exception_handler(RawPostDataException)
+def form_body(request, exc):
+    """A form-encoded or multipart body (already read as a form by the CSRF check) where
+    JSON is expected: a 400, not a crash."""
+    return api.create_response(
+        request, {"detail": "le corps de la requête doit être du JSON"}, status=400
+    )

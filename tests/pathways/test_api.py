@@ -1,0 +1,107 @@
+from maillage.core.models import AuditEvent
+from maillage.pathways import actions
+from maillage.pathways.models import SupportRequest
+from tests.factories import opened_pathway, support_request
+
+JSON = "application/json"
+
+
+def test_a_request_is_made_and_triaged_through_the_api(client, cast):
+    client.force_login(cast.professional)
+    response = client.post(
+        "/api/v1/support-requests",
+        {
+            "platform": str(cast.platform.public_id),
+            "person_first_name": "Lucie",
+            "person_last_name": "Moreau",
+            "reason": "Sortie d'hôpital sans relais",
+            "urgency": "urgent",
+            "consent_mode": "consents",
+            "information_items": ["identity"],
+            "recipients": ["platform"],
+        },
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.content
+    created = response.json()
+    assert created["state"] == "received" and created["version"] == 1
+
+    client.force_login(cast.coordinator)
+    queue = client.get("/api/v1/support-requests").json()["queue"]
+    assert [r["id"] for r in queue] == [created["id"]]
+    url = f"/api/v1/support-requests/{created['id']}/triage"
+    response = client.post(
+        url, {"outcome": "pathway", "answers": ["pathologies"], "version": 1}, content_type=JSON
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert body["state"] == "pathway" and body["pathway_id"]
+    # A second triage from the same (now stale) reading is a conflict, not an overwrite.
+    response = client.post(url, {"outcome": "information", "version": 1}, content_type=JSON)
+    assert response.status_code == 409
+    assert "modifiée par quelqu'un d'autre" in response.json()["detail"]
+
+
+def test_the_api_refuses_what_the_pages_refuse_in_french(client, cast):
+    client.force_login(cast.professional)
+    response = client.post(
+        "/api/v1/support-requests",
+        {
+            "platform": str(cast.platform.public_id),
+            "person_first_name": "Lucie",
+            "person_last_name": "Moreau",
+            "reason": "Motif",
+            "urgency": "soon",
+            "consent_mode": "consents",
+        },
+        content_type=JSON,
+    )
+    assert response.status_code == 400
+    assert "son accord porte sur ces points" in response.json()["detail"]
+    assert not SupportRequest.objects.exists()
+    # A form body where JSON is expected: a 400, never a crash.
+    response = client.post("/api/v1/support-requests", {"reason": "x"})
+    assert response.status_code == 400
+    assert "JSON" in response.json()["detail"]
+
+
+def test_plan_edits_through_the_api_conflict_instead_of_overwriting(client, cast):
+    pathway = opened_pathway(cast)
+    url = f"/api/v1/pathways/{pathway.public_id}/plan"
+    client.force_login(cast.coordinator)
+    plan = client.get(url).json()
+    assert plan["version"] == 0
+    first = client.put(url, {"version": 0, "problems": "Texte A"}, content_type=JSON)
+    assert first.status_code == 200 and first.json()["version"] == 1
+    client.force_login(cast.professional)
+    second = client.put(url, {"version": 0, "problems": "Texte B"}, content_type=JSON)
+    assert second.status_code == 409
+    assert client.get(url).json()["problems"] == "Texte A"
+    response = client.post(
+        f"{url}/objectives",
+        {"version": 1, "need": "autonomy", "text": "Ne plus tomber"},
+        content_type=JSON,
+    )
+    assert response.status_code == 201
+    objective = response.json()["objectives"][0]["id"]
+    response = client.post(
+        f"{url}/actions",
+        {"version": 2, "objective": objective, "text": "Téléalarme", "owner": "person"},
+        content_type=JSON,
+    )
+    assert response.status_code == 201
+    assert response.json()["objectives"][0]["actions"][0]["owner"] == "person"
+
+
+def test_outsiders_get_404_from_the_api_and_it_is_audited(client, cast):
+    pathway = opened_pathway(cast)
+    request = support_request(cast)
+    client.force_login(cast.outsider)
+    assert client.get(f"/api/v1/pathways/{pathway.public_id}/plan").status_code == 404
+    assert client.get(f"/api/v1/support-requests/{request.public_id}").status_code == 404
+    response = client.put(
+        f"/api/v1/pathways/{pathway.public_id}/plan", {"version": 0}, content_type=JSON
+    )
+    assert response.status_code == 404
+    assert AuditEvent.objects.filter(outcome="denied", action="pathway.read").count() == 2
+    assert actions.plan_ensure(pathway=pathway).version == 0
