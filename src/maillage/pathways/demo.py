@@ -54,3 +54,40 @@ def setup_demo_pathways() -> None:
                 outcome="pathway",
                 now=now - dt.timedelta(days=2),
             )
+            request.refresh_from_db()
+            _demo_plan(request.pathway, coordinator)
+
+
+def _demo_plan(pathway, coordinator) -> None:
+    plan = actions.plan_ensure(pathway=pathway)
+    actions.plan_save(
+        actor=coordinator,
+        plan=plan,
+        expected_version=plan.version,
+        problems="Chutes à domicile (trois depuis l'été), isolement depuis le décès de son "
+        "mari, diabète mal équilibré.",
+        person_project="« Je veux rester chez moi, avec mon chat, et revoir mes amies du club. »",
+        alert_procedure="En cas de chute ou d'absence de réponse : sa fille (voisine), puis "
+        "l'infirmière, puis le médecin traitant.",
+        revision_on=timezone.localdate() + dt.timedelta(days=90),
+    )
+    objective = actions.objective_add(
+        actor=coordinator,
+        plan=plan,
+        need="autonomy",
+        text="Rester à domicile en sécurité",
+        criteria="Aucune chute sans secours dans les trois mois",
+    )
+    actions.plan_action_add(
+        actor=coordinator,
+        objective=objective,
+        text="Installer une téléassistance",
+        owner=str(pathway.members.get(user=coordinator).public_id),
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+    )
+    actions.plan_action_add(
+        actor=coordinator,
+        objective=objective,
+        text="Reprendre la marche avec le club, une fois par semaine",
+        owner="person",
+    )
