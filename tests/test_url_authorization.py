@@ -159,6 +159,11 @@ EXPECTATIONS = {
         "get",
         logged_in(404, anonymous=401, professional=200, coordinator=200),
     ),
+    "api:pathway_fhir": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
     "api:plan_objective_add": (
         lambda cast, territory: {"public_id": _pathway(cast).public_id},
         "post",

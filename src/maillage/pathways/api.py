@@ -1,16 +1,18 @@
 """Support requests, triage, care circles and plans through the API: the same actions and
 queries as the pages, the same access rules (404 for what one may not see)."""
 
+import json
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.errors import HttpError
 
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
 from maillage.core import audit
-from maillage.pathways import access, actions, queries
+from maillage.pathways import access, actions, fhir, queries
 from maillage.pathways.enums import RequestState
 from maillage.pathways.schemas import (
     CircleMemberIn,
@@ -332,3 +334,17 @@ def plan_action_add(request, public_id: UUID, payload: PlanActionIn):
     )
     plan.refresh_from_db()
     return Status(201, _plan_out(plan))
+
+
+@router.get(
+    "/pathways/{public_id}/fhir",
+    response={200: dict, 404: ErrorOut},
+    summary="Le parcours en Bundle FHIR R4 (Patient, CareTeam, CarePlan, Goal, Task, Consent…)",
+)
+def pathway_fhir(request, public_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    audit.record("pathway.export_fhir", request=request, obj=pathway)
+    return HttpResponse(
+        json.dumps(fhir.bundle(pathway), ensure_ascii=False),
+        content_type="application/fhir+json",
+    )

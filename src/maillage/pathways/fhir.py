@@ -1,0 +1,238 @@
+"""A pathway as a FHIR R4 Bundle (type collection): Patient, Practitioner (circle members),
+CareTeam (the care circle, roles coded), CarePlan (the PPCS), Goal (objectives), Task
+(actions), Consent (what the person agreed to share, from the support request). Every
+resource is validated with fhir.resources' R4B models (R4B's resources are R4's); references
+are `urn:uuid:` full URLs of entries of the same bundle, so they resolve inside it.
+Meetings (Encounter), caregivers (RelatedPerson) and orientations (ServiceRequest) join the
+bundle when the pathway has them.
+"""
+
+from __future__ import annotations
+
+from fhir.resources.R4B.bundle import Bundle
+
+from maillage.pathways import queries
+from maillage.pathways.enums import (
+    CIRCLE_ROLE_CODES,
+    ActionStatus,
+    CircleRole,
+    ConsentMode,
+    MemberStatus,
+    ObjectiveStatus,
+    PathwayState,
+)
+
+CODES = "urn:maillage:codes"  # our own code systems, named under this prefix
+GENDER = {"F": "female", "M": "male", "X": "unknown"}
+TASK_STATUS = {
+    ActionStatus.PLANNED: "requested",
+    ActionStatus.IN_PROGRESS: "in-progress",
+    ActionStatus.DONE: "completed",
+    ActionStatus.CANCELLED: "cancelled",
+}
+GOAL_STATUS = {
+    ObjectiveStatus.OPEN: ("active", "in-progress"),
+    ObjectiveStatus.REACHED: ("completed", "achieved"),
+    ObjectiveStatus.NOT_REACHED: ("completed", "not-achieved"),
+    ObjectiveStatus.DROPPED: ("cancelled", "not-achieved"),
+}
+
+
+def _pruned(value):
+    """FHIR forbids empty elements: drop empty strings, lists, objects and None, deeply."""
+    if isinstance(value, dict):
+        pruned = {k: _pruned(v) for k, v in value.items()}
+        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
+    if isinstance(value, list):
+        return [v for v in (_pruned(item) for item in value) if v not in (None, "", [], {})]
+    return value
+
+
+def _ref(uid) -> dict:
+    return {"reference": f"urn:uuid:{uid}"}
+
+
+def _role(role: str) -> dict:
+    system, code = CIRCLE_ROLE_CODES.get(role, (f"{CODES}:circle-role", role))
+    return {"coding": [{"system": system, "code": code, "display": str(CircleRole(role).label)}]}
+
+
+def bundle(pathway) -> dict:
+    """The pathway's bundle as a JSON-ready dict, validated."""
+    person = pathway.person
+    entries: list[tuple[object, dict]] = []
+
+    patient = {
+        "resourceType": "Patient",
+        "id": str(person.public_id),
+        "name": [{"family": person.last_name, "given": [person.first_name]}],
+        "gender": GENDER.get(person.sex, "unknown"),
+    }
+    if person.birth_date:
+        patient["birthDate"] = person.birth_date.isoformat()
+    if person.commune_id:
+        patient["address"] = [
+            {"city": person.commune.name, "district": person.commune_id, "country": "FR"}
+        ]
+    if person.phone:
+        patient["telecom"] = [{"system": "phone", "value": person.phone}]
+    entries.append((person.public_id, patient))
+
+    members = [m for m in queries.circle_of(pathway) if m.status == MemberStatus.ACTIVE]
+    for member in members:
+        entries.append(
+            (
+                member.user.public_id,
+                {
+                    "resourceType": "Practitioner",
+                    "id": str(member.user.public_id),
+                    "name": [{"text": member.user.full_name}],
+                },
+            )
+        )
+    care_team_id = pathway.public_id
+    entries.append(
+        (
+            care_team_id,
+            {
+                "resourceType": "CareTeam",
+                "id": str(care_team_id),
+                "status": "active" if pathway.state == PathwayState.OPEN else "inactive",
+                "name": "Cercle de soins",
+                "subject": _ref(person.public_id),
+                "period": {"start": pathway.opened_at.isoformat()},
+                "participant": [
+                    {
+                        "role": [_role(m.role)],
+                        "member": _ref(m.user.public_id),
+                        **({"period": {"start": m.joined_at.isoformat()}} if m.joined_at else {}),
+                    }
+                    for m in members
+                ],
+            },
+        )
+    )
+
+    plan = getattr(pathway, "plan", None)
+    goal_ids, task_ids = [], []
+    if plan is not None:
+        objectives, _versions = queries.plan_page(plan)
+        for objective in objectives:
+            lifecycle, achievement = GOAL_STATUS[ObjectiveStatus(objective.status)]
+            goal = {
+                "resourceType": "Goal",
+                "id": str(objective.public_id),
+                "lifecycleStatus": lifecycle,
+                "achievementStatus": {
+                    "coding": [
+                        {
+                            "system": "http://terminology.hl7.org/CodeSystem/goal-achievement",
+                            "code": achievement,
+                        }
+                    ]
+                },
+                "category": [{"coding": [{"system": f"{CODES}:need", "code": objective.need}]}],
+                "description": {"text": objective.text},
+                "subject": _ref(person.public_id),
+            }
+            if objective.criteria:
+                goal["note"] = [{"text": objective.criteria}]
+            entries.append((objective.public_id, goal))
+            goal_ids.append(objective.public_id)
+            for action in objective.actions.all():
+                task = {
+                    "resourceType": "Task",
+                    "id": str(action.public_id),
+                    "status": TASK_STATUS[ActionStatus(action.status)],
+                    "intent": "plan",
+                    "description": action.text,
+                    "for": _ref(person.public_id),
+                    "basedOn": [_ref(plan.public_id)],
+                    "authoredOn": action.created_at.isoformat(),
+                }
+                if action.owner_is_person:
+                    task["owner"] = _ref(person.public_id)
+                elif action.owner_member and action.owner_member.status == MemberStatus.ACTIVE:
+                    task["owner"] = _ref(action.owner_member.user.public_id)
+                if action.due_on:
+                    task["restriction"] = {"period": {"end": action.due_on.isoformat()}}
+                entries.append((action.public_id, task))
+                task_ids.append(action.public_id)
+        care_plan = {
+            "resourceType": "CarePlan",
+            "id": str(plan.public_id),
+            "status": "active" if pathway.state == PathwayState.OPEN else "completed",
+            "intent": "plan",
+            "title": "Plan personnalisé de coordination en santé",
+            "subject": _ref(person.public_id),
+            "careTeam": [_ref(care_team_id)],
+            "goal": [_ref(i) for i in goal_ids],
+            "activity": [{"reference": _ref(i)} for i in task_ids],
+            "created": plan.created_at.isoformat(),
+        }
+        if plan.problems:
+            care_plan["description"] = plan.problems
+        notes = [text for text in (plan.person_project, plan.alert_procedure) if text]
+        if notes:
+            care_plan["note"] = [{"text": text} for text in notes]
+        if plan.revision_on:
+            care_plan["period"] = {"end": plan.revision_on.isoformat()}
+        entries.append((plan.public_id, care_plan))
+
+    request = pathway.request
+    if request is not None:
+        entries.append(
+            (
+                request.public_id,
+                {
+                    "resourceType": "Consent",
+                    "id": str(request.public_id),
+                    "status": "active"
+                    if request.consent_mode == ConsentMode.CONSENTS
+                    or request.informed_afterwards_at
+                    else "proposed",
+                    "scope": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                                "code": "patient-privacy",
+                            }
+                        ]
+                    },
+                    "category": [{"coding": [{"system": "http://loinc.org", "code": "59284-0"}]}],
+                    "patient": _ref(person.public_id),
+                    "dateTime": request.consent_recorded_at.isoformat(),
+                    "policyRule": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                                "code": "OPTIN",
+                            }
+                        ]
+                    },
+                    "provision": {
+                        "type": "permit",
+                        "class": [
+                            {"system": f"{CODES}:shared-information", "code": item}
+                            for item in request.information_items
+                        ],
+                        "actor": [
+                            {
+                                "role": {
+                                    "coding": [{"system": f"{CODES}:recipient", "code": recipient}]
+                                },
+                                "reference": _ref(care_team_id),
+                            }
+                            for recipient in request.recipients
+                        ],
+                    },
+                },
+            )
+        )
+
+    document = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"fullUrl": f"urn:uuid:{uid}", "resource": _pruned(res)} for uid, res in entries],
+    }
+    return Bundle.model_validate(document).model_dump(mode="json", exclude_none=True)

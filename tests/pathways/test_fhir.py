@@ -1,0 +1,85 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from fhir.resources.R4B.bundle import Bundle
+
+from maillage.core.models import AuditEvent
+from maillage.pathways import actions, fhir
+from tests.factories import opened_pathway
+
+
+@pytest.fixture
+def pathway(cast):
+    pathway = opened_pathway(cast)
+    plan = actions.plan_ensure(pathway=pathway)
+    actions.plan_save(
+        actor=cast.coordinator,
+        plan=plan,
+        expected_version=0,
+        problems="Chutes",
+        person_project="Rester chez moi",
+        alert_procedure="",
+    )
+    objective = actions.objective_add(
+        actor=cast.coordinator, plan=plan, need="autonomy", text="Ne plus tomber"
+    )
+    actions.plan_action_add(
+        actor=cast.coordinator, objective=objective, text="Téléalarme", owner="person"
+    )
+    member = pathway.members.get(user=cast.professional)
+    actions.plan_action_add(
+        actor=cast.coordinator, objective=objective, text="Bilan", owner=str(member.public_id)
+    )
+    return pathway
+
+
+def _references(value):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "reference" and isinstance(item, str):
+                yield item
+            else:
+                yield from _references(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+
+
+def test_the_bundle_validates_and_every_reference_resolves_inside_it(pathway):
+    document = fhir.bundle(pathway)
+    Bundle.model_validate(document)
+    full_urls = {entry["fullUrl"] for entry in document["entry"]}
+    references = set(_references(document))
+    assert references and references <= full_urls
+    kinds = sorted({entry["resource"]["resourceType"] for entry in document["entry"]})
+    assert kinds == ["CarePlan", "CareTeam", "Consent", "Goal", "Patient", "Practitioner", "Task"]
+    by_type = {}
+    for entry in document["entry"]:
+        by_type.setdefault(entry["resource"]["resourceType"], []).append(entry["resource"])
+    care_team = by_type["CareTeam"][0]
+    roles = {p["role"][0]["coding"][0]["code"] for p in care_team["participant"]}
+    assert "330" in roles  # the referent coordinator, ANS TRE_R85
+    tasks = {t["description"]: t for t in by_type["Task"]}
+    assert tasks["Téléalarme"]["owner"]["reference"].endswith(str(pathway.person.public_id))
+    assert by_type["CarePlan"][0]["description"] == "Chutes"
+
+
+def test_the_api_gives_the_bundle_to_the_circle_only(client, cast, pathway):
+    url = f"/api/v1/pathways/{pathway.public_id}/fhir"
+    client.force_login(cast.colleague)
+    assert client.get(url).status_code == 404
+    client.force_login(cast.professional)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/fhir+json"
+    Bundle.model_validate(response.json())
+    assert AuditEvent.objects.filter(action="pathway.export_fhir").count() == 1
+
+
+def test_the_command_writes_the_bundle(tmp_path, pathway):
+    target = tmp_path / "parcours.json"
+    call_command("export", "fhir-pathway", str(pathway.public_id), str(target))
+    Bundle.model_validate(json.loads(target.read_text()))
+    with pytest.raises(CommandError, match="parcours introuvable"):
+        call_command("export", "fhir-pathway", "pas-un-id", str(target))
