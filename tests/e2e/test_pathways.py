@@ -30,6 +30,7 @@ def test_a_gp_asks_for_support_and_the_coordinator_opens_a_pathway(
     page.get_by_label("La personne a été informée et elle est d'accord").check()
     page.get_by_label("Son identité et ses coordonnées").check()
     page.get_by_label("Les coordinateur·rices de la plateforme").check()
+    page.get_by_label("Les professionnel·les de son cercle de soins, avec son accord").check()
     page.get_by_role("button", name="Envoyer la demande").click()
     page.wait_for_load_state()
     assert "Demande envoyée" in page.locator(".messages").inner_text()

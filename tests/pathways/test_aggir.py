@@ -45,7 +45,7 @@ def grid(**changes):
         ({"alimentation": "C", "transferts": "C"}, (2, 7, "D", 4000)),
         # Partly confused and disoriented, washing impossible, partial help elsewhere:
         # A = 244, B = 320+120+40+16+0+16+120-40 = 592, C = 336, D = 600, E = 800,
-        # F = 0+100+500+100+100+100+100 = 1000 >= 800, rank 9.
+        # F = 100+100+500+100+100+100+100 = 1100 >= 800, rank 9.
         (
             {
                 "coherence": "B",
@@ -57,7 +57,7 @@ def grid(**changes):
                 "transferts": "B",
                 "deplacement_interieur": "B",
             },
-            (3, 9, "F", 1000),
+            (3, 9, "F", 1100),
         ),
     ],
 )
@@ -66,25 +66,23 @@ def test_worked_examples(changes, expected):
     assert (result.gir, result.rank, result.group, result.total) == expected
 
 
-def test_moving_outside_counts_only_in_group_f():
-    # Outside C alone: F = 200 < 800, G = 0, H = 0: still GIR 6.
-    assert aggir.gir(grid(deplacement_exterieur="C")).gir == 6
-    # Orientation B, washing C, outside C: F = 100 + 500 + 200 = 800, rank 9 (GIR 3);
-    # without moving outside F = 600, G = 300, and H decides (3000: rank 12, GIR 5).
-    near = grid(orientation="B", toilette="C", deplacement_exterieur="C")
-    assert aggir.gir(near).gir == 3
-    assert aggir.gir({**near, "deplacement_exterieur": "A"}).gir == 5
+def test_group_f_weighs_coherence_b():
+    # Cohérence B, orientation B, washing C, dressing B: A = 56, B = 496, C = 56, D = 0,
+    # E = 500, F = 100 + 100 + 500 + 100 = 800: rank 9, GIR 3 (annex 2-2 of the CASF).
+    result = aggir.gir(grid(coherence="B", orientation="B", toilette="C", habillage="B"))
+    assert (result.gir, result.rank, result.group, result.total) == (3, 9, "F", 800)
 
 
 modality = st.sampled_from("ABC")
 
 
-@given(st.fixed_dictionaries({v: modality for v in aggir.VARIABLES}), modality)
-def test_alerter_never_changes_the_gir_and_the_gir_is_1_to_6(values, other):
+@given(st.fixed_dictionaries({v: modality for v in aggir.VARIABLES}), modality, modality)
+def test_the_last_two_variables_never_change_the_gir_which_is_1_to_6(values, outside, alert):
     result = aggir.gir(values)
     assert 1 <= result.gir <= 6
     assert aggir.RANK_TO_GIR[result.rank] == result.gir
-    assert aggir.gir({**values, "alerter": other}) == result
+    changed = {**values, "deplacement_exterieur": outside, "alerter": alert}
+    assert aggir.gir(changed) == result
 
 
 def test_bad_grids_are_refused_in_french():

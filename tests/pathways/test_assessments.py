@@ -35,7 +35,7 @@ def test_an_assessment_covers_every_domain_with_the_persons_words_and_the_gir(cl
     assert assessment.domains.count() == len(Need.values)
     page = client.get(response.url).content.decode()
     assert "Je veux rester chez moi." in page
-    assert "Besoin important" in page and "fardeau modéré à sévère" in page
+    assert "Besoin important" in page and "fardeau léger à modéré" in page
     assert AuditEvent.objects.filter(action="assessment.read").exists()
     assert pathway.events.filter(kind="assessed", summary="GIR 5").exists()
 

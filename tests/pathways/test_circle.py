@@ -97,3 +97,17 @@ def test_portal_and_observer_accounts_cannot_be_added_as_professionals(client, c
         )
         assert response.status_code == 400
         assert not pathway.members.filter(user=account).exists()
+
+
+def test_without_the_persons_agreement_to_a_circle_nobody_joins_it(client, cast):
+    pathway = opened_pathway(cast, recipients=["platform"])
+    assert list(pathway.members.values_list("user", flat=True)) == [cast.coordinator.pk]
+    nurse = member("professional", cast.other_organisation)
+    client.force_login(cast.coordinator)
+    response = client.post(
+        _url("circle_add", pathway),
+        {"email": nurse.email, "role": "nurse", "person_informed": "on"},
+    )
+    assert response.status_code == 400
+    assert "recueillez son accord" in response.content.decode().replace("&#x27;", "'")
+    assert not pathway.members.filter(user=nurse).exists()

@@ -98,9 +98,23 @@ def test_two_people_editing_at_once_the_second_gets_a_conflict_and_keeps_her_tex
     assert "Ma version à moi" in body  # her input is still in the form
     plan.refresh_from_db()
     assert plan.problems == "Version de la coordinatrice"
+    # Her text, now carrying the current version, goes through when she saves it again.
+    assert f'name="version" value="{plan.version}"' in body
+    again = client.post(
+        _url("plan", pathway),
+        {
+            "problems": "Ma version à moi",
+            "person_project": "",
+            "alert_procedure": "",
+            "version": plan.version,
+        },
+    )
+    assert again.status_code == 302
+    plan.refresh_from_db()
+    assert plan.problems == "Ma version à moi"
     with pytest.raises(actions.StaleVersion):
         actions.objective_add(
-            actor=cast.professional, plan=plan, need="health", text="X", expected_version=0
+            actor=cast.professional, plan=plan, need="health", text="X", expected_version=1
         )
 
 
@@ -157,7 +171,20 @@ def test_an_action_is_owned_by_an_active_member_or_the_person(cast, pathway):
         owner="person",
         due_on=dt.date(2026, 12, 1),
     )
-    actions.plan_action_set_status(actor=cast.coordinator, action=action, status="done")
+    plan.refresh_from_db()
+    actions.plan_action_set_status(
+        actor=cast.coordinator, action=action, status="done", expected_version=plan.version
+    )
+    action.refresh_from_db()
+    assert action.status == "done"
+    # A status set from a page read before that change is refused, not applied.
+    with pytest.raises(actions.StaleVersion):
+        actions.plan_action_set_status(
+            actor=cast.coordinator,
+            action=action,
+            status="cancelled",
+            expected_version=plan.version,
+        )
     action.refresh_from_db()
     assert action.status == "done"
 

@@ -64,10 +64,9 @@ def is_active_member(user, pathway) -> bool:
 
 
 def can_manage_circle(user, pathway) -> bool:
-    """The referent and the platform's coordinators approve, add and remove members."""
-    return user.is_authenticated and (
-        pathway.referent_id == user.pk or is_platform_coordinator(user, pathway)
-    )
+    """The platform's coordinators (the referent is one) approve, add and remove members. A
+    referent who is no longer a coordinator of the platform has lost that power."""
+    return user.is_authenticated and is_platform_coordinator(user, pathway)
 
 
 def can_propose_member(user, pathway) -> bool:

@@ -35,6 +35,7 @@ from maillage.pathways.enums import (
     Recipient,
     RequesterKind,
     RequestState,
+    Sex,
     TriageOutcome,
     Urgency,
     Validator,
@@ -110,6 +111,9 @@ def support_request_submit(
     if urgency not in Urgency.values or requester_kind not in RequesterKind.values:
         raise ValidationError(_("Urgence ou demandeur inconnu."))
     _check_codes(needs, Need, _("Besoin inconnu."))
+    _check_codes([person_sex], Sex, _("Sexe inconnu."))
+    if len(person_phone.strip()) > 30:
+        raise ValidationError(_("Le téléphone de la personne : 30 caractères au plus."))
     _check_codes(information_items, InformationItem, _("Information inconnue."))
     _check_codes(recipients, Recipient, _("Destinataire inconnu."))
     if consent_mode not in ConsentMode.values:
@@ -184,8 +188,10 @@ def _membership_of(user, request):
     return memberships[0] if memberships else None
 
 
-def support_request_record_read(*, support_request, request) -> None:
-    audit.record("support_request.read", request=request, obj=support_request)
+def support_request_record_read(*, support_request, request, duplicates=()) -> None:
+    """The read, and the other people's records shown beside it as possible duplicates."""
+    details = {"duplicates": [str(p.public_id) for p in duplicates]} if duplicates else None
+    audit.record("support_request.read", request=request, obj=support_request, details=details)
 
 
 def pathway_record_read(*, pathway, request) -> None:
@@ -262,11 +268,10 @@ def support_request_triage(
                 raise ValidationError(
                     _("Le ou la référent·e doit être coordinateur·rice de la plateforme.")
                 )
-        if locked.triaged_at is None:
-            locked.screening_answers = sorted(set(answers))
-            locked.screening_score = screening_score(answers)
-            locked.triaged_at = now
-            locked.triaged_by = actor
+        locked.screening_answers = sorted(set(answers))
+        locked.screening_score = screening_score(answers)
+        locked.triaged_at = now
+        locked.triaged_by = actor
         locked.triage_outcome = outcome
         locked.triage_comment = comment.strip()
         locked.save()
@@ -298,6 +303,15 @@ def support_request_triage(
     return locked
 
 
+def shares_with_circle(support_request) -> bool:
+    """Whether the person agreed to her information reaching a care circle — or could not
+    express herself (the exception path: she is told afterwards)."""
+    return (
+        Recipient.CIRCLE in support_request.recipients
+        or support_request.consent_mode == ConsentMode.CANNOT_EXPRESS
+    )
+
+
 def _open_pathway(support_request, *, referent, actor, now) -> Pathway:
     pathway = Pathway.objects.create(
         platform_id=support_request.platform_id,
@@ -317,7 +331,9 @@ def _open_pathway(support_request, *, referent, actor, now) -> Pathway:
         joined_at=now,
         created_by=actor,
     )
-    if support_request.requester_kind == RequesterKind.PROFESSIONAL:
+    if support_request.requester_kind == RequesterKind.PROFESSIONAL and shares_with_circle(
+        support_request
+    ):
         # The professional who asked is in the circle from the start (the person agreed
         # to share with the circle when the request was made).
         CircleMember.objects.get_or_create(
@@ -421,6 +437,13 @@ def circle_propose(
     ):
         raise ValidationError(
             _("Aucun compte professionnel actif avec cette adresse : invitez d'abord la personne.")
+        )
+    if pathway.request is not None and not shares_with_circle(pathway.request):
+        raise ValidationError(
+            _(
+                "La personne n'a pas accepté que ses informations soient partagées avec un "
+                "cercle de soins : recueillez son accord avant d'y faire entrer quelqu'un."
+            )
         )
     direct = access.can_manage_circle(actor, pathway)
     with transaction.atomic():
@@ -537,11 +560,11 @@ def burden_label(score) -> str:
     """The usual reading of the mini-Zarit total."""
     if score is None:
         return ""
-    if score <= Decimal("1.5"):
+    if score < 2:
         return _("fardeau absent ou léger")
-    if score <= 3:
+    if score < 4:
         return _("fardeau léger à modéré")
-    if score <= 5:
+    if score < 6:
         return _("fardeau modéré à sévère")
     return _("fardeau sévère")
 
@@ -794,11 +817,13 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def plan_action_set_status(*, actor, action, status: str, request=None) -> PlanAction:
+def plan_action_set_status(
+    *, actor, action, status: str, expected_version: int, request=None
+) -> PlanAction:
     if status not in ActionStatus.values:
         raise ValidationError(_("État inconnu."))
     with transaction.atomic():
-        locked = _lock_plan(action.objective.plan, actor, None)
+        locked = _lock_plan(action.objective.plan, actor, expected_version)
         action.status = status
         action.save(update_fields=["status"])
         _saved(locked, actor, request, "plan.action_status")

@@ -1,12 +1,12 @@
 """The AGGIR grid: from the ten discriminating variables (each A, B or C) to the GIR, 1 (most
-dependent) to 6, following the algorithm published with décret n° 97-427 of 28 April 1997
-(annex II), now annex 2-2 of the Code de l'action sociale et des familles.
+dependent) to 6, following the algorithm of annex 2-2 of the Code de l'action sociale et des
+familles (first published with décret n° 97-427 of 28 April 1997, annex II; some online
+transcriptions of that decree shift the rows of group F — the code's annex is the reference).
 
 Eight groups of weights are tried in turn; each gives a sum of the weights of the person's
 B and C modalities (A weighs nothing). The first group whose sum reaches one of its
-thresholds gives a rank, 1 to 13; ranks map to GIR. "Alerter" (remote communication)
-weighs 0 in every group: it never changes the GIR; moving outside only counts, as C, in
-group F.
+thresholds gives a rank, 1 to 13; ranks map to GIR. Moving outside and "alerter" (remote
+communication) weigh 0 in every group: they are assessed but never change the GIR.
 
 Some variables are assessed through sub-variables (the national guide's rules are in
 `combine`).
@@ -127,15 +127,15 @@ _GROUPS: tuple[tuple[str, tuple[tuple[int, int], ...], tuple[tuple[int, int], ..
     (
         "F",
         (
-            (200, 0),
+            (200, 100),
             (200, 100),
             (500, 100),
             (500, 100),
             (500, 100),
             (500, 100),
             (500, 100),
-            (500, 0),
             (200, 0),
+            (0, 0),
             (0, 0),
         ),
         ((800, 9),),

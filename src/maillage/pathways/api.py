@@ -56,11 +56,12 @@ def _request_out(r) -> dict:
     }
 
 
-def _errors(call):
-    """Run an action: its refusals become 403, 409 or 400 with the French message."""
+def _errors(call, request, action: str):
+    """Run an action: its refusals become 403 (audited), 409 or 400 with the French message."""
     try:
         return call()
     except PermissionDenied:
+        audit.deny(action, request=request)
         raise HttpError(403, "votre rôle ne permet pas cette action") from None
     except actions.StaleVersion as error:
         raise HttpError(409, " ".join(error.messages)) from None
@@ -118,7 +119,9 @@ def support_request_create(request, payload: SupportRequestIn):
             person_commune=commune,
             request=request,
             **fields,
-        )
+        ),
+        request,
+        "support_request.create",
     )
     return Status(201, _request_out(queries.request_for(request.user, created.public_id)))
 
@@ -184,7 +187,9 @@ def support_request_triage(request, public_id: UUID, payload: TriageIn):
             comment=payload.comment,
             expected_version=payload.version,
             request=request,
-        )
+        ),
+        request,
+        "support_request.triage",
     )
     return _request_out(queries.request_for(request.user, public_id))
 
@@ -204,7 +209,9 @@ def circle_add(request, public_id: UUID, payload: CircleMemberIn):
             role=payload.role,
             person_informed=payload.person_informed,
             request=request,
-        )
+        ),
+        request,
+        "circle.propose",
     )
     return Status(
         201,
@@ -282,7 +289,9 @@ def plan_update(request, public_id: UUID, payload: PlanIn):
             alert_procedure=payload.alert_procedure,
             revision_on=payload.revision_on,
             request=request,
-        )
+        ),
+        request,
+        "plan.save",
     )
     return _plan_out(saved)
 
@@ -304,7 +313,9 @@ def plan_objective_add(request, public_id: UUID, payload: ObjectiveIn):
             criteria=payload.criteria,
             expected_version=payload.version,
             request=request,
-        )
+        ),
+        request,
+        "plan.objective_add",
     )
     plan.refresh_from_db()
     return Status(201, _plan_out(plan))
@@ -330,7 +341,9 @@ def plan_action_add(request, public_id: UUID, payload: PlanActionIn):
             due_on=payload.due_on,
             expected_version=payload.version,
             request=request,
-        )
+        ),
+        request,
+        "plan.action_add",
     )
     plan.refresh_from_db()
     return Status(201, _plan_out(plan))

@@ -113,7 +113,12 @@ class CircleRole(models.TextChoices):
     CAREGIVER = "caregiver", _("Aidant·e, proche")
 
 
-CIRCLE_ROLE_CODES = {CircleRole.REFERENT: ("https://mos.esante.gouv.fr/NOS/TRE_R85", "330")}
+CIRCLE_ROLE_CODES = {
+    CircleRole.REFERENT: (
+        "https://mos.esante.gouv.fr/NOS/TRE_R85-RolePriseCharge/FHIR/TRE-R85-RolePriseCharge",
+        "330",
+    )
+}
 
 
 class MemberStatus(models.TextChoices):

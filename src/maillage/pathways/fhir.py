@@ -224,6 +224,7 @@ def bundle(pathway) -> dict:
                                 "reference": _ref(care_team_id),
                             }
                             for recipient in request.recipients
+                            if recipient == "circle"  # the others are not in the bundle
                         ],
                     },
                 },

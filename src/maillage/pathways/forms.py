@@ -51,7 +51,9 @@ class SupportRequestForm(forms.Form):
         max_length=100,
         help_text=_("Nom ou code postal."),
     )
-    person_phone = forms.CharField(label=_("Téléphone de la personne"), required=False)
+    person_phone = forms.CharField(
+        label=_("Téléphone de la personne"), required=False, max_length=30
+    )
     gp_name = forms.CharField(label=_("Médecin traitant"), required=False, max_length=200)
     reason = forms.CharField(
         label=_("Pourquoi demandez-vous un appui ?"),

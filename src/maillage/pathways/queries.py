@@ -1,6 +1,6 @@
 """Reads on requests and pathways, always scoped to what the user may see (access.py)."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, When
 
 from maillage.pathways import access
 from maillage.pathways.enums import MemberStatus, PathwayState, RequestState
@@ -46,7 +46,7 @@ def triage_queue(user):
         SupportRequest.objects.filter(
             platform_id__in=access.coordinated_platform_ids(user), state=RequestState.RECEIVED
         )
-        .select_related("person", "requester", "requester_organisation")
+        .select_related("person", "requester", "requester_organisation", "pathway")
         .order_by("urgency_rank", "received_at", "pk")
     )
 
@@ -138,7 +138,7 @@ def my_pathways(user):
         pathways_visible_to(user)
         .filter(Q(referent=user) | active_member_exists(user))
         .select_related("person", "referent")
-        .order_by("state", "-opened_at")
+        .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at")
     )
 
 

@@ -12,7 +12,7 @@ class SupportRequestIn(Schema):
     person_first_name: str = Field(min_length=1, max_length=100)
     person_last_name: str = Field(min_length=1, max_length=100)
     person_birth_date: date | None = None
-    person_sex: str = "X"
+    person_sex: str = Field(default="X", max_length=1)
     person_commune: str | None = Field(default=None, description="code INSEE")
     person_phone: str = Field(default="", max_length=30)
     gp_name: str = Field(default="", max_length=200)

@@ -22,6 +22,17 @@ from maillage.pathways.forms import (
 from maillage.territories.models import Commune
 
 
+def _rebound(form_class, request, version: int, error, **kwargs):
+    """After a conflict: the user's input again, now carrying the current version, so that
+    saving it once more (after reading what changed) goes through."""
+    data = request.POST.copy()
+    data["version"] = str(version)
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(None, error)
+    return form
+
+
 def _require(request, allowed: bool, action: str):
     if not allowed:
         audit.deny(action, request=request)
@@ -123,6 +134,9 @@ def _request_page(request, support_request, triage_form=None, status=200):
             },
         )
     duplicates = queries.possible_duplicates(support_request) if "coordinator" in sides else []
+    actions.support_request_record_read(
+        support_request=support_request, request=request, duplicates=duplicates
+    )
     return render(
         request,
         "pathways/request_detail.html",
@@ -142,9 +156,7 @@ def _request_page(request, support_request, triage_form=None, status=200):
 
 
 def request_detail(request, public_id):
-    support_request = _visible_request(request, public_id)
-    actions.support_request_record_read(support_request=support_request, request=request)
-    return _request_page(request, support_request)
+    return _request_page(request, _visible_request(request, public_id))
 
 
 @require_POST
@@ -172,7 +184,15 @@ def request_triage(request, public_id):
                 request=request,
             )
         except actions.StaleVersion as error:
-            form.add_error(None, error)
+            support_request = queries.request_for(request.user, public_id)
+            form = _rebound(
+                TriageForm,
+                request,
+                support_request.version,
+                error,
+                questions=queries.screening_questions(),
+                referents=queries.coordinators_of(support_request.platform),
+            )
             return _request_page(request, support_request, form, status=409)
         except ValidationError as error:
             form.add_error(None, error)
@@ -246,6 +266,7 @@ def _visible_pathway(request, public_id):
 
 
 def _pathway_page(request, pathway, member_form=None, status=200):
+    actions.pathway_record_read(pathway=pathway, request=request)
     manages = access.can_manage_circle(request.user, pathway)
     proposes = manages or access.can_propose_member(request.user, pathway)
     return render(
@@ -264,9 +285,7 @@ def _pathway_page(request, pathway, member_form=None, status=200):
 
 
 def pathway_detail(request, public_id):
-    pathway = _visible_pathway(request, public_id)
-    actions.pathway_record_read(pathway=pathway, request=request)
-    return _pathway_page(request, pathway)
+    return _pathway_page(request, _visible_pathway(request, public_id))
 
 
 @require_POST
@@ -302,6 +321,12 @@ def circle_add(request, public_id):
 def _member(request, pathway, member_id):
     member = queries.circle_member(pathway, member_id)
     if member is None:
+        audit.deny(
+            "circle.read",
+            request=request,
+            object_type="pathways.circlemember",
+            object_id=str(member_id),
+        )
         raise Http404
     return member
 
@@ -395,6 +420,7 @@ def assessments(request, public_id):
 
 
 def _plan_context(request, pathway, plan, **forms_given):
+    actions.plan_record_read(plan=plan, request=request)
     objectives, versions = queries.plan_page(plan)
     members = queries.circle_of(pathway)
     editable = access.can_assess(request.user, pathway)
@@ -452,7 +478,8 @@ def plan(request, public_id):
                     request=request,
                 )
             except actions.StaleVersion as error:
-                form.add_error(None, error)
+                plan.refresh_from_db()
+                forms_given["plan_form"] = _rebound(PlanForm, request, plan.version, error)
                 status = 409
             except ValidationError as error:
                 form.add_error(None, error)
@@ -463,8 +490,6 @@ def plan(request, public_id):
         else:
             status = 400
         plan.refresh_from_db()
-    else:
-        actions.plan_record_read(plan=plan, request=request)
     return render(
         request,
         "pathways/plan.html",
@@ -487,7 +512,8 @@ def _plan_change(request, public_id, form_class, key, apply, form_kwargs):
         try:
             apply(plan, form.cleaned_data)
         except actions.StaleVersion as error:
-            form.add_error(None, error)
+            plan.refresh_from_db()
+            form = _rebound(form_class, request, plan.version, error, **form_kwargs(plan, pathway))
             status = 409
         except ValidationError as error:
             form.add_error(None, error)
@@ -568,15 +594,26 @@ def plan_action_status(request, public_id, action_id):
     plan = actions.plan_ensure(pathway=pathway)
     action = queries.plan_action(plan, action_id)
     if action is None:
+        audit.deny(
+            "plan.action_status",
+            request=request,
+            object_type="pathways.planaction",
+            object_id=str(action_id),
+        )
         raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
     try:
         actions.plan_action_set_status(
             actor=request.user,
             action=action,
             status=request.POST.get("status", ""),
+            expected_version=version,
             request=request,
         )
-    except ValidationError as error:
+    except ValidationError as error:  # StaleVersion included: nothing was written
         messages.error(request, " ".join(error.messages))
     return redirect("pathways:plan", public_id=public_id)
 
