@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from maillage.pathways.enums import (
     MemberStatus,
     Need,
     NeedLevel,
+    PathwayState,
     Recipient,
     RequesterKind,
     RequestState,
@@ -866,3 +868,62 @@ def plan_validate(
 
 def plan_record_read(*, plan, request) -> None:
     audit.record("plan.read", request=request, obj=plan)
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+OPEN_ACTION_STATES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+REMIND_AGAIN_AFTER_DAYS = 7
+
+
+def remind_overdue(*, today=None) -> dict:
+    """Tell each owner of an overdue action of an open pathway (the referent when the person
+    owns it), and each referent whose plan is due for revision — on-site and by email, then
+    again a week later while it stays so. Periodic job (daily)."""
+    today = today or timezone.localdate()
+    again = today - dt.timedelta(days=REMIND_AGAIN_AFTER_DAYS)
+    overdue = (
+        PlanAction.objects.filter(
+            status__in=OPEN_ACTION_STATES,
+            due_on__lt=today,
+            objective__plan__pathway__state=PathwayState.OPEN,
+        )
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lte=again))
+        .select_related("owner_member__user", "objective__plan__pathway__referent")
+    )
+    by_user: dict = {}
+    for action in overdue:
+        pathway = action.objective.plan.pathway
+        owner = action.owner_member
+        user = (
+            owner.user if owner is not None and owner.status == MemberStatus.ACTIVE else None
+        ) or pathway.referent
+        by_user.setdefault(user, []).append(action)
+    for user, user_actions in by_user.items():
+        with transaction.atomic():
+            pathways = {a.objective.plan.pathway for a in user_actions}
+            for pathway in pathways:
+                notify(
+                    users=[user],
+                    message=_("Des actions d'un plan personnalisé sont en retard."),
+                    link=reverse("pathways:plan", kwargs={"public_id": pathway.public_id}),
+                    email_subject=_("Actions en retard dans un plan personnalisé"),
+                )
+            PlanAction.objects.filter(pk__in=[a.pk for a in user_actions]).update(reminded_on=today)
+    plans = (
+        Plan.objects.filter(revision_on__lte=today, pathway__state=PathwayState.OPEN)
+        .filter(Q(revision_reminded_on__isnull=True) | Q(revision_reminded_on__lte=again))
+        .select_related("pathway__referent")
+    )
+    revisions = 0
+    for plan in plans:
+        with transaction.atomic():
+            notify(
+                users=[plan.pathway.referent],
+                message=_("Un plan personnalisé est à réviser."),
+                link=reverse("pathways:plan", kwargs={"public_id": plan.pathway.public_id}),
+                email_subject=_("Plan personnalisé à réviser"),
+            )
+            Plan.objects.filter(pk=plan.pk).update(revision_reminded_on=today)
+        revisions += 1
+    return {"actions": sum(len(v) for v in by_user.values()), "revisions": revisions}

@@ -308,6 +308,7 @@ class Plan(PublicModel):
         _("que faire si la situation se dégrade (procédure d'alerte)"), blank=True
     )
     revision_on = models.DateField(_("date de révision"), null=True, blank=True)
+    revision_reminded_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -360,6 +361,7 @@ class PlanAction(models.Model):
     status = models.CharField(
         max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
+    reminded_on = models.DateField(null=True, blank=True)  # last overdue reminder
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

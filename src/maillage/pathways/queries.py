@@ -132,11 +132,26 @@ def timeline_of(pathway, limit: int = 200):
     return list(pathway.events.select_related("actor")[:limit])
 
 
-def my_pathways(user):
-    """The pathways this user follows (circle member or referent), open first."""
+def my_pathways(user, today=None):
+    """The pathways this user follows (circle member or referent), open first, each with
+    its number of overdue actions and whether its plan is due for revision."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
     return (
         pathways_visible_to(user)
         .filter(Q(referent=user) | active_member_exists(user))
+        .annotate(
+            overdue=Count(
+                "plan__objectives__actions",
+                filter=Q(
+                    plan__objectives__actions__status__in=["planned", "in_progress"],
+                    plan__objectives__actions__due_on__lt=today,
+                ),
+            ),
+            revision_due=Case(When(plan__revision_on__lte=today, then=True), default=False),
+        )
         .select_related("person", "referent")
         .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at")
     )

@@ -1,0 +1,81 @@
+import datetime as dt
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.core.models import Notification
+from maillage.pathways import actions
+from tests.factories import opened_pathway
+from tests.jobs import run_jobs
+
+TODAY = timezone.localdate()  # the list page counts what is late today
+
+
+def _plan_with_actions(cast):
+    pathway = opened_pathway(cast)
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(
+        actor=cast.coordinator, plan=plan, need="autonomy", text="Ne plus tomber"
+    )
+    nurse = pathway.members.get(user=cast.professional)
+    late = actions.plan_action_add(
+        actor=cast.coordinator,
+        objective=objective,
+        text="Téléalarme",
+        owner=str(nurse.public_id),
+        due_on=TODAY - dt.timedelta(days=3),
+    )
+    actions.plan_action_add(
+        actor=cast.coordinator,
+        objective=objective,
+        text="Pas encore dû",
+        owner=str(nurse.public_id),
+        due_on=TODAY + dt.timedelta(days=3),
+    )
+    return pathway, plan, late
+
+
+def test_owners_of_overdue_actions_and_referents_of_due_revisions_are_reminded_weekly(cast):
+    _pathway, plan, late = _plan_with_actions(cast)
+    plan.refresh_from_db()
+    actions.plan_save(
+        actor=cast.coordinator,
+        plan=plan,
+        expected_version=plan.version,
+        problems="",
+        person_project="",
+        alert_procedure="",
+        revision_on=TODAY,
+    )
+    Notification.objects.all().delete()
+    assert actions.remind_overdue(today=TODAY) == {"actions": 1, "revisions": 1}
+    assert Notification.objects.filter(user=cast.professional).count() == 1
+    assert Notification.objects.filter(user=cast.coordinator).count() == 1
+    run_jobs()
+    assert {m.to[0] for m in mail.outbox} == {cast.professional.email, cast.coordinator.email}
+    # Not again the next day; again a week later while still overdue.
+    assert actions.remind_overdue(today=TODAY + dt.timedelta(days=1)) == {
+        "actions": 0,
+        "revisions": 0,
+    }
+    # A week later: the late one again, and the one that has fallen due meanwhile.
+    assert actions.remind_overdue(today=TODAY + dt.timedelta(days=7))["actions"] == 2
+    late.status = "done"
+    late.save()
+    assert actions.remind_overdue(today=TODAY + dt.timedelta(days=14))["actions"] == 1
+
+
+def test_the_pathway_list_shows_late_actions_and_revisions_due(
+    client, cast, django_assert_max_num_queries
+):
+    _plan_with_actions(cast)
+    client.force_login(cast.professional)
+    page = client.get(reverse("pathways:pathway_list")).content.decode()
+    assert "1 action en retard" in page
+    with django_assert_max_num_queries(25) as counted:
+        client.get(reverse("pathways:pathway_list"))
+    for _ in range(3):
+        _plan_with_actions(cast)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        client.get(reverse("pathways:pathway_list"))
