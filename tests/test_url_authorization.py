@@ -319,6 +319,12 @@ EXPECTATIONS = {
         "post",
         logged_in(404, professional=302, coordinator=302),
     ),
+    # Handing over: the platform's coordinators only; no referent chosen: back to the page.
+    "pathways:pathway_handover": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, professional=403, coordinator=302),
+    ),
     "pathways:assessments": (
         lambda cast, territory: {"public_id": _pathway(cast).public_id},
         "get",

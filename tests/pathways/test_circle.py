@@ -111,3 +111,24 @@ def test_without_the_persons_agreement_to_a_circle_nobody_joins_it(client, cast)
     assert response.status_code == 400
     assert "recueillez son accord" in response.content.decode().replace("&#x27;", "'")
     assert not pathway.members.filter(user=nurse).exists()
+
+
+def test_a_pathway_is_handed_over_to_another_coordinator(client, cast):
+    pathway = opened_pathway(cast)
+    colleague = member("coordinator", cast.platform, full_name="Coordinateur Deux")
+    client.force_login(cast.coordinator)
+    page = client.get(_url("pathway", pathway)).content.decode()
+    assert "Passer le relais" in page
+    client.post(_url("pathway_handover", pathway), {"referent": str(colleague.public_id)})
+    pathway.refresh_from_db()
+    assert pathway.referent == colleague
+    referents = pathway.members.filter(role="referent", status=MemberStatus.ACTIVE)
+    assert [m.user for m in referents] == [colleague]
+    assert pathway.members.get(user=cast.coordinator).status == MemberStatus.LEFT
+    assert AuditEvent.objects.filter(action="pathway.handover").count() == 1
+    # The professional in the circle cannot hand it over.
+    client.force_login(cast.professional)
+    response = client.post(
+        _url("pathway_handover", pathway), {"referent": str(cast.coordinator.public_id)}
+    )
+    assert response.status_code == 403

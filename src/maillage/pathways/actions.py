@@ -927,3 +927,62 @@ def remind_overdue(*, today=None) -> dict:
             Plan.objects.filter(pk=plan.pk).update(revision_reminded_on=today)
         revisions += 1
     return {"actions": sum(len(v) for v in by_user.values()), "revisions": revisions}
+
+
+def pathway_handover(*, actor, pathway, new_referent, request=None, now=None) -> Pathway:
+    """Hand the pathway over to another coordinator of its platform: she becomes the
+    referent (joining the circle if needed); the former referent leaves the circle."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if not access.is_platform_coordinator(actor, locked):
+            raise PermissionDenied
+        if locked.platform_id not in access.coordinated_platform_ids(new_referent):
+            raise ValidationError(
+                _("Le ou la référent·e doit être coordinateur·rice de la plateforme.")
+            )
+        if new_referent.pk == locked.referent_id:
+            raise ValidationError(_("C'est déjà le ou la référent·e de ce parcours."))
+        former = locked.members.filter(
+            user_id=locked.referent_id, role=CircleRole.REFERENT
+        ).exclude(status=MemberStatus.LEFT)
+        for member in former.select_related("user", "pathway"):
+            member.status = MemberStatus.LEFT
+            member.left_at = now
+            member.save(update_fields=["status", "left_at", "updated_at"])
+            _member_event(member, EventKind.MEMBER_LEFT, actor, now)
+        existing = locked.members.filter(user=new_referent).exclude(status=MemberStatus.LEFT)
+        member = existing.first()
+        if member is None:
+            member = CircleMember.objects.create(
+                pathway=locked,
+                user=new_referent,
+                organisation_id=locked.platform_id,
+                role=CircleRole.REFERENT,
+                status=MemberStatus.ACTIVE,
+                joined_at=now,
+                created_by=actor,
+            )
+        else:
+            member.role = CircleRole.REFERENT
+            member.status = MemberStatus.ACTIVE
+            member.joined_at = member.joined_at or now
+            member.save(update_fields=["role", "status", "joined_at", "updated_at"])
+        member.pathway = locked
+        _member_event(member, EventKind.MEMBER_JOINED, actor, now)
+        locked.referent = new_referent
+        locked.save(update_fields=["referent", "updated_at"])
+        audit.record(
+            "pathway.handover",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"referent": str(new_referent.public_id)},
+        )
+        notify(
+            users=[new_referent],
+            message=_("Vous êtes référent·e d'un nouveau parcours."),
+            link=reverse("pathways:pathway", kwargs={"public_id": locked.public_id}),
+            email_subject=_("Nouveau parcours"),
+        )
+    return locked

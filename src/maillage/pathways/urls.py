@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("<uuid:public_id>/", views.pathway_detail, name="pathway"),
     path("<uuid:public_id>/cercle/", views.circle_add, name="circle_add"),
+    path("<uuid:public_id>/referent/", views.pathway_handover, name="pathway_handover"),
     path("<uuid:public_id>/evaluations/", views.assessments, name="assessments"),
     path("<uuid:public_id>/plan/", views.plan, name="plan"),
     path("<uuid:public_id>/plan/imprimer/", views.plan_print, name="plan_print"),

@@ -279,6 +279,7 @@ def _pathway_page(request, pathway, member_form=None, status=200):
             "events": queries.timeline_of(pathway),
             "manages": manages,
             "member_form": (member_form or CircleMemberForm()) if proposes else None,
+            "coordinators": queries.coordinators_of(pathway.platform) if manages else [],
         },
         status=status,
     )
@@ -636,3 +637,28 @@ def plan_print(request, public_id):
             "validations": versions[0].validations.all() if versions else [],
         },
     )
+
+
+@require_POST
+def pathway_handover(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    if not access.can_manage_circle(request.user, pathway):
+        audit.deny("pathway.handover", request=request, obj=pathway)
+        raise PermissionDenied
+    wanted = request.POST.get("referent", "")
+    new_referent = next(
+        (u for u in queries.coordinators_of(pathway.platform) if str(u.public_id) == wanted),
+        None,
+    )
+    if new_referent is None:
+        messages.error(request, _("Choisissez un·e coordinateur·rice de la plateforme."))
+        return redirect("pathways:pathway", public_id=public_id)
+    try:
+        actions.pathway_handover(
+            actor=request.user, pathway=pathway, new_referent=new_referent, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Le parcours a changé de référent·e."))
+    return redirect("pathways:pathway", public_id=public_id)
