@@ -1,5 +1,7 @@
 """Support requests and pathways in a real Chromium."""
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import log_in
@@ -89,3 +91,21 @@ def test_a_gp_asks_for_support_and_the_coordinator_opens_a_pathway(
     page.get_by_role("link", name="Odette Guérin").click()
     circle = page.locator("main").inner_text()
     assert "Coordinateur·rice référent·e" in circle and "Parcours ouvert" in circle
+
+
+def test_the_pathway_pages_fit_a_phone_and_work_with_the_keyboard(phone, live_app, e2e_cast):
+    log_in(phone, live_app, e2e_cast["coordinator"])
+    phone.goto(f"{live_app}/parcours/")
+    phone.get_by_role("link", name="Jeanne Martineau").focus()
+    phone.keyboard.press("Enter")
+    phone.wait_for_url(re.compile(r".*/parcours/[0-9a-f-]{36}/$"))
+    pathway = phone.url
+    for path in ("", "plan/", "plan/imprimer/", "evaluations/", "evaluations/nouvelle/"):
+        response = phone.goto(f"{pathway}{path}")
+        assert response.status == 200, path
+        assert phone.locator("h1").count() == 1, path
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+    assert "Rester à domicile en sécurité" in phone.goto(f"{pathway}plan/").text()

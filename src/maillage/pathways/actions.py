@@ -190,6 +190,51 @@ def _membership_of(user, request):
     return memberships[0] if memberships else None
 
 
+def visible_request(*, public_id, request):
+    """The support request, if the user may see it; else None, with the denial audited
+    (the caller answers 404, on a page or in the API)."""
+    found = queries.request_for(request.user, public_id)
+    if found is None:
+        audit.deny(
+            "support_request.read",
+            request=request,
+            object_type="pathways.supportrequest",
+            object_id=str(public_id),
+        )
+    return found
+
+
+def visible_pathway(*, public_id, request):
+    """The pathway, if the user may see it; else None, with the denial audited."""
+    found = queries.pathway_for(request.user, public_id)
+    if found is None:
+        audit.deny(
+            "pathway.read",
+            request=request,
+            object_type="pathways.pathway",
+            object_id=str(public_id),
+        )
+    return found
+
+
+def support_requests_listed(*, request, api: bool = False) -> tuple[list, list]:
+    """The triage queue (for a coordinator) and the user's own requests, with the ids shown
+    written to the audit trail — the same for the page and the API."""
+    user = request.user
+    queue = list(queries.triage_queue(user)[:200]) if access.can_triage(user) else []
+    mine = list(queries.requests_made_by(user)[:100])
+    shown = [str(r.public_id) for r in queue + mine]
+    if shown:
+        details = {"shown": shown, **({"api": 1} if api else {})}
+        audit.record(
+            "support_request.list",
+            request=request,
+            object_type="pathways.supportrequest",
+            details=details,
+        )
+    return queue, mine
+
+
 def support_request_record_read(*, support_request, request, duplicates=()) -> None:
     """The read, and the other people's records shown beside it as possible duplicates."""
     details = {"duplicates": [str(p.public_id) for p in duplicates]} if duplicates else None
@@ -556,19 +601,6 @@ def zarit_score(answers: dict) -> Decimal:
     if set(answers) != codes or any(a not in ZaritAnswer.values for a in answers.values()):
         raise ValidationError(_("Répondez aux sept questions sur le fardeau de l'aidant·e."))
     return sum((Decimal(a) for a in answers.values()), Decimal(0))
-
-
-def burden_label(score) -> str:
-    """The usual reading of the mini-Zarit total."""
-    if score is None:
-        return ""
-    if score < 2:
-        return _("fardeau absent ou léger")
-    if score < 4:
-        return _("fardeau léger à modéré")
-    if score < 6:
-        return _("fardeau modéré à sévère")
-    return _("fardeau sévère")
 
 
 def assessment_record(

@@ -70,27 +70,15 @@ def _errors(call, request, action: str):
 
 
 def _visible_request(request, public_id):
-    found = queries.request_for(request.user, public_id)
+    found = actions.visible_request(public_id=public_id, request=request)
     if found is None:
-        audit.deny(
-            "support_request.read",
-            request=request,
-            object_type="pathways.supportrequest",
-            object_id=str(public_id),
-        )
         raise HttpError(404, "demande introuvable")
     return found
 
 
 def _visible_pathway(request, public_id):
-    found = queries.pathway_for(request.user, public_id)
+    found = actions.visible_pathway(public_id=public_id, request=request)
     if found is None:
-        audit.deny(
-            "pathway.read",
-            request=request,
-            object_type="pathways.pathway",
-            object_id=str(public_id),
-        )
         raise HttpError(404, "parcours introuvable")
     return found
 
@@ -136,14 +124,7 @@ def support_request_list(request):
     if not (triager or access.can_request_support(request.user)):
         audit.deny("support_request.list", request=request)
         raise HttpError(403, "votre rôle ne permet pas de voir des demandes d'appui")
-    queue = list(queries.triage_queue(request.user)[:200]) if triager else []
-    mine = list(queries.requests_made_by(request.user).select_related("requester")[:100])
-    audit.record(
-        "support_request.list",
-        request=request,
-        object_type="pathways.supportrequest",
-        details={"shown": [str(r.public_id) for r in queue + mine], "api": 1},
-    )
+    queue, mine = actions.support_requests_listed(request=request, api=True)
     return {"queue": [_request_out(r) for r in queue], "mine": [_request_out(r) for r in mine]}
 
 
@@ -167,14 +148,7 @@ def support_request_triage(request, public_id: UUID, payload: TriageIn):
     found = _visible_request(request, public_id)
     referent = None
     if payload.referent:
-        referent = next(
-            (
-                user
-                for user in queries.coordinators_of(found.platform)
-                if user.public_id == payload.referent
-            ),
-            None,
-        )
+        referent = queries.platform_coordinator(found.platform, payload.referent)
         if referent is None:
             raise HttpError(400, "le ou la référent·e doit être coordinateur·rice de la plateforme")
     _errors(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fhir.resources.R4B.bundle import Bundle
 
+from maillage.core.fhir import pruned
 from maillage.pathways import queries
 from maillage.pathways.enums import (
     CIRCLE_ROLE_CODES,
@@ -36,16 +37,6 @@ GOAL_STATUS = {
     ObjectiveStatus.NOT_REACHED: ("completed", "not-achieved"),
     ObjectiveStatus.DROPPED: ("cancelled", "not-achieved"),
 }
-
-
-def _pruned(value):
-    """FHIR forbids empty elements: drop empty strings, lists, objects and None, deeply."""
-    if isinstance(value, dict):
-        pruned = {k: _pruned(v) for k, v in value.items()}
-        return {k: v for k, v in pruned.items() if v not in (None, "", [], {})}
-    if isinstance(value, list):
-        return [v for v in (_pruned(item) for item in value) if v not in (None, "", [], {})]
-    return value
 
 
 def _ref(uid) -> dict:
@@ -234,6 +225,6 @@ def bundle(pathway) -> dict:
     document = {
         "resourceType": "Bundle",
         "type": "collection",
-        "entry": [{"fullUrl": f"urn:uuid:{uid}", "resource": _pruned(res)} for uid, res in entries],
+        "entry": [{"fullUrl": f"urn:uuid:{uid}", "resource": pruned(res)} for uid, res in entries],
     }
     return Bundle.model_validate(document).model_dump(mode="json", exclude_none=True)

@@ -249,6 +249,19 @@ class TimelineEvent(models.Model):
         return f"{self.occurred_at:%d/%m/%Y} {self.get_kind_display()}"
 
 
+def burden_label(score) -> str:
+    """The usual reading of the mini-Zarit total."""
+    if score is None:
+        return ""
+    if score < 2:
+        return _("fardeau absent ou léger")
+    if score < 4:
+        return _("fardeau léger à modéré")
+    if score < 6:
+        return _("fardeau modéré à sévère")
+    return _("fardeau sévère")
+
+
 class Assessment(PublicModel):
     """A dated multidimensional assessment of the person's situation, with her own words.
     Assessments are never edited into each other: a new one is made, so they compare."""
@@ -269,6 +282,10 @@ class Assessment(PublicModel):
     class Meta:
         verbose_name = _("évaluation multidimensionnelle")
         ordering = ["-assessed_on", "-id"]
+
+    @property
+    def burden_label(self) -> str:
+        return burden_label(self.caregiver_burden)
 
     def __str__(self):
         return f"{self.assessed_on:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 """Reads on requests and pathways, always scoped to what the user may see (access.py)."""
 
-from django.db.models import Case, Exists, OuterRef, Q, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
 
 from maillage.pathways import access
 from maillage.pathways.enums import MemberStatus, PathwayState, RequestState
@@ -54,7 +54,7 @@ def triage_queue(user):
 def requests_made_by(user):
     return (
         SupportRequest.objects.filter(requester=user)
-        .select_related("person", "platform", "pathway")
+        .select_related("person", "platform", "pathway", "requester")
         .order_by("-received_at", "-pk")
     )
 
@@ -74,11 +74,20 @@ def possible_duplicates(support_request) -> list[Person]:
             state__in=[RequestState.RECEIVED, RequestState.SUPPORT],
         ).exclude(pk=support_request.pk)
     )
+    # Only what this platform holds: another platform's records stay out of sight.
     return list(
         Person.objects.filter(identity_key=person.identity_key)
         .filter(followed)
         .exclude(pk=person.pk)
-        .prefetch_related("pathways", "requests")
+        .prefetch_related(
+            Prefetch(
+                "pathways", queryset=Pathway.objects.filter(platform=support_request.platform)
+            ),
+            Prefetch(
+                "requests",
+                queryset=SupportRequest.objects.filter(platform=support_request.platform),
+            ),
+        )
         .order_by("created_at")
     )
 
@@ -174,6 +183,11 @@ def coordinators_of(platform) -> list:
     )
 
 
+def platform_coordinator(platform, public_id):
+    """The platform's active coordinator with this public id, if any."""
+    return next((u for u in coordinators_of(platform) if str(u.public_id) == str(public_id)), None)
+
+
 def screening_questions() -> list[ScreeningQuestion]:
     return list(ScreeningQuestion.objects.filter(is_active=True))
 
@@ -182,6 +196,21 @@ def assessments_of(pathway, limit: int = 12):
     """The pathway's assessments, newest first, with their domains (a fixed number of
     queries whatever their number)."""
     return list(pathway.assessments.select_related("assessor").prefetch_related("domains")[:limit])
+
+
+def assessment_table(assessments) -> list:
+    """Rows (domain label, one domain assessment or None per assessment) to read the
+    assessments side by side."""
+    from maillage.pathways.enums import Need
+
+    rows = []
+    for value, label in Need.choices:
+        cells = []
+        for assessment in assessments:
+            by_domain = {d.domain: d for d in assessment.domains.all()}
+            cells.append(by_domain.get(value))
+        rows.append((label, cells))
+    return rows
 
 
 def plan_page(plan):

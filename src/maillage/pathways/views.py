@@ -88,16 +88,7 @@ def request_list(request):
         triager or access.can_request_support(request.user),
         "support_request.list",
     )
-    queue = list(queries.triage_queue(request.user)[:200]) if triager else []
-    mine = list(queries.requests_made_by(request.user)[:100])
-    shown = [r.public_id for r in queue] + [r.public_id for r in mine]
-    if shown:
-        audit.record(
-            "support_request.list",
-            request=request,
-            object_type="pathways.supportrequest",
-            details={"shown": [str(i) for i in shown]},
-        )
+    queue, mine = actions.support_requests_listed(request=request)
     return render(
         request,
         "pathways/request_list.html",
@@ -106,16 +97,10 @@ def request_list(request):
 
 
 def _visible_request(request, public_id):
-    support_request = queries.request_for(request.user, public_id)
-    if support_request is None:
-        audit.deny(
-            "support_request.read",
-            request=request,
-            object_type="pathways.supportrequest",
-            object_id=str(public_id),
-        )
+    found = actions.visible_request(public_id=public_id, request=request)
+    if found is None:
         raise Http404
-    return support_request
+    return found
 
 
 def _request_page(request, support_request, triage_form=None, status=200):
@@ -124,13 +109,12 @@ def _request_page(request, support_request, triage_form=None, status=200):
     questions = queries.screening_questions()
     can_triage = bool(set(moves) - {"withdrawn"}) and "coordinator" in sides
     if can_triage and triage_form is None:
-        score = actions.screening_score([])
         triage_form = TriageForm(
             questions=questions,
             referents=queries.coordinators_of(support_request.platform),
             initial={
                 "version": support_request.version,
-                "outcome": actions.suggested_outcome(score),
+                "outcome": actions.suggested_outcome(0),  # nothing checked yet
             },
         )
     duplicates = queries.possible_duplicates(support_request) if "coordinator" in sides else []
@@ -253,16 +237,10 @@ def pathway_list(request):
 
 
 def _visible_pathway(request, public_id):
-    pathway = queries.pathway_for(request.user, public_id)
-    if pathway is None:
-        audit.deny(
-            "pathway.read",
-            request=request,
-            object_type="pathways.pathway",
-            object_id=str(public_id),
-        )
+    found = actions.visible_pathway(public_id=public_id, request=request)
+    if found is None:
         raise Http404
-    return pathway
+    return found
 
 
 def _pathway_page(request, pathway, member_form=None, status=200):
@@ -399,22 +377,13 @@ def assessments(request, public_id):
     pathway = _visible_pathway(request, public_id)
     found = queries.assessments_of(pathway)
     actions.assessments_record_read(pathway=pathway, assessments=found, request=request)
-    for assessment in found:
-        assessment.burden_label = actions.burden_label(assessment.caregiver_burden)
-    rows = []
-    for value, label in Need.choices:
-        cells = []
-        for assessment in found:
-            domain = next((d for d in assessment.domains.all() if d.domain == value), None)
-            cells.append(domain)
-        rows.append((label, cells))
     return render(
         request,
         "pathways/assessments.html",
         {
             "pathway": pathway,
             "assessments": found,
-            "rows": rows,
+            "rows": queries.assessment_table(found),
             "can_assess": access.can_assess(request.user, pathway),
         },
     )
@@ -646,10 +615,7 @@ def pathway_handover(request, public_id):
         audit.deny("pathway.handover", request=request, obj=pathway)
         raise PermissionDenied
     wanted = request.POST.get("referent", "")
-    new_referent = next(
-        (u for u in queries.coordinators_of(pathway.platform) if str(u.public_id) == wanted),
-        None,
-    )
+    new_referent = queries.platform_coordinator(pathway.platform, wanted)
     if new_referent is None:
         messages.error(request, _("Choisissez un·e coordinateur·rice de la plateforme."))
         return redirect("pathways:pathway", public_id=public_id)

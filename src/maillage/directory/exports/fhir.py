@@ -22,6 +22,7 @@ from fhir.resources.R4B.healthcareservice import HealthcareService
 from fhir.resources.R4B.location import Location
 from fhir.resources.R4B.organization import Organization
 
+from maillage.core.fhir import pruned
 from maillage.directory import hours
 from maillage.directory.enums import ModeAccueil, PublicationState, Thematique
 from maillage.directory.exports.hsds import _id, has_place, postal_code_of
@@ -115,7 +116,7 @@ def organization(structure: Structure) -> dict:
         "telecom": _telecom(structure, structure.website),
         "address": _address(structure),
     }
-    return Organization.model_validate(_prune(resource)).model_dump(mode="json", exclude_none=True)
+    return Organization.model_validate(pruned(resource)).model_dump(mode="json", exclude_none=True)
 
 
 def location(entry, *, organization_id: str, location_id: str) -> dict | None:
@@ -143,7 +144,7 @@ def location(entry, *, organization_id: str, location_id: str) -> dict | None:
             }
             for slot in opening
         ]
-    return Location.model_validate(_prune(resource)).model_dump(mode="json", exclude_none=True)
+    return Location.model_validate(pruned(resource)).model_dump(mode="json", exclude_none=True)
 
 
 def healthcare_service(service: Service, location_ids: list[str], labels: dict) -> dict:
@@ -181,14 +182,9 @@ def healthcare_service(service: Service, location_ids: list[str], labels: dict) 
         "serviceProvisionCode": free if service.fees == "gratuit" else [],
         "characteristic": characteristics,
     }
-    return HealthcareService.model_validate(_prune(resource)).model_dump(
+    return HealthcareService.model_validate(pruned(resource)).model_dump(
         mode="json", exclude_none=True
     )
-
-
-def _prune(resource: dict) -> dict:
-    """FHIR forbids empty elements: drop empty strings, lists and None."""
-    return {k: v for k, v in resource.items() if v not in (None, "", [], {})}
 
 
 def resources(structures):
