@@ -174,6 +174,84 @@ EXPECTATIONS = {
         "post",
         logged_in(400, anonymous=401),
     ),
+    "api:pathway_list": (None, "get", only(REQUESTERS, others=403) | {"anonymous": 401}),
+    "api:pathway_detail": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    "api:message_list": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    "api:message_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),  # same path as the list
+    "api:stay_list": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    "api:stay_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),  # same path as the list
+    "api:stay_discharge": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "stay_id": uuid.uuid4()},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:meeting_list": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    "api:meeting_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),  # same path as the list
+    "api:meeting_detail": (
+        lambda cast, territory: _meeting(cast),
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    "api:meeting_update": (
+        lambda cast, territory: _meeting(cast),
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),  # same path as the GET
+    "api:meeting_cancel": (
+        lambda cast, territory: _meeting(cast),
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:meeting_minutes": (
+        lambda cast, territory: _meeting(cast),
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:meeting_decision": (
+        lambda cast, territory: _meeting(cast),
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:pathway_close": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    # No body needed: the coordinator is told the pathway is not closed; another member is
+    # refused; everyone else is told it does not exist.
+    "api:pathway_reopen": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, anonymous=401, professional=403, coordinator=400),
+    ),
     "accounts:api_tokens": (None, "get", logged_in(200, person=403, caregiver=403)),
     "accounts:api_token_revoke": (
         lambda cast, territory: {"public_id": uuid.uuid4()},
@@ -366,6 +444,87 @@ EXPECTATIONS = {
         "post",
         logged_in(404),
     ),
+    # Follow-up: the circle (here the professional and the coordinator) only.
+    "pathways:notebook": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    "pathways:notebook_attachment": (
+        lambda cast, territory: {
+            "public_id": _pathway(cast).public_id,
+            "attachment_id": uuid.uuid4(),
+        },
+        "get",
+        logged_in(404),
+    ),
+    "pathways:stays": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    "pathways:stay_check": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "stay_id": uuid.uuid4()},
+        "post",
+        logged_in(404),
+    ),
+    "pathways:stay_discharge": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "stay_id": uuid.uuid4()},
+        "post",
+        logged_in(404),
+    ),
+    "pathways:meetings": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    "pathways:meeting_new": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    "pathways:meeting": (
+        lambda cast, territory: _meeting(cast),
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    "pathways:meeting_ics": (
+        lambda cast, territory: _meeting(cast),
+        "get",
+        logged_in(404, professional=200, coordinator=200),
+    ),
+    # Empty forms: 400; cancelling without the version read: back to the page with a message.
+    "pathways:meeting_edit": (
+        lambda cast, territory: _meeting(cast),
+        "post",
+        logged_in(404, professional=400, coordinator=400),
+    ),
+    "pathways:meeting_cancel": (
+        lambda cast, territory: _meeting(cast),
+        "post",
+        logged_in(404, professional=302, coordinator=302),
+    ),
+    "pathways:meeting_minutes": (
+        lambda cast, territory: _meeting(cast),
+        "post",
+        logged_in(404, professional=400, coordinator=400),
+    ),
+    "pathways:meeting_decision": (
+        lambda cast, territory: _meeting(cast),
+        "post",
+        logged_in(404, professional=400, coordinator=400),
+    ),
+    # Closing and reopening: the platform's coordinators; other members are refused.
+    "pathways:pathway_close": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=403, coordinator=200),
+    ),
+    "pathways:pathway_reopen": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, professional=403, coordinator=302),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),
@@ -452,6 +611,24 @@ def _pathway_member(cast):
     pathway = _pathway(cast)
     member = pathway.members.get(user=cast.professional)
     return {"public_id": pathway.public_id, "member_id": member.public_id}
+
+
+def _meeting(cast):
+    """A meeting to come, planned by the coordinator with the professional."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from maillage.pathways import actions
+
+    pathway = _pathway(cast)
+    meeting = actions.meeting_schedule(
+        actor=cast.coordinator,
+        pathway=pathway,
+        starts_at=timezone.now() + timedelta(days=3),
+        invitee_ids=[cast.professional.public_id],
+    )
+    return {"public_id": pathway.public_id, "meeting_id": meeting.public_id}
 
 
 def _pending_invitation(cast):

@@ -105,3 +105,79 @@ def test_outsiders_get_404_from_the_api_and_it_is_audited(client, cast):
     assert response.status_code == 404
     assert AuditEvent.objects.filter(outcome="denied", action="pathway.read").count() == 2
     assert actions.plan_ensure(pathway=pathway).version == 0
+
+
+def test_follow_up_meetings_and_closure_through_the_api(client, cast):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    pathway = opened_pathway(cast)
+    base = f"/api/v1/pathways/{pathway.public_id}"
+    client.force_login(cast.professional)
+    response = client.post(f"{base}/messages", {"body": "Elle a chuté hier"}, content_type=JSON)
+    assert response.status_code == 201 and response.json()["body"] == "Elle a chuté hier"
+    today = timezone.localdate().isoformat()
+    stay = client.post(
+        f"{base}/stays", {"facility": "CHD", "admitted_on": today}, content_type=JSON
+    )
+    assert stay.status_code == 201 and len(stay.json()["checklist"]) == 8
+    discharged = client.post(
+        f"{base}/stays/{stay.json()['id']}/discharge",
+        {"discharged_on": today, "destination": "Domicile"},
+        content_type=JSON,
+    )
+    assert discharged.json()["state"] == "discharged"
+
+    client.force_login(cast.coordinator)
+    assert client.get("/api/v1/pathways").json()[0]["new_messages"] == 1
+    assert [m["body"] for m in client.get(f"{base}/messages").json()] == ["Elle a chuté hier"]
+    assert client.get("/api/v1/pathways").json()[0]["new_messages"] == 0
+    plan = client.post(
+        f"{base}/plan/objectives",
+        {"version": 0, "need": "autonomy", "text": "Ne plus tomber"},
+        content_type=JSON,
+    ).json()
+    objective = plan["objectives"][0]["id"]
+    starts = (timezone.now() - dt.timedelta(hours=1)).isoformat()
+    meeting = client.post(
+        f"{base}/meetings",
+        {"starts_at": starts, "invitees": [str(cast.professional.public_id)]},
+        content_type=JSON,
+    )
+    assert meeting.status_code == 201
+    meeting = meeting.json()
+    url = f"{base}/meetings/{meeting['id']}"
+    attendance = {str(cast.professional.public_id): "present"}
+    minutes = client.post(
+        f"{url}/minutes",
+        {"version": meeting["version"], "minutes": "Relu le plan", "attendance": attendance},
+        content_type=JSON,
+    )
+    assert minutes.status_code == 200 and minutes.json()["state"] == "held"
+    stale = client.post(
+        f"{url}/minutes", {"version": meeting["version"], "minutes": "Autre"}, content_type=JSON
+    )
+    assert stale.status_code == 409 and "modifiée" in stale.json()["detail"]
+    decided = client.post(
+        f"{url}/decisions",
+        {"text": "Kiné deux fois par semaine", "objective": objective, "plan_version": 1},
+        content_type=JSON,
+    )
+    assert decided.status_code == 201 and decided.json()["decisions"][0]["plan_action"]
+    unknown = client.post(f"{base}/close", {"reason": "nope", "objectives": {}}, content_type=JSON)
+    assert unknown.status_code == 400 and "raison" in unknown.json()["detail"]
+    closed = client.post(
+        f"{base}/close",
+        {"reason": "objectives_reached", "objectives": {objective: "reached"}, "satisfaction": "3"},
+        content_type=JSON,
+    )
+    assert closed.status_code == 200 and closed.json()["state"] == "closed"
+    # Closed: the circle reads, nobody writes.
+    client.force_login(cast.professional)
+    refused = client.post(f"{base}/messages", {"body": "Encore"}, content_type=JSON)
+    assert refused.status_code == 403
+    assert client.get(f"{base}/meetings").status_code == 200
+    client.force_login(cast.colleague)
+    assert client.get(f"{base}/meetings").status_code == 404
+    assert client.get(url).status_code == 404

@@ -1,7 +1,9 @@
+import datetime as dt
 import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from maillage.core.models import AuditEvent
@@ -31,6 +33,19 @@ def pathway(cast):
     actions.plan_action_add(
         actor=cast.coordinator, objective=objective, text="Bilan", owner=str(member.public_id)
     )
+    meeting = actions.meeting_schedule(
+        actor=cast.coordinator,
+        pathway=pathway,
+        starts_at=timezone.now() - dt.timedelta(hours=2),
+        invitee_ids=[cast.professional.public_id],
+    )
+    actions.meeting_record(
+        actor=cast.coordinator,
+        meeting=meeting,
+        expected_version=meeting.version,
+        attendance={str(cast.professional.public_id): "present"},
+        minutes="",
+    )
     return pathway
 
 
@@ -53,7 +68,16 @@ def test_the_bundle_validates_and_every_reference_resolves_inside_it(pathway):
     references = set(_references(document))
     assert references and references <= full_urls
     kinds = sorted({entry["resource"]["resourceType"] for entry in document["entry"]})
-    assert kinds == ["CarePlan", "CareTeam", "Consent", "Goal", "Patient", "Practitioner", "Task"]
+    assert kinds == [
+        "CarePlan",
+        "CareTeam",
+        "Consent",
+        "Encounter",
+        "Goal",
+        "Patient",
+        "Practitioner",
+        "Task",
+    ]
     by_type = {}
     for entry in document["entry"]:
         by_type.setdefault(entry["resource"]["resourceType"], []).append(entry["resource"])
@@ -63,6 +87,10 @@ def test_the_bundle_validates_and_every_reference_resolves_inside_it(pathway):
     tasks = {t["description"]: t for t in by_type["Task"]}
     assert tasks["Téléalarme"]["owner"]["reference"].endswith(str(pathway.person.public_id))
     assert by_type["CarePlan"][0]["description"] == "Chutes"
+    (encounter,) = by_type["Encounter"]
+    assert encounter["status"] == "finished"
+    attended = {p["type"][0]["coding"][0]["code"] for p in encounter["participant"]}
+    assert attended == {"ATND", "PART"}  # the professional came; the coordinator's not said
 
 
 def test_the_api_gives_the_bundle_to_the_circle_only(client, cast, pathway):

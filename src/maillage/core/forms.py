@@ -12,4 +12,23 @@ class PlatformSettingsForm(forms.ModelForm):
             "require_2fa_for_professionals",
             "orientation_expiry_days",
             "orientation_reminder_days",
+            "complexity_threshold",
+            "archive_after_days",
+            "anonymise_after_days",
         ]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]

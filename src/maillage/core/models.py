@@ -27,6 +27,26 @@ class PublicModel(models.Model):
         abstract = True
 
 
+class PrivateFile(models.Model):
+    """Base of a document people send (orientation, notebook). The file lives under
+    PRIVATE_FILES_DIR, outside the web root, at the `path` the concrete model gives; it is
+    served only by views that check access and write the audit trail (core.attachments)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class Outcome(models.TextChoices):
     ALLOWED = "allowed", _("autorisé")
     DENIED = "denied", _("refusé")
@@ -102,10 +122,41 @@ class PlatformSettings(models.Model):
             "d'ouvrir un parcours complexe ; à partir de la moitié, un appui au professionnel."
         ),
     )
+    archive_after_days = models.PositiveIntegerField(
+        _("archivage des parcours clos (jours après la clôture)"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text=_(
+            "Un parcours clos depuis ce délai est archivé : il ne se modifie plus et ne "
+            "figure plus dans les listes de travail."
+        ),
+    )
+    anonymise_after_days = models.PositiveIntegerField(
+        _("anonymisation des parcours archivés (jours après la clôture)"),
+        default=5 * 365,
+        validators=[MinValueValidator(1), MaxValueValidator(7300)],
+        help_text=_(
+            "Passé ce délai après la clôture, l'identité de la personne, les textes libres, "
+            "les messages et les pièces jointes sont effacés ; seules restent les données "
+            "utiles aux statistiques (dates, besoins, niveaux, issues)."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if (
+            self.archive_after_days
+            and self.anonymise_after_days
+            and self.anonymise_after_days < self.archive_after_days
+        ):
+            raise ValidationError(
+                {"anonymise_after_days": _("L'anonymisation ne peut pas précéder l'archivage.")}
+            )
 
     @classmethod
     def current(cls) -> "PlatformSettings":

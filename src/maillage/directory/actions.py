@@ -17,14 +17,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
+from maillage.core.attachments import MAX_FILES
+from maillage.core.attachments import check as check_attachment
+from maillage.core.attachments import remove as remove_attachment
+from maillage.core.attachments import store as store_attachment
 from maillage.core.models import PlatformSettings
 from maillage.core.notify import absolute_url, notify, send_email
 from maillage.core.roles import CAPABILITIES, PROFESSIONAL_ROLES, Capability
 from maillage.directory import access
-from maillage.directory.attachments import MAX_FILES
-from maillage.directory.attachments import check as check_attachment
-from maillage.directory.attachments import remove as remove_attachment
-from maillage.directory.attachments import store as store_attachment
 from maillage.directory.enums import (
     ORIENTATION_OPEN_STATES,
     ORIENTATION_TRANSITIONS,

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.validators import validate_finess, validate_siret
-from maillage.core.models import PublicModel
+from maillage.core.models import PrivateFile, PublicModel
 from maillage.directory.enums import (
     ConsentMethod,
     Frais,
@@ -523,25 +523,13 @@ class OrientationLink(models.Model):
         return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
-class OrientationAttachment(models.Model):
-    """A document sent with an orientation. The file lives under PRIVATE_FILES_DIR, outside
-    the web root; it is deleted when the orientation ends (the row stays, for the record)."""
+class OrientationAttachment(PrivateFile):
+    """A document sent with an orientation; deleted when the orientation ends (the row
+    stays, for the record)."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     orientation = models.ForeignKey(
         Orientation, on_delete=models.CASCADE, related_name="attachments"
     )
-    name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    removed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return self.name
 
     @property
     def path(self):

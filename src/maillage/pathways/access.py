@@ -70,10 +70,22 @@ def can_manage_circle(user, pathway) -> bool:
 
 
 def can_propose_member(user, pathway) -> bool:
-    """Any active member may propose someone; the referent decides."""
-    return can_manage_circle(user, pathway) or is_active_member(user, pathway)
+    """Any active member may propose someone to an open pathway; the referent decides."""
+    return pathway.state == "open" and (
+        can_manage_circle(user, pathway) or is_active_member(user, pathway)
+    )
 
 
-def can_assess(user, pathway) -> bool:
-    """The referent, the platform's coordinators and the circle's active members assess."""
-    return can_manage_circle(user, pathway) or is_active_member(user, pathway)
+def can_contribute(user, pathway) -> bool:
+    """The referent, the platform's coordinators and the circle's active members assess,
+    plan, write in the notebook, tell a hospital stay and organise meetings — while the
+    pathway is open. A closed pathway is read, not written."""
+    return pathway.state == "open" and (
+        can_manage_circle(user, pathway) or is_active_member(user, pathway)
+    )
+
+
+def can_close(user, pathway) -> bool:
+    """The platform's coordinators (the referent is one) close an open pathway, and reopen
+    a closed one that is not archived yet."""
+    return can_manage_circle(user, pathway)

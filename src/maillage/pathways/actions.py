@@ -16,28 +16,40 @@ from django.utils.translation import gettext as _
 
 from maillage.accounts.enums import OrganisationKind
 from maillage.core import audit
+from maillage.core.attachments import MAX_FILES
+from maillage.core.attachments import check as check_attachment
+from maillage.core.attachments import remove as remove_attachment
+from maillage.core.attachments import store as store_attachment
 from maillage.core.models import PlatformSettings
-from maillage.core.notify import notify
+from maillage.core.notify import absolute_url, notify
 from maillage.pathways import access, aggir, queries
 from maillage.pathways.enums import (
     COORDINATOR,
+    DISCHARGE_CHECKLIST,
+    MEETING_TRANSITIONS,
     REQUEST_TRANSITIONS,
     TRIAGE_STATES,
     URGENCY_RANK,
     ZARIT_QUESTIONS,
     ActionStatus,
+    Attendance,
     CircleRole,
+    ClosureReason,
     ConsentMode,
     EventKind,
     InformationItem,
+    MeetingState,
     MemberStatus,
     Need,
     NeedLevel,
+    ObjectiveStatus,
     PathwayState,
     Recipient,
     RequesterKind,
     RequestState,
+    Satisfaction,
     Sex,
+    StayState,
     TriageOutcome,
     Urgency,
     Validator,
@@ -46,7 +58,14 @@ from maillage.pathways.enums import (
 from maillage.pathways.models import (
     Assessment,
     CircleMember,
+    DischargeItem,
     DomainAssessment,
+    HospitalStay,
+    Meeting,
+    MeetingAttendee,
+    MeetingDecision,
+    Message,
+    MessageAttachment,
     Objective,
     Pathway,
     Person,
@@ -215,6 +234,25 @@ def visible_pathway(*, public_id, request):
             object_id=str(public_id),
         )
     return found
+
+
+def pathways_listed(*, request) -> list:
+    """The pathways the user follows, with the ids shown written to the audit trail — the
+    same for the page and the API. Refused (PermissionDenied, audited) to those who neither
+    coordinate nor ask for support."""
+    user = request.user
+    if not (access.can_triage(user) or access.can_request_support(user)):
+        audit.deny("pathway.list", request=request)
+        raise PermissionDenied
+    pathways = list(queries.my_pathways(user)[:200])
+    if pathways:
+        audit.record(
+            "pathway.list",
+            request=request,
+            object_type="pathways.pathway",
+            details={"shown": [str(p.public_id) for p in pathways]},
+        )
+    return pathways
 
 
 def support_requests_listed(*, request, api: bool = False) -> tuple[list, list]:
@@ -617,7 +655,7 @@ def assessment_record(
     """Record a dated assessment: a level of need (with notes and sources) for every domain,
     the person's own words, and optionally the AGGIR grid (→ GIR) and the caregiver's
     mini-Zarit (→ burden)."""
-    if not access.can_assess(actor, pathway):
+    if not access.can_contribute(actor, pathway):
         raise PermissionDenied
     if set(domains) != set(Need.values):
         raise ValidationError(
@@ -729,7 +767,7 @@ def plan_ensure(*, pathway) -> Plan:
 
 def _lock_plan(plan, actor, expected_version: int | None) -> Plan:
     locked = Plan.objects.select_for_update().select_related("pathway").get(pk=plan.pk)
-    if not access.can_assess(actor, locked.pathway):
+    if not access.can_contribute(actor, locked.pathway):
         raise PermissionDenied
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
@@ -1018,3 +1056,770 @@ def pathway_handover(*, actor, pathway, new_referent, request=None, now=None) ->
             email_subject=_("Nouveau parcours"),
         )
     return locked
+
+
+# --- the liaison notebook ---------------------------------------------------------------------
+
+MESSAGE_MAX_CHARS = 4000
+
+
+def message_post(*, actor, pathway, body: str, attachments=(), request=None, now=None) -> Message:
+    """Write in the pathway's liaison notebook, with documents if needed (PDF, PNG or JPEG,
+    checked by their content). The circle is told on-site that there is a new message; the
+    message itself never leaves Maillage."""
+    now = now or timezone.now()
+    body = (body or "").strip()
+    if not access.can_contribute(actor, pathway):
+        raise PermissionDenied
+    if not body:
+        raise ValidationError(_("Écrivez le message."))
+    if len(body) > MESSAGE_MAX_CHARS:
+        raise ValidationError(
+            _("Le message est trop long : %(max)s caractères au plus.") % {"max": MESSAGE_MAX_CHARS}
+        )
+    if len(attachments) > MAX_FILES:
+        raise ValidationError(_("%(max)s documents au plus.") % {"max": MAX_FILES})
+    checked = [check_attachment(upload) for upload in attachments]
+    stored = []
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(pathway=pathway, body=body, created_by=actor)
+            message.pathway = pathway
+            for file in checked:
+                attachment = MessageAttachment.objects.create(
+                    message=message, name=file.name, content_type=file.content_type, size=file.size
+                )
+                attachment.message = message
+                store_attachment(attachment, file)
+                stored.append(attachment)
+            TimelineEvent.objects.create(
+                pathway=pathway,
+                occurred_at=now,
+                kind=EventKind.MESSAGE,
+                actor=actor,
+                summary=_("%(n)s document(s) joint(s)") % {"n": len(stored)} if stored else "",
+            )
+            pathway.members.filter(user=actor, status=MemberStatus.ACTIVE).update(
+                notebook_read_at=now
+            )
+            audit.record(
+                "notebook.post",
+                request=request,
+                actor=audit.actor_of(actor, request),
+                obj=message,
+                details={"pathway": str(pathway.public_id), "attachments": len(stored)},
+            )
+            notify(
+                users=[
+                    m.user
+                    for m in queries.circle_of(pathway)
+                    if m.status == "active" and m.user_id != actor.pk
+                ],
+                message=_("Nouveau message dans un cahier de liaison."),
+                link=reverse("pathways:notebook", kwargs={"public_id": pathway.public_id}),
+            )
+    except BaseException:
+        for attachment in stored:
+            remove_attachment(attachment)
+        raise
+    return message
+
+
+def notebook_record_read(*, pathway, messages, request, now=None) -> None:
+    """The reader has seen the notebook up to now; the messages shown are audited."""
+    now = now or timezone.now()
+    pathway.members.filter(user=request.user, status=MemberStatus.ACTIVE).update(
+        notebook_read_at=now
+    )
+    audit.record(
+        "notebook.read",
+        request=request,
+        obj=pathway,
+        details={"messages": [str(m.public_id) for m in messages]},
+    )
+
+
+def message_attachment_record_read(*, attachment, request) -> None:
+    audit.record(
+        "notebook.attachment.read",
+        request=request,
+        obj=attachment.message,
+        details={"attachment": str(attachment.public_id)},
+    )
+
+
+# --- hospital stays ---------------------------------------------------------------------------
+
+
+def _circle_except(pathway, actor) -> list:
+    return [
+        m.user
+        for m in queries.circle_of(pathway)
+        if m.status == MemberStatus.ACTIVE and m.user_id != actor.pk
+    ]
+
+
+def stay_admit(
+    *,
+    actor,
+    pathway,
+    facility: str,
+    admitted_on,
+    expected_discharge_on=None,
+    request=None,
+    now=None,
+) -> HospitalStay:
+    """Tell the circle that the person is in hospital. The discharge checklist opens at
+    once: going home is prepared from the first day."""
+    now = now or timezone.now()
+    facility = (facility or "").strip()
+    if not access.can_contribute(actor, pathway):
+        raise PermissionDenied
+    if not facility or admitted_on is None:
+        raise ValidationError(_("Dites dans quel établissement et depuis quand."))
+    if admitted_on > timezone.localdate(now) + dt.timedelta(days=60):
+        raise ValidationError(_("La date d'entrée est trop lointaine."))
+    if expected_discharge_on is not None and expected_discharge_on < admitted_on:
+        raise ValidationError(_("La sortie prévue ne peut pas précéder l'entrée."))
+    with transaction.atomic():
+        Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if pathway.stays.filter(state=StayState.IN_HOSPITAL).exists():
+            raise ValidationError(
+                _("Une hospitalisation est déjà en cours : enregistrez d'abord la sortie.")
+            )
+        stay = HospitalStay.objects.create(
+            pathway=pathway,
+            facility=facility,
+            admitted_on=admitted_on,
+            expected_discharge_on=expected_discharge_on,
+            created_by=actor,
+        )
+        DischargeItem.objects.bulk_create(
+            [
+                DischargeItem(stay=stay, code=code, position=position)
+                for position, (code, _label) in enumerate(DISCHARGE_CHECKLIST)
+            ]
+        )
+        TimelineEvent.objects.create(
+            pathway=pathway,
+            occurred_at=now,
+            kind=EventKind.ADMISSION,
+            actor=actor,
+            summary=f"{facility} — {admitted_on:%d/%m/%Y}",
+        )
+        audit.record(
+            "stay.admit",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=stay,
+            details={"pathway": str(pathway.public_id)},
+        )
+        notify(
+            users=_circle_except(pathway, actor),
+            message=_(
+                "Une personne que vous accompagnez est hospitalisée : la préparation de sa "
+                "sortie commence."
+            ),
+            link=reverse("pathways:stays", kwargs={"public_id": pathway.public_id}),
+            email_subject=_("Hospitalisation d'une personne que vous accompagnez"),
+        )
+    return stay
+
+
+def stay_check(*, actor, stay, code: str, done: bool, request=None, now=None) -> DischargeItem:
+    """Tick (or untick) a line of the discharge checklist."""
+    now = now or timezone.now()
+    if not access.can_contribute(actor, stay.pathway):
+        raise PermissionDenied
+    with transaction.atomic():
+        item = DischargeItem.objects.select_for_update().filter(stay=stay, code=code).first()
+        if item is None:
+            raise ValidationError(_("Cette ligne n'existe pas dans la liste de sortie."))
+        item.done_at = now if done else None
+        item.done_by = actor if done else None
+        item.save(update_fields=["done_at", "done_by"])
+        audit.record(
+            "stay.check",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=stay,
+            details={"item": code, "done": done},
+        )
+    return item
+
+
+def stay_discharge(
+    *, actor, stay, discharged_on, destination: str = "", request=None, now=None
+) -> HospitalStay:
+    """The person left hospital: the circle is told, and sees what is left to do."""
+    now = now or timezone.now()
+    if not access.can_contribute(actor, stay.pathway):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = HospitalStay.objects.select_for_update().select_related("pathway").get(pk=stay.pk)
+        if locked.state != StayState.IN_HOSPITAL:
+            raise ValidationError(_("Cette sortie est déjà enregistrée."))
+        if discharged_on is None or discharged_on < locked.admitted_on:
+            raise ValidationError(_("La date de sortie ne peut pas précéder l'entrée."))
+        locked.state = StayState.DISCHARGED
+        locked.discharged_on = discharged_on
+        locked.discharge_destination = (destination or "").strip()[:200]
+        locked.save(update_fields=["state", "discharged_on", "discharge_destination", "updated_at"])
+        left = locked.checklist.filter(done_at__isnull=True).count()
+        TimelineEvent.objects.create(
+            pathway=locked.pathway,
+            occurred_at=now,
+            kind=EventKind.DISCHARGE,
+            actor=actor,
+            summary=f"{locked.facility} — {discharged_on:%d/%m/%Y}",
+        )
+        audit.record(
+            "stay.discharge",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"left_to_do": left},
+        )
+        notify(
+            users=_circle_except(locked.pathway, actor),
+            message=_("Une personne que vous accompagnez est sortie de l'hôpital.")
+            if not left
+            else _(
+                "Une personne que vous accompagnez est sortie de l'hôpital : "
+                "%(n)s point(s) de la liste de sortie restent à faire."
+            )
+            % {"n": left},
+            link=reverse("pathways:stays", kwargs={"public_id": locked.pathway.public_id}),
+            email_subject=_("Sortie d'hospitalisation d'une personne que vous accompagnez"),
+        )
+    return locked
+
+
+def stays_record_read(*, pathway, stays, request) -> None:
+    audit.record(
+        "stay.read",
+        request=request,
+        obj=pathway,
+        details={"stays": [str(s.public_id) for s in stays]},
+    )
+
+
+# --- concertation meetings --------------------------------------------------------------------
+
+
+def _meeting_link(meeting) -> str:
+    return reverse(
+        "pathways:meeting",
+        kwargs={"public_id": meeting.pathway.public_id, "meeting_id": meeting.public_id},
+    )
+
+
+def meeting_email(meeting) -> tuple[str, str]:
+    """Subject and body of an invitation: when, where, and the link; nothing about the
+    person (emails and calendars leave Maillage)."""
+    when = timezone.localtime(meeting.starts_at)
+    date = f"{when:%d/%m/%Y} à {when:%H:%M}"
+    if meeting.state == MeetingState.CANCELLED:
+        subject = _("Réunion de concertation du %(date)s annulée") % {"date": date}
+        lead = _("La réunion de concertation du %(date)s est annulée.") % {"date": date}
+    elif meeting.sequence:
+        subject = _("Réunion de concertation modifiée : %(date)s") % {"date": date}
+        lead = _("La réunion de concertation a changé : elle a lieu le %(date)s.") % {"date": date}
+    else:
+        subject = _("Invitation : réunion de concertation le %(date)s") % {"date": date}
+        lead = _("Vous êtes invité·e à une réunion de concertation le %(date)s.") % {"date": date}
+    lines = [lead]
+    if meeting.location and meeting.state != MeetingState.CANCELLED:
+        lines.append(_("Lieu : %(where)s") % {"where": meeting.location})
+    lines.append(
+        _("Ordre du jour et participants (connexion nécessaire) : %(url)s")
+        % {"url": absolute_url(_meeting_link(meeting))}
+    )
+    lines.append(_("Le fichier joint ajoute la réunion à votre agenda."))
+    return subject, "\n\n".join(lines)
+
+
+def _invite(meeting, users) -> None:
+    from maillage.pathways.tasks import send_meeting_invitation
+
+    notify(users=users, message=meeting_email(meeting)[0], link=_meeting_link(meeting))
+    for user in users:
+        if user.is_active:
+            send_meeting_invitation.defer(meeting_id=meeting.pk, user_id=user.pk)
+
+
+def _meeting_invitees(pathway, actor, invitee_ids) -> list:
+    active = {
+        str(m.user.public_id): m.user for m in queries.circle_of(pathway) if m.status == "active"
+    }
+    unknown = [i for i in invitee_ids if str(i) not in active]
+    if unknown:
+        raise ValidationError(_("On n'invite que des membres actifs du cercle de soins."))
+    users = [active[str(i)] for i in invitee_ids]
+    if actor.pk not in {u.pk for u in users}:
+        users.insert(0, actor)
+    return users
+
+
+def meeting_schedule(
+    *,
+    actor,
+    pathway,
+    starts_at,
+    duration_minutes: int = 60,
+    location: str = "",
+    agenda: str = "",
+    invitee_ids=(),
+    request=None,
+    now=None,
+) -> Meeting:
+    """Plan a concertation meeting with members of the circle: each invitee gets an on-site
+    notice and an email with the iCalendar file (for a meeting still to come)."""
+    now = now or timezone.now()
+    if not access.can_contribute(actor, pathway):
+        raise PermissionDenied
+    if starts_at is None:
+        raise ValidationError(_("Dites quand a lieu la réunion."))
+    if not 5 <= (duration_minutes or 0) <= 480:
+        raise ValidationError(_("La durée va de 5 minutes à 8 heures."))
+    if abs(starts_at - now) > dt.timedelta(days=366):
+        raise ValidationError(_("La date de la réunion est à plus d'un an d'aujourd'hui."))
+    with transaction.atomic():
+        users = _meeting_invitees(pathway, actor, list(invitee_ids))
+        meeting = Meeting.objects.create(
+            pathway=pathway,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            location=(location or "").strip()[:300],
+            agenda=(agenda or "").strip(),
+            organiser=actor,
+            created_by=actor,
+        )
+        meeting.pathway = pathway
+        MeetingAttendee.objects.bulk_create(
+            [MeetingAttendee(meeting=meeting, user=user) for user in users]
+        )
+        TimelineEvent.objects.create(
+            pathway=pathway,
+            occurred_at=now,
+            kind=EventKind.MEETING_PLANNED,
+            actor=actor,
+            summary=f"{timezone.localtime(starts_at):%d/%m/%Y %H:%M}",
+        )
+        audit.record(
+            "meeting.schedule",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=meeting,
+            details={"pathway": str(pathway.public_id), "invited": len(users)},
+        )
+        if starts_at > now:
+            _invite(meeting, [u for u in users if u.pk != actor.pk])
+    return meeting
+
+
+def _lock_meeting(meeting, actor, expected_version) -> Meeting:
+    locked = (
+        Meeting.objects.select_for_update()
+        .select_related("pathway", "organiser")
+        .get(pk=meeting.pk)
+    )
+    if not access.can_contribute(actor, locked.pathway):
+        raise PermissionDenied
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(
+            _(
+                "La réunion a été modifiée par quelqu'un d'autre pendant que vous la lisiez. "
+                "Votre saisie est conservée ci-dessous : relisez, puis enregistrez à nouveau."
+            )
+        )
+    return locked
+
+
+def meeting_reschedule(
+    *,
+    actor,
+    meeting,
+    expected_version: int,
+    starts_at,
+    duration_minutes: int,
+    location: str,
+    agenda: str,
+    request=None,
+    now=None,
+) -> Meeting:
+    """Change the date, place or agenda of a planned meeting; invitees get the update,
+    which their calendars apply to the event they already hold (same UID, next SEQUENCE)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_meeting(meeting, actor, expected_version)
+        if locked.state != MeetingState.PLANNED:
+            raise ValidationError(_("Seule une réunion prévue se modifie."))
+        if starts_at is None or not 5 <= (duration_minutes or 0) <= 480:
+            raise ValidationError(_("Dites quand a lieu la réunion et combien de temps."))
+        moved = starts_at != locked.starts_at or (location or "").strip() != locked.location
+        locked.starts_at = starts_at
+        locked.duration_minutes = duration_minutes
+        locked.location = (location or "").strip()[:300]
+        locked.agenda = (agenda or "").strip()
+        locked.version += 1
+        if moved or duration_minutes != meeting.duration_minutes:
+            locked.sequence += 1
+        locked.save()
+        audit.record(
+            "meeting.update",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"sequence": locked.sequence},
+        )
+        if locked.sequence != meeting.sequence and starts_at > now:
+            _invite(
+                locked,
+                [a.user for a in locked.attendees.select_related("user") if a.user_id != actor.pk],
+            )
+    return locked
+
+
+def meeting_cancel(*, actor, meeting, expected_version: int, request=None, now=None) -> Meeting:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_meeting(meeting, actor, expected_version)
+        if (locked.state, MeetingState.CANCELLED) not in MEETING_TRANSITIONS:
+            raise ValidationError(_("Seule une réunion prévue s'annule."))
+        locked.state = MeetingState.CANCELLED
+        locked.sequence += 1
+        locked.version += 1
+        locked.save()
+        TimelineEvent.objects.create(
+            pathway=locked.pathway,
+            occurred_at=now,
+            kind=EventKind.MEETING_CANCELLED,
+            actor=actor,
+            summary=f"{timezone.localtime(locked.starts_at):%d/%m/%Y %H:%M}",
+        )
+        audit.record(
+            "meeting.cancel", request=request, actor=audit.actor_of(actor, request), obj=locked
+        )
+        if locked.starts_at > now:
+            _invite(
+                locked,
+                [a.user for a in locked.attendees.select_related("user") if a.user_id != actor.pk],
+            )
+    return locked
+
+
+def meeting_record(
+    *,
+    actor,
+    meeting,
+    expected_version: int,
+    attendance: dict,
+    minutes: str,
+    request=None,
+    now=None,
+) -> Meeting:
+    """After the meeting: who came, and the minutes. The meeting is then held; its minutes
+    can be completed later (version-checked like the plan)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_meeting(meeting, actor, expected_version)
+        if locked.state == MeetingState.CANCELLED:
+            raise ValidationError(_("Cette réunion a été annulée."))
+        if locked.starts_at > now:
+            raise ValidationError(_("La réunion n'a pas encore commencé."))
+        attendees = {str(a.user.public_id): a for a in locked.attendees.select_related("user")}
+        for user_id, value in attendance.items():
+            if str(user_id) not in attendees or value not in Attendance.values:
+                raise ValidationError(_("Présence inconnue pour un participant."))
+        for user_id, value in attendance.items():
+            attendee = attendees[str(user_id)]
+            if attendee.attendance != value:
+                attendee.attendance = value
+                attendee.save(update_fields=["attendance"])
+        first_time = locked.state == MeetingState.PLANNED
+        locked.state = MeetingState.HELD
+        locked.minutes = (minutes or "").strip()
+        locked.version += 1
+        locked.save()
+        if first_time:
+            TimelineEvent.objects.create(
+                pathway=locked.pathway,
+                occurred_at=now,
+                kind=EventKind.MEETING_HELD,
+                actor=actor,
+                summary=f"{timezone.localtime(locked.starts_at):%d/%m/%Y %H:%M}",
+            )
+        audit.record(
+            "meeting.record", request=request, actor=audit.actor_of(actor, request), obj=locked
+        )
+    return locked
+
+
+def meeting_decide(
+    *,
+    actor,
+    meeting,
+    text: str,
+    objective=None,
+    owner: str = "",
+    due_on=None,
+    service=None,
+    expected_plan_version=None,
+    request=None,
+    now=None,
+) -> MeetingDecision:
+    """Record a decision of the meeting; with an objective, it becomes an action of the
+    plan in the same step (and the same plan version check)."""
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Écrivez la décision."))
+    with transaction.atomic():
+        locked = _lock_meeting(meeting, actor, None)
+        if locked.state == MeetingState.CANCELLED or locked.starts_at > now:
+            raise ValidationError(_("Les décisions se prennent pendant ou après la réunion."))
+        action = None
+        if objective is not None:
+            action = plan_action_add(
+                actor=actor,
+                objective=objective,
+                text=text[:300],
+                owner=owner,
+                due_on=due_on,
+                service=service,
+                expected_version=expected_plan_version,
+                request=request,
+            )
+        decision = MeetingDecision.objects.create(
+            meeting=locked, text=text[:300], plan_action=action
+        )
+        audit.record(
+            "meeting.decide",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"decision": str(decision.public_id), "plan_action": bool(action)},
+        )
+    return decision
+
+
+def meeting_record_read(*, meeting, request) -> None:
+    audit.record("meeting.read", request=request, obj=meeting)
+
+
+# --- closure and retention -------------------------------------------------------------------
+
+FINAL_OBJECTIVE_STATES = (
+    ObjectiveStatus.REACHED,
+    ObjectiveStatus.NOT_REACHED,
+    ObjectiveStatus.DROPPED,
+)
+
+
+def pathway_close(
+    *,
+    actor,
+    pathway,
+    reason: str,
+    outcome: str,
+    objective_statuses: dict,
+    satisfaction: str = "",
+    satisfaction_comment: str = "",
+    request=None,
+    now=None,
+) -> Pathway:
+    """Close the pathway: why, what changed and where the person goes next, whether each
+    objective still open was reached, and what the person says of the support. Open
+    actions are cancelled, planned meetings cancelled (invitees told), the circle told."""
+    now = now or timezone.now()
+    if reason not in ClosureReason.values:
+        raise ValidationError(_("Choisissez la raison de la clôture."))
+    if satisfaction and satisfaction not in Satisfaction.values:
+        raise ValidationError(_("Réponse de satisfaction inconnue."))
+    with transaction.atomic():
+        locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if not access.can_close(actor, locked):
+            raise PermissionDenied
+        if locked.state != PathwayState.OPEN:
+            raise ValidationError(_("Ce parcours est déjà clos."))
+        plan = Plan.objects.select_for_update().filter(pathway=locked).first()
+        if plan is not None:
+            still_open = list(plan.objectives.filter(status=ObjectiveStatus.OPEN))
+            for objective in still_open:
+                status = objective_statuses.get(str(objective.public_id))
+                if status not in FINAL_OBJECTIVE_STATES:
+                    raise ValidationError(
+                        _("Dites, pour chaque objectif en cours, s'il est atteint ou non.")
+                    )
+                objective.status = status
+                objective.save(update_fields=["status"])
+            PlanAction.objects.filter(objective__plan=plan, status__in=OPEN_ACTION_STATES).update(
+                status=ActionStatus.CANCELLED
+            )
+            if still_open:
+                plan.pathway = locked
+                _saved(plan, actor, request, "plan.close", now=now)
+        for meeting in locked.meetings.filter(state=MeetingState.PLANNED):
+            meeting_cancel(actor=actor, meeting=meeting, expected_version=None, request=request)
+        locked.state = PathwayState.CLOSED
+        locked.closed_at = now
+        locked.closed_by = actor
+        locked.closure_reason = reason
+        locked.closure_outcome = (outcome or "").strip()
+        locked.satisfaction = satisfaction or ""
+        locked.satisfaction_comment = (satisfaction_comment or "").strip()
+        locked.save()
+        TimelineEvent.objects.create(
+            pathway=locked,
+            occurred_at=now,
+            kind=EventKind.CLOSED,
+            actor=actor,
+            summary=str(ClosureReason(reason).label),
+        )
+        audit.record(
+            "pathway.close",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"reason": reason},
+        )
+        notify(
+            users=_circle_except(locked, actor),
+            message=_("Un parcours dont vous faites partie est clos."),
+            link=reverse("pathways:pathway", kwargs={"public_id": locked.public_id}),
+        )
+    return locked
+
+
+def pathway_reopen(*, actor, pathway, request=None, now=None) -> Pathway:
+    """Reopen a closed pathway (not an archived one): a closure made too early."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if not access.can_close(actor, locked):
+            raise PermissionDenied
+        if locked.state != PathwayState.CLOSED:
+            raise ValidationError(_("Seul un parcours clos, pas encore archivé, se rouvre."))
+        locked.state = PathwayState.OPEN
+        locked.closed_at = None
+        locked.closed_by = None
+        locked.save(update_fields=["state", "closed_at", "closed_by", "updated_at"])
+        TimelineEvent.objects.create(
+            pathway=locked, occurred_at=now, kind=EventKind.REOPENED, actor=actor
+        )
+        audit.record(
+            "pathway.reopen", request=request, actor=audit.actor_of(actor, request), obj=locked
+        )
+    return locked
+
+
+def age_band(birth_date, on) -> str:
+    """The age band kept once a record is anonymised (the observatory's bands)."""
+    if birth_date is None or on is None:
+        return ""
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    for upper, label in ((18, "0-17"), (40, "18-39"), (60, "40-59"), (75, "60-74"), (85, "75-84")):
+        if age < upper:
+            return label
+    return "85+"
+
+
+def apply_retention(*, now=None) -> dict:
+    """Archive the pathways closed for `archive_after_days`, then anonymise those closed for
+    `anonymise_after_days` (PlatformSettings). Each pathway in its own transaction."""
+    now = now or timezone.now()
+    settings_row = PlatformSettings.current()
+    archive_before = now - dt.timedelta(days=settings_row.archive_after_days)
+    anonymise_before = now - dt.timedelta(days=settings_row.anonymise_after_days)
+    archived = 0
+    for pathway_id, public_id in Pathway.objects.filter(
+        state=PathwayState.CLOSED, closed_at__lte=archive_before
+    ).values_list("pk", "public_id"):
+        with transaction.atomic():
+            updated = Pathway.objects.filter(pk=pathway_id, state=PathwayState.CLOSED).update(
+                state=PathwayState.ARCHIVED, archived_at=now, updated_at=now
+            )
+            if updated:
+                TimelineEvent.objects.create(
+                    pathway_id=pathway_id, occurred_at=now, kind=EventKind.ARCHIVED
+                )
+                audit.record(
+                    "pathway.archive",
+                    actor=None,
+                    object_type="pathways.pathway",
+                    object_id=str(public_id),
+                )
+                archived += 1
+    anonymised = 0
+    for pathway_id in Pathway.objects.filter(
+        state=PathwayState.ARCHIVED, anonymised_at__isnull=True, closed_at__lte=anonymise_before
+    ).values_list("pk", flat=True):
+        anonymise_pathway(pathway_id=pathway_id, now=now)
+        anonymised += 1
+    return {"archived": archived, "anonymised": anonymised}
+
+
+def anonymise_pathway(*, pathway_id: int, now=None) -> None:
+    """Erase what identifies the person or tells her story — identity, free texts, messages
+    and their files, plan versions — and keep what statistics need: dates, needs and their
+    levels, GIR, outcomes, roles, the commune, sex and an age band."""
+    now = now or timezone.now()
+    removed_files = []
+    with transaction.atomic():
+        pathway = Pathway.objects.select_for_update().select_related("person").get(pk=pathway_id)
+        if pathway.anonymised_at is not None:
+            return
+        person = pathway.person
+        pathway.person_age_band = age_band(person.birth_date, pathway.opened_at.date())
+        pathway.closure_outcome = ""
+        pathway.satisfaction_comment = ""
+        pathway.anonymised_at = now
+        pathway.save()
+        SupportRequest.objects.filter(pathway=pathway).update(
+            reason="", tried="", triage_comment=""
+        )
+        Plan.objects.filter(pathway=pathway).update(
+            problems="", person_project="", alert_procedure=""
+        )
+        PlanVersion.objects.filter(plan__pathway=pathway).delete()
+        Objective.objects.filter(plan__pathway=pathway).update(text="", criteria="")
+        PlanAction.objects.filter(objective__plan__pathway=pathway).update(text="")
+        Assessment.objects.filter(pathway=pathway).update(person_words="")
+        DomainAssessment.objects.filter(assessment__pathway=pathway).update(notes="", sources="")
+        for attachment in MessageAttachment.objects.filter(message__pathway=pathway).select_related(
+            "message__pathway"
+        ):
+            removed_files.append(attachment)
+        Message.objects.filter(pathway=pathway).delete()
+        HospitalStay.objects.filter(pathway=pathway).update(facility="", discharge_destination="")
+        Meeting.objects.filter(pathway=pathway).update(agenda="", minutes="", location="")
+        MeetingDecision.objects.filter(meeting__pathway=pathway).update(text="")
+        TimelineEvent.objects.filter(pathway=pathway).update(summary="")
+        # The identity goes once no other record of hers still needs it.
+        still_needed = (
+            Pathway.objects.filter(person=person, anonymised_at__isnull=True)
+            .exclude(pk=pathway.pk)
+            .exists()
+            or SupportRequest.objects.filter(person=person, pathway__isnull=True)
+            .exclude(state__in=[RequestState.INFORMATION, RequestState.WITHDRAWN])
+            .exists()
+        )
+        if not still_needed:
+            person.first_name = "—"
+            person.last_name = "—"
+            person.birth_date = None
+            person.phone = ""
+            person.email = ""
+            person.gp_name = ""
+            person.account = None
+            person.identity_key = f"anonymised|{person.public_id}"
+            person.save()
+        audit.record(
+            "pathway.anonymise",
+            actor=None,
+            object_type="pathways.pathway",
+            object_id=str(pathway.public_id),
+            details={"identity_erased": not still_needed},
+        )
+        transaction.on_commit(lambda: [remove_attachment(a) for a in removed_files])

@@ -17,15 +17,29 @@ from maillage.pathways.enums import RequestState
 from maillage.pathways.schemas import (
     CircleMemberIn,
     CircleMemberOut,
+    CloseIn,
+    DecisionIn,
+    DischargeIn,
     ErrorOut,
+    MeetingIn,
+    MeetingOut,
+    MeetingUpdateIn,
+    MessageIn,
+    MessageOut,
+    MinutesIn,
     ObjectiveIn,
+    PathwayOut,
+    PathwaySummaryOut,
     PlanActionIn,
     PlanIn,
     PlanOut,
+    StayIn,
+    StayOut,
     SupportRequestIn,
     SupportRequestList,
     SupportRequestOut,
     TriageIn,
+    VersionIn,
 )
 from maillage.territories.models import Commune
 
@@ -61,7 +75,8 @@ def _errors(call, request, action: str):
     try:
         return call()
     except PermissionDenied:
-        audit.deny(action, request=request)
+        if not getattr(request, "maillage_denial_audited", False):
+            audit.deny(action, request=request)
         raise HttpError(403, "votre rôle ne permet pas cette action") from None
     except actions.StaleVersion as error:
         raise HttpError(409, " ".join(error.messages)) from None
@@ -335,3 +350,404 @@ def pathway_fhir(request, public_id: UUID):
         json.dumps(fhir.bundle(pathway), ensure_ascii=False),
         content_type="application/fhir+json",
     )
+
+
+# --- pathways, follow-up, meetings, closure ---------------------------------------------------
+
+
+@router.get(
+    "/pathways",
+    response={200: list[PathwaySummaryOut], 403: ErrorOut},
+    summary="Les parcours que je suis : actions en retard, révision due, nouveaux messages",
+)
+def pathway_list(request):
+    pathways = _errors(lambda: actions.pathways_listed(request=request), request, "pathway.list")
+    return [
+        {
+            "id": p.public_id,
+            "state": p.state,
+            "person_first_name": p.person.first_name,
+            "person_last_name": p.person.last_name,
+            "referent": p.referent.full_name,
+            "opened_at": p.opened_at,
+            "closed_at": p.closed_at,
+            "overdue_actions": p.overdue,
+            "revision_due": p.revision_due,
+            "new_messages": p.new_messages,
+            "in_hospital": p.in_hospital,
+        }
+        for p in pathways
+    ]
+
+
+@router.get(
+    "/pathways/{public_id}",
+    response={200: PathwayOut, 404: ErrorOut},
+    summary="Un parcours : état, référent·e, cercle de soins, clôture",
+)
+def pathway_detail(request, public_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    actions.pathway_record_read(pathway=pathway, request=request)
+    return _pathway_out(pathway)
+
+
+def _pathway_out(pathway) -> dict:
+    return {
+        "id": pathway.public_id,
+        "state": pathway.state,
+        "person_first_name": pathway.person.first_name,
+        "person_last_name": pathway.person.last_name,
+        "referent": pathway.referent.full_name,
+        "opened_at": pathway.opened_at,
+        "closed_at": pathway.closed_at,
+        "closure_reason": pathway.closure_reason,
+        "closure_outcome": pathway.closure_outcome,
+        "satisfaction": pathway.satisfaction,
+        "circle": [
+            {"id": m.public_id, "name": m.user.full_name, "role": m.role, "status": m.status}
+            for m in queries.circle_of(pathway)
+        ],
+    }
+
+
+def _message_out(m) -> dict:
+    return {
+        "id": m.public_id,
+        "author": m.created_by.full_name if m.created_by else "",
+        "created_at": m.created_at,
+        "body": m.body,
+        "attachments": [a.name for a in m.attachments.all() if a.removed_at is None],
+    }
+
+
+@router.get(
+    "/pathways/{public_id}/messages",
+    response={200: list[MessageOut], 404: ErrorOut},
+    summary="Le cahier de liaison du parcours, du plus récent au plus ancien",
+)
+def message_list(request, public_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    notebook = queries.notebook_of(pathway)
+    actions.notebook_record_read(pathway=pathway, messages=notebook, request=request)
+    return [_message_out(m) for m in notebook]
+
+
+@router.post(
+    "/pathways/{public_id}/messages",
+    response={201: MessageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Écrire au cercle de soins dans le cahier de liaison",
+)
+def message_add(request, public_id: UUID, payload: MessageIn):
+    pathway = _visible_pathway(request, public_id)
+    message = _errors(
+        lambda: actions.message_post(
+            actor=request.user, pathway=pathway, body=payload.body, request=request
+        ),
+        request,
+        "notebook.post",
+    )
+    return Status(201, _message_out(message))
+
+
+def _stay_out(stay) -> dict:
+    return {
+        "id": stay.public_id,
+        "facility": stay.facility,
+        "state": stay.state,
+        "admitted_on": stay.admitted_on,
+        "expected_discharge_on": stay.expected_discharge_on,
+        "discharged_on": stay.discharged_on,
+        "discharge_destination": stay.discharge_destination,
+        "checklist": [
+            {"code": i.code, "label": str(i.label), "done": i.done_at is not None}
+            for i in stay.checklist.all()
+        ],
+    }
+
+
+@router.get(
+    "/pathways/{public_id}/stays",
+    response={200: list[StayOut], 404: ErrorOut},
+    summary="Les hospitalisations et leur liste de préparation de la sortie",
+)
+def stay_list(request, public_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    stays = queries.stays_of(pathway)
+    actions.stays_record_read(pathway=pathway, stays=stays, request=request)
+    return [_stay_out(s) for s in stays]
+
+
+@router.post(
+    "/pathways/{public_id}/stays",
+    response={201: StayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Signaler une hospitalisation : le cercle est prévenu, la liste de sortie s'ouvre",
+)
+def stay_add(request, public_id: UUID, payload: StayIn):
+    pathway = _visible_pathway(request, public_id)
+    stay = _errors(
+        lambda: actions.stay_admit(
+            actor=request.user,
+            pathway=pathway,
+            facility=payload.facility,
+            admitted_on=payload.admitted_on,
+            expected_discharge_on=payload.expected_discharge_on,
+            request=request,
+        ),
+        request,
+        "stay.admit",
+    )
+    return Status(201, _stay_out(stay))
+
+
+@router.post(
+    "/pathways/{public_id}/stays/{stay_id}/discharge",
+    response={200: StayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Enregistrer la sortie d'hospitalisation",
+)
+def stay_discharge(request, public_id: UUID, stay_id: UUID, payload: DischargeIn):
+    pathway = _visible_pathway(request, public_id)
+    stay = queries.stay_for(pathway, stay_id)
+    if stay is None:
+        audit.deny(
+            "stay.discharge",
+            request=request,
+            object_type="pathways.hospitalstay",
+            object_id=str(stay_id),
+        )
+        raise HttpError(404, "hospitalisation introuvable")
+    stay = _errors(
+        lambda: actions.stay_discharge(
+            actor=request.user,
+            stay=stay,
+            discharged_on=payload.discharged_on,
+            destination=payload.destination,
+            request=request,
+        ),
+        request,
+        "stay.discharge",
+    )
+    return _stay_out(stay)
+
+
+def _meeting_out(meeting) -> dict:
+    return {
+        "id": meeting.public_id,
+        "state": meeting.state,
+        "starts_at": meeting.starts_at,
+        "duration_minutes": meeting.duration_minutes,
+        "location": meeting.location,
+        "agenda": meeting.agenda,
+        "minutes": meeting.minutes,
+        "version": meeting.version,
+        "attendees": [
+            {"user": a.user.public_id, "name": a.user.full_name, "attendance": a.attendance}
+            for a in meeting.attendees.all()
+        ],
+        "decisions": [
+            {
+                "id": d.public_id,
+                "text": d.text,
+                "plan_action": d.plan_action.public_id if d.plan_action else None,
+            }
+            for d in meeting.decisions.all()
+        ],
+    }
+
+
+def _api_meeting(request, pathway, meeting_id, action="meeting.read"):
+    meeting = queries.meeting_for(pathway, meeting_id)
+    if meeting is None:
+        audit.deny(
+            action, request=request, object_type="pathways.meeting", object_id=str(meeting_id)
+        )
+        raise HttpError(404, "réunion introuvable")
+    return meeting
+
+
+@router.get(
+    "/pathways/{public_id}/meetings",
+    response={200: list[MeetingOut], 404: ErrorOut},
+    summary="Les réunions de concertation du parcours",
+)
+def meeting_list(request, public_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    meetings = queries.meetings_of(pathway)
+    audit.record(
+        "meeting.list",
+        request=request,
+        obj=pathway,
+        details={"shown": [str(m.public_id) for m in meetings]},
+    )
+    return [_meeting_out(m) for m in meetings]
+
+
+@router.post(
+    "/pathways/{public_id}/meetings",
+    response={201: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Prévoir une réunion de concertation et inviter des membres du cercle",
+)
+def meeting_add(request, public_id: UUID, payload: MeetingIn):
+    pathway = _visible_pathway(request, public_id)
+    meeting = _errors(
+        lambda: actions.meeting_schedule(
+            actor=request.user,
+            pathway=pathway,
+            starts_at=payload.starts_at,
+            duration_minutes=payload.duration_minutes,
+            location=payload.location,
+            agenda=payload.agenda,
+            invitee_ids=[str(i) for i in payload.invitees],
+            request=request,
+        ),
+        request,
+        "meeting.schedule",
+    )
+    return Status(201, _meeting_out(queries.meeting_for(pathway, meeting.public_id)))
+
+
+@router.get(
+    "/pathways/{public_id}/meetings/{meeting_id}",
+    response={200: MeetingOut, 404: ErrorOut},
+    summary="Une réunion : ordre du jour, présences, compte rendu, décisions",
+)
+def meeting_detail(request, public_id: UUID, meeting_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    meeting = _api_meeting(request, pathway, meeting_id)
+    actions.meeting_record_read(meeting=meeting, request=request)
+    return _meeting_out(meeting)
+
+
+@router.put(
+    "/pathways/{public_id}/meetings/{meeting_id}",
+    response={200: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Modifier une réunion prévue (les invité·es reçoivent la mise à jour)",
+)
+def meeting_update(request, public_id: UUID, meeting_id: UUID, payload: MeetingUpdateIn):
+    pathway = _visible_pathway(request, public_id)
+    meeting = _api_meeting(request, pathway, meeting_id, "meeting.update")
+    _errors(
+        lambda: actions.meeting_reschedule(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=payload.version,
+            starts_at=payload.starts_at,
+            duration_minutes=payload.duration_minutes,
+            location=payload.location,
+            agenda=payload.agenda,
+            request=request,
+        ),
+        request,
+        "meeting.update",
+    )
+    return _meeting_out(queries.meeting_for(pathway, meeting_id))
+
+
+@router.post(
+    "/pathways/{public_id}/meetings/{meeting_id}/cancel",
+    response={200: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Annuler une réunion prévue (les invité·es sont prévenu·es)",
+)
+def meeting_cancel(request, public_id: UUID, meeting_id: UUID, payload: VersionIn):
+    pathway = _visible_pathway(request, public_id)
+    meeting = _api_meeting(request, pathway, meeting_id, "meeting.cancel")
+    _errors(
+        lambda: actions.meeting_cancel(
+            actor=request.user, meeting=meeting, expected_version=payload.version, request=request
+        ),
+        request,
+        "meeting.cancel",
+    )
+    return _meeting_out(queries.meeting_for(pathway, meeting_id))
+
+
+@router.post(
+    "/pathways/{public_id}/meetings/{meeting_id}/minutes",
+    response={200: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Après la réunion : présences et compte rendu",
+)
+def meeting_minutes(request, public_id: UUID, meeting_id: UUID, payload: MinutesIn):
+    pathway = _visible_pathway(request, public_id)
+    meeting = _api_meeting(request, pathway, meeting_id, "meeting.record")
+    _errors(
+        lambda: actions.meeting_record(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=payload.version,
+            attendance=payload.attendance,
+            minutes=payload.minutes,
+            request=request,
+        ),
+        request,
+        "meeting.record",
+    )
+    return _meeting_out(queries.meeting_for(pathway, meeting_id))
+
+
+@router.post(
+    "/pathways/{public_id}/meetings/{meeting_id}/decisions",
+    response={201: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Une décision de la réunion ; avec un objectif, elle devient une action du plan",
+)
+def meeting_decision(request, public_id: UUID, meeting_id: UUID, payload: DecisionIn):
+    pathway = _visible_pathway(request, public_id)
+    meeting = _api_meeting(request, pathway, meeting_id, "meeting.decide")
+    objective = None
+    if payload.objective is not None:
+        plan = actions.plan_ensure(pathway=pathway)
+        objective = plan.objectives.filter(public_id=payload.objective).first()
+        if objective is None:
+            raise HttpError(404, "objectif introuvable")
+    _errors(
+        lambda: actions.meeting_decide(
+            actor=request.user,
+            meeting=meeting,
+            text=payload.text,
+            objective=objective,
+            owner=payload.owner,
+            due_on=payload.due_on,
+            expected_plan_version=payload.plan_version,
+            request=request,
+        ),
+        request,
+        "meeting.decide",
+    )
+    return Status(201, _meeting_out(queries.meeting_for(pathway, meeting_id)))
+
+
+@router.post(
+    "/pathways/{public_id}/close",
+    response={200: PathwayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Clore le parcours : raison, bilan, issue de chaque objectif, satisfaction",
+)
+def pathway_close(request, public_id: UUID, payload: CloseIn):
+    pathway = _visible_pathway(request, public_id)
+    closed = _errors(
+        lambda: actions.pathway_close(
+            actor=request.user,
+            pathway=pathway,
+            reason=payload.reason,
+            outcome=payload.outcome,
+            objective_statuses=payload.objectives,
+            satisfaction=payload.satisfaction,
+            satisfaction_comment=payload.satisfaction_comment,
+            request=request,
+        ),
+        request,
+        "pathway.close",
+    )
+    return _pathway_out(closed)
+
+
+@router.post(
+    "/pathways/{public_id}/reopen",
+    response={200: PathwayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Rouvrir un parcours clos (pas encore archivé)",
+)
+def pathway_reopen(request, public_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    reopened = _errors(
+        lambda: actions.pathway_reopen(actor=request.user, pathway=pathway, request=request),
+        request,
+        "pathway.reopen",
+    )
+    return _pathway_out(reopened)

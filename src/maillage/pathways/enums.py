@@ -137,6 +137,15 @@ class EventKind(models.TextChoices):
     ASSESSED = "assessed", _("Évaluation multidimensionnelle")
     PLAN_SAVED = "plan_saved", _("Plan personnalisé modifié")
     PLAN_VALIDATED = "plan_validated", _("Plan personnalisé validé")
+    MESSAGE = "message", _("Message dans le cahier de liaison")
+    ADMISSION = "admission", _("Hospitalisation")
+    DISCHARGE = "discharge", _("Sortie d'hospitalisation")
+    MEETING_PLANNED = "meeting_planned", _("Réunion de concertation prévue")
+    MEETING_HELD = "meeting_held", _("Réunion de concertation tenue")
+    MEETING_CANCELLED = "meeting_cancelled", _("Réunion de concertation annulée")
+    CLOSED = "closed", _("Parcours clos")
+    REOPENED = "reopened", _("Parcours rouvert")
+    ARCHIVED = "archived", _("Parcours archivé")
 
 
 class Sex(models.TextChoices):
@@ -193,3 +202,61 @@ class ActionStatus(models.TextChoices):
 class Validator(models.TextChoices):
     PERSON = "person", _("La personne")
     GP = "gp", _("Le médecin traitant")
+
+
+class StayState(models.TextChoices):
+    IN_HOSPITAL = "in_hospital", _("Hospitalisé·e")
+    DISCHARGED = "discharged", _("Sorti·e")
+
+
+# The "discharge planned from admission" checklist: what the circle prepares from the first
+# day of a hospital stay so that going home is ready when the ward says so.
+DISCHARGE_CHECKLIST = (
+    ("gp_informed", _("Le médecin traitant est prévenu de l'hospitalisation")),
+    ("ward_contact", _("Le service hospitalier connaît le cercle de soins et son référent·e")),
+    ("caregiver_informed", _("L'aidant·e est informé·e et soutenu·e")),
+    ("home_ready", _("Le retour au domicile est préparé (aides, matériel, portage des repas)")),
+    ("treatments", _("Les ordonnances et traitements de sortie sont anticipés")),
+    ("follow_up", _("Les rendez-vous de suivi après la sortie sont pris")),
+    ("transport", _("Le transport de retour est organisé")),
+    ("plan_review", _("Le plan personnalisé est revu après la sortie")),
+)
+
+
+class MeetingState(models.TextChoices):
+    PLANNED = "planned", _("Prévue")
+    HELD = "held", _("Tenue")
+    CANCELLED = "cancelled", _("Annulée")
+
+
+MEETING_TRANSITIONS = {
+    (MeetingState.PLANNED, MeetingState.HELD),
+    (MeetingState.PLANNED, MeetingState.CANCELLED),
+}
+
+
+class Attendance(models.TextChoices):
+    INVITED = "invited", _("Invité·e")
+    PRESENT = "present", _("Présent·e")
+    EXCUSED = "excused", _("Excusé·e")
+    ABSENT = "absent", _("Absent·e")
+
+
+class ClosureReason(models.TextChoices):
+    OBJECTIVES_REACHED = "objectives_reached", _("Les objectifs du plan sont atteints")
+    STABILISED = "stabilised", _("La situation est stabilisée, le suivi habituel suffit")
+    HANDED_ON = "handed_on", _("Le relais est pris par un autre dispositif")
+    PERSON_DECLINED = "person_declined", _("La personne ne souhaite plus être accompagnée")
+    MOVED = "moved", _("La personne a déménagé hors du territoire")
+    INSTITUTION = "institution", _("Entrée durable en établissement")
+    DECEASED = "deceased", _("Décès")
+    OTHER = "other", _("Autre raison")
+
+
+class Satisfaction(models.TextChoices):
+    """The person's answer at closure to "Êtes-vous satisfait·e de l'accompagnement ?"."""
+
+    VERY_SATISFIED = "4", _("Très satisfait·e")
+    SATISFIED = "3", _("Plutôt satisfait·e")
+    DISSATISFIED = "2", _("Plutôt pas satisfait·e")
+    VERY_DISSATISFIED = "1", _("Pas du tout satisfait·e")

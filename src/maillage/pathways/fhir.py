@@ -1,13 +1,16 @@
 """A pathway as a FHIR R4 Bundle (type collection): Patient, Practitioner (circle members),
 CareTeam (the care circle, roles coded), CarePlan (the PPCS), Goal (objectives), Task
-(actions), Consent (what the person agreed to share, from the support request). Every
+(actions), Encounter (concertation meetings, attendees as participants), Consent (what the
+person agreed to share, from the support request). Every
 resource is validated with fhir.resources' R4B models (R4B's resources are R4's); references
 are `urn:uuid:` full URLs of entries of the same bundle, so they resolve inside it.
-Meetings (Encounter), caregivers (RelatedPerson) and orientations (ServiceRequest) join the
-bundle when the pathway has them.
+Caregivers (RelatedPerson) and orientations (ServiceRequest) join the bundle when the
+pathway has them.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from fhir.resources.R4B.bundle import Bundle
 
@@ -18,6 +21,7 @@ from maillage.pathways.enums import (
     ActionStatus,
     CircleRole,
     ConsentMode,
+    MeetingState,
     MemberStatus,
     ObjectiveStatus,
     PathwayState,
@@ -30,6 +34,11 @@ TASK_STATUS = {
     ActionStatus.IN_PROGRESS: "in-progress",
     ActionStatus.DONE: "completed",
     ActionStatus.CANCELLED: "cancelled",
+}
+ENCOUNTER_STATUS = {
+    MeetingState.PLANNED: "planned",
+    MeetingState.HELD: "finished",
+    MeetingState.CANCELLED: "cancelled",
 }
 GOAL_STATUS = {
     ObjectiveStatus.OPEN: ("active", "in-progress"),
@@ -169,6 +178,49 @@ def bundle(pathway) -> dict:
         if plan.revision_on:
             care_plan["period"] = {"end": plan.revision_on.isoformat()}
         entries.append((plan.public_id, care_plan))
+
+    practitioners = {m.user_id for m in members}
+    for meeting in queries.meetings_of(pathway):
+        end = meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes)
+        encounter = {
+            "resourceType": "Encounter",
+            "id": str(meeting.public_id),
+            "status": ENCOUNTER_STATUS[MeetingState(meeting.state)],
+            "class": {
+                "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                "code": "AMB",
+                "display": "ambulatory",
+            },
+            "type": [
+                {
+                    "coding": [{"system": f"{CODES}:encounter-type", "code": "concertation"}],
+                    "text": "Réunion de concertation",
+                }
+            ],
+            "subject": _ref(person.public_id),
+            "period": {"start": meeting.starts_at.isoformat(), "end": end.isoformat()},
+            "participant": [
+                {
+                    "type": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/"
+                                    "v3-ParticipationType",
+                                    "code": "ATND" if a.attendance == "present" else "PART",
+                                }
+                            ]
+                        }
+                    ],
+                    "individual": _ref(a.user.public_id),
+                }
+                for a in meeting.attendees.all()
+                if a.user_id in practitioners
+            ],
+        }
+        if meeting.location:
+            encounter["location"] = [{"location": {"display": meeting.location}}]
+        entries.append((meeting.public_id, encounter))
 
     request = pathway.request
     if request is not None:

@@ -6,17 +6,21 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
+from maillage.core.forms import MultipleFileField
 from maillage.directory.queries import resolve_place
 from maillage.pathways import aggir
 from maillage.pathways.enums import (
     ZARIT_QUESTIONS,
     CircleRole,
+    ClosureReason,
     ConsentMode,
     InformationItem,
     Need,
     NeedLevel,
+    ObjectiveStatus,
     Recipient,
     RequesterKind,
+    Satisfaction,
     Sex,
     TriageOutcome,
     Urgency,
@@ -321,3 +325,156 @@ class PlanValidationForm(forms.Form):
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- follow-up --------------------------------------------------------------------------------
+
+DATE_WIDGET = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
+
+
+class MessageForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message au cercle de soins"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Seuls les membres du cercle et les coordinateur·rices le lisent."),
+    )
+    attachments = MultipleFileField(label=_("Documents (PDF, PNG ou JPEG)"), required=False)
+
+
+class StayAdmitForm(forms.Form):
+    facility = forms.CharField(label=_("Établissement et service"), max_length=200)
+    admitted_on = forms.DateField(label=_("Date d'entrée"), **DATE_WIDGET)
+    expected_discharge_on = forms.DateField(
+        label=_("Sortie prévue le (si connue)"), required=False, **DATE_WIDGET
+    )
+
+
+class StayDischargeForm(forms.Form):
+    discharged_on = forms.DateField(label=_("Date de sortie"), **DATE_WIDGET)
+    destination = forms.CharField(
+        label=_("Retour vers"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple : domicile, soins de suite, hébergement temporaire."),
+    )
+
+
+class MeetingForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Date et heure"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Durée (minutes)"), min_value=5, max_value=480, initial=60
+    )
+    location = forms.CharField(
+        label=_("Lieu ou lien de visioconférence"), max_length=300, required=False
+    )
+    agenda = forms.CharField(
+        label=_("Ordre du jour"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    invitees = forms.MultipleChoiceField(
+        label=_("Membres du cercle invités"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invitees"].choices = [
+            (str(m.user.public_id), f"{m.user.full_name} — {m.get_role_display()}")
+            for m in members
+            if m.status == "active"
+        ]
+
+
+class MeetingRecordForm(forms.Form):
+    """Attendance (one field per invitee) and the minutes."""
+
+    minutes = forms.CharField(
+        label=_("Compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, attendees=(), **kwargs):
+        from maillage.pathways.enums import Attendance
+
+        super().__init__(*args, **kwargs)
+        self.attendee_fields = []
+        for attendee in attendees:
+            name = f"attendance_{attendee.user.public_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=attendee.user.full_name,
+                choices=Attendance.choices,
+                initial=attendee.attendance,
+            )
+            self.attendee_fields.append((name, attendee.user.public_id))
+
+    def attendance(self) -> dict:
+        return {str(uid): self.cleaned_data[name] for name, uid in self.attendee_fields}
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("Décision"), max_length=300)
+    objective = forms.ChoiceField(
+        label=_("En faire une action du plan, pour l'objectif"), required=False
+    )
+    owner = forms.ChoiceField(label=_("Qui la porte"), required=False)
+    due_on = forms.DateField(label=_("Échéance"), required=False, **DATE_WIDGET)
+    plan_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, objectives=(), members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].choices = [("", _("Non, une simple décision"))] + [
+            (str(o.public_id), o.text) for o in objectives if o.status == "open"
+        ]
+        self.fields["owner"].choices = [("person", _("La personne elle-même"))] + [
+            (str(m.public_id), f"{m.user.full_name} — {m.get_role_display()}")
+            for m in members
+            if m.status == "active"
+        ]
+
+
+class CloseForm(forms.Form):
+    """Closure: reason, outcome, a final status for each objective in progress, and the
+    person's satisfaction."""
+
+    reason = forms.ChoiceField(label=_("Raison de la clôture"), choices=ClosureReason.choices)
+    outcome = forms.CharField(
+        label=_("Bilan : ce qui a changé, où la personne va ensuite"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("À la personne : « Êtes-vous satisfait·e de l'accompagnement ? »"),
+        choices=[("", _("Question non posée")), *Satisfaction.choices],
+        required=False,
+    )
+    satisfaction_comment = forms.CharField(
+        label=_("Ce qu'elle en dit, avec ses mots"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, objectives=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.objective_fields = []
+        final = [
+            (value, label)
+            for value, label in ObjectiveStatus.choices
+            if value != ObjectiveStatus.OPEN
+        ]
+        for objective in objectives:
+            if objective.status != ObjectiveStatus.OPEN:
+                continue
+            name = f"objective_{objective.public_id}"
+            self.fields[name] = forms.ChoiceField(
+                label=_("Objectif « %(text)s »") % {"text": objective.text}, choices=final
+            )
+            self.objective_fields.append((name, objective.public_id))
+
+    def objective_statuses(self) -> dict:
+        return {str(oid): self.cleaned_data[name] for name, oid in self.objective_fields}

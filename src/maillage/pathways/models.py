@@ -12,12 +12,15 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.models import PublicModel
+from maillage.core.models import PrivateFile, PublicModel
 from maillage.pathways.enums import (
     ActionStatus,
+    Attendance,
     CircleRole,
+    ClosureReason,
     ConsentMode,
     EventKind,
+    MeetingState,
     MemberStatus,
     Need,
     NeedLevel,
@@ -25,7 +28,9 @@ from maillage.pathways.enums import (
     PathwayState,
     RequesterKind,
     RequestState,
+    Satisfaction,
     Sex,
+    StayState,
     TriageOutcome,
     Urgency,
     Validator,
@@ -181,6 +186,27 @@ class Pathway(PublicModel):
     state = models.CharField(max_length=20, choices=PathwayState.choices, default=PathwayState.OPEN)
     opened_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closure_reason = models.CharField(
+        _("raison de la clôture"), max_length=30, choices=ClosureReason.choices, blank=True
+    )
+    closure_outcome = models.TextField(
+        _("bilan : ce qui a changé, où la personne va ensuite"), blank=True
+    )
+    satisfaction = models.CharField(
+        _("satisfaction de la personne"), max_length=1, choices=Satisfaction.choices, blank=True
+    )
+    satisfaction_comment = models.TextField(_("ce que la personne en dit"), blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Kept when the record is anonymised (the person's identity is gone): "75-84".
+    person_age_band = models.CharField(max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("parcours")
@@ -207,6 +233,8 @@ class CircleMember(PublicModel):
     )
     joined_at = models.DateTimeField(null=True, blank=True)
     left_at = models.DateTimeField(null=True, blank=True)
+    # Up to when she read the liaison notebook: later messages are "new" for her.
+    notebook_read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("membre du cercle de soins")
@@ -433,3 +461,145 @@ class PlanValidation(models.Model):
 
     def __str__(self):
         return f"{self.get_validator_display()} {self.validated_on}"
+
+
+# --- Follow-up: the liaison notebook, hospital stays, concertation meetings ------------------
+
+
+class Message(PublicModel):
+    """A message of the liaison notebook, seen by the circle (and the platform's
+    coordinators) only."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="messages")
+    # The author is `created_by`.
+    body = models.TextField(_("message"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["pathway", "-created_at"], name="notebook_order")]
+
+    def __str__(self):
+        return f"{self.created_at:%d/%m/%Y %H:%M}"
+
+
+class MessageAttachment(PrivateFile):
+    """A document sent in the notebook, served only to those who see the pathway."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+
+    @property
+    def path(self):
+        return (
+            settings.PRIVATE_FILES_DIR
+            / "pathways"
+            / str(self.message.pathway.public_id)
+            / str(self.public_id)
+        )
+
+
+class HospitalStay(PublicModel):
+    """A hospital stay, told to the circle from admission so that discharge is prepared from
+    the first day (the checklist opens with the stay)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="stays")
+    facility = models.CharField(_("établissement et service"), max_length=200)
+    admitted_on = models.DateField(_("date d'entrée"))
+    expected_discharge_on = models.DateField(_("sortie prévue le"), null=True, blank=True)
+    discharged_on = models.DateField(_("date de sortie"), null=True, blank=True)
+    discharge_destination = models.CharField(_("retour vers"), max_length=200, blank=True)
+    state = models.CharField(
+        max_length=20, choices=StayState.choices, default=StayState.IN_HOSPITAL
+    )
+
+    class Meta:
+        ordering = ["-admitted_on", "-id"]
+
+    def __str__(self):
+        return f"{self.facility} ({self.admitted_on:%d/%m/%Y})"
+
+
+class DischargeItem(models.Model):
+    """One line of a stay's discharge checklist."""
+
+    stay = models.ForeignKey(HospitalStay, on_delete=models.CASCADE, related_name="checklist")
+    code = models.CharField(max_length=30)
+    position = models.PositiveSmallIntegerField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["stay", "code"], name="discharge_item_once")]
+
+    def __str__(self):
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        from maillage.pathways.enums import DISCHARGE_CHECKLIST
+
+        return dict(DISCHARGE_CHECKLIST).get(self.code, self.code)
+
+
+class Meeting(PublicModel):
+    """A concertation meeting (RCP) about the person's situation: invitations with an
+    iCalendar file, an agenda drawn from the plan, attendance, minutes, decisions."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("date et heure"))
+    duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), default=60)
+    location = models.CharField(_("lieu ou lien de visioconférence"), max_length=300, blank=True)
+    agenda = models.TextField(_("ordre du jour"), blank=True)
+    organiser = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        max_length=20, choices=MeetingState.choices, default=MeetingState.PLANNED
+    )
+    minutes = models.TextField(_("compte rendu"), blank=True)
+    # RFC 5545 SEQUENCE: each change sent to the invitees increments it.
+    sequence = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["pathway", "starts_at"], name="meeting_order")]
+
+    def __str__(self):
+        return f"{self.starts_at:%d/%m/%Y %H:%M}"
+
+
+class MeetingAttendee(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attendance = models.CharField(
+        max_length=10, choices=Attendance.choices, default=Attendance.INVITED
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="meeting_attendee_once")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_attendance_display()}"
+
+
+class MeetingDecision(models.Model):
+    """A decision taken in a meeting; made a plan action in the same step when it is one."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    text = models.CharField(_("décision"), max_length=300)
+    plan_action = models.ForeignKey(
+        PlanAction, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text

@@ -143,14 +143,38 @@ def timeline_of(pathway, limit: int = 200):
 
 def my_pathways(user, today=None):
     """The pathways this user follows (circle member or referent), open first, each with
-    its number of overdue actions and whether its plan is due for revision."""
-    from django.db.models import Count
+    its number of overdue actions, whether its plan is due for revision, the notebook's
+    messages she has not read yet and whether the person is in hospital. Archived pathways
+    are no longer worked on: they are left out."""
+    import datetime as dt
+
+    from django.db.models import Count, IntegerField, Subquery, Value
+    from django.db.models.functions import Coalesce
     from django.utils import timezone
 
+    from maillage.pathways.models import HospitalStay, Message
+
     today = today or timezone.localdate()
+    read_up_to = CircleMember.objects.filter(
+        pathway=OuterRef(OuterRef("pk")), user=user, status=MemberStatus.ACTIVE
+    ).values("notebook_read_at")[:1]
+    unread = (
+        Message.objects.filter(pathway=OuterRef("pk"))
+        .exclude(created_by=user)
+        .filter(
+            created_at__gt=Coalesce(
+                Subquery(read_up_to), Value(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+            )
+        )
+        .order_by()
+        .values("pathway")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return (
         pathways_visible_to(user)
         .filter(Q(referent=user) | active_member_exists(user))
+        .exclude(state=PathwayState.ARCHIVED)
         .annotate(
             overdue=Count(
                 "plan__objectives__actions",
@@ -160,6 +184,10 @@ def my_pathways(user, today=None):
                 ),
             ),
             revision_due=Case(When(plan__revision_on__lte=today, then=True), default=False),
+            new_messages=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+            in_hospital=Exists(
+                HospitalStay.objects.filter(pathway=OuterRef("pk"), state="in_hospital")
+            ),
         )
         .select_related("person", "referent")
         .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at")
@@ -242,3 +270,82 @@ def plan_action(plan, public_id):
         .select_related("objective__plan")
         .first()
     )
+
+
+# --- follow-up --------------------------------------------------------------------------------
+
+
+def notebook_of(pathway, limit: int = 100) -> list:
+    """The notebook's latest messages, newest first, with authors and documents."""
+    return list(
+        pathway.messages.select_related("created_by").prefetch_related("attachments")[:limit]
+    )
+
+
+def message_attachment(pathway, public_id):
+    from maillage.pathways.models import MessageAttachment
+
+    return (
+        MessageAttachment.objects.filter(
+            message__pathway=pathway, public_id=public_id, removed_at__isnull=True
+        )
+        .select_related("message__pathway")
+        .first()
+    )
+
+
+def stays_of(pathway) -> list:
+    """The hospital stays, current first, with their discharge checklists."""
+    return list(pathway.stays.prefetch_related("checklist__done_by"))
+
+
+def stay_for(pathway, public_id):
+    return pathway.stays.filter(public_id=public_id).select_related("pathway").first()
+
+
+def meetings_of(pathway) -> list:
+    """Meetings to come first (soonest first), then past ones (latest first)."""
+    return list(
+        pathway.meetings.select_related("organiser", "pathway")
+        .prefetch_related("attendees__user", "decisions__plan_action")
+        .order_by(Case(When(state="planned", then=0), default=1), "-starts_at")
+    )
+
+
+def meeting_for(pathway, public_id):
+    return (
+        pathway.meetings.filter(public_id=public_id)
+        .select_related("pathway", "organiser")
+        .prefetch_related("attendees__user", "decisions__plan_action")
+        .first()
+    )
+
+
+def agenda_from_plan(pathway, today=None) -> str:
+    """A first agenda drawn from the plan: the objectives in progress, the late actions,
+    the revision if due."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from maillage.pathways.models import Objective, PlanAction
+
+    today = today or timezone.localdate()
+    lines = [_("1. Tour de table : la situation de la personne, ce qui a changé")]
+    objectives = list(
+        Objective.objects.filter(plan__pathway=pathway, status="open").order_by("created_at")
+    )
+    if objectives:
+        lines.append(_("2. Objectifs en cours :"))
+        lines += [f"   - {o.text}" for o in objectives]
+    late = list(
+        PlanAction.objects.filter(
+            objective__plan__pathway=pathway,
+            status__in=["planned", "in_progress"],
+            due_on__lt=today,
+        ).order_by("due_on")
+    )
+    if late:
+        lines.append(_("3. Actions en retard :"))
+        lines += [f"   - {a.text} ({a.due_on:%d/%m/%Y})" for a in late]
+    lines.append(_("4. Décisions et prochaines étapes"))
+    return "\n".join(lines)

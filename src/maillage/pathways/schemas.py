@@ -127,3 +127,142 @@ class PlanActionIn(Schema):
 
 class ErrorOut(Schema):
     detail: str
+
+
+class PathwaySummaryOut(Schema):
+    id: UUID
+    state: str
+    person_first_name: str
+    person_last_name: str
+    referent: str
+    opened_at: datetime
+    closed_at: datetime | None
+    overdue_actions: int
+    revision_due: bool
+    new_messages: int
+    in_hospital: bool
+
+
+class PathwayOut(Schema):
+    id: UUID
+    state: str
+    person_first_name: str
+    person_last_name: str
+    referent: str
+    opened_at: datetime
+    closed_at: datetime | None
+    closure_reason: str
+    closure_outcome: str
+    satisfaction: str
+    circle: list[CircleMemberOut]
+
+
+class MessageIn(Schema):
+    body: str = Field(min_length=1, max_length=4000)
+
+
+class MessageOut(Schema):
+    id: UUID
+    author: str
+    created_at: datetime
+    body: str
+    attachments: list[str] = Field(description="noms des documents joints (depuis la page)")
+
+
+class StayIn(Schema):
+    facility: str = Field(min_length=1, max_length=200)
+    admitted_on: date
+    expected_discharge_on: date | None = None
+
+
+class DischargeIn(Schema):
+    discharged_on: date
+    destination: str = Field(default="", max_length=200)
+
+
+class ChecklistItemOut(Schema):
+    code: str
+    label: str
+    done: bool
+
+
+class StayOut(Schema):
+    id: UUID
+    facility: str
+    state: str
+    admitted_on: date
+    expected_discharge_on: date | None
+    discharged_on: date | None
+    discharge_destination: str
+    checklist: list[ChecklistItemOut]
+
+
+class MeetingIn(Schema):
+    starts_at: datetime
+    duration_minutes: int = Field(default=60, ge=5, le=480)
+    location: str = Field(default="", max_length=300)
+    agenda: str = Field(default="", max_length=6000)
+    invitees: list[UUID] = Field(default=[], description="ids des comptes, membres actifs")
+
+
+class MeetingUpdateIn(Schema):
+    version: int = Field(description="la version lue : une autre modification entre-temps → 409")
+    starts_at: datetime
+    duration_minutes: int = Field(default=60, ge=5, le=480)
+    location: str = Field(default="", max_length=300)
+    agenda: str = Field(default="", max_length=6000)
+
+
+class VersionIn(Schema):
+    version: int
+
+
+class MinutesIn(Schema):
+    version: int
+    minutes: str = Field(default="", max_length=20000)
+    attendance: dict[str, str] = Field(
+        default={}, description="id du compte → invited, present, excused ou absent"
+    )
+
+
+class DecisionIn(Schema):
+    text: str = Field(min_length=1, max_length=300)
+    objective: UUID | None = Field(default=None, description="pour en faire une action du plan")
+    owner: str = Field(default="person", description="« person » ou l'id d'un membre actif")
+    due_on: date | None = None
+    plan_version: int | None = None
+
+
+class AttendeeOut(Schema):
+    user: UUID
+    name: str
+    attendance: str
+
+
+class DecisionOut(Schema):
+    id: UUID
+    text: str
+    plan_action: UUID | None
+
+
+class MeetingOut(Schema):
+    id: UUID
+    state: str
+    starts_at: datetime
+    duration_minutes: int
+    location: str
+    agenda: str
+    minutes: str
+    version: int
+    attendees: list[AttendeeOut]
+    decisions: list[DecisionOut]
+
+
+class CloseIn(Schema):
+    reason: str
+    outcome: str = Field(default="", max_length=6000)
+    objectives: dict[str, str] = Field(
+        default={}, description="id d'objectif en cours → reached, not_reached ou dropped"
+    )
+    satisfaction: str = Field(default="", description="4 (très satisfait·e) à 1, vide si non posée")
+    satisfaction_comment: str = Field(default="", max_length=4000)

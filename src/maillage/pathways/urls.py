@@ -41,4 +41,51 @@ urlpatterns = [
         views.circle_remove,
         name="circle_remove",
     ),
+    path("<uuid:public_id>/cahier/", views.notebook, name="notebook"),
+    path(
+        "<uuid:public_id>/cahier/documents/<uuid:attachment_id>/",
+        views.notebook_attachment,
+        name="notebook_attachment",
+    ),
+    path("<uuid:public_id>/hospitalisations/", views.stays, name="stays"),
+    path(
+        "<uuid:public_id>/hospitalisations/<uuid:stay_id>/liste/",
+        views.stay_check,
+        name="stay_check",
+    ),
+    path(
+        "<uuid:public_id>/hospitalisations/<uuid:stay_id>/sortie/",
+        views.stay_discharge,
+        name="stay_discharge",
+    ),
+    path("<uuid:public_id>/reunions/", views.meetings, name="meetings"),
+    path("<uuid:public_id>/reunions/nouvelle/", views.meeting_new, name="meeting_new"),
+    path("<uuid:public_id>/reunions/<uuid:meeting_id>/", views.meeting_detail, name="meeting"),
+    path(
+        "<uuid:public_id>/reunions/<uuid:meeting_id>/agenda.ics",
+        views.meeting_ics,
+        name="meeting_ics",
+    ),
+    path(
+        "<uuid:public_id>/reunions/<uuid:meeting_id>/modifier/",
+        views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path(
+        "<uuid:public_id>/reunions/<uuid:meeting_id>/annuler/",
+        views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
+        "<uuid:public_id>/reunions/<uuid:meeting_id>/compte-rendu/",
+        views.meeting_minutes,
+        name="meeting_minutes",
+    ),
+    path(
+        "<uuid:public_id>/reunions/<uuid:meeting_id>/decisions/",
+        views.meeting_decision,
+        name="meeting_decision",
+    ),
+    path("<uuid:public_id>/cloture/", views.pathway_close, name="pathway_close"),
+    path("<uuid:public_id>/reouverture/", views.pathway_reopen, name="pathway_reopen"),
 ]

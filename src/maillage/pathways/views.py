@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,10 +12,17 @@ from maillage.pathways.enums import ActionStatus, ConsentMode, Need, TriageOutco
 from maillage.pathways.forms import (
     AssessmentForm,
     CircleMemberForm,
+    CloseForm,
+    DecisionForm,
+    MeetingForm,
+    MeetingRecordForm,
+    MessageForm,
     ObjectiveForm,
     PlanActionForm,
     PlanForm,
     PlanValidationForm,
+    StayAdmitForm,
+    StayDischargeForm,
     SupportRequestForm,
     TriageForm,
 )
@@ -220,19 +227,7 @@ def request_person_informed(request, public_id):
 
 def pathway_list(request):
     """The pathways one follows: as referent, circle member or platform coordinator."""
-    _require(
-        request,
-        access.can_triage(request.user) or access.can_request_support(request.user),
-        "pathway.list",
-    )
-    pathways = list(queries.my_pathways(request.user)[:200])
-    if pathways:
-        audit.record(
-            "pathway.list",
-            request=request,
-            object_type="pathways.pathway",
-            details={"shown": [str(p.public_id) for p in pathways]},
-        )
+    pathways = actions.pathways_listed(request=request)
     return render(request, "pathways/pathway_list.html", {"pathways": pathways})
 
 
@@ -246,7 +241,7 @@ def _visible_pathway(request, public_id):
 def _pathway_page(request, pathway, member_form=None, status=200):
     actions.pathway_record_read(pathway=pathway, request=request)
     manages = access.can_manage_circle(request.user, pathway)
-    proposes = manages or access.can_propose_member(request.user, pathway)
+    proposes = access.can_propose_member(request.user, pathway)
     return render(
         request,
         "pathways/pathway_detail.html",
@@ -256,6 +251,7 @@ def _pathway_page(request, pathway, member_form=None, status=200):
             "circle": queries.circle_of(pathway),
             "events": queries.timeline_of(pathway),
             "manages": manages,
+            "can_close": access.can_close(request.user, pathway),
             "member_form": (member_form or CircleMemberForm()) if proposes else None,
             "coordinators": queries.coordinators_of(pathway.platform) if manages else [],
         },
@@ -342,7 +338,7 @@ def circle_remove(request, public_id, member_id):
 
 def assessment_new(request, public_id):
     pathway = _visible_pathway(request, public_id)
-    if not access.can_assess(request.user, pathway):
+    if not access.can_contribute(request.user, pathway):
         audit.deny("assessment.create", request=request, obj=pathway)
         raise PermissionDenied
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
@@ -384,7 +380,7 @@ def assessments(request, public_id):
             "pathway": pathway,
             "assessments": found,
             "rows": queries.assessment_table(found),
-            "can_assess": access.can_assess(request.user, pathway),
+            "can_assess": access.can_contribute(request.user, pathway),
         },
     )
 
@@ -393,7 +389,7 @@ def _plan_context(request, pathway, plan, **forms_given):
     actions.plan_record_read(plan=plan, request=request)
     objectives, versions = queries.plan_page(plan)
     members = queries.circle_of(pathway)
-    editable = access.can_assess(request.user, pathway)
+    editable = access.can_contribute(request.user, pathway)
     initial = {"version": plan.version}
     context = {
         "pathway": pathway,
@@ -473,7 +469,7 @@ def _plan_change(request, public_id, form_class, key, apply, form_kwargs):
     page again with the form's errors (409 when someone saved in between)."""
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    if not access.can_assess(request.user, pathway):
+    if not access.can_contribute(request.user, pathway):
         audit.deny("plan.save", request=request, obj=plan)
         raise PermissionDenied
     form = form_class(request.POST, **form_kwargs(plan, pathway))
@@ -627,4 +623,503 @@ def pathway_handover(request, public_id):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Le parcours a changé de référent·e."))
+    return redirect("pathways:pathway", public_id=public_id)
+
+
+# --- the liaison notebook ---------------------------------------------------------------------
+
+
+def notebook(request, public_id):
+    """The liaison notebook: the circle's messages, and a form to write one."""
+    pathway = _visible_pathway(request, public_id)
+    writable = access.can_contribute(request.user, pathway)
+    form = MessageForm() if writable else None
+    status = 200
+    if request.method == "POST":
+        if not writable:
+            audit.deny("notebook.post", request=request, obj=pathway)
+            raise PermissionDenied
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                actions.message_post(
+                    actor=request.user,
+                    pathway=pathway,
+                    body=form.cleaned_data["body"],
+                    attachments=form.cleaned_data["attachments"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Message envoyé au cercle de soins."))
+                return redirect("pathways:notebook", public_id=public_id)
+        status = 400
+    notebook_messages = queries.notebook_of(pathway)
+    actions.notebook_record_read(pathway=pathway, messages=notebook_messages, request=request)
+    return render(
+        request,
+        "pathways/notebook.html",
+        {
+            "pathway": pathway,
+            "person": pathway.person,
+            "notebook": notebook_messages,
+            "form": form,
+        },
+        status=status,
+    )
+
+
+def notebook_attachment(request, public_id, attachment_id):
+    pathway = _visible_pathway(request, public_id)
+    attachment = queries.message_attachment(pathway, attachment_id)
+    if attachment is None or not attachment.path.exists():
+        audit.deny(
+            "notebook.attachment.read",
+            request=request,
+            object_type="pathways.messageattachment",
+            object_id=str(attachment_id),
+        )
+        raise Http404
+    actions.message_attachment_record_read(attachment=attachment, request=request)
+    return FileResponse(
+        open(attachment.path, "rb"),  # FileResponse closes it
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+# --- hospital stays ---------------------------------------------------------------------------
+
+
+def stays(request, public_id):
+    """Hospital stays and their discharge checklists; a form to tell an admission."""
+    pathway = _visible_pathway(request, public_id)
+    writable = access.can_contribute(request.user, pathway)
+    form = StayAdmitForm(initial={"admitted_on": timezone.localdate()}) if writable else None
+    status = 200
+    if request.method == "POST":
+        if not writable:
+            audit.deny("stay.admit", request=request, obj=pathway)
+            raise PermissionDenied
+        form = StayAdmitForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.stay_admit(
+                    actor=request.user, pathway=pathway, request=request, **form.cleaned_data
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Hospitalisation enregistrée : le cercle de soins est prévenu.")
+                )
+                return redirect("pathways:stays", public_id=public_id)
+        status = 400
+    pathway_stays = queries.stays_of(pathway)
+    actions.stays_record_read(pathway=pathway, stays=pathway_stays, request=request)
+    return render(
+        request,
+        "pathways/stays.html",
+        {
+            "pathway": pathway,
+            "person": pathway.person,
+            "stays": pathway_stays,
+            "form": form,
+            "writable": writable,
+            "discharge_form": StayDischargeForm(initial={"discharged_on": timezone.localdate()}),
+        },
+        status=status,
+    )
+
+
+def _stay(request, pathway, stay_id, action):
+    stay = queries.stay_for(pathway, stay_id)
+    if stay is None:
+        audit.deny(
+            action, request=request, object_type="pathways.hospitalstay", object_id=str(stay_id)
+        )
+        raise Http404
+    return stay
+
+
+@require_POST
+def stay_check(request, public_id, stay_id):
+    pathway = _visible_pathway(request, public_id)
+    stay = _stay(request, pathway, stay_id, "stay.check")
+    try:
+        actions.stay_check(
+            actor=request.user,
+            stay=stay,
+            code=request.POST.get("code", ""),
+            done=request.POST.get("done") == "1",
+            request=request,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("pathways:stays", public_id=public_id)
+
+
+@require_POST
+def stay_discharge(request, public_id, stay_id):
+    pathway = _visible_pathway(request, public_id)
+    stay = _stay(request, pathway, stay_id, "stay.discharge")
+    form = StayDischargeForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.stay_discharge(
+                actor=request.user,
+                stay=stay,
+                discharged_on=form.cleaned_data["discharged_on"],
+                destination=form.cleaned_data["destination"],
+                request=request,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Sortie enregistrée : le cercle de soins est prévenu."))
+    else:
+        messages.error(request, _("Indiquez la date de sortie."))
+    return redirect("pathways:stays", public_id=public_id)
+
+
+# --- concertation meetings --------------------------------------------------------------------
+
+
+def meetings(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    pathway_meetings = queries.meetings_of(pathway)
+    audit.record(
+        "meeting.list",
+        request=request,
+        obj=pathway,
+        details={"shown": [str(m.public_id) for m in pathway_meetings]},
+    )
+    return render(
+        request,
+        "pathways/meetings.html",
+        {
+            "pathway": pathway,
+            "person": pathway.person,
+            "meetings": pathway_meetings,
+            "writable": access.can_contribute(request.user, pathway),
+        },
+    )
+
+
+def meeting_new(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    if not access.can_contribute(request.user, pathway):
+        audit.deny("meeting.schedule", request=request, obj=pathway)
+        raise PermissionDenied
+    members = queries.circle_of(pathway)
+    status = 200
+    if request.method == "POST":
+        form = MeetingForm(request.POST, members=members)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = actions.meeting_schedule(
+                    actor=request.user,
+                    pathway=pathway,
+                    starts_at=data["starts_at"],
+                    duration_minutes=data["duration_minutes"],
+                    location=data["location"],
+                    agenda=data["agenda"],
+                    invitee_ids=data["invitees"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Réunion prévue : les invitations sont envoyées."))
+                return redirect(
+                    "pathways:meeting", public_id=public_id, meeting_id=meeting.public_id
+                )
+        status = 400
+    else:
+        form = MeetingForm(
+            members=members,
+            initial={
+                "agenda": queries.agenda_from_plan(pathway),
+                "invitees": [str(m.user.public_id) for m in members if m.status == "active"],
+                "duration_minutes": 60,
+            },
+        )
+    return render(
+        request,
+        "pathways/meeting_new.html",
+        {"pathway": pathway, "person": pathway.person, "form": form},
+        status=status,
+    )
+
+
+def _meeting(request, pathway, meeting_id, action="meeting.read"):
+    meeting = queries.meeting_for(pathway, meeting_id)
+    if meeting is None:
+        audit.deny(
+            action, request=request, object_type="pathways.meeting", object_id=str(meeting_id)
+        )
+        raise Http404
+    return meeting
+
+
+def _meeting_page(request, pathway, meeting, status=200, **forms_given):
+    actions.meeting_record_read(meeting=meeting, request=request)
+    writable = access.can_contribute(request.user, pathway)
+    attendees = list(meeting.attendees.all())
+    context = {
+        "pathway": pathway,
+        "person": pathway.person,
+        "meeting": meeting,
+        "attendees": attendees,
+        "decisions": list(meeting.decisions.all()),
+        "writable": writable,
+    }
+    if writable and meeting.state != "cancelled":
+        plan = actions.plan_ensure(pathway=pathway)
+        members = queries.circle_of(pathway)
+        started = meeting.starts_at <= timezone.now()
+        context.update(
+            started=started,
+            record_form=forms_given.get("record_form")
+            or MeetingRecordForm(
+                attendees=attendees,
+                initial={"minutes": meeting.minutes, "version": meeting.version},
+            ),
+            decision_form=forms_given.get("decision_form")
+            or DecisionForm(
+                objectives=list(plan.objectives.all()),
+                members=members,
+                initial={"plan_version": plan.version},
+            ),
+            edit_form=forms_given.get("edit_form")
+            or MeetingForm(
+                members=[],
+                initial={
+                    "starts_at": timezone.localtime(meeting.starts_at),
+                    "duration_minutes": meeting.duration_minutes,
+                    "location": meeting.location,
+                    "agenda": meeting.agenda,
+                    "version": meeting.version,
+                },
+            ),
+        )
+    return render(request, "pathways/meeting_detail.html", context, status=status)
+
+
+def meeting_detail(request, public_id, meeting_id):
+    pathway = _visible_pathway(request, public_id)
+    return _meeting_page(request, pathway, _meeting(request, pathway, meeting_id))
+
+
+def meeting_ics(request, public_id, meeting_id):
+    """The meeting for one's calendar."""
+    from maillage.pathways.ical import meeting_ics as ics
+
+    pathway = _visible_pathway(request, public_id)
+    meeting = _meeting(request, pathway, meeting_id)
+    actions.meeting_record_read(meeting=meeting, request=request)
+    response = HttpResponse(
+        ics(meeting, [a.user for a in meeting.attendees.all()]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="reunion.ics"'
+    return response
+
+
+def _meeting_write(request, public_id, meeting_id, action, form_class, key, apply, **form_kwargs):
+    pathway = _visible_pathway(request, public_id)
+    meeting = _meeting(request, pathway, meeting_id, action)
+    if not access.can_contribute(request.user, pathway):
+        audit.deny(action, request=request, obj=meeting)
+        raise PermissionDenied
+    kwargs = form_kwargs.get("make", lambda: {})()
+    form = form_class(request.POST, **kwargs)
+    status = 400
+    if form.is_valid():
+        try:
+            apply(meeting, form)
+        except actions.StaleVersion as error:
+            meeting.refresh_from_db()
+            form = _rebound(form_class, request, meeting.version, error, **kwargs)
+            status = 409
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("pathways:meeting", public_id=public_id, meeting_id=meeting_id)
+    meeting = _meeting(request, pathway, meeting_id, action)
+    return _meeting_page(request, pathway, meeting, status=status, **{key: form})
+
+
+@require_POST
+def meeting_edit(request, public_id, meeting_id):
+    def apply(meeting, form):
+        data = form.cleaned_data
+        actions.meeting_reschedule(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=data["version"],
+            starts_at=data["starts_at"],
+            duration_minutes=data["duration_minutes"],
+            location=data["location"],
+            agenda=data["agenda"],
+            request=request,
+        )
+        messages.success(request, _("Réunion modifiée : les invité·es sont prévenu·es."))
+
+    return _meeting_write(
+        request,
+        public_id,
+        meeting_id,
+        "meeting.update",
+        MeetingForm,
+        "edit_form",
+        apply,
+        make=lambda: {"members": []},
+    )
+
+
+@require_POST
+def meeting_cancel(request, public_id, meeting_id):
+    pathway = _visible_pathway(request, public_id)
+    meeting = _meeting(request, pathway, meeting_id, "meeting.cancel")
+    if not access.can_contribute(request.user, pathway):
+        audit.deny("meeting.cancel", request=request, obj=meeting)
+        raise PermissionDenied
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        actions.meeting_cancel(
+            actor=request.user, meeting=meeting, expected_version=version, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Réunion annulée : les invité·es sont prévenu·es."))
+    return redirect("pathways:meeting", public_id=public_id, meeting_id=meeting_id)
+
+
+@require_POST
+def meeting_minutes(request, public_id, meeting_id):
+    def apply(meeting, form):
+        actions.meeting_record(
+            actor=request.user,
+            meeting=meeting,
+            expected_version=form.cleaned_data["version"],
+            attendance=form.attendance(),
+            minutes=form.cleaned_data["minutes"],
+            request=request,
+        )
+        messages.success(request, _("Compte rendu enregistré."))
+
+    pathway = _visible_pathway(request, public_id)
+    meeting = _meeting(request, pathway, meeting_id, "meeting.record")
+    return _meeting_write(
+        request,
+        public_id,
+        meeting_id,
+        "meeting.record",
+        MeetingRecordForm,
+        "record_form",
+        apply,
+        make=lambda: {"attendees": list(meeting.attendees.all())},
+    )
+
+
+@require_POST
+def meeting_decision(request, public_id, meeting_id):
+    pathway = _visible_pathway(request, public_id)
+    plan = actions.plan_ensure(pathway=pathway)
+
+    def apply(meeting, form):
+        data = form.cleaned_data
+        objective = (
+            plan.objectives.filter(public_id=data["objective"]).first()
+            if data["objective"]
+            else None
+        )
+        actions.meeting_decide(
+            actor=request.user,
+            meeting=meeting,
+            text=data["text"],
+            objective=objective,
+            owner=data["owner"],
+            due_on=data["due_on"],
+            expected_plan_version=data["plan_version"] if objective else None,
+            request=request,
+        )
+        if objective is not None:
+            messages.success(request, _("Décision enregistrée et ajoutée au plan."))
+        else:
+            messages.success(request, _("Décision enregistrée."))
+
+    return _meeting_write(
+        request,
+        public_id,
+        meeting_id,
+        "meeting.decide",
+        DecisionForm,
+        "decision_form",
+        apply,
+        make=lambda: {
+            "objectives": list(plan.objectives.all()),
+            "members": queries.circle_of(pathway),
+        },
+    )
+
+
+# --- closure ----------------------------------------------------------------------------------
+
+
+def pathway_close(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    if not access.can_close(request.user, pathway) or pathway.state != "open":
+        audit.deny("pathway.close", request=request, obj=pathway)
+        raise PermissionDenied
+    plan = actions.plan_ensure(pathway=pathway)
+    objectives = list(plan.objectives.all())
+    form = CloseForm(request.POST or None, objectives=objectives)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.pathway_close(
+                    actor=request.user,
+                    pathway=pathway,
+                    reason=data["reason"],
+                    outcome=data["outcome"],
+                    objective_statuses=form.objective_statuses(),
+                    satisfaction=data["satisfaction"],
+                    satisfaction_comment=data["satisfaction_comment"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Parcours clos."))
+                return redirect("pathways:pathway", public_id=public_id)
+        status = 400
+    actions.pathway_record_read(pathway=pathway, request=request)
+    return render(
+        request,
+        "pathways/close.html",
+        {"pathway": pathway, "person": pathway.person, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def pathway_reopen(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    try:
+        actions.pathway_reopen(actor=request.user, pathway=pathway, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Parcours rouvert."))
     return redirect("pathways:pathway", public_id=public_id)

@@ -1,4 +1,4 @@
-"""Checking and storing orientation attachments.
+"""Checking and storing the files people send (orientation and notebook attachments).
 
 The type is read from the file's first bytes, not trusted from the browser or the name;
 files are written under PRIVATE_FILES_DIR with a random name and served only by views that

@@ -1,0 +1,240 @@
+"""Closure (reason, outcome, objectives, the person's satisfaction), reopening, and the
+retention job: archive, then anonymise, keeping only what statistics need."""
+
+import datetime as dt
+import html
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from maillage.core.models import AuditEvent, PlatformSettings
+from maillage.pathways import actions
+from maillage.pathways.enums import Need
+from maillage.pathways.models import (
+    Assessment,
+    Message,
+    Objective,
+    Pathway,
+    PlanVersion,
+    TimelineEvent,
+)
+from tests.factories import opened_pathway
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def _url(name, pathway, **kwargs):
+    return reverse(f"pathways:{name}", kwargs={"public_id": pathway.public_id, **kwargs})
+
+
+@pytest.fixture
+def pathway(cast):
+    return opened_pathway(cast)
+
+
+def _objective_with_actions(cast, pathway):
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(
+        actor=cast.coordinator, plan=plan, need="housing", text="Rester chez elle"
+    )
+    action = actions.plan_action_add(
+        actor=cast.coordinator, objective=objective, text="Téléalarme", owner="person"
+    )
+    return plan, objective, action
+
+
+def test_closing_asks_the_outcome_of_each_objective_and_records_satisfaction(client, cast, pathway):
+    plan, objective, action = _objective_with_actions(cast, pathway)
+    meeting = actions.meeting_schedule(
+        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() + dt.timedelta(days=2)
+    )
+    client.force_login(cast.coordinator)
+    form = client.get(_url("pathway_close", pathway)).content.decode()
+    assert "Rester chez elle" in html.unescape(form)
+    missing = client.post(_url("pathway_close", pathway), {"reason": "objectives_reached"})
+    assert missing.status_code == 400
+    assert Pathway.objects.get(pk=pathway.pk).state == "open"
+    response = client.post(
+        _url("pathway_close", pathway),
+        {
+            "reason": "objectives_reached",
+            "outcome": "Elle vit chez elle avec des aides.",
+            f"objective_{objective.public_id}": "reached",
+            "satisfaction": "4",
+            "satisfaction_comment": "On m'a écoutée.",
+        },
+    )
+    assert response.status_code == 302
+    pathway.refresh_from_db()
+    assert pathway.state == "closed" and pathway.closed_by == cast.coordinator
+    assert pathway.satisfaction == "4"
+    objective.refresh_from_db()
+    action.refresh_from_db()
+    meeting.refresh_from_db()
+    assert objective.status == "reached" and action.status == "cancelled"
+    assert meeting.state == "cancelled"
+    page = html.unescape(client.get(_url("pathway", pathway)).content.decode())
+    assert "Les objectifs du plan sont atteints" in page and "Très satisfait·e" in page
+    # Closed: read, not written.
+    assert client.get(_url("assessment_new", pathway)).status_code == 403
+    plan.refresh_from_db()
+    with pytest.raises(Exception):  # noqa: B017 - PermissionDenied
+        actions.plan_save(
+            actor=cast.coordinator,
+            plan=plan,
+            expected_version=plan.version,
+            problems="x",
+            person_project="",
+            alert_procedure="",
+        )
+
+
+def test_only_the_platform_coordinators_close_and_reopen(client, cast, pathway):
+    client.force_login(cast.professional)
+    assert client.get(_url("pathway_close", pathway)).status_code == 403
+    actions.pathway_close(
+        actor=cast.coordinator, pathway=pathway, reason="moved", outcome="", objective_statuses={}
+    )
+    assert client.post(_url("pathway_reopen", pathway)).status_code == 403
+    client.force_login(cast.coordinator)
+    assert client.post(_url("pathway_reopen", pathway)).status_code == 302
+    pathway.refresh_from_db()
+    assert pathway.state == "open" and pathway.closed_at is None
+    assert TimelineEvent.objects.filter(pathway=pathway, kind="reopened").exists()
+
+
+def _close_long_ago(cast, pathway, days):
+    open_objectives = Objective.objects.filter(plan__pathway=pathway, status="open")
+    actions.pathway_close(
+        actor=cast.coordinator,
+        pathway=pathway,
+        reason="stabilised",
+        outcome="Suivi par son médecin",
+        objective_statuses={str(o.public_id): "not_reached" for o in open_objectives},
+        satisfaction_comment="Merci à Julie",
+    )
+    Pathway.objects.filter(pk=pathway.pk).update(closed_at=timezone.now() - dt.timedelta(days=days))
+
+
+def test_retention_archives_then_anonymises_and_keeps_statistics(
+    client, cast, pathway, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.PRIVATE_FILES_DIR = tmp_path
+    platform = PlatformSettings.current()
+    platform.archive_after_days = 30
+    platform.anonymise_after_days = 60
+    platform.save()
+    _plan, objective, _action = _objective_with_actions(cast, pathway)
+    actions.assessment_record(
+        actor=cast.coordinator,
+        pathway=pathway,
+        assessed_on=timezone.localdate(),
+        person_words="Je veux rester chez moi",
+        domains={
+            need: ("high", "Escaliers dangereux", "visite")
+            if need == "housing"
+            else ("none", "", "")
+            for need in Need.values
+        },
+    )
+    message = actions.message_post(
+        actor=cast.professional,
+        pathway=pathway,
+        body="Sa fille appelle le mardi",
+        attachments=[SimpleUploadedFile("cr.pdf", PDF)],
+    )
+    file_path = message.attachments.get().path
+    person = pathway.person
+    birth = person.birth_date
+    _close_long_ago(cast, pathway, days=40)
+    recent = opened_pathway(cast, person_last_name="Récent", person_first_name="Paul")
+    _close_long_ago(cast, recent, days=5)
+
+    assert actions.apply_retention() == {"archived": 1, "anonymised": 0}
+    pathway.refresh_from_db()
+    assert pathway.state == "archived" and pathway.person.last_name == person.last_name
+    client.force_login(cast.coordinator)
+    assert (
+        str(pathway.public_id) not in client.get(reverse("pathways:pathway_list")).content.decode()
+    )
+    assert client.post(_url("pathway_reopen", pathway)).status_code == 302  # refused, told why
+    assert Pathway.objects.get(pk=pathway.pk).state == "archived"
+
+    Pathway.objects.filter(pk=pathway.pk).update(closed_at=timezone.now() - dt.timedelta(days=61))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.apply_retention() == {"archived": 0, "anonymised": 1}
+    pathway.refresh_from_db()
+    person.refresh_from_db()
+    assert pathway.anonymised_at is not None
+    assert person.last_name == "—" and person.birth_date is None and person.phone == ""
+    assert pathway.person_age_band == actions.age_band(birth, pathway.opened_at.date())
+    assert pathway.closure_outcome == "" and pathway.satisfaction_comment == ""
+    assert pathway.closure_reason == "stabilised"  # the statistics stay
+    assert not Message.objects.filter(pathway=pathway).exists() and not file_path.exists()
+    assert not PlanVersion.objects.filter(plan__pathway=pathway).exists()
+    objective.refresh_from_db()
+    assert objective.text == "" and objective.need == "housing"
+    assert not TimelineEvent.objects.filter(pathway=pathway).exclude(summary="").exists()
+    assert AuditEvent.objects.filter(
+        action="pathway.anonymise", object_id=str(pathway.public_id)
+    ).exists()
+    # The other, recently closed pathway is untouched; running again changes nothing.
+    recent.refresh_from_db()
+    assert recent.state == "closed" and recent.person.last_name == "Récent"
+    assert actions.apply_retention() == {"archived": 0, "anonymised": 0}
+    assessment = Assessment.objects.get(pathway=pathway)
+    assert assessment.person_words == ""
+    housing = assessment.domains.get(domain="housing")
+    assert housing.level == "high" and housing.notes == "" and housing.sources == ""
+
+
+def test_anonymising_keeps_an_identity_still_needed_by_an_open_pathway(cast, pathway):
+    platform = PlatformSettings.current()
+    platform.archive_after_days = 1
+    platform.anonymise_after_days = 2
+    platform.save()
+    _close_long_ago(cast, pathway, days=3)
+    # The same person's record followed again in a new pathway (still open).
+    again = opened_pathway(cast)
+    Pathway.objects.filter(pk=again.pk).update(person=pathway.person)
+    again.refresh_from_db()
+    actions.apply_retention()  # archives
+    actions.apply_retention()  # anonymises
+    pathway.refresh_from_db()
+    assert pathway.anonymised_at is not None and pathway.closure_outcome == ""
+    again.person.refresh_from_db()
+    assert again.person.last_name == "Moreau" and again.person.birth_date is not None
+
+
+def test_anonymisation_cannot_come_before_archiving(client, cast):
+    from maillage.core.forms import PlatformSettingsForm
+
+    form = PlatformSettingsForm(
+        {
+            "name": "P",
+            "orientation_expiry_days": 14,
+            "orientation_reminder_days": 3,
+            "complexity_threshold": 5,
+            "archive_after_days": 400,
+            "anonymise_after_days": 100,
+        },
+        instance=PlatformSettings.current(),
+    )
+    assert not form.is_valid() and "anonymise_after_days" in form.errors
+
+
+@given(
+    birth=st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 12, 31)),
+    days=st.integers(min_value=0, max_value=40000),
+)
+def test_age_bands_follow_the_age_on_the_opening_day(birth, days):
+    on = birth + dt.timedelta(days=days)
+    band = actions.age_band(birth, on)
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    low, _sep, high = band.partition("-")
+    low = int(low.rstrip("+"))
+    assert low <= age and (band.endswith("+") or age <= int(high))
