@@ -525,6 +525,39 @@ EXPECTATIONS = {
         "post",
         logged_in(404, professional=403, coordinator=302),
     ),
+    # The person's space: anyone logged in has one (empty unless a pathway opened it to
+    # her); nobody reaches a pathway through it without an access of her own.
+    "pathways:portal": (None, "get", logged_in(200)),
+    "pathways:portal_pathway": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404),
+    ),
+    "pathways:portal_accesses": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404),
+    ),
+    "pathways:caregiver_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, professional=400, coordinator=400),
+    ),
+    "pathways:portal_invite": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(404, professional=403, coordinator=400),
+    ),
+    "pathways:portal_revoke": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "access_id": uuid.uuid4()},
+        "post",
+        logged_in(404),
+    ),
+    "pathways:record_accesses": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, professional=403, coordinator=200),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
     "core:switch_role": (None, "get", logged_in(405)),

@@ -121,3 +121,12 @@ def current_code(email):
 
     device = TOTPDevice.objects.get(user__email=email, confirmed=True)
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def pending_code(email):
+    """The code shown by the authenticator app the user is enrolling."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user__email=email, confirmed=False)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"

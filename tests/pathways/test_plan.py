@@ -208,3 +208,79 @@ def test_the_plan_page_has_a_fixed_number_of_queries(
             )
     with django_assert_max_num_queries(len(counted.captured_queries)):
         client.get(_url("plan", pathway))
+
+
+def test_an_action_carried_by_a_directory_service_sends_an_orientation_the_circle_follows(
+    client, cast, territories
+):
+    from maillage.directory import search_index
+    from maillage.directory.models import Orientation
+    from tests.factories import ServiceFactory, StructureFactory
+
+    service = ServiceFactory(
+        structure=StructureFactory(organisation=cast.other_organisation, name="SSIAD du Yon"),
+        name="Soins infirmiers à domicile",
+        thematiques=["sante--acces-aux-soins"],
+    )
+    search_index.refresh()
+    pathway = opened_pathway(cast, person_phone="02 51 00 00 00")
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(
+        actor=cast.coordinator, plan=plan, need="health", text="Soins à domicile"
+    )
+    client.force_login(cast.coordinator)
+    data = {
+        "objective": str(objective.public_id),
+        "text": "Toilette trois fois par semaine",
+        "owner": "service",
+        "service_search": "soins infirmiers domicile",
+        "version": 1,
+    }
+    # First the search: the page offers the services found, and asks for her agreement.
+    response = client.post(_url("plan_action_add", pathway), data)
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode())
+    assert "Soins infirmiers à domicile — SSIAD du Yon" in page
+    assert Orientation.objects.count() == 0
+    data |= {"service": str(service.public_id)}
+    response = client.post(_url("plan_action_add", pathway), data)
+    assert response.status_code == 400 and Orientation.objects.count() == 0  # no agreement
+    data |= {"consent_method": "oral"}
+    response = client.post(_url("plan_action_add", pathway), data)
+    assert response.status_code == 302
+    action = objective.actions.get()
+    orientation = action.orientation
+    assert action.service == service and orientation.service == service
+    assert orientation.person_last_name == pathway.person.last_name
+    assert orientation.person_phone == "02 51 00 00 00"
+    # The receiving team answers; the circle (here the professional) reads the orientation
+    # from the plan, and cannot answer it; someone outside the circle cannot see it.
+    client.force_login(cast.outsider)
+    assert (
+        client.get(reverse("directory:orientation", args=[orientation.public_id])).status_code
+        == 200
+    )
+    client.force_login(cast.professional)
+    plan_page = html.unescape(client.get(_url("plan", pathway)).content.decode())
+    assert "orientation" in plan_page and "envoyée" in plan_page
+    detail = client.get(reverse("directory:orientation", args=[orientation.public_id]))
+    assert detail.status_code == 200
+    moves = client.post(
+        reverse("directory:orientation_move", args=[orientation.public_id]),
+        {"to_state": "accepted"},
+    )
+    assert moves.status_code in (400, 403, 404)
+    orientation.refresh_from_db()
+    assert orientation.state == "sent"
+    client.force_login(cast.colleague)
+    assert (
+        client.get(reverse("directory:orientation", args=[orientation.public_id])).status_code
+        == 404
+    )
+    # FHIR: the orientation is the ServiceRequest the action's Task points to.
+    from maillage.pathways import fhir
+
+    document = fhir.bundle(pathway)
+    resources = {e["resource"]["resourceType"]: e["resource"] for e in document["entry"]}
+    assert resources["ServiceRequest"]["status"] == "active"
+    assert resources["Task"]["focus"]["reference"] == f"urn:uuid:{orientation.public_id}"

@@ -31,8 +31,14 @@ def can_manage_members(user, organisation) -> bool:
 
 def can_grant_role(user, organisation, role: str) -> bool:
     """Platform admins grant any role; an organisation admin grants, in her own organisation,
-    only the roles listed in GRANTABLE_BY_ORGANISATION_ADMIN."""
+    only the roles listed in GRANTABLE_BY_ORGANISATION_ADMIN; a coordinator opens, in her
+    platform, the person's space to the person and to the caregivers she authorised."""
     if can_manage_any_organisation(user):
+        return True
+    if role in PORTAL_ROLES and any(
+        m.organisation_id == organisation.pk and m.role == Role.COORDINATOR
+        for m in user.active_memberships()
+    ):
         return True
     return role in GRANTABLE_BY_ORGANISATION_ADMIN and is_organisation_admin(user, organisation)
 

@@ -80,6 +80,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["actor_id", "occurred_at"]),
             models.Index(fields=["action", "occurred_at"]),
+            # A person's record's accesses, newest first (her space, the referent's list).
+            models.Index(fields=["object_id", "-id"], name="audit_by_object"),
         ]
 
     def __str__(self):

@@ -6,7 +6,13 @@ name and need: only its sender and the receiving structure's team see it.
 """
 
 from maillage.core.roles import Capability, Role
-from maillage.directory.enums import ORIENTATION_TRANSITIONS, RECEIVER, SENDER, OrientationState
+from maillage.directory.enums import (
+    CIRCLE,
+    ORIENTATION_TRANSITIONS,
+    RECEIVER,
+    SENDER,
+    OrientationState,
+)
 
 
 def can_search_directory(user) -> bool:
@@ -45,12 +51,17 @@ def orientation_sides(user, orientation) -> frozenset[str]:
     organisation_id = orientation.service.structure.organisation_id
     if organisation_id is not None and organisation_id in receiving_organisation_ids(user):
         sides.add(RECEIVER)
+    if not sides:
+        from maillage.pathways.queries import plan_orientations_seen_by
+
+        if plan_orientations_seen_by(user).filter(pk=orientation.pk).exists():
+            sides.add(CIRCLE)
     return frozenset(sides)
 
 
 def can_view_orientation(user, orientation) -> bool:
-    """The sender and the receiving structure's team; nobody else (not even a coordinator,
-    until the person's care circle exists)."""
+    """The sender, the receiving structure's team, and — reading only — the care circle of
+    the pathway whose plan sent it; nobody else."""
     return bool(orientation_sides(user, orientation))
 
 

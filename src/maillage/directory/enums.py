@@ -651,6 +651,8 @@ class OrientationState(models.TextChoices):
 # and reports the outcome, the sender may withdraw or report that the person was received,
 # the platform expires what nobody answered.
 RECEIVER, SENDER, SYSTEM = "receiver", "sender", "system"
+# Reading only: the care circle of the pathway whose plan sent the orientation.
+CIRCLE = "circle"
 ORIENTATION_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (OrientationState.SENT, OrientationState.ACCEPTED): frozenset({RECEIVER}),
     (OrientationState.SENT, OrientationState.REFUSED): frozenset({RECEIVER}),

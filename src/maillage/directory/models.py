@@ -380,16 +380,19 @@ class UnmetSearch(models.Model):
 
 class OrientationQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The sender, and the members of the receiving structure's organisation (see
-        directory.access); nobody else, whatever their role."""
+        """The sender, the members of the receiving structure's organisation (see
+        directory.access), and the care circle of a pathway whose plan sent it; nobody
+        else, whatever their role."""
         if not user.is_authenticated:
             return self.none()
         from maillage.directory.access import can_orient, receiving_organisation_ids
+        from maillage.pathways.queries import plan_orientations_seen_by
 
         received = models.Q(
             service__structure__organisation_id__in=receiving_organisation_ids(user)
         )
-        return self.filter(models.Q(sender=user) | received if can_orient(user) else received)
+        seen = received | models.Q(pk__in=plan_orientations_seen_by(user))
+        return self.filter(models.Q(sender=user) | seen if can_orient(user) else seen)
 
 
 class Orientation(PublicModel):

@@ -42,9 +42,11 @@ from maillage.pathways.enums import (
     MemberStatus,
     Need,
     NeedLevel,
+    NoteKind,
     ObjectiveStatus,
     PathwayState,
     Recipient,
+    Relationship,
     RequesterKind,
     RequestState,
     Satisfaction,
@@ -57,6 +59,7 @@ from maillage.pathways.enums import (
 )
 from maillage.pathways.models import (
     Assessment,
+    Caregiver,
     CircleMember,
     DischargeItem,
     DomainAssessment,
@@ -69,10 +72,12 @@ from maillage.pathways.models import (
     Objective,
     Pathway,
     Person,
+    PersonNote,
     Plan,
     PlanAction,
     PlanValidation,
     PlanVersion,
+    PortalAccess,
     ScreeningQuestion,
     SupportRequest,
     TimelineEvent,
@@ -716,11 +721,8 @@ def assessments_record_read(*, pathway, assessments, request) -> None:
     audit.record(
         "assessment.read",
         request=request,
-        object_type="pathways.assessment",
-        details={
-            "pathway": str(pathway.public_id),
-            "shown": [str(a.public_id) for a in assessments],
-        },
+        obj=pathway,
+        details={"shown": [str(a.public_id) for a in assessments]},
     )
 
 
@@ -847,11 +849,15 @@ def plan_action_add(
     owner: str,
     due_on=None,
     service=None,
+    consent_method: str = "",
     expected_version=None,
     request=None,
 ) -> PlanAction:
-    """`owner`: "person" (the person herself), "service" (a directory service, which an
-    orientation will reach) or a circle member's public id."""
+    """`owner`: "person" (the person herself), "service" (a directory service: an
+    orientation is sent to it in the same step, with the person's agreement given as
+    `consent_method`) or a circle member's public id."""
+    from maillage.directory import actions as directory_actions
+
     if not text.strip():
         raise ValidationError(_("Dites quelle est l'action."))
     with transaction.atomic():
@@ -867,14 +873,30 @@ def plan_action_add(
             )
             if member is None:
                 raise ValidationError(_("Choisissez qui porte l'action."))
-        if owner == "service" and service is None:
-            raise ValidationError(_("Choisissez le service de l'annuaire qui porte l'action."))
+        orientation = None
+        if owner == "service":
+            if service is None:
+                raise ValidationError(_("Choisissez le service de l'annuaire qui porte l'action."))
+            person = locked.pathway.person
+            orientation = directory_actions.orientation_send(
+                actor=actor,
+                service=service,
+                person_first_name=person.first_name,
+                person_last_name=person.last_name,
+                person_birth_year=person.birth_date.year if person.birth_date else None,
+                person_phone=person.phone,
+                person_email=person.email,
+                reason=f"{objective.text} — {text.strip()}",
+                consent_method=consent_method,
+                request=request,
+            )
         action = PlanAction.objects.create(
             objective=objective,
             text=text.strip(),
             owner_member=member,
             owner_is_person=owner == "person",
             service=service if owner == "service" else None,
+            orientation=orientation,
             due_on=due_on,
         )
         _saved(locked, actor, request, "plan.action_add")
@@ -1823,3 +1845,225 @@ def anonymise_pathway(*, pathway_id: int, now=None) -> None:
             details={"identity_erased": not still_needed},
         )
         transaction.on_commit(lambda: [remove_attachment(a) for a in removed_files])
+
+
+# --- caregivers and the person's space --------------------------------------------------------
+
+
+def caregiver_add(
+    *,
+    actor,
+    pathway,
+    name: str,
+    relationship: str,
+    phone: str = "",
+    email: str = "",
+    is_main: bool = False,
+    person_agreed: bool = False,
+    request=None,
+    now=None,
+) -> Caregiver:
+    """A caregiver joins the circle, with the person's agreement."""
+    now = now or timezone.now()
+    if not access.can_contribute(actor, pathway):
+        raise PermissionDenied
+    name = (name or "").strip()
+    if not name or relationship not in Relationship.values:
+        raise ValidationError(_("Donnez le nom de l'aidant·e et son lien avec la personne."))
+    if not person_agreed:
+        raise ValidationError(
+            _("Un·e aidant·e n'entre dans le cercle qu'avec l'accord de la personne.")
+        )
+    with transaction.atomic():
+        if is_main:
+            pathway.caregivers.filter(is_main=True).update(is_main=False)
+        caregiver = Caregiver.objects.create(
+            pathway=pathway,
+            name=name[:200],
+            relationship=relationship,
+            phone=(phone or "").strip()[:30],
+            email=(email or "").strip(),
+            is_main=is_main,
+            person_agreed=True,
+            created_by=actor,
+        )
+        TimelineEvent.objects.create(
+            pathway=pathway,
+            occurred_at=now,
+            kind=EventKind.CAREGIVER_ADDED,
+            actor=actor,
+            summary=f"{caregiver.name} — {Relationship(relationship).label}",
+        )
+        audit.record(
+            "caregiver.add",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=caregiver,
+            details={"pathway": str(pathway.public_id)},
+        )
+    return caregiver
+
+
+def portal_invite(*, actor, pathway, email: str, caregiver=None, request=None, now=None):
+    """Open the person's space to her (caregiver None) or to a caregiver she authorised:
+    an invitation to an account with the portal role on the platform, where two-factor
+    authentication is required; an existing account with that role gets the access at once."""
+    from maillage.accounts import actions as accounts_actions
+    from maillage.accounts.models import User
+    from maillage.core.roles import Role
+
+    now = now or timezone.now()
+    if not (access.can_manage_circle(actor, pathway) and pathway.state == PathwayState.OPEN):
+        raise PermissionDenied
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError(_("Donnez l'adresse e-mail où envoyer l'invitation."))
+    if caregiver is not None and (not caregiver.person_agreed or caregiver.removed_at):
+        raise ValidationError(_("La personne doit avoir accepté cet·te aidant·e."))
+    role = Role.CAREGIVER if caregiver is not None else Role.PERSON
+    with transaction.atomic():
+        Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if pathway.portal_accesses.filter(caregiver=caregiver, revoked_at__isnull=True).exists():
+            raise ValidationError(_("Cet accès est déjà ouvert ou l'invitation est en cours."))
+        existing = (
+            User.objects.filter(
+                email__iexact=email,
+                is_active=True,
+                memberships__organisation=pathway.platform,
+                memberships__role=role,
+                memberships__is_active=True,
+            )
+            .distinct()
+            .first()
+        )
+        invitation = None
+        if existing is None:
+            invitation, _token = accounts_actions.invitation_send(
+                actor=actor, organisation=pathway.platform, email=email, role=role, request=request
+            )
+        portal = PortalAccess.objects.create(
+            pathway=pathway,
+            caregiver=caregiver,
+            invitation=invitation,
+            user=existing,
+            created_by=actor,
+        )
+        if existing is not None and caregiver is None:
+            Person.objects.filter(pk=pathway.person_id).update(account=existing)
+        TimelineEvent.objects.create(
+            pathway=pathway,
+            occurred_at=now,
+            kind=EventKind.PORTAL_OPENED,
+            actor=actor,
+            summary=caregiver.name if caregiver else str(_("la personne")),
+        )
+        audit.record(
+            "portal.open",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=portal,
+            details={"pathway": str(pathway.public_id), "caregiver": caregiver is not None},
+        )
+        if existing is not None:
+            notify(
+                users=[existing],
+                message=_("Votre espace personnel s'est enrichi d'un parcours."),
+                link=reverse("pathways:portal"),
+                email_subject=_("Votre espace personnel"),
+            )
+    return portal
+
+
+def portal_revoke(*, actor, portal, request=None, now=None) -> PortalAccess:
+    """Close an access to the person's space: it ends at once."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        portal = (
+            PortalAccess.objects.select_for_update(of=("self",))
+            .select_related("pathway", "caregiver", "invitation")
+            .get(pk=portal.pk)
+        )
+        if not access.can_manage_circle(actor, portal.pathway):
+            raise PermissionDenied
+        if portal.revoked_at is not None:
+            raise ValidationError(_("Cet accès est déjà fermé."))
+        portal.revoked_at = now
+        portal.save(update_fields=["revoked_at", "updated_at"])
+        if portal.invitation is not None and portal.invitation.accepted_at is None:
+            type(portal.invitation).objects.filter(pk=portal.invitation.pk).update(revoked_at=now)
+        TimelineEvent.objects.create(
+            pathway=portal.pathway,
+            occurred_at=now,
+            kind=EventKind.PORTAL_CLOSED,
+            actor=actor,
+            summary=portal.caregiver.name if portal.caregiver else str(_("la personne")),
+        )
+        audit.record(
+            "portal.close", request=request, actor=audit.actor_of(actor, request), obj=portal
+        )
+    return portal
+
+
+def portal_link(user) -> int:
+    """Give the accesses whose invitation this user accepted to her account (her email is
+    the invitation's: accounts checked it). Returns how many were linked."""
+    if not user.is_authenticated:
+        return 0
+    pending = list(
+        PortalAccess.objects.filter(
+            user__isnull=True,
+            revoked_at__isnull=True,
+            invitation__accepted_at__isnull=False,
+            invitation__email__iexact=user.email,
+        ).select_related("pathway")
+    )
+    with transaction.atomic():
+        for portal in pending:
+            portal.user = user
+            portal.save(update_fields=["user", "updated_at"])
+            if portal.caregiver_id is None:
+                Person.objects.filter(pk=portal.pathway.person_id).update(account=user)
+    return len(pending)
+
+
+def portal_record_read(*, pathway, request, what: str = "portal.read") -> None:
+    audit.record(what, request=request, obj=pathway)
+
+
+PERSON_NOTE_MAX_CHARS = 4000
+
+
+def person_note_add(*, actor, pathway, kind: str, text: str, request=None, now=None):
+    """The person (or her caregiver) writes from her space: her own goal, a comment, a
+    request for change. The referent is told (on-site and by email)."""
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not queries.portal_pathways(actor).filter(pk=pathway.pk).exists():
+        raise PermissionDenied
+    if pathway.state != PathwayState.OPEN:
+        raise ValidationError(_("Ce parcours est clos : vous ne pouvez plus y écrire."))
+    if kind not in NoteKind.values or not text:
+        raise ValidationError(_("Écrivez votre message."))
+    if len(text) > PERSON_NOTE_MAX_CHARS:
+        raise ValidationError(
+            _("Votre message est trop long : %(max)s caractères au plus.")
+            % {"max": PERSON_NOTE_MAX_CHARS}
+        )
+    with transaction.atomic():
+        note = PersonNote.objects.create(pathway=pathway, kind=kind, text=text, created_by=actor)
+        TimelineEvent.objects.create(
+            pathway=pathway,
+            occurred_at=now,
+            kind=EventKind.PERSON_NOTE,
+            actor=actor,
+            summary=str(NoteKind(kind).label),
+        )
+        audit.record("portal.note", request=request, actor=audit.actor_of(actor, request), obj=note)
+        notify(
+            users=[pathway.referent],
+            message=_("La personne que vous accompagnez a écrit dans son espace : %(kind)s.")
+            % {"kind": str(NoteKind(kind).label).lower()},
+            link=reverse("pathways:plan", kwargs={"public_id": pathway.public_id}),
+            email_subject=_("Message d'une personne accompagnée"),
+        )
+    return note

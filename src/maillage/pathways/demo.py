@@ -1,5 +1,7 @@
-"""Demo pathways: the GP's request waiting in the coordinator's triage queue, and one
-pathway already opened. Idempotent (keyed on the demo people's names)."""
+"""Demo pathways: the GP's request waiting in the coordinator's triage queue, and two
+pathways already opened — one of them, Marie Martin's, with her own space (the demo account
+personne@) and her husband as authorised caregiver (aidant@), a meeting to come, a hospital
+stay and notebook messages. Idempotent (keyed on the demo people's names)."""
 
 import datetime as dt
 
@@ -7,7 +9,7 @@ from django.utils import timezone
 
 from maillage.accounts.bootstrap import platform_organisation
 from maillage.accounts.models import User
-from maillage.pathways import actions
+from maillage.pathways import actions, queries
 from maillage.pathways.models import SupportRequest
 
 
@@ -21,6 +23,7 @@ def setup_demo_pathways() -> None:
     people = [
         ("Jeanne", "Martineau", dt.date(1938, 5, 2), "soon", True),
         ("Ahmed", "Benali", dt.date(1957, 11, 20), "urgent", False),
+        ("Marie", "Martin", dt.date(1944, 9, 8), "soon", True),
     ]
     for first, last, born, urgency, open_pathway in people:
         if SupportRequest.objects.filter(
@@ -56,6 +59,8 @@ def setup_demo_pathways() -> None:
             )
             request.refresh_from_db()
             _demo_plan(request.pathway, coordinator)
+            if first == "Marie":
+                _demo_follow_up(request.pathway, coordinator, gp, now)
 
 
 def _demo_plan(pathway, coordinator) -> None:
@@ -90,4 +95,53 @@ def _demo_plan(pathway, coordinator) -> None:
         objective=objective,
         text="Reprendre la marche avec le club, une fois par semaine",
         owner="person",
+    )
+
+
+def _demo_follow_up(pathway, coordinator, gp, now) -> None:
+    """Marie Martin's pathway: her husband as caregiver, both with their space, a meeting
+    to come, a hospital stay with its discharge checklist, messages in the notebook."""
+    person = User.objects.filter(email="personne@demo.maillage.fr").first()
+    husband = User.objects.filter(email="aidant@demo.maillage.fr").first()
+    caregiver = actions.caregiver_add(
+        actor=coordinator,
+        pathway=pathway,
+        name="Jean Martin",
+        relationship="SPS",
+        phone="06 12 34 56 78",
+        is_main=True,
+        person_agreed=True,
+    )
+    if person is not None:
+        actions.portal_invite(actor=coordinator, pathway=pathway, email=person.email)
+    if husband is not None:
+        actions.portal_invite(
+            actor=coordinator, pathway=pathway, email=husband.email, caregiver=caregiver
+        )
+    nurse = User.objects.filter(email="infirmiere@demo.maillage.fr").first()
+    if nurse is not None:
+        actions.circle_propose(
+            actor=coordinator, pathway=pathway, user=nurse, role="nurse", person_informed=True
+        )
+    actions.meeting_schedule(
+        actor=coordinator,
+        pathway=pathway,
+        starts_at=(now + dt.timedelta(days=6)).replace(hour=13, minute=30, second=0, microsecond=0),
+        duration_minutes=45,
+        location="Maison de santé du Bourg, salle de réunion",
+        agenda=queries.agenda_from_plan(pathway),
+        invitee_ids=[gp.public_id] + ([nurse.public_id] if nurse else []),
+    )
+    actions.stay_admit(
+        actor=gp,
+        pathway=pathway,
+        facility="CHD Vendée, médecine gériatrique",
+        admitted_on=timezone.localdate() - dt.timedelta(days=2),
+        expected_discharge_on=timezone.localdate() + dt.timedelta(days=3),
+    )
+    actions.message_post(
+        actor=gp,
+        pathway=pathway,
+        body="Mme Martin est hospitalisée depuis avant-hier après une chute. Sortie envisagée "
+        "en fin de semaine : pouvons-nous prévoir le passage infirmier dès le retour ?",
     )

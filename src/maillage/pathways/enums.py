@@ -146,6 +146,10 @@ class EventKind(models.TextChoices):
     CLOSED = "closed", _("Parcours clos")
     REOPENED = "reopened", _("Parcours rouvert")
     ARCHIVED = "archived", _("Parcours archivé")
+    CAREGIVER_ADDED = "caregiver_added", _("Aidant·e ajouté·e")
+    PORTAL_OPENED = "portal_opened", _("Accès à l'espace personnel ouvert")
+    PORTAL_CLOSED = "portal_closed", _("Accès à l'espace personnel fermé")
+    PERSON_NOTE = "person_note", _("La personne s'est exprimée dans son espace")
 
 
 class Sex(models.TextChoices):
@@ -260,3 +264,51 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "3", _("Plutôt satisfait·e")
     DISSATISFIED = "2", _("Plutôt pas satisfait·e")
     VERY_DISSATISFIED = "1", _("Pas du tout satisfait·e")
+
+
+class Relationship(models.TextChoices):
+    """The caregiver's tie to the person (FHIR RelatedPerson.relationship: codes of HL7
+    v3-RoleCode, except "other", which is ours)."""
+
+    SPOUSE = "SPS", _("Conjoint·e")
+    CHILD = "CHILD", _("Enfant")
+    PARENT = "PRN", _("Parent")
+    SIBLING = "SIB", _("Frère ou sœur")
+    FAMILY = "EXT", _("Autre membre de la famille")
+    FRIEND = "FRND", _("Ami·e")
+    NEIGHBOUR = "NBOR", _("Voisin·e")
+    OTHER = "other", _("Autre proche")
+
+
+class NoteKind(models.TextChoices):
+    """What the person (or her caregiver) writes in her space."""
+
+    GOAL = "goal", _("Un objectif à moi")
+    COMMENT = "comment", _("Un commentaire")
+    CHANGE = "change", _("Je demande un changement")
+
+
+# The audit trail's actions, said in plain words for the list of accesses to a record.
+ACCESS_LABELS = {
+    "pathway.read": _("a consulté le parcours"),
+    "plan.read": _("a consulté le plan personnalisé"),
+    "assessment.read": _("a consulté les évaluations"),
+    "notebook.read": _("a lu le cahier de liaison"),
+    "notebook.attachment.read": _("a ouvert un document du cahier de liaison"),
+    "meeting.read": _("a consulté une réunion"),
+    "stay.read": _("a consulté les hospitalisations"),
+    "support_request.read": _("a consulté la demande d'appui"),
+    "pathway.export_fhir": _("a exporté le dossier (FHIR)"),
+    "portal.read": _("a ouvert l'espace personnel"),
+    "portal.accesses.read": _("a consulté la liste des accès"),
+    "record.accesses.read": _("a consulté la liste des accès"),
+    "orientation.read": _("a consulté une orientation"),
+}
+
+
+def access_label(action: str) -> str:
+    if action in ACCESS_LABELS:
+        return str(ACCESS_LABELS[action])
+    if action.endswith((".read", ".list")):
+        return str(_("a consulté"))
+    return str(_("a modifié ou ajouté"))

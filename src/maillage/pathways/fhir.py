@@ -1,11 +1,11 @@
 """A pathway as a FHIR R4 Bundle (type collection): Patient, Practitioner (circle members),
 CareTeam (the care circle, roles coded), CarePlan (the PPCS), Goal (objectives), Task
-(actions), Encounter (concertation meetings, attendees as participants), Consent (what the
-person agreed to share, from the support request). Every
-resource is validated with fhir.resources' R4B models (R4B's resources are R4's); references
-are `urn:uuid:` full URLs of entries of the same bundle, so they resolve inside it.
-Caregivers (RelatedPerson) and orientations (ServiceRequest) join the bundle when the
-pathway has them.
+(actions), ServiceRequest (the orientations sent from the plan, each the focus of its Task),
+RelatedPerson (the caregivers the person agreed to, also in the CareTeam),
+Encounter (concertation meetings, attendees as participants) and Consent (what the person
+agreed to share, from the support request). Every resource is validated with
+fhir.resources' R4B models (R4B's resources are R4's); references are `urn:uuid:` full URLs
+of entries of the same bundle, so they resolve inside it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from maillage.pathways.enums import (
     MemberStatus,
     ObjectiveStatus,
     PathwayState,
+    Relationship,
 )
 
 CODES = "urn:maillage:codes"  # our own code systems, named under this prefix
@@ -39,6 +40,16 @@ ENCOUNTER_STATUS = {
     MeetingState.PLANNED: "planned",
     MeetingState.HELD: "finished",
     MeetingState.CANCELLED: "cancelled",
+}
+# An orientation's state as the state of the ServiceRequest it is.
+SERVICE_REQUEST_STATUS = {
+    "sent": "active",
+    "accepted": "active",
+    "completed": "completed",
+    "refused": "revoked",
+    "expired": "revoked",
+    "not_honoured": "revoked",
+    "cancelled": "revoked",
 }
 GOAL_STATUS = {
     ObjectiveStatus.OPEN: ("active", "in-progress"),
@@ -90,6 +101,36 @@ def bundle(pathway) -> dict:
                 },
             )
         )
+    caregivers = queries.caregivers_of(pathway)
+    for caregiver in caregivers:
+        related = {
+            "resourceType": "RelatedPerson",
+            "id": str(caregiver.public_id),
+            "active": True,
+            "patient": _ref(person.public_id),
+            "relationship": [
+                {
+                    "coding": [
+                        {
+                            "system": f"{CODES}:relationship"
+                            if caregiver.relationship == Relationship.OTHER
+                            else "http://terminology.hl7.org/CodeSystem/v3-RoleCode",
+                            "code": caregiver.relationship,
+                            "display": str(Relationship(caregiver.relationship).label),
+                        }
+                    ]
+                }
+            ],
+            "name": [{"text": caregiver.name}],
+        }
+        telecom = [
+            {"system": system, "value": value}
+            for system, value in (("phone", caregiver.phone), ("email", caregiver.email))
+            if value
+        ]
+        if telecom:
+            related["telecom"] = telecom
+        entries.append((caregiver.public_id, related))
     care_team_id = pathway.public_id
     entries.append(
         (
@@ -108,11 +149,16 @@ def bundle(pathway) -> dict:
                         **({"period": {"start": m.joined_at.isoformat()}} if m.joined_at else {}),
                     }
                     for m in members
+                ]
+                + [
+                    {"role": [_role(CircleRole.CAREGIVER)], "member": _ref(c.public_id)}
+                    for c in caregivers
                 ],
             },
         )
     )
 
+    practitioners = {m.user_id for m in members}
     plan = getattr(pathway, "plan", None)
     goal_ids, task_ids = [], []
     if plan is not None:
@@ -156,6 +202,23 @@ def bundle(pathway) -> dict:
                     task["owner"] = _ref(action.owner_member.user.public_id)
                 if action.due_on:
                     task["restriction"] = {"period": {"end": action.due_on.isoformat()}}
+                orientation = action.orientation
+                if orientation is not None:
+                    task["focus"] = _ref(orientation.public_id)
+                    service_request = {
+                        "resourceType": "ServiceRequest",
+                        "id": str(orientation.public_id),
+                        "status": SERVICE_REQUEST_STATUS.get(orientation.state, "unknown"),
+                        "intent": "order",
+                        "code": {"text": action.text},
+                        "subject": _ref(person.public_id),
+                        "basedOn": [_ref(plan.public_id)],
+                        "authoredOn": orientation.created_at.isoformat(),
+                        "performer": [{"display": action.service.name if action.service else ""}],
+                    }
+                    if orientation.sender_id in practitioners:
+                        service_request["requester"] = _ref(orientation.sender.public_id)
+                    entries.append((orientation.public_id, service_request))
                 entries.append((action.public_id, task))
                 task_ids.append(action.public_id)
         care_plan = {
@@ -179,7 +242,6 @@ def bundle(pathway) -> dict:
             care_plan["period"] = {"end": plan.revision_on.isoformat()}
         entries.append((plan.public_id, care_plan))
 
-    practitioners = {m.user_id for m in members}
     for meeting in queries.meetings_of(pathway):
         end = meeting.starts_at + dt.timedelta(minutes=meeting.duration_minutes)
         encounter = {

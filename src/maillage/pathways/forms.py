@@ -17,8 +17,10 @@ from maillage.pathways.enums import (
     InformationItem,
     Need,
     NeedLevel,
+    NoteKind,
     ObjectiveStatus,
     Recipient,
+    Relationship,
     RequesterKind,
     Satisfaction,
     Sex,
@@ -27,6 +29,17 @@ from maillage.pathways.enums import (
     Validator,
     ZaritAnswer,
 )
+
+
+class IdPrefixed:
+    """A form shown on a page with other forms: its fields' ids carry a prefix, so that no
+    two elements of the page share an id (and each label reaches its own field)."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
 
 
 class SupportRequestForm(forms.Form):
@@ -290,17 +303,32 @@ class PlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ObjectiveForm(forms.Form):
+class ObjectiveForm(IdPrefixed, forms.Form):
+    id_prefix = "objective"
     need = forms.ChoiceField(label=_("Besoin"), choices=Need.choices)
     text = forms.CharField(label=_("Objectif partagé"), max_length=300)
     criteria = forms.CharField(label=_("Critère d'évaluation"), required=False, max_length=300)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PlanActionForm(forms.Form):
+class PlanActionForm(IdPrefixed, forms.Form):
+    id_prefix = "action"
     objective = forms.ChoiceField(label=_("Objectif"))
     text = forms.CharField(label=_("Action"), max_length=300)
     owner = forms.ChoiceField(label=_("Qui la porte"))
+    service_search = forms.CharField(
+        label=_("Service de l'annuaire à chercher (nom, besoin)"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Si un service de l'annuaire porte l'action : une orientation lui est envoyée."
+        ),
+    )
+    service = forms.ChoiceField(label=_("Service retenu"), required=False)
+    consent_method = forms.ChoiceField(
+        label=_("Accord de la personne pour que ses coordonnées soient transmises au service"),
+        required=False,
+    )
     due_on = forms.DateField(
         label=_("Échéance"),
         required=False,
@@ -308,17 +336,49 @@ class PlanActionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, objectives=(), members=(), **kwargs):
+    def __init__(self, *args, objectives=(), members=(), candidates=(), **kwargs):
+        from maillage.directory.enums import ConsentMethod
+
         super().__init__(*args, **kwargs)
         self.fields["objective"].choices = [(str(o.public_id), o.text) for o in objectives]
-        self.fields["owner"].choices = [("person", _("La personne elle-même"))] + [
-            (str(m.public_id), f"{m.user.full_name} — {m.get_role_display()}")
-            for m in members
-            if m.status == "active"
+        self.fields["owner"].choices = [
+            ("person", _("La personne elle-même")),
+            *[
+                (str(m.public_id), f"{m.user.full_name} — {m.get_role_display()}")
+                for m in members
+                if m.status == "active"
+            ],
+            ("service", _("Un service de l'annuaire (orientation)")),
         ]
+        self.fields["service"].choices = [("", _("— cherchez d'abord un service —"))] + [
+            (
+                str(s.public_id),
+                f"{s.name} — {s.structure.name}"
+                + (f" ({s.geo_commune.name})" if getattr(s, "geo_commune", None) else ""),
+            )
+            for s in candidates
+        ]
+        self.fields["consent_method"].choices = [("", "—"), *ConsentMethod.choices]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("owner") == "service":
+            if not data.get("service"):
+                raise forms.ValidationError(
+                    _("Choisissez le service dans la liste des résultats, puis ajoutez l'action.")
+                    if len(self.fields["service"].choices) > 1
+                    else _("Cherchez le service de l'annuaire qui portera l'action.")
+                )
+            if not data.get("consent_method"):
+                self.add_error(
+                    "consent_method",
+                    _("L'accord de la personne est nécessaire pour transmettre ses coordonnées."),
+                )
+        return data
 
 
-class PlanValidationForm(forms.Form):
+class PlanValidationForm(IdPrefixed, forms.Form):
+    id_prefix = "validation"
     validator = forms.ChoiceField(label=_("Qui valide"), choices=Validator.choices)
     validated_on = forms.DateField(
         label=_("Date de l'accord"),
@@ -350,7 +410,8 @@ class StayAdmitForm(forms.Form):
     )
 
 
-class StayDischargeForm(forms.Form):
+class StayDischargeForm(IdPrefixed, forms.Form):
+    id_prefix = "discharge"
     discharged_on = forms.DateField(label=_("Date de sortie"), **DATE_WIDGET)
     destination = forms.CharField(
         label=_("Retour vers"),
@@ -391,7 +452,8 @@ class MeetingForm(forms.Form):
         ]
 
 
-class MeetingRecordForm(forms.Form):
+class MeetingRecordForm(IdPrefixed, forms.Form):
+    id_prefix = "minutes"
     """Attendance (one field per invitee) and the minutes."""
 
     minutes = forms.CharField(
@@ -417,7 +479,8 @@ class MeetingRecordForm(forms.Form):
         return {str(uid): self.cleaned_data[name] for name, uid in self.attendee_fields}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(IdPrefixed, forms.Form):
+    id_prefix = "decision"
     text = forms.CharField(label=_("Décision"), max_length=300)
     objective = forms.ChoiceField(
         label=_("En faire une action du plan, pour l'objectif"), required=False
@@ -478,3 +541,47 @@ class CloseForm(forms.Form):
 
     def objective_statuses(self) -> dict:
         return {str(oid): self.cleaned_data[name] for name, oid in self.objective_fields}
+
+
+# --- caregivers and the person's space --------------------------------------------------------
+
+
+class CaregiverForm(IdPrefixed, forms.Form):
+    id_prefix = "caregiver"
+    name = forms.CharField(label=_("Nom de l'aidant·e"), max_length=200)
+    relationship = forms.ChoiceField(label=_("Lien avec la personne"), choices=Relationship.choices)
+    phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    is_main = forms.BooleanField(label=_("C'est l'aidant·e principal·e"), required=False)
+    person_agreed = forms.BooleanField(
+        label=_("La personne est d'accord pour que cet·te aidant·e fasse partie de son cercle"),
+        required=False,
+    )
+
+
+class PortalInviteForm(IdPrefixed, forms.Form):
+    id_prefix = "portal"
+    email = forms.EmailField(label=_("Adresse e-mail où envoyer l'invitation"))
+    caregiver = forms.ChoiceField(label=_("Pour qui"), required=False)
+
+    def __init__(self, *args, caregivers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["caregiver"].choices = [("", _("La personne elle-même"))] + [
+            (str(c.public_id), f"{c.name} — {c.get_relationship_display()}")
+            for c in caregivers
+            if c.person_agreed
+        ]
+
+
+class PersonNoteForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Ce que vous voulez dire"),
+        choices=NoteKind.choices,
+        widget=forms.RadioSelect,
+        initial=NoteKind.COMMENT,
+    )
+    text = forms.CharField(
+        label=_("Votre message, avec vos mots"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -24,8 +24,10 @@ from maillage.pathways.enums import (
     MemberStatus,
     Need,
     NeedLevel,
+    NoteKind,
     ObjectiveStatus,
     PathwayState,
+    Relationship,
     RequesterKind,
     RequestState,
     Satisfaction,
@@ -603,3 +605,80 @@ class MeetingDecision(models.Model):
 
     def __str__(self):
         return self.text
+
+
+# --- caregivers and the person's space (portal) ---------------------------------------------
+
+
+class Caregiver(PublicModel):
+    """A caregiver or relative of the person, in her circle with her agreement (FHIR
+    RelatedPerson). She may also be given access to the person's space."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="caregivers")
+    name = models.CharField(_("nom"), max_length=200)
+    relationship = models.CharField(_("lien"), max_length=10, choices=Relationship.choices)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_main = models.BooleanField(_("aidant·e principal·e"), default=False)
+    person_agreed = models.BooleanField(_("la personne est d'accord"), default=False)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_main", "name"]
+        verbose_name = _("aidant·e")
+
+    def __str__(self):
+        return self.name
+
+
+class PortalAccess(PublicModel):
+    """Access to the person's space: for the person herself (caregiver empty) or a
+    caregiver she authorised. Given through an invitation (accounts); the account is linked
+    when the invitation is accepted. Revoking ends it at once."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="portal_accesses")
+    caregiver = models.ForeignKey(
+        Caregiver, null=True, blank=True, on_delete=models.CASCADE, related_name="portal_accesses"
+    )
+    invitation = models.ForeignKey(
+        "accounts.Invitation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="portal_accesses",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["user", "pathway"],
+                name="portal_access_active",
+                condition=models.Q(revoked_at__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.caregiver or self.pathway.person)
+
+
+class PersonNote(PublicModel):
+    """What the person (or her caregiver) adds from her space: her own goal, a comment, a
+    request for change. The referent is told; the circle reads it next to the plan."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="person_notes")
+    kind = models.CharField(max_length=10, choices=NoteKind.choices)
+    text = models.TextField(_("texte"))
+    seen_at = models.DateTimeField(null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.get_kind_display()

@@ -253,7 +253,7 @@ def plan_page(plan):
             Prefetch(
                 "actions",
                 queryset=PlanAction.objects.select_related(
-                    "owner_member__user", "service", "orientation"
+                    "owner_member__user", "service", "orientation__sender"
                 ),
             )
         )
@@ -349,3 +349,119 @@ def agenda_from_plan(pathway, today=None) -> str:
         lines += [f"   - {a.text} ({a.due_on:%d/%m/%Y})" for a in late]
     lines.append(_("4. Décisions et prochaines étapes"))
     return "\n".join(lines)
+
+
+def plan_orientations_seen_by(user):
+    """The ids of the orientations sent from the plans of the pathways this user sees (the
+    circle reads them; it does not answer them)."""
+    from maillage.pathways.models import PlanAction
+
+    return PlanAction.objects.filter(
+        orientation__isnull=False, objective__plan__pathway__in=pathways_visible_to(user)
+    ).values("orientation_id")
+
+
+# --- caregivers and the person's space --------------------------------------------------------
+
+
+def caregivers_of(pathway) -> list:
+    return list(pathway.caregivers.filter(removed_at__isnull=True))
+
+
+def portal_accesses_of(pathway) -> list:
+    return list(
+        pathway.portal_accesses.filter(revoked_at__isnull=True).select_related(
+            "caregiver", "invitation", "user"
+        )
+    )
+
+
+def portal_pathways(user):
+    """The pathways whose space this user may open: her own, or a person's who authorised
+    her as caregiver. Archived pathways are left out."""
+    if not user.is_authenticated:
+        return Pathway.objects.none()
+    from maillage.pathways.models import PortalAccess
+
+    return (
+        Pathway.objects.filter(
+            Exists(
+                PortalAccess.objects.filter(
+                    pathway=OuterRef("pk"), user=user, revoked_at__isnull=True
+                )
+            )
+        )
+        .exclude(state=PathwayState.ARCHIVED)
+        .select_related("person", "referent", "platform")
+        .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at")
+    )
+
+
+def portal_pathway(user, public_id):
+    return portal_pathways(user).filter(public_id=public_id).first()
+
+
+def upcoming_meetings(pathway, now=None) -> list:
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    return list(
+        pathway.meetings.filter(state="planned", starts_at__gte=now).order_by("starts_at")[:10]
+    )
+
+
+def record_object_ids(pathway) -> list[str]:
+    """The public ids under which the audit trail names this person's record: the pathway,
+    the person, her request, plan, assessments, meetings, messages, stays and orientations."""
+    from maillage.pathways.models import PlanAction
+
+    ids = [pathway.public_id, pathway.person.public_id]
+    if pathway.request_id:
+        ids.append(pathway.request.public_id)
+    ids += pathway.assessments.values_list("public_id", flat=True)
+    ids += pathway.meetings.values_list("public_id", flat=True)
+    ids += pathway.messages.values_list("public_id", flat=True)
+    ids += pathway.stays.values_list("public_id", flat=True)
+    ids += pathway.person_notes.values_list("public_id", flat=True)
+    plan = getattr(pathway, "plan", None)
+    if plan is not None:
+        ids.append(plan.public_id)
+        ids += PlanAction.objects.filter(
+            objective__plan=plan, orientation__isnull=False
+        ).values_list("orientation__public_id", flat=True)
+    return [str(i) for i in ids]
+
+
+def record_accesses(pathway, limit: int = 300) -> list[dict]:
+    """Who accessed the person's record, newest first: when, who (name, role,
+    organisation), what, and whether it was refused. Two queries for the names."""
+    from maillage.accounts.models import Organisation, User
+    from maillage.core.models import AuditEvent
+    from maillage.core.roles import Role
+    from maillage.pathways.enums import access_label
+
+    events = list(
+        AuditEvent.objects.filter(object_id__in=record_object_ids(pathway)).order_by("-id")[:limit]
+    )
+    users = {
+        u.public_id: u.full_name
+        for u in User.objects.filter(public_id__in={e.actor_id for e in events if e.actor_id})
+    }
+    organisations = {
+        o.public_id: o.name
+        for o in Organisation.objects.filter(
+            public_id__in={e.organisation_id for e in events if e.organisation_id}
+        )
+    }
+    return [
+        {
+            "at": e.occurred_at,
+            "who": users.get(e.actor_id, "") if e.actor_id else "",
+            "role": Role(e.actor_role).label if e.actor_role in Role.values else "",
+            "organisation": organisations.get(e.organisation_id, ""),
+            "action": e.action,
+            "what": access_label(e.action),
+            "denied": e.outcome == "denied",
+        }
+        for e in events
+    ]

@@ -6,6 +6,9 @@ app_name = "pathways"
 
 urlpatterns = [
     path("", views.pathway_list, name="pathway_list"),
+    path("mon-espace/", views.portal, name="portal"),
+    path("mon-espace/<uuid:public_id>/", views.portal_pathway, name="portal_pathway"),
+    path("mon-espace/<uuid:public_id>/acces/", views.portal_accesses, name="portal_accesses"),
     path("demandes/", views.request_list, name="request_list"),
     path("demandes/nouvelle/", views.request_new, name="request_new"),
     path("demandes/<uuid:public_id>/", views.request_detail, name="request"),
@@ -87,5 +90,13 @@ urlpatterns = [
         name="meeting_decision",
     ),
     path("<uuid:public_id>/cloture/", views.pathway_close, name="pathway_close"),
+    path("<uuid:public_id>/aidants/", views.caregiver_add, name="caregiver_add"),
+    path("<uuid:public_id>/espace/", views.portal_invite, name="portal_invite"),
+    path(
+        "<uuid:public_id>/espace/<uuid:access_id>/fermer/",
+        views.portal_revoke,
+        name="portal_revoke",
+    ),
+    path("<uuid:public_id>/acces/", views.record_accesses, name="record_accesses"),
     path("<uuid:public_id>/reouverture/", views.pathway_reopen, name="pathway_reopen"),
 ]

@@ -11,6 +11,7 @@ from maillage.pathways import access, actions, queries
 from maillage.pathways.enums import ActionStatus, ConsentMode, Need, TriageOutcome
 from maillage.pathways.forms import (
     AssessmentForm,
+    CaregiverForm,
     CircleMemberForm,
     CloseForm,
     DecisionForm,
@@ -18,9 +19,11 @@ from maillage.pathways.forms import (
     MeetingRecordForm,
     MessageForm,
     ObjectiveForm,
+    PersonNoteForm,
     PlanActionForm,
     PlanForm,
     PlanValidationForm,
+    PortalInviteForm,
     StayAdmitForm,
     StayDischargeForm,
     SupportRequestForm,
@@ -238,10 +241,15 @@ def _visible_pathway(request, public_id):
     return found
 
 
-def _pathway_page(request, pathway, member_form=None, status=200):
+def _pathway_page(
+    request, pathway, member_form=None, status=200, caregiver_form=None, portal_form=None
+):
     actions.pathway_record_read(pathway=pathway, request=request)
     manages = access.can_manage_circle(request.user, pathway)
     proposes = access.can_propose_member(request.user, pathway)
+    contributes = access.can_contribute(request.user, pathway)
+    caregivers = queries.caregivers_of(pathway)
+    opens_portal = manages and pathway.state == "open"
     return render(
         request,
         "pathways/pathway_detail.html",
@@ -249,10 +257,16 @@ def _pathway_page(request, pathway, member_form=None, status=200):
             "pathway": pathway,
             "person": pathway.person,
             "circle": queries.circle_of(pathway),
+            "caregivers": caregivers,
             "events": queries.timeline_of(pathway),
             "manages": manages,
             "can_close": access.can_close(request.user, pathway),
             "member_form": (member_form or CircleMemberForm()) if proposes else None,
+            "caregiver_form": (caregiver_form or CaregiverForm()) if contributes else None,
+            "portal_accesses": queries.portal_accesses_of(pathway) if manages else [],
+            "portal_form": (portal_form or PortalInviteForm(caregivers=caregivers))
+            if opens_portal
+            else None,
             "coordinators": queries.coordinators_of(pathway.platform) if manages else [],
         },
         status=status,
@@ -400,6 +414,7 @@ def _plan_context(request, pathway, plan, **forms_given):
         "members": members,
         "editable": editable,
         "action_statuses": ActionStatus.choices,
+        "person_notes": list(pathway.person_notes.select_related("created_by")[:20]),
     }
     if editable:
         context.update(
@@ -510,19 +525,50 @@ def plan_objective_add(request, public_id):
     return _plan_change(request, public_id, ObjectiveForm, "objective_form", apply, lambda p, w: {})
 
 
+def _service_candidates(request, pathway) -> list:
+    """Directory services for an action's owner: those matching the words typed, near the
+    person's commune, and the one already chosen."""
+    from maillage.directory.queries import SearchParams, published_service, search_services
+
+    found = []
+    chosen = request.POST.get("service", "")
+    if chosen and actions._is_uuid(chosen):
+        service = published_service(chosen)
+        if service is not None:
+            found.append(service)
+    text = request.POST.get("service_search", "").strip()
+    if text:
+        results = search_services(
+            SearchParams(text=text, commune=pathway.person.commune_id, limit=10)
+        )
+        found += [s for s in results.services + results.remote if s not in found]
+    return found[:15]
+
+
 @require_POST
 def plan_action_add(request, public_id):
+    from maillage.directory.queries import published_service
+
     def apply(plan, data):
         objective = plan.objectives.get(public_id=data["objective"])
+        service = published_service(data["service"]) if data["owner"] == "service" else None
         actions.plan_action_add(
             actor=request.user,
             objective=objective,
             text=data["text"],
             owner=data["owner"],
             due_on=data["due_on"],
+            service=service,
+            consent_method=data["consent_method"],
             expected_version=data["version"],
             request=request,
         )
+        if service is not None:
+            messages.success(
+                request,
+                _("Action ajoutée : l'orientation est envoyée à « %(name)s ».")
+                % {"name": service.name},
+            )
 
     return _plan_change(
         request,
@@ -533,6 +579,7 @@ def plan_action_add(request, public_id):
         lambda plan, pathway: {
             "objectives": list(plan.objectives.all()),
             "members": queries.circle_of(pathway),
+            "candidates": _service_candidates(request, pathway),
         },
     )
 
@@ -1123,3 +1170,170 @@ def pathway_reopen(request, public_id):
     else:
         messages.success(request, _("Parcours rouvert."))
     return redirect("pathways:pathway", public_id=public_id)
+
+
+# --- caregivers, the person's space, the accesses to the record -------------------------------
+
+
+@require_POST
+def caregiver_add(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    if not access.can_contribute(request.user, pathway):
+        audit.deny("caregiver.add", request=request, obj=pathway)
+        raise PermissionDenied
+    form = CaregiverForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.caregiver_add(
+                actor=request.user, pathway=pathway, request=request, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Aidant·e ajouté·e au cercle."))
+            return redirect("pathways:pathway", public_id=public_id)
+    return _pathway_page(request, pathway, caregiver_form=form, status=400)
+
+
+@require_POST
+def portal_invite(request, public_id):
+    pathway = _visible_pathway(request, public_id)
+    if not access.can_manage_circle(request.user, pathway):
+        audit.deny("portal.open", request=request, obj=pathway)
+        raise PermissionDenied
+    caregivers = queries.caregivers_of(pathway)
+    form = PortalInviteForm(request.POST, caregivers=caregivers)
+    if form.is_valid():
+        wanted = form.cleaned_data["caregiver"]
+        caregiver = next((c for c in caregivers if str(c.public_id) == wanted), None)
+        try:
+            actions.portal_invite(
+                actor=request.user,
+                pathway=pathway,
+                email=form.cleaned_data["email"],
+                caregiver=caregiver,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Accès à l'espace personnel ouvert : l'invitation est partie.")
+            )
+            return redirect("pathways:pathway", public_id=public_id)
+    return _pathway_page(request, pathway, portal_form=form, status=400)
+
+
+@require_POST
+def portal_revoke(request, public_id, access_id):
+    pathway = _visible_pathway(request, public_id)
+    portal = next(
+        (p for p in queries.portal_accesses_of(pathway) if str(p.public_id) == str(access_id)),
+        None,
+    )
+    if portal is None:
+        audit.deny(
+            "portal.close",
+            request=request,
+            object_type="pathways.portalaccess",
+            object_id=str(access_id),
+        )
+        raise Http404
+    try:
+        actions.portal_revoke(actor=request.user, portal=portal, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Accès fermé."))
+    return redirect("pathways:pathway", public_id=public_id)
+
+
+def record_accesses(request, public_id):
+    """Who accessed the record: for the referent and the platform's coordinators."""
+    pathway = _visible_pathway(request, public_id)
+    if not access.can_manage_circle(request.user, pathway):
+        audit.deny("record.accesses.read", request=request, obj=pathway)
+        raise PermissionDenied
+    accesses = queries.record_accesses(pathway)
+    actions.portal_record_read(pathway=pathway, request=request, what="record.accesses.read")
+    return render(
+        request,
+        "pathways/accesses.html",
+        {"pathway": pathway, "person": pathway.person, "accesses": accesses, "portal": False},
+    )
+
+
+def _portal_pathway(request, public_id):
+    actions.portal_link(request.user)
+    pathway = queries.portal_pathway(request.user, public_id)
+    if pathway is None:
+        audit.deny(
+            "portal.read", request=request, object_type="pathways.pathway", object_id=str(public_id)
+        )
+        raise Http404
+    return pathway
+
+
+def portal(request):
+    """The person's space: her pathway (or those of the people she helps)."""
+    actions.portal_link(request.user)
+    pathways = list(queries.portal_pathways(request.user))
+    if len(pathways) == 1:
+        return redirect("pathways:portal_pathway", public_id=pathways[0].public_id)
+    return render(request, "pathways/portal.html", {"pathways": pathways})
+
+
+def portal_pathway(request, public_id):
+    pathway = _portal_pathway(request, public_id)
+    form = PersonNoteForm()
+    status = 200
+    if request.method == "POST":
+        form = PersonNoteForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.person_note_add(
+                    actor=request.user,
+                    pathway=pathway,
+                    kind=form.cleaned_data["kind"],
+                    text=form.cleaned_data["text"],
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("Merci. Votre coordinatrice ou coordinateur va le lire.")
+                )
+                return redirect("pathways:portal_pathway", public_id=public_id)
+        status = 400
+    actions.portal_record_read(pathway=pathway, request=request)
+    plan = getattr(pathway, "plan", None)
+    objectives = queries.plan_page(plan)[0] if plan is not None else []
+    return render(
+        request,
+        "pathways/portal_pathway.html",
+        {
+            "pathway": pathway,
+            "person": pathway.person,
+            "plan": plan,
+            "objectives": objectives,
+            "members": [m for m in queries.circle_of(pathway) if m.status == "active"],
+            "caregivers": queries.caregivers_of(pathway),
+            "meetings": queries.upcoming_meetings(pathway),
+            "notes": list(pathway.person_notes.all()[:20]),
+            "form": form if pathway.state == "open" else None,
+        },
+        status=status,
+    )
+
+
+def portal_accesses(request, public_id):
+    """The person sees who accessed her record, as the law lets her ask."""
+    pathway = _portal_pathway(request, public_id)
+    accesses = queries.record_accesses(pathway)
+    actions.portal_record_read(pathway=pathway, request=request, what="portal.accesses.read")
+    return render(
+        request,
+        "pathways/accesses.html",
+        {"pathway": pathway, "person": pathway.person, "accesses": accesses, "portal": True},
+    )
