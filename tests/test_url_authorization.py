@@ -560,6 +560,7 @@ EXPECTATIONS = {
     ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
+    "core:notification_preferences": (None, "post", logged_in(302)),
     "core:switch_role": (None, "get", logged_in(405)),
     "core:platform_settings": (None, "get", only(["platform_admin"])),
     "core:audit_log": (None, "get", only(["platform_admin"])),

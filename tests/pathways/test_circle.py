@@ -132,3 +132,22 @@ def test_a_pathway_is_handed_over_to_another_coordinator(client, cast):
         _url("pathway_handover", pathway), {"referent": str(cast.coordinator.public_id)}
     )
     assert response.status_code == 403
+
+
+def test_the_referent_is_told_when_a_leaving_member_still_carried_actions(client, cast):
+    from maillage.pathways import actions
+
+    pathway = opened_pathway(cast)
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(
+        actor=cast.coordinator, plan=plan, need="autonomy", text="Ne plus tomber"
+    )
+    own = pathway.members.get(user=cast.professional)
+    actions.plan_action_add(
+        actor=cast.coordinator, objective=objective, text="Bilan", owner=str(own.public_id)
+    )
+    Notification.objects.all().delete()
+    client.force_login(cast.professional)
+    assert client.post(_url("circle_remove", pathway, own)).status_code == 302
+    notice = Notification.objects.get(user=cast.coordinator)
+    assert "1 action(s)" in notice.message and notice.link.endswith("/plan/")

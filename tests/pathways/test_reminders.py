@@ -79,3 +79,32 @@ def test_the_pathway_list_shows_late_actions_and_revisions_due(
         _plan_with_actions(cast)
     with django_assert_max_num_queries(len(counted.captured_queries)):
         client.get(reverse("pathways:pathway_list"))
+
+
+def test_who_chose_the_weekly_summary_gets_one_email_a_week_instead(client, cast):
+    pathway, _plan, _late = _plan_with_actions(cast)
+    client.force_login(cast.professional)
+    response = client.post(reverse("core:notification_preferences"), {"weekly_digest": "1"})
+    assert response.status_code == 302
+    cast.professional.refresh_from_db()
+    assert cast.professional.weekly_digest
+    run_jobs()
+    mail.outbox.clear()
+    Notification.objects.all().delete()
+    assert actions.remind_overdue(today=TODAY)["actions"] == 1
+    run_jobs()
+    # The on-site notice comes; the email waits for Monday's summary.
+    assert Notification.objects.filter(user=cast.professional).count() == 1
+    assert mail.outbox == []
+    assert actions.send_weekly_digests(today=TODAY) == 1
+    run_jobs()
+    (summary,) = mail.outbox
+    assert summary.to == [cast.professional.email]
+    assert "1 action(s) en retard" in summary.body
+    assert str(pathway.public_id) in summary.body
+    assert pathway.person.last_name not in summary.body
+    # Back to one email per reminder.
+    client.post(reverse("core:notification_preferences"), {"weekly_digest": "0"})
+    cast.professional.refresh_from_db()
+    assert not cast.professional.weekly_digest
+    assert actions.send_weekly_digests(today=TODAY) == 0

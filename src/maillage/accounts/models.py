@@ -42,6 +42,11 @@ class User(AbstractBaseUser):
     full_name = models.CharField(_("nom complet"), max_length=200)
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Reminders (overdue actions, revisions due) by email: one each time (False), or one
+    # summary a week (True); the on-site notices come either way.
+    weekly_digest = models.BooleanField(
+        _("recevoir les rappels en un récapitulatif hebdomadaire"), default=False
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"

@@ -15,6 +15,15 @@ def notifications_mark_read(*, user, notifications) -> None:
         Notification.objects.filter(pk__in=unread, user=user).update(read_at=timezone.now())
 
 
+def reminder_preference_set(*, user, weekly_digest: bool, request=None) -> None:
+    """How the user wants her reminders by email: each time, or a weekly summary."""
+    from maillage.accounts.models import User
+
+    User.objects.filter(pk=user.pk).update(weekly_digest=weekly_digest)
+    user.weekly_digest = weekly_digest
+    audit.record("account.reminder_preference", request=request, details={"weekly": weekly_digest})
+
+
 def platform_settings_update(*, actor, form, request=None) -> PlatformSettings:
     if not access.can_administer_platform(actor):
         raise PermissionError

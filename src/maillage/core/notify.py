@@ -20,9 +20,16 @@ def absolute_url(path: str) -> str:
 
 
 def notify(
-    *, users: Iterable, message: str, link: str = "", email_subject: str = "", email_body: str = ""
+    *,
+    users: Iterable,
+    message: str,
+    link: str = "",
+    email_subject: str = "",
+    email_body: str = "",
+    reminder: bool = False,
 ) -> None:
-    """On-site notice for each user, and the same news by email when a subject is given."""
+    """On-site notice for each user, and the same news by email when a subject is given.
+    A `reminder` is not emailed to those who chose the weekly summary instead."""
     users = [u for u in users if u is not None and u.is_active]
     Notification.objects.bulk_create(
         [Notification(user=u, message=message[:300], link=link) for u in users]
@@ -34,6 +41,8 @@ def notify(
         from maillage.core.tasks import send_user_email
 
         for user in users:
+            if reminder and user.weekly_digest:
+                continue
             # The job names the user, not her address: nothing personal in the job table.
             send_user_email.defer(user_id=user.pk, subject=email_subject, body=body)
 

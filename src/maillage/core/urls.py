@@ -10,4 +10,9 @@ urlpatterns = [
     path("plateforme/parametres/", views.platform_settings, name="platform_settings"),
     path("plateforme/journal/", views.audit_log, name="audit_log"),
     path("notifications/", views.notifications, name="notifications"),
+    path(
+        "notifications/preferences/",
+        views.notification_preferences,
+        name="notification_preferences",
+    ),
 ]

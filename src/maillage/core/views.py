@@ -1,3 +1,4 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -98,6 +99,15 @@ def audit_log(request):
         "core/audit_log.html",
         {"page": page, "action": action, "title": _("Journal d'audit")},
     )
+
+
+@require_POST
+def notification_preferences(request):
+    actions.reminder_preference_set(
+        user=request.user, weekly_digest=request.POST.get("weekly_digest") == "1", request=request
+    )
+    messages.success(request, _("Préférence enregistrée."))
+    return redirect("core:notifications")
 
 
 def notifications(request):

@@ -249,7 +249,7 @@ def pathways_listed(*, request) -> list:
     if not (access.can_triage(user) or access.can_request_support(user)):
         audit.deny("pathway.list", request=request)
         raise PermissionDenied
-    pathways = list(queries.my_pathways(user)[:200])
+    pathways = queries.my_pathways(user)
     if pathways:
         audit.record(
             "pathway.list",
@@ -629,6 +629,19 @@ def circle_remove(*, actor, member, request=None, now=None) -> CircleMember:
         member.save(update_fields=["status", "left_at", "updated_at"])
         if was_active:
             _member_event(member, EventKind.MEMBER_LEFT, actor, now)
+        # Her open actions now fall to the referent (reminders go there): tell her.
+        left_open = member.actions.filter(status__in=OPEN_ACTION_STATES).count()
+        if left_open:
+            notify(
+                users=[member.pathway.referent],
+                message=_(
+                    "Un membre a quitté un cercle de soins : %(n)s action(s) qu'il portait "
+                    "sont à confier à quelqu'un d'autre."
+                )
+                % {"n": left_open},
+                link=reverse("pathways:plan", kwargs={"public_id": member.pathway.public_id}),
+                email_subject=_("Des actions sont à confier à un autre membre"),
+            )
         audit.record(
             "circle.leave" if leaving else "circle.remove",
             request=request,
@@ -1000,6 +1013,7 @@ def remind_overdue(*, today=None) -> dict:
                     message=_("Des actions d'un plan personnalisé sont en retard."),
                     link=reverse("pathways:plan", kwargs={"public_id": pathway.public_id}),
                     email_subject=_("Actions en retard dans un plan personnalisé"),
+                    reminder=True,
                 )
             PlanAction.objects.filter(pk__in=[a.pk for a in user_actions]).update(reminded_on=today)
     plans = (
@@ -1015,10 +1029,62 @@ def remind_overdue(*, today=None) -> dict:
                 message=_("Un plan personnalisé est à réviser."),
                 link=reverse("pathways:plan", kwargs={"public_id": plan.pathway.public_id}),
                 email_subject=_("Plan personnalisé à réviser"),
+                reminder=True,
             )
             Plan.objects.filter(pk=plan.pk).update(revision_reminded_on=today)
         revisions += 1
     return {"actions": sum(len(v) for v in by_user.values()), "revisions": revisions}
+
+
+def send_weekly_digests(*, today=None) -> int:
+    """For those who chose it: one email a week listing the plans where they have overdue
+    actions or a revision due (links only, nothing about the people). Periodic job
+    (Mondays). Returns the number of emails sent."""
+    from maillage.accounts.models import User
+    from maillage.core.tasks import send_user_email
+
+    today = today or timezone.localdate()
+    users = {u.pk: u for u in User.objects.filter(is_active=True, weekly_digest=True)}
+    if not users:
+        return 0
+    lines: dict[int, dict] = {}
+    overdue = PlanAction.objects.filter(
+        status__in=OPEN_ACTION_STATES,
+        due_on__lt=today,
+        objective__plan__pathway__state=PathwayState.OPEN,
+    ).select_related("owner_member", "objective__plan__pathway")
+    for action in overdue:
+        pathway = action.objective.plan.pathway
+        owner = action.owner_member
+        user_id = (
+            owner.user_id if owner is not None and owner.status == MemberStatus.ACTIVE else None
+        ) or pathway.referent_id
+        if user_id in users:
+            entry = lines.setdefault(user_id, {}).setdefault(pathway.public_id, [0, False])
+            entry[0] += 1
+    for plan in Plan.objects.filter(
+        revision_on__lte=today, pathway__state=PathwayState.OPEN, pathway__referent_id__in=users
+    ).select_related("pathway"):
+        entry = lines.setdefault(plan.pathway.referent_id, {}).setdefault(
+            plan.pathway.public_id, [0, False]
+        )
+        entry[1] = True
+    for user_id, pathways in lines.items():
+        body = [_("Bonjour,"), _("Voici vos rappels de la semaine :")]
+        for public_id, (late, revision) in pathways.items():
+            url = absolute_url(reverse("pathways:plan", kwargs={"public_id": public_id}))
+            parts = []
+            if late:
+                parts.append(_("%(n)s action(s) en retard") % {"n": late})
+            if revision:
+                parts.append(_("plan à réviser"))
+            body.append(f"- {', '.join(str(p) for p in parts)} : {url}")
+        send_user_email.defer(
+            user_id=user_id,
+            subject=_("Vos rappels de la semaine"),
+            body="\n".join(str(line) for line in body),
+        )
+    return len(lines)
 
 
 def pathway_handover(*, actor, pathway, new_referent, request=None, now=None) -> Pathway:

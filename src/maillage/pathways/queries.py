@@ -141,11 +141,14 @@ def timeline_of(pathway, limit: int = 200):
     return list(pathway.events.select_related("actor")[:limit])
 
 
-def my_pathways(user, today=None):
-    """The pathways this user follows (circle member or referent), open first, each with
-    its number of overdue actions, whether its plan is due for revision, the notebook's
-    messages she has not read yet and whether the person is in hospital. Archived pathways
-    are no longer worked on: they are left out."""
+def my_pathways(user, today=None, limit: int = 200) -> list:
+    """The pathways this user follows (circle member or referent), open first then the
+    latest opened, each with its number of overdue actions, whether its plan is due for
+    revision, the notebook's messages she has not read yet and whether the person is in
+    hospital. Archived pathways are no longer worked on: they are left out.
+
+    Two steps: the page's pathways are chosen first (a referent may hold thousands), then
+    the counts are computed for those only — three queries whatever the numbers."""
     import datetime as dt
 
     from django.db.models import Count, IntegerField, Subquery, Value
@@ -155,6 +158,15 @@ def my_pathways(user, today=None):
     from maillage.pathways.models import HospitalStay, Message
 
     today = today or timezone.localdate()
+    ids = list(
+        pathways_visible_to(user)
+        .filter(Q(referent=user) | active_member_exists(user))
+        .exclude(state=PathwayState.ARCHIVED)
+        .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at", "-id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not ids:
+        return []
     read_up_to = CircleMember.objects.filter(
         pathway=OuterRef(OuterRef("pk")), user=user, status=MemberStatus.ACTIVE
     ).values("notebook_read_at")[:1]
@@ -171,10 +183,8 @@ def my_pathways(user, today=None):
         .annotate(n=Count("*"))
         .values("n")
     )
-    return (
-        pathways_visible_to(user)
-        .filter(Q(referent=user) | active_member_exists(user))
-        .exclude(state=PathwayState.ARCHIVED)
+    rows = (
+        Pathway.objects.filter(pk__in=ids)
         .annotate(
             overdue=Count(
                 "plan__objectives__actions",
@@ -190,8 +200,9 @@ def my_pathways(user, today=None):
             ),
         )
         .select_related("person", "referent")
-        .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at")
     )
+    by_id = {p.pk: p for p in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def coordinators_of(platform) -> list:

@@ -18,6 +18,13 @@ def plan_reminders(timestamp: int) -> dict:
     return actions.remind_overdue()
 
 
+@app.periodic(cron="45 7 * * 1", periodic_id="weekly_digest")
+@app.task(queue="periodic", queueing_lock="weekly_digest")
+def weekly_digest(timestamp: int) -> int:
+    """Each Monday, one summary email for those who chose it instead of one per reminder."""
+    return actions.send_weekly_digests()
+
+
 @app.periodic(cron="15 3 * * *", periodic_id="pathway_retention")
 @app.task(queue="periodic", queueing_lock="pathway_retention")
 def pathway_retention(timestamp: int) -> dict:
