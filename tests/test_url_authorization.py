@@ -252,6 +252,31 @@ EXPECTATIONS = {
         "post",
         logged_in(404, anonymous=401, professional=403, coordinator=400),
     ),
+    "api:circle_approve": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "member_id": uuid.uuid4()},
+        "post",
+        logged_in(404, anonymous=401),
+    ),
+    "api:circle_remove": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "member_id": uuid.uuid4()},
+        "post",
+        logged_in(404, anonymous=401),
+    ),
+    "api:plan_action_status": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "action_id": uuid.uuid4()},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:plan_validation_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:caregiver_add": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
     "accounts:api_tokens": (None, "get", logged_in(200, person=403, caregiver=403)),
     "accounts:api_token_revoke": (
         lambda cast, territory: {"public_id": uuid.uuid4()},
@@ -531,6 +556,11 @@ EXPECTATIONS = {
     "pathways:portal_pathway": (
         lambda cast, territory: {"public_id": _pathway(cast).public_id},
         "get",
+        logged_in(404),
+    ),
+    "pathways:portal_accept": (
+        lambda cast, territory: {"access_id": uuid.uuid4()},
+        "post",
         logged_in(404),
     ),
     "pathways:portal_accesses": (

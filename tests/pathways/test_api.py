@@ -181,3 +181,68 @@ def test_follow_up_meetings_and_closure_through_the_api(client, cast):
     client.force_login(cast.colleague)
     assert client.get(f"{base}/meetings").status_code == 404
     assert client.get(url).status_code == 404
+
+
+def test_the_circle_the_action_statuses_and_validations_through_the_api(client, cast):
+    from tests.factories import member
+
+    pathway = opened_pathway(cast)
+    base = f"/api/v1/pathways/{pathway.public_id}"
+    nurse = member("professional", cast.other_organisation, full_name="Infirmière Dupuis")
+    client.force_login(cast.professional)
+    proposed = client.post(
+        f"{base}/circle",
+        {"email": nurse.email, "role": "nurse", "person_informed": True},
+        content_type=JSON,
+    ).json()
+    assert proposed["status"] == "pending"
+    refused = client.post(f"{base}/circle/{proposed['id']}/approve")
+    assert refused.status_code == 403
+    client.force_login(cast.coordinator)
+    approved = client.post(f"{base}/circle/{proposed['id']}/approve")
+    assert approved.status_code == 200 and approved.json()["status"] == "active"
+    plan = client.post(
+        f"{base}/plan/objectives",
+        {"version": 0, "need": "autonomy", "text": "Ne plus tomber"},
+        content_type=JSON,
+    ).json()
+    plan = client.post(
+        f"{base}/plan/actions",
+        {
+            "version": plan["version"],
+            "objective": plan["objectives"][0]["id"],
+            "text": "Téléalarme",
+            "owner": proposed["id"],
+        },
+        content_type=JSON,
+    ).json()
+    action = plan["objectives"][0]["actions"][0]
+    done = client.post(
+        f"{base}/plan/actions/{action['id']}/status",
+        {"version": plan["version"], "status": "done"},
+        content_type=JSON,
+    )
+    assert done.status_code == 200
+    assert done.json()["objectives"][0]["actions"][0]["status"] == "done"
+    stale = client.post(
+        f"{base}/plan/actions/{action['id']}/status",
+        {"version": plan["version"], "status": "planned"},
+        content_type=JSON,
+    )
+    assert stale.status_code == 409
+    validated = client.post(
+        f"{base}/plan/validations",
+        {"version": done.json()["version"], "validator": "person", "validated_on": "2026-11-20"},
+        content_type=JSON,
+    )
+    assert validated.status_code == 201
+    caregiver = client.post(
+        f"{base}/caregivers",
+        {"name": "Claire", "relationship": "CHILD", "person_agreed": False},
+        content_type=JSON,
+    )
+    assert caregiver.status_code == 400 and "accord" in caregiver.json()["detail"]
+    removed = client.post(f"{base}/circle/{proposed['id']}/remove")
+    assert removed.status_code == 200 and removed.json()["status"] == "left"
+    client.force_login(nurse)
+    assert client.get(f"{base}/plan").status_code == 404

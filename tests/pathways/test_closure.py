@@ -175,7 +175,7 @@ def test_retention_archives_then_anonymises_and_keeps_statistics(
     assert pathway.closure_outcome == "" and pathway.satisfaction_comment == ""
     assert pathway.closure_reason == "stabilised"  # the statistics stay
     assert not Message.objects.filter(pathway=pathway).exists() and not file_path.exists()
-    assert not PlanVersion.objects.filter(plan__pathway=pathway).exists()
+    assert not PlanVersion.objects.filter(plan__pathway=pathway).exclude(content={}).exists()
     objective.refresh_from_db()
     assert objective.text == "" and objective.need == "housing"
     assert not TimelineEvent.objects.filter(pathway=pathway).exclude(summary="").exists()
@@ -238,3 +238,58 @@ def test_age_bands_follow_the_age_on_the_opening_day(birth, days):
     low, _sep, high = band.partition("-")
     low = int(low.rstrip("+"))
     assert low <= age and (band.endswith("+") or age <= int(high))
+
+
+def test_anonymising_erases_caregivers_notes_portal_and_the_orientations_sent(cast, territories):
+    from maillage.directory.models import Orientation
+    from maillage.pathways.models import PortalAccess
+    from tests.factories import ServiceFactory, StructureFactory
+
+    service = ServiceFactory(
+        structure=StructureFactory(organisation=cast.other_organisation), name="SSIAD"
+    )
+    pathway = opened_pathway(cast, person_phone="06 00 00 00 00")
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(
+        actor=cast.coordinator, plan=plan, need="health", text="Soins à domicile"
+    )
+    actions.plan_action_add(
+        actor=cast.coordinator,
+        objective=objective,
+        text="Toilette",
+        owner="service",
+        service=service,
+        consent_method="oral",
+    )
+    caregiver = actions.caregiver_add(
+        actor=cast.coordinator,
+        pathway=pathway,
+        name="Claire Moreau",
+        relationship="CHILD",
+        phone="06 11 11 11 11",
+        person_agreed=True,
+    )
+    portal = actions.portal_invite(actor=cast.coordinator, pathway=pathway, email="l@exemple.fr")
+    PortalAccess.objects.filter(pk=portal.pk).update(user=cast.person)
+    actions.person_note_add(actor=cast.person, pathway=pathway, kind="goal", text="Revoir Paul")
+    professional_name = cast.professional.full_name
+    _close_long_ago(cast, pathway, days=10)
+    platform = PlatformSettings.current()
+    platform.archive_after_days = 1
+    platform.anonymise_after_days = 2
+    platform.save()
+    actions.apply_retention()
+    actions.apply_retention()
+    caregiver.refresh_from_db()
+    assert caregiver.name == "—" and caregiver.phone == ""
+    assert pathway.person_notes.get().text == ""
+    # Her space is gone, and her account, which served only for it, is erased.
+    assert not PortalAccess.objects.filter(pathway=pathway).exists()
+    cast.person.refresh_from_db()
+    assert cast.person.full_name == "—" and not cast.person.is_active
+    assert "exemple" not in cast.person.email
+    cast.professional.refresh_from_db()
+    assert cast.professional.full_name == professional_name  # professionals are kept
+    orientation = Orientation.objects.get()
+    assert orientation.person_last_name == "—" and orientation.person_phone == ""
+    assert orientation.reason == "" and orientation.service == service

@@ -68,7 +68,7 @@ def test_invitees_get_an_email_with_a_calendar_file_that_names_nobody(client, ca
     assert event["uid"] == f"{meeting.public_id}@maillage"
     assert event.decoded("dtstart") == when
     assert event.decoded("dtend") == when + dt.timedelta(minutes=45)
-    assert str(event["location"]) == "Maison de santé, salle 2"
+    assert "location" not in event  # often her address: it stays in Maillage
     attendees = event.get("attendee")
     attendees = attendees if isinstance(attendees, list) else [attendees]
     assert f"mailto:{nurse.email}" in {str(a) for a in attendees}
@@ -76,6 +76,7 @@ def test_invitees_get_an_email_with_a_calendar_file_that_names_nobody(client, ca
     person = pathway.person
     for text in (email.body, email.subject, content):
         assert person.last_name not in text and "retour à domicile" not in text
+        assert "salle 2" not in text
     # The page offers the same file, read by circle members only (audited).
     ics = client.get(_url("meeting_ics", pathway, meeting_id=meeting.public_id))
     assert ics.status_code == 200 and _event(ics.content)[1]["uid"] == event["uid"]
@@ -239,4 +240,72 @@ def test_a_meeting_to_come_cannot_be_recorded_as_held(cast, pathway):
             expected_version=meeting.version,
             attendance={},
             minutes="",
+        )
+
+
+def test_illegal_moves_of_meetings_and_pathways_are_refused(cast, pathway):
+    from django.core.exceptions import ValidationError
+
+    held = actions.meeting_schedule(
+        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    held = actions.meeting_record(
+        actor=cast.coordinator,
+        meeting=held,
+        expected_version=held.version,
+        attendance={},
+        minutes="",
+    )
+    with pytest.raises(ValidationError):  # a held meeting is not cancelled
+        actions.meeting_cancel(actor=cast.coordinator, meeting=held, expected_version=held.version)
+    with pytest.raises(ValidationError):  # nor moved
+        actions.meeting_reschedule(
+            actor=cast.coordinator,
+            meeting=held,
+            expected_version=held.version,
+            starts_at=timezone.now(),
+            duration_minutes=30,
+            location="",
+            agenda="",
+        )
+    cancelled = actions.meeting_schedule(
+        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() - dt.timedelta(hours=2)
+    )
+    cancelled = actions.meeting_cancel(
+        actor=cast.coordinator, meeting=cancelled, expected_version=cancelled.version
+    )
+    for attempt in (
+        lambda: actions.meeting_record(
+            actor=cast.coordinator,
+            meeting=cancelled,
+            expected_version=cancelled.version,
+            attendance={},
+            minutes="",
+        ),
+        lambda: actions.meeting_decide(actor=cast.coordinator, meeting=cancelled, text="X"),
+        lambda: actions.meeting_cancel(
+            actor=cast.coordinator, meeting=cancelled, expected_version=cancelled.version
+        ),
+    ):
+        with pytest.raises(ValidationError):
+            attempt()
+    with pytest.raises(ValidationError):  # an open pathway is not reopened
+        actions.pathway_reopen(actor=cast.coordinator, pathway=pathway)
+    actions.pathway_close(
+        actor=cast.coordinator, pathway=pathway, reason="moved", outcome="", objective_statuses={}
+    )
+    with pytest.raises(ValidationError):  # nor closed twice
+        actions.pathway_close(
+            actor=cast.coordinator,
+            pathway=pathway,
+            reason="moved",
+            outcome="",
+            objective_statuses={},
+        )
+    from django.core.exceptions import PermissionDenied
+
+    pathway.refresh_from_db()
+    with pytest.raises(PermissionDenied):  # a closed pathway's meetings are not scheduled
+        actions.meeting_schedule(
+            actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() + dt.timedelta(days=1)
         )

@@ -177,3 +177,36 @@ def test_the_referent_lists_the_accesses_to_the_record(client, cast, pathway):
     page = html.unescape(client.get(_url("record_accesses", pathway)).content.decode())
     assert cast.professional.full_name in page and "a consulté le plan personnalisé" in page
     assert cast.colleague.full_name in page and "refusé" in page
+
+
+def test_an_existing_account_must_accept_the_space_it_is_offered(client, cast, pathway):
+    """A mistyped address that matches someone else's account hands her nothing until she
+    accepts an offer that does not even name the person."""
+    offer = actions.portal_invite(
+        actor=cast.coordinator, pathway=pathway, email=cast.person.email.upper()
+    )
+    assert offer.user is None and offer.invitation is None
+    login_verified(client, cast.person)
+    assert client.get(_url("portal_pathway", pathway)).status_code == 404
+    page = html.unescape(client.get(reverse("pathways:portal")).content.decode())
+    assert "Un espace d'accompagnement vous est proposé" in page
+    assert pathway.person.last_name not in page
+    # Someone else cannot accept it for her.
+    login_verified(client, cast.caregiver)
+    accept = reverse("pathways:portal_accept", kwargs={"access_id": offer.public_id})
+    assert client.post(accept).status_code == 404
+    login_verified(client, cast.person)
+    assert client.post(accept).status_code == 302
+    assert client.get(_url("portal_pathway", pathway)).status_code == 200
+    pathway.person.refresh_from_db()
+    assert pathway.person.account == cast.person
+
+
+def test_taking_the_portal_role_away_closes_the_space(client, cast, pathway):
+    offer = actions.portal_invite(actor=cast.coordinator, pathway=pathway, email=cast.person.email)
+    actions.portal_accept(user=cast.person, portal=offer)
+    login_verified(client, cast.person)
+    assert client.get(_url("portal_pathway", pathway)).status_code == 200
+    cast.person.memberships.update(is_active=False)
+    cast.person._memberships_cache = None
+    assert client.get(_url("portal_pathway", pathway)).status_code in (302, 403, 404)

@@ -424,3 +424,33 @@ def api_token_user(raw: str) -> User | None:
     ):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def portal_account_erase(*, user: User) -> bool:
+    """Erase an account that only ever opened a person's space (roles person or caregiver)
+    once the record it was for is anonymised: its portal roles end, its name and address
+    are replaced, it can no longer log in. An account with any other role is left alone.
+    Returns whether it was erased."""
+    from django.contrib.auth.hashers import make_password
+
+    from maillage.core.roles import PORTAL_ROLES
+
+    with transaction.atomic():
+        memberships = Membership.objects.select_for_update().filter(user=user, is_active=True)
+        if any(m.role not in PORTAL_ROLES for m in memberships):
+            return False
+        memberships.update(is_active=False)
+        Invitation.objects.filter(email__iexact=user.email).delete()
+        User.objects.filter(pk=user.pk).update(
+            full_name="—",
+            email=f"efface-{user.public_id}@invalid",
+            is_active=False,
+            password=make_password(None),  # unusable
+        )
+        audit.record(
+            "account.erase",
+            actor=audit.Actor(),
+            object_type="accounts.user",
+            object_id=str(user.public_id),
+        )
+    return True

@@ -886,3 +886,30 @@ def duplicate_dismiss(*, actor, first: Structure, second: Structure, request=Non
             obj=first,
             details={"other": str(second.public_id)},
         )
+
+
+def orientations_anonymise(*, orientation_ids) -> int:
+    """Erase the person's identity and the free texts from these orientations (the record
+    they were sent from is being anonymised); states, dates, service and theme stay for the
+    statistics. Their files go once the transaction commits."""
+    ids = list(orientation_ids)
+    if not ids:
+        return 0
+    files = list(
+        OrientationAttachment.objects.filter(
+            orientation_id__in=ids, removed_at__isnull=True
+        ).select_related("orientation")
+    )
+    OrientationAttachment.objects.filter(pk__in=[a.pk for a in files]).update(
+        removed_at=timezone.now()
+    )
+    transaction.on_commit(lambda: [remove_attachment(a) for a in files])
+    OrientationTransition.objects.filter(orientation_id__in=ids).update(comment="")
+    return Orientation.objects.filter(pk__in=ids).update(
+        person_first_name="—",
+        person_last_name="—",
+        person_birth_year=None,
+        person_phone="",
+        person_email="",
+        reason="",
+    )

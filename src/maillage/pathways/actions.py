@@ -586,6 +586,8 @@ def circle_approve(*, actor, member, request=None, now=None) -> CircleMember:
         )
         if not access.can_manage_circle(actor, member.pathway):
             raise PermissionDenied
+        if member.pathway.state != PathwayState.OPEN:
+            raise ValidationError(_("Ce parcours est clos : personne n'y entre plus."))
         if member.status != MemberStatus.PENDING:
             raise ValidationError(_("Ce membre n'est pas en attente."))
         member.status = MemberStatus.ACTIVE
@@ -870,9 +872,13 @@ def plan_action_add(
     orientation is sent to it in the same step, with the person's agreement given as
     `consent_method`) or a circle member's public id."""
     from maillage.directory import actions as directory_actions
+    from maillage.directory.access import can_orient
 
     if not text.strip():
         raise ValidationError(_("Dites quelle est l'action."))
+    if owner == "service" and not can_orient(actor):
+        # Refused before any write, so that the denial's audit row is not rolled back.
+        raise PermissionDenied
     with transaction.atomic():
         locked = _lock_plan(objective.plan, actor, expected_version)
         member = None
@@ -1095,6 +1101,8 @@ def pathway_handover(*, actor, pathway, new_referent, request=None, now=None) ->
         locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
         if not access.is_platform_coordinator(actor, locked):
             raise PermissionDenied
+        if locked.state != PathwayState.OPEN:
+            raise ValidationError(_("Ce parcours est clos : il ne change plus de référent·e."))
         if locked.platform_id not in access.coordinated_platform_ids(new_referent):
             raise ValidationError(
                 _("Le ou la référent·e doit être coordinateur·rice de la plateforme.")
@@ -1416,9 +1424,8 @@ def meeting_email(meeting) -> tuple[str, str]:
     else:
         subject = _("Invitation : réunion de concertation le %(date)s") % {"date": date}
         lead = _("Vous êtes invité·e à une réunion de concertation le %(date)s.") % {"date": date}
+    # Neither the place (often her address) nor the agenda: emails leave Maillage.
     lines = [lead]
-    if meeting.location and meeting.state != MeetingState.CANCELLED:
-        lines.append(_("Lieu : %(where)s") % {"where": meeting.location})
     lines.append(
         _("Ordre du jour et participants (connexion nécessaire) : %(url)s")
         % {"url": absolute_url(_meeting_link(meeting))}
@@ -1545,13 +1552,20 @@ def meeting_reschedule(
             raise ValidationError(_("Seule une réunion prévue se modifie."))
         if starts_at is None or not 5 <= (duration_minutes or 0) <= 480:
             raise ValidationError(_("Dites quand a lieu la réunion et combien de temps."))
-        moved = starts_at != locked.starts_at or (location or "").strip() != locked.location
+        if abs(starts_at - now) > dt.timedelta(days=366):
+            raise ValidationError(_("La date de la réunion est à plus d'un an d'aujourd'hui."))
+        location = (location or "").strip()[:300]
+        moved = (
+            starts_at != locked.starts_at
+            or duration_minutes != locked.duration_minutes
+            or location != locked.location
+        )
         locked.starts_at = starts_at
         locked.duration_minutes = duration_minutes
-        locked.location = (location or "").strip()[:300]
+        locked.location = location
         locked.agenda = (agenda or "").strip()
         locked.version += 1
-        if moved or duration_minutes != meeting.duration_minutes:
+        if moved:
             locked.sequence += 1
         locked.save()
         audit.record(
@@ -1561,7 +1575,7 @@ def meeting_reschedule(
             obj=locked,
             details={"sequence": locked.sequence},
         )
-        if locked.sequence != meeting.sequence and starts_at > now:
+        if moved and starts_at > now:
             _invite(
                 locked,
                 [a.user for a in locked.attendees.select_related("user") if a.user_id != actor.pk],
@@ -1792,7 +1806,12 @@ def pathway_reopen(*, actor, pathway, request=None, now=None) -> Pathway:
         locked.state = PathwayState.OPEN
         locked.closed_at = None
         locked.closed_by = None
-        locked.save(update_fields=["state", "closed_at", "closed_by", "updated_at"])
+        # The closure is undone; the timeline keeps that it happened and why.
+        locked.closure_reason = ""
+        locked.closure_outcome = ""
+        locked.satisfaction = ""
+        locked.satisfaction_comment = ""
+        locked.save()
         TimelineEvent.objects.create(
             pathway=locked, occurred_at=now, kind=EventKind.REOPENED, actor=actor
         )
@@ -1850,8 +1869,12 @@ def apply_retention(*, now=None) -> dict:
 
 def anonymise_pathway(*, pathway_id: int, now=None) -> None:
     """Erase what identifies the person or tells her story — identity, free texts, messages
-    and their files, plan versions — and keep what statistics need: dates, needs and their
-    levels, GIR, outcomes, roles, the commune, sex and an age band."""
+    and their files, plan snapshots, caregivers, her space and the accounts that only served
+    it, the orientations' copies — and keep what statistics need: dates, needs and their
+    levels, GIR, outcomes, validations, roles, the commune, sex and an age band."""
+    from maillage.accounts.actions import portal_account_erase
+    from maillage.accounts.models import Invitation
+
     now = now or timezone.now()
     removed_files = []
     with transaction.atomic():
@@ -1870,7 +1893,8 @@ def anonymise_pathway(*, pathway_id: int, now=None) -> None:
         Plan.objects.filter(pathway=pathway).update(
             problems="", person_project="", alert_procedure=""
         )
-        PlanVersion.objects.filter(plan__pathway=pathway).delete()
+        # The versions stay, with who validated them and when; their snapshots go.
+        PlanVersion.objects.filter(plan__pathway=pathway).update(content={})
         Objective.objects.filter(plan__pathway=pathway).update(text="", criteria="")
         PlanAction.objects.filter(objective__plan__pathway=pathway).update(text="")
         Assessment.objects.filter(pathway=pathway).update(person_words="")
@@ -1884,6 +1908,26 @@ def anonymise_pathway(*, pathway_id: int, now=None) -> None:
         Meeting.objects.filter(pathway=pathway).update(agenda="", minutes="", location="")
         MeetingDecision.objects.filter(meeting__pathway=pathway).update(text="")
         TimelineEvent.objects.filter(pathway=pathway).update(summary="")
+        Caregiver.objects.filter(pathway=pathway).update(name="—", phone="", email="")
+        PersonNote.objects.filter(pathway=pathway).update(text="")
+        # The space's accesses go, with their invitations; an account that only served to
+        # open this space (no other space, no other role) is erased.
+        accesses = list(PortalAccess.objects.filter(pathway=pathway).select_related("user"))
+        Invitation.objects.filter(
+            pk__in=[a.invitation_id for a in accesses if a.invitation_id]
+        ).delete()
+        PortalAccess.objects.filter(pk__in=[a.pk for a in accesses]).delete()
+        for user in {a.user for a in accesses if a.user is not None}:
+            if not PortalAccess.objects.filter(user=user).exists():
+                portal_account_erase(user=user)
+        # The orientations the plan sent hold a copy of her identity: erased too.
+        from maillage.directory.actions import orientations_anonymise
+
+        orientations_anonymise(
+            orientation_ids=PlanAction.objects.filter(
+                objective__plan__pathway=pathway, orientation__isnull=False
+            ).values_list("orientation_id", flat=True)
+        )
         # The identity goes once no other record of hers still needs it.
         still_needed = (
             Pathway.objects.filter(person=person, anonymised_at__isnull=True)
@@ -2007,15 +2051,22 @@ def portal_invite(*, actor, pathway, email: str, caregiver=None, request=None, n
             invitation, _token = accounts_actions.invitation_send(
                 actor=actor, organisation=pathway.platform, email=email, role=role, request=request
             )
+            # A new invitation revokes the earlier pending ones to the same address: the
+            # accesses they carried (another relative she helps) now wait on this one.
+            PortalAccess.objects.filter(
+                user__isnull=True,
+                revoked_at__isnull=True,
+                invitation__email__iexact=email,
+                invitation__organisation=pathway.platform,
+                invitation__role=role,
+            ).update(invitation=invitation)
         portal = PortalAccess.objects.create(
             pathway=pathway,
             caregiver=caregiver,
             invitation=invitation,
-            user=existing,
+            email=email if existing is not None else "",
             created_by=actor,
         )
-        if existing is not None and caregiver is None:
-            Person.objects.filter(pk=pathway.person_id).update(account=existing)
         TimelineEvent.objects.create(
             pathway=pathway,
             occurred_at=now,
@@ -2033,7 +2084,10 @@ def portal_invite(*, actor, pathway, email: str, caregiver=None, request=None, n
         if existing is not None:
             notify(
                 users=[existing],
-                message=_("Votre espace personnel s'est enrichi d'un parcours."),
+                message=_(
+                    "Un espace d'accompagnement vous est proposé : ouvrez « Mon espace » pour "
+                    "l'accepter."
+                ),
                 link=reverse("pathways:portal"),
                 email_subject=_("Votre espace personnel"),
             )
@@ -2070,7 +2124,16 @@ def portal_revoke(*, actor, portal, request=None, now=None) -> PortalAccess:
     return portal
 
 
-def portal_link(user) -> int:
+def _link_person_account(portal, user) -> None:
+    """Her own access makes her account the person's — unless that person already has one,
+    or the account already belongs to another record (one account, one person)."""
+    if portal.caregiver_id is None and not Person.objects.filter(account=user).exists():
+        Person.objects.filter(pk=portal.pathway.person_id, account__isnull=True).update(
+            account=user
+        )
+
+
+def portal_link(user, *, request=None) -> int:
     """Give the accesses whose invitation this user accepted to her account (her email is
     the invitation's: accounts checked it). Returns how many were linked."""
     if not user.is_authenticated:
@@ -2087,9 +2150,31 @@ def portal_link(user) -> int:
         for portal in pending:
             portal.user = user
             portal.save(update_fields=["user", "updated_at"])
-            if portal.caregiver_id is None:
-                Person.objects.filter(pk=portal.pathway.person_id).update(account=user)
+            _link_person_account(portal, user)
+            audit.record("portal.link", request=request, obj=portal)
     return len(pending)
+
+
+def portal_accept(*, user, portal, request=None) -> PortalAccess:
+    """Accept a space offered to one's existing account."""
+    with transaction.atomic():
+        portal = (
+            PortalAccess.objects.select_for_update(of=("self",))
+            .select_related("pathway")
+            .get(pk=portal.pk)
+        )
+        if (
+            portal.user_id is not None
+            or portal.revoked_at is not None
+            or not portal.email
+            or portal.email.lower() != user.email.lower()
+        ):
+            raise ValidationError(_("Cette proposition n'est plus valable."))
+        portal.user = user
+        portal.save(update_fields=["user", "updated_at"])
+        _link_person_account(portal, user)
+        audit.record("portal.accept", request=request, obj=portal)
+    return portal
 
 
 def portal_record_read(*, pathway, request, what: str = "portal.read") -> None:

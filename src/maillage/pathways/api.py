@@ -15,6 +15,9 @@ from maillage.core import audit
 from maillage.pathways import access, actions, fhir, queries
 from maillage.pathways.enums import RequestState
 from maillage.pathways.schemas import (
+    ActionStatusIn,
+    CaregiverIn,
+    CaregiverOut,
     CircleMemberIn,
     CircleMemberOut,
     CloseIn,
@@ -39,6 +42,7 @@ from maillage.pathways.schemas import (
     SupportRequestList,
     SupportRequestOut,
     TriageIn,
+    ValidationIn,
     VersionIn,
 )
 from maillage.territories.models import Commune
@@ -82,6 +86,19 @@ def _errors(call, request, action: str):
         raise HttpError(409, " ".join(error.messages)) from None
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from None
+
+
+def _api_objective(request, plan, public_id):
+    objective = plan.objectives.filter(public_id=public_id).first()
+    if objective is None:
+        audit.deny(
+            "plan.objective.read",
+            request=request,
+            object_type="pathways.objective",
+            object_id=str(public_id),
+        )
+        raise HttpError(404, "objectif introuvable")
+    return objective
 
 
 def _visible_request(request, public_id):
@@ -202,15 +219,7 @@ def circle_add(request, public_id: UUID, payload: CircleMemberIn):
         request,
         "circle.propose",
     )
-    return Status(
-        201,
-        {
-            "id": member.public_id,
-            "name": member.user.full_name,
-            "role": member.role,
-            "status": member.status,
-        },
-    )
+    return Status(201, _member_out(member))
 
 
 def _plan_out(plan) -> dict:
@@ -318,9 +327,7 @@ def plan_objective_add(request, public_id: UUID, payload: ObjectiveIn):
 def plan_action_add(request, public_id: UUID, payload: PlanActionIn):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    objective = plan.objectives.filter(public_id=payload.objective).first()
-    if objective is None:
-        raise HttpError(404, "objectif introuvable")
+    objective = _api_objective(request, plan, payload.objective)
     _errors(
         lambda: actions.plan_action_add(
             actor=request.user,
@@ -693,10 +700,10 @@ def meeting_decision(request, public_id: UUID, meeting_id: UUID, payload: Decisi
     meeting = _api_meeting(request, pathway, meeting_id, "meeting.decide")
     objective = None
     if payload.objective is not None:
+        if payload.plan_version is None:
+            raise HttpError(400, "plan_version est requis pour ajouter l'action au plan")
         plan = actions.plan_ensure(pathway=pathway)
-        objective = plan.objectives.filter(public_id=payload.objective).first()
-        if objective is None:
-            raise HttpError(404, "objectif introuvable")
+        objective = _api_objective(request, plan, payload.objective)
     _errors(
         lambda: actions.meeting_decide(
             actor=request.user,
@@ -751,3 +758,143 @@ def pathway_reopen(request, public_id: UUID):
         "pathway.reopen",
     )
     return _pathway_out(reopened)
+
+
+def _api_member(request, pathway, member_id, action):
+    member = queries.circle_member(pathway, member_id)
+    if member is None:
+        audit.deny(
+            action, request=request, object_type="pathways.circlemember", object_id=str(member_id)
+        )
+        raise HttpError(404, "membre introuvable")
+    return member
+
+
+def _member_out(member) -> dict:
+    return {
+        "id": member.public_id,
+        "name": member.user.full_name,
+        "role": member.role,
+        "status": member.status,
+    }
+
+
+@router.post(
+    "/pathways/{public_id}/circle/{member_id}/approve",
+    response={200: CircleMemberOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Accepter un membre proposé (coordination de la plateforme)",
+)
+def circle_approve(request, public_id: UUID, member_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    member = _api_member(request, pathway, member_id, "circle.approve")
+    member = _errors(
+        lambda: actions.circle_approve(actor=request.user, member=member, request=request),
+        request,
+        "circle.approve",
+    )
+    return _member_out(member)
+
+
+@router.post(
+    "/pathways/{public_id}/circle/{member_id}/remove",
+    response={200: CircleMemberOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Retirer un membre du cercle, ou le quitter soi-même : l'accès cesse aussitôt",
+)
+def circle_remove(request, public_id: UUID, member_id: UUID):
+    pathway = _visible_pathway(request, public_id)
+    member = _api_member(request, pathway, member_id, "circle.remove")
+    member = _errors(
+        lambda: actions.circle_remove(actor=request.user, member=member, request=request),
+        request,
+        "circle.remove",
+    )
+    return _member_out(member)
+
+
+@router.post(
+    "/pathways/{public_id}/plan/actions/{action_id}/status",
+    response={200: PlanOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Changer l'état d'une action du plan",
+)
+def plan_action_status(request, public_id: UUID, action_id: UUID, payload: ActionStatusIn):
+    pathway = _visible_pathway(request, public_id)
+    plan = actions.plan_ensure(pathway=pathway)
+    action = queries.plan_action(plan, action_id)
+    if action is None:
+        audit.deny(
+            "plan.action_status",
+            request=request,
+            object_type="pathways.planaction",
+            object_id=str(action_id),
+        )
+        raise HttpError(404, "action introuvable")
+    _errors(
+        lambda: actions.plan_action_set_status(
+            actor=request.user,
+            action=action,
+            status=payload.status,
+            expected_version=payload.version,
+            request=request,
+        ),
+        request,
+        "plan.action_status",
+    )
+    plan.refresh_from_db()
+    return _plan_out(plan)
+
+
+@router.post(
+    "/pathways/{public_id}/plan/validations",
+    response={201: PlanOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Noter que la personne ou son médecin traitant a validé la version lue",
+)
+def plan_validation_add(request, public_id: UUID, payload: ValidationIn):
+    pathway = _visible_pathway(request, public_id)
+    plan = actions.plan_ensure(pathway=pathway)
+    _errors(
+        lambda: actions.plan_validate(
+            actor=request.user,
+            plan=plan,
+            validator=payload.validator,
+            validated_on=payload.validated_on,
+            expected_version=payload.version,
+            request=request,
+        ),
+        request,
+        "plan.validate",
+    )
+    plan.refresh_from_db()
+    return Status(201, _plan_out(plan))
+
+
+@router.post(
+    "/pathways/{public_id}/caregivers",
+    response={201: CaregiverOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Ajouter un·e aidant·e au cercle, avec l'accord de la personne",
+)
+def caregiver_add(request, public_id: UUID, payload: CaregiverIn):
+    pathway = _visible_pathway(request, public_id)
+    caregiver = _errors(
+        lambda: actions.caregiver_add(
+            actor=request.user,
+            pathway=pathway,
+            name=payload.name,
+            relationship=payload.relationship,
+            phone=payload.phone,
+            email=payload.email,
+            is_main=payload.is_main,
+            person_agreed=payload.person_agreed,
+            request=request,
+        ),
+        request,
+        "caregiver.add",
+    )
+    return Status(
+        201,
+        {
+            "id": caregiver.public_id,
+            "name": caregiver.name,
+            "relationship": caregiver.relationship,
+            "is_main": caregiver.is_main,
+        },
+    )

@@ -112,12 +112,15 @@ def _demo_follow_up(pathway, coordinator, gp, now) -> None:
         is_main=True,
         person_agreed=True,
     )
+    # The demo accounts exist already: the space is offered, and they have accepted it.
     if person is not None:
-        actions.portal_invite(actor=coordinator, pathway=pathway, email=person.email)
+        offer = actions.portal_invite(actor=coordinator, pathway=pathway, email=person.email)
+        actions.portal_accept(user=person, portal=offer)
     if husband is not None:
-        actions.portal_invite(
+        offer = actions.portal_invite(
             actor=coordinator, pathway=pathway, email=husband.email, caregiver=caregiver
         )
+        actions.portal_accept(user=husband, portal=offer)
     nurse = User.objects.filter(email="infirmiere@demo.maillage.fr").first()
     if nurse is not None:
         actions.circle_propose(

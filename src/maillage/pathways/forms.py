@@ -500,6 +500,13 @@ class DecisionForm(IdPrefixed, forms.Form):
             if m.status == "active"
         ]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("objective") and data.get("plan_version") is None:
+            # Without the plan version read, the action could land on a plan changed since.
+            raise forms.ValidationError(_("Rechargez la page avant d'ajouter l'action au plan."))
+        return data
+
 
 class CloseForm(forms.Form):
     """Closure: reason, outcome, a final status for each objective in progress, and the

@@ -1,9 +1,10 @@
 """A concertation meeting as an iCalendar file (RFC 5545), for the invitees' calendars.
 
 Calendars are synchronised with services outside Maillage, so the file says only that there
-is a concertation meeting, when, where, and where to read the rest: not the person's name,
-not the agenda. Each change sent raises SEQUENCE; a cancellation is METHOD:CANCEL with the
-same UID, so calendars update the event they already hold instead of adding one.
+is a concertation meeting, when, and where to read the rest: not the person's name, not the
+agenda, not the place (often her home's address). Each change sent raises SEQUENCE; a
+cancellation is METHOD:CANCEL with the same UID, so calendars update the event they already
+hold instead of adding one.
 """
 
 from __future__ import annotations
@@ -44,8 +45,6 @@ def meeting_ics(meeting, attendees, *, now=None) -> bytes:
     event.add("sequence", meeting.sequence)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("summary", f"Réunion de concertation ({settings.PLATFORM_NAME})")
-    if meeting.location:
-        event.add("location", meeting.location)
     url = absolute_url(
         reverse(
             "pathways:meeting",

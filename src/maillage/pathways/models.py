@@ -650,6 +650,9 @@ class PortalAccess(PublicModel):
         on_delete=models.CASCADE,
         related_name="portal_accesses",
     )
+    # Offered to an account that already exists: its owner accepts it from her space (a
+    # mistyped address must not hand a record to someone else without her doing anything).
+    email = models.EmailField(blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

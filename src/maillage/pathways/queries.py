@@ -400,11 +400,39 @@ def portal_pathways(user):
                 PortalAccess.objects.filter(
                     pathway=OuterRef("pk"), user=user, revoked_at__isnull=True
                 )
-            )
+            ),
+            # Her portal role on the platform that holds the pathway: taking the role away
+            # (accounts) closes the space as surely as closing the access.
+            platform_id__in=portal_platform_ids(user),
         )
         .exclude(state=PathwayState.ARCHIVED)
         .select_related("person", "referent", "platform")
         .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at")
+    )
+
+
+def portal_platform_ids(user) -> list[int]:
+    from maillage.core.roles import PORTAL_ROLES
+
+    return [m.organisation_id for m in user.active_memberships() if m.role in PORTAL_ROLES]
+
+
+def portal_offers(user) -> list:
+    """Spaces offered to this existing account, waiting for her to accept them."""
+    from maillage.pathways.models import PortalAccess
+
+    if not user.is_authenticated:
+        return []
+    return list(
+        PortalAccess.objects.filter(
+            user__isnull=True,
+            revoked_at__isnull=True,
+            invitation__isnull=True,
+            email__iexact=user.email,
+            pathway__platform_id__in=portal_platform_ids(user),
+        )
+        .exclude(email="")
+        .select_related("pathway__platform")
     )
 
 

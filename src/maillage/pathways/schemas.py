@@ -266,3 +266,30 @@ class CloseIn(Schema):
     )
     satisfaction: str = Field(default="", description="4 (très satisfait·e) à 1, vide si non posée")
     satisfaction_comment: str = Field(default="", max_length=4000)
+
+
+class ActionStatusIn(Schema):
+    version: int = Field(description="la version du plan lue : une autre modification → 409")
+    status: str = Field(description="planned, in_progress, done ou cancelled")
+
+
+class ValidationIn(Schema):
+    version: int = Field(description="la version du plan que la personne ou le médecin a vue")
+    validator: str = Field(description="person ou gp")
+    validated_on: date
+
+
+class CaregiverIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    relationship: str = Field(description="SPS, CHILD, PRN, SIB, EXT, FRND, NBOR ou other")
+    phone: str = Field(default="", max_length=30)
+    email: str = Field(default="", max_length=254)
+    is_main: bool = False
+    person_agreed: bool = Field(description="la personne est d'accord (obligatoire)")
+
+
+class CaregiverOut(Schema):
+    id: UUID
+    name: str
+    relationship: str
+    is_main: bool

@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.pathway_list, name="pathway_list"),
     path("mon-espace/", views.portal, name="portal"),
     path("mon-espace/<uuid:public_id>/", views.portal_pathway, name="portal_pathway"),
+    path(
+        "mon-espace/propositions/<uuid:access_id>/accepter/",
+        views.portal_accept,
+        name="portal_accept",
+    ),
     path("mon-espace/<uuid:public_id>/acces/", views.portal_accesses, name="portal_accesses"),
     path("demandes/", views.request_list, name="request_list"),
     path("demandes/nouvelle/", views.request_new, name="request_new"),

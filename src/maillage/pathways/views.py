@@ -886,6 +886,8 @@ def meeting_new(request, public_id):
                 )
         status = 400
     else:
+        # The agenda drawn from the plan shows its objectives and late actions: a plan read.
+        audit.record("plan.read", request=request, obj=actions.plan_ensure(pathway=pathway))
         form = MeetingForm(
             members=members,
             initial={
@@ -1007,7 +1009,8 @@ def meeting_edit(request, public_id, meeting_id):
         actions.meeting_reschedule(
             actor=request.user,
             meeting=meeting,
-            expected_version=data["version"],
+            # No version read: treated as stale, never as "overwrite whatever is there".
+            expected_version=data["version"] if data["version"] is not None else -1,
             starts_at=data["starts_at"],
             duration_minutes=data["duration_minutes"],
             location=data["location"],
@@ -1264,7 +1267,7 @@ def record_accesses(request, public_id):
 
 
 def _portal_pathway(request, public_id):
-    actions.portal_link(request.user)
+    actions.portal_link(request.user, request=request)
     pathway = queries.portal_pathway(request.user, public_id)
     if pathway is None:
         audit.deny(
@@ -1275,12 +1278,43 @@ def _portal_pathway(request, public_id):
 
 
 def portal(request):
-    """The person's space: her pathway (or those of the people she helps)."""
-    actions.portal_link(request.user)
+    """The person's space: her pathway (or those of the people she helps), and the spaces
+    offered to her account, to accept."""
+    actions.portal_link(request.user, request=request)
     pathways = list(queries.portal_pathways(request.user))
-    if len(pathways) == 1:
+    offers = queries.portal_offers(request.user)
+    if len(pathways) == 1 and not offers:
         return redirect("pathways:portal_pathway", public_id=pathways[0].public_id)
-    return render(request, "pathways/portal.html", {"pathways": pathways})
+    if pathways:
+        audit.record(
+            "portal.list",
+            request=request,
+            object_type="pathways.pathway",
+            details={"shown": [str(p.public_id) for p in pathways]},
+        )
+    return render(request, "pathways/portal.html", {"pathways": pathways, "offers": offers})
+
+
+@require_POST
+def portal_accept(request, access_id):
+    offer = next(
+        (o for o in queries.portal_offers(request.user) if str(o.public_id) == str(access_id)),
+        None,
+    )
+    if offer is None:
+        audit.deny(
+            "portal.accept",
+            request=request,
+            object_type="pathways.portalaccess",
+            object_id=str(access_id),
+        )
+        raise Http404
+    try:
+        actions.portal_accept(user=request.user, portal=offer, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pathways:portal")
+    return redirect("pathways:portal_pathway", public_id=offer.pathway.public_id)
 
 
 def portal_pathway(request, public_id):
