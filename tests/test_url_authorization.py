@@ -11,6 +11,7 @@ import uuid
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from maillage.core.models import AuditEvent
 from tests.conftest import login_verified
 
 PERSONAS = [
@@ -711,6 +712,22 @@ def _pending_invitation(cast):
     )
 
 
+def _names_a_person_record(name: str) -> bool:
+    """URLs that name a request, a pathway or what hangs from it: a refusal there is
+    written to the audit trail."""
+    api = (
+        "support_request_",
+        "pathway_",
+        "plan_",
+        "circle_",
+        "message_",
+        "stay_",
+        "meeting_",
+        "caregiver_",
+    )
+    return name.startswith("pathways:") or (name.startswith("api:") and name[4:].startswith(api))
+
+
 def _pattern_names(patterns=None, namespace=""):
     names = []
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
@@ -760,11 +777,19 @@ def test_each_persona_gets_the_declared_answer_from_every_url(client, cast, pers
                 client.force_login(user)
         url = reverse(name, kwargs=kwargs_for(cast, territory) if kwargs_for else None)
         data = {"kind": "commune", "code": "85191"} if name == "territories:add" else {}
+        denials = AuditEvent.objects.filter(outcome="denied").count()
         response = getattr(client, method)(url, data)
         if response.status_code != expected[persona]:
             mismatches.append(
                 f"{method.upper()} {name}: {response.status_code}, expected {expected[persona]}"
             )
+        elif (
+            response.status_code == 404
+            and persona != "anonymous"
+            and _names_a_person_record(name)
+            and AuditEvent.objects.filter(outcome="denied").count() == denials
+        ):
+            mismatches.append(f"{method.upper()} {name}: 404 without an audited denial")
         client.logout()
     assert mismatches == []
 
