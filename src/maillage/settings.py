@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "maillage.territories",
     "maillage.directory",
     "maillage.pathways",
+    "maillage.observatory",
 ]
 
 MIDDLEWARE = [
