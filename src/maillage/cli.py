@@ -22,6 +22,7 @@ MAILLAGE_COMMANDS = [
     ("import csv FILE", "import the spreadsheet template (docs/import-csv.md)"),
     ("export data-inclusion|hsds|fhir FILE", "export the published directory"),
     ("directory duplicates", "list structures that look like duplicates across sources"),
+    ("accessibility compute", "accessibility of primary care per commune (APL, E2SFCA)"),
     ("backup FILE", "dump the database to FILE (pg_dump custom format)"),
     ("restore FILE", "restore the database from FILE"),
 ]

@@ -1,0 +1,158 @@
+"""Writes of the observatory: computing and storing the accessibility index."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.observatory import queries
+from maillage.observatory.accessibility import (
+    Bands,
+    Travel,
+    e2sfca,
+    pairs_by_distance,
+    pairs_from_matrix,
+)
+from maillage.observatory.models import AccessibilityIndex, AccessibilityRun
+
+DEFAULT_PROFESSION = "médecin généraliste"
+DEFAULT_ACTIVITY = 4500.0  # consultations a year per full-time general practitioner
+
+
+def parse_bands(text: str) -> Bands:
+    """ "10:1,15:0.667,20:0.333" → bands (edge in minutes: weight)."""
+    try:
+        edges, weights = [], []
+        for part in text.split(","):
+            edge, weight = part.split(":")
+            edges.append(float(edge))
+            weights.append(float(weight))
+        return Bands(edges=tuple(edges), weights=tuple(weights))
+    except ValueError as error:
+        raise ValidationError(
+            _("Tranches illisibles « %(text)s » : écrivez par exemple 10:1,15:0.67,20:0.33.")
+            % {"text": text}
+        ) from error
+
+
+def read_matrix(lines) -> list[tuple[str, str, float]]:
+    """An imported travel-time matrix, `origin_insee,dest_insee,minutes`, header optional.
+    Any bad line refuses the whole file, naming the line and the reason."""
+    rows, problems = [], []
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or (number == 1 and line.lower().startswith("origin")):
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) != 3:
+            problems.append(_("ligne %(n)s : trois colonnes attendues") % {"n": number})
+            continue
+        try:
+            minutes = float(parts[2])
+        except ValueError:
+            problems.append(_("ligne %(n)s : durée illisible") % {"n": number})
+            continue
+        if minutes < 0 or minutes != minutes:
+            problems.append(_("ligne %(n)s : durée négative") % {"n": number})
+            continue
+        rows.append((parts[0], parts[1], minutes))
+    if problems:
+        raise ValidationError(problems)
+    return rows
+
+
+def accessibility_compute(
+    *,
+    profession: str = DEFAULT_PROFESSION,
+    activity: float = DEFAULT_ACTIVITY,
+    travel: Travel | None = None,
+    bands: Bands | None = None,
+    threshold: float = 2.5,
+    matrix=None,
+    actor=None,
+) -> AccessibilityRun:
+    """Compute the index for every commune of France and store it. Supply comes from the
+    directory; travel time from distance (`travel`) or from an imported `matrix` of
+    (origin commune, destination commune, minutes), supply standing in its commune."""
+    travel = travel or Travel()
+    bands = bands or Bands()
+    started = time.perf_counter()
+    demand = queries.demand_points()
+    supply = queries.supply_points(demand, profession=profession, activity=activity)
+    if matrix is None:
+        pairs = pairs_by_distance(
+            demand.latitude,
+            demand.longitude,
+            supply.latitude,
+            supply.longitude,
+            travel=travel,
+            max_minutes=bands.catchment,
+        )
+    else:
+        # Supply at its commune: the matrix pairs communes, each supply point takes its
+        # commune's rows.
+        by_commune = {}
+        for j, commune in enumerate(supply.commune):
+            if commune >= 0:
+                by_commune.setdefault(demand.codes[commune], []).append(j)
+        rows = [
+            (origin, j, minutes)
+            for origin, destination, minutes in matrix
+            if minutes <= bands.catchment
+            for j in by_commune.get(destination, ())
+        ]
+        pairs = pairs_from_matrix(demand.codes, range(supply.amount.size), rows)
+    result = e2sfca(demand.population, supply.amount, pairs, bands)
+    below = result.index < threshold
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        run = AccessibilityRun.objects.create(
+            profession=profession,
+            parameters={
+                "activity": activity,
+                "detour": travel.detour,
+                "speed_kmh": travel.speed_kmh,
+                "bands": [list(b) for b in zip(bands.edges, bands.weights, strict=True)],
+                "matrix": matrix is not None,
+            },
+            communes=len(demand.codes),
+            supply_points=int(supply.amount.size),
+            total_supply=float(supply.amount.sum()),
+            threshold=threshold,
+            population_under=float(demand.population[below].sum()),
+            seconds=seconds,
+            created_by=actor,
+        )
+        AccessibilityIndex.objects.bulk_create(
+            [
+                AccessibilityIndex(
+                    run=run,
+                    commune_id=code,
+                    population=int(demand.population[i]),
+                    index=float(result.index[i]),
+                    under_served=bool(below[i]),
+                )
+                for i, code in enumerate(demand.codes)
+            ],
+            batch_size=5000,
+        )
+        audit.record(
+            "accessibility.compute",
+            actor=audit.Actor(user_id=actor.public_id) if actor else audit.Actor(),
+            obj=run,
+            details={"profession": profession, "supply_points": int(supply.amount.size)},
+        )
+    return run
+
+
+def under_served_share(run, codes) -> tuple[float, float]:
+    """Population living under the run's threshold among these communes, and in all."""
+    rows = list(queries.run_rows(run, codes).values_list("population", "under_served"))
+    population = np.array([r[0] for r in rows], dtype=float)
+    under = np.array([r[1] for r in rows], dtype=bool)
+    return float(population[under].sum()), float(population.sum())
