@@ -589,6 +589,17 @@ EXPECTATIONS = {
         "get",
         logged_in(404, professional=403, coordinator=200),
     ),
+    # The observatory: figures per commune, for those who observe; never a person.
+    "observatory:accessibility": (
+        None,
+        "get",
+        only(["platform_admin", "coordinator", "user_representative", "observer"]),
+    ),
+    "observatory:accessibility_compute": (
+        None,
+        "post",
+        only(["platform_admin", "coordinator"], status=302),
+    ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),
     "core:notification_preferences": (None, "post", logged_in(302)),

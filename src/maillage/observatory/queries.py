@@ -80,3 +80,63 @@ def run_rows(run, commune_codes=None):
     if commune_codes is not None:
         rows = rows.filter(commune_id__in=commune_codes)
     return rows
+
+
+def default_departement() -> str | None:
+    """The département most of the platform's territory lies in, else the first one."""
+    from django.db.models import Count
+
+    from maillage.core.models import PlatformSettings
+    from maillage.territories.models import Commune, Departement
+
+    territory = PlatformSettings.current().competence_territory
+    if territory is not None:
+        top = (
+            Commune.objects.filter(territories=territory)
+            .values("departement_id")
+            .annotate(n=Count("*"))
+            .order_by("-n")
+            .first()
+        )
+        if top:
+            return top["departement_id"]
+    first = Departement.objects.order_by("code").first()
+    return first.code if first else None
+
+
+_MODELS: dict = {}
+
+
+def what_if_model(run):
+    """The run's situation as a what-if model, rebuilt from the directory as it is now with
+    the run's parameters, kept in memory per run (each process builds it once)."""
+    from maillage.observatory.accessibility import Bands, Model, Travel
+
+    model = _MODELS.get(run.pk)
+    if model is None:
+        demand = demand_points()
+        parameters = run.parameters
+        supply = supply_points(
+            demand, profession=run.profession, activity=parameters.get("activity", 4500.0)
+        )
+        bands = parameters.get("bands") or [[10.0, 1.0], [15.0, 2 / 3], [20.0, 1 / 3]]
+        edges = tuple(float(edge) for edge, _weight in bands)
+        weights = tuple(float(weight) for _edge, weight in bands)
+        model = Model(
+            demand_lat=demand.latitude,
+            demand_lon=demand.longitude,
+            population=demand.population,
+            supply_lat=supply.latitude,
+            supply_lon=supply.longitude,
+            supply=supply.amount,
+            supply_commune=supply.commune,
+            travel=Travel(
+                detour=parameters.get("detour", 1.3), speed_kmh=parameters.get("speed_kmh", 60.0)
+            ),
+            bands=Bands(edges=edges, weights=weights),
+        )
+        model.codes = demand.codes
+        model.position = {code: i for i, code in enumerate(demand.codes)}
+        _MODELS.clear()  # one run at a time in memory
+        _MODELS[run.pk] = model
+    return model

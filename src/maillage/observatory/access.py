@@ -1,0 +1,16 @@
+"""Who sees the observatory: coordinators, platform admins, user representatives and
+observers (funders). It shows figures per commune, never a person."""
+
+from maillage.core.roles import Capability
+
+
+def can_view_observatory(user) -> bool:
+    return user.is_authenticated and user.has_capability(Capability.VIEW_OBSERVATORY)
+
+
+def can_compute(user) -> bool:
+    """Launching a computation: coordinators and platform admins."""
+    return user.is_authenticated and (
+        user.has_capability(Capability.COORDINATE_PATHWAYS)
+        or user.has_capability(Capability.ADMINISTER_PLATFORM)
+    )
