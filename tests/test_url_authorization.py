@@ -395,6 +395,12 @@ EXPECTATIONS = {
         "post",
         logged_in(404, professional=302, coordinator=302),
     ),
+    # Orienting from a request: the platform's coordinators (an empty form: 400).
+    "pathways:request_orient": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(404, professional=403, coordinator=400),
+    ),
     "pathways:request_person_informed": (
         lambda cast, territory: {"public_id": _support_request(cast).public_id},
         "post",

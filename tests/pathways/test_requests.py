@@ -242,3 +242,57 @@ def test_the_grid_suggests_the_outcome_from_the_threshold(_grid):
     assert actions.suggested_outcome(5, threshold=5) == "pathway"
     assert actions.suggested_outcome(3, threshold=5) == "support"
     assert actions.suggested_outcome(2, threshold=5) == "information"
+
+
+def test_information_and_orientation_sends_orientations_from_the_request(client, cast, territories):
+    import html
+
+    from maillage.directory import search_index
+    from maillage.directory.models import Orientation
+    from tests.factories import ServiceFactory, StructureFactory, support_request
+
+    service = ServiceFactory(
+        structure=StructureFactory(organisation=cast.other_organisation, name="CCAS du Yon"),
+        name="Aide aux démarches administratives",
+        thematiques=["acces-aux-droits-et-citoyennete"],
+    )
+    search_index.refresh()
+    request = support_request(cast, person_phone="02 51 00 00 01")
+    url = reverse("pathways:request_orient", kwargs={"public_id": request.public_id})
+    client.force_login(cast.coordinator)
+    found = client.post(url, {"service_search": "aide aux demarches", "consent_method": "oral"})
+    assert found.status_code == 400
+    assert "Aide aux démarches administratives — CCAS du Yon" in html.unescape(
+        found.content.decode()
+    )
+    sent = client.post(
+        url,
+        {
+            "service_search": "aide aux demarches",
+            "service": str(service.public_id),
+            "consent_method": "oral",
+        },
+    )
+    assert sent.status_code == 302
+    orientation = Orientation.objects.get()
+    assert orientation.person_last_name == request.person.last_name
+    assert orientation.reason == request.reason and list(request.orientations.all()) == [
+        orientation
+    ]
+    # Closed as information and orientation: the request shows what was sent.
+    actions.support_request_triage(
+        actor=cast.coordinator,
+        support_request=request,
+        answers=[],
+        outcome="information",
+        expected_version=request.version,
+    )
+    page = html.unescape(
+        client.get(
+            reverse("pathways:request", kwargs={"public_id": request.public_id})
+        ).content.decode()
+    )
+    assert "Orientations envoyées" in page and "Aide aux démarches administratives" in page
+    # The requesting professional sees the answer on her request, but does not send.
+    client.force_login(cast.professional)
+    assert client.post(url, {"service": str(service.public_id)}).status_code == 403

@@ -1924,9 +1924,14 @@ def anonymise_pathway(*, pathway_id: int, now=None) -> None:
         from maillage.directory.actions import orientations_anonymise
 
         orientations_anonymise(
-            orientation_ids=PlanAction.objects.filter(
-                objective__plan__pathway=pathway, orientation__isnull=False
-            ).values_list("orientation_id", flat=True)
+            orientation_ids=[
+                *PlanAction.objects.filter(
+                    objective__plan__pathway=pathway, orientation__isnull=False
+                ).values_list("orientation_id", flat=True),
+                *SupportRequest.orientations.through.objects.filter(
+                    supportrequest__pathway=pathway
+                ).values_list("orientation_id", flat=True),
+            ]
         )
         # The identity goes once no other record of hers still needs it.
         still_needed = (
@@ -2218,3 +2223,46 @@ def person_note_add(*, actor, pathway, kind: str, text: str, request=None, now=N
             email_subject=_("Message d'une personne accompagnée"),
         )
     return note
+
+
+# --- orientations from a request (information and orientation) ------------------------------
+
+
+def request_orient(
+    *, actor, support_request, service, consent_method: str, reason: str = "", request=None
+):
+    """A coordinator of the platform orients the person to a directory service from her
+    request (the information-and-orientation answer), with her agreement; the orientation
+    is listed on the request."""
+    from maillage.directory import actions as directory_actions
+    from maillage.directory.access import can_orient
+
+    if COORDINATOR not in access.request_sides(actor, support_request) or not can_orient(actor):
+        raise PermissionDenied
+    if support_request.state in (RequestState.WITHDRAWN, RequestState.PATHWAY):
+        raise ValidationError(
+            _("Cette demande n'est plus à orienter : passez par son parcours s'il existe.")
+        )
+    person = support_request.person
+    with transaction.atomic():
+        orientation = directory_actions.orientation_send(
+            actor=actor,
+            service=service,
+            person_first_name=person.first_name,
+            person_last_name=person.last_name,
+            person_birth_year=person.birth_date.year if person.birth_date else None,
+            person_phone=person.phone,
+            person_email=person.email,
+            reason=(reason or "").strip() or support_request.reason,
+            consent_method=consent_method,
+            request=request,
+        )
+        support_request.orientations.add(orientation)
+        audit.record(
+            "support_request.orient",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=support_request,
+            details={"orientation": str(orientation.public_id)},
+        )
+    return orientation

@@ -592,3 +592,47 @@ class PersonNoteForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class RequestOrientForm(IdPrefixed, forms.Form):
+    """Orient the person to a directory service from her request: search, choose, and
+    record her agreement."""
+
+    id_prefix = "orient"
+    service_search = forms.CharField(
+        label=_("Service de l'annuaire à chercher (nom, besoin)"), required=False, max_length=200
+    )
+    service = forms.ChoiceField(label=_("Service retenu"), required=False)
+    consent_method = forms.ChoiceField(
+        label=_("Accord de la personne pour que ses coordonnées soient transmises au service")
+    )
+    reason = forms.CharField(
+        label=_("Motif de l'orientation (par défaut, celui de la demande)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        from maillage.directory.enums import ConsentMethod
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("— cherchez d'abord un service —"))] + [
+            (
+                str(s.public_id),
+                f"{s.name} — {s.structure.name}"
+                + (f" ({s.geo_commune.name})" if getattr(s, "geo_commune", None) else ""),
+            )
+            for s in candidates
+        ]
+        self.fields["consent_method"].choices = [("", "—"), *ConsentMethod.choices]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("service"):
+            raise forms.ValidationError(
+                _("Choisissez le service dans la liste des résultats, puis envoyez.")
+                if len(self.fields["service"].choices) > 1
+                else _("Cherchez le service de l'annuaire vers lequel orienter.")
+            )
+        return data

@@ -156,6 +156,10 @@ class SupportRequest(PublicModel):
     triage_outcome = models.CharField(max_length=20, choices=TriageOutcome.choices, blank=True)
     triage_comment = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Orientations the coordinator sent from the request (information and orientation).
+    orientations = models.ManyToManyField(
+        "directory.Orientation", blank=True, related_name="support_requests"
+    )
 
     class Meta:
         verbose_name = _("demande d'appui")

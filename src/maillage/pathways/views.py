@@ -24,6 +24,7 @@ from maillage.pathways.forms import (
     PlanForm,
     PlanValidationForm,
     PortalInviteForm,
+    RequestOrientForm,
     StayAdmitForm,
     StayDischargeForm,
     SupportRequestForm,
@@ -113,7 +114,7 @@ def _visible_request(request, public_id):
     return found
 
 
-def _request_page(request, support_request, triage_form=None, status=200):
+def _request_page(request, support_request, triage_form=None, status=200, orient_form=None):
     sides = access.request_sides(request.user, support_request)
     moves = access.request_moves(sides, support_request)
     questions = queries.screening_questions()
@@ -131,11 +132,14 @@ def _request_page(request, support_request, triage_form=None, status=200):
     actions.support_request_record_read(
         support_request=support_request, request=request, duplicates=duplicates
     )
+    orients = "coordinator" in sides and support_request.state not in ("withdrawn", "pathway")
     return render(
         request,
         "pathways/request_detail.html",
         {
             "r": support_request,
+            "orientations": list(support_request.orientations.select_related("service__structure")),
+            "orient_form": (orient_form or RequestOrientForm()) if orients else None,
             "triage_form": triage_form if can_triage else None,
             "can_withdraw": "withdrawn" in moves,
             "duplicates": duplicates,
@@ -147,6 +151,37 @@ def _request_page(request, support_request, triage_form=None, status=200):
         },
         status=status,
     )
+
+
+@require_POST
+def request_orient(request, public_id):
+    from maillage.directory.queries import published_service
+
+    support_request = _visible_request(request, public_id)
+    if "coordinator" not in access.request_sides(request.user, support_request):
+        audit.deny("support_request.orient", request=request, obj=support_request)
+        raise PermissionDenied
+    candidates = _service_candidates(request, commune_id=support_request.person.commune_id)
+    form = RequestOrientForm(request.POST, candidates=candidates)
+    if form.is_valid():
+        service = published_service(form.cleaned_data["service"])
+        try:
+            actions.request_orient(
+                actor=request.user,
+                support_request=support_request,
+                service=service,
+                consent_method=form.cleaned_data["consent_method"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Orientation envoyée à « %(name)s ».") % {"name": service.name}
+            )
+            return redirect("pathways:request", public_id=public_id)
+    return _request_page(request, support_request, status=400, orient_form=form)
 
 
 def request_detail(request, public_id):
@@ -525,9 +560,9 @@ def plan_objective_add(request, public_id):
     return _plan_change(request, public_id, ObjectiveForm, "objective_form", apply, lambda p, w: {})
 
 
-def _service_candidates(request, pathway) -> list:
-    """Directory services for an action's owner: those matching the words typed, near the
-    person's commune, and the one already chosen."""
+def _service_candidates(request, pathway=None, commune_id=None) -> list:
+    """Directory services to orient to: those matching the words typed, near the person's
+    commune, and the one already chosen."""
     from maillage.directory.queries import SearchParams, published_service, search_services
 
     found = []
@@ -538,9 +573,8 @@ def _service_candidates(request, pathway) -> list:
             found.append(service)
     text = request.POST.get("service_search", "").strip()
     if text:
-        results = search_services(
-            SearchParams(text=text, commune=pathway.person.commune_id, limit=10)
-        )
+        commune = pathway.person.commune_id if pathway is not None else commune_id
+        results = search_services(SearchParams(text=text, commune=commune, limit=10))
         found += [s for s in results.services + results.remote if s not in found]
     return found[:15]
 
