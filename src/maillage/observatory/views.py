@@ -52,9 +52,64 @@ def accessibility(request):
         population=population,
         under=under,
         form=form,
-        biggest=max((r.index for r in rows), default=0) or 1,
+        classes=_classes(run.threshold),
+        map=_map(rows, run.threshold),
     )
     return render(request, "observatory/accessibility.html", context, status=status)
+
+
+def _classes(threshold: float) -> list[dict]:
+    """The map's classes of the index, with colours readable on white and for most colour
+    vision deficiencies (a sequential palette, darkest where it is worst)."""
+    return [
+        {
+            "upper": threshold * 0.6,
+            "color": "#7f0000",
+            "label": _("moins de %(v)s") % {"v": f"{threshold * 0.6:g}"},
+        },
+        {
+            "upper": threshold,
+            "color": "#d7301f",
+            "label": _("de %(a)s à %(b)s (sous le seuil)")
+            % {"a": f"{threshold * 0.6:g}", "b": f"{threshold:g}"},
+        },
+        {
+            "upper": threshold * 1.6,
+            "color": "#fdbb84",
+            "label": _("de %(a)s à %(b)s") % {"a": f"{threshold:g}", "b": f"{threshold * 1.6:g}"},
+        },
+        {
+            "upper": float("inf"),
+            "color": "#fff7ec",
+            "label": _("%(a)s ou plus") % {"a": f"{threshold * 1.6:g}"},
+        },
+    ]
+
+
+def _map(rows, threshold: float) -> dict:
+    from django.conf import settings
+
+    classes = _classes(threshold)
+    return {
+        "tiles": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "classes": [
+            {"upper": c["upper"] if c["upper"] != float("inf") else 1e9, "color": c["color"]}
+            for c in classes
+        ],
+        "communes": [
+            {
+                "name": r.commune.name,
+                "lat": r.commune.latitude,
+                "lon": r.commune.longitude,
+                "population": r.population,
+                "index": round(r.index, 3),
+                "label": f"{r.index:.2f}".replace(".", ","),
+            }
+            for r in rows
+            if r.commune.latitude is not None
+        ],
+    }
 
 
 def _what_if(run, rows, changes: dict) -> dict:

@@ -1,0 +1,36 @@
+// Accessibility map: one circle per commune, its area in proportion to the population, its
+// colour the class of its index. Leaflet is served by Maillage; tiles only when a tile
+// server is configured (without, the circles stand on a plain background). The table
+// below the map gives the same figures.
+(function () {
+  "use strict";
+
+  function draw() {
+    var element = document.getElementById("apl-map");
+    var data = document.getElementById("apl-map-data");
+    if (!element || !data || typeof L === "undefined") { return; }
+    var config = JSON.parse(data.textContent);
+    var map = L.map(element, { scrollWheelZoom: false });
+    if (config.tiles) {
+      L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
+    } else {
+      element.classList.add("map-offline");
+    }
+    var largest = 1;
+    config.communes.forEach(function (c) { largest = Math.max(largest, c.population); });
+    var bounds = [];
+    config.communes.forEach(function (c) {
+      var point = [c.lat, c.lon];
+      bounds.push(point);
+      var cls = config.classes.find(function (k) { return c.index < k.upper; }) ||
+        config.classes[config.classes.length - 1];
+      L.circleMarker(point, {
+        radius: 3 + 14 * Math.sqrt(c.population / largest),
+        color: "#1f2430", weight: 1, fillColor: cls.color, fillOpacity: 0.85
+      }).bindTooltip(c.name + " : " + c.label).addTo(map);
+    });
+    if (bounds.length) { map.fitBounds(bounds, { padding: [16, 16] }); }
+  }
+
+  document.addEventListener("DOMContentLoaded", draw);
+})();
