@@ -21,7 +21,7 @@ from maillage.observatory.accessibility import (
 from maillage.observatory.models import AccessibilityIndex, AccessibilityRun
 
 DEFAULT_PROFESSION = "médecin généraliste"
-DEFAULT_ACTIVITY = 4500.0  # consultations a year per full-time general practitioner
+DEFAULT_ACTIVITY = queries.DEFAULT_ACTIVITY
 
 
 def parse_bands(text: str) -> Bands:

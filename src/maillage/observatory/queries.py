@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext as _
+
+DEFAULT_ACTIVITY = 4500.0  # consultations a year per full-time general practitioner
 
 
 @dataclass
@@ -117,7 +120,7 @@ def what_if_model(run):
         demand = demand_points()
         parameters = run.parameters
         supply = supply_points(
-            demand, profession=run.profession, activity=parameters.get("activity", 4500.0)
+            demand, profession=run.profession, activity=parameters.get("activity", DEFAULT_ACTIVITY)
         )
         bands = parameters.get("bands") or [[10.0, 1.0], [15.0, 2 / 3], [20.0, 1 / 3]]
         edges = tuple(float(edge) for edge, _weight in bands)
@@ -140,3 +143,96 @@ def what_if_model(run):
         _MODELS.clear()  # one run at a time in memory
         _MODELS[run.pk] = model
     return model
+
+
+# --- the accessibility page: map and what-if ------------------------------------------
+
+
+def map_classes(threshold: float) -> list[dict]:
+    """The map's classes of the index, with colours readable on white and for most colour
+    vision deficiencies (a sequential palette, darkest where it is worst)."""
+    return [
+        {
+            "upper": threshold * 0.6,
+            "color": "#7f0000",
+            "label": _("moins de %(v)s") % {"v": f"{threshold * 0.6:g}"},
+        },
+        {
+            "upper": threshold,
+            "color": "#d7301f",
+            "label": _("de %(a)s à %(b)s (sous le seuil)")
+            % {"a": f"{threshold * 0.6:g}", "b": f"{threshold:g}"},
+        },
+        {
+            "upper": threshold * 1.6,
+            "color": "#fdbb84",
+            "label": _("de %(a)s à %(b)s") % {"a": f"{threshold:g}", "b": f"{threshold * 1.6:g}"},
+        },
+        {
+            "upper": float("inf"),
+            "color": "#fff7ec",
+            "label": _("%(a)s ou plus") % {"a": f"{threshold * 1.6:g}"},
+        },
+    ]
+
+
+def map_data(rows, threshold: float) -> dict:
+    from django.conf import settings
+
+    classes = map_classes(threshold)
+    return {
+        "tiles": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "classes": [
+            {"upper": c["upper"] if c["upper"] != float("inf") else 1e9, "color": c["color"]}
+            for c in classes
+        ],
+        "communes": [
+            {
+                "name": r.commune.name,
+                "lat": r.commune.latitude,
+                "lon": r.commune.longitude,
+                "population": r.population,
+                "index": round(r.index, 3),
+                "label": f"{r.index:.2f}".replace(".", ","),
+            }
+            for r in rows
+            if r.commune.latitude is not None
+        ],
+    }
+
+
+def what_if_comparison(run, rows, changes: dict) -> dict:
+    model = what_if_model(run)
+    activity = run.parameters.get("activity", DEFAULT_ACTIVITY)
+    after = model.what_if(
+        {model.position[code]: count * activity for code, count in changes.items()}
+    )
+    before = model.index
+    lines = []
+    population_before = population_after = 0.0
+    for row in rows:
+        i = model.position[row.commune_id]
+        if before[i] < run.threshold:
+            population_before += row.population
+        if after[i] < run.threshold:
+            population_after += row.population
+        if not np.isclose(after[i], before[i], rtol=1e-12, atol=1e-9):
+            lines.append(
+                {
+                    "commune": row.commune,
+                    "population": row.population,
+                    "before": float(before[i]),
+                    "after": float(after[i]),
+                    "delta": float(after[i] - before[i]),
+                    "crosses": (before[i] < run.threshold) != (after[i] < run.threshold),
+                }
+            )
+    lines.sort(key=lambda line: -abs(line["delta"]))
+    return {
+        "changes": changes,
+        "lines": lines[:60],
+        "changed": len(lines),
+        "population_before": population_before,
+        "population_after": population_after,
+    }

@@ -88,17 +88,23 @@ def _errors(call, request, action: str):
         raise HttpError(400, " ".join(error.messages)) from None
 
 
+def _found(found, request, action: str, object_type: str, object_id, what: str):
+    """The record looked up, or 404 (« … introuvable ») with the denial audited."""
+    if found is None:
+        audit.deny(action, request=request, object_type=object_type, object_id=str(object_id))
+        raise HttpError(404, f"{what} introuvable")
+    return found
+
+
 def _api_objective(request, plan, public_id):
-    objective = plan.objectives.filter(public_id=public_id).first()
-    if objective is None:
-        audit.deny(
-            "plan.objective.read",
-            request=request,
-            object_type="pathways.objective",
-            object_id=str(public_id),
-        )
-        raise HttpError(404, "objectif introuvable")
-    return objective
+    return _found(
+        plan.objectives.filter(public_id=public_id).first(),
+        request,
+        "plan.objective.read",
+        "pathways.objective",
+        public_id,
+        "objectif",
+    )
 
 
 def _visible_request(request, public_id):
@@ -513,15 +519,14 @@ def stay_add(request, public_id: UUID, payload: StayIn):
 )
 def stay_discharge(request, public_id: UUID, stay_id: UUID, payload: DischargeIn):
     pathway = _visible_pathway(request, public_id)
-    stay = queries.stay_for(pathway, stay_id)
-    if stay is None:
-        audit.deny(
-            "stay.discharge",
-            request=request,
-            object_type="pathways.hospitalstay",
-            object_id=str(stay_id),
-        )
-        raise HttpError(404, "hospitalisation introuvable")
+    stay = _found(
+        queries.stay_for(pathway, stay_id),
+        request,
+        "stay.discharge",
+        "pathways.hospitalstay",
+        stay_id,
+        "hospitalisation",
+    )
     stay = _errors(
         lambda: actions.stay_discharge(
             actor=request.user,
@@ -562,13 +567,14 @@ def _meeting_out(meeting) -> dict:
 
 
 def _api_meeting(request, pathway, meeting_id, action="meeting.read"):
-    meeting = queries.meeting_for(pathway, meeting_id)
-    if meeting is None:
-        audit.deny(
-            action, request=request, object_type="pathways.meeting", object_id=str(meeting_id)
-        )
-        raise HttpError(404, "réunion introuvable")
-    return meeting
+    return _found(
+        queries.meeting_for(pathway, meeting_id),
+        request,
+        action,
+        "pathways.meeting",
+        meeting_id,
+        "réunion",
+    )
 
 
 @router.get(
@@ -761,13 +767,14 @@ def pathway_reopen(request, public_id: UUID):
 
 
 def _api_member(request, pathway, member_id, action):
-    member = queries.circle_member(pathway, member_id)
-    if member is None:
-        audit.deny(
-            action, request=request, object_type="pathways.circlemember", object_id=str(member_id)
-        )
-        raise HttpError(404, "membre introuvable")
-    return member
+    return _found(
+        queries.circle_member(pathway, member_id),
+        request,
+        action,
+        "pathways.circlemember",
+        member_id,
+        "membre",
+    )
 
 
 def _member_out(member) -> dict:
@@ -819,15 +826,14 @@ def circle_remove(request, public_id: UUID, member_id: UUID):
 def plan_action_status(request, public_id: UUID, action_id: UUID, payload: ActionStatusIn):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    action = queries.plan_action(plan, action_id)
-    if action is None:
-        audit.deny(
-            "plan.action_status",
-            request=request,
-            object_type="pathways.planaction",
-            object_id=str(action_id),
-        )
-        raise HttpError(404, "action introuvable")
+    action = _found(
+        queries.plan_action(plan, action_id),
+        request,
+        "plan.action_status",
+        "pathways.planaction",
+        action_id,
+        "action",
+    )
     _errors(
         lambda: actions.plan_action_set_status(
             actor=request.user,

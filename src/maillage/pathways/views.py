@@ -44,6 +44,15 @@ def _rebound(form_class, request, version: int, error, **kwargs):
     return form
 
 
+def _found(found, request, action: str, object_type: str, object_id):
+    """The record looked up, or 404 with the denial audited (it is not the user's to see,
+    or it does not exist: she is told the same)."""
+    if found is None:
+        audit.deny(action, request=request, object_type=object_type, object_id=str(object_id))
+        raise Http404
+    return found
+
+
 def _require(request, allowed: bool, action: str):
     if not allowed:
         audit.deny(action, request=request)
@@ -343,16 +352,13 @@ def circle_add(request, public_id):
 
 
 def _member(request, pathway, member_id):
-    member = queries.circle_member(pathway, member_id)
-    if member is None:
-        audit.deny(
-            "circle.read",
-            request=request,
-            object_type="pathways.circlemember",
-            object_id=str(member_id),
-        )
-        raise Http404
-    return member
+    return _found(
+        queries.circle_member(pathway, member_id),
+        request,
+        "circle.read",
+        "pathways.circlemember",
+        member_id,
+    )
 
 
 @require_POST
@@ -639,15 +645,13 @@ def plan_validate(request, public_id):
 def plan_action_status(request, public_id, action_id):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    action = queries.plan_action(plan, action_id)
-    if action is None:
-        audit.deny(
-            "plan.action_status",
-            request=request,
-            object_type="pathways.planaction",
-            object_id=str(action_id),
-        )
-        raise Http404
+    action = _found(
+        queries.plan_action(plan, action_id),
+        request,
+        "plan.action_status",
+        "pathways.planaction",
+        action_id,
+    )
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -754,14 +758,13 @@ def notebook(request, public_id):
 def notebook_attachment(request, public_id, attachment_id):
     pathway = _visible_pathway(request, public_id)
     attachment = queries.message_attachment(pathway, attachment_id)
-    if attachment is None or not attachment.path.exists():
-        audit.deny(
-            "notebook.attachment.read",
-            request=request,
-            object_type="pathways.messageattachment",
-            object_id=str(attachment_id),
-        )
-        raise Http404
+    attachment = _found(
+        attachment if attachment is not None and attachment.path.exists() else None,
+        request,
+        "notebook.attachment.read",
+        "pathways.messageattachment",
+        attachment_id,
+    )
     actions.message_attachment_record_read(attachment=attachment, request=request)
     return FileResponse(
         open(attachment.path, "rb"),  # FileResponse closes it
@@ -816,13 +819,9 @@ def stays(request, public_id):
 
 
 def _stay(request, pathway, stay_id, action):
-    stay = queries.stay_for(pathway, stay_id)
-    if stay is None:
-        audit.deny(
-            action, request=request, object_type="pathways.hospitalstay", object_id=str(stay_id)
-        )
-        raise Http404
-    return stay
+    return _found(
+        queries.stay_for(pathway, stay_id), request, action, "pathways.hospitalstay", stay_id
+    )
 
 
 @require_POST
@@ -939,13 +938,9 @@ def meeting_new(request, public_id):
 
 
 def _meeting(request, pathway, meeting_id, action="meeting.read"):
-    meeting = queries.meeting_for(pathway, meeting_id)
-    if meeting is None:
-        audit.deny(
-            action, request=request, object_type="pathways.meeting", object_id=str(meeting_id)
-        )
-        raise Http404
-    return meeting
+    return _found(
+        queries.meeting_for(pathway, meeting_id), request, action, "pathways.meeting", meeting_id
+    )
 
 
 def _meeting_page(request, pathway, meeting, status=200, **forms_given):
@@ -1264,18 +1259,16 @@ def portal_invite(request, public_id):
 @require_POST
 def portal_revoke(request, public_id, access_id):
     pathway = _visible_pathway(request, public_id)
-    portal = next(
-        (p for p in queries.portal_accesses_of(pathway) if str(p.public_id) == str(access_id)),
-        None,
+    portal = _found(
+        next(
+            (p for p in queries.portal_accesses_of(pathway) if str(p.public_id) == str(access_id)),
+            None,
+        ),
+        request,
+        "portal.close",
+        "pathways.portalaccess",
+        access_id,
     )
-    if portal is None:
-        audit.deny(
-            "portal.close",
-            request=request,
-            object_type="pathways.portalaccess",
-            object_id=str(access_id),
-        )
-        raise Http404
     try:
         actions.portal_revoke(actor=request.user, portal=portal, request=request)
     except ValidationError as error:
@@ -1302,13 +1295,13 @@ def record_accesses(request, public_id):
 
 def _portal_pathway(request, public_id):
     actions.portal_link(request.user, request=request)
-    pathway = queries.portal_pathway(request.user, public_id)
-    if pathway is None:
-        audit.deny(
-            "portal.read", request=request, object_type="pathways.pathway", object_id=str(public_id)
-        )
-        raise Http404
-    return pathway
+    return _found(
+        queries.portal_pathway(request.user, public_id),
+        request,
+        "portal.read",
+        "pathways.pathway",
+        public_id,
+    )
 
 
 def portal(request):
@@ -1331,18 +1324,16 @@ def portal(request):
 
 @require_POST
 def portal_accept(request, access_id):
-    offer = next(
-        (o for o in queries.portal_offers(request.user) if str(o.public_id) == str(access_id)),
-        None,
+    offer = _found(
+        next(
+            (o for o in queries.portal_offers(request.user) if str(o.public_id) == str(access_id)),
+            None,
+        ),
+        request,
+        "portal.accept",
+        "pathways.portalaccess",
+        access_id,
     )
-    if offer is None:
-        audit.deny(
-            "portal.accept",
-            request=request,
-            object_type="pathways.portalaccess",
-            object_id=str(access_id),
-        )
-        raise Http404
     try:
         actions.portal_accept(user=request.user, portal=offer, request=request)
     except ValidationError as error:
