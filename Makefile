@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 VENDOR := src/maillage/static/vendor
 export MAILLAGE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test check bench install vendor browser clean-db fmt smoke
+.PHONY: demo test check bench install vendor browser clean-db fmt smoke report
 
 demo: install vendor
 	$(BIN)/maillage demo
@@ -31,6 +31,11 @@ check: install
 fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The annual evaluation report as HTML and PDF (printed by Debian's Chromium).
+YEAR ?= $(shell date -d 'last year' +%Y)
+report: install vendor browser
+	$(BIN)/maillage report annual --year $(YEAR)
 
 bench: install
 	@for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

@@ -44,8 +44,8 @@ def logged_in(status, anonymous=302, **overrides):
     return expected
 
 
-def only(allowed, status=200, others=403):
-    return logged_in(others, **dict.fromkeys(allowed, status))
+def only(allowed, status=200, others=403, **overrides):
+    return logged_in(others, **{**dict.fromkeys(allowed, status), **overrides})
 
 
 NOT_PORTAL = [p for p in LOGGED_IN if p not in PORTAL]
@@ -65,6 +65,9 @@ MODERATORS = ["platform_admin", "coordinator"]
 # Professionals, coordinators and organisation admins receive the orientations sent to their
 # organisation's services (not peer workers, nor the platform's admins).
 RECEIVERS = ["coordinator", "professional", "colleague", "outsider", "organisation_admin"]
+# The observatory's readers (figures, never a person), and who writes the annual report.
+OBSERVERS = ["platform_admin", "coordinator", "user_representative", "observer"]
+REPORT_EDITORS = ["platform_admin", "coordinator"]
 
 
 # name: (kwargs builder(cast, territory) or None, method, expectations)
@@ -599,12 +602,37 @@ EXPECTATIONS = {
     "observatory:accessibility": (
         None,
         "get",
-        only(["platform_admin", "coordinator", "user_representative", "observer"]),
+        only(OBSERVERS),
     ),
     "observatory:accessibility_compute": (
         None,
         "post",
         only(["platform_admin", "coordinator"], status=302),
+    ),
+    "observatory:dashboard": (None, "get", only(OBSERVERS)),
+    "observatory:table": (lambda c, t: {"slug": "demandes", "fmt": "xlsx"}, "get", only(OBSERVERS)),
+    "observatory:open_data": (
+        lambda c, t: {"slug": "demandes", "fmt": "csv"},
+        "get",
+        only(OBSERVERS),
+    ),
+    "observatory:reports": (None, "get", only(OBSERVERS)),
+    # A report not yet published: its editors read it, the other observers do not find it.
+    "observatory:report": (
+        lambda c, t: {"year": 2026},
+        "get",
+        only(REPORT_EDITORS, others=403, user_representative=404, observer=404),
+    ),
+    "observatory:report_pdf": (
+        lambda c, t: {"year": 2026},
+        "get",
+        only(REPORT_EDITORS, others=403, user_representative=404, observer=404),
+    ),
+    "observatory:report_commentary": (lambda c, t: {"year": 2026}, "get", only(REPORT_EDITORS)),
+    "observatory:report_publish": (
+        lambda c, t: {"year": 2026},
+        "post",
+        only(REPORT_EDITORS, status=302),
     ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),

@@ -23,6 +23,8 @@ MAILLAGE_COMMANDS = [
     ("export data-inclusion|hsds|fhir FILE", "export the published directory"),
     ("directory duplicates", "list structures that look like duplicates across sources"),
     ("accessibility compute", "accessibility of primary care per commune (APL, E2SFCA)"),
+    ("indicators refresh", "rebuild the observatory's figures now (hourly job otherwise)"),
+    ("report annual --year Y", "the annual evaluation report, as HTML and PDF"),
     ("backup FILE", "dump the database to FILE (pg_dump custom format)"),
     ("restore FILE", "restore the database from FILE"),
 ]

@@ -232,6 +232,9 @@ API_EXPORT_RATE_PER_HOUR = env_int("MAILLAGE_API_EXPORT_RATE_PER_HOUR", 6, minim
 MAP_TILES_URL = env_str("MAILLAGE_MAP_TILES_URL", "")
 MAP_ATTRIBUTION = env_str("MAILLAGE_MAP_ATTRIBUTION", "")
 
+# The headless browser that prints the annual report as PDF (make browser installs it).
+MAILLAGE_CHROMIUM = env_str("MAILLAGE_CHROMIUM", "/usr/bin/chromium")
+
 INVITATION_VALIDITY_DAYS = env_int("MAILLAGE_INVITATION_VALIDITY_DAYS", 7, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True

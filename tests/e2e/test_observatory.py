@@ -17,6 +17,7 @@ def test_an_observer_tries_a_health_centre_opening(page, live_app, e2e_cast, com
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Observatoire"
     ).click()
+    page.get_by_role("link", name="Accessibilité aux médecins généralistes").click()
     page.get_by_label("Département", exact=True).select_option("85")
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_load_state()
@@ -34,3 +35,47 @@ def test_an_observer_tries_a_health_centre_opening(page, live_app, e2e_cast, com
     result = page.get_by_role("region", name="Communes dont l'indice change").inner_text()
     assert "Noirmoutier-en-l'Île (85163)" in result and "passe le seuil" in result
     assert serious_violations(page) == []
+
+
+def test_an_observer_reads_the_territory_dashboard_by_keyboard(page, live_app, e2e_cast):
+    log_in(page, live_app, e2e_cast["observer"])
+    page.goto(f"{live_app}/observatoire/")
+    main = page.locator("main")
+    # The demo's eighteen months of past activity on the platform's territory.
+    assert "Pays Yon et Vie" in main.inner_text()
+    assert page.get_by_role("img", name="Activité mois par mois").count() == 1
+    assert page.get_by_role("region", name="Tableau : Activité mois par mois").count() == 1
+    # The map: a circle per commune where someone was reached, as many as on the data.
+    data = page.evaluate("JSON.parse(document.getElementById('reach-map-data').textContent)")
+    circles = page.locator("#reach-map path.leaflet-interactive")
+    circles.first.wait_for()
+    assert circles.count() == len(data["communes"]) > 0
+    assert serious_violations(page) == []
+    # The period is chosen (month fields), sent with the keyboard, and the tables follow.
+    page.get_by_label("Du mois de").fill("2025-01")
+    page.get_by_label("au mois de (inclus)").fill("2025-03")
+    page.get_by_label("au mois de (inclus)").press("Enter")
+    page.wait_for_load_state()
+    assert "de janv. 2025 à mars 2025" in main.inner_text()
+    rows = page.get_by_role("region", name="Tableau : Activité mois par mois").locator("tbody tr")
+    assert rows.count() == 4  # three months and the total
+    # Every download link is reached with Tab and says which table it downloads.
+    link = page.get_by_role("link", name="CSV — Demandes d'appui reçues, selon qui demande")
+    link.focus()
+    assert page.evaluate("document.activeElement.getAttribute('href')").startswith(
+        "/observatoire/tableaux/demandes.csv?territoire="
+    )
+
+
+def test_the_observatory_pages_fit_a_phone_screen(phone, live_app, e2e_cast):
+    log_in(phone, live_app, e2e_cast["observer"])
+    for path in ["/observatoire/", "/observatoire/accessibilite/", "/observatoire/rapport/"]:
+        phone.goto(f"{live_app}{path}")
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+    year = phone.evaluate("new Date().getFullYear()") - 1
+    phone.goto(f"{live_app}/observatoire/rapport/{year}/")  # published in the demo
+    assert "Première année pleine" in phone.locator("main").inner_text()
+    assert serious_violations(phone) == []

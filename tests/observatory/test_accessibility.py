@@ -217,3 +217,17 @@ def test_pairs_from_an_imported_matrix_ignore_unknown_codes():
     pairs = pairs_from_matrix(["85191"], ["85001"], [("85191", "85001", 7), ("99999", "85001", 1)])
     assert isinstance(pairs, Pairs)
     assert pairs.demand.tolist() == [0] and pairs.minutes.tolist() == [7.0]
+
+
+def test_no_commune_or_no_practitioner_gives_no_pair_and_no_error():
+    travel = Travel()
+    for demand, supply in (([], [46.7]), ([46.7], [])):
+        pairs = pairs_by_distance(
+            np.array(demand),
+            np.array(demand),
+            np.array(supply),
+            np.array(supply),
+            travel=travel,
+            max_minutes=20,
+        )
+        assert pairs.demand.size == 0 and pairs.weights(Bands((10,), (1,))).size == 0

@@ -136,4 +136,7 @@ def setup_demo() -> list[DemoAccount]:
     from maillage.pathways.demo import setup_demo_pathways
 
     setup_demo_pathways()
+    from maillage.observatory.demo import setup_demo_observatory
+
+    setup_demo_observatory()
     return ACCOUNTS

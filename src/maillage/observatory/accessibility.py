@@ -140,6 +140,10 @@ def pairs_by_distance(
     into west-to-east slices searched in parallel threads (the tree search releases the
     GIL)."""
     workers = workers or min(4, os.cpu_count() or 1)
+    if len(demand_lat) == 0 or len(supply_lat) == 0:
+        # No commune placed, or no practitioner: no pair (every index is then 0).
+        empty = np.zeros(0, dtype=np.intp)
+        return Pairs(empty, empty.copy(), chord=np.zeros(0), travel=travel)
     demand = _unit_vectors(demand_lat, demand_lon)
     supply_tree = cKDTree(_unit_vectors(supply_lat, supply_lon))
     radius = _chord(travel.km_for(max_minutes))

@@ -156,3 +156,79 @@ def under_served_share(run, codes) -> tuple[float, float]:
     population = np.array([r[0] for r in rows], dtype=float)
     under = np.array([r[1] for r in rows], dtype=bool)
     return float(population[under].sum()), float(population.sum())
+
+
+# --- Annual report ----------------------------------------------------------------------------
+
+
+class ReportConflict(ValidationError):
+    """Someone else saved the commentary since the form was shown: nothing was written."""
+
+
+def _audit_actor(actor, request):
+    if request is not None:
+        return None  # read from the request: the user and her active role
+    return audit.Actor(user_id=actor.public_id) if actor else audit.Actor()
+
+
+def report_for(year: int):
+    from maillage.observatory.models import AnnualReport
+
+    report, _created = AnnualReport.objects.get_or_create(year=year)
+    return report
+
+
+def report_save(*, actor, year: int, commentary: dict, expected_version: int, request=None):
+    """Save the coordinators' commentary, section by section. Refused once published, and
+    when someone else saved in between (their text is not overwritten)."""
+    from maillage.observatory.models import AnnualReport
+
+    with transaction.atomic():
+        report_for(year)
+        report = AnnualReport.objects.select_for_update().get(year=year)
+        if report.published_at is not None:
+            raise ValidationError(_("Ce rapport est publié : il ne change plus."))
+        if report.version != expected_version:
+            raise ReportConflict(
+                _(
+                    "Quelqu'un d'autre a enregistré le commentaire pendant que vous écriviez. "
+                    "Votre texte est conservé ci-dessous : relisez la nouvelle version, puis "
+                    "enregistrez à nouveau."
+                )
+            )
+        report.commentary = {k: v.strip() for k, v in commentary.items() if v and v.strip()}
+        report.version += 1
+        report.save()
+        audit.record(
+            "report.save",
+            actor=_audit_actor(actor, request),
+            request=request,
+            object_type="observatory.annualreport",
+            object_id=str(report.public_id),
+            details={"year": year, "sections": sorted(report.commentary)},
+        )
+    return report
+
+
+def report_publish(*, actor, year: int, request=None):
+    from django.utils import timezone
+
+    from maillage.observatory.models import AnnualReport
+
+    with transaction.atomic():
+        report_for(year)
+        report = AnnualReport.objects.select_for_update().get(year=year)
+        if report.published_at is None:
+            report.published_at = timezone.now()
+            report.published_by = actor
+            report.version += 1
+            report.save()
+            audit.record(
+                "report.publish",
+                actor=_audit_actor(actor, request),
+                request=request,
+                object_type="observatory.annualreport",
+                object_id=str(report.public_id),
+                details={"year": year},
+            )
+    return report

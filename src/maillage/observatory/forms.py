@@ -43,3 +43,76 @@ class WhatIfForm(forms.Form):
             raise forms.ValidationError(_("Indiquez au moins une commune et un nombre."))
         data["changes"] = changes
         return data
+
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+class IndicatorsForm(forms.Form):
+    """Which territory and which months the dashboard shows. The address keeps them, so a
+    view can be bookmarked and shared (nothing personal in it)."""
+
+    territoire = forms.ChoiceField(label=_("Territoire"), required=False)
+    code = forms.CharField(
+        label=_("ou une commune (code INSEE) ou une intercommunalité (SIREN)"),
+        required=False,
+        max_length=9,
+    )
+    du = forms.RegexField(
+        label=_("Du mois de"),
+        regex=MONTH_PATTERN,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+        error_messages={"invalid": _("Indiquez un mois sous la forme AAAA-MM.")},
+    )
+    au = forms.RegexField(
+        label=_("au mois de (inclus)"),
+        regex=MONTH_PATTERN,
+        required=False,
+        widget=forms.DateInput(attrs={"type": "month"}),
+        error_messages={"invalid": _("Indiquez un mois sous la forme AAAA-MM.")},
+    )
+
+    def __init__(self, *args, territories=(), departements=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territoire"].choices = [
+            (_("Territoires"), list(territories)),
+            (
+                _("Départements"),
+                [(f"dep-{code}", f"{code} — {name}") for code, name in departements],
+            ),
+        ]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if code and not (
+            (len(code) == 5 and code[:2].isalnum() and code[2:].isdigit())
+            or (len(code) == 9 and code.isdigit())
+        ):
+            raise forms.ValidationError(
+                _("Un code INSEE a 5 caractères (85191), un SIREN d'intercommunalité 9 chiffres.")
+            )
+        return code
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("du"), data.get("au")
+        if start and end and start > end:
+            self.add_error("au", _("Le dernier mois vient après le premier."))
+        return data
+
+
+class CommentaryForm(forms.Form):
+    """The coordinators' words on each section of the annual report."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for section in sections:
+            self.fields[section.key] = forms.CharField(
+                label=section.title,
+                required=False,
+                max_length=10_000,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 DEFAULT_ACTIVITY = 4500.0  # consultations a year per full-time general practitioner
@@ -85,9 +86,31 @@ def run_rows(run, commune_codes=None):
     return rows
 
 
+def territory_accessibility(commune_codes, least: int = 10) -> dict | None:
+    """The latest run over a territory: its population, how many live under the threshold,
+    and the least served communes."""
+    run = latest_run()
+    if run is None:
+        return None
+    rows = run_rows(run, commune_codes)
+    totals = rows.aggregate(
+        total_population=Sum("population"),
+        under_population=Sum("population", filter=Q(under_served=True)),
+        commune_count=Count("id"),
+        under_count=Count("id", filter=Q(under_served=True)),
+    )
+    return {
+        "run": run,
+        "population": totals["total_population"] or 0,
+        "under": totals["under_population"] or 0,
+        "communes": totals["commune_count"],
+        "under_communes": totals["under_count"],
+        "least": list(rows.order_by("index", "commune_id")[:least]),
+    }
+
+
 def default_departement() -> str | None:
     """The département most of the platform's territory lies in, else the first one."""
-    from django.db.models import Count
 
     from maillage.core.models import PlatformSettings
     from maillage.territories.models import Commune, Departement

@@ -1,13 +1,24 @@
+import datetime as dt
+import logging
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
-from maillage.observatory import access, actions, queries
-from maillage.observatory.forms import WhatIfForm
+from maillage.observatory import access, actions, charts, exports, facts, indicators, queries
+from maillage.observatory import report as report_module
+from maillage.observatory.forms import CommentaryForm, IndicatorsForm, WhatIfForm
+from maillage.observatory.models import AnnualReport
 from maillage.territories.models import Commune, Departement
+
+logger = logging.getLogger(__name__)
 
 
 def _require(request, allowed: bool, action: str):
@@ -67,3 +78,246 @@ def accessibility_compute(request):
         % {"n": run.communes, "s": run.seconds},
     )
     return redirect("observatory:accessibility")
+
+
+# --- Indicators -------------------------------------------------------------------------------
+
+
+def _month(text: str) -> dt.date:
+    year, month = text.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def _scope(request):
+    """(form, scope, status) from the page's address: the territory and months asked, else
+    the platform's territory over the last twelve months."""
+    form = IndicatorsForm(
+        request.GET or None,
+        territories=indicators.territory_choices(),
+        departements=Departement.objects.order_by("code").values_list("code", "name"),
+    )
+    this_month = timezone.localdate().replace(day=1)
+    key, start, end = indicators.default_territory_key(), None, None
+    status = 200
+    if request.GET:
+        if form.is_valid():
+            data = form.cleaned_data
+            if data["code"]:
+                key = f"{'epci' if len(data['code']) == 9 else 'com'}-{data['code']}"
+            elif data["territoire"]:
+                key = data["territoire"]
+            start = _month(data["du"]) if data["du"] else None
+            end = _month(data["au"]) if data["au"] else None
+        else:
+            status = 400
+    end = end or (indicators.add_months(start, 11) if start else this_month)
+    start = start or indicators.add_months(end, -11)
+    scope = indicators.make_scope(key, start, end)
+    if scope is None:
+        form.add_error(
+            "code" if request.GET.get("code") else "territoire",
+            _("Ce territoire n'existe pas dans le référentiel."),
+        )
+        status = 400
+        scope = indicators.make_scope(indicators.default_territory_key(), start, end)
+    if not form.is_bound:
+        form.initial = {"territoire": key, "du": f"{start:%Y-%m}", "au": f"{end:%Y-%m}"}
+    return form, scope, status
+
+
+def _map(points: list[dict]) -> dict:
+    from django.conf import settings
+
+    classes = [
+        {"upper": 10, "color": "#fdbb84", "label": _("moins de 10 pour 10 000 habitants")},
+        {"upper": 50, "color": "#d7301f", "label": _("de 10 à 50 pour 10 000 habitants")},
+        {"upper": 1e9, "color": "#7f0000", "label": _("50 ou plus pour 10 000 habitants")},
+    ]
+    communes = []
+    for p in points:
+        rate = 10_000 * p["people"] / p["population"] if p["population"] else 0
+        communes.append(
+            {
+                "name": p["name"],
+                "lat": p["lat"],
+                "lon": p["lon"],
+                "population": p["people"],
+                "index": rate,
+                "label": _("%(n)s personnes, %(r)s pour 10 000 habitants")
+                % {"n": p["people"], "r": f"{rate:.1f}".replace(".", ",")},
+            }
+        )
+    return {
+        "tiles": settings.MAP_TILES_URL,
+        "attribution": settings.MAP_ATTRIBUTION,
+        "classes": [{"upper": c["upper"], "color": c["color"]} for c in classes],
+        "communes": communes,
+        "legend": classes,
+    }
+
+
+def dashboard(request):
+    """The territory's indicators over a period: key figures, charts each with its table,
+    a map of the people reached, and every table to download."""
+    _require(request, access.can_view_observatory(request.user), "observatory.read")
+    form, scope, status = _scope(request)
+    computed = indicators.compute(scope)
+    query = urlencode(
+        {"territoire": scope.key, "du": f"{scope.start:%Y-%m}", "au": f"{scope.end:%Y-%m}"}
+    )
+    context = {
+        "form": form,
+        "scope": scope,
+        "figures": computed.figures,
+        "tables": [
+            {"table": t, "chart": charts.draw(t), "rows": exports.plain_rows(t)}
+            for t in computed.tables
+        ],
+        "map": _map(computed.map_points),
+        "refreshed": facts.last_refresh(),
+        "query": query,
+    }
+    return render(request, "observatory/dashboard.html", context, status=status)
+
+
+def table_download(request, slug: str, fmt: str):
+    _require(request, access.can_view_observatory(request.user), "observatory.read")
+    form, scope, status = _scope(request)
+    if status != 200:
+        return HttpResponseBadRequest(
+            _("Territoire ou période illisible : %(errors)s")
+            % {"errors": "; ".join(str(e) for errors in form.errors.values() for e in errors)},
+            content_type="text/plain; charset=utf-8",
+        )
+    table = indicators.compute(scope).table(slug)
+    if table is None:
+        raise Http404
+    open_data = request.resolver_match.url_name == "open_data"
+    if open_data:
+        if not table.counts:
+            raise Http404
+        rows = exports.open_rows(table)
+    else:
+        rows = exports.plain_rows(table)
+    name = f"{slug}-{scope.key}-{scope.start:%Y%m}-{scope.end:%Y%m}"
+    if open_data:
+        name += "-donnees-ouvertes"
+    if fmt == "xlsx":
+        response = HttpResponse(
+            exports.to_xlsx(table, scope, rows),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(exports.to_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+# --- Annual report ----------------------------------------------------------------------------
+
+
+def _report_readable(request, year: int):
+    """The report of that year, for coordinators and admins always, for the other readers
+    of the observatory once published; else 404."""
+    _require(request, access.can_view_observatory(request.user), "report.read")
+    report = AnnualReport.objects.filter(year=year).first()
+    if report is None:
+        report = AnnualReport(year=year)
+    if report.published_at is None and not access.can_compute(request.user):
+        raise Http404
+    return report
+
+
+def report_index(request):
+    _require(request, access.can_view_observatory(request.user), "report.read")
+    this_year = timezone.localdate().year
+    existing = {r.year: r for r in AnnualReport.objects.all()}
+    years = sorted({*existing, *range(this_year - 2, this_year + 1)}, reverse=True)
+    editor = access.can_compute(request.user)
+    reports = [
+        {"year": y, "report": existing.get(y)}
+        for y in years
+        if editor or (existing.get(y) and existing[y].published_at)
+    ]
+    return render(request, "observatory/report_index.html", {"reports": reports, "editor": editor})
+
+
+def _report_context(report, year: int):
+    scope = report_module.year_scope(year)
+    return {
+        "report": report,
+        "year": year,
+        "refreshed": facts.last_refresh(),
+        **report_module.content(report, scope),
+    }
+
+
+def annual_report(request, year: int):
+    report = _report_readable(request, year)
+    context = _report_context(report, year)
+    context["editor"] = access.can_compute(request.user)
+    return render(request, "observatory/report.html", context)
+
+
+def annual_report_pdf(request, year: int):
+    report = _report_readable(request, year)
+    html = render_to_string(
+        "observatory/report_document.html", _report_context(report, year), request=request
+    )
+    try:
+        pdf = report_module.to_pdf(html)
+    except report_module.PdfError:
+        logger.exception("annual report PDF failed")
+        return HttpResponse(
+            _("Le PDF n'a pas pu être produit sur ce serveur. La version HTML reste disponible."),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rapport-annuel-{year}.pdf"'
+    return response
+
+
+def report_commentary(request, year: int):
+    _require(request, access.can_compute(request.user), "report.write")
+    report = actions.report_for(year)
+    form = CommentaryForm(
+        request.POST or None,
+        sections=report_module.SECTIONS,
+        initial={"version": report.version, **report.commentary},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            version = data.pop("version")
+            try:
+                actions.report_save(
+                    actor=request.user,
+                    year=year,
+                    commentary=data,
+                    expected_version=version,
+                    request=request,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+                status = 409 if isinstance(error, actions.ReportConflict) else 400
+            else:
+                messages.success(request, _("Commentaire enregistré."))
+                return redirect("observatory:report", year=year)
+        else:
+            status = 400
+    return render(
+        request,
+        "observatory/report_commentary.html",
+        {"form": form, "report": report, "year": year},
+        status=status,
+    )
+
+
+@require_POST
+def report_publish(request, year: int):
+    _require(request, access.can_compute(request.user), "report.publish")
+    actions.report_publish(actor=request.user, year=year, request=request)
+    messages.success(request, _("Rapport publié : les observateurs peuvent le lire."))
+    return redirect("observatory:report", year=year)

@@ -843,14 +843,26 @@ def plan_save(
 
 
 def objective_add(
-    *, actor, plan, need: str, text: str, criteria: str = "", expected_version=None, request=None
+    *,
+    actor,
+    plan,
+    need: str,
+    text: str,
+    criteria: str = "",
+    no_resource: bool = False,
+    expected_version=None,
+    request=None,
 ) -> Objective:
     if need not in Need.values or not text.strip():
         raise ValidationError(_("Un objectif a un besoin et un texte."))
     with transaction.atomic():
         locked = _lock_plan(plan, actor, expected_version)
         objective = Objective.objects.create(
-            plan=locked, need=need, text=text.strip(), criteria=criteria.strip()
+            plan=locked,
+            need=need,
+            text=text.strip(),
+            criteria=criteria.strip(),
+            no_resource=no_resource,
         )
         _saved(locked, actor, request, "plan.objective_add")
     return objective

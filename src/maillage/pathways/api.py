@@ -242,6 +242,7 @@ def _plan_out(plan) -> dict:
                 "need": o.need,
                 "text": o.text,
                 "criteria": o.criteria,
+                "no_resource": o.no_resource,
                 "status": o.status,
                 "actions": [
                     {
@@ -315,6 +316,7 @@ def plan_objective_add(request, public_id: UUID, payload: ObjectiveIn):
             need=payload.need,
             text=payload.text,
             criteria=payload.criteria,
+            no_resource=payload.no_resource,
             expected_version=payload.version,
             request=request,
         ),

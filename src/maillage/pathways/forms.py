@@ -308,6 +308,11 @@ class ObjectiveForm(IdPrefixed, forms.Form):
     need = forms.ChoiceField(label=_("Besoin"), choices=Need.choices)
     text = forms.CharField(label=_("Objectif partagé"), max_length=300)
     criteria = forms.CharField(label=_("Critère d'évaluation"), required=False, max_length=300)
+    no_resource = forms.BooleanField(
+        label=_("Aucune ressource disponible sur le territoire pour ce besoin"),
+        help_text=_("Compté, sans rien sur la personne, dans les besoins non couverts."),
+        required=False,
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

@@ -378,6 +378,11 @@ class Objective(models.Model):
     status = models.CharField(
         max_length=20, choices=ObjectiveStatus.choices, default=ObjectiveStatus.OPEN
     )
+    # A need the territory has no resource for (no service, no place, too far): counted by
+    # the observatory's "unmet needs".
+    no_resource = models.BooleanField(
+        _("aucune ressource disponible sur le territoire pour ce besoin"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

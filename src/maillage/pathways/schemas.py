@@ -89,6 +89,7 @@ class ObjectiveOut(Schema):
     need: str
     text: str
     criteria: str
+    no_resource: bool
     status: str
     actions: list[PlanActionOut]
 
@@ -115,6 +116,7 @@ class ObjectiveIn(Schema):
     need: str
     text: str = Field(min_length=1, max_length=300)
     criteria: str = Field(default="", max_length=300)
+    no_resource: bool = False
 
 
 class PlanActionIn(Schema):

@@ -559,6 +559,7 @@ def plan_objective_add(request, public_id):
             need=data["need"],
             text=data["text"],
             criteria=data["criteria"],
+            no_resource=data["no_resource"],
             expected_version=data["version"],
             request=request,
         )

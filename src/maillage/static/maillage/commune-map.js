@@ -1,14 +1,14 @@
-// Accessibility map: one circle per commune, its area in proportion to the population, its
-// colour the class of its index. Leaflet is served by Maillage; tiles only when a tile
-// server is configured (without, the circles stand on a plain background). The table
-// below the map gives the same figures.
+// Commune maps of the observatory: one circle per commune, its area in proportion to a count
+// (the population, people reached), its colour the class of a value (an index, a rate).
+// Each map is a [data-commune-map] element naming the JSON script that holds its figures.
+// Leaflet is served by Maillage; tiles only when a tile server is configured (without, the
+// circles stand on a plain background). A table on the page gives the same figures.
 (function () {
   "use strict";
 
-  function draw() {
-    var element = document.getElementById("apl-map");
-    var data = document.getElementById("apl-map-data");
-    if (!element || !data || typeof L === "undefined") { return; }
+  function draw(element) {
+    var data = document.getElementById(element.getAttribute("data-commune-map"));
+    if (!data || typeof L === "undefined") { return; }
     var config = JSON.parse(data.textContent);
     var map = L.map(element, { scrollWheelZoom: false });
     if (config.tiles) {
@@ -32,5 +32,7 @@
     if (bounds.length) { map.fitBounds(bounds, { padding: [16, 16] }); }
   }
 
-  document.addEventListener("DOMContentLoaded", draw);
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-commune-map]").forEach(draw);
+  });
 })();

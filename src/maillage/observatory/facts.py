@@ -1,0 +1,186 @@
+"""The observatory's pre-aggregated facts, rebuilt by a periodic job.
+
+Every family below is one INSERT … SELECT from the live tables into `observatory_fact`:
+counts per month (Europe/Paris), commune and up to two keys, plus a summed measure (hours or
+days) where a mean is wanted. All of them add up over months and communes, so that any
+territory (a set of communes) and any period (a range of months) is a sum over an index
+range — the dashboards never scan the live tables.
+
+Which commune: the person's commune for requests, pathways, plans and people reached; the
+service's commune for orientations and directory coverage; the searched commune for
+searches that found nothing. Delays are cut into bands (a median does not add up; bands do,
+and they say more to a reader than a median).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from maillage.observatory.models import Fact, FactRefresh
+
+# Delay bands, in hours, with their keys: under a day, 1 to 2 days, 3 to 7 days, more.
+HOUR_BANDS = (
+    "CASE WHEN {h} < 24 THEN 'd0' WHEN {h} < 72 THEN 'd1_2' WHEN {h} <= 168 THEN 'd3_7' "
+    "ELSE 'd8' END"
+)
+# Durations of pathways, in days: under 3 months, 3 to 6, 6 to 12, a year and more.
+DAY_BANDS = (
+    "CASE WHEN {d} < 91 THEN 'm0_3' WHEN {d} < 183 THEN 'm3_6' WHEN {d} < 365 THEN 'm6_12' "
+    "ELSE 'm12' END"
+)
+AGE_BANDS = (
+    "CASE WHEN {a} IS NULL THEN '' WHEN {a} < 18 THEN '0-17' WHEN {a} < 40 THEN '18-39' "
+    "WHEN {a} < 60 THEN '40-59' WHEN {a} < 75 THEN '60-74' WHEN {a} < 85 THEN '75-84' "
+    "ELSE '85+' END"
+)
+AGE_AT_FIRST_REQUEST = AGE_BANDS.format(
+    a="date_part('year', age(f.received_at::date, p.birth_date))"
+)
+
+
+def _month(column: str) -> str:
+    return f"date_trunc('month', {column} AT TIME ZONE %(tz)s)::date"
+
+
+def _hours(later: str, earlier: str) -> str:
+    return f"extract(epoch FROM {later} - {earlier}) / 3600.0"
+
+
+INSERT = "INSERT INTO observatory_fact (family, month, commune_id, key, key2, n, total) "
+
+FAMILIES: dict[str, str] = {
+    # Support requests received: who asked, how urgent.
+    "request": f"""
+        SELECT 'request', {_month("r.received_at")}, p.commune_id, r.requester_kind, r.urgency,
+               count(*), 0
+        FROM pathways_supportrequest r JOIN pathways_person p ON p.id = r.person_id
+        GROUP BY 2, 3, 4, 5""",
+    # The needs named in requests (a request may name several).
+    "request_need": f"""
+        SELECT 'request_need', {_month("r.received_at")}, p.commune_id, need, '', count(*), 0
+        FROM pathways_supportrequest r JOIN pathways_person p ON p.id = r.person_id,
+             unnest(r.needs) AS need
+        GROUP BY 2, 3, 4""",
+    # Triage: its outcome and the delay from receipt, in bands, with the hours summed.
+    "triage": f"""
+        SELECT 'triage', {_month("r.triaged_at")}, p.commune_id, r.triage_outcome,
+               {HOUR_BANDS.format(h=_hours("r.triaged_at", "r.received_at"))},
+               count(*), sum({_hours("r.triaged_at", "r.received_at")})
+        FROM pathways_supportrequest r JOIN pathways_person p ON p.id = r.person_id
+        WHERE r.triaged_at IS NOT NULL AND r.triage_outcome <> ''
+        GROUP BY 2, 3, 4, 5""",
+    "pathway_opened": f"""
+        SELECT 'pathway_opened', {_month("w.opened_at")}, p.commune_id, '', '', count(*), 0
+        FROM pathways_pathway w JOIN pathways_person p ON p.id = w.person_id
+        GROUP BY 2, 3""",
+    # Closures: the reason and the duration in bands, with the days summed.
+    "pathway_closed": f"""
+        SELECT 'pathway_closed', {_month("w.closed_at")}, p.commune_id, w.closure_reason,
+               {DAY_BANDS.format(d="(w.closed_at::date - w.opened_at::date)")},
+               count(*), sum(w.closed_at::date - w.opened_at::date)
+        FROM pathways_pathway w JOIN pathways_person p ON p.id = w.person_id
+        WHERE w.closed_at IS NOT NULL
+        GROUP BY 2, 3, 4, 5""",
+    # The person's satisfaction at closure, when she gave it.
+    "satisfaction": f"""
+        SELECT 'satisfaction', {_month("w.closed_at")}, p.commune_id, w.satisfaction, '',
+               count(*), 0
+        FROM pathways_pathway w JOIN pathways_person p ON p.id = w.person_id
+        WHERE w.closed_at IS NOT NULL AND w.satisfaction <> ''
+        GROUP BY 2, 3, 4""",
+    # Orientations sent, by need and by the state they are in now.
+    "orientation": f"""
+        SELECT 'orientation', {_month("o.created_at")}, s.geo_commune_id, o.need_theme,
+               o.state, count(*), 0
+        FROM directory_orientation o JOIN directory_service s ON s.id = o.service_id
+        GROUP BY 2, 3, 4, 5""",
+    # Orientations answered (accepted or refused): the delay to answer in bands.
+    "orientation_answer": f"""
+        SELECT 'orientation_answer', {_month("o.created_at")}, s.geo_commune_id, o.need_theme,
+               {HOUR_BANDS.format(h=_hours("o.answered_at", "o.created_at"))},
+               count(*), sum({_hours("o.answered_at", "o.created_at")})
+        FROM directory_orientation o JOIN directory_service s ON s.id = o.service_id
+        WHERE o.answered_at IS NOT NULL
+        GROUP BY 2, 3, 4, 5""",
+    "refusal": f"""
+        SELECT 'refusal', {_month("o.created_at")}, s.geo_commune_id, o.need_theme,
+               o.refusal_reason, count(*), 0
+        FROM directory_orientation o JOIN directory_service s ON s.id = o.service_id
+        WHERE o.state = 'refused'
+        GROUP BY 2, 3, 4, 5""",
+    # Searches that found nothing: once per search, and once per need searched.
+    "unmet_search": """
+        SELECT 'unmet_search', date_trunc('month', u.searched_on)::date, u.commune_id, '',
+               u.channel, count(*), 0
+        FROM directory_unmetsearch u
+        GROUP BY 2, 3, 5""",
+    "unmet_search_theme": """
+        SELECT 'unmet_search_theme', date_trunc('month', u.searched_on)::date, u.commune_id,
+               theme, '', count(*), 0
+        FROM directory_unmetsearch u, unnest(u.themes) AS theme
+        GROUP BY 2, 3, 4""",
+    # Needs of plans for which the territory has no resource.
+    "plan_unmet": f"""
+        SELECT 'plan_unmet', {_month("o.created_at")}, p.commune_id, o.need, '', count(*), 0
+        FROM pathways_objective o
+        JOIN pathways_plan pl ON pl.id = o.plan_id
+        JOIN pathways_pathway w ON w.id = pl.pathway_id
+        JOIN pathways_person p ON p.id = w.person_id
+        WHERE o.no_resource
+        GROUP BY 2, 3, 4""",
+    # People reached: each person once, in the month of her first request, with her sex and
+    # age band then (the pathway keeps the band once the birth date is erased).
+    "reached": f"""
+        WITH first AS (
+            SELECT DISTINCT ON (r.person_id) r.person_id, r.received_at
+            FROM pathways_supportrequest r ORDER BY r.person_id, r.received_at
+        )
+        SELECT 'reached', {_month("f.received_at")}, p.commune_id, p.sex,
+               COALESCE(NULLIF({AGE_AT_FIRST_REQUEST}, ''),
+                        (SELECT max(w.person_age_band) FROM pathways_pathway w
+                         WHERE w.person_id = p.id), ''),
+               count(*), 0
+        FROM first f JOIN pathways_person p ON p.id = f.person_id
+        GROUP BY 2, 3, 4, 5""",
+    # The directory today (a snapshot in the current month): listed services per need, and
+    # whether each is stale (not updated within its own frequency).
+    "service": """
+        SELECT 'service', date_trunc('month', now() AT TIME ZONE %(tz)s)::date,
+               s.geo_commune_id, theme,
+               CASE WHEN (CURRENT_DATE - COALESCE(s.source_updated_on, s.updated_at::date))
+                         > s.update_frequency_days THEN 'stale' ELSE 'fresh' END,
+               count(*), 0
+        FROM directory_service s, unnest(s.thematiques) AS theme
+        WHERE s.listed
+        GROUP BY 2, 3, 4, 5""",
+}
+
+
+def refresh() -> FactRefresh:
+    """Rebuild every fact in one transaction: readers see the old facts until it commits."""
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE observatory_fact IN EXCLUSIVE MODE")
+        cursor.execute("DELETE FROM observatory_fact")
+        rows = 0
+        for sql in FAMILIES.values():
+            cursor.execute(INSERT + sql, {"tz": settings.TIME_ZONE})
+            rows += cursor.rowcount
+        done = FactRefresh.objects.create(
+            finished_at=timezone.now(), seconds=time.perf_counter() - started, rows=rows
+        )
+        FactRefresh.objects.exclude(pk=done.pk).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE observatory_fact")
+    return done
+
+
+def last_refresh() -> FactRefresh | None:
+    return FactRefresh.objects.first()
+
+
+__all__ = ["FAMILIES", "Fact", "last_refresh", "refresh"]

@@ -1,0 +1,683 @@
+"""The observatory's indicators for a territory and a period, read from the facts.
+
+A scope is a set of communes (the platform's territory, a département, an EPCI, a commune,
+a micro-territory, or everywhere) and a range of months. Every indicator is a `Table`: the
+unit the dashboard draws as a chart, prints as an accessible table, and downloads as CSV,
+XLSX or open statistics (with small counts suppressed). Nothing in it names a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from maillage.observatory.models import Fact
+
+MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
+def month_label(month: dt.date) -> str:
+    return f"{MONTHS[month.month - 1]} {month.year}"
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def months_between(start: dt.date, end: dt.date) -> list[dt.date]:
+    out, month = [], start
+    while month <= end:
+        out.append(month)
+        month = add_months(month, 1)
+    return out
+
+
+@dataclass(frozen=True)
+class Scope:
+    key: str  # how the territory is named in the page's address: "dep-85", "fr"…
+    label: str
+    communes: tuple[str, ...] | None  # None: everywhere
+    population: int
+    start: dt.date  # first day of the first month
+    end: dt.date  # first day of the last month
+
+    @property
+    def months(self) -> list[dt.date]:
+        return months_between(self.start, self.end)
+
+    @property
+    def period_label(self) -> str:
+        if self.start == self.end:
+            return month_label(self.start)
+        return _("de %(start)s à %(end)s") % {
+            "start": month_label(self.start),
+            "end": month_label(self.end),
+        }
+
+
+@dataclass
+class Table:
+    """Rows of figures under column headings. `counts` says that every cell is a count of
+    people or events (so small counts are suppressed in open statistics)."""
+
+    slug: str
+    title: str
+    row_heading: str
+    columns: list[str]
+    rows: list[tuple[str, list]] = field(default_factory=list)
+    chart: str = "bars"  # "bars": the first column as horizontal bars; "series": months
+    counts: bool = True
+    note: str = ""
+    # How the counts add up, for totals and small-count suppression: "both" (a two-way table
+    # of one population), "columns" (each column is a distribution over the rows), "none".
+    additive: str = "both"
+
+    def column(self, index: int) -> list:
+        return [values[index] for _label, values in self.rows]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(v for _label, values in self.rows for v in values)
+
+
+def _facts(scope: Scope, family: str, *fields: str, since_start: bool = True):
+    qs = Fact.objects.filter(family=family, month__lte=scope.end)
+    if since_start:
+        qs = qs.filter(month__gte=scope.start)
+    if scope.communes is not None:
+        qs = qs.filter(commune_id__in=scope.communes)
+    return qs.values(*fields).annotate(n_sum=Sum("n"), total_sum=Sum("total")).order_by()
+
+
+def _counts(scope: Scope, family: str, *fields: str, **kwargs) -> dict:
+    """{key tuple (or key): (count, summed measure)}."""
+    out = {}
+    for row in _facts(scope, family, *fields, **kwargs):
+        key = tuple(row[f] for f in fields)
+        out[key[0] if len(key) == 1 else key] = (row["n_sum"], row["total_sum"] or 0.0)
+    return out
+
+
+def _n(counts: dict, key) -> int:
+    return counts.get(key, (0, 0))[0]
+
+
+def _ratio(part, whole, digits=1):
+    return round(100 * part / whole, digits) if whole else None
+
+
+# --- Labels -----------------------------------------------------------------------------------
+
+
+def _labels():
+    from maillage.directory.enums import OrientationState, RefusalReason, Thematique
+    from maillage.pathways.enums import (
+        ClosureReason,
+        Need,
+        RequesterKind,
+        Satisfaction,
+        Sex,
+        TriageOutcome,
+        Urgency,
+    )
+
+    return {
+        "requester": RequesterKind,
+        "urgency": Urgency,
+        "need": Need,
+        "outcome": TriageOutcome,
+        "closure": ClosureReason,
+        "satisfaction": Satisfaction,
+        "sex": Sex,
+        "state": OrientationState,
+        "refusal": RefusalReason,
+        "theme": dict(Thematique.choices),
+    }
+
+
+HOUR_BANDS = (
+    ("d0", gettext_lazy("moins de 24 heures")),
+    ("d1_2", gettext_lazy("1 à 2 jours")),
+    ("d3_7", gettext_lazy("3 à 7 jours")),
+    ("d8", gettext_lazy("plus de 7 jours")),
+)
+DAY_BANDS = (
+    ("m0_3", gettext_lazy("moins de 3 mois")),
+    ("m3_6", gettext_lazy("3 à 6 mois")),
+    ("m6_12", gettext_lazy("6 à 12 mois")),
+    ("m12", gettext_lazy("un an ou plus")),
+)
+AGE_BANDS = ("0-17", "18-39", "40-59", "60-74", "75-84", "85+")
+# Commune types by population (the territory pack has no density grid): the classes INSEE
+# long used, rural under 2,000 inhabitants.
+COMMUNE_TYPES = (
+    (2_000, gettext_lazy("Commune rurale (moins de 2 000 habitants)")),
+    (10_000, gettext_lazy("Petite ville (2 000 à 9 999 habitants)")),
+    (50_000, gettext_lazy("Ville moyenne (10 000 à 49 999 habitants)")),
+    (None, gettext_lazy("Grande ville (50 000 habitants ou plus)")),
+)
+
+
+def commune_type(population: int | None) -> int:
+    for index, (upper, _label) in enumerate(COMMUNE_TYPES):
+        if upper is None or (population or 0) < upper:
+            return index
+    return len(COMMUNE_TYPES) - 1
+
+
+def _theme_parent(code: str) -> str:
+    return code.split("--", 1)[0]
+
+
+def _theme_label(labels, code: str) -> str:
+    if not code:
+        return _("Besoin non précisé")
+    return str(labels["theme"].get(code, code))
+
+
+# --- The indicators ---------------------------------------------------------------------------
+
+
+@dataclass
+class Indicators:
+    scope: Scope
+    figures: list[tuple[str, str]]  # key figures: (label, formatted value)
+    tables: list[Table]
+    map_points: list[dict]
+
+    def table(self, slug: str) -> Table | None:
+        return next((t for t in self.tables if t.slug == slug), None)
+
+
+def _fr(value, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def compute(scope: Scope) -> Indicators:
+    labels = _labels()
+    tables: list[Table] = []
+
+    # Activity per month.
+    requests_month = _counts(scope, "request", "month")
+    opened_month = _counts(scope, "pathway_opened", "month")
+    closed_month = _counts(scope, "pathway_closed", "month")
+    orientations_month = _counts(scope, "orientation", "month")
+    tables.append(
+        Table(
+            "activite-mensuelle",
+            _("Activité mois par mois"),
+            _("Mois"),
+            [
+                _("Demandes d'appui reçues"),
+                _("Parcours ouverts"),
+                _("Parcours clos"),
+                _("Orientations envoyées"),
+            ],
+            [
+                (
+                    month_label(m),
+                    [
+                        _n(requests_month, m),
+                        _n(opened_month, m),
+                        _n(closed_month, m),
+                        _n(orientations_month, m),
+                    ],
+                )
+                for m in scope.months
+            ],
+            chart="series",
+            additive="columns",
+        )
+    )
+
+    # Requests: who asked and how urgent; the needs named.
+    requests = _counts(scope, "request", "key", "key2")
+    kinds, urgencies = labels["requester"], labels["urgency"]
+    tables.append(
+        Table(
+            "demandes",
+            _("Demandes d'appui reçues, selon qui demande et l'urgence"),
+            _("Qui demande"),
+            [str(label) for label in urgencies.labels],
+            [
+                (str(kind.label), [_n(requests, (kind.value, u)) for u in urgencies.values])
+                for kind in kinds
+            ],
+        )
+    )
+    needs = _counts(scope, "request_need", "key")
+    tables.append(
+        Table(
+            "demandes-besoins",
+            _("Besoins repérés dans les demandes"),
+            _("Besoin"),
+            [_("Demandes")],
+            [(str(need.label), [_n(needs, need.value)]) for need in labels["need"]],
+            additive="columns",
+        )
+    )
+
+    # Triage: outcome by delay band.
+    triage = _counts(scope, "triage", "key", "key2")
+    tables.append(
+        Table(
+            "tri",
+            _("Issue du tri, selon le délai entre la demande et le tri"),
+            _("Issue du tri"),
+            [str(label) for _key, label in HOUR_BANDS],
+            [
+                (str(o.label), [_n(triage, (o.value, band)) for band, _label in HOUR_BANDS])
+                for o in labels["outcome"]
+            ],
+        )
+    )
+    triaged = sum(n for n, _t in triage.values())
+    triage_hours = sum(t for _n2, t in triage.values())
+
+    # Pathways: open at the start, opened, closed, open at the end.
+    opened_before = sum(
+        n for m, (n, _t) in _counts(scope, "pathway_opened", "month", since_start=False).items()
+    )
+    closed_before = sum(
+        n for m, (n, _t) in _counts(scope, "pathway_closed", "month", since_start=False).items()
+    )
+    opened = sum(n for n, _t in opened_month.values())
+    closed = sum(n for n, _t in closed_month.values())
+    open_end = opened_before - closed_before
+    open_start = open_end - opened + closed
+    tables.append(
+        Table(
+            "parcours",
+            _("Parcours complexes sur la période"),
+            _("Parcours"),
+            [_("Nombre")],
+            [
+                (_("En cours au début de la période"), [open_start]),
+                (_("Ouverts"), [opened]),
+                (_("Clos"), [closed]),
+                (_("En cours à la fin de la période"), [open_end]),
+            ],
+            additive="none",
+        )
+    )
+    closures = _counts(scope, "pathway_closed", "key", "key2")
+    tables.append(
+        Table(
+            "parcours-clotures",
+            _("Parcours clos, selon la raison de la clôture et la durée"),
+            _("Raison de la clôture"),
+            [str(label) for _key, label in DAY_BANDS],
+            [
+                (str(c.label), [_n(closures, (c.value, band)) for band, _label in DAY_BANDS])
+                for c in labels["closure"]
+            ],
+        )
+    )
+    closed_days = sum(t for _n2, t in closures.values())
+    satisfaction = _counts(scope, "satisfaction", "key")
+    tables.append(
+        Table(
+            "satisfaction",
+            _("Satisfaction des personnes à la clôture"),
+            _("Réponse de la personne"),
+            [_("Personnes")],
+            [(str(s.label), [_n(satisfaction, s.value)]) for s in labels["satisfaction"]],
+            additive="columns",
+        )
+    )
+
+    # Orientations by need (parent theme) and state now.
+    states = labels["state"]
+    orientations: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (theme, state), (n, _t) in _counts(scope, "orientation", "key", "key2").items():
+        orientations[_theme_parent(theme)][state] += n
+    answers = _counts(scope, "orientation_answer", "key2")
+    theme_rows = sorted(orientations.items(), key=lambda item: -sum(item[1].values()))
+    tables.append(
+        Table(
+            "orientations",
+            _("Orientations envoyées, selon le besoin et où elles en sont"),
+            _("Besoin"),
+            [str(label) for label in states.labels],
+            [
+                (_theme_label(labels, theme), [by_state[s] for s in states.values])
+                for theme, by_state in theme_rows
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            "orientations-delai",
+            _("Délai de réponse des structures aux orientations"),
+            _("Délai"),
+            [_("Orientations")],
+            [(str(label), [_n(answers, band)]) for band, label in HOUR_BANDS],
+            additive="columns",
+        )
+    )
+    refusals = _counts(scope, "refusal", "key2")
+    tables.append(
+        Table(
+            "orientations-refus",
+            _("Orientations refusées, selon le motif"),
+            _("Motif du refus"),
+            [_("Orientations")],
+            [(str(r.label), [_n(refusals, r.value)]) for r in labels["refusal"]],
+            additive="columns",
+        )
+    )
+
+    # Unmet needs: searches with no result, refused and expired orientations, plan needs.
+    unmet: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for theme, (n, _t) in _counts(scope, "unmet_search_theme", "key").items():
+        unmet[_theme_parent(theme)][0] += n
+    for theme, by_state in orientations.items():
+        unmet[theme][1] += by_state.get("refused", 0)
+        unmet[theme][2] += by_state.get("expired", 0)
+    tables.append(
+        Table(
+            "besoins-non-couverts",
+            _("Besoins non couverts, selon le besoin cherché dans l'annuaire"),
+            _("Besoin"),
+            [
+                _("Recherches sans résultat"),
+                _("Orientations refusées"),
+                _("Orientations expirées sans réponse"),
+            ],
+            [
+                (_theme_label(labels, theme), values)
+                for theme, values in sorted(unmet.items(), key=lambda item: -sum(item[1]))
+                if any(values)
+            ],
+            additive="columns",
+        )
+    )
+    plan_unmet = _counts(scope, "plan_unmet", "key")
+    tables.append(
+        Table(
+            "besoins-sans-ressource",
+            _("Besoins des plans personnalisés sans ressource disponible sur le territoire"),
+            _("Besoin"),
+            [_("Objectifs")],
+            [(str(need.label), [_n(plan_unmet, need.value)]) for need in labels["need"]],
+            additive="columns",
+        )
+    )
+    searches = _counts(scope, "unmet_search", "key2")
+
+    # The directory's coverage today: listed services per need per 10,000 inhabitants.
+    coverage: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    today = Scope(
+        scope.key, scope.label, scope.communes, scope.population, dt.date.min, dt.date.max
+    )
+    for (theme, freshness), (n, _t) in _counts(today, "service", "key", "key2").items():
+        coverage[_theme_parent(theme)][0] += n
+        if freshness == "stale":
+            coverage[_theme_parent(theme)][1] += n
+    per = scope.population / 10_000 if scope.population else 0
+    tables.append(
+        Table(
+            "couverture",
+            _("Offre de l'annuaire aujourd'hui, selon le besoin"),
+            _("Besoin"),
+            [
+                _("Services"),
+                _("Services pour 10 000 habitants"),
+                _("Dont pas à jour"),
+                _("Part pas à jour (%)"),
+            ],
+            [
+                (
+                    _theme_label(labels, theme),
+                    [n, round(n / per, 2) if per else None, stale, _ratio(stale, n)],
+                )
+                for theme, (n, stale) in sorted(coverage.items(), key=lambda item: -item[1][0])
+            ],
+            counts=False,
+            note=_(
+                "Un service compte pour chacun de ses besoins. Un service n'est pas à jour quand "
+                "il n'a pas été revu dans le délai qu'il s'est fixé."
+            ),
+        )
+    )
+
+    # People reached: sex by age band; commune type against the population.
+    reached = _counts(scope, "reached", "key", "key2")
+    sexes = labels["sex"]
+    tables.append(
+        Table(
+            "personnes-age-sexe",
+            _("Personnes accompagnées pour la première fois, selon l'âge et le sexe"),
+            _("Âge"),
+            [str(label) for label in sexes.labels],
+            [
+                (
+                    _("%(band)s ans") % {"band": band} if band else _("Âge non connu"),
+                    [_n(reached, (s, band)) for s in sexes.values],
+                )
+                for band in (*AGE_BANDS, "")
+            ],
+        )
+    )
+    reached_commune = _counts(scope, "reached", "commune_id")
+    map_points, by_type = _places(scope, reached_commune)
+    reached_total = sum(n for n, _t in reached.values())
+    population_total = sum(p for _r, p in by_type)
+    tables.append(
+        Table(
+            "personnes-type-commune",
+            _("Personnes accompagnées et population, selon le type de commune"),
+            _("Type de commune"),
+            [
+                _("Personnes accompagnées"),
+                _("Part des personnes (%)"),
+                _("Part de la population (%)"),
+                _("Personnes pour 10 000 habitants"),
+            ],
+            [
+                (
+                    str(label),
+                    [
+                        people,
+                        _ratio(people, reached_total),
+                        _ratio(population, population_total),
+                        round(10_000 * people / population, 1) if population else None,
+                    ],
+                )
+                for (_upper, label), (people, population) in zip(
+                    COMMUNE_TYPES, by_type, strict=True
+                )
+            ],
+            counts=False,
+        )
+    )
+
+    requests_total = sum(n for n, _t in requests.values())
+    answered = sum(n for n, _t in answers.values())
+    answer_hours = sum(t for _n2, t in answers.values())
+    sent = sum(sum(by_state.values()) for by_state in orientations.values())
+    accepted = sum(
+        by_state.get(s, 0)
+        for by_state in orientations.values()
+        for s in ("accepted", "completed", "not_honoured")
+    )
+    refused = sum(by_state.get("refused", 0) for by_state in orientations.values())
+    figures = [
+        (_("Demandes d'appui reçues"), _fr(requests_total)),
+        (
+            _("Délai moyen de tri"),
+            _("%(d)s jours") % {"d": _fr(triage_hours / triaged / 24, 1)} if triaged else "—",
+        ),
+        (_("Parcours ouverts"), _fr(opened)),
+        (_("Parcours en cours à la fin de la période"), _fr(open_end)),
+        (
+            _("Durée moyenne des parcours clos"),
+            _("%(d)s jours") % {"d": _fr(closed_days / closed)} if closed else "—",
+        ),
+        (_("Orientations envoyées"), _fr(sent)),
+        (
+            _("Orientations acceptées, parmi celles qui ont reçu une réponse"),
+            f"{_fr(_ratio(accepted, accepted + refused), 0)} %" if accepted + refused else "—",
+        ),
+        (
+            _("Délai moyen de réponse aux orientations"),
+            _("%(d)s jours") % {"d": _fr(answer_hours / answered / 24, 1)} if answered else "—",
+        ),
+        (_("Recherches sans résultat dans l'annuaire"), _fr(sum(n for n, _t in searches.values()))),
+        (_("Personnes accompagnées pour la première fois"), _fr(reached_total)),
+        (
+            _("Personnes accompagnées pour 10 000 habitants"),
+            _fr(10_000 * reached_total / scope.population, 1) if scope.population else "—",
+        ),
+    ]
+    return Indicators(scope=scope, figures=figures, tables=tables, map_points=map_points)
+
+
+def _places(scope: Scope, reached_commune: dict):
+    """The map's points (communes with people reached, with their population) and, per
+    commune type, (people reached, population)."""
+    from maillage.territories.models import Commune
+
+    communes = Commune.objects.all()
+    if scope.communes is not None:
+        communes = communes.filter(code__in=scope.communes)
+    by_type = [[0, 0] for _t in COMMUNE_TYPES]
+    points = []
+    for code, kind_code, name, population, lat, lon in communes.values_list(
+        "code", "kind", "name", "population", "latitude", "longitude"
+    ):
+        people = _n(reached_commune, code)
+        kind = commune_type(population)
+        by_type[kind][0] += people
+        # A municipal arrondissement's inhabitants are already its commune's.
+        by_type[kind][1] += (population or 0) if kind_code == "COM" else 0
+        if people and lat is not None:
+            points.append(
+                {
+                    "code": code,
+                    "name": name,
+                    "lat": lat,
+                    "lon": lon,
+                    "people": people,
+                    "population": population or 0,
+                }
+            )
+    return points, [tuple(pair) for pair in by_type]
+
+
+# --- Scopes -----------------------------------------------------------------------------------
+
+
+def _population(codes) -> int:
+    from maillage.territories.models import Commune
+
+    qs = Commune.objects.filter(kind="COM")
+    if codes is not None:
+        qs = qs.filter(code__in=codes)
+    return qs.aggregate(p=Sum("population"))["p"] or 0
+
+
+def territory_choices() -> list[tuple[str, str]]:
+    """The territories offered by name: the platform's, the saved ones (micro-territories…),
+    and France as a whole. Départements, EPCI and communes are typed as codes."""
+    from maillage.core.models import PlatformSettings
+    from maillage.territories.models import Territory
+
+    choices = []
+    competence = PlatformSettings.current().competence_territory
+    if competence is not None:
+        choices.append((f"ter-{competence.public_id}", competence.name))
+    for territory in Territory.objects.exclude(pk=getattr(competence, "pk", None)).order_by("name"):
+        choices.append((f"ter-{territory.public_id}", territory.name))
+    choices.append(("fr", _("Toute la France")))
+    return choices
+
+
+def default_territory_key() -> str:
+    from maillage.core.models import PlatformSettings
+    from maillage.observatory.queries import default_departement
+
+    competence = PlatformSettings.current().competence_territory
+    if competence is not None:
+        return f"ter-{competence.public_id}"
+    code = default_departement()
+    return f"dep-{code}" if code else "fr"
+
+
+def resolve_territory(key: str) -> tuple[str, tuple[str, ...] | None] | None:
+    """(label, commune codes or None for everywhere) for a territory key, or None if the key
+    names nothing: "fr", "dep-85", "epci-200071165", "com-85191", "ter-<uuid>"."""
+    import uuid
+
+    from maillage.territories.models import Commune, Departement, Epci, Territory
+
+    kind, _sep, code = key.partition("-")
+    if key == "fr":
+        return str(_("Toute la France")), None
+    if kind == "dep":
+        departement = Departement.objects.filter(code=code).first()
+        if departement is None:
+            return None
+        return f"{departement.name} ({departement.code})", _with_arrondissements(
+            Q(departement=departement)
+        )
+    if kind == "epci":
+        epci = Epci.objects.filter(code=code).first()
+        if epci is None:
+            return None
+        return epci.name, _with_arrondissements(Q(epci=epci))
+    if kind == "com":
+        commune = Commune.objects.filter(code=code).first()
+        if commune is None:
+            return None
+        return f"{commune.name} ({commune.code})", _with_arrondissements(Q(code=commune.code))
+    if kind == "ter":
+        try:
+            public_id = uuid.UUID(code)
+        except ValueError:
+            return None
+        territory = Territory.objects.filter(public_id=public_id).first()
+        if territory is None:
+            return None
+        return territory.name, _with_arrondissements(Q(territories=territory))
+    return None
+
+
+def _with_arrondissements(where: Q) -> tuple[str, ...]:
+    """The communes matching `where`, with the municipal arrondissements of those that have
+    some (people and services in Paris, Lyon and Marseille are placed in arrondissements)."""
+    from maillage.territories.models import Commune
+
+    parents = Commune.objects.filter(where)
+    codes = Commune.objects.filter(Q(pk__in=parents.values("pk")) | Q(parent__in=parents))
+    return tuple(codes.order_by("code").values_list("code", flat=True))
+
+
+def make_scope(key: str, start: dt.date, end: dt.date) -> Scope | None:
+    resolved = resolve_territory(key)
+    if resolved is None:
+        return None
+    label, codes = resolved
+    return Scope(key, label, codes, _population(codes), start, end)

@@ -1,0 +1,202 @@
+"""The observatory's dashboard, its downloads (CSV, XLSX, open statistics) and the annual
+evaluation report."""
+
+import csv
+import html
+import io
+
+import pytest
+from django.urls import reverse
+
+from maillage.core.models import AuditEvent
+from maillage.observatory import exports, indicators
+from maillage.observatory.models import AnnualReport
+
+URL = reverse("observatory:dashboard")
+MARCH = {"territoire": "dep-85", "du": "2026-03", "au": "2026-03"}
+
+
+def page_text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def test_observers_read_the_figures_of_a_territory_and_a_period_and_no_name(
+    client, cast, requests_in_march
+):
+    client.force_login(cast.observer)
+    response = client.get(URL, MARCH)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Vendée (85) — mars 2026" in text
+    assert "Chiffres arrêtés le" in text
+    figures = dict(response.context["figures"])
+    assert figures["Demandes d'appui reçues"] == "13"
+    assert figures["Personnes accompagnées pour la première fois"] == "13"
+    # Every table with something in it is drawn as a chart named by its title, and every
+    # table is printed under it.
+    tables = response.context["tables"]
+    drawn = [t for t in tables if not t["table"].is_empty]
+    assert text.count('<svg class="chart" role="img"') == len(drawn) >= 5
+    assert text.count('<table class="table figures">') == len(tables) == 15
+    assert "Demandes d'appui reçues, selon qui demande et l'urgence" in text
+    assert "Personne0" not in text and "Dupont" not in text
+    # The view can be shared: the download links carry the territory and the months.
+    assert "tableaux/demandes.csv?territoire=dep-85&amp;du=2026-03&amp;au=2026-03" in (
+        response.content.decode()
+    )
+
+
+def test_the_dashboard_defaults_to_the_platform_territory_over_twelve_months(
+    client, cast, requests_in_march
+):
+    client.force_login(cast.coordinator)
+    response = client.get(URL)
+    scope = response.context["scope"]
+    assert response.status_code == 200 and scope.key.startswith(("ter-", "dep-"))
+    assert len(scope.months) == 12
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({"du": "2026-13"}, "Indiquez un mois sous la forme AAAA-MM."),
+        ({"du": "2026-05", "au": "2026-03"}, "Le dernier mois vient après le premier."),
+        ({"code": "99999"}, "Ce territoire n'existe pas dans le référentiel."),
+        ({"code": "12"}, "Un code INSEE a 5 caractères"),
+        ({"territoire": "dep-ZZ"}, "Sélectionnez un choix valide"),
+    ],
+)
+def test_a_bad_territory_or_period_is_explained_in_french(
+    client, cast, requests_in_march, query, message
+):
+    client.force_login(cast.observer)
+    response = client.get(URL, query)
+    assert response.status_code == 400
+    assert message in page_text(response)
+
+
+def test_a_commune_or_an_epci_can_be_typed_by_its_code(client, cast, requests_in_march):
+    client.force_login(cast.observer)
+    commune = client.get(URL, {**MARCH, "code": "85191"})
+    assert commune.context["scope"].label == "La Roche-sur-Yon (85191)"
+    from maillage.territories.models import Commune
+
+    siren = Commune.objects.get(code="85191").epci_id
+    epci = client.get(URL, {**MARCH, "code": siren})
+    assert epci.status_code == 200 and "85191" in epci.context["scope"].communes
+    assert epci.context["figures"][0] == ("Demandes d'appui reçues", "13")
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_territory(
+    client, cast, requests_in_march, django_assert_max_num_queries
+):
+    client.force_login(cast.observer)
+    with django_assert_max_num_queries(50) as counted:
+        client.get(URL, MARCH)
+    with django_assert_max_num_queries(len(counted.captured_queries)):
+        client.get(URL, {**MARCH, "territoire": "fr"})
+
+
+def test_csv_and_xlsx_downloads_hold_the_table_as_shown(client, cast, requests_in_march):
+    from openpyxl import load_workbook
+
+    client.force_login(cast.observer)
+    response = client.get(reverse("observatory:table", args=["demandes", "csv"]), MARCH)
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="demandes-dep-85-202603-202603.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Qui demande", *[h for h in rows[0][1:-1]], "Total"]
+    assert rows[1][0] == "Un·e professionnel·le" and rows[1][-1] == "12"
+    assert rows[-1][0] == "Total" and rows[-1][-1] == "13"
+    response = client.get(reverse("observatory:table", args=["demandes", "xlsx"]), MARCH)
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert cells[0][0] == "Demandes d'appui reçues, selon qui demande et l'urgence"
+    assert ["Un·e professionnel·le", 0, 12, 0, 12] in cells
+
+
+def test_open_statistics_hide_small_counts_and_what_would_reveal_them(
+    client, cast, requests_in_march
+):
+    client.force_login(cast.observer)
+    response = client.get(reverse("observatory:open_data", args=["demandes", "csv"]), MARCH)
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    table = {row[0]: row[1:] for row in rows[1:]}
+    # The caregiver's single request is hidden; so are the professionals' twelve, else the
+    # total of thirteen would give it away; the grand total stays.
+    assert table["Un·e aidant·e ou proche"][1] == "s"
+    assert table["Un·e professionnel·le"][1] == "s"
+    assert table["Total"][1] == "13" and table["Total"][-1] == "13"
+    assert all(v in ("0", "s") or int(v) >= 11 for row in rows[1:] for v in row[1:])
+    # Tables of rates are not published as open statistics.
+    response = client.get(reverse("observatory:open_data", args=["couverture", "csv"]), MARCH)
+    assert response.status_code == 404
+
+
+def test_open_rows_of_a_distribution_keep_each_column_safe():
+    table = indicators.Table(
+        "t", "T", "Besoin", ["Demandes"], [("a", [30]), ("b", [4]), ("c", [25])], additive="columns"
+    )
+    rows = exports.open_rows(table)
+    assert rows[1:] == [["a", 30], ["b", "s"], ["c", "s"], ["Total", 59]]
+
+
+def test_a_download_with_a_bad_period_says_why(client, cast, requests_in_march):
+    client.force_login(cast.observer)
+    response = client.get(reverse("observatory:table", args=["demandes", "csv"]), {"du": "mars"})
+    assert response.status_code == 400
+    assert "Indiquez un mois sous la forme AAAA-MM." in response.content.decode()
+    missing = client.get(reverse("observatory:table", args=["nothing", "csv"]), MARCH)
+    assert missing.status_code == 404
+
+
+# --- Annual report ----------------------------------------------------------------------------
+
+
+def report_url(name, year=2026):
+    return reverse(f"observatory:{name}", args=[year])
+
+
+def test_coordinators_write_the_commentary_then_publish_for_the_observers(
+    client, cast, requests_in_march
+):
+    client.force_login(cast.observer)
+    assert client.get(report_url("report")).status_code == 404  # a draft
+    client.force_login(cast.coordinator)
+    page = client.get(report_url("report"))
+    text = page_text(page)
+    for heading in ("Rapport annuel d'évaluation 2026", "1. Synthèse", "2. Activité", "Délais"):
+        assert heading in text
+    form = client.get(report_url("report_commentary"))
+    version = form.context["form"].initial["version"]
+    response = client.post(
+        report_url("report_commentary"),
+        {"version": version, "summary": "Une année de montée en charge.", "activity": ""},
+    )
+    assert response.status_code == 302
+    assert "Une année de montée en charge." in page_text(client.get(report_url("report")))
+    assert client.post(report_url("report_publish")).status_code == 302
+    assert AuditEvent.objects.filter(action="report.publish").exists()
+    client.force_login(cast.observer)
+    published = client.get(report_url("report"))
+    assert published.status_code == 200
+    assert "Une année de montée en charge." in page_text(published)
+    # Published, it no longer changes.
+    client.force_login(cast.coordinator)
+    response = client.post(
+        report_url("report_commentary"), {"version": version + 2, "summary": "Autre texte"}
+    )
+    assert response.status_code == 400 and "il ne change plus" in page_text(response)
+
+
+def test_a_commentary_saved_meanwhile_is_not_overwritten(client, cast, requests_in_march):
+    client.force_login(cast.coordinator)
+    version = client.get(report_url("report_commentary")).context["form"].initial["version"]
+    client.post(report_url("report_commentary"), {"version": version, "summary": "Premier"})
+    response = client.post(
+        report_url("report_commentary"), {"version": version, "summary": "Second"}
+    )
+    assert response.status_code == 409
+    text = page_text(response)
+    assert "Quelqu'un d'autre a enregistré" in text and "Second" in text
+    assert AnnualReport.objects.get(year=2026).commentary["summary"] == "Premier"
