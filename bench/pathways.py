@@ -196,10 +196,11 @@ def build() -> None:
                   'Rester chez moi', 'Appeler sa fille',
                   (now() + ((p.id % 200) - 20) * interval '1 day')::date, 3
              FROM pathways_pathway p""",
+        # One plan in nine names a need the territory has no resource for.
         """INSERT INTO pathways_objective (plan_id, public_id, need, text, criteria, status,
-               created_at)
+               created_at, no_resource)
            SELECT pl.id, gen_random_uuid(), (ARRAY['autonomy','housing'])[g], 'Objectif ' || g,
-                  '', 'open', now()
+                  '', 'open', now(), g = 2 AND pl.id % 9 = 0
              FROM pathways_plan pl, generate_series(1, 2) g""",
         """INSERT INTO pathways_planaction (objective_id, public_id, text, owner_is_person,
                due_on, status, created_at)

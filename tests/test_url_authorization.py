@@ -629,10 +629,11 @@ EXPECTATIONS = {
         only(REPORT_EDITORS, others=403, user_representative=404, observer=404),
     ),
     "observatory:report_commentary": (lambda c, t: {"year": 2026}, "get", only(REPORT_EDITORS)),
+    # Without the version of the report read, publishing is refused as malformed.
     "observatory:report_publish": (
-        lambda c, t: {"year": 2026},
+        lambda c, t: {"year": 2025},
         "post",
-        only(REPORT_EDITORS, status=302),
+        only(REPORT_EDITORS, status=400),
     ),
     "core:home": (None, "get", logged_in(200)),
     "core:notifications": (None, "get", logged_in(200)),

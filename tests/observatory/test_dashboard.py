@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from maillage.core.models import AuditEvent
-from maillage.observatory import exports, indicators
+from maillage.observatory import exports, facts, indicators
 from maillage.observatory.models import AnnualReport
+from maillage.pathways.models import SupportRequest
 
 URL = reverse("observatory:dashboard")
 MARCH = {"territoire": "dep-85", "du": "2026-03", "au": "2026-03"}
@@ -36,7 +37,7 @@ def test_observers_read_the_figures_of_a_territory_and_a_period_and_no_name(
     # table is printed under it.
     tables = response.context["tables"]
     drawn = [t for t in tables if not t["table"].is_empty]
-    assert text.count('<svg class="chart" role="img"') == len(drawn) >= 5
+    assert text.count('<svg class="chart" role="img"') == len(drawn) >= 3
     assert text.count('<table class="table figures">') == len(tables) == 15
     assert "Demandes d'appui reçues, selon qui demande et l'urgence" in text
     assert "Personne0" not in text and "Dupont" not in text
@@ -60,6 +61,8 @@ def test_the_dashboard_defaults_to_the_platform_territory_over_twelve_months(
     ("query", "message"),
     [
         ({"du": "2026-13"}, "Indiquez un mois sous la forme AAAA-MM."),
+        ({"du": "0001-01"}, "Choisissez un mois entre 2000 et 2100."),
+        ({"du": "2000-01", "au": "2026-01"}, "Choisissez une période de 120 mois au plus."),
         ({"du": "2026-05", "au": "2026-03"}, "Le dernier mois vient après le premier."),
         ({"code": "99999"}, "Ce territoire n'existe pas dans le référentiel."),
         ({"code": "12"}, "Un code INSEE a 5 caractères"),
@@ -100,7 +103,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries_whatever_the_territory(
 def test_csv_and_xlsx_downloads_hold_the_table_as_shown(client, cast, requests_in_march):
     from openpyxl import load_workbook
 
-    client.force_login(cast.observer)
+    client.force_login(cast.coordinator)
     response = client.get(reverse("observatory:table", args=["demandes", "csv"]), MARCH)
     assert response["Content-Type"].startswith("text/csv")
     assert 'filename="demandes-dep-85-202603-202603.csv"' in response["Content-Disposition"]
@@ -157,39 +160,124 @@ def report_url(name, year=2026):
     return reverse(f"observatory:{name}", args=[year])
 
 
+def commentary(client, year, **texts):
+    version = client.get(report_url("report_commentary", year)).context["form"].initial["version"]
+    return client.post(report_url("report_commentary", year), {"version": version, **texts})
+
+
 def test_coordinators_write_the_commentary_then_publish_for_the_observers(
-    client, cast, requests_in_march
+    client, cast, requests_of_2025, platform_territory, settings
 ):
+    settings.MAILLAGE_CHROMIUM = "/nonexistent/chromium"  # the PDF is the other file's test
     client.force_login(cast.observer)
-    assert client.get(report_url("report")).status_code == 404  # a draft
+    assert client.get(report_url("report", 2025)).status_code == 404  # a draft
     client.force_login(cast.coordinator)
-    page = client.get(report_url("report"))
-    text = page_text(page)
-    for heading in ("Rapport annuel d'évaluation 2026", "1. Synthèse", "2. Activité", "Délais"):
+    text = page_text(client.get(report_url("report", 2025)))
+    for heading in ("Rapport annuel d'évaluation 2025", "1. Synthèse", "2. Activité", "Délais"):
         assert heading in text
-    form = client.get(report_url("report_commentary"))
-    version = form.context["form"].initial["version"]
-    response = client.post(
-        report_url("report_commentary"),
-        {"version": version, "summary": "Une année de montée en charge.", "activity": ""},
+    assert (
+        dict(client.get(report_url("report", 2025)).context["figures"])["Demandes d'appui reçues"]
+        == "13"
     )
+    assert commentary(client, 2025, summary="Une année de montée en charge.").status_code == 302
+    assert "Une année de montée en charge." in page_text(client.get(report_url("report", 2025)))
+    version = AnnualReport.objects.get(year=2025).version
+    response = client.post(report_url("report_publish", 2025), {"version": version})
     assert response.status_code == 302
-    assert "Une année de montée en charge." in page_text(client.get(report_url("report")))
-    assert client.post(report_url("report_publish")).status_code == 302
     assert AuditEvent.objects.filter(action="report.publish").exists()
     client.force_login(cast.observer)
-    published = client.get(report_url("report"))
+    published = client.get(report_url("report", 2025))
     assert published.status_code == 200
     assert "Une année de montée en charge." in page_text(published)
-    # Published, it no longer changes.
+    # Published, it no longer changes: neither its text…
     client.force_login(cast.coordinator)
     response = client.post(
-        report_url("report_commentary"), {"version": version + 2, "summary": "Autre texte"}
+        report_url("report_commentary", 2025), {"version": version + 1, "summary": "Autre"}
     )
     assert response.status_code == 400 and "il ne change plus" in page_text(response)
+    # …nor its figures, whatever happens to the live data afterwards.
+    SupportRequest.objects.filter(person__first_name="Personne3").delete()
+    facts.refresh()
+    figures = dict(client.get(report_url("report", 2025)).context["figures"])
+    assert figures["Demandes d'appui reçues"] == "13"
 
 
-def test_a_commentary_saved_meanwhile_is_not_overwritten(client, cast, requests_in_march):
+def test_a_report_is_published_once_its_year_is_over(client, cast, requests_in_march):
+    client.force_login(cast.coordinator)
+    version = client.get(report_url("report")).context["report"].version
+    response = client.post(report_url("report_publish"), {"version": version}, follow=True)
+    assert "Un rapport se publie une fois l'année finie." in page_text(response)
+    assert not AnnualReport.objects.filter(published_at__isnull=False).exists()
+
+
+def test_publishing_refuses_a_commentary_changed_since_it_was_read(client, cast, requests_of_2025):
+    client.force_login(cast.coordinator)
+    read = AnnualReport.objects.filter(year=2025).first()
+    version = read.version if read else 1
+    commentary(client, 2025, summary="Écrit par une collègue entre-temps")
+    response = client.post(report_url("report_publish", 2025), {"version": version}, follow=True)
+    assert "relisez-le avant de le publier" in page_text(response)
+    assert AnnualReport.objects.get(year=2025).published_at is None
+
+
+def test_observers_see_small_counts_hidden_and_coordinators_see_them_exact(
+    client, cast, requests_in_march
+):
+    march_at_roche = {**MARCH, "code": "85191"}
+    client.force_login(cast.coordinator)
+    exact = client.get(URL, march_at_roche)
+    tables = {t["table"].slug: t["rows"] for t in exact.context["tables"]}
+    assert ["Un·e aidant·e ou proche", 0, 1, 0, 1] in tables["demandes"]
+    client.force_login(cast.observer)
+    protected = client.get(URL, march_at_roche)
+    tables = {t["table"].slug: t["rows"] for t in protected.context["tables"]}
+    assert ["Un·e aidant·e ou proche", 0, "s", 0, "s"] in tables["demandes"]
+    assert "Les effectifs de moins de 11 personnes sont masqués" in page_text(protected)
+    # The caregiver's request cannot be found in any download either.
+    response = client.get(reverse("observatory:table", args=["demandes", "csv"]), MARCH)
+    assert "Un·e aidant·e ou proche,0,s,0,s" in response.content.decode()
+
+
+def test_the_pathway_summary_never_hides_exactly_one_figure():
+    table = indicators.Table(
+        "parcours",
+        "P",
+        "Parcours",
+        ["Nombre"],
+        [("début", [40]), ("ouverts", [12]), ("clos", [3]), ("fin", [49])],
+        additive="none",
+    )
+    rows = exports.open_rows(table)
+    # Hiding only the 3 closures would leave 40 + 12 − 49 to give it back.
+    assert [r[1] for r in rows[1:]] == [40, "s", "s", 49]
+
+
+def test_rates_computed_from_a_hidden_count_are_hidden_with_it():
+    table = indicators.Table(
+        "t",
+        "T",
+        "Type",
+        ["Personnes", "Part (%)", "Population (%)", "Pour 10 000"],
+        [("a", [40, 80.0, 50.0, 4.0]), ("b", [6, 12.0, 30.0, 1.0]), ("c", [4, 8.0, 20.0, 1.0])],
+        counts=False,
+        masks={0: (1, 3)},
+    )
+    rows = exports.open_rows(table)
+    assert rows[2] == ["b", "s", "s", 30.0, "s"] and rows[3] == ["c", "s", "s", 20.0, "s"]
+    assert rows[1] == ["a", 40, 80.0, 50.0, 4.0]
+
+
+def test_a_year_out_of_range_is_not_found(client, cast, requests_in_march):
+    client.force_login(cast.coordinator)
+    for name in ("report", "report_pdf", "report_commentary"):
+        assert client.get(report_url(name, year=99999)).status_code == 404
+    assert client.post(report_url("report_publish", year=1)).status_code == 404
+    assert not AnnualReport.objects.exists()
+
+
+def test_a_commentary_saved_meanwhile_is_not_overwritten_and_can_be_answered(
+    client, cast, requests_in_march
+):
     client.force_login(cast.coordinator)
     version = client.get(report_url("report_commentary")).context["form"].initial["version"]
     client.post(report_url("report_commentary"), {"version": version, "summary": "Premier"})
@@ -199,4 +287,19 @@ def test_a_commentary_saved_meanwhile_is_not_overwritten(client, cast, requests_
     assert response.status_code == 409
     text = page_text(response)
     assert "Quelqu'un d'autre a enregistré" in text and "Second" in text
+    assert "Texte enregistré entre-temps" in text and "Premier" in text
     assert AnnualReport.objects.get(year=2026).commentary["summary"] == "Premier"
+    # Saving again, knowing the other text, goes through.
+    form = response.context["form"]
+    again = client.post(
+        report_url("report_commentary"),
+        {"version": form["version"].value(), "summary": "Premier, puis second"},
+    )
+    assert again.status_code == 302
+    assert AnnualReport.objects.get(year=2026).commentary["summary"] == "Premier, puis second"
+
+
+def test_reading_the_commentary_form_creates_nothing(client, cast, requests_in_march):
+    client.force_login(cast.coordinator)
+    assert client.get(report_url("report_commentary", 2024)).status_code == 200
+    assert not AnnualReport.objects.filter(year=2024).exists()

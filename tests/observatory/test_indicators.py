@@ -150,7 +150,7 @@ def test_triage_is_counted_by_outcome_and_delay_band_with_its_mean(activity):
     assert values(triage, "Ouvrir un parcours complexe avec un·e référent·e") == [1, 0, 0, 0]
     assert values(triage, "Information et orientation seulement") == [0, 0, 1, 0]
     # (10 hours + 96 hours) / 2 = 53 hours = 2.2 days.
-    assert dict(computed.figures)["Délai moyen de tri"] == "2,2 jours"
+    assert dict(computed.figure_texts())["Délai moyen de tri"] == "2,2 jours"
 
 
 def test_pathways_open_at_each_end_of_the_period_follow_openings_and_closures(activity):
@@ -175,7 +175,7 @@ def test_orientations_are_counted_by_need_state_refusal_reason_and_answer_delay(
     assert values(refusals, "Pas de place ou liste d'attente complète") == [1]
     delay = computed.table("orientations-delai")
     assert [v[0] for _label, v in delay.rows] == [1, 1, 0, 0]  # 5 hours; 2 days
-    figures = dict(computed.figures)
+    figures = dict(computed.figure_texts())
     assert figures["Orientations acceptées, parmi celles qui ont reçu une réponse"] == "50 %"
 
 

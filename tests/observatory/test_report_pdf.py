@@ -17,14 +17,8 @@ def pdf_text(data: bytes) -> tuple[int, str]:
 
 
 def test_the_command_writes_the_report_as_html_and_as_a_paginated_pdf(
-    tmp_path, requests_in_march, cast
+    tmp_path, requests_in_march, platform_territory
 ):
-    from maillage.core.models import PlatformSettings
-    from maillage.territories.models import Commune, Territory
-
-    territory = Territory.objects.create(name="Pays yonnais", kind="competence")
-    territory.communes.add(Commune.objects.get(code="85191"))
-    PlatformSettings.objects.update_or_create(pk=1, defaults={"competence_territory": territory})
     out = io.StringIO()
     call_command(
         "report",
@@ -75,3 +69,21 @@ def test_without_chromium_the_page_says_so_and_keeps_the_html(
     response = client.get(reverse("observatory:report_pdf", args=[2026]))
     assert response.status_code == 503
     assert "La version HTML reste disponible" in response.content.decode()
+
+
+def test_a_published_report_keeps_its_pdf_printed_at_publication(
+    client, cast, requests_of_2025, platform_territory, settings
+):
+    from maillage.observatory import actions
+    from maillage.observatory.models import AnnualReport
+
+    report = actions.report_for(2025)
+    actions.report_publish(actor=cast.coordinator, year=2025, expected_version=report.version)
+    assert AnnualReport.objects.get(year=2025).pdf  # printed once, kept
+    # Served as kept, even where Chromium is gone, to every reader of published reports.
+    settings.MAILLAGE_CHROMIUM = "/nonexistent/chromium"
+    client.force_login(cast.observer)
+    response = client.get(reverse("observatory:report_pdf", args=[2025]))
+    assert response.status_code == 200
+    _pages, text = pdf_text(response.content)
+    assert "Rapport annuel d'évaluation 2025" in text and "Pays yonnais" in text

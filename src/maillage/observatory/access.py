@@ -8,6 +8,12 @@ def can_view_observatory(user) -> bool:
     return user.is_authenticated and user.has_capability(Capability.VIEW_OBSERVATORY)
 
 
+def sees_exact_counts(user) -> bool:
+    """Coordinators and platform admins, who follow people anyway, see exact counts; the
+    other readers see them protected (observatory.presentation)."""
+    return can_compute(user)
+
+
 def can_compute(user) -> bool:
     """Launching a computation: coordinators and platform admins."""
     return user.is_authenticated and (

@@ -165,10 +165,19 @@ class ReportConflict(ValidationError):
     """Someone else saved the commentary since the form was shown: nothing was written."""
 
 
-def _audit_actor(actor, request):
-    if request is not None:
-        return None  # read from the request: the user and her active role
-    return audit.Actor(user_id=actor.public_id) if actor else audit.Actor()
+def _saved(report, action: str, actor, request, **details) -> None:
+    """Bump the report's version, save it and trace who did what."""
+    report.version += 1
+    report.save()
+    audit.record(
+        action,
+        # From the request when there is one: the user and her active role.
+        actor=None if request is not None else audit.Actor(user_id=actor.public_id),
+        request=request,
+        object_type="observatory.annualreport",
+        object_id=str(report.public_id),
+        details={"year": report.year, **details},
+    )
 
 
 def report_for(year: int):
@@ -197,38 +206,55 @@ def report_save(*, actor, year: int, commentary: dict, expected_version: int, re
                 )
             )
         report.commentary = {k: v.strip() for k, v in commentary.items() if v and v.strip()}
-        report.version += 1
-        report.save()
-        audit.record(
-            "report.save",
-            actor=_audit_actor(actor, request),
-            request=request,
-            object_type="observatory.annualreport",
-            object_id=str(report.public_id),
-            details={"year": year, "sections": sorted(report.commentary)},
-        )
+        _saved(report, "report.save", actor, request, sections=sorted(report.commentary))
     return report
 
 
-def report_publish(*, actor, year: int, request=None):
+def report_publish(*, actor, year: int, expected_version: int, request=None):
+    """Publish the year's report once the year is over: its figures are frozen (a snapshot),
+    then its PDF printed and kept. Refused when someone saved the commentary since the page
+    was read (what would be frozen is not what the publisher read)."""
     from django.utils import timezone
 
+    from maillage.observatory import facts
+    from maillage.observatory import report as report_module
     from maillage.observatory.models import AnnualReport
 
+    if year >= timezone.localdate().year:
+        raise ValidationError(_("Un rapport se publie une fois l'année finie."))
+    refreshed = facts.last_refresh()
+    if refreshed is None or timezone.localdate(refreshed.finished_at).year <= year:
+        facts.refresh()  # the figures must include the whole year
     with transaction.atomic():
         report_for(year)
         report = AnnualReport.objects.select_for_update().get(year=year)
-        if report.published_at is None:
-            report.published_at = timezone.now()
-            report.published_by = actor
-            report.version += 1
-            report.save()
-            audit.record(
-                "report.publish",
-                actor=_audit_actor(actor, request),
-                request=request,
-                object_type="observatory.annualreport",
-                object_id=str(report.public_id),
-                details={"year": year},
+        if report.published_at is not None:
+            return report
+        if report.version != expected_version:
+            raise ReportConflict(
+                _(
+                    "Le commentaire a changé depuis que vous avez lu le rapport : relisez-le "
+                    "avant de le publier."
+                )
             )
+        scope = report_module.year_scope(year)
+        report.snapshot = report_module.compute(report, scope)
+        report.published_at = timezone.now()
+        report.published_by = actor
+        _saved(report, "report.publish", actor, request)
+    report_store_pdf(report)
     return report
+
+
+def report_store_pdf(report) -> bytes | None:
+    """Print a published report's PDF once and keep it; None if it cannot be printed here
+    (the next download tries again)."""
+    from maillage.observatory import report as report_module
+    from maillage.observatory.models import AnnualReport
+
+    try:
+        pdf = report_module.to_pdf(report_module.render_document(report))
+    except report_module.PdfError:
+        return None
+    AnnualReport.objects.filter(pk=report.pk, pdf__isnull=True).update(pdf=pdf)
+    return pdf

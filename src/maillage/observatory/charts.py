@@ -16,7 +16,7 @@ from maillage.observatory.indicators import Table
 
 COLOURS = ("#000091", "#b34000", "#18753c", "#6e445a", "#0063cb", "#73603a")
 WIDTH = 640
-LABEL_WIDTH = 230
+LABEL_WIDTH = 260
 BAR_HEIGHT = 18
 GAP = 8
 
@@ -29,7 +29,7 @@ def _number(value) -> str:
     return f"{int(value):,}".replace(",", "\u202f")
 
 
-def _short(text: str, limit: int = 34) -> str:
+def _short(text: str, limit: int = 38) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -46,7 +46,7 @@ def _legend(columns: list[str], y: int) -> tuple[str, int]:
     parts, x = [], 0
     for index, column in enumerate(columns):
         label = _short(column, 40)
-        width = 26 + 7 * len(label)
+        width = 30 + 8 * len(label)
         if x + width > WIDTH:
             x, y = 0, y + 20
         colour = COLOURS[index % len(COLOURS)]
@@ -108,7 +108,7 @@ def series(table: Table) -> SafeString:
             f'stroke-width="0.5"/><text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
             f'fill="#161616">{_number(round(biggest * fraction))}</text>'
         )
-    every = max(1, len(rows) // 8)
+    every = max(1, -(-len(rows) // 6))  # at most six labels: they never overlap
     for index, (label, _values) in enumerate(rows):
         if index % every == 0:
             parts.append(

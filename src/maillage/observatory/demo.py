@@ -61,7 +61,7 @@ def _history(*, months: int, per_month: int) -> None:
     from maillage.directory.models import Orientation, Service, UnmetSearch
     from maillage.pathways.actions import age_band
     from maillage.pathways.enums import URGENCY_RANK
-    from maillage.pathways.models import Pathway, Person, SupportRequest
+    from maillage.pathways.models import Objective, Pathway, Person, Plan, SupportRequest
 
     coordinator = User.objects.filter(email="coordination@demo.maillage.fr").first()
     gp = User.objects.filter(email="medecin@demo.maillage.fr").first()
@@ -94,6 +94,10 @@ def _history(*, months: int, per_month: int) -> None:
         urgency = rng.choices(["urgent", "soon", "routine"], [2, 5, 3])[0]
         outcome = rng.choices(["pathway", "information", "support"], [5, 3, 2])[0]
         triaged = received + dt.timedelta(hours=rng.choice([3, 20, 40, 60, 100, 200]))
+        # Every past pathway is closed by now (the history holds no open one).
+        room = (now - triaged).days - 2
+        if outcome == "pathway" and room < 20:
+            outcome = "support"
         requests.append(
             SupportRequest(
                 platform=platform,
@@ -114,7 +118,7 @@ def _history(*, months: int, per_month: int) -> None:
             )
         )
         if outcome == "pathway":
-            closed = triaged + dt.timedelta(days=rng.randint(30, 420))
+            closed = triaged + dt.timedelta(days=rng.randint(20, min(420, room)))
             pathways.append(
                 (
                     index,
@@ -123,7 +127,7 @@ def _history(*, months: int, per_month: int) -> None:
                         referent=coordinator,
                         state="archived",
                         opened_at=triaged,
-                        closed_at=min(closed, now - dt.timedelta(days=1)),
+                        closed_at=closed,
                         closed_by=coordinator,
                         closure_reason=_pick(rng, CLOSURES),
                         satisfaction=_pick(rng, SATISFACTION),
@@ -177,6 +181,24 @@ def _history(*, months: int, per_month: int) -> None:
         pathway.person = people[index]
         pathway.request = requests[index]
     Pathway.objects.bulk_create([p for _i, p in pathways])
+    # Some plans named a need the territory had no resource for.
+    plans = Plan.objects.bulk_create([Plan(pathway=p) for _i, p in pathways if rng.random() < 0.2])
+    objectives = Objective.objects.bulk_create(
+        [
+            Objective(
+                plan=plan,
+                need=rng.choice(["mobility", "housing", "psychological"]),
+                text="",
+                status="not_reached",
+                no_resource=True,
+            )
+            for plan in plans
+        ]
+    )
+    for objective in objectives:
+        Objective.objects.filter(pk=objective.pk).update(
+            created_at=objective.plan.pathway.opened_at + dt.timedelta(days=10)
+        )
     Orientation.objects.bulk_create([o for _d, o in orientations])
     for created, orientation in orientations:
         Orientation.objects.filter(pk=orientation.pk).update(created_at=created)
@@ -192,7 +214,7 @@ def _published_report() -> None:
     if AnnualReport.objects.filter(year=year).exists():
         return
     coordinator = User.objects.filter(email="coordination@demo.maillage.fr").first()
-    AnnualReport.objects.create(
+    report = AnnualReport.objects.create(
         year=year,
         commentary={
             "summary": "Première année pleine de la plateforme sur le Pays Yon et Vie : "
@@ -202,7 +224,7 @@ def _published_report() -> None:
             "outlook": "Ouvrir l'espace personnel aux aidant·es et suivre les sorties "
             "d'hospitalisation avec le centre hospitalier.",
         },
-        published_at=timezone.now(),
-        published_by=coordinator,
-        version=2,
     )
+    from maillage.observatory.actions import report_publish
+
+    report_publish(actor=coordinator, year=year, expected_version=report.version)

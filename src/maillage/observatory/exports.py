@@ -42,33 +42,89 @@ def plain_rows(table: Table) -> list[list]:
     return [header, *rows]
 
 
+def publishable(table: Table) -> bool:
+    """Tables of counts, and tables of rates whose counts are protected with them."""
+    return table.counts or bool(table.masks)
+
+
 def open_rows(table: Table, threshold: int = suppression.DEFAULT_THRESHOLD) -> list[list]:
-    """The table for open statistics: small counts hidden, with secondary suppression."""
-    if not table.counts:
+    """The table for open statistics, and for the observatory's readers who do not see
+    people: small counts hidden (written "s"), with secondary suppression, so that no hidden
+    value can be recomputed from what is shown beside it."""
+    if not publishable(table):
         raise ValueError("only tables of counts are published as open statistics")
-    header = [table.row_heading, *table.columns]
+    keep = list(table.open_columns or range(len(table.columns)))
+    header = [table.row_heading, *(table.columns[c] for c in keep)]
     labels = [label for label, _values in table.rows]
-    cells = np.array([[v or 0 for v in values] for _l, values in table.rows], dtype=np.int64)
-    if cells.size == 0:
+    if not table.rows:
         return [header]
+    if not table.counts:
+        return [header, *_masked(table, keep, threshold)]
+    cells = np.array([[values[c] or 0 for c in keep] for _l, values in table.rows], dtype=np.int64)
     if table.additive == "both":
         grid = suppression.published(cells, threshold)
         header.append(_("Total"))
         labels = [*labels, _("Total")]
     elif table.additive == "columns":
-        columns = [
-            [row[0] for row in suppression.published(cells[:, [c]], threshold)]
-            for c in range(cells.shape[1])
-        ]
-        grid = [list(row) for row in zip(*columns, strict=True)]
+        grid = _by_column(cells, threshold)
         labels = [*labels, _("Total")]
     else:
-        grid = [[None if 0 < v < threshold else int(v) for v in row] for row in cells.tolist()]
+        grid = [_one_line(row, threshold) for row in cells.T.tolist()]
+        grid = [list(row) for row in zip(*grid, strict=True)]
     rows = [
         [label, *(HIDDEN if v is None else v for v in values)]
         for label, values in zip(labels, grid, strict=True)
     ]
     return [header, *rows]
+
+
+def _by_column(cells, threshold) -> list[list]:
+    """Each column protected as a distribution with its total (the last row)."""
+    columns = [
+        [row[0] for row in suppression.published(cells[:, [c]], threshold)]
+        for c in range(cells.shape[1])
+    ]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def _one_line(values: list[int], threshold: int) -> list[int | None]:
+    """Values tied by one relation and no published total (the pathways at the start, opened,
+    closed, at the end: start + opened − closed = end): small ones hidden, and never exactly
+    one hidden, else the relation gives it back."""
+    hidden = [0 < v < threshold for v in values]
+    if sum(hidden) == 1:
+        others = [i for i, v in enumerate(values) if not hidden[i] and v != 0] or [
+            i for i in range(len(values)) if not hidden[i]
+        ]
+        if others:
+            hidden[min(others, key=lambda i: (values[i], i))] = True
+    return [None if h else int(v) for h, v in zip(hidden, values, strict=True)]
+
+
+def _masked(table: Table, keep: list[int], threshold: int) -> list[list]:
+    """A table of rates: each count column of `masks` protected as a distribution; the rates
+    computed from a hidden count hidden with it."""
+    rows = [[label, *values] for label, values in table.rows]
+    for column, dependents in table.masks.items():
+        counts = np.array([[values[column] or 0] for _l, values in table.rows], dtype=np.int64)
+        shown = [row[0] for row in suppression.published(counts, threshold)][:-1]
+        for row, value in zip(rows, shown, strict=True):
+            if value is None:
+                for c in (column, *dependents):
+                    row[1 + c] = None
+    return [[row[0], *(HIDDEN if row[1 + c] is None else row[1 + c] for c in keep)] for row in rows]
+
+
+def shown_table(table: Table, rows: list[list]) -> Table:
+    """The table as drawn for readers who see protected figures: hidden values count 0."""
+    from dataclasses import replace
+
+    header = rows[0]
+    width = len(table.columns)
+    body = [r for r in rows[1:] if r[0] != _("Total")] if rows else []
+    values = [(r[0], [0 if v == HIDDEN else v for v in r[1 : 1 + width]]) for r in body]
+    columns = header[1 : 1 + width] if len(header) > 1 else table.columns
+    return replace(table, rows=values, columns=list(columns))
 
 
 def to_csv(rows: list[list]) -> str:

@@ -38,12 +38,17 @@ AGE_BANDS = (
     "ELSE '85+' END"
 )
 AGE_AT_FIRST_REQUEST = AGE_BANDS.format(
-    a="date_part('year', age(f.received_at::date, p.birth_date))"
+    a="date_part('year', age((f.received_at AT TIME ZONE %(tz)s)::date, p.birth_date))"
 )
 
 
 def _month(column: str) -> str:
     return f"date_trunc('month', {column} AT TIME ZONE %(tz)s)::date"
+
+
+def _day(column: str) -> str:
+    """The calendar day in Paris (the session is in UTC)."""
+    return f"({column} AT TIME ZONE %(tz)s)::date"
 
 
 def _hours(later: str, earlier: str) -> str:
@@ -80,8 +85,8 @@ FAMILIES: dict[str, str] = {
     # Closures: the reason and the duration in bands, with the days summed.
     "pathway_closed": f"""
         SELECT 'pathway_closed', {_month("w.closed_at")}, p.commune_id, w.closure_reason,
-               {DAY_BANDS.format(d="(w.closed_at::date - w.opened_at::date)")},
-               count(*), sum(w.closed_at::date - w.opened_at::date)
+               {DAY_BANDS.format(d=f"({_day('w.closed_at')} - {_day('w.opened_at')})")},
+               count(*), sum({_day("w.closed_at")} - {_day("w.opened_at")})
         FROM pathways_pathway w JOIN pathways_person p ON p.id = w.person_id
         WHERE w.closed_at IS NOT NULL
         GROUP BY 2, 3, 4, 5""",
@@ -106,22 +111,32 @@ FAMILIES: dict[str, str] = {
         FROM directory_orientation o JOIN directory_service s ON s.id = o.service_id
         WHERE o.answered_at IS NOT NULL
         GROUP BY 2, 3, 4, 5""",
+    # The answer given (whatever came next: a refused orientation stays refused, an accepted
+    # one counts as accepted even if later cancelled, received or not honoured).
+    "answer_outcome": f"""
+        SELECT 'answer_outcome', {_month("o.created_at")}, s.geo_commune_id, o.need_theme,
+               CASE WHEN o.state = 'refused' THEN 'refused' ELSE 'accepted' END, count(*), 0
+        FROM directory_orientation o JOIN directory_service s ON s.id = o.service_id
+        WHERE o.answered_at IS NOT NULL
+        GROUP BY 2, 3, 4, 5""",
     "refusal": f"""
         SELECT 'refusal', {_month("o.created_at")}, s.geo_commune_id, o.need_theme,
                o.refusal_reason, count(*), 0
         FROM directory_orientation o JOIN directory_service s ON s.id = o.service_id
         WHERE o.state = 'refused'
         GROUP BY 2, 3, 4, 5""",
-    # Searches that found nothing: once per search, and once per need searched.
+    # Searches that found nothing: once per search, and once per need (parent theme)
+    # searched — a search for two sub-themes of one need counts once for it.
     "unmet_search": """
         SELECT 'unmet_search', date_trunc('month', u.searched_on)::date, u.commune_id, '',
                u.channel, count(*), 0
         FROM directory_unmetsearch u
         GROUP BY 2, 3, 5""",
     "unmet_search_theme": """
-        SELECT 'unmet_search_theme', date_trunc('month', u.searched_on)::date, u.commune_id,
-               theme, '', count(*), 0
-        FROM directory_unmetsearch u, unnest(u.themes) AS theme
+        SELECT 'unmet_search_theme', month, commune_id, theme, '', count(*), 0
+        FROM (SELECT DISTINCT u.id, date_trunc('month', u.searched_on)::date AS month,
+                     u.commune_id, split_part(theme, '--', 1) AS theme
+              FROM directory_unmetsearch u, unnest(u.themes) AS theme) t
         GROUP BY 2, 3, 4""",
     # Needs of plans for which the territory has no resource.
     "plan_unmet": f"""
@@ -141,21 +156,25 @@ FAMILIES: dict[str, str] = {
         )
         SELECT 'reached', {_month("f.received_at")}, p.commune_id, p.sex,
                COALESCE(NULLIF({AGE_AT_FIRST_REQUEST}, ''),
-                        (SELECT max(w.person_age_band) FROM pathways_pathway w
-                         WHERE w.person_id = p.id), ''),
+                        (SELECT w.person_age_band FROM pathways_pathway w
+                         WHERE w.person_id = p.id AND w.person_age_band <> ''
+                         ORDER BY w.opened_at LIMIT 1), ''),
                count(*), 0
         FROM first f JOIN pathways_person p ON p.id = f.person_id
         GROUP BY 2, 3, 4, 5""",
-    # The directory today (a snapshot in the current month): listed services per need, and
-    # whether each is stale (not updated within its own frequency).
-    "service": """
+    # The directory today (a snapshot in the current month): listed services per need
+    # (parent theme; a service counts once for each need it serves), and whether each is
+    # stale (not updated within its own frequency).
+    "service": f"""
         SELECT 'service', date_trunc('month', now() AT TIME ZONE %(tz)s)::date,
-               s.geo_commune_id, theme,
-               CASE WHEN (CURRENT_DATE - COALESCE(s.source_updated_on, s.updated_at::date))
-                         > s.update_frequency_days THEN 'stale' ELSE 'fresh' END,
-               count(*), 0
-        FROM directory_service s, unnest(s.thematiques) AS theme
-        WHERE s.listed
+               geo_commune_id, theme, freshness, count(*), 0
+        FROM (SELECT DISTINCT s.id, s.geo_commune_id, split_part(theme, '--', 1) AS theme,
+                     CASE WHEN (CURRENT_DATE - COALESCE(s.source_updated_on,
+                                                        {_day("s.updated_at")}))
+                               > s.update_frequency_days THEN 'stale' ELSE 'fresh' END
+                     AS freshness
+              FROM directory_service s, unnest(s.thematiques) AS theme
+              WHERE s.listed) t
         GROUP BY 2, 3, 4, 5""",
 }
 
@@ -174,8 +193,14 @@ def refresh() -> FactRefresh:
             finished_at=timezone.now(), seconds=time.perf_counter() - started, rows=rows
         )
         FactRefresh.objects.exclude(pk=done.pk).delete()
+    # The deleted rows' space is reclaimed now, not by chance: scans stay as fast as the
+    # first time, and the visibility map lets them read the covering index alone. VACUUM
+    # never blocks readers (it cannot run inside a transaction: in tests it is skipped).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE observatory_fact")
+        if connection.in_atomic_block:
+            cursor.execute("ANALYZE observatory_fact")
+        else:
+            cursor.execute("VACUUM (ANALYZE) observatory_fact")
     return done
 
 

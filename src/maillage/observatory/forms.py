@@ -46,6 +46,7 @@ class WhatIfForm(forms.Form):
 
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MAX_MONTHS = 120
 
 
 class IndicatorsForm(forms.Form):
@@ -94,11 +95,29 @@ class IndicatorsForm(forms.Form):
             )
         return code
 
+    def _month(self, name):
+        value = self.cleaned_data[name]
+        if value and not 2000 <= int(value[:4]) <= 2100:
+            raise forms.ValidationError(_("Choisissez un mois entre 2000 et 2100."))
+        return value
+
+    def clean_du(self):
+        return self._month("du")
+
+    def clean_au(self):
+        return self._month("au")
+
     def clean(self):
         data = super().clean()
         start, end = data.get("du"), data.get("au")
         if start and end and start > end:
             self.add_error("au", _("Le dernier mois vient après le premier."))
+        elif start and end:
+            months = (int(end[:4]) - int(start[:4])) * 12 + int(end[5:]) - int(start[5:]) + 1
+            if months > MAX_MONTHS:
+                self.add_error(
+                    "au", _("Choisissez une période de %(n)s mois au plus.") % {"n": MAX_MONTHS}
+                )
         return data
 
 

@@ -90,6 +90,12 @@ class Table:
     # How the counts add up, for totals and small-count suppression: "both" (a two-way table
     # of one population), "columns" (each column is a distribution over the rows), "none".
     additive: str = "both"
+    # Open statistics: the columns published (None: all); those left out are published
+    # elsewhere, and two suppressions of the same cells could undo each other.
+    open_columns: tuple[int, ...] | None = None
+    # In a table of rates, count columns (protected like a distribution) and the columns
+    # computed from them, hidden with them.
+    masks: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def column(self, index: int) -> list:
         return [values[index] for _label, values in self.rows]
@@ -114,6 +120,28 @@ def _counts(scope: Scope, family: str, *fields: str, **kwargs) -> dict:
     for row in _facts(scope, family, *fields, **kwargs):
         key = tuple(row[f] for f in fields)
         out[key[0] if len(key) == 1 else key] = (row["n_sum"], row["total_sum"] or 0.0)
+    return out
+
+
+def _rows(scope: Scope, family: str, *fields: str, since_start: bool = True) -> list[tuple]:
+    """The family's sums grouped by `fields`: one query, whose rows are then summed in any
+    way with `_group` (reading a family once however many tables it feeds)."""
+    return [
+        (*(row[f] for f in fields), row["n_sum"], row["total_sum"] or 0.0)
+        for row in _facts(scope, family, *fields, since_start=since_start)
+    ]
+
+
+def _group(rows: list[tuple], *positions: int, where=None) -> dict:
+    """{key (or key tuple) at `positions`: (count, summed measure)} over `rows` from _rows;
+    `where` filters on the whole row."""
+    out: dict = {}
+    for row in rows:
+        if where is not None and not where(row):
+            continue
+        key = row[positions[0]] if len(positions) == 1 else tuple(row[p] for p in positions)
+        n, total = out.get(key, (0, 0.0))
+        out[key] = (n + row[-2], total + row[-1])
     return out
 
 
@@ -197,15 +225,33 @@ def _theme_label(labels, code: str) -> str:
 # --- The indicators ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A key figure. Where it may reveal a small count, it says from what: `cell` (the same
+    value in a table: slug, row index or "total", column index or "total"), `count` (it is a
+    count itself), `base` (a mean or a rate over that many cases)."""
+
+    label: str
+    text: str
+    cell: tuple | None = None
+    count: int | None = None
+    base: int | None = None
+
+
 @dataclass
 class Indicators:
     scope: Scope
-    figures: list[tuple[str, str]]  # key figures: (label, formatted value)
+    figures: list[Figure]
     tables: list[Table]
     map_points: list[dict]
+    # Requests of the period whose person has no known commune: they count for France only.
+    unplaced: int = 0
 
     def table(self, slug: str) -> Table | None:
         return next((t for t in self.tables if t.slug == slug), None)
+
+    def figure_texts(self) -> list[tuple[str, str]]:
+        return [(f.label, f.text) for f in self.figures]
 
 
 def _fr(value, digits: int = 0) -> str:
@@ -219,11 +265,20 @@ def compute(scope: Scope) -> Indicators:
     labels = _labels()
     tables: list[Table] = []
 
+    # Each family is read once (grouped by month and keys), then summed as each table needs.
+    request_rows = _rows(scope, "request", "month", "key", "key2")
+    opened_rows = _rows(scope, "pathway_opened", "month", since_start=False)
+    closed_rows = _rows(scope, "pathway_closed", "month", "key", "key2", since_start=False)
+    orientation_rows = _rows(scope, "orientation", "month", "key", "key2")
+
+    def in_period(row):
+        return row[0] >= scope.start
+
     # Activity per month.
-    requests_month = _counts(scope, "request", "month")
-    opened_month = _counts(scope, "pathway_opened", "month")
-    closed_month = _counts(scope, "pathway_closed", "month")
-    orientations_month = _counts(scope, "orientation", "month")
+    requests_month = _group(request_rows, 0)
+    opened_month = _group(opened_rows, 0, where=in_period)
+    closed_month = _group(closed_rows, 0, where=in_period)
+    orientations_month = _group(orientation_rows, 0)
     tables.append(
         Table(
             "activite-mensuelle",
@@ -253,7 +308,7 @@ def compute(scope: Scope) -> Indicators:
     )
 
     # Requests: who asked and how urgent; the needs named.
-    requests = _counts(scope, "request", "key", "key2")
+    requests = _group(request_rows, 1, 2)
     kinds, urgencies = labels["requester"], labels["urgency"]
     tables.append(
         Table(
@@ -297,12 +352,8 @@ def compute(scope: Scope) -> Indicators:
     triage_hours = sum(t for _n2, t in triage.values())
 
     # Pathways: open at the start, opened, closed, open at the end.
-    opened_before = sum(
-        n for m, (n, _t) in _counts(scope, "pathway_opened", "month", since_start=False).items()
-    )
-    closed_before = sum(
-        n for m, (n, _t) in _counts(scope, "pathway_closed", "month", since_start=False).items()
-    )
+    opened_before = sum(row[-2] for row in opened_rows)
+    closed_before = sum(row[-2] for row in closed_rows)
     opened = sum(n for n, _t in opened_month.values())
     closed = sum(n for n, _t in closed_month.values())
     open_end = opened_before - closed_before
@@ -322,7 +373,7 @@ def compute(scope: Scope) -> Indicators:
             additive="none",
         )
     )
-    closures = _counts(scope, "pathway_closed", "key", "key2")
+    closures = _group(closed_rows, 1, 2, where=in_period)
     tables.append(
         Table(
             "parcours-clotures",
@@ -351,7 +402,7 @@ def compute(scope: Scope) -> Indicators:
     # Orientations by need (parent theme) and state now.
     states = labels["state"]
     orientations: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for (theme, state), (n, _t) in _counts(scope, "orientation", "key", "key2").items():
+    for (theme, state), (n, _t) in _group(orientation_rows, 1, 2).items():
         orientations[_theme_parent(theme)][state] += n
     answers = _counts(scope, "orientation_answer", "key2")
     theme_rows = sorted(orientations.items(), key=lambda item: -sum(item[1].values()))
@@ -412,6 +463,7 @@ def compute(scope: Scope) -> Indicators:
                 if any(values)
             ],
             additive="columns",
+            open_columns=(0,),  # refusals and expiries are in "orientations"
         )
     )
     plan_unmet = _counts(scope, "plan_unmet", "key")
@@ -484,6 +536,7 @@ def compute(scope: Scope) -> Indicators:
     reached_commune = _counts(scope, "reached", "commune_id")
     map_points, by_type = _places(scope, reached_commune)
     reached_total = sum(n for n, _t in reached.values())
+    placed_total = sum(people for people, _p in by_type)  # people whose commune is known
     population_total = sum(p for _r, p in by_type)
     tables.append(
         Table(
@@ -501,7 +554,7 @@ def compute(scope: Scope) -> Indicators:
                     str(label),
                     [
                         people,
-                        _ratio(people, reached_total),
+                        _ratio(people, placed_total),
                         _ratio(population, population_total),
                         round(10_000 * people / population, 1) if population else None,
                     ],
@@ -511,6 +564,8 @@ def compute(scope: Scope) -> Indicators:
                 )
             ],
             counts=False,
+            # Shares and rates reveal the count they are computed from.
+            masks={0: (1, 3)},
         )
     )
 
@@ -518,41 +573,59 @@ def compute(scope: Scope) -> Indicators:
     answered = sum(n for n, _t in answers.values())
     answer_hours = sum(t for _n2, t in answers.values())
     sent = sum(sum(by_state.values()) for by_state in orientations.values())
-    accepted = sum(
-        by_state.get(s, 0)
-        for by_state in orientations.values()
-        for s in ("accepted", "completed", "not_honoured")
-    )
-    refused = sum(by_state.get("refused", 0) for by_state in orientations.values())
+    outcomes = _counts(scope, "answer_outcome", "key2")
+    accepted, refused = _n(outcomes, "accepted"), _n(outcomes, "refused")
+    total = ("total", "total")
+    days = _("%(d)s jours")
+    searched = sum(n for n, _t in searches.values())
     figures = [
-        (_("Demandes d'appui reçues"), _fr(requests_total)),
-        (
+        Figure(_("Demandes d'appui reçues"), _fr(requests_total), cell=("demandes", *total)),
+        Figure(
             _("Délai moyen de tri"),
-            _("%(d)s jours") % {"d": _fr(triage_hours / triaged / 24, 1)} if triaged else "—",
+            days % {"d": _fr(triage_hours / triaged / 24, 1)} if triaged else "—",
+            base=triaged,
         ),
-        (_("Parcours ouverts"), _fr(opened)),
-        (_("Parcours en cours à la fin de la période"), _fr(open_end)),
-        (
+        Figure(_("Parcours ouverts"), _fr(opened), cell=("parcours", 1, 0)),
+        Figure(
+            _("Parcours en cours à la fin de la période"), _fr(open_end), cell=("parcours", 3, 0)
+        ),
+        Figure(
             _("Durée moyenne des parcours clos"),
-            _("%(d)s jours") % {"d": _fr(closed_days / closed)} if closed else "—",
+            days % {"d": _fr(closed_days / closed)} if closed else "—",
+            base=closed,
         ),
-        (_("Orientations envoyées"), _fr(sent)),
-        (
+        Figure(_("Orientations envoyées"), _fr(sent), cell=("orientations", *total)),
+        Figure(
             _("Orientations acceptées, parmi celles qui ont reçu une réponse"),
             f"{_fr(_ratio(accepted, accepted + refused), 0)} %" if accepted + refused else "—",
+            base=accepted + refused,
         ),
-        (
+        Figure(
             _("Délai moyen de réponse aux orientations"),
-            _("%(d)s jours") % {"d": _fr(answer_hours / answered / 24, 1)} if answered else "—",
+            days % {"d": _fr(answer_hours / answered / 24, 1)} if answered else "—",
+            base=answered,
         ),
-        (_("Recherches sans résultat dans l'annuaire"), _fr(sum(n for n, _t in searches.values()))),
-        (_("Personnes accompagnées pour la première fois"), _fr(reached_total)),
-        (
+        Figure(_("Recherches sans résultat dans l'annuaire"), _fr(searched), count=searched),
+        Figure(
+            _("Personnes accompagnées pour la première fois"),
+            _fr(reached_total),
+            cell=("personnes-age-sexe", *total),
+        ),
+        Figure(
             _("Personnes accompagnées pour 10 000 habitants"),
             _fr(10_000 * reached_total / scope.population, 1) if scope.population else "—",
+            base=reached_total,
         ),
     ]
-    return Indicators(scope=scope, figures=figures, tables=tables, map_points=map_points)
+    unplaced = (
+        Fact.objects.filter(
+            family="request", commune__isnull=True, month__gte=scope.start, month__lte=scope.end
+        ).aggregate(n=Sum("n"))["n"]
+        or 0
+    )
+    return Indicators(
+        scope=scope, figures=figures, tables=tables, map_points=map_points, unplaced=unplaced
+    )
 
 
 def _places(scope: Scope, reached_commune: dict):
@@ -565,14 +638,26 @@ def _places(scope: Scope, reached_commune: dict):
         communes = communes.filter(code__in=scope.communes)
     by_type = [[0, 0] for _t in COMMUNE_TYPES]
     points = []
-    for code, kind_code, name, population, lat, lon in communes.values_list(
-        "code", "kind", "name", "population", "latitude", "longitude"
-    ):
+    in_scope = set(scope.communes) if scope.communes is not None else None
+    rows = communes.values_list(
+        "code",
+        "kind",
+        "name",
+        "population",
+        "parent_id",
+        "parent__population",
+        "latitude",
+        "longitude",
+    )
+    for code, kind_code, name, population, parent, parent_population, lat, lon in rows:
         people = _n(reached_commune, code)
-        kind = commune_type(population)
+        # An arrondissement is of its commune's type (Paris 1er is part of a large town).
+        kind = commune_type(parent_population if kind_code != "COM" else population)
         by_type[kind][0] += people
-        # A municipal arrondissement's inhabitants are already its commune's.
-        by_type[kind][1] += (population or 0) if kind_code == "COM" else 0
+        # A municipal arrondissement's inhabitants are already its commune's, unless the
+        # commune as a whole is not in the territory.
+        counted = kind_code == "COM" or (in_scope is not None and parent not in in_scope)
+        by_type[kind][1] += (population or 0) if counted else 0
         if people and lat is not None:
             points.append(
                 {
@@ -591,11 +676,16 @@ def _places(scope: Scope, reached_commune: dict):
 
 
 def _population(codes) -> int:
+    """The inhabitants of the communes, plus those of arrondissements whose commune is not
+    there as a whole (an arrondissement's inhabitants are already its commune's)."""
     from maillage.territories.models import Commune
 
-    qs = Commune.objects.filter(kind="COM")
-    if codes is not None:
-        qs = qs.filter(code__in=codes)
+    if codes is None:
+        qs = Commune.objects.filter(kind="COM")
+    else:
+        qs = Commune.objects.filter(code__in=codes).filter(
+            Q(kind="COM") | ~Q(parent_id__in=codes) | Q(parent__isnull=True)
+        )
     return qs.aggregate(p=Sum("population"))["p"] or 0
 
 

@@ -67,7 +67,14 @@ class Fact(models.Model):
     total = models.FloatField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["family", "month", "commune"], name="fact_lookup")]
+        indexes = [
+            # Covering: a dashboard's sums read the index alone.
+            models.Index(
+                fields=["family", "month", "commune"],
+                include=["key", "key2", "n", "total"],
+                name="fact_lookup",
+            )
+        ]
 
     def __str__(self):
         return f"{self.family} {self.month:%Y-%m} {self.commune_id} {self.key} {self.n}"
@@ -104,6 +111,10 @@ class AnnualReport(PublicModel):
         related_name="+",
     )
     version = models.PositiveIntegerField(default=1)
+    # Frozen at publication: the figures as published (they no longer follow the live data,
+    # which keeps changing — a reopened pathway, a person who moved) and the PDF.
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-year"]

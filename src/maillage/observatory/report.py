@@ -10,9 +10,11 @@ for its tests): paged, with the page number in the margin, tables never cut insi
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -57,38 +59,101 @@ def year_scope(year: int) -> indicators.Scope | None:
     )
 
 
-def content(report, scope: indicators.Scope) -> dict:
-    """What the report shows: each section with its commentary, charts and tables."""
-    from maillage.observatory import queries
+def compute(report, scope: indicators.Scope) -> dict:
+    """The report's figures as published: protected like every publication (small counts
+    hidden, see observatory.presentation), as plain data that a snapshot can keep."""
+    from maillage.observatory import facts, presentation, queries
 
-    computed = indicators.compute(scope)
+    shown = presentation.present(indicators.compute(scope), exact=False)
+    by_slug = {t["table"].slug: t for t in shown.tables}
     sections = []
     for section in SECTIONS:
-        tables = [computed.table(slug) for slug in section.tables]
+        territory = None
+        if section.accessibility:
+            found = queries.territory_accessibility(scope.communes)
+            if found is not None:
+                territory = {
+                    "threshold": found["run"].threshold,
+                    "population": found["population"],
+                    "under": found["under"],
+                    "communes": found["communes"],
+                    "under_communes": found["under_communes"],
+                    "least": [
+                        {
+                            "name": r.commune.name,
+                            "code": r.commune_id,
+                            "population": r.population,
+                            "index": r.index,
+                        }
+                        for r in found["least"]
+                    ],
+                }
         sections.append(
             {
                 "key": section.key,
-                "title": section.title,
-                "commentary": (report.commentary or {}).get(section.key, ""),
+                "title": str(section.title),
                 "tables": [
-                    {"table": t, "chart": charts.draw(t), "rows": _display_rows(t)}
-                    for t in tables
-                    if t is not None
+                    {"table": asdict(by_slug[slug]["table"]), "rows": by_slug[slug]["rows"]}
+                    for slug in section.tables
+                    if slug in by_slug
                 ],
-                "accessibility": (
-                    queries.territory_accessibility(scope.communes)
-                    if section.accessibility
-                    else None
-                ),
+                "accessibility": territory,
             }
         )
-    return {"figures": computed.figures, "sections": sections, "scope": scope}
+    refreshed = facts.last_refresh()
+    return {
+        "territory": scope.label,
+        "figures": shown.figures,
+        "sections": sections,
+        "refreshed_at": refreshed.finished_at.isoformat() if refreshed else None,
+    }
 
 
-def _display_rows(table):
-    from maillage.observatory.exports import plain_rows
+def context(report, data: dict) -> dict:
+    """What the templates need: the data with the commentary and a chart per table."""
+    sections = []
+    for section in data["sections"]:
+        tables = []
+        for entry in section["tables"]:
+            table = indicators.Table(**entry["table"])
+            tables.append({"table": table, "chart": charts.draw(table), "rows": entry["rows"]})
+        sections.append(
+            {
+                **section,
+                "tables": tables,
+                "commentary": (report.commentary or {}).get(section["key"], ""),
+            }
+        )
+    refreshed = data.get("refreshed_at")
+    return {
+        "report": report,
+        "year": report.year,
+        "territory": data["territory"],
+        "figures": data["figures"],
+        "sections": sections,
+        "refreshed_at": dt.datetime.fromisoformat(refreshed) if refreshed else None,
+    }
 
-    return plain_rows(table)
+
+def data_for(report) -> dict | None:
+    """The frozen figures of a published report, else today's."""
+    if report.snapshot:
+        return report.snapshot
+    scope = year_scope(report.year)
+    return compute(report, scope) if scope is not None else None
+
+
+def render_document(report, data: dict | None = None, request=None) -> str:
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "observatory/report_document.html",
+        context(report, data or data_for(report)),
+        request=request,
+    )
+
+
+PDF_SECONDS = 60
 
 
 class PdfError(RuntimeError):
@@ -116,10 +181,22 @@ def to_pdf(html: str) -> bytes:
             f"--print-to-pdf={target}",
             source.as_uri(),
         ]
+        # Its own process group: on timeout, the browser's renderers go with it.
         try:
-            subprocess.run(command, capture_output=True, timeout=120, check=False)
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as error:
+            raise PdfError(f"Chromium could not start: {error}") from error
+        try:
+            process.wait(timeout=PDF_SECONDS)
         except subprocess.TimeoutExpired as error:
-            raise PdfError("Chromium did not finish printing within 120 s") from error
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise PdfError(f"Chromium did not finish printing within {PDF_SECONDS} s") from error
         if not target.exists() or target.stat().st_size == 0:
             raise PdfError("Chromium wrote no PDF")
         return target.read_bytes()

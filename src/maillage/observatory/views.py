@@ -6,13 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
-from maillage.observatory import access, actions, charts, exports, facts, indicators, queries
+from maillage.observatory import (
+    access,
+    actions,
+    exports,
+    facts,
+    indicators,
+    presentation,
+    queries,
+)
 from maillage.observatory import report as report_module
 from maillage.observatory.forms import CommentaryForm, IndicatorsForm, WhatIfForm
 from maillage.observatory.models import AnnualReport
@@ -158,24 +165,26 @@ def _map(points: list[dict]) -> dict:
 
 def dashboard(request):
     """The territory's indicators over a period: key figures, charts each with its table,
-    a map of the people reached, and every table to download."""
+    a map of the people reached, and every table to download. Exact counts for those who
+    follow people; protected ones for the other readers (observatory.presentation)."""
     _require(request, access.can_view_observatory(request.user), "observatory.read")
     form, scope, status = _scope(request)
-    computed = indicators.compute(scope)
+    shown = presentation.present(
+        indicators.compute(scope), exact=access.sees_exact_counts(request.user)
+    )
     query = urlencode(
         {"territoire": scope.key, "du": f"{scope.start:%Y-%m}", "au": f"{scope.end:%Y-%m}"}
     )
     context = {
         "form": form,
         "scope": scope,
-        "figures": computed.figures,
-        "tables": [
-            {"table": t, "chart": charts.draw(t), "rows": exports.plain_rows(t)}
-            for t in computed.tables
-        ],
-        "map": _map(computed.map_points),
+        "shown": shown,
+        "figures": shown.figures,
+        "tables": shown.tables,
+        "map": _map(shown.map_points),
         "refreshed": facts.last_refresh(),
         "query": query,
+        "threshold": presentation.THRESHOLD,
     }
     return render(request, "observatory/dashboard.html", context, status=status)
 
@@ -194,11 +203,11 @@ def table_download(request, slug: str, fmt: str):
         raise Http404
     open_data = request.resolver_match.url_name == "open_data"
     if open_data:
-        if not table.counts:
+        if not exports.publishable(table):
             raise Http404
-        rows = exports.open_rows(table)
+        rows = exports.open_rows(table, presentation.THRESHOLD)
     else:
-        rows = exports.plain_rows(table)
+        rows = presentation.table_rows(table, exact=access.sees_exact_counts(request.user))
     name = f"{slug}-{scope.key}-{scope.start:%Y%m}-{scope.end:%Y%m}"
     if open_data:
         name += "-donnees-ouvertes"
@@ -216,10 +225,15 @@ def table_download(request, slug: str, fmt: str):
 # --- Annual report ----------------------------------------------------------------------------
 
 
+YEARS = range(2000, 2101)
+
+
 def _report_readable(request, year: int):
     """The report of that year, for coordinators and admins always, for the other readers
     of the observatory once published; else 404."""
     _require(request, access.can_view_observatory(request.user), "report.read")
+    if year not in YEARS:
+        raise Http404
     report = AnnualReport.objects.filter(year=year).first()
     if report is None:
         report = AnnualReport(year=year)
@@ -242,32 +256,27 @@ def report_index(request):
     return render(request, "observatory/report_index.html", {"reports": reports, "editor": editor})
 
 
-def _report_context(report, year: int):
-    scope = report_module.year_scope(year)
-    return {
-        "report": report,
-        "year": year,
-        "refreshed": facts.last_refresh(),
-        **report_module.content(report, scope),
-    }
-
-
 def annual_report(request, year: int):
     report = _report_readable(request, year)
-    context = _report_context(report, year)
+    context = report_module.context(report, report_module.data_for(report))
     context["editor"] = access.can_compute(request.user)
+    context["can_publish"] = year < timezone.localdate().year
     return render(request, "observatory/report.html", context)
 
 
 def annual_report_pdf(request, year: int):
+    """A published report's PDF is printed once and kept; a draft's (for its editors) is
+    printed on demand."""
     report = _report_readable(request, year)
-    html = render_to_string(
-        "observatory/report_document.html", _report_context(report, year), request=request
-    )
-    try:
-        pdf = report_module.to_pdf(html)
-    except report_module.PdfError:
-        logger.exception("annual report PDF failed")
+    pdf = bytes(report.pdf) if report.pdf else None
+    if pdf is None and report.pk and report.published_at:
+        pdf = actions.report_store_pdf(report)
+    if pdf is None and not report.published_at:
+        try:
+            pdf = report_module.to_pdf(report_module.render_document(report, request=request))
+        except report_module.PdfError:
+            logger.exception("annual report PDF failed")
+    if pdf is None:
         return HttpResponse(
             _("Le PDF n'a pas pu être produit sur ce serveur. La version HTML reste disponible."),
             status=503,
@@ -280,13 +289,15 @@ def annual_report_pdf(request, year: int):
 
 def report_commentary(request, year: int):
     _require(request, access.can_compute(request.user), "report.write")
-    report = actions.report_for(year)
+    if year not in YEARS:
+        raise Http404
+    report = AnnualReport.objects.filter(year=year).first() or AnnualReport(year=year)
     form = CommentaryForm(
         request.POST or None,
         sections=report_module.SECTIONS,
         initial={"version": report.version, **report.commentary},
     )
-    status = 200
+    status, current = 200, None
     if request.method == "POST":
         if form.is_valid():
             data = dict(form.cleaned_data)
@@ -299,9 +310,24 @@ def report_commentary(request, year: int):
                     expected_version=version,
                     request=request,
                 )
+            except actions.ReportConflict as error:
+                # Her text stays in the form, now against the version saved meanwhile
+                # (shown above it): saving again is a choice made knowing the other text.
+                report = AnnualReport.objects.get(year=year)
+                posted = request.POST.copy()
+                posted["version"] = report.version
+                form = CommentaryForm(posted, sections=report_module.SECTIONS)
+                form.is_valid()
+                form.add_error(None, error)
+                status = 409
+                current = [
+                    (section.title, report.commentary.get(section.key, ""))
+                    for section in report_module.SECTIONS
+                    if report.commentary.get(section.key)
+                ]
             except ValidationError as error:
                 form.add_error(None, error)
-                status = 409 if isinstance(error, actions.ReportConflict) else 400
+                status = 400
             else:
                 messages.success(request, _("Commentaire enregistré."))
                 return redirect("observatory:report", year=year)
@@ -310,7 +336,7 @@ def report_commentary(request, year: int):
     return render(
         request,
         "observatory/report_commentary.html",
-        {"form": form, "report": report, "year": year},
+        {"form": form, "report": report, "year": year, "current": current},
         status=status,
     )
 
@@ -318,6 +344,18 @@ def report_commentary(request, year: int):
 @require_POST
 def report_publish(request, year: int):
     _require(request, access.can_compute(request.user), "report.publish")
-    actions.report_publish(actor=request.user, year=year, request=request)
-    messages.success(request, _("Rapport publié : les observateurs peuvent le lire."))
+    if year not in YEARS:
+        raise Http404
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("Version du rapport manquante."))
+    try:
+        actions.report_publish(
+            actor=request.user, year=year, expected_version=version, request=request
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Rapport publié : les observateurs peuvent le lire."))
     return redirect("observatory:report", year=year)

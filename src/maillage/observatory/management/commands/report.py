@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.template.loader import render_to_string
 
 from maillage.observatory import actions, facts
 from maillage.observatory import report as report_module
@@ -34,15 +33,7 @@ class Command(BaseCommand):
         if scope is None:
             raise CommandError("the platform's territory names no commune of the referential")
         report = actions.report_for(year)
-        document = render_to_string(
-            "observatory/report_document.html",
-            {
-                "report": report,
-                "year": year,
-                "refreshed": facts.last_refresh(),
-                **report_module.content(report, scope),
-            },
-        )
+        document = report_module.render_document(report)
         html = html or Path(f"rapport-annuel-{year}.html")
         html.write_text(document, encoding="utf-8")
         self.stdout.write(f"HTML: {html}")
