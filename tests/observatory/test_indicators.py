@@ -239,3 +239,28 @@ def test_the_facts_hold_no_name_and_the_refresh_replaces_them(activity):
     facts.refresh()
     assert Fact.objects.count() < before
     assert values(indicators.compute(scope()).table("activite-mensuelle"), "avr. 2026")[0] == 0
+
+
+def test_months_are_those_of_paris_not_utc(db, territories, cast):
+    """30 April 2026 at 23:30 UTC is already 1 May in Paris (summer time, UTC+2)."""
+    support_request(
+        cast,
+        person_first_name="Gaston",
+        person_last_name="Minuit",
+        person_commune=Commune.objects.get(code="85191"),
+        now=dt.datetime(2026, 4, 30, 23, 30, tzinfo=dt.UTC),
+    )
+    facts.refresh()
+    monthly = indicators.compute(scope(start=(2026, 4), end=(2026, 5))).table("activite-mensuelle")
+    assert values(monthly, "avr. 2026")[0] == 0 and values(monthly, "mai 2026")[0] == 1
+
+
+def test_a_service_with_two_sub_themes_of_one_need_counts_once_for_it(db, territories):
+    ServiceFactory(
+        structure=StructureFactory(commune_id="85191"),
+        thematiques=["sante--acces-aux-soins", "sante--sante-mentale", "famille--garde-denfants"],
+    )
+    search_index.refresh()
+    facts.refresh()
+    coverage = dict(indicators.compute(scope("com-85191")).table("couverture").rows)
+    assert coverage["Santé"][0] == 1 and coverage["Famille"][0] == 1
