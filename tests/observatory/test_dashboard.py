@@ -233,6 +233,8 @@ def test_observers_see_small_counts_hidden_and_coordinators_see_them_exact(
     tables = {t["table"].slug: t["rows"] for t in protected.context["tables"]}
     assert ["Un·e aidant·e ou proche", 0, "s", 0, "s"] in tables["demandes"]
     assert "Les effectifs de moins de 11 personnes sont masqués" in page_text(protected)
+    # Hidden cells read "s" on the page too, explained.
+    assert '<td><abbr title="masqué : moins de 11 personnes' in protected.content.decode()
     # The caregiver's request cannot be found in any download either.
     response = client.get(reverse("observatory:table", args=["demandes", "csv"]), MARCH)
     assert "Un·e aidant·e ou proche,0,s,0,s" in response.content.decode()
