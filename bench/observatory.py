@@ -233,11 +233,11 @@ def measure(client: Client, url: str, count: int) -> tuple[list[float], int]:
     assert response.status_code == 200, (url, response.status_code)
     executed = []
 
-    def count(execute, sql, params, many, context):
+    def counter(execute, sql, params, many, context):
         executed.append(sql)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(count):
+    with connection.execute_wrapper(counter):
         client.get(url)
     took = []
     for _ in range(count):
