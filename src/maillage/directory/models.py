@@ -256,12 +256,17 @@ class ServiceSearch(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
     )
-    # The effective opening hours (the service's, else its structure's), decoded.
+    # The effective opening hours (the service's, else its structure's), decoded. Not
+    # indexed on purpose: a few expressions are shared by very many services, and with an
+    # index the planner intersected "open now" bitmaps of tens of thousands of rows once per
+    # open expression (18 ms); without, it filters the services of the theme and the place
+    # — a few hundred — on their hours (3 ms, bench/directory_search.py).
     hours = models.ForeignKey(
         OpeningSchedule,
         null=True,
         db_column="hours_key",
         db_constraint=False,
+        db_index=False,
         on_delete=models.DO_NOTHING,
         related_name="+",
     )
