@@ -11,7 +11,6 @@ from uuid import UUID
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import FileResponse, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -34,7 +33,7 @@ from maillage.directory.schemas import (
     OrientationOut,
     SearchOut,
 )
-from maillage.territories.models import Commune
+from maillage.territories.queries import commune_by_code
 
 router = Router(tags=["annuaire"])
 
@@ -82,7 +81,7 @@ def _check(filters: SearchFilters) -> None:
         problems.append("page entre 1 et 10000, per_page entre 1 et 100")
     if len(filters.q) > 200:
         problems.append("q : 200 caractères au plus")
-    if filters.commune and not Commune.objects.filter(Q(code=filters.commune)).exists():
+    if filters.commune and commune_by_code(filters.commune) is None:
         problems.append(f"commune inconnue : {filters.commune}")
     if problems:
         raise HttpError(400, " ; ".join(problems))

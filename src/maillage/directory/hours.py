@@ -5,6 +5,7 @@ French for service pages and printed sheets. The grammar is opening-hours-py's, 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -54,10 +55,16 @@ def validate_opening_hours(value: str) -> None:
             raise ValidationError(str(error), code="invalid_opening_hours") from None
 
 
+@functools.lru_cache(maxsize=4096)
+def _parsed(expression: str) -> opening_hours.OpeningHours:
+    """Parsed once per process: a page of results repeats a few common expressions."""
+    return parse(expression)
+
+
 def is_open(expression: str, at: dt.datetime | None = None) -> bool | None:
     """True or False at the given moment (now by default); None when unknown or unreadable."""
     try:
-        hours = parse(expression)
+        hours = _parsed(expression)
     except HoursError:
         return None
     moment = (at or dt.datetime.now(tz=_zone())).astimezone(_zone())

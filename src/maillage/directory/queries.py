@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import json
 import math
@@ -181,7 +182,9 @@ def _stale_sql() -> RawSQL:
 def _search(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
     place = None
     if params.commune:
-        place = Commune.objects.select_related("departement").filter(code=params.commune).first()
+        from maillage.territories.queries import commune_by_code
+
+        place = commune_by_code(params.commune)
     text = params.text.replace("\x00", " ").strip()[:200]
     if text and _words_only(params):
         found = _words_only_search(text, params)
@@ -543,14 +546,75 @@ def _split(services: list[Service], first_rows: list) -> tuple[list[Service], li
     )
 
 
+@functools.cache
+def _results_sql() -> tuple[str, frozenset, frozenset, frozenset]:
+    """The fetch of a page's services with their structures and communes, written once per
+    process from RESULT_FIELDS (in the models' field order, as `from_db` expects). The ORM
+    compiled the same query anew for every search: about a millisecond of each request
+    (bench/directory_search.py)."""
+    from maillage.directory.models import Structure
+    from maillage.territories.models import Commune as CommuneModel
+
+    wanted = {
+        "service": {f for f in RESULT_FIELDS if "__" not in f},
+        "structure": {f.split("__", 1)[1] for f in RESULT_FIELDS if f.startswith("structure__")},
+        "commune": {f.split("__", 1)[1] for f in RESULT_FIELDS if f.startswith("geo_commune__")},
+    }
+    wanted["service"] |= {"id", "structure", "geo_commune"}
+    wanted["structure"].add("id")
+    wanted["commune"].add("code")
+
+    def attnames(model, names):
+        return [f.attname for f in model._meta.concrete_fields if f.name in names]
+
+    service_fields = attnames(Service, wanted["service"])
+    structure_fields = attnames(Structure, wanted["structure"])
+    commune_fields = attnames(CommuneModel, wanted["commune"])
+    columns = (
+        [f"s.{c}" for c in service_fields]
+        + [f"st.{c}" for c in structure_fields]
+        + [f"c.{c}" for c in commune_fields]
+    )
+    # The column names come from the models' own fields, never from input.
+    sql = (
+        f"SELECT {', '.join(columns)} FROM directory_service s "  # noqa: S608
+        "JOIN directory_structure st ON st.id = s.structure_id "
+        "LEFT JOIN territories_commune c ON c.code = s.geo_commune_id "
+        "WHERE s.id = ANY(%s)"
+    )
+    # Sets: from_db looks each model field up in them.
+    return sql, frozenset(service_fields), frozenset(structure_fields), frozenset(commune_fields)
+
+
+def _fetch_results(ids: list[int]) -> dict[int, Service]:
+    from maillage.directory.models import Structure
+    from maillage.territories.models import Commune as CommuneModel
+
+    sql, service_fields, structure_fields, commune_fields = _results_sql()
+    first, second = len(service_fields), len(service_fields) + len(structure_fields)
+    structure_cache = Service._meta.get_field("structure")
+    commune_cache = Service._meta.get_field("geo_commune")
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(ids)])
+        for row in cursor.fetchall():
+            service = Service.from_db("default", service_fields, row[:first])
+            structure = Structure.from_db("default", structure_fields, row[first:second])
+            commune = (
+                CommuneModel.from_db("default", commune_fields, row[second:])
+                if row[second] is not None
+                else None
+            )
+            structure_cache.set_cached_value(service, structure)
+            commune_cache.set_cached_value(service, commune)
+            found[service.pk] = service
+    return found
+
+
 def _services_of(rows: list) -> list[Service]:
     """The services of these search rows, in their order, carrying the row's distance,
     score and staleness, with their structures and communes."""
-    by_id = (
-        Service.objects.select_related("structure", "geo_commune")
-        .only(*RESULT_FIELDS)
-        .in_bulk([row.service_id for row in rows])
-    )
+    by_id = _fetch_results([row.service_id for row in rows]) if rows else {}
     services = []
     for row in rows:
         service = by_id.get(row.service_id)

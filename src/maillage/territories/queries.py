@@ -124,3 +124,25 @@ def territory_summary(territory) -> dict:
 
 def territory_by_public_id(public_id):
     return Territory.objects.select_related("organisation").filter(public_id=public_id).first()
+
+
+_COMMUNES: dict[str, tuple[float, Commune | None]] = {}
+COMMUNE_CACHE_SECONDS = 600
+COMMUNE_CACHE_SIZE = 5_000
+
+
+def commune_by_code(code: str) -> Commune | None:
+    """A commune with its département, by INSEE code, or None. The referential changes once
+    a year (`maillage territories load`): each process keeps what it looked up for ten
+    minutes, which spares every search with a place two queries (bench/directory_search.py)."""
+    import time
+
+    now = time.monotonic()
+    hit = _COMMUNES.get(code)
+    if hit is not None and now - hit[0] < COMMUNE_CACHE_SECONDS:
+        return hit[1]
+    commune = Commune.objects.select_related("departement").filter(code=code).first()
+    if len(_COMMUNES) >= COMMUNE_CACHE_SIZE:
+        _COMMUNES.clear()
+    _COMMUNES[code] = (now, commune)
+    return commune
