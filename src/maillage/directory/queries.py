@@ -302,13 +302,20 @@ def _criteria_sql(params: SearchParams, text: str, place, now: dt.datetime) -> _
         day, slot = search_index.slot_now(now)
         search_index.ensure_hours(day)
         args["day"] = day
-        join = "JOIN directory_openingschedule h ON h.key = x.hours_key AND h.starts_on = %(day)s"
+        # Each candidate (the services of the theme and the place: a few hundred) looks its
+        # expression up by key. OFFSET 0 keeps this a lookup: turned into a join, the planner
+        # rebuilt the candidates' bitmaps once per open expression (bench/directory_search.py).
+        open_when = ["h.starts_on = %(day)s"]
         if params.open_now:
             args["slot"] = slot
-            where.append("get_bit(h.slots, %(slot)s) = 1")
+            open_when.append("get_bit(h.slots, %(slot)s) = 1")
         if params.open_on_weekday is not None:
             args["day_bit"] = 1 << ((params.open_on_weekday - day.weekday()) % 7)
-            where.append("(h.days & %(day_bit)s) > 0")
+            open_when.append("(h.days & %(day_bit)s) > 0")
+        where.append(
+            "EXISTS (SELECT 1 FROM directory_openingschedule h "  # noqa: S608
+            f"WHERE h.key = x.hours_key AND {' AND '.join(open_when)} OFFSET 0)"
+        )
 
     latitude, longitude = params.latitude, params.longitude
     if place is not None and (latitude is None or longitude is None):
