@@ -301,6 +301,14 @@ class ServiceSearch(models.Model):
                 name="search_remote_thematiques",
                 condition=models.Q(remote_only=True),
             ),
+            # The remote list is the first ten by name: walked in that order and filtered,
+            # it stops at ten instead of sorting every match of a common need (mean 1.5 →
+            # 0.6 ms over the bench's searches with a place).
+            models.Index(
+                fields=["name", "service"],
+                name="search_remote_name",
+                condition=models.Q(remote_only=True),
+            ),
         ]
 
     def __str__(self):
