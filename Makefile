@@ -35,6 +35,7 @@ fmt: install
 # The annual evaluation report as HTML and PDF (printed by Debian's Chromium).
 YEAR ?= $(shell date -d 'last year' +%Y)
 report: install vendor browser
+	$(BIN)/maillage migrate
 	$(BIN)/maillage report annual --year $(YEAR)
 
 bench: install
