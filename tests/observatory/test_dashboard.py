@@ -271,9 +271,9 @@ def test_rates_computed_from_a_hidden_count_are_hidden_with_it():
 
 def test_a_year_out_of_range_is_not_found(client, cast, requests_in_march):
     client.force_login(cast.coordinator)
-    for name in ("report", "report_pdf", "report_commentary"):
-        assert client.get(report_url(name, year=99999)).status_code == 404
-    assert client.post(report_url("report_publish", year=1)).status_code == 404
+    for path in ("99999/", "99999/pdf/", "99999/commentaire/", "1999/"):
+        assert client.get(f"/observatoire/rapport/{path}").status_code == 404
+    assert client.post("/observatoire/rapport/1/publier/").status_code == 404
     assert not AnnualReport.objects.exists()
 
 

@@ -15,11 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.observatory import charts, exports, suppression
 from maillage.observatory.indicators import Figure, Indicators, Table, _fr
 
 THRESHOLD = suppression.DEFAULT_THRESHOLD
+
+# The dashboard's parts, and the tables each one shows, in order.
+DASHBOARD = (
+    (gettext_lazy("Activité"), ("activite-mensuelle", "demandes", "demandes-besoins", "tri")),
+    (gettext_lazy("Parcours"), ("parcours", "parcours-clotures", "satisfaction")),
+    (gettext_lazy("Orientations"), ("orientations", "orientations-delai", "orientations-refus")),
+    (gettext_lazy("Besoins non couverts"), ("besoins-non-couverts", "besoins-sans-ressource")),
+    (gettext_lazy("Offre de l'annuaire"), ("couverture",)),
+    (gettext_lazy("Personnes accompagnées"), ("personnes-age-sexe", "personnes-type-commune")),
+)
 
 
 @dataclass
@@ -29,6 +40,14 @@ class Shown:
     tables: list[dict]  # {"table", "chart", "rows"}
     map_points: list[dict]
     unplaced: int | str
+
+    def sections(self) -> list[tuple[str, list[dict]]]:
+        """The tables grouped as the dashboard shows them."""
+        by_slug = {t["table"].slug: t for t in self.tables}
+        return [
+            (title, [by_slug[slug] for slug in slugs if slug in by_slug])
+            for title, slugs in DASHBOARD
+        ]
 
 
 def present(computed: Indicators, *, exact: bool) -> Shown:

@@ -199,10 +199,11 @@ def map_classes(threshold: float) -> list[dict]:
     ]
 
 
-def map_data(rows, threshold: float) -> dict:
+def commune_map(communes: list[dict], classes: list[dict]) -> dict:
+    """What static/maillage/commune-map.js draws: a circle per commune (`population` sizes
+    it, `index` picks its class), the classes' colours, and the tile server if any."""
     from django.conf import settings
 
-    classes = map_classes(threshold)
     return {
         "tiles": settings.MAP_TILES_URL,
         "attribution": settings.MAP_ATTRIBUTION,
@@ -210,7 +211,14 @@ def map_data(rows, threshold: float) -> dict:
             {"upper": c["upper"] if c["upper"] != float("inf") else 1e9, "color": c["color"]}
             for c in classes
         ],
-        "communes": [
+        "communes": communes,
+        "legend": [{"color": c["color"], "label": str(c["label"])} for c in classes],
+    }
+
+
+def map_data(rows, threshold: float) -> dict:
+    return commune_map(
+        [
             {
                 "name": r.commune.name,
                 "lat": r.commune.latitude,
@@ -222,7 +230,33 @@ def map_data(rows, threshold: float) -> dict:
             for r in rows
             if r.commune.latitude is not None
         ],
-    }
+        map_classes(threshold),
+    )
+
+
+def reach_map(points: list[dict]) -> dict:
+    """The dashboard's map: a circle per commune sized by the people reached, coloured by
+    that number per 10,000 inhabitants."""
+    classes = [
+        {"upper": 10, "color": "#fdbb84", "label": _("moins de 10 pour 10 000 habitants")},
+        {"upper": 50, "color": "#d7301f", "label": _("de 10 à 50 pour 10 000 habitants")},
+        {"upper": float("inf"), "color": "#7f0000", "label": _("50 ou plus pour 10 000 habitants")},
+    ]
+    communes = []
+    for p in points:
+        rate = 10_000 * p["people"] / p["population"] if p["population"] else 0
+        communes.append(
+            {
+                "name": p["name"],
+                "lat": p["lat"],
+                "lon": p["lon"],
+                "population": p["people"],
+                "index": rate,
+                "label": _("%(n)s personnes, %(r)s pour 10 000 habitants")
+                % {"n": p["people"], "r": f"{rate:.1f}".replace(".", ",")},
+            }
+        )
+    return commune_map(communes, classes)
 
 
 def what_if_comparison(run, rows, changes: dict) -> dict:
