@@ -201,9 +201,14 @@ class EmbeddedPostgres:
             self.log_file.unlink()
         self.log_file.touch()
         self._hand_over(self.log_file)
+        # A national import writes gigabytes of WAL: with the default 1GB between
+        # checkpoints they came every fifteen seconds, each followed by full-page images of
+        # every page touched again (bench/directory_search.py). Checkpoints at 4GB of WAL
+        # or every fifteen minutes.
         options = (
             f"-c listen_addresses='' -k {socket_dir} -c unix_socket_permissions=0700"
             f" -c shared_buffers={shared_buffers()}"
+            " -c max_wal_size=4GB -c checkpoint_timeout=15min"
         )
         self._run(
             [
