@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from maillage.directory.enums import PublicationState
 from maillage.directory.imports.data_inclusion import ImportRejected, import_files
 from maillage.directory.models import Service, Structure
+from maillage.directory.queries import SearchParams, search_services
 
 
 def _structure(n=1, **fields):
@@ -93,9 +94,26 @@ def test_reimporting_updates_in_place_by_source_id(tmp_path, territories, db):
     )
     report = import_files([renamed])
     assert (report.structures_updated, report.structures_created) == (1, 0)
-    assert (report.services_updated, report.services_created) == (1, 0)
+    # The service's own row is as it was: left alone.
+    assert (report.services_updated, report.services_created) == (0, 0)
+    assert report.services_unchanged == 1
     assert _counts() == (1, 1)
     assert Structure.objects.get().name == "Centre social renommé"
+    # The structure's new name reaches its services' search.
+    found = search_services(SearchParams(text="renommé"), cached=False)
+    assert [s.source_id for s in found.services] == ["v1"]
+
+
+def test_reimporting_the_same_file_changes_nothing(tmp_path, territories, db):
+    path = _file(tmp_path, structures=[_structure(1)], services=[_service(1), _service(2)])
+    import_files([path])
+    stamps = list(Service.objects.order_by("pk").values_list("updated_at", "public_id"))
+    report = import_files([path])
+    assert (report.structures_created, report.structures_updated) == (0, 0)
+    assert (report.services_created, report.services_updated) == (0, 0)
+    assert (report.structures_unchanged, report.services_unchanged) == (1, 2)
+    assert "2 inchangés" in report.summary()
+    assert list(Service.objects.order_by("pk").values_list("updated_at", "public_id")) == stamps
 
 
 def test_the_two_published_files_can_be_imported_together(tmp_path, territories, db):
@@ -134,6 +152,21 @@ def test_skip_invalid_imports_the_valid_rows_and_reports_the_others(tmp_path, te
         "commune inconnue : 99999",
         "thematiques : thématique(s) inconnue(s) : sante",
     ]
+
+
+def test_a_service_may_come_before_its_structure_and_an_orphan_is_left_out(
+    tmp_path, territories, db
+):
+    # An array in any order: the service v1 is read before its structure s1.
+    path = _file(
+        tmp_path,
+        payload=[_service(1), _structure(1), _service(2, structure="absent")],
+    )
+    report = import_files([path], skip_invalid=True)
+    assert _counts() == (1, 1)
+    assert Service.objects.get().structure.source_id == "s1"
+    assert [r.reason for r in report.rejected] == ["structure inconnue : absent"]
+    assert (report.services_created, report.services_unchanged) == (1, 0)
 
 
 def test_an_unreadable_file_is_rejected_whole(tmp_path, territories, db):
@@ -236,9 +269,11 @@ def test_the_import_reports_its_progress_up_to_the_end(tmp_path, territories, db
     path = tmp_path / "progres.json"
     path.write_text(json.dumps(rows), encoding="utf-8")
     seen = []
-    data_inclusion.import_files([path], progress=lambda done, total: seen.append((done, total)))
-    checking = [done for done, total in seen if total is None]
-    writing = [(done, total) for done, total in seen if total is not None]
-    assert checking == [1000, 2000, 3000]
-    assert writing[-1] == (6000, 6000)  # the file is read twice while writing
-    assert [done for done, _ in writing] == sorted(done for done, _ in writing)
+    data_inclusion.import_files([path], progress=lambda rows, share: seen.append((rows, share)))
+    reading = [(rows, share) for rows, share in seen if share is not None]
+    # Every thousand rows: the rows read and the share of the bytes read (the object is read
+    # once per list), always growing, up to the end where the rows are written.
+    assert [rows for rows, _ in reading] == [1000, 2000, 3000]
+    shares = [share for _, share in reading]
+    assert shares == sorted(shares) and 0 < shares[0] < 0.5 and shares[-1] > 0.9
+    assert seen[-1] == (3000, None)

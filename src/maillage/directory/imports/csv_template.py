@@ -15,7 +15,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from maillage.directory.imports import data_inclusion
-from maillage.directory.imports.data_inclusion import ImportRejected, Reader, UnreadableFile
+from maillage.directory.imports.data_inclusion import (
+    ImportRejected,
+    Reader,
+    UnreadableFile,
+    open_metered,
+)
 
 __all__ = ["COLUMNS", "ImportRejected", "import_files"]
 
@@ -55,7 +60,7 @@ COLUMNS = [*STRUCTURE_COLUMNS, *SERVICE_COLUMNS]
 
 
 def _text_stream(path: Path) -> io.TextIOBase:
-    raw = open(path, "rb")  # noqa: SIM115 - handed to the caller, closed by it
+    raw = open_metered(path)
     head = raw.read(65536)
     raw.seek(0)
     for encoding in ("utf-8-sig", "cp1252"):

@@ -4,23 +4,27 @@ A file is either an object ``{"structures": [...], "services": [...]}`` or an ar
 (a row with a ``structure_id`` is a service); several files can be given together (the
 national service publishes ``structures.json`` and ``services.json`` apart).
 
-Two streaming passes, so memory stays flat whatever the size: the first validates every row
-and the references between them, the second writes, in one transaction. A file with a bad
-row changes nothing and the report names each rejected row with its reason; with
-``skip_invalid`` the valid rows are written and the report still lists the others.
-Re-importing updates rows in place by (source, id).
+One streaming pass, in one transaction, so memory stays flat whatever the size: each row is
+checked, the valid ones are staged by COPY into temporary tables, and once the whole file has
+been read (and the references between rows checked) they move into the directory. A file
+with a bad row changes nothing (the transaction is rolled back) and the report names each
+rejected row with its reason; with ``skip_invalid`` the valid rows are written and the report
+still lists the others. Re-importing updates rows in place by (source, id), and leaves alone
+the rows whose content has not changed.
 """
 
 from __future__ import annotations
 
+import io
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import ijson
 from django.db import connection, transaction
-from django.utils import timezone
 from pydantic import ValidationError
 
 from maillage.core import audit
@@ -52,10 +56,34 @@ class Rejection:
 
 @dataclass(frozen=True)
 class Reader:
-    """A format: how to stream (kind, index, row) out of a file, and how to name a place."""
+    """A format: how to stream (kind, index, row) out of a file, how to name a place, and
+    how many times it reads a file through (for the progress bar). Readers open their files
+    with open_metered, so that the bar follows the bytes read."""
 
     rows: Callable[[Path], Iterator[tuple[str, int, object]]]
     position: Callable[[str, int], str]
+    passes: Callable[[Path], int] = lambda path: 1
+
+
+class _Meter(threading.local):
+    read = 0  # bytes read so far from the files of the import under way
+
+
+METER = _Meter()
+
+
+class _MeteredFile(io.FileIO):
+    def readinto(self, buffer):
+        count = super().readinto(buffer)
+        METER.read += count or 0
+        return count
+
+
+def open_metered(path: Path, **text) -> IO:
+    """The file, read in binary (or as text with `text`: encoding, newline), counting the
+    bytes read into METER."""
+    handle = io.BufferedReader(_MeteredFile(path, "r"))
+    return io.TextIOWrapper(handle, **text) if text else handle
 
 
 @dataclass
@@ -64,14 +92,17 @@ class ImportReport:
     structures_updated: int = 0
     services_created: int = 0
     services_updated: int = 0
+    structures_unchanged: int = 0
+    services_unchanged: int = 0
     rows_read: int = 0
     rejected: list[Rejection] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"{self.rows_read} lignes lues ; structures : {self.structures_created} créées, "
-            f"{self.structures_updated} mises à jour ; services : {self.services_created} "
-            f"créés, {self.services_updated} mis à jour ; {len(self.rejected)} rejetées"
+            f"{self.structures_updated} mises à jour, {self.structures_unchanged} inchangées ; "
+            f"services : {self.services_created} créés, {self.services_updated} mis à jour, "
+            f"{self.services_unchanged} inchangés ; {len(self.rejected)} rejetées"
         )
 
 
@@ -91,7 +122,7 @@ class UnreadableFile(ValueError):
 def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
     """(kind, index, raw row) for every row of the file, streamed."""
     try:
-        with open(path, "rb") as handle:
+        with open_metered(path) as handle:
             head = handle.read(4096).lstrip()
             handle.seek(0)
             if head.startswith(b"["):
@@ -115,6 +146,31 @@ def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
         raise UnreadableFile(f"JSON illisible : {error}") from error
     except OSError as error:
         raise UnreadableFile(f"fichier illisible : {error.strerror or error}") from error
+
+
+def starts_with_object(path: Path) -> bool:
+    """Whether a JSON file holds an object (False too when it cannot be read: the reader
+    reports that)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4096).lstrip().startswith(b"{")
+    except OSError:
+        return False
+
+
+def _passes(path: Path) -> int:
+    """An object is read once per list (structures, then services); an array once."""
+    return 2 if starts_with_object(path) else 1
+
+
+def _bytes_to_read(paths: list[Path], reader: Reader) -> int:
+    total = 0
+    for path in paths:
+        try:
+            total += path.stat().st_size * reader.passes(path)
+        except OSError:
+            continue  # the reader reports it
+    return total or 1
 
 
 def french_reason(error: ValidationError) -> str:
@@ -151,73 +207,286 @@ def french_reason(error: ValidationError) -> str:
     return " ; ".join(parts)
 
 
-# -- the two passes ------------------------------------------------------------------------------
-@dataclass
-class _Checked:
-    rejected: set[tuple[str, str, int]]  # (file, kind, index)
-    rows_read: int
+# -- one pass: check every row, stage the valid ones, then move them in -------------------------
+def _structure(row: DIStructure, state: str) -> dict:
+    """The columns of a structure row, by attribute name (the others take their defaults)."""
+    return {
+        **_place_fields(row),
+        "state": state,
+        "description": row.description or "",
+        "siret": row.siret or "",
+        "website": row.site_web or "",
+        "accessibility_link": row.accessibilite_lieu or "",
+        "networks": row.reseaux_porteurs or [],
+        "finess": row.finess or "",
+        "finess_legal_entity": row.finess_ej or "",
+        "finess_category": row.categorie_finess or "",
+        "finess_category_label": row.libelle_categorie_finess or "",
+    }
 
 
-def _validate(
-    paths: list[Path],
-    report: ImportReport,
-    reader: Reader,
-    progress: Callable[[int, int | None], None] | None = None,
-) -> _Checked:
+def _service(row: DIService, state: str) -> dict:
+    return {
+        **_place_fields(row),
+        "state": state,
+        "description": row.description,
+        "type": row.type or "",
+        "thematiques": row.thematiques or [],
+        "publics": row.publics or [],
+        "publics_details": row.publics_precisions or "",
+        "access_conditions": row.conditions_acces or "",
+        "fees": row.frais or "",
+        "fees_details": row.frais_precisions or "",
+        "contact_name": row.contact_nom_prenom or "",
+        "reception_modes": row.modes_accueil or [],
+        "mobilisation_modes": row.modes_mobilisation or [],
+        "mobilisable_by": row.mobilisable_par or [],
+        "mobilisation_details": row.mobilisation_precisions or "",
+        "mobilisation_link": row.lien_mobilisation or "",
+        "weeks": row.nombre_semaines,
+        "weekly_hours": row.volume_horaire_hebdomadaire,
+        "eligibility_zone": row.zone_eligibilite or [],
+    }
+
+
+# What an import owns: the fields a re-import refreshes. Identity, moderation and what
+# Maillage adds on top of the source (FINESS, legal form, health facets) stay as they are;
+# the read-model's columns (listed, effective position) are recomputed by search_index.
+_KEPT = {
+    "merged_into",
+    "id",
+    "public_id",
+    "created_at",
+    "created_by",
+    "source",
+    "source_id",
+    "state",
+    "rejection_reason",
+    "organisation",
+    "legal_form",
+    "ess_approved",
+    "finess",
+    "finess_legal_entity",
+    "finess_category",
+    "finess_category_label",
+    "listed",
+    "geo_latitude",
+    "geo_longitude",
+    "geo_approximate",
+    "geo_commune",
+}
+_SERVICE_OWN = {
+    "professions",
+    "capacity",
+    "fee_sectors",
+    "third_party_payment",
+    "free_under_conditions",
+    "reduced_mobility_access",
+    "unconditional_welcome",
+    "no_appointment",
+    "languages",
+    "interpreting",
+    "peer_workers",
+    "anonymous",
+    "update_frequency_days",
+}
+UPDATABLE = {
+    Structure: [f.name for f in Structure._meta.concrete_fields if f.name not in _KEPT],
+    Service: [f.name for f in Service._meta.concrete_fields if f.name not in _KEPT | _SERVICE_OWN],
+}
+
+
+class _Stage:
+    """A temporary table that the valid rows reach by COPY, in batches, holding the columns
+    the format gives; moved into the directory in one INSERT … ON CONFLICT at the end, the
+    other columns taking their defaults there. Building model instances and a parameterised
+    INSERT per row cost far more in Python than the database's own work."""
+
+    def __init__(self, cursor, model, extra: str = ""):
+        self.cursor, self.model = cursor, model
+        self.extra = extra  # one more text column: the service's structure, by source id
+        self.table = f"import_stage_{model._meta.db_table}"
+        self.given: list[str] = []  # the attribute names staged, from the first row
+        self.rows: list[list] = []
+
+    def _create(self) -> None:
+        fields = {f.attname: f for f in self.model._meta.concrete_fields}
+        names = ", ".join(f'"{fields[name].column}"' for name in self.given)
+        more = f", ''::text AS {self.extra}" if self.extra else ""
+        # Dropped at commit; inside an outer transaction (a savepoint) an earlier import's
+        # stage may still be there.
+        self.cursor.execute(f'DROP TABLE IF EXISTS pg_temp."{self.table}"')
+        self.cursor.execute(
+            f'CREATE TEMP TABLE "{self.table}" ON COMMIT DROP AS '  # noqa: S608 - model names
+            f'SELECT {names}{more} FROM "{self.model._meta.db_table}" WITH NO DATA'
+        )
+
+    def add(self, values: dict, extra: str | None = None) -> None:
+        if not self.given:
+            self.given = list(values)
+            self._create()
+        row = [values[name] for name in self.given]
+        if self.extra:
+            row.append(extra)
+        self.rows.append(row)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        fields = {f.attname: f for f in self.model._meta.concrete_fields}
+        names = [f'"{fields[name].column}"' for name in self.given]
+        names += [self.extra] if self.extra else []
+        with self.cursor.cursor.copy(
+            f'COPY "{self.table}" ({", ".join(names)}) FROM STDIN'
+        ) as copy:
+            for row in self.rows:
+                copy.write_row(row)
+        self.rows = []
+
+    def _selected(self, structure_of: str | None) -> tuple[list[str], list[str], list]:
+        """The table's columns, what fills each from the stage, and the parameters."""
+        columns, values, params = [], [], []
+        for f in self.model._meta.concrete_fields:
+            if f.primary_key:
+                continue
+            columns.append(f'"{f.column}"')
+            if f.attname == "structure_id" and structure_of:
+                values.append(structure_of)
+            elif f.attname in self.given:
+                values.append(f'stage."{f.column}"')
+            elif f.attname in ("created_at", "updated_at"):
+                values.append("now()")  # the transaction's start, as for every row
+            elif f.has_default() and f.default is uuid.uuid4:
+                values.append("gen_random_uuid()")
+            else:
+                default = f.get_default()
+                values.append(f"%s::{f.db_type(connection)}")
+                params.append(default)
+        return columns, values, params
+
+    def move(self, structure_of: str | None = None) -> list[tuple[bool, int]]:
+        """Insert or update by (source, source_id); a row whose owned fields are all as they
+        were is left alone (no new version, no search refresh). (created, structure id) of
+        every row written. `structure_of`: how the services' structure is found."""
+        if not self.given:
+            return []
+        self.flush()
+        table = self.model._meta.db_table
+        columns, values, params = self._selected(structure_of)
+        joined = (
+            "JOIN directory_structure owner ON owner.source = stage.source "
+            f"AND owner.source_id = stage.{self.extra}"
+            if structure_of
+            else ""
+        )
+        updates = [self.model._meta.get_field(name).column for name in UPDATABLE[self.model]]
+        compared = [c for c in updates if c != "updated_at"]
+        self.cursor.execute(
+            f'INSERT INTO "{table}" AS target ({", ".join(columns)}) '  # noqa: S608 - model names
+            f'SELECT {", ".join(values)} FROM "{self.table}" stage {joined} '
+            "ON CONFLICT (source, source_id) DO UPDATE SET "
+            + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in updates)
+            + " WHERE ("
+            + ", ".join(f'target."{c}"' for c in compared)
+            + ") IS DISTINCT FROM ("
+            + ", ".join(f'EXCLUDED."{c}"' for c in compared)
+            + ") RETURNING (xmax = 0), "
+            + ("structure_id" if structure_of else "id"),
+            params,
+        )
+        return self.cursor.fetchall()
+
+
+def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[int]:
+    """Read every file once: check each row, stage the valid ones, report the others. Then
+    (when nothing was rejected, or with skip_invalid) move the staged rows in. Returns the ids
+    of the structures whose structure or services changed."""
     communes = set(Commune.objects.values_list("code", flat=True))
     structure_keys: set[tuple[str, str]] = set()
     service_keys: set[tuple[str, str]] = set()
-    services_to_link: list[tuple[str, int, str, tuple[str, str]]] = []
-    rejected: set[tuple[str, str, int]] = set()
-    rows_read = 0
+    # Services whose structure was not (yet) in the file when they were read.
+    unresolved: list[tuple[str, int, str, tuple[str, str]]] = []
 
     def reject(file, kind, index, row_id, reason):
-        rejected.add((file, kind, index))
         report.rejected.append(
             Rejection(file, kind, index, row_id, reason, reader.position(kind, index))
         )
 
-    for path in paths:
-        file = path.name
-        try:
-            for kind, index, raw in reader.rows(path):
-                rows_read += 1
-                if progress and rows_read % 1000 == 0:
-                    progress(rows_read, None)
-                row_id = str(raw.get("id", ""))[:80] if isinstance(raw, dict) else ""
-                if not isinstance(raw, dict):
-                    reject(file, kind, index, "", "objet JSON attendu")
-                    continue
-                model = DIStructure if kind == "structure" else DIService
-                try:
-                    row = model.model_validate(raw)
-                except ValidationError as error:
-                    reject(file, kind, index, row_id, french_reason(error))
-                    continue
-                if row.code_insee and row.code_insee not in communes:
-                    reject(file, kind, index, row_id, f"commune inconnue : {row.code_insee}")
-                    continue
-                key = (row.source, row.id)
-                keys = structure_keys if kind == "structure" else service_keys
-                if key in keys:
-                    reject(file, kind, index, row_id, "identifiant en double dans l'import")
-                    continue
-                keys.add(key)
-                if kind == "service":
-                    services_to_link.append((file, index, row.id, (row.source, row.structure_id)))
-        except UnreadableFile as error:
-            report.rejected.append(
-                Rejection(file, "structure", 0, "", str(error), position="fichier")
-            )
-            raise ImportRejected(report) from error
-
-    missing = {target for *_, target in services_to_link} - structure_keys
-    if missing:
-        existing = _existing_structures(missing)
-        for file, index, row_id, target in services_to_link:
-            if target in missing and target not in existing:
-                reject(file, "service", index, row_id, f"structure inconnue : {target[1]}")
-    return _Checked(rejected=rejected, rows_read=rows_read)
+    METER.read = 0
+    size = _bytes_to_read(paths, reader)
+    with connection.cursor() as cursor:
+        structures = _Stage(cursor, Structure)
+        services = _Stage(cursor, Service, extra="structure_key")
+        for path in paths:
+            file = path.name
+            try:
+                for kind, index, raw in reader.rows(path):
+                    report.rows_read += 1
+                    if options["progress"] and report.rows_read % 1000 == 0:
+                        options["progress"](report.rows_read, min(METER.read / size, 1.0))
+                    if not isinstance(raw, dict):
+                        reject(file, kind, index, "", "objet JSON attendu")
+                        continue
+                    row_id = str(raw.get("id", ""))[:80]
+                    model = DIStructure if kind == "structure" else DIService
+                    try:
+                        row = model.model_validate(raw)
+                    except ValidationError as error:
+                        reject(file, kind, index, row_id, french_reason(error))
+                        continue
+                    if row.code_insee and row.code_insee not in communes:
+                        reject(file, kind, index, row_id, f"commune inconnue : {row.code_insee}")
+                        continue
+                    key = (row.source, row.id)
+                    keys = structure_keys if kind == "structure" else service_keys
+                    if key in keys:
+                        reject(file, kind, index, row_id, "identifiant en double dans l'import")
+                        continue
+                    keys.add(key)
+                    if kind == "structure":
+                        structures.add(_structure(row, options["state"]))
+                        continue
+                    target = (row.source, row.structure_id)
+                    if target not in structure_keys:
+                        unresolved.append((file, index, row.id, target))
+                    services.add(_service(row, options["state"]), extra=row.structure_id)
+            except UnreadableFile as error:
+                report.rejected.append(
+                    Rejection(file, "structure", 0, "", str(error), position="fichier")
+                )
+                raise ImportRejected(report) from error
+        missing = {target for *_, target in unresolved} - structure_keys
+        orphans = 0
+        if missing:
+            existing = _existing_structures(missing)
+            for file, index, row_id, target in unresolved:
+                if target in missing and target not in existing:
+                    reject(file, "service", index, row_id, f"structure inconnue : {target[1]}")
+                    orphans += 1
+        if report.rejected and not options["skip_invalid"]:
+            raise ImportRejected(report)
+        # A service of an unknown structure finds no owner and is left out; a structure a
+        # moderator merged into another hands its services over to that one.
+        touched = set()
+        for created, pk in structures.move():
+            touched.add(pk)
+            report.structures_created += created
+            report.structures_updated += not created
+        for created, structure_pk in services.move(
+            structure_of="COALESCE(owner.merged_into_id, owner.id)"
+        ):
+            touched.add(structure_pk)
+            report.services_created += created
+            report.services_updated += not created
+    report.structures_unchanged = (
+        len(structure_keys) - report.structures_created - report.structures_updated
+    )
+    report.services_unchanged = (
+        len(service_keys) - report.services_created - report.services_updated - orphans
+    )
+    return touched
 
 
 def _existing_structures(keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -255,195 +524,9 @@ def _place_fields(row) -> dict:
     }
 
 
-def _structure(row: DIStructure, state: str) -> Structure:
-    return Structure(
-        **_place_fields(row),
-        state=state,
-        description=row.description or "",
-        siret=row.siret or "",
-        website=row.site_web or "",
-        accessibility_link=row.accessibilite_lieu or "",
-        networks=row.reseaux_porteurs or [],
-        finess=row.finess or "",
-        finess_legal_entity=row.finess_ej or "",
-        finess_category=row.categorie_finess or "",
-        finess_category_label=row.libelle_categorie_finess or "",
-    )
-
-
-def _service(row: DIService, structure_pk: int, state: str) -> Service:
-    return Service(
-        **_place_fields(row),
-        state=state,
-        structure_id=structure_pk,
-        description=row.description,
-        type=row.type or "",
-        thematiques=row.thematiques or [],
-        publics=row.publics or [],
-        publics_details=row.publics_precisions or "",
-        access_conditions=row.conditions_acces or "",
-        fees=row.frais or "",
-        fees_details=row.frais_precisions or "",
-        contact_name=row.contact_nom_prenom or "",
-        reception_modes=row.modes_accueil or [],
-        mobilisation_modes=row.modes_mobilisation or [],
-        mobilisable_by=row.mobilisable_par or [],
-        mobilisation_details=row.mobilisation_precisions or "",
-        mobilisation_link=row.lien_mobilisation or "",
-        weeks=row.nombre_semaines,
-        weekly_hours=row.volume_horaire_hebdomadaire,
-        eligibility_zone=row.zone_eligibilite or [],
-    )
-
-
-# What an import owns: the fields a re-import refreshes. Identity, moderation and what
-# Maillage adds on top of the source (FINESS, legal form, health facets) stay as they are.
-_KEPT = {
-    "merged_into",
-    "id",
-    "public_id",
-    "created_at",
-    "created_by",
-    "source",
-    "source_id",
-    "state",
-    "rejection_reason",
-    "organisation",
-    "legal_form",
-    "ess_approved",
-    "finess",
-    "finess_legal_entity",
-    "finess_category",
-    "finess_category_label",
-}
-_SERVICE_OWN = {
-    "professions",
-    "capacity",
-    "fee_sectors",
-    "third_party_payment",
-    "free_under_conditions",
-    "reduced_mobility_access",
-    "unconditional_welcome",
-    "no_appointment",
-    "languages",
-    "interpreting",
-    "peer_workers",
-    "anonymous",
-    "update_frequency_days",
-}
-UPDATABLE = {
-    Structure: [f.name for f in Structure._meta.concrete_fields if f.name not in _KEPT],
-    Service: [f.name for f in Service._meta.concrete_fields if f.name not in _KEPT | _SERVICE_OWN],
-}
-
-
-def _upsert(model, objects: list, report: ImportReport, kind: str) -> None:
-    """Insert or update by (source, source_id): the rows go to a temporary table by COPY,
-    then one INSERT ... SELECT ... ON CONFLICT moves them in. Building a parameterised
-    INSERT of thousands of rows costs far more in Python than the database's own work."""
-    if not objects:
-        return
-    now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = [f.column for f in fields]
-    updates = [model._meta.get_field(name).column for name in UPDATABLE[model]]
-    table = model._meta.db_table
-    stage = f"import_stage_{table}"
-    column_list = ", ".join(f'"{c}"' for c in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DROP AS '  # noqa: S608
-            f'SELECT {column_list} FROM "{table}" WITH NO DATA'
-        )
-        cursor.execute(f'TRUNCATE "{stage}"')
-        with cursor.cursor.copy(f'COPY "{stage}" ({column_list}) FROM STDIN') as copy:
-            for obj in objects:
-                obj.created_at = obj.updated_at = now
-                copy.write_row([_db_value(f, getattr(obj, f.attname)) for f in fields])
-        assignments = ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in updates)
-        cursor.execute(
-            f'INSERT INTO "{table}" ({column_list}) '  # noqa: S608 - names from the models
-            f'SELECT {column_list} FROM "{stage}" '
-            f"ON CONFLICT (source, source_id) DO UPDATE SET {assignments} "
-            "RETURNING (xmax = 0)"
-        )
-        inserted = sum(1 for (is_new,) in cursor.fetchall() if is_new)
-    setattr(report, f"{kind}_created", getattr(report, f"{kind}_created") + inserted)
-    setattr(report, f"{kind}_updated", getattr(report, f"{kind}_updated") + len(objects) - inserted)
-
-
-def _db_value(field, value):
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
-
-
-def _write(
-    paths: list[Path],
-    checked: _Checked,
-    report: ImportReport,
-    state: str,
-    progress: Callable[[int, int | None], None] | None,
-    reader: Reader,
-) -> list[int]:
-    """Write the valid rows; return the ids of the structures touched (for the search index).
-    Each file is read twice (structures, then services): progress goes to 2 × rows."""
-    done = 0
-    total = 2 * checked.rows_read
-    touched: set[tuple[str, str]] = set()
-    structures: list[Structure] = []
-    for path in paths:
-        for kind, index, raw in reader.rows(path):
-            done += 1
-            if progress and done % 1000 == 0:
-                progress(done, total)
-            if kind != "structure" or (path.name, kind, index) in checked.rejected:
-                continue
-            structure = _structure(DIStructure.model_validate(raw), state)
-            touched.add((structure.source, structure.source_id))
-            structures.append(structure)
-            if len(structures) >= BATCH:
-                _upsert(Structure, structures, report, "structures")
-                structures = []
-    _upsert(Structure, structures, report, "structures")
-
-    services: list[Service] = []
-    pks: dict[tuple[str, str], int] = {}
-    for path in paths:
-        for kind, index, raw in reader.rows(path):
-            done += 1
-            if progress and done % 1000 == 0:
-                progress(done, total)
-            if kind != "service" or (path.name, kind, index) in checked.rejected:
-                continue
-            row = DIService.model_validate(raw)
-            key = (row.source, row.structure_id)
-            touched.add(key)
-            if key not in pks:
-                pks.update(_structure_pks(row.source))
-            services.append(_service(row, pks[key], state))
-            if len(services) >= BATCH:
-                _upsert(Service, services, report, "services")
-                services = []
-    _upsert(Service, services, report, "services")
-    if progress:
-        progress(total, total)
-    for source in {source for source, _ in touched} - {source for source, _ in pks}:
-        pks.update(_structure_pks(source))
-    return [pks[key] for key in touched]
-
-
-def _structure_pks(source: str) -> dict[tuple[str, str], int]:
-    # A structure a moderator merged into another hands its services over to that one.
-    return {
-        (source, sid): merged_into or pk
-        for sid, pk, merged_into in Structure.objects.filter(source=source).values_list(
-            "source_id", "pk", "merged_into"
-        )
-    }
-
-
-DATA_INCLUSION = Reader(rows=_rows, position=lambda kind, index: f"{KINDS[kind]} n° {index}")
+DATA_INCLUSION = Reader(
+    rows=_rows, position=lambda kind, index: f"{KINDS[kind]} n° {index}", passes=_passes
+)
 
 
 def import_files(
@@ -451,21 +534,18 @@ def import_files(
     *,
     skip_invalid: bool = False,
     state: str = PublicationState.PUBLISHED,
-    progress: Callable[[int, int | None], None] | None = None,
+    progress: Callable[[int, float | None], None] | None = None,
     reader: Reader = DATA_INCLUSION,
     label: str = "data-inclusion",
 ) -> ImportReport:
-    """Validate then write, atomically. Raises ImportRejected (nothing written) when a row is
-    invalid and skip_invalid is off."""
+    """Check and write in one transaction: raises ImportRejected, with nothing written, when
+    a row is invalid and skip_invalid is off."""
     paths = [Path(p) for p in paths]
     report = ImportReport()
-    checked = _validate(paths, report, reader, progress)
-    report.rows_read = checked.rows_read
-    if report.rejected and not skip_invalid:
-        raise ImportRejected(report)
+    options = {"state": state, "progress": progress, "skip_invalid": skip_invalid}
     with transaction.atomic():
-        touched = _write(paths, checked, report, state, progress, reader)
-        search_index.refresh(structure_ids=touched)
+        touched = _import(paths, report, reader, options)
+        search_index.refresh(structure_ids=sorted(touched))
         audit.record(
             "directory.import",
             object_type="directory.import",
@@ -476,4 +556,6 @@ def import_files(
                 "rejected": len(report.rejected),
             },
         )
+    if progress:
+        progress(report.rows_read, None)  # written
     return report

@@ -18,7 +18,12 @@ from functools import cache
 from pathlib import Path
 
 from maillage.directory.imports import data_inclusion
-from maillage.directory.imports.data_inclusion import ImportRejected, Reader, UnreadableFile
+from maillage.directory.imports.data_inclusion import (
+    ImportRejected,
+    Reader,
+    UnreadableFile,
+    open_metered,
+)
 
 __all__ = ["ImportRejected", "import_files", "insee_code", "to_wgs84"]
 
@@ -67,7 +72,7 @@ def insee_code(departement: str, commune: str) -> str:
 
 
 def _open(path: Path) -> io.TextIOBase:
-    return open(path, encoding="cp1252", newline="")
+    return open_metered(path, encoding="cp1252", newline="")
 
 
 def _coordinates(path: Path) -> dict[str, tuple[float, float, str]]:
@@ -145,7 +150,8 @@ def _structure(cells: list[str], points) -> dict:
     return row
 
 
-READER = Reader(rows=_rows, position=lambda kind, index: f"ligne {index}")
+# Read twice: the positions first, then the establishments.
+READER = Reader(rows=_rows, position=lambda kind, index: f"ligne {index}", passes=lambda path: 2)
 
 
 def import_files(paths, **options):

@@ -29,7 +29,12 @@ from pathlib import Path
 import ijson
 
 from maillage.directory.imports import data_inclusion
-from maillage.directory.imports.data_inclusion import ImportRejected, Reader, UnreadableFile
+from maillage.directory.imports.data_inclusion import (
+    ImportRejected,
+    Reader,
+    UnreadableFile,
+    open_metered,
+)
 
 __all__ = ["THEME_TAXONOMY", "ImportRejected", "import_files"]
 
@@ -249,7 +254,7 @@ def rows_for(source: str):
                 yield emit("service", service_row(item, org_id, source))
 
         try:
-            with open(path, "rb") as handle:
+            with open_metered(path) as handle:
                 head = handle.read(4096).lstrip()
                 if head.startswith(b"["):
                     prefixes = ["item"]
@@ -273,6 +278,11 @@ def _position(kind: str, index: int) -> str:
     return f"organisation n° {index}" if kind == "structure" else f"service n° {index}"
 
 
+def _passes(path: Path) -> int:
+    """An object is read once per list (organizations, services, contents); an array once."""
+    return 3 if data_inclusion.starts_with_object(path) else 1
+
+
 def import_files(paths, *, source: str = "hsds", **options):
-    reader = Reader(rows=rows_for(source), position=_position)
+    reader = Reader(rows=rows_for(source), position=_position, passes=_passes)
     return data_inclusion.import_files(paths, reader=reader, label="hsds", **options)

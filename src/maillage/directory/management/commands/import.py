@@ -41,17 +41,18 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"fichier introuvable : {', '.join(missing)}")
 
-        def progress(done: int, total: int | None) -> None:
+        def progress(rows: int, share: float | None) -> None:
+            """While reading: a bar of the bytes read; at the end (share None): written."""
             if not sys.stderr.isatty():
                 return
-            if total:
-                filled = 30 * done // total
-                sys.stderr.write(
-                    f"\r[{'#' * filled}{'.' * (30 - filled)}] {100 * done // total:3d} % "
-                    f"({done // 2}/{total // 2} lignes écrites)"
-                )
+            if share is None:
+                sys.stderr.write(f"\r{rows} lignes lues ; écriture terminée.{' ' * 30}")
             else:
-                sys.stderr.write(f"\r{done} lignes vérifiées…")
+                filled = int(30 * share)
+                sys.stderr.write(
+                    f"\r[{'#' * filled}{'.' * (30 - filled)}] {int(100 * share):3d} % "
+                    f"({rows} lignes lues)"
+                )
             sys.stderr.flush()
 
         defaults = {"csv": "tableur", "hsds": "hsds"}
