@@ -32,6 +32,7 @@ from django.db.models import (
     FloatField,
     Q,
 )
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -554,9 +555,9 @@ def _split(services: list[Service], first_rows: list) -> tuple[list[Service], li
 
 
 @functools.cache
-def _results_sql() -> tuple[str, frozenset, frozenset, frozenset]:
+def _results_sql() -> tuple[str, tuple, tuple, tuple]:
     """The fetch of a page's services with their structures and communes, written once per
-    process from RESULT_FIELDS (in the models' field order, as `from_db` expects). The ORM
+    process from RESULT_FIELDS, and the attribute names of its columns per model. The ORM
     compiled the same query anew for every search: about a millisecond of each request
     (bench/directory_search.py)."""
     from maillage.directory.models import Structure
@@ -589,8 +590,18 @@ def _results_sql() -> tuple[str, frozenset, frozenset, frozenset]:
         "LEFT JOIN territories_commune c ON c.code = s.geo_commune_id "
         "WHERE s.id = ANY(%s)"
     )
-    # Sets: from_db looks each model field up in them.
-    return sql, frozenset(service_fields), frozenset(structure_fields), frozenset(commune_fields)
+    return sql, tuple(service_fields), tuple(structure_fields), tuple(commune_fields)
+
+
+def _loaded(model, attnames, values):
+    """An instance of `model` as the database gave it, holding only these fields (the others
+    are deferred: read on access, as with `only()`). Model.from_db runs the model's __init__,
+    which walks every field of these wide models for each of a page's sixty instances."""
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding, state.db = False, "default"
+    return instance
 
 
 def _fetch_results(ids: list[int]) -> dict[int, Service]:
@@ -605,10 +616,10 @@ def _fetch_results(ids: list[int]) -> dict[int, Service]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [list(ids)])
         for row in cursor.fetchall():
-            service = Service.from_db("default", service_fields, row[:first])
-            structure = Structure.from_db("default", structure_fields, row[first:second])
+            service = _loaded(Service, service_fields, row[:first])
+            structure = _loaded(Structure, structure_fields, row[first:second])
             commune = (
-                CommuneModel.from_db("default", commune_fields, row[second:])
+                _loaded(CommuneModel, commune_fields, row[second:])
                 if row[second] is not None
                 else None
             )
