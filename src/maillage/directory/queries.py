@@ -363,6 +363,15 @@ def _criteria_sql(params: SearchParams, text: str, place, now: dt.datetime) -> _
             f"WHERE {' AND '.join([*where, 'x.remote_only', reached])} "
             "ORDER BY x.name, x.service_id LIMIT 10"
         )
+        # Words and a place: the words are checked on the place's candidates, not looked up
+        # in the full-text index. Common words match a third of the country: building their
+        # index bitmap cost more than checking the words on the services near the place,
+        # stored side by side (search_index: rows in position order). Over the bench's
+        # searches with words and a place, mean 22.9 → 18.2 ms. The remote list keeps the
+        # index: its candidates are spread over the country.
+        matched = f"x.search_vector @@ {_QUERY_OF_TEXT}"
+        checked = f"COALESCE({matched}, FALSE)"  # the same test, out of the index's reach
+        where = [checked if c == matched else c for c in where]
         where = [*where, "NOT x.remote_only", place_filter]
     condition = " AND ".join(where) or "TRUE"
     # A stale entry drops a little below fresh ones of like relevance and distance.
