@@ -445,13 +445,14 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                         reject(file, kind, index, row_id, "identifiant en double dans l'import")
                         continue
                     keys.add(key)
+                    if kind == "service" and (row.source, row.structure_id) not in structure_keys:
+                        unresolved.append((file, index, row.id, (row.source, row.structure_id)))
+                    if report.rejected and not options["skip_invalid"]:
+                        continue  # nothing will be written: only the report goes on
                     if kind == "structure":
                         structures.add(_structure(row, options["state"]))
-                        continue
-                    target = (row.source, row.structure_id)
-                    if target not in structure_keys:
-                        unresolved.append((file, index, row.id, target))
-                    services.add(_service(row, options["state"]), extra=row.structure_id)
+                    else:
+                        services.add(_service(row, options["state"]), extra=row.structure_id)
             except UnreadableFile as error:
                 report.rejected.append(
                     Rejection(file, "structure", 0, "", str(error), position="fichier")
