@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -114,6 +115,18 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path, territories, db):
     assert (report.structures_unchanged, report.services_unchanged) == (1, 2)
     assert "2 inchangés" in report.summary()
     assert list(Service.objects.order_by("pk").values_list("updated_at", "public_id")) == stamps
+
+
+def test_a_reimport_keeps_the_freshness_reminder_and_counts_the_service_unchanged(
+    tmp_path, territories, db
+):
+    path = _file(tmp_path, structures=[_structure(1)], services=[_service(1)])
+    import_files([path])
+    reminded = dt.date(2026, 11, 2)
+    Service.objects.update(freshness_reminded_on=reminded)
+    report = import_files([path])
+    assert (report.services_updated, report.services_unchanged) == (0, 1)
+    assert Service.objects.get().freshness_reminded_on == reminded
 
 
 def test_the_two_published_files_can_be_imported_together(tmp_path, territories, db):

@@ -117,6 +117,18 @@ def test_an_extraction_imports_establishments_with_their_positions(tmp_path, ter
     assert 16 < abymes.latitude < 17 and -62 < abymes.longitude < -61
 
 
+def test_a_new_extraction_refreshes_the_finess_category(tmp_path, territories, db):
+    import_files([_file(tmp_path, _structureet("850000019"))])
+    report = import_files(
+        [_file(tmp_path, _structureet("850000019", category="362"), name="finess-2027.csv")]
+    )
+    assert (report.structures_updated, report.structures_created) == (1, 0)
+    assert Structure.objects.get(finess="850000019").finess_category == "362"
+    # The same extraction again changes nothing.
+    again = import_files([tmp_path / "finess-2027.csv"])
+    assert (again.structures_updated, again.structures_unchanged) == (0, 1)
+
+
 def test_a_broken_line_is_reported_by_its_number_and_nothing_is_written(tmp_path, territories, db):
     path = _file(
         tmp_path,

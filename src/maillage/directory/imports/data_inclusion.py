@@ -10,7 +10,9 @@ been read (and the references between rows checked) they move into the directory
 with a bad row changes nothing (the transaction is rolled back) and the report names each
 rejected row with its reason; with ``skip_invalid`` the valid rows are written and the report
 still lists the others. Re-importing updates rows in place by (source, id), and leaves alone
-the rows whose content has not changed.
+the rows whose content has not changed: a source that gives no update date (date_maj) is
+taken as of the last time its content changed, so publishing the same row again does not
+make it look fresh (its editors are reminded when it goes stale).
 """
 
 from __future__ import annotations
@@ -63,6 +65,9 @@ class Reader:
     rows: Callable[[Path], Iterator[tuple[str, int, object]]]
     position: Callable[[str, int], str]
     passes: Callable[[Path], int] = lambda path: 1
+    # Structure fields that this format is the reference for, which a re-import refreshes
+    # although other formats leave them (the FINESS extraction for the FINESS fields).
+    owns: frozenset[str] = frozenset()
 
 
 class _Meter(threading.local):
@@ -289,6 +294,7 @@ _SERVICE_OWN = {
     "peer_workers",
     "anonymous",
     "update_frequency_days",
+    "freshness_reminded_on",  # the reminder sent to the editors (actions.remind_stale_services)
 }
 UPDATABLE = {
     Structure: [f.name for f in Structure._meta.concrete_fields if f.name not in _KEPT],
@@ -366,10 +372,13 @@ class _Stage:
                 params.append(default)
         return columns, values, params
 
-    def move(self, structure_of: str | None = None) -> list[tuple[bool, int]]:
-        """Insert or update by (source, source_id); a row whose owned fields are all as they
-        were is left alone (no new version, no search refresh). (created, structure id) of
-        every row written. `structure_of`: how the services' structure is found."""
+    def move(
+        self, structure_of: str | None = None, owns: frozenset[str] = frozenset()
+    ) -> list[tuple[bool, int]]:
+        """Insert or update by (source, source_id); a row whose owned fields (UPDATABLE, and
+        `owns`) are all as they were is left alone (no new version, no search refresh).
+        (created, structure id) of every row written. `structure_of`: how the services'
+        structure is found."""
         if not self.given:
             return []
         self.flush()
@@ -381,7 +390,8 @@ class _Stage:
             if structure_of
             else ""
         )
-        updates = [self.model._meta.get_field(name).column for name in UPDATABLE[self.model]]
+        names = [*UPDATABLE[self.model], *sorted(owns - set(UPDATABLE[self.model]))]
+        updates = [self.model._meta.get_field(name).column for name in names]
         compared = [c for c in updates if c != "updated_at"]
         self.cursor.execute(
             f'INSERT INTO "{table}" AS target ({", ".join(columns)}) '  # noqa: S608 - model names
@@ -471,7 +481,7 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
         # A service of an unknown structure finds no owner and is left out; a structure a
         # moderator merged into another hands its services over to that one.
         touched = set()
-        for created, pk in structures.move():
+        for created, pk in structures.move(owns=reader.owns):
             touched.add(pk)
             report.structures_created += created
             report.structures_updated += not created

@@ -150,8 +150,14 @@ def _structure(cells: list[str], points) -> dict:
     return row
 
 
-# Read twice: the positions first, then the establishments.
-READER = Reader(rows=_rows, position=lambda kind, index: f"ligne {index}", passes=lambda path: 2)
+# Read twice: the positions first, then the establishments. The extraction is the reference
+# for the FINESS fields: a new one refreshes them.
+READER = Reader(
+    rows=_rows,
+    position=lambda kind, index: f"ligne {index}",
+    passes=lambda path: 2,
+    owns=frozenset({"finess", "finess_legal_entity", "finess_category", "finess_category_label"}),
+)
 
 
 def import_files(paths, **options):
