@@ -38,8 +38,9 @@ from django.utils import timezone
 
 from maillage.directory import search_index
 from maillage.directory.enums import PublicationState, theme_with_children
-from maillage.directory.models import Service
+from maillage.directory.models import Service, Structure
 from maillage.territories.models import Commune
+from maillage.territories.queries import commune_by_code, search_communes
 
 DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 200
@@ -155,11 +156,7 @@ def _to_cache(results: SearchResults) -> dict:
 
 
 def _from_cache(cached: dict) -> SearchResults:
-    place = (
-        Commune.objects.select_related("departement").filter(code=cached["place"]).first()
-        if cached["place"]
-        else None
-    )
+    place = commune_by_code(cached["place"]) if cached["place"] else None
     rows = [_Row(*row) for row in cached["services"]]
     services, remote = _split(_services_of(rows + [_Row(*row) for row in cached["remote"]]), rows)
     return SearchResults(
@@ -183,8 +180,6 @@ def _stale_sql() -> RawSQL:
 def _search(params: SearchParams, *, now: dt.datetime | None = None) -> SearchResults:
     place = None
     if params.commune:
-        from maillage.territories.queries import commune_by_code
-
         place = commune_by_code(params.commune)
     text = params.text.replace("\x00", " ").strip()[:200]
     if text and _words_only(params):
@@ -367,8 +362,8 @@ def _criteria_sql(params: SearchParams, text: str, place, now: dt.datetime) -> _
         # in the full-text index. Common words match a third of the country: building their
         # index bitmap cost more than checking the words on the services near the place,
         # stored side by side (search_index: rows in position order). Over the bench's
-        # searches with words and a place, mean 22.9 → 18.2 ms. The remote list keeps the
-        # index: its candidates are spread over the country.
+        # searches with words and a place, SQL mean 24.7 → 21.0 ms. The remote list keeps
+        # the index: its candidates are spread over the country.
         matched = f"x.search_vector @@ {_QUERY_OF_TEXT}"
         checked = f"COALESCE({matched}, FALSE)"  # the same test, out of the index's reach
         where = [checked if c == matched else c for c in where]
@@ -569,8 +564,6 @@ def _results_sql() -> tuple[str, tuple, tuple, tuple]:
     process from RESULT_FIELDS, and the attribute names of its columns per model. The ORM
     compiled the same query anew for every search: about a millisecond of each request
     (bench/directory_search.py)."""
-    from maillage.directory.models import Structure
-    from maillage.territories.models import Commune as CommuneModel
 
     wanted = {
         "service": {f for f in RESULT_FIELDS if "__" not in f},
@@ -586,7 +579,7 @@ def _results_sql() -> tuple[str, tuple, tuple, tuple]:
 
     service_fields = attnames(Service, wanted["service"])
     structure_fields = attnames(Structure, wanted["structure"])
-    commune_fields = attnames(CommuneModel, wanted["commune"])
+    commune_fields = attnames(Commune, wanted["commune"])
     columns = (
         [f"s.{c}" for c in service_fields]
         + [f"st.{c}" for c in structure_fields]
@@ -614,9 +607,6 @@ def _loaded(model, attnames, values):
 
 
 def _fetch_results(ids: list[int]) -> dict[int, Service]:
-    from maillage.directory.models import Structure
-    from maillage.territories.models import Commune as CommuneModel
-
     sql, service_fields, structure_fields, commune_fields = _results_sql()
     first, second = len(service_fields), len(service_fields) + len(structure_fields)
     structure_cache = Service._meta.get_field("structure")
@@ -628,9 +618,7 @@ def _fetch_results(ids: list[int]) -> dict[int, Service]:
             service = _loaded(Service, service_fields, row[:first])
             structure = _loaded(Structure, structure_fields, row[first:second])
             commune = (
-                _loaded(CommuneModel, commune_fields, row[second:])
-                if row[second] is not None
-                else None
+                _loaded(Commune, commune_fields, row[second:]) if row[second] is not None else None
             )
             structure_cache.set_cached_value(service, structure)
             commune_cache.set_cached_value(service, commune)
@@ -660,8 +648,6 @@ def resolve_place(text: str) -> str | None:
     text = (text or "").strip()
     if not text:
         return None
-    from maillage.territories.queries import search_communes
-
     match = search_communes(text, limit=1).first()
     return match.code if match else None
 
@@ -698,8 +684,6 @@ def suspected_duplicates(limit: int = 500) -> list[SuspectedDuplicate]:
     """Structures from different sources that look like the same place: same SIRET or
     FINESS, or a close name at a close address (trigram similarity, a few hundred metres).
     Listed for a moderator to merge; nothing is merged automatically."""
-    from maillage.directory.models import Structure
-
     sql = """
         SELECT p.* FROM (
             SELECT a.id AS first, b.id AS second, 'même SIRET' AS reason
@@ -916,7 +900,7 @@ def managed_structures(user):
     from django.db.models import Prefetch
 
     from maillage.directory.access import managed_organisation_ids
-    from maillage.directory.models import ProposedChange, Structure
+    from maillage.directory.models import ProposedChange
 
     pending = ProposedChange.objects.filter(state="pending")
     services = (
@@ -954,7 +938,7 @@ def managed_service(user, public_id):
 
 def moderation_queue():
     """What waits for a moderator: entries asking for first publication, and changes."""
-    from maillage.directory.models import ProposedChange, Structure
+    from maillage.directory.models import ProposedChange
 
     return {
         "structures": list(
@@ -977,7 +961,7 @@ def moderation_queue():
 
 def moderation_target(kind: str, public_id) -> dict | None:
     """What a moderator decides on: an entry asking for publication or a proposed change."""
-    from maillage.directory.models import ProposedChange, Structure
+    from maillage.directory.models import ProposedChange
 
     model = {"structure": Structure, "service": Service, "modification": ProposedChange}.get(kind)
     obj = model.objects.filter(public_id=public_id).first() if model else None
@@ -988,8 +972,6 @@ def moderation_target(kind: str, public_id) -> dict | None:
 
 def structure_pair(first_id, second_id):
     """Two structures named by their public ids, in that order, or None."""
-    from maillage.directory.models import Structure
-
     found = Structure.objects.in_bulk([first_id, second_id], field_name="public_id")
     if len(found) != 2:
         return None

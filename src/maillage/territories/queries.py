@@ -1,5 +1,6 @@
 """Reads on territories: place search (name or postal code), territory lists and pages."""
 
+import time
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -135,8 +136,6 @@ def commune_by_code(code: str) -> Commune | None:
     """A commune with its département, by INSEE code, or None. The referential changes once
     a year (`maillage territories load`): each process keeps what it looked up for ten
     minutes, which spares every search with a place two queries (bench/directory_search.py)."""
-    import time
-
     now = time.monotonic()
     hit = _COMMUNES.get(code)
     if hit is not None and now - hit[0] < COMMUNE_CACHE_SECONDS:

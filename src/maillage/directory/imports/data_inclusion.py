@@ -319,6 +319,8 @@ class _Stage:
         fields = {f.attname: f for f in self.model._meta.concrete_fields}
         names = ", ".join(f'"{fields[name].column}"' for name in self.given)
         more = f", ''::text AS {self.extra}" if self.extra else ""
+        staged = names + (f", {self.extra}" if self.extra else "")
+        self.copy_sql = f'COPY "{self.table}" ({staged}) FROM STDIN'
         # Dropped at commit; inside an outer transaction (a savepoint) an earlier import's
         # stage may still be there.
         self.cursor.execute(f'DROP TABLE IF EXISTS pg_temp."{self.table}"')
@@ -341,12 +343,7 @@ class _Stage:
     def flush(self) -> None:
         if not self.rows:
             return
-        fields = {f.attname: f for f in self.model._meta.concrete_fields}
-        names = [f'"{fields[name].column}"' for name in self.given]
-        names += [self.extra] if self.extra else []
-        with self.cursor.cursor.copy(
-            f'COPY "{self.table}" ({", ".join(names)}) FROM STDIN'
-        ) as copy:
+        with self.cursor.cursor.copy(self.copy_sql) as copy:
             for row in self.rows:
                 copy.write_row(row)
         self.rows = []
@@ -409,6 +406,19 @@ class _Stage:
         return self.cursor.fetchall()
 
 
+def _checked(kind: str, raw, communes: set[str]):
+    """(the validated row, None), or (None, why the row is rejected)."""
+    if not isinstance(raw, dict):
+        return None, "objet JSON attendu"
+    try:
+        row = (DIStructure if kind == "structure" else DIService).model_validate(raw)
+    except ValidationError as error:
+        return None, french_reason(error)
+    if row.code_insee and row.code_insee not in communes:
+        return None, f"commune inconnue : {row.code_insee}"
+    return row, None
+
+
 def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[int]:
     """Read every file once: check each row, stage the valid ones, report the others. Then
     (when nothing was rejected, or with skip_invalid) move the staged rows in. Returns the ids
@@ -436,24 +446,15 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                     report.rows_read += 1
                     if options["progress"] and report.rows_read % 1000 == 0:
                         options["progress"](report.rows_read, min(METER.read / size, 1.0))
-                    if not isinstance(raw, dict):
-                        reject(file, kind, index, "", "objet JSON attendu")
-                        continue
-                    row_id = str(raw.get("id", ""))[:80]
-                    model = DIStructure if kind == "structure" else DIService
-                    try:
-                        row = model.model_validate(raw)
-                    except ValidationError as error:
-                        reject(file, kind, index, row_id, french_reason(error))
-                        continue
-                    if row.code_insee and row.code_insee not in communes:
-                        reject(file, kind, index, row_id, f"commune inconnue : {row.code_insee}")
+                    row, reason = _checked(kind, raw, communes)
+                    row_id = str(raw.get("id", ""))[:80] if isinstance(raw, dict) else ""
+                    keys = structure_keys if kind == "structure" else service_keys
+                    if row is not None and (row.source, row.id) in keys:
+                        reason = "identifiant en double dans l'import"
+                    if reason:
+                        reject(file, kind, index, row_id, reason)
                         continue
                     key = (row.source, row.id)
-                    keys = structure_keys if kind == "structure" else service_keys
-                    if key in keys:
-                        reject(file, kind, index, row_id, "identifiant en double dans l'import")
-                        continue
                     keys.add(key)
                     if kind == "service" and (row.source, row.structure_id) not in structure_keys:
                         unresolved.append((file, index, row.id, (row.source, row.structure_id)))
