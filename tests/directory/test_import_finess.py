@@ -1,16 +1,18 @@
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Transformer
 
 from maillage.directory.imports.finess import (
     ImportRejected,
+    category_profile,
     epsg_for,
     import_files,
     insee_code,
     to_wgs84,
 )
-from maillage.directory.models import Structure
+from maillage.directory.models import Service, Structure
+from maillage.directory.queries import SearchParams, search_services
 
 HEADER = "finess;etalab;96;2026-03-11"
 
@@ -22,6 +24,7 @@ def _structureet(
     commune="191",
     name="CENTRE HOSPITALIER DEPARTEMENTAL",
     category="355",
+    label="Centre Hospitalier (C.H.)",
     siret="73282932000074",
     acheminement="85925 LA ROCHE SUR YON CEDEX 9",
 ):
@@ -31,7 +34,7 @@ def _structureet(
     cells[7], cells[8], cells[9] = "33", "BD", "STEPHANE MOREAU"
     cells[12], cells[13], cells[14] = commune, dep, "VENDEE"
     cells[15], cells[16] = acheminement, "0251446161"
-    cells[18], cells[19] = category, "Centre Hospitalier (C.H.)"
+    cells[18], cells[19] = category, label
     cells[22], cells[30] = siret, "2025-06-30"
     return ";".join(cells)
 
@@ -151,3 +154,133 @@ def test_a_file_that_is_not_an_extraction_is_refused(tmp_path, territories, db):
     with pytest.raises(ImportRejected) as rejected:
         import_files([path])
     assert "extraction FINESS" in rejected.value.report.rejected[0].reason
+
+
+@pytest.mark.parametrize(
+    ("label", "theme", "public"),
+    [
+        ("Centre Médico-Psychologique (C.M.P.)", "sante--sante-mentale", "tous-publics"),
+        ("Centre Hospitalier Spécialisé lutte Maladies Mentales", "sante--sante-mentale", None),
+        ("Centre Soins Accompagnement Prévention Addictologie (CSAPA)", "sante--addictions", None),
+        ("Centre Planification ou Education Familiale", "sante--sante-sexuelle", None),
+        (
+            "Etablissement d'hébergement pour personnes âgées dépendantes",
+            "famille--prise-en-charge-personne-dependante",
+            "seniors",
+        ),
+        (
+            "Institut Médico-Educatif (I.M.E.)",
+            "famille--prise-en-charge-personne-dependante",
+            "personnes-en-situation-de-handicap",
+        ),
+        (
+            "Centre Hébergement & Réinsertion Sociale (C.H.R.S.)",
+            "logement-hebergement--rechercher-une-solution-dhebergement-temporaire",
+            "personnes-en-situation-durgence",
+        ),
+        (
+            "Centre Accueil Demandeurs d'Asile (C.A.D.A.)",
+            "logement-hebergement--rechercher-une-solution-dhebergement-temporaire",
+            "personnes-exilees",
+        ),
+        ("Centre Hospitalier (C.H.)", "sante--acces-aux-soins", "tous-publics"),
+        ("Centre de Santé", "sante--acces-aux-soins", None),
+        ("Pharmacie d'Officine", "sante--acces-aux-soins", None),
+    ],
+)
+def test_a_category_gives_its_establishments_service_a_theme_and_publics(label, theme, public):
+    themes, publics = category_profile(label)
+    assert theme in themes
+    if public:
+        assert public in publics
+
+
+def test_an_unknown_category_gives_no_theme_rather_than_a_wrong_one():
+    assert category_profile("Bureau d'études techniques") == ([], [])
+    # "cmp" inside a word is not the CMP
+    assert category_profile("Comptoir") == ([], [])
+
+
+def test_an_imported_establishment_is_found_by_the_search(tmp_path, territories, db):
+    x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(-1.4268, 46.6705)
+    path = _file(
+        tmp_path,
+        _structureet(
+            "850000019",
+            name="CMP ADULTES LA ROCHE",
+            category="156",
+            label="Centre Médico-Psychologique (C.M.P.)",
+        ),
+        _geo("850000019", x, y),
+    )
+    report = import_files([path])
+    assert (report.structures_created, report.services_created) == (1, 1)
+    service = Service.objects.get(source="finess", source_id="850000019")
+    assert service.structure.finess == "850000019"
+    assert service.thematiques == ["sante--sante-mentale"]
+    # By need and place: the need's parent theme, around the commune.
+    near = search_services(SearchParams(themes=["sante"], commune="85191", radius_km=10))
+    assert [s.name for s in near.services] == ["Centre Médico-Psychologique (C.M.P.)"]
+    assert near.services[0].distance_km < 1
+    # By words: the establishment's name.
+    by_name = search_services(SearchParams(text="cmp adultes"))
+    assert [s.structure.name for s in by_name.services] == ["CMP ADULTES LA ROCHE"]
+    # Re-importing the same extraction changes neither.
+    again = import_files([path])
+    assert (again.structures_unchanged, again.services_unchanged) == (1, 1)
+
+
+def test_an_unreadable_geolocation_line_is_reported_on_its_establishment(tmp_path, territories, db):
+    path = _file(
+        tmp_path,
+        _structureet("850000019"),
+        _structureet("850000027"),
+        "geolocalisation;850000019;abc;6600000;1,ATLASANTE,96,BAN,L93_METROPOLE;2025-06-30",
+        "geolocalisation;850000027;;;1,ATLASANTE,96,BAN,L93_METROPOLE;2025-06-30",
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([path])
+    assert [str(r) for r in rejected.value.report.rejected] == [
+        "finess.csv : ligne 2 (id 850000019) — ligne geolocalisation 4 : coordonnées "
+        "illisibles ('abc', '6600000')"
+    ]
+    assert not Structure.objects.exists() and not Service.objects.exists()
+    # Empty coordinates are no position, not an error.
+    report = import_files([path], skip_invalid=True)
+    assert (report.structures_created, report.services_created) == (1, 1)
+    assert Structure.objects.get().latitude is None
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    lines=st.lists(
+        st.one_of(
+            st.builds(
+                lambda cells: ";".join(["structureet", *cells]),
+                st.lists(st.text(alphabet="0123456789ABC ;-.", max_size=12), max_size=40),
+            ),
+            st.builds(
+                lambda cells: ";".join(["geolocalisation", *cells]),
+                st.lists(st.text(alphabet="0123456789.,-_LNSUTM ", max_size=15), max_size=7),
+            ),
+            st.text(max_size=60).filter(lambda t: "\n" not in t and "\r" not in t),
+        ),
+        max_size=6,
+    )
+)
+def test_arbitrary_lines_never_crash_a_finess_import_nor_leave_part_of_it(
+    tmp_path_factory, territories, db, lines
+):
+    path = tmp_path_factory.mktemp("finess") / "finess.csv"
+    path.write_bytes(("\n".join([HEADER, *lines]) + "\n").encode("cp1252", errors="replace"))
+    before = (Structure.objects.count(), Service.objects.count())
+    try:
+        report = import_files([path])
+    except ImportRejected as rejected:
+        assert rejected.report.rejected  # a refusal always says why
+        assert (Structure.objects.count(), Service.objects.count()) == before
+    else:
+        assert Structure.objects.count() == before[0] + report.structures_created
+        assert Service.objects.count() == before[1] + report.services_created

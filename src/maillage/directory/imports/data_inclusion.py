@@ -473,9 +473,12 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
         orphans = 0
         if missing:
             existing = _existing_structures(missing)
+            # A line holding both a structure and its service (FINESS) is reported once.
+            reported = {(r.file, r.position) for r in report.rejected}
             for file, index, row_id, target in unresolved:
                 if target in missing and target not in existing:
-                    reject(file, "service", index, row_id, f"structure inconnue : {target[1]}")
+                    if (file, reader.position("service", index)) not in reported:
+                        reject(file, "service", index, row_id, f"structure inconnue : {target[1]}")
                     orphans += 1
         if report.rejected and not options["skip_invalid"]:
             raise ImportRejected(report)

@@ -1,4 +1,4 @@
-"""Import of the official FINESS extraction (structures: health and social establishments).
+"""Import of the official FINESS extraction (health and social establishments).
 
 The file is `;`-separated, Windows-1252, with a first line like `finess;etalab;96;2026-03-11`
 and two kinds of lines: `structureet` (the establishment) and `geolocalisation` (its
@@ -6,6 +6,12 @@ coordinates). Coordinates are Lambert 93 in metropolitan France and UTM overseas
 token of `sourcecoordet` names the system — and are converted to WGS84 with pyproj. The
 INSEE code is the département (`9A`–`9F` standing for 97x) followed by the commune's three
 digits. Rows go through the same validated, atomic pipeline as data·inclusion.
+
+Each establishment becomes a structure and one service — what the establishment offers,
+named by its FINESS category ("Centre Médico-Psychologique (C.M.P.)") — so that it is found
+by the search, which lists services. The service's themes and publics follow from the
+category's label (`category_profile`); the label is read rather than the code so that the
+rules stay readable and survive the nomenclature's renumbering.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -71,23 +78,177 @@ def insee_code(departement: str, commune: str) -> str:
     return departement.zfill(2) + commune.zfill(3)
 
 
+# (words any of which in the category's label, themes, publics), first match wins. Words are
+# matched on the label lowered and without accents, at a word's start.
+_PROFILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        ("addicto", "toxicoman", "alcool", "c.s.a.p.a", "csapa", "caarud", "reduction des risques"),
+        ("sante--addictions",),
+        ("tous-publics",),
+    ),
+    (
+        ("psychiatr", "psychologique", "maladies mentales", "c.a.t.t.p", "cattp", "c.m.p"),
+        ("sante--sante-mentale",),
+        ("tous-publics",),
+    ),
+    (
+        ("planification", "education familiale", "orthogenie", "i.v.g", "cegidd", "depistage"),
+        ("sante--sante-sexuelle",),
+        ("tous-publics",),
+    ),
+    (
+        ("demandeurs d'asile", "c.a.d.a", "cada", "refugies", "provisoire d'hebergement"),
+        ("logement-hebergement--rechercher-une-solution-dhebergement-temporaire",),
+        ("personnes-exilees",),
+    ),
+    (
+        (
+            "reinsertion sociale",
+            "hebergement d'urgence",
+            "c.h.r.s",
+            "chrs",
+            "pension de famille",
+            "residence sociale",
+            "maison relais",
+            "lits halte",
+            "lits d'accueil medicalises",
+        ),
+        ("logement-hebergement--rechercher-une-solution-dhebergement-temporaire",),
+        ("personnes-en-situation-durgence",),
+    ),
+    (
+        ("protection des majeurs", "mandataire", "tutelle"),
+        ("difficultes-financieres--mettre-en-place-une-mesure-de-protection-financiere",),
+        ("tous-publics",),
+    ),
+    (
+        (
+            "personnes agees",
+            "e.h.p.a",
+            "ehpa",
+            "residence autonomie",
+            "logement foyer",
+            "soins de longue duree",
+            "gerontolog",
+        ),
+        ("famille--prise-en-charge-personne-dependante",),
+        ("seniors",),
+    ),
+    (
+        (
+            "handicap",
+            "medico-educatif",
+            "i.m.e",
+            "s.e.s.s.a.d",
+            "sessad",
+            "accueil specialise",
+            "accueil medicalise",
+            "e.s.a.t",
+            "esat",
+            "aide par le travail",
+            "samsah",
+            "s.a.v.s",
+            "therapeutique educatif",
+            "itep",
+            "c.a.m.s.p",
+            "camsp",
+            "deficien",
+        ),
+        ("famille--prise-en-charge-personne-dependante",),
+        ("personnes-en-situation-de-handicap",),
+    ),
+    (
+        (
+            "aide a domicile",
+            "aide et d'accompagnement a domicile",
+            "s.a.a.d",
+            "saad",
+            "soins infirmiers a domicile",
+            "s.s.i.a.d",
+            "ssiad",
+            "spasad",
+        ),
+        ("famille--prise-en-charge-personne-dependante", "sante--acces-aux-soins"),
+        ("seniors", "personnes-en-situation-de-handicap"),
+    ),
+    (
+        ("protection maternelle", "p.m.i", "maison d'enfants", "enfance", "pouponniere"),
+        ("famille--soutien-a-la-parentalite-et-a-leducation",),
+        ("familles",),
+    ),
+    (
+        (
+            "hospital",
+            "hopital",
+            "clinique",
+            "soins",
+            "sante",
+            "medic",
+            "centre de lutte",
+            "dialyse",
+            "pharmacie",
+            "laboratoire",
+            "biologie",
+            "radiolog",
+            "imagerie",
+            "reeducation",
+            "readaptation",
+            "maternite",
+            "urgence",
+            "ambulanc",
+            "transfusion",
+        ),
+        ("sante--acces-aux-soins",),
+        ("tous-publics",),
+    ),
+)
+
+
+def _plain(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@cache
+def category_profile(label: str) -> tuple[list[str], list[str]]:
+    """(themes, publics) of an establishment's service, from its FINESS category's label;
+    ([], []) for a category no rule knows: the service is then found by its words only."""
+    plain = _plain(label)
+    for words, themes, publics in _PROFILES:
+        if any(re.search(r"(?<![a-z])" + re.escape(word), plain) for word in words):
+            return list(themes), list(publics)
+    return [], []
+
+
 def _open(path: Path) -> io.TextIOBase:
     return open_metered(path, encoding="cp1252", newline="")
 
 
-def _coordinates(path: Path) -> dict[str, tuple[float, float, str]]:
-    points: dict[str, tuple[float, float, str]] = {}
+def _coordinates(path: Path) -> dict[str, tuple[float, float, str] | str]:
+    """The positions by FINESS number; for a geolocation line that cannot be read, why, to
+    be reported on its establishment's line. Empty coordinates: no position, no error."""
+    points: dict[str, tuple[float, float, str] | str] = {}
     with _open(path) as handle:
-        for cells in csv.reader(handle, delimiter=";"):
-            if cells and cells[0] == "geolocalisation" and len(cells) >= 5:
-                try:
-                    points[cells[1].strip()] = (
-                        float(cells[2]),
-                        float(cells[3]),
-                        cells[4].rsplit(",", 1)[-1],
-                    )
-                except ValueError:
-                    continue  # reported on the establishment's own line
+        for number, cells in enumerate(csv.reader(handle, delimiter=";"), start=1):
+            if not cells or cells[0] != "geolocalisation":
+                continue
+            if len(cells) < 5:
+                if len(cells) > 1:
+                    points[cells[1].strip()] = f"ligne geolocalisation {number} incomplète"
+                continue
+            if not cells[2].strip() and not cells[3].strip():
+                continue
+            try:
+                points[cells[1].strip()] = (
+                    float(cells[2]),
+                    float(cells[3]),
+                    cells[4].rsplit(",", 1)[-1],
+                )
+            except ValueError:
+                points[cells[1].strip()] = (
+                    f"ligne geolocalisation {number} : coordonnées illisibles "
+                    f"({cells[2][:20]!r}, {cells[3][:20]!r})"
+                )
     return points
 
 
@@ -105,7 +266,10 @@ def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
             for number, cells in enumerate(csv.reader(handle, delimiter=";"), start=2):
                 if not cells or cells[0] != "structureet":
                     continue
-                yield "structure", number, _structure(cells, points)
+                structure = _structure(cells, points)
+                yield "structure", number, structure
+                if "erreur_lecture" not in structure:
+                    yield "service", number, _service(structure)
     except (UnicodeDecodeError, csv.Error) as error:
         raise UnreadableFile(f"FINESS illisible : {error}") from error
     except OSError as error:
@@ -142,7 +306,9 @@ def _structure(cells: list[str], points) -> dict:
         "libelle_categorie_finess": c[19] or None,
     }
     point = points.get(number)
-    if point is not None:
+    if isinstance(point, str):
+        row["erreur_lecture"] = point
+    elif point is not None:
         try:
             row["latitude"], row["longitude"] = to_wgs84(*point)
         except CoordinateError as error:
@@ -150,8 +316,29 @@ def _structure(cells: list[str], points) -> dict:
     return row
 
 
-# Read twice: the positions first, then the establishments. The extraction is the reference
-# for the FINESS fields: a new one refreshes them.
+def _service(structure: dict) -> dict:
+    """The establishment's offer, at its address (the search takes the structure's place)."""
+    label = structure["libelle_categorie_finess"] or ""
+    themes, publics = category_profile(label)
+    name = label if len(label) >= 3 else structure["nom"]
+    kind = f"« {label} »" if label else "sans catégorie"
+    return {
+        "source": SOURCE,
+        "id": structure["id"],
+        "structure_id": structure["id"],
+        "nom": name[:150],
+        "description": (
+            f"Établissement {kind} enregistré au fichier national FINESS "
+            f"sous le numéro {structure['id']}."
+        ),
+        "thematiques": themes,
+        "publics": publics,
+        "date_maj": structure["date_maj"],
+    }
+
+
+# Read twice: the positions first, then the establishments (a structure and its service each).
+# The extraction is the reference for the FINESS fields: a new one refreshes them.
 READER = Reader(
     rows=_rows,
     position=lambda kind, index: f"ligne {index}",
