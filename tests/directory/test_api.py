@@ -89,6 +89,30 @@ def test_a_search_that_finds_nothing_is_recorded_without_its_words(client, terri
     assert "Dupont" not in str(unmet.__dict__)
 
 
+def test_the_commune_is_given_by_insee_code_postal_code_or_name(client, territories, db):
+    _service("Médecins généralistes", thematiques=["sante--acces-aux-soins"])
+    by_code = client.get(URL, {"theme": "sante", "commune": "85191"}).json()
+    for typed in ("85000", "La Roche-sur-Yon", "la roche sur yon"):
+        body = client.get(URL, {"theme": "sante", "commune": typed}).json()
+        assert body["results"] == by_code["results"], typed
+        assert body["results"][0]["distance_km"] < 1
+    response = client.get(URL, {"commune": "Nulle-Part-sur-Mer"})
+    assert response.status_code == 400
+    assert "commune inconnue : Nulle-Part-sur-Mer" in response.json()["detail"]
+
+
+def test_a_point_reaches_the_zones_covering_its_commune_and_is_recorded_there(
+    client, territories, db
+):
+    _service("Dispositif départemental", commune="44109", eligibility_zone=["85"])
+    _service("Dispositif nantais", commune="44109", eligibility_zone=["44"])
+    # A point in La Roche-sur-Yon, 60 km from Nantes, with a 10 km radius.
+    body = client.get(URL, {"lat": 46.6705, "lon": -1.4268, "radius_km": 10}).json()
+    assert [s["name"] for s in body["results"]] == ["Dispositif départemental"]
+    client.get(URL, {"lat": 46.6705, "lon": -1.4268, "theme": "sante--addictions"})
+    assert UnmetSearch.objects.get().commune_id == "85191"
+
+
 def test_a_search_that_finds_something_is_not_an_unmet_need(client, territories, db):
     _service("Consultation addictologie", thematiques=["sante--addictions"])
     client.get(URL, {"theme": "sante--addictions"})

@@ -73,6 +73,64 @@ def test_the_service_page_gives_what_is_needed_to_orient(client, cast, territori
     assert "sheet.css" in sheet
 
 
+def test_the_service_page_shows_the_three_faces_of_accessibility_and_how_to_mobilise(
+    client, cast, territories, django_assert_max_num_queries
+):
+    service = _service(
+        "Cabinet médical",
+        reception_modes=["en-presentiel", "a-distance"],
+        languages=["ar", "ps", "fsl", "xx"],
+        fee_sectors=["secteur-1"],
+        free_under_conditions=True,
+        professions=["médecin généraliste", "infirmier"],
+        capacity=12,
+        eligibility_zone=["85191", "85", "FR"],
+        mobilisation_modes=["telephoner"],
+        mobilisable_by=["professionnels"],
+        mobilisation_details="Appeler le secrétariat le matin.",
+        mobilisation_link="https://rdv.example.org/cabinet",
+    )
+    structure = service.structure
+    structure.finess, structure.finess_category_label = "850000019", "Centre de Santé"
+    structure.legal_form, structure.ess_approved = "association", True
+    structure.accessibility_link = "https://acceslibre.beta.gouv.fr/app/85-la-roche/a/x/"
+    structure.save()
+    client.force_login(cast.professional)
+    url = reverse("directory:service", kwargs={"public_id": service.public_id})
+    client.get(url)
+    with django_assert_max_num_queries(12):
+        page = _text(client.get(url))
+    assert "En présentiel, À distance" in page
+    # languages by name, an unknown code as it is
+    assert "arabe, pachto, langue des signes française (LSF), xx" in page
+    assert "Secteur 1" in page and "gratuit sous conditions" in page
+    assert "médecin généraliste, infirmier" in page
+    assert "12 places" in page
+    assert "La Roche-sur-Yon, Vendée (85), toute la France" in page
+    assert "Appeler le secrétariat le matin." in page
+    assert "https://rdv.example.org/cabinet" in page
+    assert "fiche Acceslibre" in page
+    assert "850000019 — Centre de Santé" in page
+    assert "Association ; agréée entreprise solidaire d'utilité sociale (ESUS)" in page
+    # The sheet handed to the person keeps what she needs, not the professionals' details.
+    sheet = _text(
+        client.get(reverse("directory:service_sheet", kwargs={"public_id": service.public_id}))
+    )
+    assert "arabe" in sheet and "Secteur 1" in sheet and "Appeler le secrétariat" in sheet
+    assert "850000019" not in sheet and "Qui peut orienter" not in sheet
+
+
+def test_the_page_filters_by_language_and_sector_like_the_api(client, cast, territories):
+    _service("Consultation en arabe", languages=["ar"], fee_sectors=["secteur-1"])
+    _service("Consultation en anglais", languages=["en"], fee_sectors=["secteur-2"])
+    client.force_login(cast.professional)
+    page = _text(client.get(SEARCH, {"lieu": "85000", "language": "ar"}))
+    assert "Consultation en arabe" in page and "Consultation en anglais" not in page
+    assert '<option value="ar" selected>Arabe</option>' in page  # kept in the form
+    page = _text(client.get(SEARCH, {"lieu": "85000", "facet": "sector_1"}))
+    assert "Consultation en arabe" in page and "Consultation en anglais" not in page
+
+
 def test_an_unpublished_service_is_not_found(client, cast, territories):
     service = _service("Brouillon", state="draft")
     client.force_login(cast.professional)

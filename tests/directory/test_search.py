@@ -113,6 +113,13 @@ def test_facets_publics_and_fees(directory):
     assert _names(language="ar") == ["Consultation gratuite"]
 
 
+def test_sector_1_finds_services_without_extra_fees(directory):
+    _service("Cabinet en secteur 1", fee_sectors=["secteur-1"], thematiques=["sante"])
+    _service("Cabinet en secteur 2", fee_sectors=["secteur-2"], thematiques=["sante"])
+    assert _names(facets=["sector_1"]) == ["Cabinet en secteur 1"]
+    assert _names(facets=["sector_1"], commune=ROCHE) == ["Cabinet en secteur 1"]
+
+
 def test_open_now_reads_the_opening_hours(directory):
     _service("Ouvert le matin", opening_hours="Mo-Fr 09:00-12:00")
     _service("Ouvert le soir", opening_hours="Mo-Fr 18:00-20:00")

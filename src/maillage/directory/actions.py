@@ -67,7 +67,7 @@ def record_unmet_search(*, params: SearchParams, results: SearchResults, channel
     UnmetSearch.objects.create(
         themes=params.themes,
         publics=params.publics,
-        commune=results.place,
+        commune=results.territory or results.place,
         had_text=bool(params.text),
         channel=channel,
     )

@@ -56,7 +56,8 @@ class SearchFilters(Schema):
     per_page: int = 20
 
 
-def _check(filters: SearchFilters) -> None:
+def _check(filters: SearchFilters) -> str | None:
+    """Refuses bad criteria with a 400 naming each; the commune's INSEE code, if any."""
     problems = []
     unknown = [t for t in filters.theme if t not in Thematique.values]
     if unknown:
@@ -81,10 +82,21 @@ def _check(filters: SearchFilters) -> None:
         problems.append("page entre 1 et 10000, per_page entre 1 et 100")
     if len(filters.q) > 200:
         problems.append("q : 200 caractères au plus")
-    if filters.commune and commune_by_code(filters.commune) is None:
-        problems.append(f"commune inconnue : {filters.commune}")
+    commune = None
+    if filters.commune and filters.commune.strip():
+        commune = _commune_code(filters.commune.strip()[:100])
+        if commune is None:
+            problems.append(f"commune inconnue : {filters.commune[:100]}")
     if problems:
         raise HttpError(400, " ; ".join(problems))
+    return commune
+
+
+def _commune_code(text: str) -> str | None:
+    """An INSEE code as it is; otherwise a name or a postal code, like the search page."""
+    if commune_by_code(text) is not None:
+        return text
+    return queries.resolve_place(text)
 
 
 def _service_out(service, place=None, now=None) -> dict:
@@ -136,11 +148,11 @@ def services(request, filters: Query[SearchFilters]):
         window_seconds=60,
     ):
         raise HttpError(429, "trop de requêtes : réessayez dans une minute")
-    _check(filters)
+    commune = _check(filters)
     params = SearchParams(
         text=filters.q,
         themes=filters.theme,
-        commune=filters.commune,
+        commune=commune,
         latitude=filters.lat,
         longitude=filters.lon,
         radius_km=filters.radius_km,

@@ -35,6 +35,7 @@ Maillage extensions (`FeeSector`, `LegalForm`, `PublicationState`) are ours, not
 # The standard writes its labels with the typographic apostrophe (’); they are kept verbatim.
 
 from django.db import models
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 SCHEMA_VERSION = "1.0.10"
@@ -605,6 +606,54 @@ class FeeSector(models.TextChoices):
     SECTOR_1 = "secteur-1", _("Secteur 1")
     SECTOR_2 = "secteur-2", _("Secteur 2 (dépassements d’honoraires)")
     NOT_CONTRACTED = "non-conventionne", _("Non conventionné")
+
+
+# Languages most often asked for in French health and social services, by ISO 639 code
+# (639-1 where there is one; 639-3 for French Sign Language). Others are named by Django's
+# own list of languages, or shown as their code.
+LANGUAGE_NAMES = {
+    "fr": _("français"),
+    "en": _("anglais"),
+    "ar": _("arabe"),
+    "es": _("espagnol"),
+    "pt": _("portugais"),
+    "it": _("italien"),
+    "de": _("allemand"),
+    "ro": _("roumain"),
+    "ru": _("russe"),
+    "uk": _("ukrainien"),
+    "pl": _("polonais"),
+    "tr": _("turc"),
+    "fa": _("persan (farsi, dari)"),
+    "ps": _("pachto"),
+    "ur": _("ourdou"),
+    "bn": _("bengali"),
+    "ta": _("tamoul"),
+    "zh": _("chinois"),
+    "vi": _("vietnamien"),
+    "sq": _("albanais"),
+    "ka": _("géorgien"),
+    "hy": _("arménien"),
+    "ti": _("tigrigna"),
+    "so": _("somali"),
+    "am": _("amharique"),
+    "wo": _("wolof"),
+    "bm": _("bambara"),
+    "ln": _("lingala"),
+    "sw": _("swahili"),
+    "kab": _("kabyle"),
+    "fsl": _("langue des signes française (LSF)"),
+}
+
+
+def language_name(code: str) -> str:
+    """A language's name in the interface's language, from its ISO 639 code."""
+    if code in LANGUAGE_NAMES:
+        return str(LANGUAGE_NAMES[code])
+    try:
+        return str(get_language_info(code)["name_translated"]).lower()
+    except KeyError:
+        return code
 
 
 class LegalForm(models.TextChoices):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.forms import MultipleFileField
 from maillage.directory.enums import (
+    LANGUAGE_NAMES,
     PARENT_THEMES,
     THEME_CHILDREN,
     ConsentMethod,
@@ -29,6 +30,7 @@ FACET_LABELS = {
     "peer_workers": _("Pair-aidant·es présent·es"),
     "anonymous": _("Accueil anonyme"),
     "third_party_payment": _("Tiers payant"),
+    "sector_1": _("Secteur 1 (sans dépassement d’honoraires)"),
 }
 WEEKDAYS = [
     ("", _("Peu importe")),
@@ -51,6 +53,11 @@ def theme_choices():
         group += [(child, labels[child]) for child in children]
         choices.append((labels[parent], group))
     return choices
+
+
+def language_choices():
+    named = sorted(LANGUAGE_NAMES.items(), key=lambda item: str(item[1]))
+    return [("", _("Toutes")), *[(code, str(name).capitalize()) for code, name in named]]
 
 
 class SearchForm(forms.Form):
@@ -82,6 +89,7 @@ class SearchForm(forms.Form):
         required=False,
         choices=[("", _("Tous")), *list(ModeAccueil.choices)],
     )
+    language = forms.ChoiceField(label=_("Langue parlée"), required=False, choices=language_choices)
     free = forms.BooleanField(label=_("Gratuit"), required=False)
     facet = forms.MultipleChoiceField(
         label=_("Accessibilité"),
@@ -107,6 +115,7 @@ class SearchForm(forms.Form):
             free_only=bool(data.get("free")),
             facets=data.get("facet") or [],
             reception=data.get("reception") or None,
+            language=data.get("language") or None,
             open_now=bool(data.get("open_now")),
             open_on_weekday=data.get("open_on"),
             limit=20,

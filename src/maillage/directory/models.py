@@ -246,6 +246,7 @@ class ServiceSearch(models.Model):
     peer_workers = models.BooleanField(default=False)
     anonymous = models.BooleanField(default=False)
     third_party_payment = models.BooleanField(default=False)
+    sector_1 = models.BooleanField(default=False)  # a sector 1 fee among fee_sectors
     geo_latitude = models.FloatField(null=True)
     geo_longitude = models.FloatField(null=True)
     # The effective commune: a search in a commune without a known position falls back on it.

@@ -40,7 +40,7 @@ from maillage.directory import search_index
 from maillage.directory.enums import PublicationState, theme_with_children
 from maillage.directory.models import Service, Structure
 from maillage.territories.models import Commune
-from maillage.territories.queries import commune_by_code, search_communes
+from maillage.territories.queries import commune_by_code, commune_near, search_communes
 
 DEFAULT_RADIUS_KM = 30
 MAX_RADIUS_KM = 200
@@ -55,6 +55,7 @@ BOOLEAN_FACETS = (
     "peer_workers",
     "anonymous",
     "third_party_payment",
+    "sector_1",  # fees of the Assurance Maladie's sector 1: no extra charge
 )
 
 
@@ -84,6 +85,9 @@ class SearchResults:
     total: int
     place: Commune | None = None
     capped: bool = False  # the count stopped at COUNT_CAP: there are at least that many
+    # The commune the search was about: the place, or for a point, the commune whose centre
+    # is nearest (whose eligibility zones it reaches; what an unmet search is recorded for).
+    territory: Commune | None = None
 
     @property
     def empty(self) -> bool:
@@ -152,11 +156,13 @@ def _to_cache(results: SearchResults) -> dict:
         "total": results.total,
         "capped": results.capped,
         "place": results.place.code if results.place else None,
+        "territory": results.territory.code if results.territory else None,
     }
 
 
 def _from_cache(cached: dict) -> SearchResults:
     place = commune_by_code(cached["place"]) if cached["place"] else None
+    territory = commune_by_code(cached["territory"]) if cached.get("territory") else None
     rows = [_Row(*row) for row in cached["services"]]
     services, remote = _split(_services_of(rows + [_Row(*row) for row in cached["remote"]]), rows)
     return SearchResults(
@@ -165,6 +171,7 @@ def _from_cache(cached: dict) -> SearchResults:
         total=cached["total"],
         place=place,
         capped=cached["capped"],
+        territory=territory,
     )
 
 
@@ -191,19 +198,28 @@ def _search(params: SearchParams, *, now: dt.datetime | None = None) -> SearchRe
         services, total, capped = found
         return SearchResults(services=services, remote=[], total=total, capped=capped)
     now = now or dt.datetime.now(tz=dt.UTC)
-    found, total, capped, remote = _run_criteria(_criteria_sql(params, text, place, now), params)
+    territory = place
+    if territory is None and params.latitude is not None and params.longitude is not None:
+        territory = commune_near(params.latitude, params.longitude)
+    sql = _criteria_sql(params, text, place, now, territory)
+    found, total, capped, remote = _run_criteria(sql, params)
     if not found and text and not params.offset and not _matches_anywhere(text):
         # The words as written match nothing at all: correct mistyped words, search again.
         corrected = corrected_words(text)
         if corrected != text:
-            sql = _criteria_sql(params, corrected, place, now)
+            sql = _criteria_sql(params, corrected, place, now, territory)
             found, total, capped, remote = _run_criteria(sql, params)
     rows = [_Row(*row[:4]) for row in found]
     remote_rows = [_Row(*row) for row in remote]
     # One fetch for the page and the remote list (no service is in both).
     services, remote_services = _split(_services_of(rows + remote_rows), rows)
     return SearchResults(
-        services=services, remote=remote_services, total=total, place=place, capped=capped
+        services=services,
+        remote=remote_services,
+        total=total,
+        place=place,
+        capped=capped,
+        territory=territory,
     )
 
 
@@ -260,11 +276,14 @@ _DISTANCE = (
 _QUERY_OF_TEXT = "websearch_to_tsquery('french_unaccent', %(text)s)"
 
 
-def _criteria_sql(params: SearchParams, text: str, place, now: dt.datetime) -> _CriteriaSQL:
+def _criteria_sql(
+    params: SearchParams, text: str, place, now: dt.datetime, territory=None
+) -> _CriteriaSQL:
     """The ranking query for a search with criteria, written by hand: it runs on every
     search, and composing it through the ORM cost more than running it. It reads only the
     narrow ServiceSearch rows (and the decoded hours for an opening filter); every value is
-    a bound parameter, every fragment a constant of this function."""
+    a bound parameter, every fragment a constant of this function. `territory`: the commune
+    whose eligibility zones count (the place, or the commune nearest a point)."""
     today = timezone.localdate(now)
     args: dict = {"today": today, "offset": params.offset, "limit": params.limit}
     where, score, join = [], "0.0", ""
@@ -317,9 +336,10 @@ def _criteria_sql(params: SearchParams, text: str, place, now: dt.datetime) -> _
     if place is not None and (latitude is None or longitude is None):
         latitude, longitude = place.latitude, place.longitude
     distance, remote = "NULL::float", None
-    if place is not None:
-        args["zones"] = _zone_codes(place)
-    covers = "x.eligibility_zone && %(zones)s::varchar[]" if place is not None else "FALSE"
+    territory = territory or place
+    if territory is not None:
+        args["zones"] = _zone_codes(territory)
+    covers = "x.eligibility_zone && %(zones)s::varchar[]" if territory is not None else "FALSE"
     if latitude is not None and longitude is not None:
         radius = min(max(params.radius_km, 1), MAX_RADIUS_KM)
         dlat = radius / 111.2

@@ -22,6 +22,9 @@ from maillage.directory import hours as hours_module
 from maillage.directory.enums import Public, Thematique
 from maillage.directory.models import OpeningSchedule
 
+# A migration that changes the read-model's columns refills it by calling refresh(), and the
+# previous migration doing so becomes a no-op: refresh() writes the columns of the latest
+# migration, which an older one running before it would not find (0014_search_sector_1).
 REFRESH_SQL = """
 WITH labels(code, label) AS (SELECT * FROM unnest(%(codes)s::text[], %(labels)s::text[])),
 v AS (
@@ -61,7 +64,7 @@ v AS (
         s.name, s.thematiques, s.publics, s.fees, s.free_under_conditions,
         s.reduced_mobility_access, s.unconditional_welcome, s.no_appointment, s.interpreting,
         s.peer_workers, s.anonymous, s.third_party_payment, s.languages, s.reception_modes,
-        s.eligibility_zone
+        s.eligibility_zone, s.fee_sectors @> ARRAY['secteur-1']::varchar[] AS sector_1
     FROM directory_service s
     JOIN directory_structure st ON st.id = s.structure_id
     LEFT JOIN territories_commune c ON c.code = s.commune_id
@@ -124,15 +127,16 @@ vocabulary AS (
 INSERT INTO directory_servicesearch AS t (
     service_id, name, search_vector, thematiques, publics, fees,
     free_under_conditions, reduced_mobility_access, unconditional_welcome, no_appointment,
-    interpreting, peer_workers, anonymous, third_party_payment, languages, reception_modes,
-    eligibility_zone, remote_only, geo_latitude, geo_longitude, commune_id, stale_on, hours_key
+    interpreting, peer_workers, anonymous, third_party_payment, sector_1, languages,
+    reception_modes, eligibility_zone, remote_only, geo_latitude, geo_longitude, commune_id,
+    stale_on, hours_key
 )
 SELECT
     id, name, search_vector, thematiques, publics, fees,
     free_under_conditions, reduced_mobility_access, unconditional_welcome, no_appointment,
-    interpreting, peer_workers, anonymous, third_party_payment, languages, reception_modes,
-    eligibility_zone, remote_only, geo_latitude, geo_longitude, geo_commune_id, stale_on,
-    hours_key
+    interpreting, peer_workers, anonymous, third_party_payment, sector_1, languages,
+    reception_modes, eligibility_zone, remote_only, geo_latitude, geo_longitude,
+    geo_commune_id, stale_on, hours_key
 FROM v WHERE v.listed
 -- Neighbours stored together: a search around a place reads fewer pages.
 ORDER BY floor(v.geo_latitude * 4), v.geo_longitude
@@ -150,6 +154,7 @@ ON CONFLICT (service_id) DO UPDATE SET
     peer_workers = EXCLUDED.peer_workers,
     anonymous = EXCLUDED.anonymous,
     third_party_payment = EXCLUDED.third_party_payment,
+    sector_1 = EXCLUDED.sector_1,
     languages = EXCLUDED.languages,
     reception_modes = EXCLUDED.reception_modes,
     eligibility_zone = EXCLUDED.eligibility_zone,
@@ -162,7 +167,8 @@ ON CONFLICT (service_id) DO UPDATE SET
 WHERE (
     t.name, t.search_vector, t.thematiques, t.publics, t.fees, t.free_under_conditions,
     t.reduced_mobility_access, t.unconditional_welcome, t.no_appointment,
-    t.interpreting, t.peer_workers, t.anonymous, t.third_party_payment, t.languages,
+    t.interpreting, t.peer_workers, t.anonymous, t.third_party_payment, t.sector_1,
+    t.languages,
     t.reception_modes, t.eligibility_zone, t.remote_only, t.geo_latitude,
     t.geo_longitude, t.commune_id, t.stale_on, t.hours_key
 ) IS DISTINCT FROM (
@@ -170,7 +176,7 @@ WHERE (
     EXCLUDED.fees, EXCLUDED.free_under_conditions, EXCLUDED.reduced_mobility_access,
     EXCLUDED.unconditional_welcome, EXCLUDED.no_appointment, EXCLUDED.interpreting,
     EXCLUDED.peer_workers, EXCLUDED.anonymous, EXCLUDED.third_party_payment,
-    EXCLUDED.languages, EXCLUDED.reception_modes, EXCLUDED.eligibility_zone,
+    EXCLUDED.sector_1, EXCLUDED.languages, EXCLUDED.reception_modes, EXCLUDED.eligibility_zone,
     EXCLUDED.remote_only, EXCLUDED.geo_latitude, EXCLUDED.geo_longitude,
     EXCLUDED.commune_id, EXCLUDED.stale_on, EXCLUDED.hours_key
 )

@@ -12,7 +12,16 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.directory import access, actions, hours, queries
-from maillage.directory.enums import OrientationState, Public, Thematique
+from maillage.directory.enums import (
+    FeeSector,
+    MobilisablePar,
+    ModeAccueil,
+    ModeMobilisation,
+    OrientationState,
+    Public,
+    Thematique,
+    language_name,
+)
 from maillage.directory.forms import (
     FACET_LABELS,
     OrientationForm,
@@ -24,6 +33,7 @@ from maillage.directory.forms import (
     StructureForm,
 )
 from maillage.directory.models import OrientationLink
+from maillage.territories.queries import zone_names
 
 
 def _require_search(request):
@@ -126,8 +136,25 @@ def _service_context(service) -> dict:
         "hours_raw": expression,
         "themes": [labels.get(t, t) for t in service.thematiques],
         "publics": [publics.get(p, p) for p in service.publics],
-        "facets": [label for name, label in FACET_LABELS.items() if getattr(service, name)],
+        # The sector is shown with the cost.
+        "facets": [
+            label
+            for name, label in FACET_LABELS.items()
+            if name != "sector_1" and getattr(service, name)
+        ],
+        "fee_sectors": _labels(FeeSector, service.fee_sectors),
+        "languages": [language_name(code) for code in service.languages],
+        "reception_modes": _labels(ModeAccueil, service.reception_modes),
+        "mobilisation_modes": _labels(ModeMobilisation, service.mobilisation_modes),
+        "mobilisable_by": _labels(MobilisablePar, service.mobilisable_by),
+        "zone": zone_names(service.eligibility_zone),
+        "legal_form": service.structure.get_legal_form_display(),
     }
+
+
+def _labels(choices, values: list[str]) -> list[str]:
+    labels = dict(choices.choices)
+    return [str(labels.get(value, value)) for value in values]
 
 
 # --- Orientation ------------------------------------------------------------------------------

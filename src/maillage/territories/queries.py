@@ -1,5 +1,6 @@
 """Reads on territories: place search (name or postal code), territory lists and pages."""
 
+import math
 import time
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from maillage.territories.models import Commune, Departement, Epci, FormerCommune, Territory
@@ -145,3 +147,42 @@ def commune_by_code(code: str) -> Commune | None:
         _COMMUNES.clear()
     _COMMUNES[code] = (now, commune)
     return commune
+
+
+def zone_names(codes: list[str]) -> list[str]:
+    """The names of an eligibility zone's parts (INSEE commune codes, EPCI SIREN numbers,
+    département codes, "FR"), in the zone's order; a code nothing matches is shown as is.
+    Three queries at most, whatever the zone's size."""
+    wanted = set(codes)
+    names: dict[str, str] = {"FR": _("toute la France")} if "FR" in wanted else {}
+    by_length = {5: Commune, 9: Epci}
+    for model in (Commune, Epci, Departement):
+        keys = [c for c in wanted - names.keys() if by_length.get(len(c), Departement) is model]
+        if keys:
+            for code, name in model.objects.filter(code__in=keys).values_list("code", "name"):
+                suffix = f" ({code})" if model is Departement else ""
+                names[code] = f"{name}{suffix}"
+    return [names.get(code, code) for code in codes]
+
+
+def commune_near(latitude: float, longitude: float, within_km: float = 30) -> Commune | None:
+    """The commune whose centre is nearest a point (within `within_km`), or None. Communes
+    are known by their centre only: near a boundary this may be the neighbour."""
+    dlat = within_km / 111.2
+    dlon = within_km / (111.2 * max(math.cos(math.radians(latitude)), 0.01))
+    code = (
+        Commune.objects.filter(
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
+        .annotate(
+            gap=RawSQL(
+                "power(latitude - %s, 2) + power((longitude - %s) * %s, 2)",
+                (latitude, longitude, math.cos(math.radians(latitude))),
+            )
+        )
+        .order_by("gap")
+        .values_list("code", flat=True)
+        .first()
+    )
+    return commune_by_code(code) if code else None
