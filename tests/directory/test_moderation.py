@@ -83,7 +83,9 @@ def test_an_organisation_admin_drafts_submits_and_a_moderator_publishes(client, 
 
 def test_changes_to_a_published_service_wait_for_the_moderator(client, cast, own_structure):
     service = ServiceFactory(
-        structure=own_structure, name="Consultation infirmière", thematiques=["sante"]
+        structure=own_structure,
+        name="Consultation infirmière",
+        thematiques=["sante--acces-aux-soins"],
     )
     client.force_login(cast.organisation_admin)
     form = {**SERVICE_FORM, "name": "Consultation infirmière du soir"}
@@ -143,6 +145,17 @@ def test_forms_explain_bad_hours_and_unknown_communes_in_french(client, cast, ow
     assert "Horaires illisibles" in page
     assert "Commune introuvable" in page
     assert "Choisissez au moins une thématique." in page
+    assert not Service.objects.filter(structure=own_structure).exists()
+
+
+def test_a_service_is_tagged_with_sub_themes_only(client, cast, own_structure):
+    client.force_login(cast.organisation_admin)
+    url = reverse("directory:service_new", args=[own_structure.public_id])
+    page = _text(client.get(url))
+    assert 'value="sante--sante-mentale"' in page
+    assert 'value="sante"' not in page  # a parent theme is a search filter, not a tag
+    response = client.post(url, {**SERVICE_FORM, "thematiques": ["sante"]})
+    assert response.status_code == 200
     assert not Service.objects.filter(structure=own_structure).exists()
 
 

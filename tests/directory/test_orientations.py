@@ -52,7 +52,7 @@ def mail_service(db, territories):
     return ServiceFactory(
         structure=structure,
         name="Halte répit",
-        thematiques=["sante--accompagnement-des-aidants"],
+        thematiques=["famille--soutien-aidants"],
         email="repit@haltes.example",
     )
 
@@ -431,7 +431,7 @@ def test_statistics_count_per_need_and_service_without_naming_anyone(
     assert (care.sent, care.accepted, care.refused, care.expired, care.open) == (3, 1, 1, 1, 1)
     assert care.refusals == {"Pas de place ou liste d'attente complète": 1}
     assert care.median_answer_hours == pytest.approx(4.0, abs=0.1)
-    assert by_theme["sante--accompagnement-des-aidants"].sent == 1
+    assert by_theme["famille--soutien-aidants"].sent == 1
     by_service = queries.orientation_statistics(by="service")
     assert [(r.label, r.sent) for r in by_service] == [
         ("Consultation mémoire", 3),

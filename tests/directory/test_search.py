@@ -114,8 +114,12 @@ def test_facets_publics_and_fees(directory):
 
 
 def test_sector_1_finds_services_without_extra_fees(directory):
-    _service("Cabinet en secteur 1", fee_sectors=["secteur-1"], thematiques=["sante"])
-    _service("Cabinet en secteur 2", fee_sectors=["secteur-2"], thematiques=["sante"])
+    _service(
+        "Cabinet en secteur 1", fee_sectors=["secteur-1"], thematiques=["sante--acces-aux-soins"]
+    )
+    _service(
+        "Cabinet en secteur 2", fee_sectors=["secteur-2"], thematiques=["sante--acces-aux-soins"]
+    )
     assert _names(facets=["sector_1"]) == ["Cabinet en secteur 1"]
     assert _names(facets=["sector_1"], commune=ROCHE) == ["Cabinet en secteur 1"]
 

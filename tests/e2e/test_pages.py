@@ -200,7 +200,7 @@ def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_l
                 commune_id="85191", name="Les Haltes e2e", email="haltes-e2e@exemple.fr"
             ),
             name="Halte répit des aidants",
-            thematiques=["sante--accompagnement-des-aidants"],
+            thematiques=["famille--soutien-aidants"],
             email="",
         )
         search_index.refresh(service_ids=[service.pk])

@@ -60,6 +60,22 @@ def language_choices():
     return [("", _("Toutes")), *[(code, str(name).capitalize()) for code, name in named]]
 
 
+def subtheme_choices():
+    """What a service is tagged with: the data·inclusion sub-themes, grouped by their parent
+    (a parent theme is a search filter, not a tag: data·inclusion v1 rows carry sub-themes)."""
+    labels = dict(Thematique.choices)
+    return [
+        (
+            labels[parent],
+            sorted(
+                ((child, labels[child]) for child in THEME_CHILDREN[parent]),
+                key=lambda choice: str(choice[1]),
+            ),
+        )
+        for parent in PARENT_THEMES
+    ]
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("Recherche"),
@@ -358,7 +374,7 @@ class StructureForm(_EntryForm):
 
 class ServiceForm(_EntryForm):
     LIST_FIELDS = ("languages", "professions", "eligibility_zone")
-    thematiques = _tags_field(_("Thématiques"), Thematique.choices)
+    thematiques = _tags_field(_("Thématiques"), subtheme_choices)
     publics = _tags_field(_("Publics"), Public.choices)
     reception_modes = _tags_field(_("Modes d'accueil"), ModeAccueil.choices)
     mobilisation_modes = _tags_field(_("Modes de mobilisation"), ModeMobilisation.choices)

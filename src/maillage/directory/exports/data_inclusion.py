@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import IO
 
-from maillage.directory.enums import SCHEMA_VERSION, PublicationState
+from maillage.directory.enums import SCHEMA_VERSION, THEME_PARENTS, PublicationState
 from maillage.directory.models import Service, Structure
 
 BATCH = 2000
@@ -56,7 +56,9 @@ def service_row(service: Service) -> dict:
         "description": service.description,
         **_place(service),
         "type": service.type or None,
-        "thematiques": service.thematiques,
+        # Sub-themes only, as the schema has it (a parent saved before the editing form
+        # offered sub-themes only would make the file invalid).
+        "thematiques": [t for t in service.thematiques if t in THEME_PARENTS],
         "publics": service.publics,
         "publics_precisions": service.publics_details or None,
         "conditions_acces": service.access_conditions or None,
