@@ -180,6 +180,31 @@ def test_a_professional_searches_the_directory_and_opens_a_service(
     assert serious_violations(page) == []
 
 
+def test_an_unreachable_tile_server_leaves_a_plain_readable_map(
+    page, live_app, e2e_cast, committed
+):
+    from django.test import override_settings
+
+    from maillage.directory import search_index
+    from tests.factories import ServiceFactory, StructureFactory
+
+    with committed():
+        service = ServiceFactory(
+            structure=StructureFactory(commune_id="85191", name="Maison de santé des tuiles"),
+            name="Consultations sans carte",
+            thematiques=["sante--acces-aux-soins"],
+        )
+        search_index.refresh(service_ids=[service.pk])
+    log_in(page, live_app, e2e_cast["professional"])
+    # Nothing listens on port 9: every tile fails, as behind a closed network's firewall.
+    with override_settings(MAP_TILES_URL="http://127.0.0.1:9/{z}/{x}/{y}.png"):
+        page.goto(f"{live_app}/annuaire/?q=consultations+sans+carte&lieu=85000")
+        page.locator(".map-offline-note").wait_for()
+    assert "Fond de carte indisponible" in page.locator(".map-offline-note").inner_text()
+    assert page.locator("#results-map .leaflet-tile-pane img").count() == 0
+    assert page.locator("#results-map path.leaflet-interactive").count() >= 2  # result + place
+
+
 def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_link(
     page, browser, live_app, e2e_cast, committed
 ):

@@ -1,8 +1,8 @@
 // Commune maps of the observatory: one circle per commune, its area in proportion to a count
 // (the population, people reached), its colour the class of a value (an index, a rate).
 // Each map is a [data-commune-map] element naming the JSON script that holds its figures.
-// Leaflet is served by Maillage; tiles only when a tile server is configured (without, the
-// circles stand on a plain background). A table on the page gives the same figures.
+// Leaflet is served by Maillage; the background comes from map-tiles.js (tiles, or a plain
+// background when no tile server is configured or reachable). A table on the page gives the same figures.
 (function () {
   "use strict";
 
@@ -11,11 +11,7 @@
     if (!data || typeof L === "undefined") { return; }
     var config = JSON.parse(data.textContent);
     var map = L.map(element, { scrollWheelZoom: false });
-    if (config.tiles) {
-      L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
-    } else {
-      element.classList.add("map-offline");
-    }
+    window.MaillageMap.background(map, element, config);
     var largest = 1;
     config.communes.forEach(function (c) { largest = Math.max(largest, c.population); });
     var bounds = [];

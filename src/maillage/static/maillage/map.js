@@ -1,5 +1,5 @@
-// Results map: Leaflet (served by Maillage), tiles only when a tile server is configured.
-// Without tiles (closed networks, tests) the markers stand on a plain background.
+// Results map: Leaflet (served by Maillage); its background comes from map-tiles.js (tiles, or
+// a plain background when no tile server is configured or reachable).
 (function () {
   "use strict";
   var current = null;
@@ -12,15 +12,7 @@
     var config = JSON.parse(data.textContent);
     var map = L.map(element, { scrollWheelZoom: false });
     current = map;
-    if (config.tiles) {
-      L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 }).addTo(map);
-    } else {
-      element.classList.add("map-offline");
-      var note = document.createElement("p");
-      note.className = "map-offline-note";
-      note.textContent = element.dataset.offlineLabel;
-      element.parentNode.insertBefore(note, element.nextSibling);
-    }
+    window.MaillageMap.background(map, element, config);
     var bounds = [];
     config.markers.forEach(function (marker) {
       var point = [marker.lat, marker.lon];
