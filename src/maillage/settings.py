@@ -304,11 +304,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Request lines lose their query string and links' tokens (core/logfilters.py).
+    "filters": {"redact": {"()": "maillage.core.logfilters.RedactRequestLines"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("MAILLAGE_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.security": {"level": "WARNING"},
+        # The development server's request lines, through the redacting handler.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "procrastinate": {"level": env_str("MAILLAGE_JOBS_LOG_LEVEL", "WARNING")},
     },
 }

@@ -384,6 +384,22 @@ def test_only_the_sender_and_the_receiving_team_see_an_orientation(client, cast,
     assert list(Orientation.objects.visible_to(cast.colleague)) == []
 
 
+def test_a_refused_decision_shows_the_orientation_again_and_that_read_is_audited(
+    client, cast, team_service
+):
+    orientation = _send(cast, team_service)
+    client.force_login(cast.professional)
+    before = AuditEvent.objects.filter(action="orientation.read", outcome="allowed").count()
+    response = client.post(
+        reverse("directory:orientation_move", args=[orientation.public_id]),
+        {"to_state": "no-such-state"},
+    )
+    assert response.status_code == 400
+    assert orientation.person_last_name in response.content.decode()
+    after = AuditEvent.objects.filter(action="orientation.read", outcome="allowed").count()
+    assert after == before + 1
+
+
 def test_the_lists_show_sent_and_received_in_a_fixed_number_of_queries(
     client, cast, team_service, mail_service
 ):

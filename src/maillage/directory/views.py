@@ -256,13 +256,14 @@ def _visible_orientation(request, public_id):
 
 def orientation_detail(request, public_id):
     orientation = _visible_orientation(request, public_id)
-    actions.orientation_record_read(orientation=orientation, request=request)
     moves = access.allowed_moves(access.orientation_sides(request.user, orientation), orientation)
     return _orientation_page(request, orientation, OrientationMoveForm(moves=moves))
 
 
 def _orientation_page(request, orientation, move_form, status=200):
-    """The orientation, with the decisions this user may take (none: no form)."""
+    """The orientation, with the decisions this user may take (none: no form). Every page
+    showing it is a read of the person's data, and is audited as one."""
+    actions.orientation_record_read(orientation=orientation, request=request)
     return render(
         request,
         "directory/orientation_detail.html",
