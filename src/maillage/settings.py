@@ -288,6 +288,9 @@ DEFAULT_FROM_EMAIL = env_str("MAILLAGE_FROM_EMAIL", "Maillage <ne-pas-repondre@m
 # served by a view that checks access and writes the audit trail.
 PRIVATE_FILES_DIR = Path(env_str("MAILLAGE_PRIVATE_FILES_DIR", str(DATA_DIR / "private"))).resolve()
 ATTACHMENT_MAX_BYTES = env_int("MAILLAGE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# An accepted orientation's attachments are kept until its outcome is recorded, and at most
+# this many days after the acceptance (directory.actions.purge_accepted_attachments).
+ORIENTATION_ATTACHMENT_KEEP_DAYS = env_int("MAILLAGE_ORIENTATION_ATTACHMENT_KEEP_DAYS", 90)
 # Background jobs (procrastinate): emails, reminders, expiries. `maillage serve` runs a
 # worker in-process unless MAILLAGE_SERVE_WORKER=0; production runs `maillage worker`.
 SERVE_WORKER = env_bool("MAILLAGE_SERVE_WORKER", True)

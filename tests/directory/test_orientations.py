@@ -351,6 +351,31 @@ def test_attachments_are_checked_kept_private_and_removed_at_the_end(
     assert client.get(url).status_code == 404
 
 
+def test_an_accepted_orientation_keeps_its_attachments_for_a_limited_time(
+    cast, team_service, settings, tmp_path
+):
+    settings.PRIVATE_FILES_DIR = tmp_path
+    settings.ORIENTATION_ATTACHMENT_KEEP_DAYS = 90
+    old, recent = (
+        _send(cast, team_service, attachments=[SimpleUploadedFile("courrier.pdf", PDF)])
+        for _ in range(2)
+    )
+    for orientation in (old, recent):
+        actions.orientation_move(
+            orientation=orientation, to_state=OrientationState.ACCEPTED, actor=cast.outsider
+        )
+    Orientation.objects.filter(pk=old.pk).update(answered_at=timezone.now() - dt.timedelta(days=91))
+    with django_capture_on_commit():
+        assert actions.purge_accepted_attachments() == 1
+    assert not old.attachments.get().path.exists()
+    assert old.attachments.get().removed_at is not None
+    assert recent.attachments.get().path.exists()
+    assert AuditEvent.objects.filter(action="orientation.attachments.expire").count() == 1
+    old.refresh_from_db()
+    assert old.state == OrientationState.ACCEPTED  # the outcome is still for people to record
+    assert actions.purge_accepted_attachments() == 0  # nothing twice
+
+
 def django_capture_on_commit():
     from django.test import TestCase
 

@@ -452,6 +452,37 @@ def expire_orientations(*, now=None) -> int:
     return expired
 
 
+def purge_accepted_attachments(*, now=None) -> int:
+    """Attachments help the service prepare the person's reception. An orientation ends (and
+    its files go) when its outcome is recorded; one left accepted keeps them at most
+    ORIENTATION_ATTACHMENT_KEEP_DAYS days after the acceptance. Periodic job; the number of
+    files removed."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ORIENTATION_ATTACHMENT_KEEP_DAYS)
+    with transaction.atomic():
+        files = list(
+            OrientationAttachment.objects.select_for_update(of=("self",))
+            .filter(
+                removed_at__isnull=True,
+                orientation__state=OrientationState.ACCEPTED,
+                orientation__answered_at__lte=cutoff,
+            )
+            .select_related("orientation")
+        )
+        if not files:
+            return 0
+        OrientationAttachment.objects.filter(pk__in=[a.pk for a in files]).update(removed_at=now)
+        for orientation in {a.orientation_id: a.orientation for a in files}.values():
+            audit.record(
+                "orientation.attachments.expire",
+                actor=audit.Actor(),
+                obj=orientation,
+                details={"files": sum(a.orientation_id == orientation.pk for a in files)},
+            )
+        transaction.on_commit(lambda: [remove_attachment(a) for a in files])
+    return len(files)
+
+
 def remind_orientations(*, now=None) -> int:
     """Remind the receiving structure of orientations about to expire. Periodic job."""
     now = now or timezone.now()

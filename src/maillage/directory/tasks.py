@@ -10,10 +10,12 @@ from maillage.directory import actions
 @app.periodic(cron="*/10 * * * *", periodic_id="orientations")
 @app.task(queue="periodic", queueing_lock="orientations")
 def orientation_deadlines(timestamp: int) -> dict:
-    """Remind structures of orientations about to expire, then expire the overdue ones."""
+    """Remind structures of orientations about to expire, then expire the overdue ones;
+    remove the attachments of orientations accepted long ago whose outcome never came."""
     return {
         "reminded": actions.remind_orientations(),
         "expired": actions.expire_orientations(),
+        "attachments_removed": actions.purge_accepted_attachments(),
     }
 
 
