@@ -4,6 +4,7 @@ from hypothesis import strategies as st
 
 from maillage.directory.imports.csv_template import COLUMNS, ImportRejected, import_files
 from maillage.directory.models import Service, Structure
+from maillage.directory.queries import SearchParams, search_services
 
 HEADER = ";".join(COLUMNS)
 
@@ -91,6 +92,78 @@ def test_reimporting_the_same_source_updates_in_place(tmp_path, territories, db)
     )
     assert (report.services_updated, report.services_created) == (1, 0)
     assert Service.objects.get().name == "Médecine générale"
+
+
+HEALTH = {
+    "structure_forme_juridique": "association",
+    "structure_agrement_esus": "oui",
+    "professions": "médecin généraliste|infirmier",
+    "capacite": "12",
+    "secteurs_conventionnement": "secteur-1",
+    "tiers_payant": "oui",
+    "gratuit_sous_conditions": "non",
+    "acces_pmr": "x",
+    "accueil_inconditionnel": "",
+    "sans_rendez_vous": "Oui",
+    "langues": "fr|AR|fsl",
+    "interpretariat": "1",
+    "pair_aidance": "0",
+    "accueil_anonyme": "non",
+}
+
+
+def test_the_template_carries_the_health_extensions_and_the_search_uses_them(
+    tmp_path, territories, db
+):
+    import_files([_csv(tmp_path, _line(**HEALTH))])
+    service = Service.objects.select_related("structure").get()
+    assert service.professions == ["médecin généraliste", "infirmier"]
+    assert service.capacity == 12
+    assert service.fee_sectors == ["secteur-1"]
+    assert service.languages == ["fr", "ar", "fsl"]
+    assert (service.third_party_payment, service.reduced_mobility_access) == (True, True)
+    assert (service.no_appointment, service.interpreting) == (True, True)
+    assert not (service.free_under_conditions or service.unconditional_welcome)
+    assert not (service.peer_workers or service.anonymous)
+    assert (service.structure.legal_form, service.structure.ess_approved) == ("association", True)
+    found = search_services(
+        SearchParams(commune="85213", language="ar", facets=["sector_1", "no_appointment"])
+    )
+    assert [s.name for s in found.services] == [service.name]
+
+
+def test_bad_health_extensions_are_reported_by_line(tmp_path, territories, db):
+    path = _csv(
+        tmp_path,
+        _line(**{**HEALTH, "tiers_payant": "peut-être"}),
+        _line(service_id="b", langues="français", secteurs_conventionnement="secteur-3"),
+        _line(service_id="c", structure_id="autre", structure_forme_juridique="sarl"),
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([path])
+    reasons = [str(r) for r in rejected.value.report.rejected]
+    assert "oui ou non attendu, pas 'peut-être'" in reasons[0]
+    assert "code(s) de langue invalide(s) (ISO 639) : français" in reasons[1]
+    assert "secteur(s) de conventionnement inconnu(s) : secteur-3" in reasons[1]
+    assert "forme juridique inconnue : 'sarl'" in reasons[2]
+    assert not Service.objects.exists()
+
+
+def test_a_spreadsheet_without_the_extension_columns_leaves_them_as_they_are(
+    tmp_path, territories, db
+):
+    import_files([_csv(tmp_path, _line(**HEALTH))])
+    older = tmp_path / "ancien.csv"
+    columns = [c for c in COLUMNS if c not in HEALTH]
+    values = _line(service_nom="Consultations du bocage").split(";")
+    kept = [v for c, v in zip(COLUMNS, values, strict=True) if c in columns]
+    older.write_text(";".join(columns) + "\n" + ";".join(kept) + "\n", encoding="utf-8")
+    report = import_files([older])
+    assert report.services_updated == 1
+    service = Service.objects.select_related("structure").get()
+    assert service.name == "Consultations du bocage"
+    assert service.languages == ["fr", "ar", "fsl"] and service.third_party_payment
+    assert service.structure.ess_approved
 
 
 @settings(

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -24,7 +25,9 @@ from pydantic import (
 from maillage.accounts.validators import FINESS_PATTERN, siret_valid
 from maillage.directory.enums import (
     THEME_PARENTS,
+    FeeSector,
     Frais,
+    LegalForm,
     MobilisablePar,
     ModeAccueil,
     ModeMobilisation,
@@ -59,6 +62,26 @@ LIST_ENUMERATIONS = {
     "modes_mobilisation": (ModeMobilisation, "mode(s) de mobilisation inconnu(s)"),
     "mobilisable_par": (MobilisablePar, "valeur(s) de mobilisable_par inconnue(s)"),
 }
+
+
+_YES = {"oui", "o", "yes", "y", "1", "x", "vrai", "true"}
+_NO = {"non", "n", "no", "0", "faux", "false", ""}
+
+
+def _yes_no(value):
+    """A spreadsheet's yes or no: oui/non, 1/0, x or an empty cell, vrai/faux."""
+    if value is None or isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise ValueError(f"oui ou non attendu, pas {value!r}")
+
+
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
 class _Row(BaseModel):
@@ -141,6 +164,16 @@ class DIStructure(_Row):
     categorie_finess: Text | None = Field(default=None, max_length=4)
     libelle_categorie_finess: Text | None = Field(default=None, max_length=200)
     erreur_lecture: str | None = None  # a reader's own finding about the line
+    # Maillage's own, given by the spreadsheet template (absent from data·inclusion).
+    forme_juridique: Text | None = None
+    agrement_esus: YesNo = None
+
+    @field_validator("forme_juridique")
+    @classmethod
+    def _legal_form(cls, value):
+        if value and value not in allowed_values(LegalForm):
+            raise ValueError(f"forme juridique inconnue : {value!r}")
+        return value or None
 
     @model_validator(mode="before")
     @classmethod
@@ -194,6 +227,35 @@ class DIService(_Row):
     nombre_semaines: int | None = Field(default=None, ge=0)
     volume_horaire_hebdomadaire: float | None = Field(default=None, ge=0)
     zone_eligibilite: list[str] | None = None
+    # Maillage's health extensions, given by the spreadsheet template (absent from
+    # data·inclusion): professions, capacity, and the financial and psychosocial faces of
+    # accessibility.
+    professions: list[Annotated[str, StringConstraints(max_length=100)]] | None = None
+    capacite: int | None = Field(default=None, ge=0, le=100_000)
+    secteurs_conventionnement: list[str] | None = None
+    tiers_payant: YesNo = None
+    gratuit_sous_conditions: YesNo = None
+    acces_pmr: YesNo = None
+    accueil_inconditionnel: YesNo = None
+    sans_rendez_vous: YesNo = None
+    langues: list[str] | None = None
+    interpretariat: YesNo = None
+    pair_aidance: YesNo = None
+    accueil_anonyme: YesNo = None
+
+    @field_validator("secteurs_conventionnement")
+    @classmethod
+    def _sectors(cls, value):
+        return _check_values(value, FeeSector, "secteur(s) de conventionnement inconnu(s)")
+
+    @field_validator("langues")
+    @classmethod
+    def _languages(cls, value):
+        value = [v.lower() for v in value or []]
+        bad = sorted({v for v in value if not LANGUAGE_CODE.match(v)})
+        if bad:
+            raise ValueError(f"code(s) de langue invalide(s) (ISO 639) : {', '.join(bad)}")
+        return list(dict.fromkeys(value))
 
     @field_validator("type")
     @classmethod

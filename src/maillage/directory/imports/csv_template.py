@@ -37,6 +37,8 @@ STRUCTURE_COLUMNS = {
     "structure_site_web": "site_web",
     "structure_horaires": "horaires_accueil",
     "structure_description": "description",
+    "structure_forme_juridique": "forme_juridique",
+    "structure_agrement_esus": "agrement_esus",
 }
 SERVICE_COLUMNS = {
     "service_id": "id",
@@ -53,8 +55,30 @@ SERVICE_COLUMNS = {
     "service_horaires": "horaires_accueil",
     "zone_eligibilite": "zone_eligibilite",
     "date_maj": "date_maj",
+    # Maillage's health extensions: professions, capacity, the financial and psychosocial
+    # faces of accessibility (yes/no columns: oui, non, or empty for no).
+    "professions": "professions",
+    "capacite": "capacite",
+    "secteurs_conventionnement": "secteurs_conventionnement",
+    "tiers_payant": "tiers_payant",
+    "gratuit_sous_conditions": "gratuit_sous_conditions",
+    "acces_pmr": "acces_pmr",
+    "accueil_inconditionnel": "accueil_inconditionnel",
+    "sans_rendez_vous": "sans_rendez_vous",
+    "langues": "langues",
+    "interpretariat": "interpretariat",
+    "pair_aidance": "pair_aidance",
+    "accueil_anonyme": "accueil_anonyme",
 }
-LIST_FIELDS = {"thematiques", "publics", "modes_accueil", "zone_eligibilite"}
+LIST_FIELDS = {
+    "thematiques",
+    "publics",
+    "modes_accueil",
+    "zone_eligibilite",
+    "professions",
+    "secteurs_conventionnement",
+    "langues",
+}
 REQUIRED = ["structure_id", "structure_nom", "service_id", "service_nom", "service_description"]
 COLUMNS = [*STRUCTURE_COLUMNS, *SERVICE_COLUMNS]
 
@@ -80,19 +104,53 @@ def _cells(value: str, field: str):
     return value or None
 
 
+# Template column → the model field it fills, for Maillage's own fields.
+EXTENSION_FIELDS = {
+    "structure_forme_juridique": "legal_form",
+    "structure_agrement_esus": "ess_approved",
+    "professions": "professions",
+    "capacite": "capacity",
+    "secteurs_conventionnement": "fee_sectors",
+    "tiers_payant": "third_party_payment",
+    "gratuit_sous_conditions": "free_under_conditions",
+    "acces_pmr": "reduced_mobility_access",
+    "accueil_inconditionnel": "unconditional_welcome",
+    "sans_rendez_vous": "no_appointment",
+    "langues": "languages",
+    "interpretariat": "interpreting",
+    "pair_aidance": "peer_workers",
+    "accueil_anonyme": "anonymous",
+}
+
+
+def _header(handle) -> tuple[list[str], str]:
+    header = handle.readline()
+    if not header.strip():
+        raise UnreadableFile("fichier vide : la première ligne doit nommer les colonnes")
+    delimiter = ";" if header.count(";") >= header.count(",") else ","
+    columns = [c.strip().lower() for c in next(csv.reader([header], delimiter=delimiter))]
+    return columns, delimiter
+
+
+def _columns_in_every_file(paths) -> set[str]:
+    """The columns every file names (a file that cannot be read names none: the import
+    reports it when it reads it)."""
+    present = None
+    for path in paths:
+        try:
+            with _text_stream(path) as handle:
+                columns = set(_header(handle)[0])
+        except (UnreadableFile, UnicodeDecodeError, csv.Error, OSError):
+            columns = set()
+        present = columns if present is None else present & columns
+    return present or set()
+
+
 def rows_for(source: str):
     def rows(path: Path) -> Iterator[tuple[str, int, object]]:
         try:
             with _text_stream(path) as handle:
-                header = handle.readline()
-                if not header.strip():
-                    raise UnreadableFile(
-                        "fichier vide : la première ligne doit nommer les colonnes"
-                    )
-                delimiter = ";" if header.count(";") >= header.count(",") else ","
-                columns = [
-                    c.strip().lower() for c in next(csv.reader([header], delimiter=delimiter))
-                ]
+                columns, delimiter = _header(handle)
                 missing = [c for c in REQUIRED if c not in columns]
                 if missing:
                     raise UnreadableFile(f"colonne(s) manquante(s) : {', '.join(missing)}")
@@ -132,5 +190,16 @@ def rows_for(source: str):
 
 
 def import_files(paths, *, source: str = "tableur", **options):
-    reader = Reader(rows=rows_for(source), position=lambda kind, index: f"ligne {index}")
+    # The spreadsheet is the reference for what it has a column for, Maillage's own fields
+    # included: a re-import refreshes those. A column the files leave out leaves the field
+    # as it is (an older spreadsheet does not wipe what editors entered in Maillage).
+    present = _columns_in_every_file(paths)
+    owned = {field for column, field in EXTENSION_FIELDS.items() if column in present}
+    reader = Reader(
+        rows=rows_for(source),
+        position=lambda kind, index: f"ligne {index}",
+        owns=frozenset(owned & data_inclusion.STRUCTURE_EXTENSIONS),
+        service_owns=frozenset(owned & data_inclusion.SERVICE_EXTENSIONS),
+        extended=True,
+    )
     return data_inclusion.import_files(paths, reader=reader, label="csv", **options)

@@ -68,6 +68,10 @@ class Reader:
     # Structure fields that this format is the reference for, which a re-import refreshes
     # although other formats leave them (the FINESS extraction for the FINESS fields).
     owns: frozenset[str] = frozenset()
+    # Likewise for services, and whether the rows carry Maillage's own fields (legal form,
+    # ESUS, health extensions: the spreadsheet template does, data·inclusion does not).
+    service_owns: frozenset[str] = frozenset()
+    extended: bool = False
 
 
 class _Meter(threading.local):
@@ -227,6 +231,47 @@ def _structure(row: DIStructure, state: str) -> dict:
         "finess_legal_entity": row.finess_ej or "",
         "finess_category": row.categorie_finess or "",
         "finess_category_label": row.libelle_categorie_finess or "",
+    }
+
+
+# Maillage's own fields, as the spreadsheet template gives them (Reader.extended).
+STRUCTURE_EXTENSIONS = frozenset({"legal_form", "ess_approved"})
+SERVICE_EXTENSIONS = frozenset(
+    {
+        "professions",
+        "capacity",
+        "fee_sectors",
+        "third_party_payment",
+        "free_under_conditions",
+        "reduced_mobility_access",
+        "unconditional_welcome",
+        "no_appointment",
+        "languages",
+        "interpreting",
+        "peer_workers",
+        "anonymous",
+    }
+)
+
+
+def _structure_extensions(row: DIStructure) -> dict:
+    return {"legal_form": row.forme_juridique or "", "ess_approved": bool(row.agrement_esus)}
+
+
+def _service_extensions(row: DIService) -> dict:
+    return {
+        "professions": row.professions or [],
+        "capacity": row.capacite,
+        "fee_sectors": row.secteurs_conventionnement or [],
+        "third_party_payment": bool(row.tiers_payant),
+        "free_under_conditions": bool(row.gratuit_sous_conditions),
+        "reduced_mobility_access": bool(row.acces_pmr),
+        "unconditional_welcome": bool(row.accueil_inconditionnel),
+        "no_appointment": bool(row.sans_rendez_vous),
+        "languages": row.langues or [],
+        "interpreting": bool(row.interpretariat),
+        "peer_workers": bool(row.pair_aidance),
+        "anonymous": bool(row.accueil_anonyme),
     }
 
 
@@ -461,9 +506,15 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                     if report.rejected and not options["skip_invalid"]:
                         continue  # nothing will be written: only the report goes on
                     if kind == "structure":
-                        structures.add(_structure(row, options["state"]))
+                        values = _structure(row, options["state"])
+                        if reader.extended:
+                            values.update(_structure_extensions(row))
+                        structures.add(values)
                     else:
-                        services.add(_service(row, options["state"]), extra=row.structure_id)
+                        values = _service(row, options["state"])
+                        if reader.extended:
+                            values.update(_service_extensions(row))
+                        services.add(values, extra=row.structure_id)
             except UnreadableFile as error:
                 report.rejected.append(
                     Rejection(file, "structure", 0, "", str(error), position="fichier")
@@ -490,7 +541,7 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
             report.structures_created += created
             report.structures_updated += not created
         for created, structure_pk in services.move(
-            structure_of="COALESCE(owner.merged_into_id, owner.id)"
+            structure_of="COALESCE(owner.merged_into_id, owner.id)", owns=reader.service_owns
         ):
             touched.add(structure_pk)
             report.services_created += created
