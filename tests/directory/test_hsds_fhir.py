@@ -190,6 +190,7 @@ def _directory(territories):
         opening_hours="Mo-Fr 08:30-12:00,14:00-19:00; Sa 09:00-12:00; PH off",
         fees="gratuit",
         languages=["fr", "en"],
+        interpreting=True,
         eligibility_zone=["85213", "85"],
         no_appointment=True,
         reception_modes=["en-presentiel", "a-distance"],
@@ -216,6 +217,12 @@ def test_the_hsds_export_reimports_to_the_same_directory(tmp_path, territories, 
     assert again.fees == "gratuit"
     assert again.opening_hours == "Mo-Fr 08:30-12:00,14:00-19:00; Sa 09:00-12:00"
     assert sorted(again.reception_modes) == ["a-distance", "en-presentiel"]
+    assert (again.languages, again.interpreting) == (["fr", "en"], True)
+    # Maillage's fields HSDS does not give are left as editors set them on a re-import.
+    Service.objects.filter(pk=again.pk).update(no_appointment=True, capacity=8)
+    hsds_import.import_files([path], source="retour")
+    again.refresh_from_db()
+    assert (again.no_appointment, again.capacity, again.languages) == (True, 8, ["fr", "en"])
 
 
 def test_the_fhir_export_is_a_valid_bundle(tmp_path, territories, db):

@@ -17,7 +17,10 @@ import (same report, atomic, idempotent by source id). What HSDS says and Mailla
   postal code and city; a virtual location means remote reception;
 - ``service_areas`` named with INSEE/EPCI/département codes or ``FR`` give the eligibility
   zone; ``cost_options`` all at 0 mean free; services whose ``status`` is not ``active`` are
-  left out (reported in the summary as read, not written).
+  left out (reported in the summary as read, not written);
+- ``languages`` (their ISO 639 ``code``) and ``interpretation_services`` give the languages
+  spoken and interpreting, which a re-import refreshes; Maillage's other own fields are left
+  as editors set them.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from pathlib import Path
 import ijson
 
 from maillage.directory.imports import data_inclusion
+from maillage.directory.schemas_datainclusion import LANGUAGE_CODE
 from maillage.directory.imports.data_inclusion import (
     ImportRejected,
     Reader,
@@ -215,9 +219,23 @@ def service_row(service: dict, organization_id: str | None, source: str) -> dict
         "horaires_accueil": schedules_to_hours(service.get("schedules")),
         "modes_accueil": modes,
         "date_maj": updated[:10] if updated else None,
+        "langues": _languages(service.get("languages")),
+        "interpretariat": bool(_text(service.get("interpretation_services"))),
         **_location_fields(physical),
     }
     return {k: v for k, v in row.items() if v not in (None, [])}
+
+
+def _languages(languages) -> list[str]:
+    """ISO 639 codes of a service's `languages` ("en-GB" counts as "en"); an entry without
+    a usable code is left out rather than refusing the service."""
+    codes = []
+    for language in languages or []:
+        code = _text(language.get("code")) if isinstance(language, dict) else None
+        code = (code or "").lower().split("-")[0]
+        if LANGUAGE_CODE.match(code):
+            codes.append(code)
+    return list(dict.fromkeys(codes))
 
 
 def rows_for(source: str):
@@ -284,5 +302,12 @@ def _passes(path: Path) -> int:
 
 
 def import_files(paths, *, source: str = "hsds", **options):
-    reader = Reader(rows=rows_for(source), position=_position, passes=_passes)
+    # HSDS gives two of Maillage's own service fields: the languages and interpreting.
+    reader = Reader(
+        rows=rows_for(source),
+        position=_position,
+        passes=_passes,
+        service_owns=frozenset({"languages", "interpreting"}),
+        extended=True,
+    )
     return data_inclusion.import_files(paths, reader=reader, label="hsds", **options)
