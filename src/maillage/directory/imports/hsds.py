@@ -32,13 +32,13 @@ from pathlib import Path
 import ijson
 
 from maillage.directory.imports import data_inclusion
-from maillage.directory.schemas_datainclusion import LANGUAGE_CODE
 from maillage.directory.imports.data_inclusion import (
     ImportRejected,
     Reader,
     UnreadableFile,
     open_metered,
 )
+from maillage.directory.schemas_datainclusion import LANGUAGE_CODE
 
 __all__ = ["THEME_TAXONOMY", "ImportRejected", "import_files"]
 
