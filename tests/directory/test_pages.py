@@ -131,6 +131,21 @@ def test_the_page_filters_by_language_and_sector_like_the_api(client, cast, terr
     assert "Consultation en arabe" in page and "Consultation en anglais" not in page
 
 
+def test_the_page_says_an_unmet_need_is_noted_only_when_it_is(client, cast, territories):
+    from maillage.directory.models import UnmetSearch
+
+    client.force_login(cast.professional)
+    page = _text(client.get(SEARCH, {"lieu": "85000", "theme": "sante--addictions"}))
+    assert "Aucun service ne correspond" in page
+    assert "Ce besoin non couvert est noté" in page
+    assert UnmetSearch.objects.count() == 1
+    # A place alone says nothing of a need: nothing is noted, and the page does not claim it.
+    page = _text(client.get(SEARCH, {"lieu": "85000", "facet": "anonymous"}))
+    assert "Aucun service ne correspond" in page
+    assert "Ce besoin non couvert est noté" not in page
+    assert UnmetSearch.objects.count() == 1
+
+
 def test_an_unpublished_service_is_not_found(client, cast, territories):
     service = _service("Brouillon", state="draft")
     client.force_login(cast.professional)

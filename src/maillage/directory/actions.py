@@ -60,10 +60,11 @@ MODERATOR_ROLES = frozenset(
 )
 
 
-def record_unmet_search(*, params: SearchParams, results: SearchResults, channel: str) -> None:
-    """Keep an anonymous trace of a need the directory could not meet."""
+def record_unmet_search(*, params: SearchParams, results: SearchResults, channel: str) -> bool:
+    """Keep an anonymous trace of a need the directory could not meet; whether one was kept
+    (a search without a need — no theme, words or public — says nothing of one)."""
     if not results.empty or (not params.themes and not params.text and not params.publics):
-        return
+        return False
     UnmetSearch.objects.create(
         themes=params.themes,
         publics=params.publics,
@@ -71,6 +72,7 @@ def record_unmet_search(*, params: SearchParams, results: SearchResults, channel
         had_text=bool(params.text),
         channel=channel,
     )
+    return True
 
 
 # --- Orientation ------------------------------------------------------------------------------

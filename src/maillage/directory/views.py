@@ -49,6 +49,7 @@ def search(request):
     form = SearchForm(request.GET or None)
     results = None
     place_problem = ""
+    unmet_recorded = False
     if request.GET and form.is_valid():
         commune = form.cleaned_data.get("commune") or queries.resolve_place(
             form.cleaned_data.get("lieu", "")
@@ -58,7 +59,9 @@ def search(request):
         else:
             params = form.params(commune)
             results = queries.search_services(params)
-            actions.record_unmet_search(params=params, results=results, channel="page")
+            unmet_recorded = actions.record_unmet_search(
+                params=params, results=results, channel="page"
+            )
             labels = dict(Thematique.choices)
             for service in results.services:
                 service.theme_names = [labels.get(t, t) for t in service.thematiques]
@@ -77,6 +80,7 @@ def search(request):
         "form": form,
         "results": results,
         "place_problem": place_problem,
+        "unmet_recorded": unmet_recorded,
         "query_string": _without_page(request),
         "previous_page": page - 1 if results and page > 1 else None,
         "next_page": page + 1 if results and page * 20 < results.total else None,
