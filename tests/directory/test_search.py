@@ -318,3 +318,28 @@ def test_the_remote_list_keeps_to_the_same_criteria(directory):
     assert remote(open_now=True) == ["Ligne d'écoute du matin"]
     params = SearchParams(commune=ROCHE, open_now=True)
     assert search_services(params, now=evening).remote == []
+
+
+def test_relevance_and_distance_are_weighed_against_each_other(directory):
+    """Hand-built: between equal matches the nearer comes first; the words in a service's
+    name outweigh ten kilometres against a mere mention in a description next door, not sixty
+    (a place-centred search: what is within reach of the person comes first)."""
+    _service(
+        "Centre de vaccination de Rives",
+        commune=RIVES,  # ~10 km from La Roche-sur-Yon
+        thematiques=["sante--acces-aux-soins"],
+    )
+    _service(
+        "Accueil de jour",
+        commune=ROCHE,
+        description="Orientation vers un centre de vaccination si besoin.",
+    )
+    _service("Centre de vaccination de la Roche", commune=ROCHE)
+    _service("Centre de vaccination de Nantes", commune=NANTES)  # ~60 km
+    names = _names(text="centre de vaccination", commune=ROCHE, radius_km=100)
+    assert names == [
+        "Centre de vaccination de la Roche",
+        "Centre de vaccination de Rives",
+        "Accueil de jour",
+        "Centre de vaccination de Nantes",
+    ]
