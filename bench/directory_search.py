@@ -5,8 +5,9 @@ PostgreSQL (or DATABASE_URL, or --data-dir to keep and reuse a built directory).
    services spread over the real communes in proportion to population, with themes, publics,
    hours and accessibility — and imports it with `maillage import data-inclusion` in a child
    process, timing it and reading its peak memory.
-2. Times a mixed set of searches (text, theme + commune + radius, text + commune + facets,
-   theme + commune + open now): the SQL alone (time spent in the database), then the same
+2. Times a mixed set of searches (text; theme + commune or point + radius, with a public at
+   times; text + commune + facets, with a language or a mode of reception at times; theme +
+   commune + open now or on Saturday): the SQL alone (time spent in the database), then the same
    queries through `GET /api/v1/services` served by gunicorn over loopback HTTP, one by one.
 3. Load: CLIENTS concurrent clients (keep-alive connections) replay the queries for SECONDS,
    first with the result cache off (every request computed), then on (the replayed queries
@@ -193,36 +194,51 @@ def facets() -> None:
 
 
 def queries(count: int, rng: random.Random) -> list[dict]:
+    """Four shapes in turn, each with the variations a user brings: words alone; a need
+    around a commune (or a point, a third of the time; a public, a quarter); words around a
+    commune with accessibility facets (and a language or a mode of reception, sometimes);
+    a need around a commune open now (or open on Saturday, a third of the time)."""
     from maillage.directory.enums import THEME_PARENTS
     from maillage.territories.models import Commune
 
     places = list(
-        Commune.objects.filter(kind="COM", population__gt=2000).values_list("code", flat=True)
+        Commune.objects.filter(kind="COM", population__gt=2000, latitude__isnull=False).values_list(
+            "code", "latitude", "longitude"
+        )
     )
     themes = sorted(THEME_PARENTS)
+    facets = ["no_appointment", "reduced_mobility_access", "interpreting", "third_party_payment"]
     result = []
     for n in range(count):
         shape = n % 4
+        code, latitude, longitude = rng.choice(places)
         if shape == 0:
             result.append({"q": rng.choice(TEXTS)})
         elif shape == 1:
-            result.append(
-                {
-                    "theme": rng.choice(themes),
-                    "commune": rng.choice(places),
-                    "radius_km": rng.choice([10, 20, 30]),
-                }
-            )
+            query = {"theme": rng.choice(themes), "radius_km": rng.choice([10, 20, 30])}
+            if rng.random() < 1 / 3:
+                query["lat"], query["lon"] = round(latitude, 4), round(longitude, 4)
+            else:
+                query["commune"] = code
+            if rng.random() < 0.25:
+                query["public"] = rng.choice(["seniors", "jeunes", "familles"])
+            result.append(query)
         elif shape == 2:
-            query = {"q": rng.choice(TEXTS), "commune": rng.choice(places)}
-            query["facet"] = "no_appointment"
+            query = {"q": rng.choice(TEXTS), "commune": code, "facet": rng.choice(facets)}
             if rng.random() < 0.5:
                 query["free"] = "true"
+            if rng.random() < 0.2:
+                query["language"] = "en"
+            elif rng.random() < 0.2:
+                query["reception"] = "en-presentiel"
             result.append(query)
         else:
-            result.append(
-                {"theme": rng.choice(themes), "commune": rng.choice(places), "open_now": "true"}
-            )
+            query = {"theme": rng.choice(themes), "commune": code}
+            if rng.random() < 1 / 3:
+                query["open_on"] = 5  # Saturday
+            else:
+                query["open_now"] = "true"
+            result.append(query)
     return result
 
 
@@ -233,10 +249,16 @@ def params_of(query: dict):
         text=query.get("q", ""),
         themes=[query["theme"]] if "theme" in query else [],
         commune=query.get("commune"),
+        latitude=query.get("lat"),
+        longitude=query.get("lon"),
         radius_km=float(query.get("radius_km", 30)),
+        publics=[query["public"]] if "public" in query else [],
         facets=[query["facet"]] if "facet" in query else [],
         free_only="free" in query,
+        language=query.get("language"),
+        reception=query.get("reception"),
         open_now="open_now" in query,
+        open_on_weekday=query.get("open_on"),
     )
 
 
@@ -406,7 +428,8 @@ def main() -> None:
     query_list = queries(ARGS.queries, random.Random(7))
     sql_timings(query_list[:50])  # warm the caches
     database, whole = sql_timings(query_list)
-    for shape, label in enumerate(["text", "theme+place", "text+place+facets", "open now"]):
+    labels = ["text", "theme+place or point", "text+place+facets", "open now or on Saturday"]
+    for shape, label in enumerate(labels):
         print(
             f"  {label}: SQL p95 {percentile(database[shape::4], 0.95):.0f} ms, "
             f"search function p95 {percentile(whole[shape::4], 0.95):.0f} ms"

@@ -16,7 +16,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from maillage.territories.models import Commune, Departement, Epci, FormerCommune, Territory
@@ -165,24 +164,44 @@ def zone_names(codes: list[str]) -> list[str]:
     return [names.get(code, code) for code in codes]
 
 
+_GRID: tuple[float, dict[tuple[int, int], list[tuple[float, float, str]]]] | None = None
+_GRID_STEP = 0.1  # degrees: about 11 km of latitude
+
+
+def _commune_grid() -> dict[tuple[int, int], list[tuple[float, float, str]]]:
+    """The communes' centres by cells of a tenth of a degree, kept by each process for ten
+    minutes like commune_by_code (35,000 points; a lookup reads nine cells, not the table)."""
+    global _GRID
+    now = time.monotonic()
+    if _GRID is None or now - _GRID[0] >= COMMUNE_CACHE_SECONDS:
+        grid: dict[tuple[int, int], list[tuple[float, float, str]]] = {}
+        rows = Commune.objects.filter(latitude__isnull=False, longitude__isnull=False)
+        for code, latitude, longitude in rows.values_list("code", "latitude", "longitude"):
+            cell = (math.floor(latitude / _GRID_STEP), math.floor(longitude / _GRID_STEP))
+            grid.setdefault(cell, []).append((latitude, longitude, code))
+        _GRID = (now, grid)
+    return _GRID[1]
+
+
 def commune_near(latitude: float, longitude: float, within_km: float = 30) -> Commune | None:
     """The commune whose centre is nearest a point (within `within_km`), or None. Communes
     are known by their centre only: near a boundary this may be the neighbour."""
-    dlat = within_km / 111.2
-    dlon = within_km / (111.2 * max(math.cos(math.radians(latitude)), 0.01))
-    code = (
-        Commune.objects.filter(
-            latitude__range=(latitude - dlat, latitude + dlat),
-            longitude__range=(longitude - dlon, longitude + dlon),
-        )
-        .annotate(
-            gap=RawSQL(
-                "power(latitude - %s, 2) + power((longitude - %s) * %s, 2)",
-                (latitude, longitude, math.cos(math.radians(latitude))),
-            )
-        )
-        .order_by("gap")
-        .values_list("code", flat=True)
-        .first()
-    )
-    return commune_by_code(code) if code else None
+    grid = _commune_grid()
+    scale = max(math.cos(math.radians(latitude)), 0.01)
+    reach_lat = math.ceil(within_km / 111.2 / _GRID_STEP)
+    reach_lon = math.ceil(within_km / (111.2 * scale) / _GRID_STEP)
+    row, column = math.floor(latitude / _GRID_STEP), math.floor(longitude / _GRID_STEP)
+    best, best_gap = None, (within_km / 111.2) ** 2
+    for ring in range(max(reach_lat, reach_lon) + 1):
+        # Cells ring by ring outwards; once a ring is beyond the best found, stop.
+        if best is not None and ((ring - 1) * _GRID_STEP * min(1.0, scale)) ** 2 > best_gap:
+            break
+        for r in range(row - min(ring, reach_lat), row + min(ring, reach_lat) + 1):
+            for c in range(column - min(ring, reach_lon), column + min(ring, reach_lon) + 1):
+                if max(abs(r - row), abs(c - column)) != ring:
+                    continue
+                for lat, lon, code in grid.get((r, c), ()):
+                    gap = (lat - latitude) ** 2 + ((lon - longitude) * scale) ** 2
+                    if gap <= best_gap:
+                        best, best_gap = code, gap
+    return commune_by_code(best) if best else None
