@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from maillage.core import audit, ratelimit
@@ -39,19 +39,23 @@ router = Router(tags=["annuaire"])
 
 
 class SearchFilters(Schema):
-    q: str = ""
-    theme: list[str] = []
-    commune: str | None = None
-    lat: float | None = None
+    q: str = Field("", description="Mots cherchés (accents, pluriels et fautes de frappe tolérés)")
+    theme: list[str] = Field(
+        [], description="Thématique data·inclusion ; un parent inclut ses enfants"
+    )
+    commune: str | None = Field(None, description="Code INSEE, nom de commune ou code postal")
+    lat: float | None = Field(
+        None, description="Latitude d'un point (avec lon), au lieu d'une commune"
+    )
     lon: float | None = None
-    radius_km: float = 30
+    radius_km: float = Field(30, description="Rayon autour de la commune ou du point, en km")
     public: list[str] = []
-    free: bool = False
-    facet: list[str] = []
-    language: str | None = None
-    reception: str | None = None
+    free: bool = Field(False, description="Gratuit, ou gratuit sous conditions")
+    facet: list[str] = Field([], description="Critères : " + ", ".join(BOOLEAN_FACETS))
+    language: str | None = Field(None, description="Langue parlée, code ISO 639 (ar, en, fsl…)")
+    reception: str | None = Field(None, description="Mode d'accueil : en-presentiel, a-distance")
     open_now: bool = False
-    open_on: int | None = None
+    open_on: int | None = Field(None, description="Ouvert ce jour : 0 (lundi) à 6 (dimanche)")
     page: int = 1
     per_page: int = 20
 
