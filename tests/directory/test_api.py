@@ -121,9 +121,7 @@ def test_a_search_that_finds_something_is_not_an_unmet_need(client, territories,
 
 def test_the_openapi_document_describes_the_search(client, db):
     document = client.get("/api/v1/openapi.json").json()
-    parameters = {
-        p["name"]: p for p in document["paths"]["/api/v1/services"]["get"]["parameters"]
-    }
+    parameters = {p["name"]: p for p in document["paths"]["/api/v1/services"]["get"]["parameters"]}
     assert "nom de commune ou code postal" in parameters["commune"]["description"]
     assert "sector_1" in parameters["facet"]["description"]
 
