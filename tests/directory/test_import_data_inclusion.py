@@ -290,3 +290,25 @@ def test_the_import_reports_its_progress_up_to_the_end(tmp_path, territories, db
     shares = [share for _, share in reading]
     assert shares == sorted(shares) and 0 < shares[0] < 0.5 and shares[-1] > 0.9
     assert seen[-1] == (3000, None)
+
+
+def test_web_addresses_are_http_or_refused(tmp_path, territories, db):
+    path = _file(
+        tmp_path,
+        structures=[
+            _structure(1, site_web="www.centre-social.fr"),
+            _structure(2, site_web="javascript:alert(document.cookie)"),
+        ],
+        services=[_service(1, lien_mobilisation="data:text/html,<script>x</script>")],
+    )
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([path])
+    reasons = [r.reason for r in rejected.value.report.rejected]
+    assert reasons == [
+        "site_web : adresse web invalide (http ou https attendu) : "
+        "'javascript:alert(document.cookie)'",
+        "lien_mobilisation : adresse web invalide (http ou https attendu) : "
+        "'data:text/html,<script>x</script>'",
+    ]
+    import_files([path], skip_invalid=True)
+    assert Structure.objects.get(source_id="s1").website == "https://www.centre-social.fr"

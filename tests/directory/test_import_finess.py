@@ -228,6 +228,22 @@ def test_an_imported_establishment_is_found_by_the_search(tmp_path, territories,
     # Re-importing the same extraction changes neither.
     again = import_files([path])
     assert (again.structures_unchanged, again.services_unchanged) == (1, 1)
+    # The service is a placeholder its editors complete: a new extraction keeps their work.
+    Service.objects.filter(pk=service.pk).update(
+        opening_hours="Mo-Fr 09:00-17:00",
+        description="Consultations pour adultes, sur rendez-vous.",
+        thematiques=["sante--sante-mentale", "sante--addictions"],
+        phone="02 51 00 00 00",
+    )
+    path.write_bytes(path.read_bytes().replace(b"2025-06-30", b"2026-06-30"))
+    newer = import_files([path])
+    assert newer.services_updated == 1  # dated anew
+    service.refresh_from_db()
+    assert service.opening_hours == "Mo-Fr 09:00-17:00"
+    assert service.description == "Consultations pour adultes, sur rendez-vous."
+    assert service.thematiques == ["sante--sante-mentale", "sante--addictions"]
+    assert service.phone == "02 51 00 00 00"
+    assert str(service.source_updated_on) == "2026-06-30"
 
 
 def test_an_unreadable_geolocation_line_is_reported_on_its_establishment(tmp_path, territories, db):

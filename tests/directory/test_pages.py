@@ -146,6 +146,19 @@ def test_the_page_says_an_unmet_need_is_noted_only_when_it_is(client, cast, terr
     assert UnmetSearch.objects.count() == 1
 
 
+def test_a_stored_address_that_is_not_http_is_never_a_link(client, cast, territories):
+    service = _service("Permanence", mobilisation_link="javascript:alert(1)")
+    structure = service.structure
+    structure.website = "javascript:alert(2)"
+    structure.accessibility_link = "https://acceslibre.beta.gouv.fr/app/x/"
+    structure.save()
+    client.force_login(cast.professional)
+    page = client.get(reverse("directory:service", kwargs={"public_id": service.public_id}))
+    content = page.content.decode()
+    assert "javascript:" not in content
+    assert 'href="https://acceslibre.beta.gouv.fr/app/x/"' in content
+
+
 def test_an_unpublished_service_is_not_found(client, cast, territories):
     service = _service("Brouillon", state="draft")
     client.force_login(cast.professional)

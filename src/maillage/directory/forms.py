@@ -57,7 +57,10 @@ def theme_choices():
 
 def language_choices():
     named = sorted(LANGUAGE_NAMES.items(), key=lambda item: str(item[1]))
-    return [("", _("Toutes")), *[(code, str(name).capitalize()) for code, name in named]]
+    return [
+        ("", _("Toutes")),
+        *[(code, str(name)[:1].upper() + str(name)[1:]) for code, name in named],
+    ]
 
 
 def subtheme_choices():

@@ -84,6 +84,27 @@ YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _web_address(value):
+    """An http(s) address; "www.exemple.fr" gains its https://; any other scheme
+    (javascript:, data:, mailto:…) is refused: it would become a link on the service page."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    if re.match(r"^https?://", value, re.IGNORECASE):
+        return value
+    if _SCHEME.match(value) and not re.match(r"^[^/:]+:\d+", value):
+        raise ValueError(f"adresse web invalide (http ou https attendu) : {value[:80]!r}")
+    return f"https://{value}"
+
+
+WebAddress = Annotated[str | None, BeforeValidator(_web_address)]
+
+
 class _Row(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -101,7 +122,7 @@ class _Row(BaseModel):
     courriel: Text | None = Field(default=None, max_length=254)
     telephone: Text | None = Field(default=None, max_length=40)
     horaires_accueil: Text | None = Field(default=None, max_length=1000)
-    lien_source: Text | None = Field(default=None, max_length=500)
+    lien_source: WebAddress = Field(default=None, max_length=500)
 
     @field_validator("date_maj", mode="before")
     @classmethod
@@ -191,8 +212,8 @@ class DIStructure(_Row):
         return value or None
 
     description: Text | None = Field(default=None, max_length=10_000)
-    site_web: Text | None = Field(default=None, max_length=500)
-    accessibilite_lieu: Text | None = Field(default=None, max_length=500)
+    site_web: WebAddress = Field(default=None, max_length=500)
+    accessibilite_lieu: WebAddress = Field(default=None, max_length=500)
     reseaux_porteurs: list[str] | None = None
 
     @field_validator("siret")
@@ -223,7 +244,7 @@ class DIService(_Row):
     modes_mobilisation: list[str] | None = None
     mobilisable_par: list[str] | None = None
     mobilisation_precisions: Text | None = None
-    lien_mobilisation: Text | None = Field(default=None, max_length=500)
+    lien_mobilisation: WebAddress = Field(default=None, max_length=500)
     nombre_semaines: int | None = Field(default=None, ge=0)
     volume_horaire_hebdomadaire: float | None = Field(default=None, ge=0)
     zone_eligibilite: list[str] | None = None

@@ -186,8 +186,10 @@ def _commune_grid() -> dict[tuple[int, int], list[tuple[float, float, str]]]:
 def commune_near(latitude: float, longitude: float, within_km: float = 30) -> Commune | None:
     """The commune whose centre is nearest a point (within `within_km`), or None. Communes
     are known by their centre only: near a boundary this may be the neighbour."""
+    if not -80 <= latitude <= 80:
+        return None  # no commune near the poles (and the cells would be needlessly many)
     grid = _commune_grid()
-    scale = max(math.cos(math.radians(latitude)), 0.01)
+    scale = math.cos(math.radians(latitude))
     reach_lat = math.ceil(within_km / 111.2 / _GRID_STEP)
     reach_lon = math.ceil(within_km / (111.2 * scale) / _GRID_STEP)
     row, column = math.floor(latitude / _GRID_STEP), math.floor(longitude / _GRID_STEP)

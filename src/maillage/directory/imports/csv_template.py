@@ -133,15 +133,15 @@ def _header(handle) -> tuple[list[str], str]:
 
 
 def _columns_in_every_file(paths) -> set[str]:
-    """The columns every file names (a file that cannot be read names none: the import
-    reports it when it reads it)."""
+    """The columns every readable file names (one that cannot be read is left out here: the
+    import reports it when it reads it)."""
     present = None
     for path in paths:
         try:
             with _text_stream(path) as handle:
                 columns = set(_header(handle)[0])
         except (UnreadableFile, UnicodeDecodeError, csv.Error, OSError):
-            columns = set()
+            continue
         present = columns if present is None else present & columns
     return present or set()
 

@@ -72,6 +72,9 @@ class Reader:
     # ESUS, health extensions: the spreadsheet template does, data·inclusion does not).
     service_owns: frozenset[str] = frozenset()
     extended: bool = False
+    # The only service fields a re-import refreshes, when the format is not the reference
+    # for the rest (FINESS: its services are placeholders that editors complete).
+    service_updates: frozenset[str] | None = None
 
 
 class _Meter(threading.local):
@@ -415,12 +418,15 @@ class _Stage:
         return columns, values, params
 
     def move(
-        self, structure_of: str | None = None, owns: frozenset[str] = frozenset()
+        self,
+        structure_of: str | None = None,
+        owns: frozenset[str] = frozenset(),
+        only: frozenset[str] | None = None,
     ) -> list[tuple[bool, int]]:
         """Insert or update by (source, source_id); a row whose owned fields (UPDATABLE, and
-        `owns`) are all as they were is left alone (no new version, no search refresh).
-        (created, structure id) of every row written. `structure_of`: how the services'
-        structure is found."""
+        `owns`; or `only` these) are all as they were is left alone (no new version, no
+        search refresh). (created, structure id) of every row written. `structure_of`: how
+        the services' structure is found."""
         if not self.given:
             return []
         self.flush()
@@ -433,6 +439,8 @@ class _Stage:
             else ""
         )
         names = [*UPDATABLE[self.model], *sorted(owns - set(UPDATABLE[self.model]))]
+        if only is not None:
+            names = ["updated_at", *sorted(only)]
         updates = [self.model._meta.get_field(name).column for name in names]
         compared = [c for c in updates if c != "updated_at"]
         self.cursor.execute(
@@ -541,7 +549,9 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
             report.structures_created += created
             report.structures_updated += not created
         for created, structure_pk in services.move(
-            structure_of="COALESCE(owner.merged_into_id, owner.id)", owns=reader.service_owns
+            structure_of="COALESCE(owner.merged_into_id, owner.id)",
+            owns=reader.service_owns,
+            only=reader.service_updates,
         ):
             touched.add(structure_pk)
             report.services_created += created

@@ -209,15 +209,20 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-@cache
 def category_profile(label: str) -> tuple[list[str], list[str]]:
     """(themes, publics) of an establishment's service, from its FINESS category's label;
     ([], []) for a category no rule knows: the service is then found by its words only."""
+    themes, publics = _profile(label)
+    return list(themes), list(publics)
+
+
+@cache
+def _profile(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     plain = _plain(label)
     for words, themes, publics in _PROFILES:
         if any(re.search(r"(?<![a-z])" + re.escape(word), plain) for word in words):
-            return list(themes), list(publics)
-    return [], []
+            return themes, publics
+    return (), ()
 
 
 def _open(path: Path) -> io.TextIOBase:
@@ -268,8 +273,11 @@ def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
                     continue
                 structure = _structure(cells, points)
                 yield "structure", number, structure
-                if "erreur_lecture" not in structure:
-                    yield "service", number, _service(structure)
+                if "erreur_lecture" in structure:
+                    continue
+                service = _service(structure)
+                if len(service["nom"]) >= 3:  # else the structure is refused for its name
+                    yield "service", number, service
     except (UnicodeDecodeError, csv.Error) as error:
         raise UnreadableFile(f"FINESS illisible : {error}") from error
     except OSError as error:
@@ -344,6 +352,9 @@ READER = Reader(
     position=lambda kind, index: f"ligne {index}",
     passes=lambda path: 2,
     owns=frozenset({"finess", "finess_legal_entity", "finess_category", "finess_category_label"}),
+    # An establishment's service is a placeholder its editors complete (hours, contacts,
+    # description, themes): a new extraction leaves it as they made it, dating it only.
+    service_updates=frozenset({"source_updated_on"}),
 )
 
 

@@ -18,9 +18,9 @@ import (same report, atomic, idempotent by source id). What HSDS says and Mailla
 - ``service_areas`` named with INSEE/EPCI/département codes or ``FR`` give the eligibility
   zone; ``cost_options`` all at 0 mean free; services whose ``status`` is not ``active`` are
   left out (reported in the summary as read, not written);
-- ``languages`` (their ISO 639 ``code``) and ``interpretation_services`` give the languages
-  spoken and interpreting, which a re-import refreshes; Maillage's other own fields are left
-  as editors set them.
+- ``languages`` (their ISO 639 ``code``) and ``interpretation_services`` give a new
+  service's languages spoken and interpreting; a re-import leaves those, and Maillage's
+  other own fields, as editors set them.
 """
 
 from __future__ import annotations
@@ -302,12 +302,8 @@ def _passes(path: Path) -> int:
 
 
 def import_files(paths, *, source: str = "hsds", **options):
-    # HSDS gives two of Maillage's own service fields: the languages and interpreting.
-    reader = Reader(
-        rows=rows_for(source),
-        position=_position,
-        passes=_passes,
-        service_owns=frozenset({"languages", "interpreting"}),
-        extended=True,
-    )
+    # HSDS gives two of Maillage's own service fields, the languages and interpreting: taken
+    # for a new service; a re-import leaves them as editors set them (a source that gives
+    # no languages at all would otherwise wipe theirs).
+    reader = Reader(rows=rows_for(source), position=_position, passes=_passes, extended=True)
     return data_inclusion.import_files(paths, reader=reader, label="hsds", **options)
