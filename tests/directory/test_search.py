@@ -61,6 +61,20 @@ def test_a_parent_theme_selects_its_children(directory):
     assert _names(themes=["famille"]) == ["Soutien à la parentalité"]
 
 
+def test_words_and_a_place_reach_the_services_whose_zone_covers_it(directory):
+    _service(
+        "Aide alimentaire départementale",
+        commune=NANTES,
+        eligibility_zone=["85"],
+        reception_modes=["en-presentiel"],
+    )
+    _service("Permanence juridique départementale", commune=NANTES, eligibility_zone=["85"])
+    _service("Aide alimentaire nantaise", commune=NANTES, eligibility_zone=["44"])
+    _service("Aide alimentaire de Rives", commune=RIVES)
+    names = _names(text="aide alimentaire", commune=ROCHE, radius_km=20)
+    assert names == ["Aide alimentaire de Rives", "Aide alimentaire départementale"]
+
+
 def test_place_and_radius_keep_what_is_near_nearest_first_with_the_distance(directory):
     search_index.refresh()
     results = search_services(SearchParams(commune=ROCHE, radius_km=20, themes=["sante"]))

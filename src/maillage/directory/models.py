@@ -292,6 +292,15 @@ class ServiceSearch(models.Model):
                 name="search_vector_remote",
                 condition=models.Q(remote_only=True),
             ),
+            # Words and a place: the services reaching the place through an eligibility zone
+            # (a tenth of them) are matched on the words through this index, whose bitmap
+            # meets the zone's (queries._criteria_sql; bench mean 17 → 8 ms around
+            # La Roche-sur-Yon). The predicate is written as the query states it.
+            GinIndex(
+                fields=["search_vector"],
+                name="search_vector_zoned",
+                condition=~models.Q(eligibility_zone=[]),
+            ),
             # Remote-only services are a few percent: the "reached at a distance" list
             # starts from them rather than from every service of the theme.
             models.Index(

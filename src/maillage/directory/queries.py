@@ -362,13 +362,14 @@ def _criteria_sql(
         )
         proximity = f"1.0 / (1.0 + COALESCE({_DISTANCE}, 1000.0) / 10.0)"
         score = f"{score} + {proximity}" if text else proximity
-        place_filter = f"(({near}) OR {covers})"
+        local = f"({near})"
     elif place is not None:
         # A commune whose position is unknown: its own services and those whose zone covers it.
         args["commune"] = place.code
-        place_filter = f"(x.commune_id = %(commune)s OR {covers})"
+        local = "x.commune_id = %(commune)s"
     else:
-        place_filter = None
+        local = None
+    place_filter = f"({local} OR {covers})" if local else None
     if place_filter:
         reached = f"({covers} OR x.eligibility_zone = '{{}}')"  # a zone, or none: anywhere
         remote = (
@@ -378,15 +379,21 @@ def _criteria_sql(
             f"WHERE {' AND '.join([*where, 'x.remote_only', reached])} "
             "ORDER BY x.name, x.service_id LIMIT 10"
         )
-        # Words and a place: the words are checked on the place's candidates, not looked up
-        # in the full-text index. Common words match a third of the country: building their
-        # index bitmap cost more than checking the words on the services near the place,
-        # stored side by side (search_index: rows in position order). Over the bench's
-        # searches with words and a place, SQL mean 24.7 → 21.0 ms. The remote list keeps
-        # the index: its candidates are spread over the country.
+        # Words and a place: on the services near the place, the words are checked on each
+        # candidate, not looked up in the full-text index. Common words match a third of the
+        # country: building their index bitmap cost more than checking the words on the
+        # services near the place, stored side by side (search_index: rows in position
+        # order). Over the bench's searches with words and a place, SQL mean 24.7 → 21.0 ms.
+        # The services reaching the place through their eligibility zone (a département, the
+        # whole country: 15,000 around La Roche-sur-Yon in the bench) are many and spread
+        # out: for them the words go through the index of the services that have a zone (a
+        # tenth of them), whose bitmap meets the zone's. The remote list keeps the index.
         matched = f"x.search_vector @@ {_QUERY_OF_TEXT}"
-        checked = f"COALESCE({matched}, FALSE)"  # the same test, out of the index's reach
-        where = [checked if c == matched else c for c in where]
+        if text:
+            checked = f"COALESCE({matched}, FALSE)"  # the same test, out of the index's reach
+            zoned = "x.eligibility_zone <> '{}'::varchar[]"  # search_vector_zoned's predicate
+            place_filter = f"(({local} AND {checked}) OR ({covers} AND {zoned} AND {matched}))"
+            where = [c for c in where if c != matched]
         where = [*where, "NOT x.remote_only", place_filter]
     condition = " AND ".join(where) or "TRUE"
     # A stale entry drops a little below fresh ones of like relevance and distance.
