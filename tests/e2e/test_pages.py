@@ -19,6 +19,17 @@ def serious_violations(page) -> list[str]:
     ]
 
 
+def _listed_service(committed, structure: dict, **fields):
+    """A published service in the search, committed for the live server's thread."""
+    from maillage.directory import search_index
+    from tests.factories import ServiceFactory, StructureFactory
+
+    with committed():
+        service = ServiceFactory(structure=StructureFactory(**structure), **fields)
+        search_index.refresh(service_ids=[service.pk])
+    return service
+
+
 def test_login_page_is_accessible_and_works_with_the_keyboard_only(page, live_app, e2e_cast):
     page.goto(f"{live_app}/compte/connexion/")
     assert page.locator("html").get_attribute("lang") == "fr"
@@ -148,17 +159,13 @@ def test_the_language_switch_gives_the_english_interface(page, live_app, e2e_cas
 def test_a_professional_searches_the_directory_and_opens_a_service(
     page, live_app, e2e_cast, committed
 ):
-    from maillage.directory import search_index
-    from tests.factories import ServiceFactory, StructureFactory
-
-    with committed():
-        service = ServiceFactory(
-            structure=StructureFactory(commune_id="85213", name="Maison de santé e2e"),
-            name="Médecine générale du soir",
-            thematiques=["sante--acces-aux-soins"],
-            opening_hours="Mo-Fr 08:30-19:00",
-        )
-        search_index.refresh(service_ids=[service.pk])
+    service = _listed_service(
+        committed,
+        {"commune_id": "85213", "name": "Maison de santé e2e"},
+        name="Médecine générale du soir",
+        thematiques=["sante--acces-aux-soins"],
+        opening_hours="Mo-Fr 08:30-19:00",
+    )
     log_in(page, live_app, e2e_cast["professional"])
     page.get_by_role("link", name="Annuaire").click()
     assert serious_violations(page) == []
@@ -185,16 +192,12 @@ def test_an_unreachable_tile_server_leaves_a_plain_readable_map(
 ):
     from django.test import override_settings
 
-    from maillage.directory import search_index
-    from tests.factories import ServiceFactory, StructureFactory
-
-    with committed():
-        service = ServiceFactory(
-            structure=StructureFactory(commune_id="85191", name="Maison de santé des tuiles"),
-            name="Consultations sans carte",
-            thematiques=["sante--acces-aux-soins"],
-        )
-        search_index.refresh(service_ids=[service.pk])
+    _listed_service(
+        committed,
+        {"commune_id": "85191", "name": "Maison de santé des tuiles"},
+        name="Consultations sans carte",
+        thematiques=["sante--acces-aux-soins"],
+    )
     log_in(page, live_app, e2e_cast["professional"])
     # Nothing listens on port 9: every tile fails, as behind a closed network's firewall.
     with override_settings(MAP_TILES_URL="http://127.0.0.1:9/{z}/{x}/{y}.png"):
@@ -216,19 +219,14 @@ def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_l
     from django.core import mail
 
     from maillage.core.jobs import run_worker
-    from maillage.directory import search_index
-    from tests.factories import ServiceFactory, StructureFactory
 
-    with committed():
-        service = ServiceFactory(
-            structure=StructureFactory(
-                commune_id="85191", name="Les Haltes e2e", email="haltes-e2e@exemple.fr"
-            ),
-            name="Halte répit des aidants",
-            thematiques=["famille--soutien-aidants"],
-            email="",
-        )
-        search_index.refresh(service_ids=[service.pk])
+    service = _listed_service(
+        committed,
+        {"commune_id": "85191", "name": "Les Haltes e2e", "email": "haltes-e2e@exemple.fr"},
+        name="Halte répit des aidants",
+        thematiques=["famille--soutien-aidants"],
+        email="",
+    )
     log_in(page, live_app, e2e_cast["professional"])
     page.goto(f"{live_app}/annuaire/?q=halte+repit+aidants")
     page.locator(".service-result", has_text=service.name).get_by_role("link").first.click()
@@ -308,16 +306,12 @@ def test_the_directory_work_pages_fit_a_phone_screen(phone, live_app, e2e_cast, 
 
 
 def test_an_orientation_is_sent_with_the_keyboard_only(page, live_app, e2e_cast, committed):
-    from maillage.directory import search_index
-    from tests.factories import ServiceFactory, StructureFactory
-
-    with committed():
-        service = ServiceFactory(
-            structure=StructureFactory(commune_id="85191", email="clavier@exemple.fr"),
-            name="Service au clavier",
-            thematiques=["sante--acces-aux-soins"],
-        )
-        search_index.refresh(service_ids=[service.pk])
+    service = _listed_service(
+        committed,
+        {"commune_id": "85191", "email": "clavier@exemple.fr"},
+        name="Service au clavier",
+        thematiques=["sante--acces-aux-soins"],
+    )
     log_in(page, live_app, e2e_cast["professional"])
     page.goto(f"{live_app}/annuaire/services/{service.public_id}/orienter/")
     page.get_by_label("Prénom de la personne").focus()

@@ -19,7 +19,12 @@ from maillage.directory.enums import (
     RefusalReason,
     Thematique,
 )
-from maillage.directory.models import Service, Structure
+from maillage.directory.models import (
+    SERVICE_HEALTH_FIELDS,
+    STRUCTURE_STATUS_FIELDS,
+    Service,
+    Structure,
+)
 from maillage.directory.queries import BOOLEAN_FACETS, MAX_RADIUS_KM, SearchParams
 
 FACET_LABELS = {
@@ -361,8 +366,7 @@ class StructureForm(_EntryForm):
             "description",
             "siret",
             "finess",
-            "legal_form",
-            "ess_approved",
+            *STRUCTURE_STATUS_FIELDS,
             "website",
             "accessibility_link",
             "address",
@@ -421,18 +425,7 @@ class ServiceForm(_EntryForm):
             "email",
             "opening_hours",
             "eligibility_zone",
-            "professions",
-            "capacity",
-            "fee_sectors",
-            "third_party_payment",
-            "free_under_conditions",
-            "reduced_mobility_access",
-            "unconditional_welcome",
-            "no_appointment",
-            "languages",
-            "interpreting",
-            "peer_workers",
-            "anonymous",
+            *SERVICE_HEALTH_FIELDS,
             "update_frequency_days",
         ]
         widgets = {

@@ -154,6 +154,27 @@ class Structure(PublicModel, Place, Sourced):
         return self.name
 
 
+# Maillage's own fields, beyond data·inclusion: a structure's status, and a service's health
+# extensions (professions, capacity, the financial and psychosocial faces of accessibility),
+# in the order the editing form shows them. data·inclusion imports leave them as editors set
+# them; the spreadsheet template gives them (imports.data_inclusion, imports.csv_template).
+STRUCTURE_STATUS_FIELDS = ("legal_form", "ess_approved")
+SERVICE_HEALTH_FIELDS = (
+    "professions",
+    "capacity",
+    "fee_sectors",
+    "third_party_payment",
+    "free_under_conditions",
+    "reduced_mobility_access",
+    "unconditional_welcome",
+    "no_appointment",
+    "languages",
+    "interpreting",
+    "peer_workers",
+    "anonymous",
+)
+
+
 class Service(PublicModel, Place, Sourced):
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="services")
     name = models.CharField(_("nom"), max_length=150)

@@ -62,9 +62,8 @@ def search(request):
             unmet_recorded = actions.record_unmet_search(
                 params=params, results=results, channel="page"
             )
-            labels = dict(Thematique.choices)
             for service in results.services:
-                service.theme_names = [labels.get(t, t) for t in service.thematiques]
+                service.theme_names = _labels(Thematique, service.thematiques)
     page = (form.cleaned_data.get("page") or 1) if form.is_bound and form.is_valid() else 1
     markers = [
         {
@@ -130,16 +129,14 @@ def _service_context(service) -> dict:
         week = hours.week(expression) if expression else []
     except hours.HoursError:
         week = []
-    labels = dict(Thematique.choices)
-    publics = dict(Public.choices)
     return {
         "service": service,
         "structure": service.structure,
         "week": week,
         "open_now": hours.is_open(expression) if expression else None,
         "hours_raw": expression,
-        "themes": [labels.get(t, t) for t in service.thematiques],
-        "publics": [publics.get(p, p) for p in service.publics],
+        "themes": _labels(Thematique, service.thematiques),
+        "publics": _labels(Public, service.publics),
         # The sector is shown with the cost.
         "facets": [
             label
@@ -157,6 +154,7 @@ def _service_context(service) -> dict:
 
 
 def _labels(choices, values: list[str]) -> list[str]:
+    """The labels of an enumeration's values (an unknown value as it is)."""
     labels = dict(choices.choices)
     return [str(labels.get(value, value)) for value in values]
 

@@ -32,7 +32,12 @@ from pydantic import ValidationError
 from maillage.core import audit
 from maillage.directory import search_index
 from maillage.directory.enums import PublicationState
-from maillage.directory.models import Service, Structure
+from maillage.directory.models import (
+    SERVICE_HEALTH_FIELDS,
+    STRUCTURE_STATUS_FIELDS,
+    Service,
+    Structure,
+)
 from maillage.directory.schemas_datainclusion import DIService, DIStructure
 from maillage.territories.models import Commune
 
@@ -238,23 +243,8 @@ def _structure(row: DIStructure, state: str) -> dict:
 
 
 # Maillage's own fields, as the spreadsheet template gives them (Reader.extended).
-STRUCTURE_EXTENSIONS = frozenset({"legal_form", "ess_approved"})
-SERVICE_EXTENSIONS = frozenset(
-    {
-        "professions",
-        "capacity",
-        "fee_sectors",
-        "third_party_payment",
-        "free_under_conditions",
-        "reduced_mobility_access",
-        "unconditional_welcome",
-        "no_appointment",
-        "languages",
-        "interpreting",
-        "peer_workers",
-        "anonymous",
-    }
-)
+STRUCTURE_EXTENSIONS = frozenset(STRUCTURE_STATUS_FIELDS)
+SERVICE_EXTENSIONS = frozenset(SERVICE_HEALTH_FIELDS)
 
 
 def _structure_extensions(row: DIStructure) -> dict:
@@ -316,8 +306,7 @@ _KEPT = {
     "state",
     "rejection_reason",
     "organisation",
-    "legal_form",
-    "ess_approved",
+    *STRUCTURE_STATUS_FIELDS,
     "finess",
     "finess_legal_entity",
     "finess_category",
@@ -329,18 +318,7 @@ _KEPT = {
     "geo_commune",
 }
 _SERVICE_OWN = {
-    "professions",
-    "capacity",
-    "fee_sectors",
-    "third_party_payment",
-    "free_under_conditions",
-    "reduced_mobility_access",
-    "unconditional_welcome",
-    "no_appointment",
-    "languages",
-    "interpreting",
-    "peer_workers",
-    "anonymous",
+    *SERVICE_HEALTH_FIELDS,
     "update_frequency_days",
     "freshness_reminded_on",  # the reminder sent to the editors (actions.remind_stale_services)
 }

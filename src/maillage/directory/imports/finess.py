@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from maillage.directory.imports.data_inclusion import (
     UnreadableFile,
     open_metered,
 )
+from maillage.territories.text import normalise_name
 
 __all__ = ["ImportRejected", "import_files", "insee_code", "to_wgs84"]
 
@@ -78,8 +78,9 @@ def insee_code(departement: str, commune: str) -> str:
     return departement.zfill(2) + commune.zfill(3)
 
 
-# (words any of which in the category's label, themes, publics), first match wins. Words are
-# matched on the label lowered and without accents, at a word's start.
+# (words any of which in the category's label, themes, publics), first match wins. Labels
+# and words are compared as territories.text.normalise_name folds them (no case, accents or
+# punctuation: "C.M.P." reads "c m p"), a word matching at a word's start.
 _PROFILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
     (
         ("addicto", "toxicoman", "alcool", "c.s.a.p.a", "csapa", "caarud", "reduction des risques"),
@@ -204,9 +205,16 @@ _PROFILES: tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] 
 )
 
 
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+_MATCHERS = [
+    (
+        re.compile(
+            r"(?<![a-z0-9])(?:" + "|".join(re.escape(normalise_name(w)) for w in words) + ")"
+        ),
+        themes,
+        publics,
+    )
+    for words, themes, publics in _PROFILES
+]
 
 
 def category_profile(label: str) -> tuple[list[str], list[str]]:
@@ -218,9 +226,9 @@ def category_profile(label: str) -> tuple[list[str], list[str]]:
 
 @cache
 def _profile(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    plain = _plain(label)
-    for words, themes, publics in _PROFILES:
-        if any(re.search(r"(?<![a-z])" + re.escape(word), plain) for word in words):
+    plain = normalise_name(label)
+    for matcher, themes, publics in _MATCHERS:
+        if matcher.search(plain):
             return themes, publics
     return (), ()
 
