@@ -305,6 +305,47 @@ def test_the_directory_work_pages_fit_a_phone_screen(phone, live_app, e2e_cast, 
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
 
 
+def test_a_full_service_page_reads_well_on_a_phone(phone, live_app, e2e_cast, committed):
+    service = _listed_service(
+        committed,
+        {
+            "commune_id": "85191",
+            "name": "Centre de santé communautaire du bocage vendéen",
+            "finess": "850000019",
+            "legal_form": "association",
+            "ess_approved": True,
+            "website": "https://centre-de-sante-communautaire.example.org/nous-trouver",
+            "accessibility_link": "https://acceslibre.beta.gouv.fr/app/85-la-roche/a/x/",
+        },
+        name="Consultations de médecine générale et de santé mentale",
+        thematiques=["sante--acces-aux-soins", "sante--sante-mentale"],
+        languages=["fr", "ar", "ps", "uk", "fsl"],
+        fee_sectors=["secteur-1"],
+        professions=["médecin généraliste", "infirmier en pratique avancée", "psychologue"],
+        capacity=40,
+        eligibility_zone=["85191", "85213", "85", "FR"],
+        mobilisation_modes=["telephoner", "se-presenter"],
+        mobilisation_link="https://rendez-vous.example.org/centre-de-sante-communautaire/prise",
+        opening_hours="Mo-Fr 08:30-12:30,13:30-19:00; Sa 09:00-12:00; PH off",
+    )
+    log_in(phone, live_app, e2e_cast["professional"])
+    for path in (
+        f"/annuaire/services/{service.public_id}/",
+        f"/annuaire/services/{service.public_id}/fiche/",
+    ):
+        phone.goto(f"{live_app}{path}")
+        assert phone.locator("h1").inner_text() == service.name
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+        assert serious_violations(phone) == []
+    phone.goto(f"{live_app}/annuaire/services/{service.public_id}/")
+    facts = phone.locator(".service-facts").inner_text()
+    assert "français, arabe, pachto, ukrainien, langue des signes française (LSF)" in facts
+    assert "Secteur 1" in facts and "40 places" in facts
+
+
 def test_an_orientation_is_sent_with_the_keyboard_only(page, live_app, e2e_cast, committed):
     service = _listed_service(
         committed,
