@@ -73,6 +73,7 @@ REPORT_EDITORS = ["platform_admin", "coordinator"]
 # name: (kwargs builder(cast, territory) or None, method, expectations)
 EXPECTATIONS = {
     "healthz": (None, "get", everyone(200)),
+    "csp_report": (None, "post", everyone(204)),
     "set_language": (None, "get", everyone(302)),
     "accounts:login": (None, "get", logged_in(302, anonymous=200)),
     "accounts:logout": (None, "get", logged_in(405)),

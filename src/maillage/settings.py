@@ -129,7 +129,6 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "maillage.core.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maillage.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -137,8 +136,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "maillage.core.middleware.InputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "maillage.core.middleware.ContentSecurityPolicyMiddleware",
     "maillage.core.middleware.HtmxMiddleware",
     "maillage.core.middleware.LoginRequiredMiddleware",
 ]
@@ -231,6 +232,26 @@ API_EXPORT_RATE_PER_HOUR = env_int("MAILLAGE_API_EXPORT_RATE_PER_HOUR", 6, minim
 # networks, tests): the map then shows the results on a plain background.
 MAP_TILES_URL = env_str("MAILLAGE_MAP_TILES_URL", "")
 MAP_ATTRIBUTION = env_str("MAILLAGE_MAP_ATTRIBUTION", "")
+
+# Content-Security-Policy (django-csp): scripts and styles from Maillage's own static files
+# only — no inline script, no eval, no inline style attribute — so that a name that slipped
+# past escaping still cannot run. core.middleware adds the tile server to img-src.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "object-src": [_NONE],
+        "base-uri": [_NONE],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+        "report-uri": ["/csp-report"],
+    }
+}
 
 # The headless browser that prints the annual report as PDF (make browser installs it).
 MAILLAGE_CHROMIUM = env_str("MAILLAGE_CHROMIUM", "/usr/bin/chromium")

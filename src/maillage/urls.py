@@ -3,10 +3,11 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from maillage.api import api
-from maillage.core.views import healthz
+from maillage.core.views import csp_report, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("csp-report", csp_report, name="csp_report"),
     path("api/v1/", api.urls),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("compte/", include("maillage.accounts.urls")),

@@ -238,15 +238,24 @@ def test_revoking_in_another_organisation_is_not_found_and_audited(client, cast)
     ).exists()
 
 
-def test_a_nul_byte_anywhere_gets_a_clear_400(client, cast):
+def test_a_nul_byte_in_a_query_string_gets_a_french_400_page(client, cast):
     login_verified(client, cast.platform_admin)
     response = client.get(reverse("core:audit_log") + "?action=a%00b")
     assert response.status_code == 400
-    assert "caractère invalide" in response.content.decode()
+    assert "caractère nul (U+0000)" in response.content.decode()
+    assert "Requête refusée" in response.content.decode()
+
+
+def test_a_nul_byte_in_a_form_is_shown_on_its_field_and_nothing_is_recorded(client, cast):
+    client.force_login(cast.organisation_admin)
     response = client.post(
-        _detail(cast.organisation), {"email": "a\x00@b.fr", "role": "professional"}
+        _detail(cast.organisation), {"email": "nou\x00velle@exemple.fr", "role": "professional"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Le texte contient un caractère nul (U+0000)" in page
+    assert 'value="nouvelle@exemple.fr"' in page  # what was typed, without the NUL
+    assert not Invitation.objects.exists()
 
 
 def test_an_organisation_admin_cancels_a_pending_invitation_and_its_link_dies(client, cast):

@@ -58,24 +58,62 @@ def browser(live_app):
     del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+# Every page a browser test opens is watched for Content-Security-Policy violations: the
+# browser reports each one as a `securitypolicyviolation` event, and Chromium also logs it.
+CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.__maillageCspViolation(
+    event.effectiveDirective + " blocked " + (event.blockedURI || "inline") +
+    " on " + location.pathname + " (" + event.sourceFile + ":" + event.lineNumber + ")"
+  );
+});
+"""
+
+
+def watched_context(browser, **options):
+    """A browser context whose pages record every CSP violation in `context.csp_violations`."""
+    context = browser.new_context(locale="fr-FR", **options)
+    context.csp_violations = violations = []
+
+    def record(violation):
+        violations.append(violation)
+
+    context.expose_function("__maillageCspViolation", record)
+    context.add_init_script(CSP_WATCH)
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
+    return context
+
+
+def close_watched(context):
+    violations = list(context.csp_violations)
+    context.close()
+    if violations:
+        pytest.fail("Content-Security-Policy violations: " + "; ".join(violations[:5]))
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = watched_context(browser, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    close_watched(context)
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(
-        locale="fr-FR", viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    context = watched_context(
+        browser, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    close_watched(context)
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import close_watched, log_in, watched_context
 
 pytestmark = pytest.mark.browser
 
@@ -257,7 +257,7 @@ def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_l
     assert len(to_structure) == 1
     link = re.search(r"https?://\S+?(/annuaire/reponse/\S+/)", to_structure[0].body).group(1)
 
-    context = browser.new_context(locale="fr-FR")
+    context = watched_context(browser)
     structure_page = context.new_page()
     structure_page.goto(f"{live_app}{link}")
     assert "Lucie Moreau" in structure_page.locator("main").inner_text()
@@ -266,7 +266,7 @@ def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_l
     structure_page.get_by_role("button", name="Enregistrer").click()
     structure_page.wait_for_load_state()
     assert "votre réponse est enregistrée" in structure_page.locator("h1").inner_text()
-    context.close()
+    close_watched(context)
 
     page.goto(orientation_url)
     assert "Acceptée" in page.locator(".facts").first.inner_text()
@@ -370,3 +370,32 @@ def test_an_orientation_is_sent_with_the_keyboard_only(page, live_app, e2e_cast,
     page.keyboard.press("Enter")
     page.wait_for_load_state()
     assert "Orientation envoyée" in page.locator(".messages").inner_text()
+
+
+def test_a_hostile_service_name_shows_as_text_in_the_map_tooltip(
+    page, live_app, e2e_cast, committed
+):
+    """A name from an external feed is data: Leaflet would insert a string as HTML."""
+    name = 'Aide <img src=x data-xss="1"> santé'
+    _listed_service(
+        committed,
+        # Away from the commune's centre, whose own marker is drawn on top of it.
+        {
+            "commune_id": "85191",
+            "name": "Structure au nom piégé",
+            "latitude": 46.71,
+            "longitude": -1.38,
+        },
+        name=name,
+        thematiques=["sante--acces-aux-soins"],
+    )
+    log_in(page, live_app, e2e_cast["professional"])
+    page.goto(f"{live_app}/annuaire/?q=aide+sante&lieu=85000")
+    marker = page.locator("#results-map path.leaflet-interactive").first
+    marker.wait_for()
+    for index in range(page.locator("#results-map path.leaflet-interactive").count()):
+        page.locator("#results-map path.leaflet-interactive").nth(index).hover(force=True)
+        if page.locator(".leaflet-tooltip", has_text="Aide <img").count():
+            break
+    assert page.locator(".leaflet-tooltip", has_text=name).count() == 1
+    assert page.locator("[data-xss]").count() == 0

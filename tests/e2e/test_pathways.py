@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.e2e.conftest import log_in, pending_code
+from tests.e2e.conftest import close_watched, log_in, pending_code, watched_context
 from tests.e2e.test_pages import serious_violations
 
 pytestmark = pytest.mark.browser
@@ -44,7 +44,7 @@ def test_a_gp_asks_for_support_and_the_coordinator_opens_a_pathway(
     assert "Reçue, à trier" in page.locator("main").inner_text()
     assert serious_violations(page) == []
 
-    context = browser.new_context(locale="fr-FR")
+    context = watched_context(browser)
     coordinator = context.new_page()
     log_in(coordinator, live_app, e2e_cast["coordinator"])
     coordinator.goto(f"{live_app}/parcours/demandes/")
@@ -139,10 +139,10 @@ def test_a_gp_asks_for_support_and_the_coordinator_opens_a_pathway(
     coordinator.get_by_role("button", name="Envoyer l'invitation").click()
     coordinator.wait_for_load_state()
     assert "l'invitation est partie" in coordinator.locator(".messages").inner_text()
-    context.close()
+    close_watched(context)
     (invitation,) = [m for m in mail.outbox if m.to == ["odette@exemple.fr"]]
     link = re.search(r"https?://\S+/compte/invitation/\S+", invitation.body).group(0)
-    person_context = browser.new_context(locale="fr-FR")
+    person_context = watched_context(browser)
     person = person_context.new_page()
     person.goto(link.replace(re.match(r"https?://[^/]+", link).group(0), live_app))
     person.get_by_label("Nom complet").fill("Odette Guérin")
@@ -164,7 +164,7 @@ def test_a_gp_asks_for_support_and_the_coordinator_opens_a_pathway(
     person.get_by_role("link", name="Voir qui a consulté mon dossier").click()
     assert "Camille Coordinatrice" in person.locator("table").inner_text()
     assert serious_violations(person) == []
-    person_context.close()
+    close_watched(person_context)
 
     page.goto(f"{live_app}/parcours/")
     page.get_by_role("link", name="Odette Guérin").click()

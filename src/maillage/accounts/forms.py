@@ -3,10 +3,11 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import Organisation
+from maillage.core.forms import Form, ModelForm
 from maillage.core.roles import Role
 
 
-class LoginForm(forms.Form):
+class LoginForm(Form):
     email = forms.EmailField(
         label=_("Adresse e-mail"),
         max_length=254,
@@ -19,7 +20,7 @@ class LoginForm(forms.Form):
     )
 
 
-class OtpTokenForm(forms.Form):
+class OtpTokenForm(Form):
     token = forms.RegexField(
         label=_("Code à 6 chiffres de votre application d'authentification"),
         regex=r"^\s*\d{6}\s*$",
@@ -30,13 +31,13 @@ class OtpTokenForm(forms.Form):
     )
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "finess", "siret", "email", "phone"]
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(Form):
     email = forms.EmailField(label=_("Adresse e-mail de la personne invitée"), max_length=254)
     role = forms.ChoiceField(label=_("Rôle"), choices=Role.choices)
 
@@ -48,7 +49,7 @@ class InvitationForm(forms.Form):
             ]
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(Form):
     full_name = forms.CharField(label=_("Nom complet"), max_length=200)
     password1 = forms.CharField(
         label=_("Mot de passe"),
@@ -82,7 +83,7 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(Form):
     name = forms.CharField(
         label=_("Nom du jeton"),
         max_length=100,

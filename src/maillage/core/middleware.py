@@ -1,14 +1,18 @@
 import time
+from dataclasses import replace
+from urllib.parse import urlparse
 
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import JsonResponse, QueryDict
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from maillage.accounts.access import second_factor_step
+from maillage.core.inputs import strip_forbidden, text_problem
 
 LAST_ACTIVITY_KEY = "maillage_last_activity"
 ACTIVE_MEMBERSHIP_KEY = "maillage_active_membership"
@@ -18,29 +22,67 @@ def _is_public(view_func) -> bool:
     return getattr(view_func, "login_required", True) is False
 
 
-class RejectNulBytesMiddleware:
-    """PostgreSQL text cannot hold NUL: a request carrying one anywhere gets a clear 400
-    instead of reaching a query and failing there."""
+class InputMiddleware:
+    """The one input normalisation (core.inputs) for what a request carries outside a JSON
+    body (the API's parser checks those): a forbidden character in the path or the query
+    string gets a French 400; in a posted form, it is taken out of request.POST, so that no
+    view can send it to the database, and each field it was in is named in
+    `request.POST.input_problems`, which Maillage's forms (core.forms.CheckedInput) show as
+    that field's error, the rest of what was typed being shown again."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if (
-            "\x00" in request.path
-            or _has_nul(request.GET)
-            or (request.method == "POST" and _has_nul(request.POST))
-        ):
-            return HttpResponseBadRequest(
-                _("La requête contient un caractère invalide."), content_type="text/plain"
-            )
+        problem = text_problem(request.path) or _first_problem(request.GET)
+        if problem:
+            return bad_request(request, problem)
+        if request.method == "POST" and request.content_type in FORM_TYPES:
+            cleaned = _cleaned(request.POST)
+            if cleaned is not None:
+                request.POST = cleaned
         return self.get_response(request)
 
 
-def _has_nul(query_dict) -> bool:
-    return any(
-        "\x00" in key or any("\x00" in v for v in values) for key, values in query_dict.lists()
-    )
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _first_problem(query_dict) -> str | None:
+    for key, values in query_dict.lists():
+        for text in (key, *values):
+            problem = text_problem(text)
+            if problem:
+                return _("Paramètre « %(name)s » : %(problem)s.") % {
+                    "name": strip_forbidden(key)[:40],
+                    "problem": problem,
+                }
+    return None
+
+
+def _cleaned(query_dict):
+    """A copy without forbidden characters, with `input_problems` {field: reason}; None when
+    there was nothing to take out."""
+    problems = {}
+    for key, values in query_dict.lists():
+        for text in (key, *values):
+            problem = text_problem(text)
+            if problem:
+                problems.setdefault(strip_forbidden(key), problem)
+    if not problems:
+        return None
+    cleaned = QueryDict(mutable=True)
+    for key, values in query_dict.lists():
+        cleaned.setlist(strip_forbidden(key), [strip_forbidden(v) for v in values])
+    cleaned._mutable = False
+    cleaned.input_problems = problems
+    return cleaned
+
+
+def bad_request(request, reason: str):
+    """A French 400: JSON for the API, a page otherwise."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": reason}, status=400)
+    return render(request, "400.html", {"reason": reason}, status=400)
 
 
 class HtmxMiddleware:
@@ -125,3 +167,24 @@ def _active_membership(request):
 def second_factor_exempt(view_func):
     view_func.second_factor_exempt = True
     return view_func
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy (settings.CONTENT_SECURITY_POLICY), with the configured tile
+    server's origin allowed for images."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        origin = tile_origin(settings.MAP_TILES_URL)
+        if report_only or not origin:
+            return parts
+        update = dict(parts.update or {})
+        update["img-src"] = [*update.get("img-src", []), origin]
+        return replace(parts, update=update)
+
+
+def tile_origin(url: str) -> str:
+    """The origin of a tile URL template; `{s}` (Leaflet's subdomains) becomes a wildcard."""
+    parsed = urlparse(url or "")
+    netloc = parsed.netloc.replace("{s}", "*")
+    return f"{parsed.scheme}://{netloc}" if parsed.scheme in {"http", "https"} and netloc else ""

@@ -1,12 +1,18 @@
+import json
+import logging
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from maillage.core import access, actions, audit, queries
@@ -15,6 +21,8 @@ from maillage.core.forms import PlatformSettingsForm
 from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
 from maillage.core.models import AuditEvent, PlatformSettings
 from maillage.core.roles import PORTAL_ROLES, Capability, Role
+
+logger = logging.getLogger(__name__)
 
 
 @login_not_required
@@ -28,6 +36,36 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+CSP_REPORT_MAX_BYTES = 8192
+
+
+@login_not_required
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Browsers post here what the Content-Security-Policy blocked. Logged for the operators
+    (the directive, the blocked origin, the page's path: never the page's query string nor
+    the sample, which may hold what someone typed); the answer is always 204."""
+    if int(request.headers.get("Content-Length") or 0) <= CSP_REPORT_MAX_BYTES:
+        try:
+            report = json.loads(request.body).get("csp-report", {})
+        except (ValueError, AttributeError, RawPostDataException):
+            report = {}  # not a report (a form post was read as one already)
+        if isinstance(report, dict):
+            logger.warning(
+                "csp violation: %s blocked %s on %s",
+                str(report.get("effective-directive") or report.get("violated-directive"))[:80],
+                _origin_only(report.get("blocked-uri")),
+                urlsplit(str(report.get("document-uri") or "")).path[:200],
+            )
+    return HttpResponse(status=204)
+
+
+def _origin_only(uri) -> str:
+    parts = urlsplit(str(uri or ""))
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else str(uri or "")[:20]
 
 
 def permission_denied(request, exception=None):

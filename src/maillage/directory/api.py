@@ -75,9 +75,9 @@ def _check(filters: SearchFilters) -> str | None:
     if filters.reception and filters.reception not in ModeAccueil.values:
         problems.append(f"mode d'accueil inconnu : {filters.reception}")
     if (filters.lat is None) != (filters.lon is None):
-        problems.append("lat et lon vont ensemble")
-    if filters.lat is not None and not (-90 <= filters.lat <= 90 and -180 <= filters.lon <= 180):
-        problems.append("coordonnées hors limites")
+        problems.append("lat et lon vont ensemble : donnez les deux ou aucun")
+    elif filters.lat is not None and not (-90 <= filters.lat <= 90 and -180 <= filters.lon <= 180):
+        problems.append("coordonnées hors limites (lat de -90 à 90, lon de -180 à 180)")
     if not 0 < filters.radius_km <= MAX_RADIUS_KM:
         problems.append(f"radius_km doit être entre 0 et {MAX_RADIUS_KM}")
     if filters.open_on is not None and not 0 <= filters.open_on <= 6:

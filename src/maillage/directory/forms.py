@@ -4,7 +4,7 @@ from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.forms import MultipleFileField
+from maillage.core.forms import Form, ModelForm, MultipleFileField
 from maillage.directory.enums import (
     LANGUAGE_NAMES,
     PARENT_THEMES,
@@ -84,7 +84,7 @@ def subtheme_choices():
     ]
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(
         label=_("Recherche"),
         required=False,
@@ -150,7 +150,7 @@ class SearchForm(forms.Form):
 # --- Orientation ------------------------------------------------------------------------------
 
 
-class OrientationForm(forms.Form):
+class OrientationForm(Form):
     person_first_name = forms.CharField(label=_("Prénom de la personne"), max_length=100)
     person_last_name = forms.CharField(label=_("Nom de la personne"), max_length=100)
     person_birth_year = forms.IntegerField(
@@ -204,7 +204,7 @@ class OrientationForm(forms.Form):
         return cleaned
 
 
-class OrientationMoveForm(forms.Form):
+class OrientationMoveForm(Form):
     """The receiver's answer or outcome, or the sender's withdrawal."""
 
     to_state = forms.ChoiceField(label=_("Décision"), choices=OrientationState.choices)
@@ -253,7 +253,7 @@ MOVE_LABELS = [
 ]
 
 
-class StatisticsForm(forms.Form):
+class StatisticsForm(Form):
     depuis = forms.DateField(
         label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -290,7 +290,7 @@ def _formfield(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class _EntryForm(forms.ModelForm):
+class _EntryForm(ModelForm):
     """Shared by structures and services: the commune is typed as people say it (name or
     postal code), opening hours are checked by the parser, free lists are comma-separated."""
 
@@ -456,7 +456,7 @@ class ServiceForm(_EntryForm):
         return themes
 
 
-class RejectForm(forms.Form):
+class RejectForm(Form):
     reason = forms.CharField(
         label=_("Motif du refus"),
         max_length=2000,

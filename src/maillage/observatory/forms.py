@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.forms import Form
+
 WHAT_IF_ROWS = 3
 
 
-class WhatIfForm(forms.Form):
+class WhatIfForm(Form):
     """Up to three changes: practitioners added (positive) or removed (negative) at a
     commune, by its INSEE code."""
 
@@ -49,7 +51,7 @@ MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 MAX_MONTHS = 120
 
 
-class IndicatorsForm(forms.Form):
+class IndicatorsForm(Form):
     """Which territory and which months the dashboard shows. The address keeps them, so a
     view can be bookmarked and shared (nothing personal in it)."""
 
@@ -121,7 +123,7 @@ class IndicatorsForm(forms.Form):
         return data
 
 
-class CommentaryForm(forms.Form):
+class CommentaryForm(Form):
     """The coordinators' words on each section of the annual report."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

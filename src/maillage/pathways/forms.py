@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
-from maillage.core.forms import MultipleFileField
+from maillage.core.forms import Form, MultipleFileField
 from maillage.directory.queries import resolve_place
 from maillage.pathways import aggir
 from maillage.pathways.enums import (
@@ -42,7 +42,7 @@ class IdPrefixed:
         super().__init__(*args, **kwargs)
 
 
-class SupportRequestForm(forms.Form):
+class SupportRequestForm(Form):
     platform = forms.ModelChoiceField(
         label=_("Plateforme sollicitée"),
         queryset=Organisation.objects.none(),
@@ -152,7 +152,7 @@ class SupportRequestForm(forms.Form):
         return data
 
 
-class TriageForm(forms.Form):
+class TriageForm(Form):
     answers = forms.MultipleChoiceField(
         label=_("Repérage de la complexité"),
         required=False,
@@ -183,7 +183,7 @@ class TriageForm(forms.Form):
         return self.referents.get(value) if value else None
 
 
-class CircleMemberForm(forms.Form):
+class CircleMemberForm(Form):
     email = forms.EmailField(
         label=_("Adresse e-mail du ou de la professionnel·le"),
         help_text=_("Son compte sur la plateforme."),
@@ -204,7 +204,7 @@ class CircleMemberForm(forms.Form):
 AGGIR_CHOICES = [("", _("Non évalué")), ("A", "A"), ("B", "B"), ("C", "C")]
 
 
-class AssessmentForm(forms.Form):
+class AssessmentForm(Form):
     """Every domain, the person's own words, and optionally AGGIR and the mini-Zarit."""
 
     assessed_on = forms.DateField(
@@ -275,7 +275,7 @@ class AssessmentForm(forms.Form):
         return data
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     problems = forms.CharField(
         label=_("Les problèmes de la personne, en résumé"),
         required=False,
@@ -303,7 +303,7 @@ class PlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ObjectiveForm(IdPrefixed, forms.Form):
+class ObjectiveForm(IdPrefixed, Form):
     id_prefix = "objective"
     need = forms.ChoiceField(label=_("Besoin"), choices=Need.choices)
     text = forms.CharField(label=_("Objectif partagé"), max_length=300)
@@ -316,7 +316,7 @@ class ObjectiveForm(IdPrefixed, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PlanActionForm(IdPrefixed, forms.Form):
+class PlanActionForm(IdPrefixed, Form):
     id_prefix = "action"
     objective = forms.ChoiceField(label=_("Objectif"))
     text = forms.CharField(label=_("Action"), max_length=300)
@@ -382,7 +382,7 @@ class PlanActionForm(IdPrefixed, forms.Form):
         return data
 
 
-class PlanValidationForm(IdPrefixed, forms.Form):
+class PlanValidationForm(IdPrefixed, Form):
     id_prefix = "validation"
     validator = forms.ChoiceField(label=_("Qui valide"), choices=Validator.choices)
     validated_on = forms.DateField(
@@ -397,7 +397,7 @@ class PlanValidationForm(IdPrefixed, forms.Form):
 DATE_WIDGET = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
 
-class MessageForm(forms.Form):
+class MessageForm(Form):
     body = forms.CharField(
         label=_("Message au cercle de soins"),
         max_length=4000,
@@ -407,7 +407,7 @@ class MessageForm(forms.Form):
     attachments = MultipleFileField(label=_("Documents (PDF, PNG ou JPEG)"), required=False)
 
 
-class StayAdmitForm(forms.Form):
+class StayAdmitForm(Form):
     facility = forms.CharField(label=_("Établissement et service"), max_length=200)
     admitted_on = forms.DateField(label=_("Date d'entrée"), **DATE_WIDGET)
     expected_discharge_on = forms.DateField(
@@ -415,7 +415,7 @@ class StayAdmitForm(forms.Form):
     )
 
 
-class StayDischargeForm(IdPrefixed, forms.Form):
+class StayDischargeForm(IdPrefixed, Form):
     id_prefix = "discharge"
     discharged_on = forms.DateField(label=_("Date de sortie"), **DATE_WIDGET)
     destination = forms.CharField(
@@ -426,7 +426,7 @@ class StayDischargeForm(IdPrefixed, forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     starts_at = forms.DateTimeField(
         label=_("Date et heure"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -457,7 +457,7 @@ class MeetingForm(forms.Form):
         ]
 
 
-class MeetingRecordForm(IdPrefixed, forms.Form):
+class MeetingRecordForm(IdPrefixed, Form):
     id_prefix = "minutes"
     """Attendance (one field per invitee) and the minutes."""
 
@@ -484,7 +484,7 @@ class MeetingRecordForm(IdPrefixed, forms.Form):
         return {str(uid): self.cleaned_data[name] for name, uid in self.attendee_fields}
 
 
-class DecisionForm(IdPrefixed, forms.Form):
+class DecisionForm(IdPrefixed, Form):
     id_prefix = "decision"
     text = forms.CharField(label=_("Décision"), max_length=300)
     objective = forms.ChoiceField(
@@ -513,7 +513,7 @@ class DecisionForm(IdPrefixed, forms.Form):
         return data
 
 
-class CloseForm(forms.Form):
+class CloseForm(Form):
     """Closure: reason, outcome, a final status for each objective in progress, and the
     person's satisfaction."""
 
@@ -558,7 +558,7 @@ class CloseForm(forms.Form):
 # --- caregivers and the person's space --------------------------------------------------------
 
 
-class CaregiverForm(IdPrefixed, forms.Form):
+class CaregiverForm(IdPrefixed, Form):
     id_prefix = "caregiver"
     name = forms.CharField(label=_("Nom de l'aidant·e"), max_length=200)
     relationship = forms.ChoiceField(label=_("Lien avec la personne"), choices=Relationship.choices)
@@ -571,7 +571,7 @@ class CaregiverForm(IdPrefixed, forms.Form):
     )
 
 
-class PortalInviteForm(IdPrefixed, forms.Form):
+class PortalInviteForm(IdPrefixed, Form):
     id_prefix = "portal"
     email = forms.EmailField(label=_("Adresse e-mail où envoyer l'invitation"))
     caregiver = forms.ChoiceField(label=_("Pour qui"), required=False)
@@ -585,7 +585,7 @@ class PortalInviteForm(IdPrefixed, forms.Form):
         ]
 
 
-class PersonNoteForm(forms.Form):
+class PersonNoteForm(Form):
     kind = forms.ChoiceField(
         label=_("Ce que vous voulez dire"),
         choices=NoteKind.choices,
@@ -599,7 +599,7 @@ class PersonNoteForm(forms.Form):
     )
 
 
-class RequestOrientForm(IdPrefixed, forms.Form):
+class RequestOrientForm(IdPrefixed, Form):
     """Orient the person to a directory service from her request: search, choose, and
     record her agreement."""
 

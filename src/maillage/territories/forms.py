@@ -1,16 +1,17 @@
 from django import forms
 
+from maillage.core.forms import Form, ModelForm
 from maillage.territories.models import Territory
 
 
-class TerritoryForm(forms.ModelForm):
+class TerritoryForm(ModelForm):
     class Meta:
         model = Territory
         fields = ["name", "kind", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class PlaceChoiceForm(forms.Form):
+class PlaceChoiceForm(Form):
     kind = forms.ChoiceField(
         choices=[("commune", "commune"), ("epci", "EPCI"), ("departement", "département")]
     )

@@ -23,7 +23,7 @@
       L.circleMarker(point, {
         radius: 3 + 14 * Math.sqrt(c.population / largest),
         color: "#1f2430", weight: 1, fillColor: cls.color, fillOpacity: 0.85
-      }).bindTooltip(c.name + " : " + c.label).addTo(map);
+      }).bindTooltip(window.MaillageMap.text(c.name + " : " + c.label)).addTo(map);
     });
     if (bounds.length) { map.fitBounds(bounds, { padding: [16, 16] }); }
   }

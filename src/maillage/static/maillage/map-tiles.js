@@ -17,6 +17,13 @@
   }
 
   window.MaillageMap = {
+    // What a tooltip or popup shows, as a text node inside a span: Leaflet inserts a string
+    // as HTML, so no data ever reaches it as a string.
+    text: function (value) {
+      var span = document.createElement("span");
+      span.textContent = value == null ? "" : String(value);
+      return span;
+    },
     background: function (map, element, config) {
       if (!config.tiles) { offline(element); return; }
       var layer = L.tileLayer(config.tiles, { attribution: config.attribution, maxZoom: 18 });

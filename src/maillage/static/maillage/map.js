@@ -20,14 +20,16 @@
       var link = document.createElement("a");
       link.href = marker.url;
       link.textContent = marker.name;
+      // Leaflet inserts a string as HTML: names come from external feeds, so they go in as
+      // text nodes, never as strings.
       L.circleMarker(point, { radius: 8, color: "#1d4e89", weight: 2, fillOpacity: 0.7 })
         .bindPopup(link)
-        .bindTooltip(marker.name)
+        .bindTooltip(window.MaillageMap.text(marker.name))
         .addTo(map);
     });
     if (config.center) {
       L.circleMarker(config.center, { radius: 5, color: "#a4161a", fillOpacity: 1 })
-        .bindTooltip(config.center_label).addTo(map);
+        .bindTooltip(window.MaillageMap.text(config.center_label)).addTo(map);
       bounds.push(config.center);
     }
     if (bounds.length) { map.fitBounds(bounds, { padding: [24, 24], maxZoom: 13 }); }
