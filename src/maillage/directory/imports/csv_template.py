@@ -2,24 +2,32 @@
 
 One line per service, with the columns of its structure; lines that share a
 `structure_id` describe the same structure (its first line wins). Separator `;` or `,`,
-encoding UTF-8 (with or without BOM) or Windows-1252 (Excel's default in France). Lists go in
-one cell separated by `|`. The rows then go through the data·inclusion validation and writing,
-so the rules and the report are the same, with real line numbers.
+encoding UTF-8 (with or without BOM), UTF-16 (Excel's "texte Unicode") or Windows-1252
+(Excel's default in France). Lists go in one cell separated by `|`. Every line has as many
+cells as the header (a shorter one is a truncated file, a longer one a stray separator: the
+line is rejected); quotes are read strictly (reading.py). The rows then go through the
+data·inclusion validation and writing, so the rules and the report are the same, with real
+line numbers.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 from maillage.directory.imports import data_inclusion
 from maillage.directory.imports.data_inclusion import (
+    BadRow,
     ImportRejected,
     Reader,
-    UnreadableFile,
     open_metered,
+)
+from maillage.directory.imports.reading import (
+    UnreadableFile,
+    csv_records,
+    open_checked,
+    text_lines,
 )
 
 __all__ = ["COLUMNS", "ImportRejected", "import_files"]
@@ -83,20 +91,6 @@ REQUIRED = ["structure_id", "structure_nom", "service_id", "service_nom", "servi
 COLUMNS = [*STRUCTURE_COLUMNS, *SERVICE_COLUMNS]
 
 
-def _text_stream(path: Path) -> io.TextIOBase:
-    raw = open_metered(path)
-    head = raw.read(65536)
-    raw.seek(0)
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return io.TextIOWrapper(raw, encoding=encoding, newline="")
-    raw.close()
-    raise UnreadableFile("encodage non reconnu (UTF-8 ou Windows-1252 attendu)")
-
-
 def _cells(value: str, field: str):
     value = (value or "").strip()
     if field in LIST_FIELDS:
@@ -123,13 +117,16 @@ EXTENSION_FIELDS = {
 }
 
 
-def _header(handle) -> tuple[list[str], str]:
-    header = handle.readline()
-    if not header.strip():
+def _records(handle) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header's column names and the records after it, read strictly (reading.py)."""
+    lines = text_lines(handle, fallback="cp1252")
+    first = next(lines, None)
+    if first is None or not first[1].strip():
         raise UnreadableFile("fichier vide : la première ligne doit nommer les colonnes")
-    delimiter = ";" if header.count(";") >= header.count(",") else ","
-    columns = [c.strip().lower() for c in next(csv.reader([header], delimiter=delimiter))]
-    return columns, delimiter
+    delimiter = ";" if first[1].count(";") >= first[1].count(",") else ","
+    records = csv_records(itertools.chain([first], lines), delimiter=delimiter)
+    _, header = next(records)
+    return [c.strip().lower() for c in header], records
 
 
 def _columns_in_every_file(paths) -> set[str]:
@@ -138,9 +135,9 @@ def _columns_in_every_file(paths) -> set[str]:
     present = None
     for path in paths:
         try:
-            with _text_stream(path) as handle:
-                columns = set(_header(handle)[0])
-        except (UnreadableFile, UnicodeDecodeError, csv.Error, OSError):
+            with open_checked(path, open_metered) as handle:
+                columns = set(_records(handle)[0])
+        except UnreadableFile:
             continue
         present = columns if present is None else present & columns
     return present or set()
@@ -148,45 +145,50 @@ def _columns_in_every_file(paths) -> set[str]:
 
 def rows_for(source: str):
     def rows(path: Path) -> Iterator[tuple[str, int, object]]:
-        try:
-            with _text_stream(path) as handle:
-                columns, delimiter = _header(handle)
-                missing = [c for c in REQUIRED if c not in columns]
-                if missing:
-                    raise UnreadableFile(f"colonne(s) manquante(s) : {', '.join(missing)}")
-                seen: set[str] = set()
-                reader = csv.reader(handle, delimiter=delimiter)
-                for number, cells in enumerate(reader, start=2):
-                    if not any(cell.strip() for cell in cells):
-                        continue
-                    line = dict(zip(columns, cells, strict=False))
-                    structure_id = (line.get("structure_id") or "").strip()
-                    if structure_id not in seen:
-                        seen.add(structure_id)
-                        structure = {
-                            field: _cells(line.get(column, ""), field)
-                            for column, field in STRUCTURE_COLUMNS.items()
-                        }
-                        yield "structure", number, {"source": source, **structure}
-                    service = {
+        with open_checked(path, open_metered) as handle:
+            columns, records = _records(handle)
+            missing = [c for c in REQUIRED if c not in columns]
+            if missing:
+                raise UnreadableFile(f"colonne(s) manquante(s) : {', '.join(missing)}")
+            seen: set[str] = set()
+            for number, cells in records:
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) != len(columns):
+                    yield "service", number, BadRow(_cell_count(len(cells), len(columns)))
+                    continue
+                line = dict(zip(columns, cells, strict=True))
+                structure_id = (line.get("structure_id") or "").strip()
+                if structure_id not in seen:
+                    seen.add(structure_id)
+                    structure = {
                         field: _cells(line.get(column, ""), field)
-                        for column, field in SERVICE_COLUMNS.items()
+                        for column, field in STRUCTURE_COLUMNS.items()
                     }
-                    yield (
-                        "service",
-                        number,
-                        {
-                            "source": source,
-                            "structure_id": structure_id,
-                            **service,
-                        },
-                    )
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise UnreadableFile(f"CSV illisible : {error}") from error
-        except OSError as error:
-            raise UnreadableFile(f"fichier illisible : {error.strerror or error}") from error
+                    yield "structure", number, {"source": source, **structure}
+                service = {
+                    field: _cells(line.get(column, ""), field)
+                    for column, field in SERVICE_COLUMNS.items()
+                }
+                yield (
+                    "service",
+                    number,
+                    {"source": source, "structure_id": structure_id, **service},
+                )
 
     return rows
+
+
+def _cell_count(found: int, expected: int) -> str:
+    if found < expected:
+        return (
+            f"ligne incomplète : {found} cellules au lieu de {expected} "
+            "(fichier tronqué ou séparateurs manquants ?)"
+        )
+    return (
+        f"trop de cellules : {found} au lieu de {expected} "
+        "(séparateur dans une cellule sans guillemets ?)"
+    )
 
 
 def import_files(paths, *, source: str = "tableur", **options):

@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-import ijson
 from django.db import connection, transaction
 from pydantic import ValidationError
 
 from maillage.core import audit
+from maillage.core.inputs import InvalidInput, clean_data
 from maillage.directory import search_index
 from maillage.directory.enums import PublicationState
+from maillage.directory.imports.reading import UnreadableFile, json_items, open_checked
 from maillage.directory.models import (
     SERVICE_HEALTH_FIELDS,
     STRUCTURE_STATUS_FIELDS,
@@ -113,14 +114,18 @@ class ImportReport:
     services_unchanged: int = 0
     rows_read: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason → rows left out
 
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.rows_read} lignes lues ; structures : {self.structures_created} créées, "
             f"{self.structures_updated} mises à jour, {self.structures_unchanged} inchangées ; "
             f"services : {self.services_created} créés, {self.services_updated} mis à jour, "
             f"{self.services_unchanged} inchangés ; {len(self.rejected)} rejetées"
         )
+        for reason, count in sorted(self.skipped.items()):
+            text += f" ; {count} écartée(s) : {reason}"
+        return text
 
 
 class ImportRejected(Exception):
@@ -132,52 +137,32 @@ class ImportRejected(Exception):
 
 
 # -- reading ------------------------------------------------------------------------------------
-class UnreadableFile(ValueError):
-    pass
+@dataclass(frozen=True)
+class BadRow:
+    """A row the reader could not make out (a CSV line with the wrong number of cells): it
+    is rejected with this reason, like a row that fails the validation."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row the format says to leave out (an HSDS service that is not active): counted in
+    the report as left out, never written, never rejected."""
+
+    reason: str
+
+
+ROW_LISTS = {"": "row", "structures": "structure", "services": "service"}
 
 
 def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
-    """(kind, index, raw row) for every row of the file, streamed."""
-    try:
-        with open_metered(path) as handle:
-            head = handle.read(4096).lstrip()
-            handle.seek(0)
-            if head.startswith(b"["):
-                for index, row in enumerate(ijson.items(handle, "item", use_float=True), 1):
-                    kind = (
-                        "service"
-                        if isinstance(row, dict) and "structure_id" in row
-                        else ("structure")
-                    )
-                    yield kind, index, row
-            elif head.startswith(b"{"):
-                for kind, key in KINDS.items():
-                    handle.seek(0)
-                    for index, row in enumerate(
-                        ijson.items(handle, f"{key}.item", use_float=True), 1
-                    ):
-                        yield kind, index, row
-            else:
-                raise UnreadableFile("le fichier n'est pas un document JSON (objet ou tableau)")
-    except (ijson.JSONError, UnicodeDecodeError) as error:
-        raise UnreadableFile(f"JSON illisible : {error}") from error
-    except OSError as error:
-        raise UnreadableFile(f"fichier illisible : {error.strerror or error}") from error
-
-
-def starts_with_object(path: Path) -> bool:
-    """Whether a JSON file holds an object (False too when it cannot be read: the reader
-    reports that)."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(4096).lstrip().startswith(b"{")
-    except OSError:
-        return False
-
-
-def _passes(path: Path) -> int:
-    """An object is read once per list (structures, then services); an array once."""
-    return 2 if starts_with_object(path) else 1
+    """(kind, index, raw row) for every row of the file, streamed in one pass."""
+    with open_checked(path, open_metered) as handle:
+        for kind, index, row in json_items(handle, ROW_LISTS):
+            if kind == "row":  # an array of rows: a row with a structure_id is a service
+                kind = "service" if isinstance(row, dict) and "structure_id" in row else "structure"
+            yield kind, index, row
 
 
 def _bytes_to_read(paths: list[Path], reader: Reader) -> int:
@@ -439,8 +424,14 @@ class _Stage:
 
 def _checked(kind: str, raw, communes: set[str]):
     """(the validated row, None), or (None, why the row is rejected)."""
+    if isinstance(raw, BadRow):
+        return None, raw.reason
     if not isinstance(raw, dict):
         return None, "objet JSON attendu"
+    try:
+        raw = clean_data(raw)
+    except InvalidInput as error:
+        return None, str(error)
     try:
         row = (DIStructure if kind == "structure" else DIService).model_validate(raw)
     except ValidationError as error:
@@ -475,6 +466,9 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
             try:
                 for kind, index, raw in reader.rows(path):
                     report.rows_read += 1
+                    if isinstance(raw, Skipped):
+                        report.skipped[raw.reason] = report.skipped.get(raw.reason, 0) + 1
+                        continue
                     if options["progress"] and report.rows_read % 1000 == 0:
                         options["progress"](report.rows_read, min(METER.read / size, 1.0))
                     row, reason = _checked(kind, raw, communes)
@@ -501,7 +495,7 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                         if reader.extended:
                             values.update(_service_extensions(row))
                         services.add(values, extra=row.structure_id)
-            except UnreadableFile as error:
+            except (UnreadableFile, OSError) as error:
                 report.rejected.append(
                     Rejection(file, "structure", 0, "", str(error), position="fichier")
                 )
@@ -578,9 +572,7 @@ def _place_fields(row) -> dict:
     }
 
 
-DATA_INCLUSION = Reader(
-    rows=_rows, position=lambda kind, index: f"{KINDS[kind]} n° {index}", passes=_passes
-)
+DATA_INCLUSION = Reader(rows=_rows, position=lambda kind, index: f"{KINDS[kind]} n° {index}")
 
 
 def import_files(

@@ -16,19 +16,18 @@ rules stay readable and survive the nomenclature's renumbering.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 from maillage.directory.imports import data_inclusion
-from maillage.directory.imports.data_inclusion import (
-    ImportRejected,
-    Reader,
+from maillage.directory.imports.data_inclusion import ImportRejected, Reader, open_metered
+from maillage.directory.imports.reading import (
     UnreadableFile,
-    open_metered,
+    csv_records,
+    open_checked,
+    text_lines,
 )
 from maillage.territories.text import normalise_name
 
@@ -233,16 +232,19 @@ def _profile(label: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return (), ()
 
 
-def _open(path: Path) -> io.TextIOBase:
-    return open_metered(path, encoding="cp1252", newline="")
+def _records(handle) -> Iterator[tuple[int, list[str]]]:
+    """The `;` records of an extraction (Windows-1252 unless it starts with a UTF-8 or UTF-16
+    byte order mark), with their line numbers; the first line is the header. The format has
+    no quoting: a quote in a name is part of the name."""
+    return csv_records(text_lines(handle, fallback="cp1252"), delimiter=";", quoted=False)
 
 
 def _coordinates(path: Path) -> dict[str, tuple[float, float, str] | str]:
     """The positions by FINESS number; for a geolocation line that cannot be read, why, to
     be reported on its establishment's line. Empty coordinates: no position, no error."""
     points: dict[str, tuple[float, float, str] | str] = {}
-    with _open(path) as handle:
-        for number, cells in enumerate(csv.reader(handle, delimiter=";"), start=1):
+    with open_checked(path, open_metered) as handle:
+        for number, cells in _records(handle):
             if not cells or cells[0] != "geolocalisation":
                 continue
             if len(cells) < 5:
@@ -266,30 +268,25 @@ def _coordinates(path: Path) -> dict[str, tuple[float, float, str] | str]:
 
 
 def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
-    try:
-        with _open(path) as handle:
-            first = handle.readline()
-            if not first.lower().startswith("finess;"):
-                raise UnreadableFile(
-                    "ce n'est pas une extraction FINESS (première ligne « finess;… » attendue)"
-                )
-        points = _coordinates(path)
-        with _open(path) as handle:
-            handle.readline()
-            for number, cells in enumerate(csv.reader(handle, delimiter=";"), start=2):
-                if not cells or cells[0] != "structureet":
-                    continue
-                structure = _structure(cells, points)
-                yield "structure", number, structure
-                if "erreur_lecture" in structure:
-                    continue
-                service = _service(structure)
-                if len(service["nom"]) >= 3:  # else the structure is refused for its name
-                    yield "service", number, service
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise UnreadableFile(f"FINESS illisible : {error}") from error
-    except OSError as error:
-        raise UnreadableFile(f"fichier illisible : {error.strerror or error}") from error
+    with open_checked(path, open_metered) as handle:
+        records = _records(handle)
+        first = next(records, (1, []))[1]
+        if not first or first[0].strip().lower() != "finess":
+            raise UnreadableFile(
+                "ce n'est pas une extraction FINESS (première ligne « finess;… » attendue)"
+            )
+    points = _coordinates(path)
+    with open_checked(path, open_metered) as handle:
+        for number, cells in _records(handle):
+            if not cells or cells[0] != "structureet":
+                continue
+            structure = _structure(cells, points)
+            yield "structure", number, structure
+            if "erreur_lecture" in structure:
+                continue
+            service = _service(structure)
+            if len(service["nom"]) >= 3:  # else the structure is refused for its name
+                yield "service", number, service
 
 
 def _structure(cells: list[str], points) -> dict:

@@ -16,8 +16,9 @@ import (same report, atomic, idempotent by source id). What HSDS says and Mailla
 - the first physical location gives the address and position, the commune is found from the
   postal code and city; a virtual location means remote reception;
 - ``service_areas`` named with INSEE/EPCI/département codes or ``FR`` give the eligibility
-  zone; ``cost_options`` all at 0 mean free; services whose ``status`` is not ``active`` are
-  left out (reported in the summary as read, not written);
+  zone; ``cost_options`` all at 0 mean free; services whose ``status`` is another of the
+  spec's (inactive, defunct, temporarily closed) are left out and counted as such in the
+  report; an unknown status is a rejected row;
 - ``languages`` (their ISO 639 ``code``) and ``interpretation_services`` give a new
   service's languages spoken and interpreting; a re-import leaves those, and Maillage's
   other own fields, as editors set them.
@@ -29,15 +30,15 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-import ijson
-
 from maillage.directory.imports import data_inclusion
 from maillage.directory.imports.data_inclusion import (
+    BadRow,
     ImportRejected,
     Reader,
-    UnreadableFile,
+    Skipped,
     open_metered,
 )
+from maillage.directory.imports.reading import json_items, open_checked
 from maillage.directory.schemas_datainclusion import LANGUAGE_CODE
 
 __all__ = ["THEME_TAXONOMY", "ImportRejected", "import_files"]
@@ -238,6 +239,25 @@ def _languages(languages) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+HSDS_LISTS = {"": "item", "organizations": "item", "services": "item", "contents": "item"}
+STATUSES = {"active", "inactive", "defunct", "temporarily closed"}
+
+
+def _service_status(service: dict):
+    """None for an active service (or one that says nothing); else what to do with it: a
+    Skipped for a known status other than active, a BadRow for an unknown one."""
+    status = service.get("status")
+    if status in (None, "", "active"):
+        return None
+    if isinstance(status, str) and status.strip().lower() in STATUSES:
+        return Skipped(f"services non actifs (statut « {status.strip().lower()} »)")
+    shown = str(status)[:40]
+    return BadRow(
+        f"status : statut inconnu « {shown} » (active, inactive, defunct ou "
+        "temporarily closed attendu)"
+    )
+
+
 def rows_for(source: str):
     def rows(path: Path) -> Iterator[tuple[str, int, object]]:
         counters = {"structure": 0, "service": 0}
@@ -247,6 +267,9 @@ def rows_for(source: str):
             counters[kind] += 1
             return kind, counters[kind], row
 
+        def service(item, org_id):
+            return _service_status(item) or service_row(item, org_id, source)
+
         def from_item(item) -> Iterator[tuple[str, int, object]]:
             if not isinstance(item, dict):
                 yield emit("structure", None)
@@ -255,11 +278,11 @@ def rows_for(source: str):
             if not is_service:
                 seen_organizations.add(str(item.get("id")))
                 yield emit("structure", organization_row(item, source))
-                for service in item.get("services") or []:
-                    if not isinstance(service, dict):
-                        yield emit("service", None)
-                    elif (service.get("status") or "active") == "active":
-                        yield emit("service", service_row(service, item.get("id"), source))
+                nested = item.get("services") or []
+                for one in nested if isinstance(nested, list) else [nested]:
+                    yield emit(
+                        "service", service(one, item.get("id")) if isinstance(one, dict) else None
+                    )
                 return
             organization = item.get("organization")
             org_id = item.get("organization_id") or (
@@ -268,26 +291,11 @@ def rows_for(source: str):
             if isinstance(organization, dict) and str(org_id) not in seen_organizations:
                 seen_organizations.add(str(org_id))
                 yield emit("structure", organization_row(organization, source))
-            if (item.get("status") or "active") == "active":
-                yield emit("service", service_row(item, org_id, source))
+            yield emit("service", service(item, org_id))
 
-        try:
-            with open_metered(path) as handle:
-                head = handle.read(4096).lstrip()
-                if head.startswith(b"["):
-                    prefixes = ["item"]
-                elif head.startswith(b"{"):
-                    prefixes = ["organizations.item", "services.item", "contents.item"]
-                else:
-                    raise UnreadableFile("le fichier n'est pas un document JSON (objet ou tableau)")
-                for prefix in prefixes:
-                    handle.seek(0)
-                    for item in ijson.items(handle, prefix, use_float=True):
-                        yield from from_item(item)
-        except (ijson.JSONError, UnicodeDecodeError) as error:
-            raise UnreadableFile(f"JSON illisible : {error}") from error
-        except OSError as error:
-            raise UnreadableFile(f"fichier illisible : {error.strerror or error}") from error
+        with open_checked(path, open_metered) as handle:
+            for _, _, item in json_items(handle, HSDS_LISTS):
+                yield from from_item(item)
 
     return rows
 
@@ -296,14 +304,9 @@ def _position(kind: str, index: int) -> str:
     return f"organisation n° {index}" if kind == "structure" else f"service n° {index}"
 
 
-def _passes(path: Path) -> int:
-    """An object is read once per list (organizations, services, contents); an array once."""
-    return 3 if data_inclusion.starts_with_object(path) else 1
-
-
 def import_files(paths, *, source: str = "hsds", **options):
     # HSDS gives two of Maillage's own service fields, the languages and interpreting: taken
     # for a new service; a re-import leaves them as editors set them (a source that gives
     # no languages at all would otherwise wipe theirs).
-    reader = Reader(rows=rows_for(source), position=_position, passes=_passes, extended=True)
+    reader = Reader(rows=rows_for(source), position=_position, extended=True)
     return data_inclusion.import_files(paths, reader=reader, label="hsds", **options)
