@@ -25,6 +25,7 @@ check: install
 	MAILLAGE_NO_EMBEDDED=1 $(BIN)/maillage makemigrations --check --dry-run
 	MAILLAGE_NO_EMBEDDED=1 MAILLAGE_HTTPS=1 MAILLAGE_DEBUG=0 \
 	  MAILLAGE_SECRET_KEY=check-deploy-only-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  MAILLAGE_AUDIT_KEY=check-deploy-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	  MAILLAGE_ALLOWED_HOSTS=maillage.example.org \
 	  $(BIN)/maillage check --deploy --fail-level WARNING
 

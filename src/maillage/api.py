@@ -62,7 +62,143 @@ def _no_constant(name):
 session_auth = VerifiedSessionAuth()
 token_auth = ApiTokenAuth()
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"type": "string", "description": "pourquoi, en français"}},
+    "required": ["detail"],
+    "title": "ErrorOut",
+}
+# What any operation may answer besides its own statuses, and when (the document says so,
+# so that a client, and the Schemathesis campaign, know every status they can get).
+COMMON_RESPONSES = {
+    "400": "Requête refusée : un paramètre, un caractère ou le corps ne convient pas "
+    "(le message dit lequel et pourquoi).",
+    "503": "La requête a pris trop de temps et a été interrompue (MAILLAGE_STATEMENT_TIMEOUT) : "
+    "rien n'a été modifié, réessayez.",
+}
+AUTH_RESPONSE = "Authentification requise : une session ouverte ou un jeton d'API (Bearer)."
+
+
+def _on(field: str, **body) -> dict:
+    """A link's parameters: the path's public_id from this response's `field`, and an
+    optional body (constants and runtime expressions)."""
+    link = {"parameters": {"public_id": f"$response.body#/{field}"}}
+    if body:
+        link["requestBody"] = body
+    return link
+
+
+_SR, _PW = "maillage_pathways_api_support_request_", "maillage_pathways_api_"
+# OpenAPI links: what a client (and Schemathesis's stateful phase) does next with what an
+# operation returned — a request created, read, triaged into a pathway, whose plan, notebook,
+# stays and meetings are then read and written.
+PATHWAY_NEXT = {
+    "Parcours": (f"{_PW}pathway_detail", _on("pathway_id")),
+    "Plan": (f"{_PW}plan_detail", _on("pathway_id")),
+    "Message": (f"{_PW}message_add", _on("pathway_id")),
+    "Messages": (f"{_PW}message_list", _on("pathway_id")),
+    "Objectif": (f"{_PW}plan_objective_add", _on("pathway_id")),
+    "Sejour": (f"{_PW}stay_add", _on("pathway_id")),
+    "Reunion": (f"{_PW}meeting_add", _on("pathway_id")),
+    "Reunions": (f"{_PW}meeting_list", _on("pathway_id")),
+    "Fhir": (f"{_PW}pathway_fhir", _on("pathway_id")),
+}
+LINKS = {
+    f"{_SR}create": {
+        "201": {
+            "Demande": (f"{_SR}detail", _on("id")),
+            "Tri": (
+                f"{_SR}triage",
+                _on("id", outcome="pathway", answers=[], version="$response.body#/version"),
+            ),
+        }
+    },
+    f"{_SR}triage": {"200": PATHWAY_NEXT},
+    f"{_PW}meeting_add": {
+        "201": {
+            "Reunion": (
+                f"{_PW}meeting_detail",
+                {
+                    "parameters": {
+                        "public_id": "$request.path.public_id",
+                        "meeting_id": "$response.body#/id",
+                    }
+                },
+            ),
+        }
+    },
+    "maillage_directory_api_orientation_create": {
+        "201": {"Orientation": ("maillage_directory_api_orientation_detail", _on("id"))}
+    },
+}
+
+
+# What core.inputs refuses in any text, said in the document (ECMA regex: the C0 controls
+# but tab, line feed and carriage return), so that clients know before they send.
+TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f]*$"
+
+
+def _text_rule(schema: dict, components: dict, seen: set) -> None:
+    """Add TEXT_PATTERN to every free text of an input schema (following $ref once)."""
+    if not isinstance(schema, dict):
+        return
+    ref = schema.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[-1]
+        if name not in seen:
+            seen.add(name)
+            _text_rule(components.get(name, {}), components, seen)
+        return
+    if schema.get("type") == "string" and not ({"enum", "format", "pattern"} & set(schema)):
+        schema["pattern"] = TEXT_PATTERN
+    for key in ("properties", "$defs"):
+        for child in (schema.get(key) or {}).values():
+            _text_rule(child, components, seen)
+    for key in ("items", "additionalProperties"):
+        _text_rule(schema.get(key), components, seen)
+    for key in ("anyOf", "allOf", "oneOf"):
+        for child in schema.get(key) or []:
+            _text_rule(child, components, seen)
+
+
+class MaillageAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = document.get("components", {}).get("schemas", {})
+        seen: set[str] = set()
+        for item in document["paths"].values():
+            for operation in item.values():
+                for parameter in operation.get("parameters", []):
+                    _text_rule(parameter.get("schema"), components, seen)
+                for body in operation.get("requestBody", {}).get("content", {}).values():
+                    _text_rule(body.get("schema"), components, seen)
+                responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+                operation["responses"] = responses
+                # An operation answering another media type than JSON says which (FHIR).
+                for status, types in operation.pop("x-media-types", {}).items():
+                    content = responses[str(status)].get("content", {})
+                    body = next(iter(content.values()), {"schema": {"type": "object"}})
+                    responses[str(status)]["content"] = dict.fromkeys(types, body)
+                for status, links in LINKS.get(operation["operationId"], {}).items():
+                    responses[status]["links"] = {
+                        name: {"operationId": target, **more}
+                        for name, (target, more) in links.items()
+                    }
+                extra = dict(COMMON_RESPONSES)
+                if operation.get("security"):
+                    extra["401"] = AUTH_RESPONSE
+                for status, description in extra.items():
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ERROR_SCHEMA}},
+                        },
+                    )
+        return document
+
+
+api = MaillageAPI(
     title="Maillage",
     version="1",
     description="API de Maillage : annuaire de l'offre sanitaire, sociale et médico-sociale, "
@@ -103,6 +239,11 @@ def http_error(request, exc):
         detail = f"corps de la requête refusé — {exc.__cause__}"
     elif isinstance(exc, AuthenticationError) or exc.message in {"Forbidden", "Too many requests."}:
         detail = HTTP_MESSAGES.get(exc.status_code, exc.message)
+    elif exc.message == "CSRF check Failed":
+        detail = (
+            "vérification CSRF échouée : avec une session de navigateur, envoyez l'en-tête "
+            "X-CSRFToken (ou utilisez un jeton d'API)"
+        )
     elif exc.message == "Cannot parse request body":
         detail = "le corps de la requête n'est pas du JSON valide"
     else:

@@ -104,9 +104,47 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-# Key of the audit trail's hash chain. Keep it with the backups: a restored database is
-# verified with the key its rows were chained with. Defaults to the secret key.
-AUDIT_CHAIN_KEY = env_str("MAILLAGE_AUDIT_KEY", SECRET_KEY)
+# Where local instances keep the keys they generate, apart from the data folder: a copy of
+# the data folder (a backup, a stolen disk) must not carry the key that would let someone
+# rewrite the audit trail and chain it again.
+KEYS_DIR = Path(
+    env_str(
+        "MAILLAGE_KEYS_DIR",
+        str(Path(env_str("XDG_CONFIG_HOME", str(Path.home() / ".config"))) / "maillage" / "keys"),
+    )
+).resolve()
+
+
+def _audit_key() -> str:
+    """The key of the audit trail's hash chain: MAILLAGE_AUDIT_KEY, required in production
+    and distinct from the secret key; a local instance generates one in KEYS_DIR, named
+    after its data folder (an instance made before kept chaining with its secret key: that
+    key is carried over so that its trail still verifies)."""
+    key = env_str("MAILLAGE_AUDIT_KEY")
+    if key:
+        if len(key) < 32:
+            raise ImproperlyConfigured("MAILLAGE_AUDIT_KEY must be at least 32 characters long")
+        if HTTPS and key == SECRET_KEY:
+            raise ImproperlyConfigured("MAILLAGE_AUDIT_KEY must differ from MAILLAGE_SECRET_KEY")
+        return key
+    if HTTPS:
+        raise ImproperlyConfigured(
+            "MAILLAGE_AUDIT_KEY is required when MAILLAGE_HTTPS is on (keep it apart from the "
+            "database and its backups: docs/deployment.md)"
+        )
+    import hashlib
+
+    folder = hashlib.sha256(str(DATA_DIR).encode()).hexdigest()[:16]
+    path = KEYS_DIR / f"audit-{folder}"
+    if not path.exists():
+        KEYS_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+        earlier = (DATA_DIR / "postgres" / "PG_VERSION").exists()
+        path.write_text(SECRET_KEY if earlier else secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+AUDIT_CHAIN_KEY = _audit_key()
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -127,8 +165,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "maillage.core.middleware.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "maillage.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maillage.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -179,7 +219,15 @@ else:
     EMBEDDED_DATABASE = True
 # JIT compilation costs up to a second on the first run of a complex query: for short
 # interactive queries it only adds latency (measured by bench/directory_search.py).
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# Statements are bounded in time: a page or an API call gives up after STATEMENT_TIMEOUT
+# seconds (a French 503, core.middleware.StatementTimeoutMiddleware), so that a query left
+# by a client that went away does not keep the CPUs busy; the other work of a connection
+# (jobs, imports, migrations, the command line) after JOB_STATEMENT_TIMEOUT. 0: no limit.
+STATEMENT_TIMEOUT = env_int("MAILLAGE_STATEMENT_TIMEOUT", 30)
+JOB_STATEMENT_TIMEOUT = env_int("MAILLAGE_JOB_STATEMENT_TIMEOUT", 3600)
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", f"-c jit=off -c statement_timeout={JOB_STATEMENT_TIMEOUT * 1000}"
+)
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("MAILLAGE_DB_CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": env_str("MAILLAGE_TEST_DB_NAME", "test_maillage")}

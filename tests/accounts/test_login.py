@@ -133,3 +133,58 @@ def test_session_cookie_is_httponly_and_samesite(client, cast):
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+def _session_ends(client):
+    """The session is over (the browser keeps its other cookies, as a real one does)."""
+    from django.conf import settings
+
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+
+
+@override_settings(LOGIN_FAILURE_THRESHOLD=3)
+def test_someone_guessing_cannot_lock_the_owner_out_of_her_usual_browser(client, cast):
+    from django.test import Client
+
+    owner = client
+    assert _login(owner, cast.professional.email).status_code == 302  # her usual browser
+    _session_ends(owner)
+    attacker = Client()
+    for _ in range(6):
+        _login(attacker, cast.professional.email, "mauvais")
+    assert _login(attacker, cast.professional.email).status_code == 429  # the guesser is held
+    assert _login(owner, cast.professional.email).status_code == 302  # the owner is not
+    assert "_auth_user_id" in owner.session
+
+
+@override_settings(LOGIN_FAILURE_THRESHOLD=3)
+def test_a_device_cookie_counts_its_own_failures_and_only_for_its_account(client, cast):
+    from django.test import Client
+
+    from maillage.accounts.actions import DEVICE_COOKIE
+
+    assert _login(client, cast.professional.email).status_code == 302
+    _session_ends(client)
+    for _ in range(4):
+        _login(client, cast.professional.email, "mauvais")
+    assert _login(client, cast.professional.email).status_code == 429  # her own typos count
+    other = Client()
+    other.cookies[DEVICE_COOKIE] = client.cookies[DEVICE_COOKIE].value
+    for _ in range(4):
+        _login(other, cast.colleague.email, "mauvais")
+    # Another account's device cookie is no pass: that browser is throttled like any other.
+    assert _login(other, cast.colleague.email).status_code == 429
+    forged = Client()
+    forged.cookies[DEVICE_COOKIE] = "forged:value"
+    assert _login(forged, cast.colleague.email).status_code == 429
+
+
+@override_settings(LOGIN_FAILURE_THRESHOLD=3)
+def test_a_password_reset_lifts_the_throttle_of_the_account(client, cast):
+    from maillage.accounts import actions
+
+    for _ in range(4):
+        _login(client, cast.professional.email, "mauvais")
+    assert _login(client, cast.professional.email).status_code == 429
+    actions.login_failures_forget(user=cast.professional)
+    assert _login(client, cast.professional.email).status_code == 302

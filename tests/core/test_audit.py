@@ -118,3 +118,48 @@ def test_every_refusal_is_audited_once(client, cast):
     denials = AuditEvent.objects.filter(outcome=Outcome.DENIED).order_by("id")[before:]
     assert [event.action for event in denials] == ["audit.view"]
     assert denials[0].actor_id == cast.professional.public_id
+
+
+def _settings_in_child(tmp_path, **env):
+    import os
+    import subprocess
+    import sys
+
+    child = {k: v for k, v in os.environ.items() if not k.startswith(("MAILLAGE_", "DATABASE"))}
+    child.update(
+        MAILLAGE_DATA_DIR=str(tmp_path / "data"),
+        MAILLAGE_KEYS_DIR=str(tmp_path / "keys"),
+        MAILLAGE_NO_EMBEDDED="1",
+        DJANGO_SETTINGS_MODULE="maillage.settings",
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.AUDIT_CHAIN_KEY)"],
+        env=child,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_local_instance_keeps_its_audit_key_outside_its_data_folder(tmp_path):
+    first = _settings_in_child(tmp_path)
+    assert first.returncode == 0, first.stderr
+    key = first.stdout.strip()
+    assert len(key) >= 32
+    data = tmp_path / "data"
+    assert key not in "".join(p.read_text() for p in data.rglob("*") if p.is_file())
+    (keyfile,) = (tmp_path / "keys").iterdir()
+    assert keyfile.read_text().strip() == key and oct(keyfile.stat().st_mode)[-3:] == "600"
+    assert _settings_in_child(tmp_path).stdout.strip() == key  # the same on the next start
+
+
+def test_production_needs_its_own_audit_key(tmp_path):
+    secret = "s" * 60
+    base = {"MAILLAGE_HTTPS": "1", "MAILLAGE_SECRET_KEY": secret}
+    missing = _settings_in_child(tmp_path, **base)
+    assert missing.returncode != 0 and "MAILLAGE_AUDIT_KEY is required" in missing.stderr
+    same = _settings_in_child(tmp_path, **base, MAILLAGE_AUDIT_KEY=secret)
+    assert same.returncode != 0 and "must differ" in same.stderr
+    given = _settings_in_child(tmp_path, **base, MAILLAGE_AUDIT_KEY="a" * 40)
+    assert given.returncode == 0 and given.stdout.strip() == "a" * 40

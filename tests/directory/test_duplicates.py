@@ -2,12 +2,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from maillage.directory import duplicates
 from maillage.directory.queries import suspected_duplicates
 from tests.factories import StructureFactory
 
 
 def _pairs():
-    return {(d.first.name, d.second.name, d.reason) for d in suspected_duplicates()}
+    duplicates.refresh()
+    return {(d.first.name, d.second.name, d.get_reason_display()) for d in suspected_duplicates()}
 
 
 def test_same_siret_or_finess_across_sources_are_suspected(territories, db):
@@ -72,6 +74,7 @@ def _duplicate_pair():
         finess="850001234",
     )
     ServiceFactory(structure=absorbed, source="finess", source_id="srv-1", name="Aide sociale")
+    duplicates.refresh(structure_ids=[kept.pk, absorbed.pk])
     return kept, absorbed
 
 
@@ -138,7 +141,7 @@ def test_two_different_structures_are_not_suggested_again(client, cast, territor
         reverse("directory:duplicate_decide", args=[kept.public_id, absorbed.public_id]),
         {"decision": "different"},
     )
-    assert suspected_duplicates() == []
+    assert list(suspected_duplicates()) == []
     kept.refresh_from_db()
     assert kept.state == "published"
     client.force_login(cast.professional)
@@ -163,3 +166,73 @@ def test_a_structure_another_organisation_manages_is_not_merged_away(cast, terri
     actions.structure_merge(actor=cast.coordinator, keep=managed, absorb=kept)
     kept.refresh_from_db()
     assert kept.merged_into == managed
+
+
+def test_an_import_finds_its_duplicates_without_anyone_comparing_the_directory(
+    tmp_path, territories, db
+):
+    import json
+
+    from maillage.directory.imports import data_inclusion
+
+    StructureFactory(source="finess", name="EHPAD Les Tilleuls", finess="850000019")
+    path = tmp_path / "di.json"
+    path.write_text(
+        json.dumps(
+            {
+                "structures": [
+                    {
+                        "source": "dora",
+                        "id": "t1",
+                        "nom": "Résidence Les Tilleuls",
+                        "date_maj": "2026-10-01",
+                        "finess": "850000019",
+                    }
+                ]
+            }
+        )
+    )
+    data_inclusion.import_files([path])
+    (pair,) = suspected_duplicates()
+    assert {pair.first.name, pair.second.name} == {"EHPAD Les Tilleuls", "Résidence Les Tilleuls"}
+    assert pair.get_reason_display() == "même numéro FINESS"
+
+
+def test_an_edit_or_an_archive_takes_a_pair_away(cast, territories):
+    from maillage.directory import actions
+
+    first = StructureFactory(
+        source="dora", name="Maison de santé du Bocage", commune_id="85213", organisation=None
+    )
+    second = StructureFactory(
+        source="tableur", name="Maison de Santé du bocage", commune_id="85213"
+    )
+    duplicates.refresh(structure_ids=[first.pk])
+    assert suspected_duplicates().count() == 1
+    second.name = "Pharmacie de la gare"
+    second.save()
+    duplicates.refresh(structure_ids=[second.pk])
+    assert suspected_duplicates().count() == 0
+    second.name = "Maison de santé du Bocage"
+    second.save()
+    duplicates.refresh(structure_ids=[second.pk])
+    assert suspected_duplicates().count() == 1
+    actions.entry_archive(actor=cast.coordinator, entry=second)
+    assert suspected_duplicates().count() == 0
+
+
+def test_the_duplicates_page_reads_a_page_of_pairs_in_a_bounded_number_of_queries(
+    client, cast, territories, django_assert_max_num_queries
+):
+    for n in range(30):
+        StructureFactory(source="dora", name=f"CCAS {n}", siret=f"732829320{n:05d}")
+        StructureFactory(source="finess", name=f"Centre communal {n}", siret=f"732829320{n:05d}")
+    duplicates.refresh()
+    client.force_login(cast.coordinator)
+    with django_assert_max_num_queries(18):  # the session, the layout, then three reads
+        page = client.get(reverse("directory:duplicates")).content.decode()
+    assert "30 paires à examiner." in page
+    assert page.count('name="decision" value="keep-first"') == 25
+    assert "Page 1 sur 2" in page
+    second = client.get(reverse("directory:duplicates") + "?page=2").content.decode()
+    assert second.count('name="decision" value="keep-first"') == 5

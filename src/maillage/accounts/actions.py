@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 class LoginResult:
     user: User | None
     retry_after: int = 0  # seconds to wait when throttled
+    device_cookie: str | None = None  # a new device cookie for the browser, after a login
 
 
 def throttle_delay(failures: int, *, threshold: int, max_delay: int) -> int:
@@ -64,27 +65,61 @@ def _wait_seconds(failures: int, last, *, threshold: int, now) -> float:
     return (last + timedelta(seconds=delay) - now).total_seconds()
 
 
-def login_attempt(*, request, email: str, password: str) -> LoginResult:
-    """Check a password login, slowing down repeated failures.
+DEVICE_COOKIE = "maillage_device"
+DEVICE_COOKIE_AGE = 365 * 24 * 3600
+_DEVICE_SALT = "maillage.login-device"
 
-    Failures count per account (the guessed password's target) and, with a much higher
-    threshold, per address: many users share one hospital NAT address, and one person
-    mistyping must not lock the others out. Attempts on one account are serialised so
-    that parallel requests cannot get more guesses than the throttle allows.
+
+def device_of(request, account_key: str) -> str:
+    """The id of the browser's device cookie when it was given at a successful login to this
+    account (signed by the server: it cannot be made up), else ""."""
+    from django.core import signing
+
+    value = request.COOKIES.get(DEVICE_COOKIE, "")
+    try:
+        data = signing.loads(value, salt=_DEVICE_SALT, max_age=DEVICE_COOKIE_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return ""
+    if not isinstance(data, dict) or data.get("account") != account_key:
+        return ""
+    return str(data.get("device", ""))[:64]
+
+
+def device_cookie(account_key: str) -> str:
+    """A new device cookie's value for this account (set once the login succeeded)."""
+    from django.core import signing
+
+    return signing.dumps(
+        {"account": account_key, "device": secrets.token_hex(16)}, salt=_DEVICE_SALT
+    )
+
+
+def login_attempt(*, request, email: str, password: str) -> LoginResult:
+    """Check a password login, slowing down repeated failures — without letting anyone who
+    knows an address lock its owner out (device cookies, as OWASP describes them).
+
+    A browser where this account logged in before holds a device cookie for it: its attempts
+    are counted on their own, so the owner's usual browser still gets in with the right
+    password while someone else is guessing. Every other client counts together per account,
+    and, with a much higher threshold, per address: many users share one hospital NAT
+    address, and one person mistyping must not lock the others out. Attempts on one account
+    are serialised so that parallel requests cannot get more guesses than the throttle
+    allows. The result's `device_cookie`, when set, is for the view to give the browser.
     """
     key = LoginFailure.key_for(email)
     ip = audit.client_ip(request)
+    device = device_of(request, key)
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
         now = timezone.now()
         since = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-        account_failures, account_last = _recent_failures(Q(account_key=key), since)
+        account_failures, account_last = _recent_failures(Q(account_key=key, device=device), since)
         wait = _wait_seconds(
             account_failures, account_last, threshold=settings.LOGIN_FAILURE_THRESHOLD, now=now
         )
-        if ip:
-            ip_failures, ip_last = _recent_failures(Q(ip=ip), since)
+        if ip and not device:
+            ip_failures, ip_last = _recent_failures(Q(ip=ip, device=""), since)
             wait = max(
                 wait,
                 _wait_seconds(
@@ -97,7 +132,7 @@ def login_attempt(*, request, email: str, password: str) -> LoginResult:
 
         user = authenticate(request, username=email.strip(), password=password)
         if user is None:
-            LoginFailure.objects.create(account_key=key, ip=ip)
+            LoginFailure.objects.create(account_key=key, ip=ip, device=device)
             known = User.objects.filter(email__iexact=email.strip()).first()
             actor = audit.Actor(user_id=known.public_id) if known else audit.Actor()
             failures = account_failures + 1
@@ -105,7 +140,11 @@ def login_attempt(*, request, email: str, password: str) -> LoginResult:
                 "auth.login_failed",
                 request=request,
                 actor=actor,
-                details={"failures": failures, "known_account": known is not None},
+                details={
+                    "failures": failures,
+                    "known_account": known is not None,
+                    "known_device": bool(device),
+                },
             )
             if failures == settings.LOGIN_FAILURE_THRESHOLD:
                 # Recorded once, when the slowing down starts; further throttled attempts
@@ -114,12 +153,21 @@ def login_attempt(*, request, email: str, password: str) -> LoginResult:
                     "auth.login_throttled",
                     request=request,
                     actor=actor,
-                    details={"failures": failures},
+                    details={"failures": failures, "known_device": bool(device)},
                 )
             return LoginResult(user=None)
-        LoginFailure.objects.filter(account_key=key).delete()
+        # This browser's own failures go; those of other clients stay counted (a guesser's
+        # count must not restart each time the owner logs in).
+        mine = Q(device=device) if device else Q(device="", ip=ip)
+        LoginFailure.objects.filter(Q(account_key=key) & mine).delete()
         audit.record("auth.login", request=request, actor=audit.Actor(user_id=user.public_id))
-    return LoginResult(user=user)
+    return LoginResult(user=user, device_cookie=None if device else device_cookie(key))
+
+
+def login_failures_forget(*, user: User) -> None:
+    """The account's password was just reset (the owner proved she holds its mailbox): the
+    failed attempts counted against it no longer matter."""
+    LoginFailure.objects.filter(account_key=LoginFailure.key_for(user.email)).delete()
 
 
 def password_reset_rate_exceeded(*, request) -> bool:

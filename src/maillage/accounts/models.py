@@ -202,7 +202,13 @@ class LoginFailure(models.Model):
 
     account_key = models.CharField(max_length=64, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    # The browser the attempt came from, when it holds a device cookie of this account
+    # (accounts.actions.login_attempt); empty for every other client.
+    device = models.CharField(max_length=64, blank=True, default="")
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["account_key", "device"], name="login_failure_device")]
 
     def __str__(self):
         return f"login failure at {self.occurred_at:%Y-%m-%d %H:%M:%S}"

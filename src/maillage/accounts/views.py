@@ -2,6 +2,7 @@ import logging
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -62,7 +63,17 @@ def login_view(request):
         )
         if result.user is not None:
             login(request, result.user)
-            return redirect(_next_url(request))
+            response = redirect(_next_url(request))
+            if result.device_cookie:
+                response.set_cookie(
+                    actions.DEVICE_COOKIE,
+                    result.device_cookie,
+                    max_age=actions.DEVICE_COOKIE_AGE,
+                    httponly=True,
+                    secure=settings.HTTPS,
+                    samesite="Lax",
+                )
+            return response
         if result.retry_after:
             form.add_error(
                 None,
@@ -113,6 +124,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        actions.login_failures_forget(user=self.user)
         audit.record(
             "auth.password_reset",
             request=self.request,

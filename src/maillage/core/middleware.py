@@ -1,3 +1,4 @@
+import logging
 import time
 from dataclasses import replace
 from urllib.parse import urlparse
@@ -7,12 +8,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
 from django.http import JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from psycopg import errors as psycopg_errors
 
 from maillage.accounts.access import second_factor_step
 from maillage.core.inputs import strip_forbidden, text_problem
+
+logger = logging.getLogger(__name__)
 
 LAST_ACTIVITY_KEY = "maillage_last_activity"
 ACTIVE_MEMBERSHIP_KEY = "maillage_active_membership"
@@ -20,6 +27,82 @@ ACTIVE_MEMBERSHIP_KEY = "maillage_active_membership"
 
 def _is_public(view_func) -> bool:
     return getattr(view_func, "login_required", True) is False
+
+
+class StatementTimeoutMiddleware:
+    """Every request's statements are bounded by settings.STATEMENT_TIMEOUT (connections
+    start with the longer JOB_STATEMENT_TIMEOUT); one cancelled by PostgreSQL gets a French
+    503 — a page, or JSON for the API — instead of a 500, and nothing was written (its
+    transaction was rolled back)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        use_statement_timeout(settings.STATEMENT_TIMEOUT)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _is_query_cancelled(exception):
+            return None
+        logger.warning("statement timeout on %s", request.path)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"detail": _("la requête a pris trop de temps et a été interrompue : réessayez")},
+                status=503,
+            )
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
+
+
+def use_statement_timeout(seconds: int) -> None:
+    """Bound this thread's database statements to `seconds` (0: no limit). Set once per
+    connection, on the driver's own connection so that it is not counted as a query of the
+    request; a new connection starts from the settings' OPTIONS again."""
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    # Inside a transaction (tests run each in one) the setting may yet be rolled back.
+    already = getattr(wrapper, "maillage_timeout", None) == seconds
+    if wrapper.connection is not None and already and not wrapper.in_atomic_block:
+        return
+    try:
+        wrapper.ensure_connection()
+        wrapper.connection.execute(
+            "SELECT set_config('statement_timeout', %s, false)", [f"{seconds * 1000}"]
+        )
+    except (DatabaseError, psycopg_errors.Error):
+        return  # the database is away: the view says so (healthz answers 503)
+    wrapper.maillage_timeout = seconds
+
+
+@receiver(connection_created)
+def _new_connection(sender, connection, **kwargs):
+    connection.maillage_timeout = None  # as the OPTIONS set it: the jobs' timeout
+
+
+def _is_query_cancelled(exception) -> bool:
+    while exception is not None:
+        if isinstance(exception, psycopg_errors.QueryCanceled):
+            return True
+        exception = exception.__cause__
+    return False
+
+
+class NoStoreMiddleware:
+    """Pages and API answers are never stored by a browser or a proxy (a record page left in
+    a shared computer's cache, or in a proxy's): `Cache-Control: no-store` on every dynamic
+    response that did not set its own caching. Static files (WhiteNoise, before this) keep
+    theirs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store"
+        return response
 
 
 class InputMiddleware:

@@ -567,6 +567,7 @@ def entry_create(*, actor, structure=None, organisation=None, values: dict, requ
         entry.created_by = actor
         entry.full_clean(exclude=["source_id"])
         entry.save()
+        _compare_for_duplicates(entry)
         audit.record("directory.entry.create", request=request, obj=entry)
     return entry
 
@@ -591,6 +592,7 @@ def entry_update(*, actor, entry, values: dict, request=None):
                 entry.state = PublicationState.DRAFT
             entry.full_clean()
             entry.save()
+            _compare_for_duplicates(entry)
             audit.record(
                 "directory.entry.update",
                 request=request,
@@ -659,9 +661,18 @@ def entry_archive(*, actor, entry, request=None):
         audit.record("directory.entry.archive", request=request, obj=entry)
 
 
+def _compare_for_duplicates(entry) -> None:
+    """A structure written (a draft too: a moderator may spot it early) is compared again."""
+    if isinstance(entry, Structure):
+        from maillage.directory import duplicates
+
+        duplicates.refresh(structure_ids=[entry.pk])
+
+
 def _reindex(entry) -> None:
     from maillage.directory import search_index
 
+    _compare_for_duplicates(entry)
     if isinstance(entry, Structure):
         search_index.refresh(structure_ids=[entry.pk])
     else:
@@ -885,9 +896,10 @@ def structure_merge(*, actor, keep: Structure, absorb: Structure, request=None) 
         absorb.state = PublicationState.ARCHIVED
         absorb.merged_into = keep
         absorb.save(update_fields=["state", "merged_into", "updated_at"])
-        from maillage.directory import search_index
+        from maillage.directory import duplicates, search_index
 
         search_index.refresh(structure_ids=[keep.pk, absorb.pk])
+        duplicates.refresh(structure_ids=[keep.pk, absorb.pk])
         audit.record(
             "directory.structure.merge",
             request=request,

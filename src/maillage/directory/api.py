@@ -214,9 +214,10 @@ EXPORT_FORMATS = {
 
 @router.get(
     "/export/{format}",
-    response={200: None, 404: ErrorOut, 429: ErrorOut},
+    response={200: dict, 404: ErrorOut, 429: ErrorOut},
     auth=None,
     summary="Exporter l'annuaire publié (data-inclusion, hsds ou fhir)",
+    openapi_extra={"x-media-types": {200: ["application/json", "application/fhir+json"]}},
     description=(
         "Le même fichier que `maillage export FORMAT FICHIER` : data·inclusion v1, "
         "Open Referral HSDS 3.0, ou un Bundle FHIR R4 (Organization, Location, "

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from maillage.directory import search_index
+from maillage.directory import duplicates, search_index
 from maillage.directory.models import Service, Structure
 
 SOURCE = "demo"
@@ -234,7 +234,7 @@ def setup_demo_directory() -> int:
                     **extra,
                 },
             )
-    search_index.refresh(
-        structure_ids=list(Structure.objects.filter(source=SOURCE).values_list("pk", flat=True))
-    )
+    demo_structures = list(Structure.objects.filter(source=SOURCE).values_list("pk", flat=True))
+    search_index.refresh(structure_ids=demo_structures)
+    duplicates.refresh(structure_ids=demo_structures)
     return Service.objects.filter(source=SOURCE).count()

@@ -648,6 +648,39 @@ class ProposedChange(models.Model):
         return self.structure or self.service
 
 
+class DuplicateReason(models.TextChoices):
+    SIRET = "siret", _("même SIRET")
+    FINESS = "finess", _("même numéro FINESS")
+    NAME = "name", _("nom proche à la même adresse")
+
+
+class DuplicateCandidate(models.Model):
+    """A pair of structures from different sources that look like the same place, found by
+    directory.duplicates.refresh() after every write to the structures: the moderators'
+    page reads these rows instead of comparing the whole directory with itself."""
+
+    first = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=10, choices=DuplicateReason.choices)
+    found_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_candidate_once"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="duplicate_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["second"], name="duplicate_candidate_second")]
+
+    def __str__(self):
+        return f"{self.first_id} ≈ {self.second_id}"
+
+    @property
+    def structures(self) -> tuple:
+        return (self.first, self.second)
+
+
 class DuplicateDismissal(models.Model):
     """A moderator said these two structures are not the same: do not suggest them again."""
 

@@ -29,7 +29,9 @@ from django.db.models import (
     Aggregate,
     BooleanField,
     Count,
+    Exists,
     FloatField,
+    OuterRef,
     Q,
 )
 from django.db.models.base import ModelState
@@ -38,7 +40,12 @@ from django.utils import timezone
 
 from maillage.directory import search_index
 from maillage.directory.enums import PublicationState, theme_with_children
-from maillage.directory.models import Service, Structure
+from maillage.directory.models import (
+    DuplicateCandidate,
+    DuplicateDismissal,
+    Service,
+    Structure,
+)
 from maillage.territories.models import Commune
 from maillage.territories.queries import commune_by_code, commune_near, search_communes
 
@@ -692,70 +699,17 @@ def published_service(public_id):
     )
 
 
-@dataclass(frozen=True)
-class SuspectedDuplicate:
-    first: object  # Structure
-    second: object
-    reason: str
-
-    @property
-    def structures(self) -> tuple:
-        return (self.first, self.second)
-
-
-DUPLICATE_NAME_SIMILARITY = 0.6
-DUPLICATE_DISTANCE_KM = 0.3
-
-
-def suspected_duplicates(limit: int = 500) -> list[SuspectedDuplicate]:
-    """Structures from different sources that look like the same place: same SIRET or
-    FINESS, or a close name at a close address (trigram similarity, a few hundred metres).
-    Listed for a moderator to merge; nothing is merged automatically."""
-    sql = """
-        SELECT p.* FROM (
-            SELECT a.id AS first, b.id AS second, 'même SIRET' AS reason
-            FROM directory_structure a
-            JOIN directory_structure b
-              ON a.siret = b.siret AND a.id < b.id AND a.source <> b.source
-            WHERE a.siret <> ''
-            UNION
-            SELECT a.id, b.id, 'même numéro FINESS' FROM directory_structure a
-            JOIN directory_structure b
-              ON a.finess = b.finess AND a.id < b.id AND a.source <> b.source
-            WHERE a.finess <> ''
-            UNION
-            SELECT a.id, b.id, 'nom proche à la même adresse' FROM directory_structure a
-            JOIN directory_structure b ON a.id < b.id AND a.source <> b.source
-              AND a.commune_id = b.commune_id
-              AND similarity(lower(public.unaccent(a.name)), lower(public.unaccent(b.name))) >= %s
-            WHERE a.latitude IS NULL OR b.latitude IS NULL
-               OR 2 * 6371 * asin(sqrt(power(sin(radians(b.latitude - a.latitude) / 2), 2)
-                  + cos(radians(a.latitude)) * cos(radians(b.latitude))
-                  * power(sin(radians(b.longitude - a.longitude) / 2), 2))) <= %s
-        ) p
-        JOIN directory_structure a ON a.id = p.first
-        JOIN directory_structure b ON b.id = p.second
-        WHERE a.state <> 'archived' AND b.state <> 'archived'
-          AND NOT EXISTS (SELECT 1 FROM directory_duplicatedismissal d
-                          WHERE d.first_id = p.first AND d.second_id = p.second)
-        ORDER BY p.first, p.second
-        LIMIT %s
-    """
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [DUPLICATE_NAME_SIMILARITY, DUPLICATE_DISTANCE_KM, limit])
-        rows = cursor.fetchall()
-    structures = Structure.objects.select_related("commune").in_bulk(
-        {pk for row in rows for pk in row[:2]}
+def suspected_duplicates():
+    """The suspected pairs (directory.duplicates keeps them), those a moderator said were
+    different left out, by name; slice it to read a page."""
+    dismissed = DuplicateDismissal.objects.filter(
+        first_id=OuterRef("first_id"), second_id=OuterRef("second_id")
     )
-    seen: dict[tuple[int, int], SuspectedDuplicate] = {}
-    for first, second, reason in rows:
-        seen.setdefault(
-            (first, second),
-            SuspectedDuplicate(structures[first], structures[second], reason),
-        )
-    return sorted(seen.values(), key=lambda d: (d.first.name, d.second.name))
+    return (
+        DuplicateCandidate.objects.filter(~Exists(dismissed))
+        .select_related("first__commune", "second__commune")
+        .order_by("first__name", "second__name", "pk")
+    )
 
 
 # --- Orientation ------------------------------------------------------------------------------

@@ -35,6 +35,16 @@ def opening_hours_of_the_day(timestamp: int) -> dict:
     return {"renewed": search_index.renew_hours()}
 
 
+@app.periodic(cron="30 3 * * *", periodic_id="duplicates")
+@app.task(queue="periodic", queueing_lock="duplicates")
+def duplicates_of_the_night(timestamp: int) -> dict:
+    """Each night, compare the whole directory again for suspected duplicates (writes keep
+    the pairs of what they touch; this catches what changed around them)."""
+    from maillage.directory import duplicates
+
+    return {"pairs": duplicates.refresh()}
+
+
 @app.task(queue="emails", retry=RetryStrategy(max_attempts=8, exponential_wait=30))
 def send_link_email(*, link_id: int, kind: str) -> None:
     """Email a structure its single-use link, written now from the link's id (the token is

@@ -637,12 +637,18 @@ def duplicates(request):
     if not access.can_moderate(request.user):
         audit.deny("directory.duplicates", request=request)
         raise PermissionDenied
-    pairs = queries.suspected_duplicates(limit=200)
-    counts = queries.service_counts([s.pk for pair in pairs for s in (pair.first, pair.second)])
+    page = Paginator(queries.suspected_duplicates(), DUPLICATES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    pairs = list(page.object_list)
+    counts = queries.service_counts([s.pk for pair in pairs for s in pair.structures])
     for pair in pairs:
         pair.first.service_count = counts.get(pair.first.pk, 0)
         pair.second.service_count = counts.get(pair.second.pk, 0)
-    return render(request, "directory/duplicates.html", {"pairs": pairs})
+    return render(request, "directory/duplicates.html", {"pairs": pairs, "page": page})
+
+
+DUPLICATES_PER_PAGE = 25
 
 
 @require_POST

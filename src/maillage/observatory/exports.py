@@ -16,6 +16,7 @@ import io
 import numpy as np
 from django.utils.translation import gettext as _
 
+from maillage.core.spreadsheets import csv_cell, xlsx_row
 from maillage.observatory import suppression
 from maillage.observatory.indicators import Scope, Table
 
@@ -129,9 +130,10 @@ def shown_table(table: Table, rows: list[list]) -> Table:
 
 def to_csv(rows: list[list]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180's line ends: a cell holding a line break of either kind is then quoted.
+    writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -143,14 +145,12 @@ def to_xlsx(table: Table, scope: Scope, rows: list[list]) -> bytes:
     sheet = book.active
     sheet.title = table.slug[:31]
     for line in _heading(table, scope):
-        sheet.append(line)
+        xlsx_row(sheet, line)
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([])
     first = sheet.max_row + 1
     for row in rows:
-        sheet.append(
-            ["" if v is None else (str(v) if not isinstance(v, int | float) else v) for v in row]
-        )
+        xlsx_row(sheet, row)
     for cell in sheet[first]:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = max(
@@ -160,7 +160,7 @@ def to_xlsx(table: Table, scope: Scope, rows: list[list]) -> bytes:
         sheet.column_dimensions[chr(ord("A") + index)].width = 18
     if table.note:
         sheet.append([])
-        sheet.append([table.note])
+        xlsx_row(sheet, [table.note])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

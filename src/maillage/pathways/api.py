@@ -357,6 +357,7 @@ def plan_action_add(request, public_id: UUID, payload: PlanActionIn):
     "/pathways/{public_id}/fhir",
     response={200: dict, 404: ErrorOut},
     summary="Le parcours en Bundle FHIR R4 (Patient, CareTeam, CarePlan, Goal, Task, Consent…)",
+    openapi_extra={"x-media-types": {200: ["application/fhir+json"]}},
 )
 def pathway_fhir(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)

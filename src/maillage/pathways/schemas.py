@@ -5,26 +5,37 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from maillage.pathways.enums import (
+    ConsentMode,
+    InformationItem,
+    Need,
+    Recipient,
+    RequesterKind,
+    Sex,
+    TriageOutcome,
+    Urgency,
+)
+
 
 class SupportRequestIn(Schema):
     platform: UUID
-    requester_kind: str = "professional"
+    requester_kind: RequesterKind = RequesterKind.PROFESSIONAL
     person_first_name: str = Field(min_length=1, max_length=100)
     person_last_name: str = Field(min_length=1, max_length=100)
     person_birth_date: date | None = None
-    person_sex: str = Field(default="X", max_length=1)
+    person_sex: Sex = Sex.OTHER
     person_commune: str | None = Field(default=None, description="code INSEE")
     person_phone: str = Field(default="", max_length=30)
     gp_name: str = Field(default="", max_length=200)
     reason: str = Field(min_length=1, max_length=4000)
-    needs: list[str] = []
-    urgency: str
+    needs: list[Need] = []
+    urgency: Urgency
     tried: str = Field(default="", max_length=4000)
     gp_informed: bool = False
     gp_agrees: bool = False
-    consent_mode: str
-    information_items: list[str] = []
-    recipients: list[str] = []
+    consent_mode: ConsentMode
+    information_items: list[InformationItem] = []
+    recipients: list[Recipient] = []
 
 
 class SupportRequestOut(Schema):
@@ -55,7 +66,7 @@ class SupportRequestList(Schema):
 
 class TriageIn(Schema):
     answers: list[str] = []
-    outcome: str
+    outcome: TriageOutcome
     referent: UUID | None = Field(
         default=None, description="un·e coordinateur·rice ; vous par défaut"
     )

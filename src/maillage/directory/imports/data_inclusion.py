@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from maillage.core import audit
 from maillage.core.inputs import InvalidInput, clean_data
-from maillage.directory import search_index
+from maillage.directory import duplicates, search_index
 from maillage.directory.enums import PublicationState
 from maillage.directory.imports.reading import UnreadableFile, json_items, open_checked
 from maillage.directory.models import (
@@ -43,6 +43,7 @@ from maillage.directory.schemas_datainclusion import DIService, DIStructure
 from maillage.territories.models import Commune
 
 BATCH = 10000
+FULL_DUPLICATES = 20_000
 KINDS = {"structure": "structures", "service": "services"}
 
 
@@ -592,6 +593,11 @@ def import_files(
     with transaction.atomic():
         touched = _import(paths, report, reader, options)
         search_index.refresh(structure_ids=sorted(touched))
+        # A large import is compared whole: one pass over the directory costs less than
+        # deleting and looking up the pairs of most of it one by one.
+        duplicates.refresh(
+            structure_ids=None if len(touched) > FULL_DUPLICATES else sorted(touched)
+        )
         audit.record(
             "directory.import",
             object_type="directory.import",

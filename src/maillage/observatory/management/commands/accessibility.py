@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.core.spreadsheets import csv_cell
 from maillage.observatory import actions, queries
 from maillage.observatory.accessibility import Travel
 from maillage.territories.models import Commune
@@ -81,7 +82,8 @@ class Command(BaseCommand):
                 writer.writerow(["code_insee", "commune", "population", "apl", "sous_dotee"])
                 for row in queries.run_rows(run, codes):
                     writer.writerow(
-                        [
+                        csv_cell(v)
+                        for v in [
                             row.commune_id,
                             row.commune.name,
                             row.population,

@@ -1,0 +1,146 @@
+"""The API campaign: Schemathesis against /api/v1/openapi.json, anonymous and with a token,
+then its stateful phase, which follows the document's links (a request created, read,
+triaged into a pathway whose plan, notebook, stays and meetings are then read and written).
+
+Every generated request must get a documented status with a body of the documented shape,
+and never a server error. MAILLAGE_API_FUZZ_EXAMPLES sets the cases per operation (CI: the
+default here; `make fuzz`: a thousand).
+"""
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from maillage.api import api
+from maillage.wsgi import application
+from tests.factories import opened_pathway
+
+EXAMPLES = int(os.environ.get("MAILLAGE_API_FUZZ_EXAMPLES", "100"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+# Business rules the schema cannot say (a latitude needs a longitude, a commune must exist,
+# a plan needs its version) refuse schema-valid requests with a documented 400 and a reason:
+# that is not a failure.
+EXCLUDED = [positive_data_acceptance]
+
+
+# The document the API serves, built without a request (the operations need the database,
+# the document does not); the calls go to the WSGI application in-process.
+def _schema():
+    loaded = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/"))
+    loaded.app = application
+    return loaded
+
+
+schema = _schema()
+authenticated = _schema()  # the same document, with the campaign's token as its auth
+TOKEN = {}
+
+
+@authenticated.auth(refresh_interval=None)
+class CampaignToken:
+    """The coordinator's API token of the current test (the world fixture makes it): told to
+    Schemathesis as the API's authentication, so that its auth checks know what is valid."""
+
+    def get(self, case, ctx):
+        return TOKEN["raw"]
+
+    def set(self, case, data, ctx):
+        case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
+
+
+@pytest.fixture
+def served(db):
+    """The API served as Django's test client serves it: a request's end must not close the
+    test's database connection (its transaction holds the test's data)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(served, cast):
+    """Real records for the generated requests to reach: a pathway the coordinator follows,
+    its platform, and her API token."""
+    from maillage.accounts.actions import api_token_create
+
+    pathway = opened_pathway(cast)
+    _, TOKEN["raw"] = api_token_create(actor=cast.coordinator, name="campagne")
+    return {
+        "ids": {"public_id": str(pathway.public_id)},
+        "platform": str(cast.platform.public_id),
+    }
+
+
+def _with_real_records(case, world, *, paths=True):
+    """The case names the real platform (and, with `paths`, the real pathway) instead of
+    random ones."""
+    for name, value in world["ids"].items():
+        if paths and case.path_parameters and name in case.path_parameters:
+            case.path_parameters[name] = value
+    if isinstance(case.body, dict) and "platform" in case.body:
+        case.body["platform"] = world["platform"]
+
+
+@schema.parametrize()
+@FUZZ
+def test_anonymous_requests_get_documented_answers(case, served):
+    case.call_and_validate(excluded_checks=EXCLUDED)
+
+
+@authenticated.parametrize()
+@authenticated.given(real=st.booleans())
+@FUZZ
+def test_authenticated_requests_get_documented_answers(case, real, world):
+    if real and not (case.meta is not None and case.meta.generation.mode.is_negative):
+        _with_real_records(case, world)
+    case.call_and_validate(excluded_checks=EXCLUDED)
+
+
+# What the person agreed to share, coherent (a rule the schema cannot say): given to every
+# other new request of the chain, so that it starts more often.
+CONSENT = {
+    "consent_mode": "consents",
+    "information_items": ["identity"],
+    "recipients": ["platform"],
+}
+
+
+def test_linked_requests_chain_without_a_server_error(world):
+    from maillage.pathways.models import SupportRequest
+
+    created = {"requests": 0}
+
+    class Campaign(authenticated.as_state_machine()):
+        def before_call(self, case):
+            # The links give the ids of what the chain created; a new request is for the
+            # coordinator's platform.
+            if case.meta is None or not case.meta.generation.mode.is_negative:
+                _with_real_records(case, world, paths=False)
+                if case.operation.label == "POST /api/v1/support-requests":
+                    created["requests"] += 1
+                    if created["requests"] % 2 and isinstance(case.body, dict):
+                        case.body.update(CONSENT)
+
+        def validate_response(self, response, case, **kwargs):
+            case.validate_response(response, excluded_checks=EXCLUDED)
+
+    Campaign.run(
+        settings=settings(
+            max_examples=max(EXAMPLES // 2, 10),
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    # The chain went past its first step: requests were created through the API (beside the
+    # fixture's one), the ones the links then read, triaged and followed.
+    assert SupportRequest.objects.count() > 1
