@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 VENDOR := src/maillage/static/vendor
 export MAILLAGE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: demo test check bench install vendor browser clean-db fmt smoke report
+.PHONY: demo test check bench fuzz install vendor browser clean-db fmt smoke report
 
 demo: install vendor
 	$(BIN)/maillage demo
@@ -41,6 +41,11 @@ report: install vendor browser
 
 bench: install
 	@for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+
+# The API and import campaigns at full size (a thousand cases per operation and property);
+# CI runs the same tests smaller.
+fuzz: install vendor
+	$(BIN)/python bench/fuzz.py --examples $(or $(EXAMPLES),1000)
 
 install: $(BIN)/.installed
 

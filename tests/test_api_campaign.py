@@ -90,10 +90,29 @@ def _with_real_records(case, world, *, paths=True):
         case.body["platform"] = world["platform"]
 
 
+REPORT = os.environ.get("MAILLAGE_FUZZ_REPORT")  # bench/fuzz.py reads the cases it ran
+
+
+def _record(case, status) -> None:
+    if REPORT:
+        with open(REPORT, "a", encoding="utf-8") as out:
+            out.write(f"api\t{case.operation.label}\t{status}\n")
+
+
+def _call(case, **kwargs):
+    try:
+        response = case.call_and_validate(excluded_checks=EXCLUDED, **kwargs)
+    except Exception:
+        _record(case, "failure")
+        raise
+    _record(case, response.status_code)
+    return response
+
+
 @schema.parametrize()
 @FUZZ
 def test_anonymous_requests_get_documented_answers(case, served):
-    case.call_and_validate(excluded_checks=EXCLUDED)
+    _call(case)
 
 
 @authenticated.parametrize()
@@ -102,7 +121,7 @@ def test_anonymous_requests_get_documented_answers(case, served):
 def test_authenticated_requests_get_documented_answers(case, real, world):
     if real and not (case.meta is not None and case.meta.generation.mode.is_negative):
         _with_real_records(case, world)
-    case.call_and_validate(excluded_checks=EXCLUDED)
+    _call(case)
 
 
 # What the person agreed to share, coherent (a rule the schema cannot say): given to every
@@ -131,6 +150,7 @@ def test_linked_requests_chain_without_a_server_error(world):
                         case.body.update(CONSENT)
 
         def validate_response(self, response, case, **kwargs):
+            _record(case, response.status_code)
             case.validate_response(response, excluded_checks=EXCLUDED)
 
     Campaign.run(

@@ -70,6 +70,9 @@ def _counts():
     return Structure.objects.count(), Service.objects.count()
 
 
+REPORT = os.environ.get("MAILLAGE_FUZZ_REPORT")  # bench/fuzz.py reads the examples it ran
+
+
 def _run(importer, path, *, skip_invalid=False):
     """Import in a savepoint rolled back afterwards (examples do not see each other's rows):
     (report or None, rejected report or None), with the never-partial property checked."""
@@ -95,6 +98,10 @@ def _run(importer, path, *, skip_invalid=False):
     for rejection in (outcome.get("rejected") or outcome.get("report")).rejected:
         assert POSITION.match(rejection.position), rejection
         assert rejection.reason and "Traceback" not in rejection.reason
+    if REPORT:
+        with open(REPORT, "a", encoding="utf-8") as out:
+            kind = "rejected" if "rejected" in outcome else "imported"
+            out.write(f"import\t{importer.__name__.rsplit('.', 1)[-1]}\t{kind}\n")
     return outcome
 
 

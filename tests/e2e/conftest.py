@@ -93,7 +93,7 @@ def close_watched(context):
     violations = list(context.csp_violations)
     context.close()
     if violations:
-        pytest.fail("Content-Security-Policy violations: " + "; ".join(violations[:5]))
+        pytest.fail("Content-Security-Policy violations: " + "; ".join(violations[:8]))
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ from maillage.accounts.models import (
 )
 from maillage.core import audit
 from maillage.core.models import AuditEvent
+from maillage.core.notify import one_line
 from maillage.core.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -327,8 +328,10 @@ def invitation_send(
         base = request.build_absolute_uri("/")[:-1] if request is not None else ""
         transaction.on_commit(
             lambda: send_mail(
-                _("Invitation à rejoindre %(organisation)s sur %(platform)s")
-                % {"organisation": organisation.name, "platform": settings.PLATFORM_NAME},
+                one_line(
+                    _("Invitation à rejoindre %(organisation)s sur %(platform)s")
+                    % {"organisation": organisation.name, "platform": settings.PLATFORM_NAME}
+                ),
                 _(
                     "Bonjour,\n\n%(inviter)s vous invite à rejoindre %(organisation)s "
                     "sur %(platform)s en tant que %(role)s.\n\n"

@@ -47,6 +47,13 @@ def notify(
             send_user_email.defer(user_id=user.pk, subject=email_subject, body=body)
 
 
+def one_line(subject: str) -> str:
+    """A subject on one line: a name holding a line break (imports allow them in text) would
+    make the mail library refuse the message — the header could be split in two — and the
+    job would fail on every retry."""
+    return " ".join(str(subject).split())
+
+
 def send_email(*, to: str, subject: str, body: str) -> None:
     from maillage.core.tasks import send_email as task
 

@@ -4,6 +4,7 @@ from django.core.mail import send_mail
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
+from maillage.core.notify import one_line
 from maillage.directory import actions
 
 
@@ -59,4 +60,4 @@ def send_link_email(*, link_id: int, kind: str) -> None:
     if link is None or not link.is_usable:
         return
     subject, body = actions.link_email(link, kind)
-    send_mail(subject, body, None, [link.email])
+    send_mail(one_line(subject), body, None, [link.email])

@@ -5,6 +5,7 @@ from django.core.mail import EmailMessage
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
+from maillage.core.notify import one_line
 from maillage.pathways import actions
 from maillage.pathways.enums import MeetingState
 from maillage.pathways.ical import meeting_ics
@@ -43,7 +44,7 @@ def send_meeting_invitation(*, meeting_id: int, user_id: int) -> None:
     if user is None or meeting is None:
         return
     subject, body = actions.meeting_email(meeting)
-    message = EmailMessage(subject, body, None, [user.email])
+    message = EmailMessage(one_line(subject), body, None, [user.email])
     attendees = [a.user for a in meeting.attendees.select_related("user")]
     method = "CANCEL" if meeting.state == MeetingState.CANCELLED else "REQUEST"
     message.attach(
