@@ -10,7 +10,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from maillage.accounts.access import second_factor_step
-from maillage.core.inputs import InvalidInput, clean_data
+from maillage.core.inputs import InvalidInput, clean_data, pydantic_reason
 from maillage.directory.api import router as directory_router
 from maillage.pathways.api import router as pathways_router
 
@@ -18,6 +18,13 @@ from maillage.pathways.api import router as pathways_router
 class VerifiedSessionAuth(SessionAuth):
     """A logged-in session, with its second factor passed wherever the pages require it: the
     API must not be a way around the check LoginRequiredMiddleware makes for pages."""
+
+    def _get_key(self, request):
+        # No session behind the cookie: not authenticated (401), whatever the CSRF token; the
+        # CSRF check matters for a session that would act.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
@@ -217,11 +224,8 @@ api.add_router("/", pathways_router)
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
     """Bad parameters: a 400 that says which and why, in French."""
-    problems = []
-    for error in exc.errors:
-        where = ".".join(str(p) for p in error.get("loc", []) if p not in {"query", "filters"})
-        problems.append(f"{where} : valeur invalide" if where else "paramètre invalide")
-    return api.create_response(request, {"detail": " ; ".join(problems)}, status=400)
+    detail = pydantic_reason(exc.errors, ignored={"query", "filters", "body", "path", "payload"})
+    return api.create_response(request, {"detail": detail or "paramètre invalide"}, status=400)
 
 
 HTTP_MESSAGES = {

@@ -165,10 +165,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "maillage.core.middleware.StatementTimeoutMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after security: every answer gets the policy, the early 400s included.
+    "maillage.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "maillage.core.middleware.NoStoreMiddleware",
+    # After WhiteNoise: a static file needs no database connection.
+    "maillage.core.middleware.StatementTimeoutMiddleware",
+    # Before the session: a cookie holding a forbidden character is dropped before the
+    # session store looks it up.
+    "maillage.core.middleware.InputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "maillage.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -176,10 +182,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "maillage.core.middleware.InputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "maillage.core.middleware.ContentSecurityPolicyMiddleware",
     "maillage.core.middleware.HtmxMiddleware",
     "maillage.core.middleware.LoginRequiredMiddleware",
 ]
@@ -255,10 +259,14 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = env_int("MAILLAGE_PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
 PASSWORD_RESET_PER_HOUR = env_int("MAILLAGE_PASSWORD_RESET_PER_HOUR", 5, minimum=1)
 
-# Login throttling: after THRESHOLD failures for one account or one address within the
-# window, each further attempt waits longer (doubling, capped), and the lock is audited.
+# Login throttling: after THRESHOLD failures for one account from one client (address, or
+# device cookie), ACCOUNT_THRESHOLD for one account from anywhere, or IP_THRESHOLD from one
+# address within the window, each further attempt waits longer (doubling, capped), and the
+# slowing down is audited (accounts.actions.login_attempt).
 LOGIN_FAILURE_WINDOW = env_int("MAILLAGE_LOGIN_FAILURE_WINDOW", 900, minimum=60)
 LOGIN_FAILURE_THRESHOLD = env_int("MAILLAGE_LOGIN_FAILURE_THRESHOLD", 5, minimum=1)
+# Failures on one account from every address (guesses spread over many addresses).
+LOGIN_FAILURE_ACCOUNT_THRESHOLD = env_int("MAILLAGE_LOGIN_FAILURE_ACCOUNT_THRESHOLD", 25, minimum=1)
 LOGIN_FAILURE_IP_THRESHOLD = env_int("MAILLAGE_LOGIN_FAILURE_IP_THRESHOLD", 50, minimum=1)
 LOGIN_MAX_DELAY = env_int("MAILLAGE_LOGIN_MAX_DELAY", 900, minimum=1)
 

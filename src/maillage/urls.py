@@ -18,4 +18,7 @@ urlpatterns = [
     path("", include("maillage.core.urls")),
 ]
 
+handler400 = "maillage.core.views.bad_request"
 handler403 = "maillage.core.views.permission_denied"
+handler404 = "maillage.core.views.page_not_found"
+handler500 = "maillage.core.views.server_error"

@@ -188,3 +188,27 @@ def test_a_password_reset_lifts_the_throttle_of_the_account(client, cast):
     assert _login(client, cast.professional.email).status_code == 429
     actions.login_failures_forget(user=cast.professional)
     assert _login(client, cast.professional.email).status_code == 302
+
+
+@override_settings(LOGIN_FAILURE_THRESHOLD=3, LOGIN_FAILURE_ACCOUNT_THRESHOLD=10)
+def test_a_guesser_at_one_address_does_not_hold_back_the_owner_on_a_new_browser(client, cast):
+    from django.test import Client
+
+    attacker = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(8):
+        _login(attacker, cast.professional.email, "mauvais")
+    assert _login(attacker, cast.professional.email).status_code == 429
+    owner = Client(REMOTE_ADDR="198.51.100.20")  # another place, no device cookie yet
+    assert _login(owner, cast.professional.email).status_code == 302
+
+
+@override_settings(LOGIN_FAILURE_THRESHOLD=3, LOGIN_FAILURE_ACCOUNT_THRESHOLD=6)
+def test_guesses_spread_over_many_addresses_are_slowed_down_for_the_account(client, cast):
+    from django.test import Client
+
+    for n in range(3):
+        guesser = Client(REMOTE_ADDR=f"203.0.113.{n + 1}")
+        for _ in range(2):
+            _login(guesser, cast.professional.email, "mauvais")
+    newcomer = Client(REMOTE_ADDR="203.0.113.99")
+    assert _login(newcomer, cast.professional.email).status_code == 429

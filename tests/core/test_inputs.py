@@ -167,3 +167,61 @@ def test_a_form_given_a_control_character_directly_is_invalid_in_french():
     assert "caractère de contrôle (U+0007)" in form.errors["body"][0]
     form = MessageForm(data={"body": "e\u0301te"})  # e + combining acute: NFC is "éte"
     assert form.is_valid() and form.cleaned_data["body"] == "éte"
+
+
+def test_a_cookie_holding_a_nul_is_dropped_not_a_500(client, cast):
+    from django.conf import settings
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = "abcdefgh\x00ijkl"
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/api/v1/services?q=aide").status_code == 200
+    response = client.get("/")  # as if there were no session: to the login page
+    assert response.status_code == 302 and "/compte/connexion/" in response.url
+
+
+def test_a_meeting_time_without_its_time_zone_is_a_french_400(client, cast):
+    pathway = opened_pathway(cast)
+    client.force_login(cast.coordinator)
+    for value in ("2026-12-20T10:00:00", "2026-12-20"):
+        response = client.post(
+            f"/api/v1/pathways/{pathway.public_id}/meetings",
+            json.dumps({"starts_at": value}),
+            content_type=JSON,
+        )
+        assert response.status_code == 400, value
+        assert "fuseau" in response.json()["detail"]
+
+
+def test_an_absurd_search_page_is_not_a_500(client, cast):
+    client.force_login(cast.professional)
+    response = client.get("/annuaire/?q=aide&page=99999999999999999999999")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("body", ["[" * 3000, "", "{}", '{"csp-report": 1}', "x" * 20_000])
+def test_a_violation_report_of_any_shape_gets_a_204(client, db, body):
+    response = client.post("/csp-report", body, content_type="application/csp-report")
+    assert response.status_code == 204
+
+
+def test_api_errors_outside_the_operations_are_json_too(client, cast, settings):
+    assert client.get("/api/v1/nulle-part").json() == {"detail": "introuvable"}
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(cast.coordinator)
+    pathway = opened_pathway(cast)
+    response = client.post(
+        f"/api/v1/pathways/{pathway.public_id}/messages",
+        json.dumps({"body": "x" * 5000}),
+        content_type=JSON,
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "trop grande" in response.json()["detail"] or "JSON" in response.json()["detail"]
+
+
+def test_a_model_form_stores_its_text_in_nfc(db):
+    from maillage.accounts.forms import OrganisationForm
+
+    form = OrganisationForm(data={"name": "E\u0301cole de sante\u0301", "kind": "association"})
+    assert form.is_valid(), form.errors
+    assert form.save().name == "École de santé"

@@ -51,3 +51,12 @@ def test_a_violation_report_is_logged_without_the_query_string(client, db, caplo
         "csp violation: script-src-elem blocked https://evil.example on /annuaire/" in caplog.text
     )
     assert "Lucie" not in caplog.text
+
+
+def test_the_early_refusals_carry_the_policy_too(client, cast):
+    client.force_login(cast.coordinator)
+    for url in ("/annuaire/?q=a%00b", "/annuaire/%00/"):
+        response = client.get(url)
+        assert response.status_code == 400
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert "no-store" in response["Cache-Control"]

@@ -56,3 +56,17 @@ def test_requests_are_bounded_and_the_rest_of_the_work_less_so(client, db):
         fresh.close()
     client.get(reverse("healthz"))
     assert _timeout() == "30s"  # what a request gets
+
+
+def test_a_statement_cancelled_outside_a_view_still_gets_the_503(cast, monkeypatch):
+    from django.test import Client
+
+    from maillage.core import middleware
+
+    monkeypatch.setattr(middleware, "_active_membership", _slow)  # runs in process_view
+    client = Client(raise_request_exception=False)
+    login_verified(client, cast.platform_admin)
+    with override_settings(STATEMENT_TIMEOUT=1):
+        response = client.get(reverse("core:home"))
+    assert response.status_code == 503
+    assert "Service momentanément indisponible" in response.content.decode()

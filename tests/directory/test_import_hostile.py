@@ -94,6 +94,12 @@ def test_a_nul_in_a_cell_rejects_its_line_with_the_field(tmp_path, territories, 
         ('{"structures": [', "le document s'arrête avant sa fin"),
         ('{"structures": []} {"services": []}', "du texte suit la fin du document"),
         ("42", "le fichier n'est pas un document JSON"),
+        (
+            {"structures": {"a": 1}},
+            "« structures » doit être une liste (un tableau JSON), pas un objet",
+        ),
+        ({"structures": None}, "« structures » doit être une liste (un tableau JSON), pas null"),
+        ({"structures": [], "services": 5}, "« services » doit être une liste"),
     ],
 )
 def test_a_json_document_of_the_wrong_shape_is_rejected(tmp_path, territories, db, payload, reason):

@@ -101,11 +101,14 @@ def login_attempt(*, request, email: str, password: str) -> LoginResult:
 
     A browser where this account logged in before holds a device cookie for it: its attempts
     are counted on their own, so the owner's usual browser still gets in with the right
-    password while someone else is guessing. Every other client counts together per account,
-    and, with a much higher threshold, per address: many users share one hospital NAT
-    address, and one person mistyping must not lock the others out. Attempts on one account
-    are serialised so that parallel requests cannot get more guesses than the throttle
-    allows. The result's `device_cookie`, when set, is for the view to give the browser.
+    password while someone else is guessing. Every other client is counted per account and
+    address — someone guessing from one address does not hold back the owner on a new
+    browser elsewhere — with a higher threshold per account over every address (guesses
+    spread over many addresses), and a much higher one per address over every account:
+    many users share one hospital NAT address, and one person mistyping must not lock the
+    others out. Attempts on one account are serialised so that parallel requests cannot get
+    more guesses than the throttle allows. The result's `device_cookie`, when set, is for the
+    view to give the browser.
     """
     key = LoginFailure.key_for(email)
     ip = audit.client_ip(request)
@@ -115,18 +118,19 @@ def login_attempt(*, request, email: str, password: str) -> LoginResult:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
         now = timezone.now()
         since = now - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
-        account_failures, account_last = _recent_failures(Q(account_key=key, device=device), since)
-        wait = _wait_seconds(
-            account_failures, account_last, threshold=settings.LOGIN_FAILURE_THRESHOLD, now=now
-        )
-        if ip and not device:
-            ip_failures, ip_last = _recent_failures(Q(ip=ip, device=""), since)
-            wait = max(
-                wait,
-                _wait_seconds(
-                    ip_failures, ip_last, threshold=settings.LOGIN_FAILURE_IP_THRESHOLD, now=now
-                ),
-            )
+        scopes = [(Q(account_key=key, device=device, ip=ip), settings.LOGIN_FAILURE_THRESHOLD)]
+        if device:
+            scopes = [(Q(account_key=key, device=device), settings.LOGIN_FAILURE_THRESHOLD)]
+        else:
+            scopes.append((Q(account_key=key, device=""), settings.LOGIN_FAILURE_ACCOUNT_THRESHOLD))
+            if ip:
+                scopes.append((Q(ip=ip, device=""), settings.LOGIN_FAILURE_IP_THRESHOLD))
+        wait, account_failures = 0.0, 0
+        for number, (scope, threshold) in enumerate(scopes):
+            failures, last = _recent_failures(scope, since)
+            if number == 0:
+                account_failures = failures  # this client's, on this account
+            wait = max(wait, _wait_seconds(failures, last, threshold=threshold, now=now))
         if wait > 0:
             logger.warning("login throttled: %s recent failures on the account", account_failures)
             return LoginResult(user=None, retry_after=int(wait) + 1)

@@ -27,9 +27,13 @@ class CheckedInput:
             name = key.removeprefix(f"{self.prefix}-") if self.prefix else key
             message = f"{problem[0].upper()}{problem[1:]} : retirez-le et enregistrez à nouveau."
             self.add_error(name if name in self.fields else None, message)
+
+    def _post_clean(self):
+        # Before a ModelForm copies cleaned_data into its instance.
         for name, value in list(getattr(self, "cleaned_data", {}).items()):
             if isinstance(value, str) and not value.isascii():
                 self.cleaned_data[name] = unicodedata.normalize("NFC", value)
+        super()._post_clean()
 
 
 class Form(CheckedInput, forms.Form):

@@ -95,3 +95,53 @@ def clean_data(value, where: str = "", *, bounds: Bounds = DEFAULT_BOUNDS, _dept
             cleaned[name] = clean_data(item, place, bounds=bounds, _depth=_depth + 1)
         return cleaned
     return value
+
+
+def pydantic_reason(errors, *, ignored=()) -> str:
+    """What pydantic found wrong, in French, each problem named by where it is (the parts of
+    a location in `ignored` left out: "body", "query"…)."""
+    parts = []
+    for item in errors:
+        where = ".".join(str(p) for p in item.get("loc", ()) if p not in ignored)
+        parts.append(f"{where} : {_message(item)}" if where else _message(item))
+    return " ; ".join(parts)
+
+
+def _message(item: dict) -> str:
+    kind = item.get("type", "")
+    context = item.get("ctx") or {}
+    if kind == "missing":
+        return "champ obligatoire manquant"
+    if kind == "string_too_short":
+        return f"trop court (au moins {context.get('min_length')} caractères)"
+    if kind == "string_too_long":
+        return f"trop long (au plus {context.get('max_length')} caractères)"
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        bound = next((context[k] for k in ("ge", "le", "gt", "lt") if k in context), "")
+        word = "au moins" if kind.startswith("greater") else "au plus"
+        return f"valeur hors limites ({word} {bound})"
+    if kind == "timezone_aware":
+        return "date et heure avec leur fuseau attendues (par exemple 2026-12-20T10:00:00+01:00)"
+    if kind.startswith("datetime"):
+        return "date et heure invalides (format attendu 2026-12-20T10:00:00+01:00)"
+    if kind.startswith("date"):
+        return "date invalide (format attendu AAAA-MM-JJ)"
+    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+        return "nombre attendu"
+    if kind == "uuid_parsing" or kind == "uuid_type":
+        return "identifiant (UUID) attendu"
+    if kind == "enum":
+        return f"valeur inconnue (attendu : {context.get('expected', '')})"
+    if kind in {"bool_parsing", "bool_type"}:
+        return "vrai ou faux attendu (true, false)"
+    if kind == "list_type":
+        return "liste attendue"
+    if kind == "string_type":
+        return "texte attendu"
+    if kind == "string_pattern_mismatch":
+        return "format invalide"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "objet JSON attendu"
+    if kind == "value_error":
+        return str(context.get("error", item.get("msg", "")))
+    return "valeur invalide"

@@ -11,8 +11,9 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
-from django.http import JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.translation import gettext as _
 from psycopg import errors as psycopg_errors
 
@@ -43,18 +44,24 @@ class StatementTimeoutMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not _is_query_cancelled(exception):
-            return None
-        logger.warning("statement timeout on %s", request.path)
-        if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"detail": _("la requête a pris trop de temps et a été interrompue : réessayez")},
-                status=503,
-            )
-        else:
-            response = render(request, "503.html", status=503)
-        response["Retry-After"] = "30"
-        return response
+        return timed_out(request) if is_query_cancelled(exception) else None
+
+
+def timed_out(request):
+    """The French 503 of a statement PostgreSQL cancelled (core.views.server_error gives it
+    too, for one cancelled outside a view: in a middleware, in lazy template rendering)."""
+    logger.warning("statement timeout on %s", request.path)
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"detail": _("la requête a pris trop de temps et a été interrompue : réessayez")},
+            status=503,
+        )
+    else:
+        response = HttpResponse(
+            loader.render_to_string("503.html"), status=503, content_type="text/html"
+        )
+    response["Retry-After"] = "30"
+    return response
 
 
 def use_statement_timeout(seconds: int) -> None:
@@ -81,7 +88,7 @@ def _new_connection(sender, connection, **kwargs):
     connection.maillage_timeout = None  # as the OPTIONS set it: the jobs' timeout
 
 
-def _is_query_cancelled(exception) -> bool:
+def is_query_cancelled(exception) -> bool:
     while exception is not None:
         if isinstance(exception, psycopg_errors.QueryCanceled):
             return True
@@ -107,9 +114,10 @@ class NoStoreMiddleware:
 
 class InputMiddleware:
     """The one input normalisation (core.inputs) for what a request carries outside a JSON
-    body (the API's parser checks those): a forbidden character in the path or the query
-    string gets a French 400; in a posted form, it is taken out of request.POST, so that no
-    view can send it to the database, and each field it was in is named in
+    body (the API's parser checks those): a cookie holding a forbidden character is dropped
+    (a session id with a NUL failed every page at the session lookup); one in the path or
+    the query string gets a French 400; in a posted form, it is taken out of request.POST,
+    so that no view can send it to the database, and each field it was in is named in
     `request.POST.input_problems`, which Maillage's forms (core.forms.CheckedInput) show as
     that field's error, the rest of what was typed being shown again."""
 
@@ -117,6 +125,9 @@ class InputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        for name, value in list(request.COOKIES.items()):
+            if text_problem(name) or text_problem(value):
+                del request.COOKIES[name]  # as if the browser had not sent it
         problem = text_problem(request.path) or _first_problem(request.GET)
         if problem:
             return bad_request(request, problem)

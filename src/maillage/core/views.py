@@ -1,21 +1,23 @@
 import json
 import logging
+import sys
 from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.core import access, actions, audit, queries
+from maillage.core import access, actions, audit, middleware, queries
 from maillage.core.actions import platform_settings_update
 from maillage.core.forms import PlatformSettingsForm
 from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
@@ -48,24 +50,55 @@ def csp_report(request):
     """Browsers post here what the Content-Security-Policy blocked. Logged for the operators
     (the directive, the blocked origin, the page's path: never the page's query string nor
     the sample, which may hold what someone typed); the answer is always 204."""
-    if int(request.headers.get("Content-Length") or 0) <= CSP_REPORT_MAX_BYTES:
-        try:
-            report = json.loads(request.body).get("csp-report", {})
-        except (ValueError, AttributeError, RawPostDataException):
-            report = {}  # not a report (a form post was read as one already)
-        if isinstance(report, dict):
-            logger.warning(
-                "csp violation: %s blocked %s on %s",
-                str(report.get("effective-directive") or report.get("violated-directive"))[:80],
-                _origin_only(report.get("blocked-uri")),
-                urlsplit(str(report.get("document-uri") or "")).path[:200],
-            )
+    try:
+        body = request.body
+    except (RawPostDataException, SuspiciousOperation):
+        body = b""  # a form post read as one already, or over the upload limit
+    try:
+        report = json.loads(body).get("csp-report", {}) if len(body) <= CSP_REPORT_MAX_BYTES else {}
+    except (ValueError, AttributeError, RecursionError):
+        report = {}  # not a report
+    if isinstance(report, dict) and report:
+        logger.warning(
+            "csp violation: %s blocked %s on %s",
+            str(report.get("effective-directive") or report.get("violated-directive"))[:80],
+            _origin_only(report.get("blocked-uri")),
+            urlsplit(str(report.get("document-uri") or "")).path[:200],
+        )
     return HttpResponse(status=204)
 
 
 def _origin_only(uri) -> str:
     parts = urlsplit(str(uri or ""))
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else str(uri or "")[:20]
+
+
+def bad_request(request, exception=None):
+    """Django's 400 (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a host it refuses…): French,
+    and JSON for the API."""
+    return middleware.bad_request(
+        request, _("La requête est trop grande ou mal formée : rien n'a été enregistré.")
+    )
+
+
+def page_not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "introuvable"}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    """A 500, unless the error is a statement PostgreSQL cancelled (the 503 then, wherever it
+    was raised); JSON for the API. Rendered without the database, which may be the cause."""
+    error = sys.exc_info()[1]
+    if middleware.is_query_cancelled(error):
+        return middleware.timed_out(request)
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "erreur interne : l'équipe technique est prévenue, réessayez"},
+            status=500,
+        )
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 
 def permission_denied(request, exception=None):

@@ -125,7 +125,9 @@ class SearchForm(Form):
     open_on = forms.TypedChoiceField(
         label=_("Ouvert le"), required=False, choices=WEEKDAYS, coerce=int, empty_value=None
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=10_000, widget=forms.HiddenInput
+    )
 
     def params(self, commune_code: str | None) -> SearchParams:
         data = self.cleaned_data

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 from maillage.pathways.enums import (
     ConsentMode,
@@ -211,7 +212,7 @@ class StayOut(Schema):
 
 
 class MeetingIn(Schema):
-    starts_at: datetime
+    starts_at: AwareDatetime = Field(description="avec son fuseau : 2026-12-20T10:00:00+01:00")
     duration_minutes: int = Field(default=60, ge=5, le=480)
     location: str = Field(default="", max_length=300)
     agenda: str = Field(default="", max_length=6000)
@@ -220,7 +221,7 @@ class MeetingIn(Schema):
 
 class MeetingUpdateIn(Schema):
     version: int = Field(description="la version lue : une autre modification entre-temps → 409")
-    starts_at: datetime
+    starts_at: AwareDatetime = Field(description="avec son fuseau : 2026-12-20T10:00:00+01:00")
     duration_minutes: int = Field(default=60, ge=5, le=480)
     location: str = Field(default="", max_length=300)
     agenda: str = Field(default="", max_length=6000)

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from pydantic import ValidationError
 
 from maillage.core import audit
-from maillage.core.inputs import InvalidInput, clean_data
+from maillage.core.inputs import InvalidInput, clean_data, pydantic_reason
 from maillage.directory import duplicates, search_index
 from maillage.directory.enums import PublicationState
 from maillage.directory.imports.reading import UnreadableFile, json_items, open_checked
@@ -43,6 +43,7 @@ from maillage.directory.schemas_datainclusion import DIService, DIStructure
 from maillage.territories.models import Commune
 
 BATCH = 10000
+KEPT_REJECTIONS = 1000
 FULL_DUPLICATES = 20_000
 KINDS = {"structure": "structures", "service": "services"}
 
@@ -114,15 +115,27 @@ class ImportReport:
     structures_unchanged: int = 0
     services_unchanged: int = 0
     rows_read: int = 0
+    # The first KEPT_REJECTIONS rejections, named (a file of millions of bad lines must not
+    # hold millions of them in memory); every one is counted, and given to `on_rejection`
+    # as it comes (the command streams them to its --report file).
     rejected: list[Rejection] = field(default_factory=list)
+    rejected_count: int = 0
+    on_rejection: Callable[[Rejection], None] | None = None
     skipped: dict[str, int] = field(default_factory=dict)  # reason → rows left out
+
+    def reject(self, rejection: Rejection) -> None:
+        self.rejected_count += 1
+        if len(self.rejected) < KEPT_REJECTIONS:
+            self.rejected.append(rejection)
+        if self.on_rejection is not None:
+            self.on_rejection(rejection)
 
     def summary(self) -> str:
         text = (
             f"{self.rows_read} lignes lues ; structures : {self.structures_created} créées, "
             f"{self.structures_updated} mises à jour, {self.structures_unchanged} inchangées ; "
             f"services : {self.services_created} créés, {self.services_updated} mis à jour, "
-            f"{self.services_unchanged} inchangés ; {len(self.rejected)} rejetées"
+            f"{self.services_unchanged} inchangés ; {self.rejected_count} rejetées"
         )
         for reason, count in sorted(self.skipped.items()):
             text += f" ; {count} écartée(s) : {reason}"
@@ -133,7 +146,7 @@ class ImportRejected(Exception):
     """Nothing was written: the report says why, row by row."""
 
     def __init__(self, report: ImportReport):
-        super().__init__(f"{len(report.rejected)} ligne(s) rejetée(s), rien n'a été importé")
+        super().__init__(f"{report.rejected_count} ligne(s) rejetée(s), rien n'a été importé")
         self.report = report
 
 
@@ -177,37 +190,7 @@ def _bytes_to_read(paths: list[Path], reader: Reader) -> int:
 
 
 def french_reason(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"])
-        kind = item["type"]
-        context = item.get("ctx", {})
-        if kind == "missing":
-            message = "champ obligatoire manquant"
-        elif kind == "string_too_short":
-            message = f"trop court (au moins {context.get('min_length')} caractères)"
-        elif kind == "string_too_long":
-            message = f"trop long (au plus {context.get('max_length')} caractères)"
-        elif kind in {"greater_than_equal", "less_than_equal"}:
-            bound = context.get("ge", context.get("le"))
-            word = "au moins" if kind == "greater_than_equal" else "au plus"
-            message = f"valeur hors limites ({word} {bound})"
-        elif kind.startswith(("date", "datetime")):
-            message = "date invalide (format attendu AAAA-MM-JJ)"
-        elif kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
-            message = "nombre attendu"
-        elif kind in {"list_type"}:
-            message = "liste attendue"
-        elif kind in {"string_type"}:
-            message = "texte attendu"
-        elif kind == "model_type" or kind == "dict_type":
-            message = "objet JSON attendu"
-        elif kind == "value_error":
-            message = str(context.get("error", item["msg"]))
-        else:
-            message = item["msg"]
-        parts.append(f"{where} : {message}" if where else message)
-    return " ; ".join(parts)
+    return pydantic_reason(error.errors())
 
 
 # -- one pass: check every row, stage the valid ones, then move them in -------------------------
@@ -451,11 +434,15 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
     service_keys: set[tuple[str, str]] = set()
     # Services whose structure was not (yet) in the file when they were read.
     unresolved: list[tuple[str, int, str, tuple[str, str]]] = []
+    # Where structures were rejected: a line holding both a structure and its service
+    # (FINESS) is reported once.
+    rejected_structures: set[tuple[str, str]] = set()
 
     def reject(file, kind, index, row_id, reason):
-        report.rejected.append(
-            Rejection(file, kind, index, row_id, reason, reader.position(kind, index))
-        )
+        position = reader.position(kind, index)
+        report.reject(Rejection(file, kind, index, row_id, reason, position))
+        if kind == "structure":
+            rejected_structures.add((file, position))
 
     METER.read = 0
     size = _bytes_to_read(paths, reader)
@@ -484,7 +471,7 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                     keys.add(key)
                     if kind == "service" and (row.source, row.structure_id) not in structure_keys:
                         unresolved.append((file, index, row.id, (row.source, row.structure_id)))
-                    if report.rejected and not options["skip_invalid"]:
+                    if report.rejected_count and not options["skip_invalid"]:
                         continue  # nothing will be written: only the report goes on
                     if kind == "structure":
                         values = _structure(row, options["state"])
@@ -497,22 +484,18 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                             values.update(_service_extensions(row))
                         services.add(values, extra=row.structure_id)
             except (UnreadableFile, OSError) as error:
-                report.rejected.append(
-                    Rejection(file, "structure", 0, "", str(error), position="fichier")
-                )
+                report.reject(Rejection(file, "structure", 0, "", str(error), position="fichier"))
                 raise ImportRejected(report) from error
         missing = {target for *_, target in unresolved} - structure_keys
         orphans = 0
         if missing:
             existing = _existing_structures(missing)
-            # A line holding both a structure and its service (FINESS) is reported once.
-            reported = {(r.file, r.position) for r in report.rejected}
             for file, index, row_id, target in unresolved:
                 if target in missing and target not in existing:
-                    if (file, reader.position("service", index)) not in reported:
+                    if (file, reader.position("service", index)) not in rejected_structures:
                         reject(file, "service", index, row_id, f"structure inconnue : {target[1]}")
                     orphans += 1
-        if report.rejected and not options["skip_invalid"]:
+        if report.rejected_count and not options["skip_invalid"]:
             raise ImportRejected(report)
         # A service of an unknown structure finds no owner and is left out; a structure a
         # moderator merged into another hands its services over to that one.
@@ -584,11 +567,12 @@ def import_files(
     progress: Callable[[int, float | None], None] | None = None,
     reader: Reader = DATA_INCLUSION,
     label: str = "data-inclusion",
+    on_rejection: Callable[[Rejection], None] | None = None,
 ) -> ImportReport:
     """Check and write in one transaction: raises ImportRejected, with nothing written, when
     a row is invalid and skip_invalid is off."""
     paths = [Path(p) for p in paths]
-    report = ImportReport()
+    report = ImportReport(on_rejection=on_rejection)
     options = {"state": state, "progress": progress, "skip_invalid": skip_invalid}
     with transaction.atomic():
         touched = _import(paths, report, reader, options)
@@ -605,7 +589,7 @@ def import_files(
             details={
                 "files": [p.name for p in paths],
                 "rows": report.rows_read,
-                "rejected": len(report.rejected),
+                "rejected": report.rejected_count,
             },
         )
     if progress:

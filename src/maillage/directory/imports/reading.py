@@ -205,6 +205,7 @@ def json_items(handle, lists: dict[str, str]) -> Iterator[tuple[str, int, object
     kind = None  # the kind of the list being read, when it is one of `lists`
     list_depth = 0  # the depth of that list
     builder = None
+    awaited = None  # a key of `lists` whose value comes next
     item_start = values = 0
     try:
         for event, value in ijson.basic_parse(guarded, use_float=True, buf_size=CHUNK):
@@ -244,10 +245,18 @@ def json_items(handle, lists: dict[str, str]) -> Iterator[tuple[str, int, object
                     counters[kind] += 1
                     yield kind, counters[kind], value
                 continue
+            if awaited is not None:  # the value of a key naming one of the lists
+                if event != "start_array":
+                    raise UnreadableFile(
+                        f"« {awaited[:40]} » doit être une liste (un tableau JSON), "
+                        f"pas {_JSON_KINDS.get(event, 'une valeur')}"
+                    )
+                awaited = None
             if event == "map_key":
                 if depth == 1:
                     key = value
                     top_keys.append(value)
+                    awaited = value if value in lists and value else None
             elif event in ("start_map", "start_array"):
                 depth += 1
                 if depth > MAX_JSON_DEPTH:
@@ -270,6 +279,17 @@ def json_items(handle, lists: dict[str, str]) -> Iterator[tuple[str, int, object
         expected = " ou ".join(f"« {k} »" for k in lists if k)
         found = ", ".join(f"« {k[:40]} »" for k in top_keys[:5]) or "aucune"
         raise UnreadableFile(f"aucune liste {expected} dans ce document (clés trouvées : {found})")
+
+
+_JSON_KINDS = {
+    "start_map": "un objet",
+    "string": "un texte",
+    "number": "un nombre",
+    "integer": "un nombre",
+    "double": "un nombre",
+    "boolean": "un booléen",
+    "null": "null",
+}
 
 
 def _too_deep(handle) -> str:

@@ -1,4 +1,6 @@
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,6 +13,9 @@ FORMATS = {
     "finess": finess,
     "hsds": hsds,
 }
+
+
+SHOWN = 200  # rejections printed; the --report file has every one
 
 
 class Command(BaseCommand):
@@ -57,23 +62,32 @@ class Command(BaseCommand):
 
         defaults = {"csv": "tableur", "hsds": "hsds"}
         extra = {"source": source or defaults[format]} if format in defaults else {}
-        try:
-            result = importer.import_files(
-                files, skip_invalid=skip_invalid, progress=progress, **extra
-            )
-        except importer.ImportRejected as rejected:
-            self._write_report(rejected.report, report)
-            raise CommandError(str(rejected)) from None
-        if sys.stderr.isatty():
-            sys.stderr.write("\n")
-        self._write_report(result, report)
+        # Every rejection goes to a spool as it comes (then to --report), none held in memory.
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as sink:
+            try:
+                result = importer.import_files(
+                    files,
+                    skip_invalid=skip_invalid,
+                    progress=progress,
+                    on_rejection=lambda r: sink.write(f"{r}\n"),
+                    **extra,
+                )
+            except importer.ImportRejected as rejected:
+                self._write_report(rejected.report, report, sink)
+                raise CommandError(str(rejected)) from None
+            if sys.stderr.isatty():
+                sys.stderr.write("\n")
+            self._write_report(result, report, sink)
         self.stdout.write(result.summary())
 
-    def _write_report(self, result, path: Path | None) -> None:
-        lines = [str(rejection) for rejection in result.rejected]
-        for line in lines[:200]:
-            self.stderr.write(line)
-        if len(lines) > 200:
-            self.stderr.write(f"… et {len(lines) - 200} autres (voir --report)")
+    def _write_report(self, result, path: Path | None, sink) -> None:
+        for rejection in result.rejected[:SHOWN]:
+            self.stderr.write(str(rejection))
+        if result.rejected_count > SHOWN:
+            more = result.rejected_count - SHOWN
+            self.stderr.write(f"… et {more} autres" + (" (voir le rapport)" if path else ""))
         if path is not None:
-            path.write_text("\n".join([result.summary(), *lines]) + "\n", encoding="utf-8")
+            sink.seek(0)
+            with path.open("w", encoding="utf-8") as out:
+                out.write(result.summary() + "\n")
+                shutil.copyfileobj(sink, out)
