@@ -3,9 +3,10 @@ process on a fresh embedded PostgreSQL (or DATABASE_URL, or --data-dir): the bou
 readers promise (directory/imports/reading.py) is measured, not assumed.
 
 The files: JSON nested 40 KB and 40 MB deep (the probe's 400 KB took 22.7 GB before), an
-endless 200 MB string, an item of 16 MB of empty lists, a data·inclusion file of 50,000 valid
-rows (the ordinary case, for comparison), an HSDS file nested deep, a CSV whose one cell is
-200 MB, a CSV of one 200 MB line without an end, and a FINESS file of 200 MB of one line.
+endless 200 MB string, an item of 16 MB of empty lists, an HSDS file nested deep, a CSV whose
+one cell is 200 MB, a CSV of one 200 MB line without an end, a FINESS file of 200 MB of one
+line, a CSV of 4 million bad lines (every one rejected), a FINESS file of a million
+geolocation lines; and, for comparison, a data·inclusion file of 50,000 valid rows.
 
 Usage: python bench/import_memory.py [--data-dir DIR]
 Last line: `import memory: worst peak .. MB (..) over .. hostile files, every one rejected in
@@ -98,6 +99,20 @@ def hostile(folder: Path) -> list[tuple[str, str, Path]]:
 
     write("line-200mb.csv", "csv", endless_line)
     write("line-200mb-finess.csv", "finess", lambda out: (out.write("finess;"), endless_line(out)))
+
+    def bad_lines(out):  # every line rejected: the report must not hold them all
+        out.write("structure_id;structure_nom;service_id;service_nom;service_description\n")
+        for _ in range(4_000_000):
+            out.write("x\n")
+
+    write("bad-lines-4m.csv", "csv", bad_lines)
+
+    def geolocations(out):
+        out.write("finess;etalab;96;2026-03-11\n")
+        for n in range(1_000_000):
+            out.write(f"geolocalisation;{n:09d};350000.0;6620000.0;1,ATLASANTE,96,BAN,L93;x\n")
+
+    write("geolocations-1m-finess.csv", "finess", geolocations)
     return files
 
 

@@ -85,7 +85,9 @@ def test_the_sweep_plants_every_kind_of_free_text():
         assert expected in labels
 
 
-def test_emails_carry_planted_text_as_plain_text_on_one_subject_line(cast, territories, mailoutbox):
+def test_emails_carry_planted_text_as_plain_text_on_one_subject_line(
+    cast, territories, mailoutbox, django_capture_on_commit_callbacks
+):
     from icalendar import Calendar
 
     from maillage.directory import actions as directory_actions
@@ -114,11 +116,55 @@ def test_emails_carry_planted_text_as_plain_text_on_one_subject_line(cast, terri
     mailoutbox.clear()
     send_link_email(link_id=link.pk, kind="new")
     send_meeting_invitation(meeting_id=meeting.pk, user_id=cast.professional.pk)
-    assert len(mailoutbox) == 2
+    # An invitation to an organisation, and a moderation notice about an entry, both named
+    # with what was planted.
+    from maillage.accounts import actions as account_actions
+    from maillage.directory.models import Structure
+    from tests.jobs import run_jobs
+
+    cast.organisation.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        account_actions.invitation_send(
+            actor=cast.organisation_admin,
+            organisation=cast.organisation,
+            email="nouvelle@exemple.fr",
+            role="professional",
+        )
+    entry = Structure.objects.filter(organisation=cast.other_organisation).first()
+    Structure.objects.filter(pk=entry.pk).update(state="pending")
+    entry.refresh_from_db()
+    directory_actions.moderation_reject(actor=cast.coordinator, entry=entry, reason=PAYLOAD)
+    run_jobs()
+    assert len(mailoutbox) >= 4
     for message in mailoutbox:
         assert "\n" not in message.subject and message.bcc == []
         assert getattr(message, "alternatives", []) == []  # text only: nothing to render
         assert message.content_subtype == "plain"
-    (ics,) = mailoutbox[1].attachments
+    (ics,) = next(m for m in mailoutbox if m.attachments).attachments
     calendar = Calendar.from_ical(ics[1])
     assert len(calendar.walk("VEVENT")) == 1  # a line break in a text adds no property
+
+
+def test_the_annual_report_prints_planted_commentary_as_text(cast, territories):
+    """The commentary coordinators write is in the report's HTML and its PDF (printed by
+    Chromium from a file, outside the site's CSP) as text, never as markup."""
+    import io
+
+    from pypdf import PdfReader
+
+    from maillage.observatory import actions, report
+    from tests.xss import PAYLOAD
+
+    year = 2025
+    keys = [section.key for section in report.SECTIONS]
+    saved = actions.report_save(
+        actor=cast.coordinator,
+        year=year,
+        commentary=dict.fromkeys(keys, PAYLOAD),
+        expected_version=actions.report_for(year).version,
+    )
+    html = report.render_document(saved)
+    assert markers(html) == []
+    assert "&lt;b data-xss=1&gt;" in html
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(report.to_pdf(html))).pages)
+    assert "data-xss=1>gras</b>" in text.replace("\n", "")  # printed as the characters it is

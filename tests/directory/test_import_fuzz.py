@@ -92,6 +92,9 @@ def _run(importer, path, *, skip_invalid=False):
                 assert services - before[1] == report.services_created
                 outcome["report"] = report
                 outcome["service_ids"] = set(Service.objects.values_list("source_id", flat=True))
+                outcome["structure_ids"] = set(
+                    Structure.objects.values_list("source_id", flat=True)
+                )
             raise Rollback
     except Rollback:
         pass
@@ -234,15 +237,19 @@ def test_broken_bytes_never_crash_an_import_nor_write_part_of_it(
 # -- JSON: structure --------------------------------------------------------------------------
 # Numbers as producers write them (yajl reads integers up to 64 bits; a larger one makes the
 # file unreadable, which the bytes fuzzer covers), and no Infinity, which is not JSON.
+def _nested(children):
+    return st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=8), children, max_size=3)
+    )
+
+
 json_values = st.recursive(
     st.none()
     | st.booleans()
     | st.integers(-(2**63) + 1, 2**63 - 1)
     | st.floats(allow_nan=False, allow_infinity=False)
     | hostile_text,
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(hostile_text, children, max_size=3)
-    ),
+    _nested,
     max_leaves=12,
 )
 
@@ -301,3 +308,83 @@ def test_hsds_documents_of_any_content_import_whole_or_are_accounted_for(
     expected = len(nested) if isinstance(nested, list) else (1 if nested else 0)
     rejected = sum(r.kind == "service" for r in report.rejected)
     assert report.services_created + sum(report.skipped.values()) + rejected == expected
+
+
+# -- JSON: shape ------------------------------------------------------------------------------
+shapes = st.sampled_from(
+    [
+        lambda rows: {"structures": {"id": "x"}},
+        lambda rows: {"structures": None, "services": rows},
+        lambda rows: {"structures": "liste", "services": []},
+        lambda rows: {"services": 5},
+        lambda rows: {"données": rows},
+        lambda rows: rows,
+        lambda rows: [rows],
+        lambda rows: {"structures": [rows]},
+        lambda rows: {"structures": rows, "services": rows},
+        lambda rows: {"structures": rows, "extra": {"deep": [[[[]]]]}},
+    ]
+)
+
+
+@FUZZ
+@given(shapes, st.sampled_from([data_inclusion, hsds]))
+def test_a_document_of_another_shape_is_rejected_or_read_never_silently_empty(
+    tmp_path_factory, territories, db, shape, importer
+):
+    rows = [_structure(1), _structure(2)]
+    if importer is hsds:
+        rows = [{"id": "org-1", "name": "Association Santé Yon"}]
+    payload = shape(rows)
+    path = tmp_path_factory.mktemp("shape") / "doc.json"
+    path.write_text(json.dumps(payload))
+    outcome = _run(importer, path)
+    if "report" in outcome:  # read: never silently empty, unless a list of it was
+        keys = set(importer.HSDS_LISTS if importer is hsds else data_inclusion.ROW_LISTS) - {""}
+        empty = isinstance(payload, dict) and any(payload.get(k) == [] for k in keys)
+        assert outcome["report"].rows_read > 0 or empty, payload
+
+
+# -- FINESS: structure ------------------------------------------------------------------------
+@st.composite
+def finess_files(draw):
+    numbers = [f"85000{n:03d}{n % 10}" for n in range(1, draw(st.integers(2, 5)))]
+    lines, expected = [FINESS_HEADER], {}
+    for number in numbers:
+        cells = _structureet(number).split(";")
+        mutation = draw(st.sampled_from(["none", "none", "cell", "short", "long", "geo"]))
+        if mutation == "cell":
+            column = draw(st.sampled_from([3, 4, 7, 9, 12, 13, 15, 16, 18, 19, 22, 30]))
+            cells[column] = draw(hostile_text).replace(";", ",").replace("\n", " ")
+        elif mutation == "short":
+            cells = cells[: draw(st.integers(2, 31))]
+        elif mutation == "long":
+            cells += ["x"] * draw(st.integers(1, 3))
+        line = ";".join(cells)
+        lines.append(line)
+        expected[len(lines)] = number
+        if mutation == "geo" or draw(st.booleans()):
+            x = draw(st.sampled_from(["350000", "abc", "", "1e400", "-0"]))
+            system = draw(st.sampled_from(["L93_METROPOLE", "UTM_N20", "INCONNU", ""]))
+            lines.append(_geo(number, x, "6620000", system))
+    text = "\n".join(lines) + "\n"
+    return text.encode("cp1252", errors="replace"), expected
+
+
+@FUZZ
+@given(finess_files())
+def test_every_finess_establishment_is_written_or_rejected_by_its_line(
+    tmp_path_factory, territories, db, case
+):
+    content, expected = case
+    note(repr(content))
+    path = tmp_path_factory.mktemp("finess") / "finess.csv"
+    path.write_bytes(content)
+    outcome = _run(finess, path, skip_invalid=True)
+    if "rejected" in outcome:
+        assert all(r.position == "fichier" for r in outcome["rejected"].rejected)
+        return
+    rejected_lines = {int(r.position.split()[1]) for r in outcome["report"].rejected}
+    for line, number in expected.items():
+        written = number in outcome["structure_ids"]
+        assert written != (line in rejected_lines), (line, outcome["report"].rejected)
