@@ -239,13 +239,27 @@ def _records(handle) -> Iterator[tuple[int, list[str]]]:
     return csv_records(text_lines(handle, fallback="cp1252"), delimiter=";", quoted=False)
 
 
-def _coordinates(path: Path) -> dict[str, tuple[float, float, str] | str]:
-    """The positions by FINESS number; for a geolocation line that cannot be read, why, to
-    be reported on its establishment's line. Empty coordinates: no position, no error."""
+def _establishments(path: Path) -> set[str]:
+    """The FINESS numbers of the file's establishments (its structureet lines)."""
+    with open_checked(path, open_metered) as handle:
+        return {
+            cells[1].strip()
+            for _, cells in _records(handle)
+            if len(cells) > 1 and cells[0] == "structureet"
+        }
+
+
+def _coordinates(path: Path, wanted: set[str]) -> dict[str, tuple[float, float, str] | str]:
+    """The positions of these establishments by FINESS number (a geolocation line of no
+    establishment of the file is not kept: memory follows the establishments); for a line
+    that cannot be read, why, to be reported on its establishment's line. Empty
+    coordinates: no position, no error."""
     points: dict[str, tuple[float, float, str] | str] = {}
     with open_checked(path, open_metered) as handle:
         for number, cells in _records(handle):
             if not cells or cells[0] != "geolocalisation":
+                continue
+            if len(cells) > 1 and cells[1].strip() not in wanted:
                 continue
             if len(cells) < 5:
                 if len(cells) > 1:
@@ -275,7 +289,11 @@ def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
             raise UnreadableFile(
                 "ce n'est pas une extraction FINESS (première ligne « finess;… » attendue)"
             )
-    points = _coordinates(path)
+    establishments = _establishments(path)
+    if not establishments:
+        raise UnreadableFile("aucun établissement (ligne « structureet ») dans ce fichier")
+    points = _coordinates(path, establishments)
+    del establishments
     with open_checked(path, open_metered) as handle:
         for number, cells in _records(handle):
             if not cells or cells[0] != "structureet":
@@ -355,7 +373,7 @@ def _service(structure: dict) -> dict:
 READER = Reader(
     rows=_rows,
     position=lambda kind, index: f"ligne {index}",
-    passes=lambda path: 2,
+    passes=lambda path: 3,
     owns=frozenset({"finess", "finess_legal_entity", "finess_category", "finess_category_label"}),
     # An establishment's service is a placeholder its editors complete (hours, contacts,
     # description, themes): a new extraction leaves it as they made it, dating it only.
