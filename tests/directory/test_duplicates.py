@@ -112,6 +112,7 @@ def test_a_moderator_merges_a_duplicate_and_a_reimport_keeps_it_merged(
                         "source": "finess",
                         "id": "850001234",
                         "nom": "Centre communal d'action sociale",
+                        "date_maj": "2026-10-01",
                     }
                 ],
                 "services": [
@@ -121,6 +122,7 @@ def test_a_moderator_merges_a_duplicate_and_a_reimport_keeps_it_merged(
                         "structure_id": "850001234",
                         "nom": "Aide sociale",
                         "description": "Aides facultatives.",
+                        "date_maj": "2026-10-01",
                     }
                 ],
             }

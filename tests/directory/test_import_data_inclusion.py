@@ -156,15 +156,44 @@ def test_one_bad_row_changes_nothing_and_the_report_says_where_and_why(tmp_path,
 def test_skip_invalid_imports_the_valid_rows_and_reports_the_others(tmp_path, territories, db):
     path = _file(
         tmp_path,
-        structures=[_structure(1), _structure(2, code_insee="99999")],
+        structures=[_structure(1), _structure(2, nom="X")],
         services=[_service(1), _service(2, thematiques=["sante"])],
     )
     report = import_files([path], skip_invalid=True)
     assert _counts() == (1, 1)
     assert [r.reason for r in report.rejected] == [
-        "commune inconnue : 99999",
+        "nom : trop court (au moins 3 caractères)",
         "thematiques : thématique(s) inconnue(s) : sante",
     ]
+
+
+def test_a_secondary_value_that_is_wrong_is_set_aside_and_said_not_the_row(
+    tmp_path, territories, db
+):
+    path = _file(
+        tmp_path,
+        structures=[
+            _structure(1, code_insee="99999", courriel="pas un courriel", siret="123"),
+            _structure(2, site_web="pas une url !"),
+        ],
+        services=[_service(1, lien_mobilisation="javascript:alert(1)")],
+    )
+    report = import_files([path])
+    assert _counts() == (2, 1)
+    assert [str(w) for w in report.warnings] == [
+        "di.json : structures n° 1 (id s1) — code_insee mis de côté — commune inconnue : 99999",
+        "di.json : structures n° 1 (id s1) — courriel mis de côté — courriel invalide : "
+        "'pas un courriel'",
+        "di.json : structures n° 1 (id s1) — siret mis de côté — SIRET invalide : '123'",
+        "di.json : structures n° 2 (id s2) — site_web mis de côté — adresse web invalide : "
+        "'https://pas une url !'",
+        "di.json : services n° 1 (id v1) — lien_mobilisation mis de côté — adresse web invalide "
+        "(http ou https attendu) : 'javascript:alert(1)'",
+    ]
+    first = Structure.objects.get(source_id="s1")
+    assert (first.commune_id, first.email, first.siret) == (None, "", "")
+    assert Structure.objects.get(source_id="s2").website == ""
+    assert "5 valeur(s) mise(s) de côté" in report.summary()
 
 
 def test_a_service_may_come_before_its_structure_and_an_orphan_is_left_out(
@@ -266,7 +295,8 @@ def test_the_import_reports_its_progress_up_to_the_end(tmp_path, territories, db
 
     rows = {
         "structures": [
-            {"source": "progres", "id": f"s{n}", "nom": f"Structure {n}"} for n in range(1500)
+            {"source": "progres", "id": f"s{n}", "nom": f"Structure {n}", "date_maj": "2026-10-01"}
+            for n in range(1500)
         ],
         "services": [
             {
@@ -275,6 +305,7 @@ def test_the_import_reports_its_progress_up_to_the_end(tmp_path, territories, db
                 "structure_id": f"s{n % 1500}",
                 "nom": f"Service {n}",
                 "description": "Un service.",
+                "date_maj": "2026-10-01",
             }
             for n in range(1500)
         ],
@@ -292,7 +323,7 @@ def test_the_import_reports_its_progress_up_to_the_end(tmp_path, territories, db
     assert seen[-1] == (3000, None)
 
 
-def test_web_addresses_are_http_or_refused(tmp_path, territories, db):
+def test_web_addresses_are_http_or_set_aside(tmp_path, territories, db):
     path = _file(
         tmp_path,
         structures=[
@@ -301,14 +332,44 @@ def test_web_addresses_are_http_or_refused(tmp_path, territories, db):
         ],
         services=[_service(1, lien_mobilisation="data:text/html,<script>x</script>")],
     )
-    with pytest.raises(ImportRejected) as rejected:
-        import_files([path])
-    reasons = [r.reason for r in rejected.value.report.rejected]
-    assert reasons == [
-        "site_web : adresse web invalide (http ou https attendu) : "
+    report = import_files([path])
+    assert [w.reason for w in report.warnings] == [
+        "site_web mis de côté — adresse web invalide (http ou https attendu) : "
         "'javascript:alert(document.cookie)'",
-        "lien_mobilisation : adresse web invalide (http ou https attendu) : "
+        "lien_mobilisation mis de côté — adresse web invalide (http ou https attendu) : "
         "'data:text/html,<script>x</script>'",
     ]
-    import_files([path], skip_invalid=True)
     assert Structure.objects.get(source_id="s1").website == "https://www.centre-social.fr"
+    assert Structure.objects.get(source_id="s2").website == ""
+    assert Service.objects.get(source_id="v1").mobilisation_link == ""
+
+
+def test_an_id_written_with_its_source_prefix_names_the_same_row(tmp_path, territories, db):
+    import_files([_file(tmp_path, structures=[_structure(1, id="dora--s1")])])
+    assert Structure.objects.get().source_id == "s1"
+    report = import_files(
+        [_file(tmp_path, structures=[_structure(1, nom="Centre social renommé")])]
+    )
+    assert report.structures_updated == 1
+    assert Structure.objects.get().name == "Centre social renommé"
+
+
+def test_rows_imported_with_a_prefixed_id_lose_the_prefix_on_migration(territories, db):
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module(
+        "maillage.directory.migrations.0017_source_ids_without_prefix"
+    )
+    old = Structure.objects.create(name="Ancienne", source="dora", source_id="dora--42")
+    bare = Structure.objects.create(name="Déjà nue", source="dora", source_id="7")
+    clash = Structure.objects.create(name="En conflit", source="dora", source_id="dora--7")
+    other = Structure.objects.create(name="Autre source", source="cd35", source_id="dora--9")
+    with connection.cursor() as cursor:
+        cursor.execute(migration.STRIP.format(table="directory_structure"))
+    for row in (old, bare, clash, other):
+        row.refresh_from_db()
+    assert old.source_id == "42" and bare.source_id == "7"
+    assert clash.source_id == "dora--7"  # the bare id is taken: left as it was
+    assert other.source_id == "dora--9"

@@ -143,7 +143,10 @@ def test_a_broken_line_is_reported_by_its_number_and_nothing_is_written(tmp_path
         import_files([path])
     assert [str(r) for r in rejected.value.report.rejected] == [
         "finess.csv : ligne 3 (id 850000027) — 3 champs au lieu de 32",
-        "finess.csv : ligne 4 (id 850000035) — commune inconnue : 85999",
+    ]
+    # A commune code of no commune costs the establishment its commune, not its place.
+    assert [str(w) for w in rejected.value.report.warnings] == [
+        "finess.csv : ligne 4 (id 850000035) — code_insee mis de côté — commune inconnue : 85999",
     ]
     assert not Structure.objects.exists()
 

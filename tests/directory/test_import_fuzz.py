@@ -33,7 +33,9 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-POSITION = re.compile(r"^(ligne \d+|(structures|services|organisation|service) n° \d+|fichier)$")
+POSITION = re.compile(
+    r"^(ligne \d+|(structures|services|organisation|service) n° \d+( \(sa structure\))?|fichier)$"
+)
 
 hostile_text = st.sampled_from(
     [

@@ -89,7 +89,7 @@ def test_a_nul_in_a_cell_rejects_its_line_with_the_field(tmp_path, territories, 
 @pytest.mark.parametrize(
     ("payload", "reason"),
     [
-        ({"a": 1}, "aucune liste « structures » ou « services » dans ce document"),
+        ({"a": 1}, "« structures » ou « services » dans ce document"),
         ("[1, 2]", "objet JSON attendu"),
         ('{"structures": [', "le document s'arrête avant sa fin"),
         ('{"structures": []} {"services": []}', "du texte suit la fin du document"),

@@ -18,6 +18,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -102,7 +103,63 @@ def _web_address(value):
     return f"https://{value}"
 
 
-WebAddress = Annotated[str | None, BeforeValidator(_web_address)]
+_URL = re.compile(r"^https?://[^\s/?#.]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+
+
+def _web_address_valid(value):
+    """_web_address, then an address a browser can open (a host with a dot, no space):
+    "pas une url !" is no web address, with or without https:// in front."""
+    value = _web_address(value)
+    if value is not None and not _URL.match(value):
+        raise ValueError(f"adresse web invalide : {value[:80]!r}")
+    return value
+
+
+def secondary(check):
+    """A value that must not cost its row its place: when it does not pass `check`, the row
+    is kept without it, and the import report says which value was set aside and why
+    (context["warnings"]). Without that context (the API's own checks), it is refused."""
+
+    def validate(value, info: ValidationInfo):
+        try:
+            return check(value)
+        except ValueError as error:
+            warnings = (info.context or {}).get("warnings")
+            if warnings is None:
+                raise
+            warnings.append((info.field_name, str(error)))
+            return None
+
+    return BeforeValidator(validate)
+
+
+WebAddress = Annotated[str | None, secondary(_web_address_valid)]
+
+
+def _email_valid(value):
+    if value is None or not str(value).strip():
+        return None
+    value = str(value).strip()
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        raise ValueError(f"courriel invalide : {value[:80]!r}") from None
+    return value
+
+
+def _siret_valid(value):
+    if value is None or not str(value).strip():
+        return None
+    value = str(value).replace(" ", "").strip()
+    if not siret_valid(value):
+        raise ValueError(f"SIRET invalide : {value[:20]!r}")
+    return value
+
+
+Email = Annotated[str | None, secondary(_email_valid)]
+Siret = Annotated[str | None, secondary(_siret_valid)]
+# The codes data·inclusion documents for the whole country; Maillage keeps one, "FR".
+NATIONAL = {"france", "fr", "99100"}
 
 
 class _Row(BaseModel):
@@ -119,7 +176,7 @@ class _Row(BaseModel):
     commune: Text | None = Field(default=None, max_length=200)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    courriel: Text | None = Field(default=None, max_length=254)
+    courriel: Email = Field(default=None, max_length=254)
     telephone: Text | None = Field(default=None, max_length=40)
     horaires_accueil: Text | None = Field(default=None, max_length=1000)
     lien_source: WebAddress = Field(default=None, max_length=500)
@@ -132,30 +189,48 @@ class _Row(BaseModel):
             return value.split("T", 1)[0]
         return value
 
+    @field_validator("code_insee", "code_postal")
+    @classmethod
+    def _codes(cls, value, info: ValidationInfo):
+        # A malformed code must not cost its row its place: it is set aside, said in the
+        # report (the position or the other code still place the row).
+        pattern, what = (
+            (INSEE_CODE, "code INSEE")
+            if info.field_name == "code_insee"
+            else (POSTAL_CODE, "code postal")
+        )
+        if value and not pattern.match(value):
+            warnings = (info.context or {}).get("warnings")
+            if warnings is None:
+                raise ValueError(f"{what} invalide : {value[:20]!r}")
+            warnings.append((info.field_name, f"{what} invalide : {value[:20]!r}"))
+            return None
+        return value or None
+
     @field_validator("code_insee")
     @classmethod
-    def _insee(cls, value):
-        if value and not INSEE_CODE.match(value):
-            raise ValueError(f"code INSEE invalide : {value!r}")
-        return value or None
-
-    @field_validator("code_postal")
-    @classmethod
-    def _postal(cls, value):
-        if value and not POSTAL_CODE.match(value):
-            raise ValueError(f"code postal invalide : {value!r}")
-        return value or None
-
-    @field_validator("courriel")
-    @classmethod
-    def _email(cls, value):
-        if not value:
+    def _known_commune(cls, value, info: ValidationInfo):
+        # A code of no commune (merged since, mistyped): the row keeps its place without it,
+        # said in the report; the position or the postal code still place it.
+        communes = (info.context or {}).get("communes")
+        if value and communes is not None and value not in communes:
+            warnings = info.context.get("warnings")
+            if warnings is None:
+                raise ValueError(f"commune inconnue : {value}")
+            warnings.append(("code_insee", f"commune inconnue : {value}"))
             return None
-        try:
-            validate_email(value)
-        except DjangoValidationError:
-            raise ValueError(f"courriel invalide : {value!r}") from None
         return value
+
+    @model_validator(mode="after")
+    def _dated_and_own_ids(self, info: ValidationInfo):
+        if (info.context or {}).get("require_date") and self.date_maj is None:
+            raise ValueError("date_maj : champ obligatoire manquant (le schéma l'exige)")
+        # data·inclusion writes ids as "source--id": the source's own id is what is kept.
+        prefix = f"{self.source}--"
+        self.id = self.id.removeprefix(prefix) or self.id
+        if getattr(self, "structure_id", None):
+            self.structure_id = self.structure_id.removeprefix(prefix) or self.structure_id
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -178,7 +253,7 @@ class _Row(BaseModel):
 
 
 class DIStructure(_Row):
-    siret: Text | None = None
+    siret: Siret = None
     # Maillage's health extensions, filled by the FINESS import.
     finess: Text | None = None
     finess_ej: Text | None = None
@@ -215,13 +290,6 @@ class DIStructure(_Row):
     site_web: WebAddress = Field(default=None, max_length=500)
     accessibilite_lieu: WebAddress = Field(default=None, max_length=500)
     reseaux_porteurs: list[str] | None = None
-
-    @field_validator("siret")
-    @classmethod
-    def _siret(cls, value):
-        if value and not siret_valid(value.replace(" ", "")):
-            raise ValueError(f"SIRET invalide : {value!r}")
-        return value.replace(" ", "") if value else None
 
     @field_validator("reseaux_porteurs")
     @classmethod
@@ -310,9 +378,20 @@ class DIService(_Row):
 
     @field_validator("zone_eligibilite")
     @classmethod
-    def _zone(cls, value):
-        value = value or []
-        bad = sorted({v for v in value if not ZONE_CODE.match(v)})
+    def _zone(cls, value, info: ValidationInfo):
+        codes = []
+        for code in value or []:
+            code = str(code).strip()
+            if code.lower() in NATIONAL:
+                codes.append("FR")
+            elif re.match(r"^99[0-9]{3}$", code):  # another country: nothing of Maillage's
+                warnings = (info.context or {}).get("warnings")
+                if warnings is None:
+                    raise ValueError(f"code de pays hors de France : {code}")
+                warnings.append(("zone_eligibilite", f"code de pays hors de France : {code}"))
+            else:
+                codes.append(code)
+        bad = sorted({v for v in codes if not ZONE_CODE.match(v)})
         if bad:
             raise ValueError(f"code(s) de zone d'éligibilité invalide(s) : {', '.join(bad)}")
-        return list(dict.fromkeys(value))
+        return list(dict.fromkeys(codes))

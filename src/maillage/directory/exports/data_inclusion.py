@@ -1,78 +1,153 @@
 """Export of published structures and services as data·inclusion v1 JSON.
 
-The output re-imports to an identical directory (round-trip tested): one object
-`{"structures": [...], "services": [...]}`, written as a stream so memory stays flat.
+Every row written is valid against the official schema (the `data-inclusion-schema`
+package checks the file in the test suite): what the schema would refuse is left out of
+the row (an address that is no URL, an empty list where one item is required), and a
+service the schema cannot carry at all (a description under five characters) is left out
+of the file and counted. One object `{"structures": [...], "services": [...]}`, written as
+a stream so memory stays flat; it re-imports to an identical directory, ids included.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
+import re
 from pathlib import Path
 from typing import IO
 
+from django.utils import timezone
+
 from maillage.directory.enums import SCHEMA_VERSION, THEME_PARENTS, PublicationState
+from maillage.directory.exports import ExportCounts
 from maillage.directory.models import Service, Structure
+from maillage.directory.schemas_datainclusion import (
+    INSEE_CODE,
+    POSTAL_CODE,
+    _email_valid,
+    _web_address_valid,
+)
 
 BATCH = 2000
+TOUS_PUBLICS = "tous-publics"
+OLDEST = datetime.date(2000, 1, 1)  # the schema's: a date of the 21st century
+SIRET = re.compile(r"^[0-9]{14}$")
+
+
+def public_id(row) -> str:
+    """data·inclusion's id: the source, two dashes, the source's own id ("dora--42")."""
+    return f"{row.source}--{row.source_id}"
+
+
+def _url(value: str) -> str | None:
+    try:
+        return _web_address_valid(value)
+    except ValueError:
+        return None
+
+
+def _email(value: str) -> str | None:
+    try:
+        return _email_valid(value)
+    except ValueError:
+        return None
+
+
+def _listed(values) -> list | None:
+    # The schema wants at least one item, or no list at all (its items are a set: each
+    # once, in the order they were given).
+    values = list(dict.fromkeys(values))
+    return values or None
+
+
+def _updated(row) -> str:
+    """The source's update date; for a row written here, the last change of its content.
+    Never before 2000 nor after today (the schema refuses both)."""
+    today = timezone.localdate()
+    day = row.source_updated_on or timezone.localdate(row.updated_at)
+    return min(max(day, OLDEST), today).isoformat()
 
 
 def _place(row) -> dict:
     return {
         "adresse": row.address or None,
         "complement_adresse": row.address_complement or None,
-        "code_insee": row.commune_id,
-        "code_postal": row.postal_code or None,
+        "code_insee": row.commune_id
+        if row.commune_id and INSEE_CODE.match(row.commune_id)
+        else None,
+        "code_postal": row.postal_code if POSTAL_CODE.match(row.postal_code or "") else None,
         "commune": row.city_name or None,
         "latitude": row.latitude,
         "longitude": row.longitude,
-        "courriel": row.email or None,
+        "courriel": _email(row.email),
         "telephone": row.phone or None,
         "horaires_accueil": row.opening_hours or None,
-        "lien_source": row.source_link or None,
-        "date_maj": row.source_updated_on.isoformat() if row.source_updated_on else None,
+        "lien_source": _url(row.source_link),
+        "date_maj": _updated(row),
     }
+
+
+def _description(text: str) -> str | None:
+    text = (text or "").strip()
+    return text if len(text) >= 5 else None
 
 
 def structure_row(structure: Structure) -> dict:
+    siret = (structure.siret or "").replace(" ", "")
     return {
         "source": structure.source,
-        "id": structure.source_id,
+        "id": public_id(structure),
         "nom": structure.name,
         **_place(structure),
-        "siret": structure.siret or None,
-        "description": structure.description or None,
-        "site_web": structure.website or None,
-        "accessibilite_lieu": structure.accessibility_link or None,
-        "reseaux_porteurs": structure.networks,
+        "siret": siret if SIRET.match(siret) else None,
+        "description": _description(structure.description),
+        "site_web": _url(structure.website),
+        "accessibilite_lieu": _url(structure.accessibility_link),
+        "reseaux_porteurs": _listed(structure.networks),
     }
 
 
-def service_row(service: Service) -> dict:
+def _publics(values) -> list | None:
+    # "tous-publics" cannot stand beside another public: it already includes them all.
+    if TOUS_PUBLICS in values:
+        return [TOUS_PUBLICS]
+    return _listed(values)
+
+
+def _zone(codes) -> list | None:
+    return _listed("france" if code == "FR" else code for code in codes)
+
+
+def service_row(service: Service) -> dict | None:
+    """The row of a service, or None when the schema cannot carry it."""
+    description = _description(service.description)
+    if description is None:
+        return None
     return {
         "source": service.source,
-        "id": service.source_id,
-        "structure_id": service.structure.source_id,
+        "id": public_id(service),
+        "structure_id": public_id(service.structure),
         "nom": service.name,
-        "description": service.description,
+        "description": description,
         **_place(service),
         "type": service.type or None,
         # Sub-themes only, as the schema has it (a parent saved before the editing form
         # offered sub-themes only would make the file invalid).
-        "thematiques": [t for t in service.thematiques if t in THEME_PARENTS],
-        "publics": service.publics,
+        "thematiques": _listed(t for t in service.thematiques if t in THEME_PARENTS),
+        "publics": _publics(service.publics),
         "publics_precisions": service.publics_details or None,
         "conditions_acces": service.access_conditions or None,
         "frais": service.fees or None,
         "frais_precisions": service.fees_details or None,
         "contact_nom_prenom": service.contact_name or None,
-        "modes_accueil": service.reception_modes,
-        "modes_mobilisation": service.mobilisation_modes,
-        "mobilisable_par": service.mobilisable_by,
+        "modes_accueil": _listed(service.reception_modes),
+        "modes_mobilisation": _listed(service.mobilisation_modes),
+        "mobilisable_par": _listed(service.mobilisable_by),
         "mobilisation_precisions": service.mobilisation_details or None,
-        "lien_mobilisation": service.mobilisation_link or None,
-        "nombre_semaines": service.weeks,
+        "lien_mobilisation": _url(service.mobilisation_link),
+        "nombre_semaines": service.weeks or None,  # at least one week, or unknown
         "volume_horaire_hebdomadaire": service.weekly_hours,
-        "zone_eligibilite": service.eligibility_zone,
+        "zone_eligibilite": _zone(service.eligibility_zone),
     }
 
 
@@ -86,8 +161,8 @@ def _stream(handle: IO[str], key: str, rows) -> None:
     handle.write("\n]")
 
 
-def export(path: Path) -> tuple[int, int]:
-    """Write every published structure and service; return how many of each."""
+def export(path: Path) -> ExportCounts:
+    """Write every published structure and service; say how many, and which were left out."""
     structures = Structure.objects.filter(state=PublicationState.PUBLISHED).order_by("pk")
     services = (
         Service.objects.filter(
@@ -96,25 +171,26 @@ def export(path: Path) -> tuple[int, int]:
         .select_related("structure")
         .order_by("pk")
     )
-    counts = [0, 0]
+    counts = ExportCounts()
 
-    def counted(rows, index):
-        for row in rows:
-            counts[index] += 1
+    def structure_rows():
+        for structure in structures.iterator(chunk_size=BATCH):
+            counts.structures += 1
+            yield structure_row(structure)
+
+    def service_rows():
+        for service in services.iterator(chunk_size=BATCH):
+            row = service_row(service)
+            if row is None:
+                counts.left_out.append(f"{service.name} (description de moins de 5 caractères)")
+                continue
+            counts.services += 1
             yield row
 
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(f'{{"schema_version": "{SCHEMA_VERSION}",\n')
-        _stream(
-            handle,
-            "structures",
-            counted((structure_row(s) for s in structures.iterator(chunk_size=BATCH)), 0),
-        )
+        _stream(handle, "structures", structure_rows())
         handle.write(",\n")
-        _stream(
-            handle,
-            "services",
-            counted((service_row(s) for s in services.iterator(chunk_size=BATCH)), 1),
-        )
+        _stream(handle, "services", service_rows())
         handle.write("}\n")
-    return counts[0], counts[1]
+    return counts

@@ -17,6 +17,7 @@ make it look fresh (its editors are reminded when it goes stale).
 
 from __future__ import annotations
 
+import collections
 import io
 import threading
 import uuid
@@ -46,6 +47,12 @@ BATCH = 10000
 KEPT_REJECTIONS = 1000
 FULL_DUPLICATES = 20_000
 KINDS = {"structure": "structures", "service": "services"}
+
+
+def _position(kind: str, index: int) -> str:
+    if kind == NESTED:
+        return f"services n° {index} (sa structure)"
+    return f"{KINDS[kind]} n° {index}"
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,9 @@ class Reader:
     # The only service fields a re-import refreshes, when the format is not the reference
     # for the rest (FINESS: its services are placeholders that editors complete).
     service_updates: frozenset[str] | None = None
+    # Whether a row without date_maj is refused (data·inclusion's schema requires it; the
+    # spreadsheet template and the other formats may not have one).
+    requires_date: bool = False
 
 
 class _Meter(threading.local):
@@ -122,6 +132,18 @@ class ImportReport:
     rejected_count: int = 0
     on_rejection: Callable[[Rejection], None] | None = None
     skipped: dict[str, int] = field(default_factory=dict)  # reason → rows left out
+    # Values set aside from rows that were kept (an invalid e-mail, a commune code of no
+    # commune…), kept like the rejections; and the fields no part of Maillage reads.
+    warnings: list[Rejection] = field(default_factory=list)
+    warning_count: int = 0
+    unmapped: collections.Counter = field(default_factory=collections.Counter)
+
+    def warn(self, warning: Rejection) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < KEPT_REJECTIONS:
+            self.warnings.append(warning)
+        if self.on_rejection is not None:
+            self.on_rejection(f"avertissement : {warning}")
 
     def reject(self, rejection: Rejection) -> None:
         self.rejected_count += 1
@@ -139,6 +161,11 @@ class ImportReport:
         )
         for reason, count in sorted(self.skipped.items()):
             text += f" ; {count} écartée(s) : {reason}"
+        if self.warning_count:
+            text += f" ; {self.warning_count} valeur(s) mise(s) de côté (voir les avertissements)"
+        if self.unmapped:
+            fields = ", ".join(f"{name} ({n})" for name, n in self.unmapped.most_common(12))
+            text += f" ; champs non repris : {fields}"
         return text
 
 
@@ -167,15 +194,32 @@ class Skipped:
     reason: str
 
 
-ROW_LISTS = {"": "row", "structures": "structure", "services": "service"}
+# A file of rows, of both lists, or a page of the national API (`{"items": [...], "page": 1}`).
+ROW_LISTS = {"": "row", "items": "row", "structures": "structure", "services": "service"}
+
+
+NESTED = "nested-structure"  # a structure given inside its service's row, as DORA writes them
 
 
 def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
-    """(kind, index, raw row) for every row of the file, streamed in one pass."""
+    """(kind, index, raw row) for every row of the file, streamed in one pass. A service
+    may carry its structure as an object (`"structure": {…}`): that structure is read too,
+    once, before the service."""
+    structures: set[tuple] = set()
     with open_checked(path, open_metered) as handle:
         for kind, index, row in json_items(handle, ROW_LISTS):
-            if kind == "row":  # an array of rows: a row with a structure_id is a service
-                kind = "service" if isinstance(row, dict) and "structure_id" in row else "structure"
+            if kind == "row":  # an array of rows: a row with a structure is a service
+                is_service = isinstance(row, dict) and ("structure_id" in row or "structure" in row)
+                kind = "service" if is_service else "structure"
+            if kind == "structure" and isinstance(row, dict):
+                structures.add((str(row.get("source")), str(row.get("id"))))
+            nested = row.get("structure") if kind == "service" and isinstance(row, dict) else None
+            if isinstance(nested, dict):
+                key = (str(nested.get("source") or row.get("source")), str(nested.get("id")))
+                if key not in structures:
+                    structures.add(key)
+                    yield NESTED, index, {"source": row.get("source"), **nested}
+                row.setdefault("structure_id", nested.get("id"))
             yield kind, index, row
 
 
@@ -406,30 +450,46 @@ class _Stage:
         return self.cursor.fetchall()
 
 
-def _checked(kind: str, raw, communes: set[str]):
-    """(the validated row, None), or (None, why the row is rejected)."""
+MODELS = {"structure": DIStructure, "service": DIService}
+# What a row may carry that is read elsewhere than by its model (a service's structure).
+READ_ELSEWHERE = {"service": {"structure"}, "structure": set()}
+
+
+def _checked(kind: str, raw, context: dict):
+    """(the validated row, None, warnings), or (None, every reason the row is rejected,
+    warnings): the values set aside, (field, why)."""
     if isinstance(raw, BadRow):
-        return None, raw.reason
+        return None, raw.reason, []
     if not isinstance(raw, dict):
-        return None, "objet JSON attendu"
+        return None, "objet JSON attendu", []
     try:
         raw = clean_data(raw)
     except InvalidInput as error:
-        return None, str(error)
+        return None, str(error), []
+    warnings: list[tuple[str, str]] = []
     try:
-        row = (DIStructure if kind == "structure" else DIService).model_validate(raw)
+        row = MODELS[kind].model_validate(raw, context={**context, "warnings": warnings})
     except ValidationError as error:
-        return None, french_reason(error)
-    if row.code_insee and row.code_insee not in communes:
-        return None, f"commune inconnue : {row.code_insee}"
-    return row, None
+        return None, french_reason(error), warnings
+    return row, None, warnings
+
+
+def unmapped_fields(kind: str, raw) -> list[str]:
+    """The fields of a row that no part of Maillage reads (shown in the report, counted)."""
+    if not isinstance(raw, dict):
+        return []
+    known = MODELS[kind].model_fields.keys() | READ_ELSEWHERE[kind]
+    return [key for key in raw if key not in known]
 
 
 def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[int]:
     """Read every file once: check each row, stage the valid ones, report the others. Then
     (when nothing was rejected, or with skip_invalid) move the staged rows in. Returns the ids
     of the structures whose structure or services changed."""
-    communes = set(Commune.objects.values_list("code", flat=True))
+    context = {
+        "communes": set(Commune.objects.values_list("code", flat=True)),
+        "require_date": reader.requires_date,
+    }
     structure_keys: set[tuple[str, str]] = set()
     service_keys: set[tuple[str, str]] = set()
     # Services whose structure was not (yet) in the file when they were read.
@@ -438,8 +498,8 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
     # (FINESS) is reported once.
     rejected_structures: set[tuple[str, str]] = set()
 
-    def reject(file, kind, index, row_id, reason):
-        position = reader.position(kind, index)
+    def reject(file, kind, index, row_id, reason, position=None):
+        position = position or reader.position(kind, index)
         report.reject(Rejection(file, kind, index, row_id, reason, position))
         if kind == "structure":
             rejected_structures.add((file, position))
@@ -452,20 +512,34 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
         for path in paths:
             file = path.name
             try:
-                for kind, index, raw in reader.rows(path):
+                for given, index, raw in reader.rows(path):
                     report.rows_read += 1
+                    kind = "structure" if given == NESTED else given
                     if isinstance(raw, Skipped):
                         report.skipped[raw.reason] = report.skipped.get(raw.reason, 0) + 1
                         continue
                     if options["progress"] and report.rows_read % 1000 == 0:
                         options["progress"](report.rows_read, min(METER.read / size, 1.0))
-                    row, reason = _checked(kind, raw, communes)
+                    row, reason, warnings = _checked(kind, raw, context)
                     row_id = str(raw.get("id", ""))[:80] if isinstance(raw, dict) else ""
+                    for name in unmapped_fields(kind, raw):
+                        report.unmapped[f"{KINDS[kind]}.{name}"] += 1
+                    for name, why in warnings:
+                        report.warn(
+                            Rejection(
+                                file,
+                                kind,
+                                index,
+                                row_id,
+                                f"{name} mis de côté — {why}",
+                                reader.position(given, index),
+                            )
+                        )
                     keys = structure_keys if kind == "structure" else service_keys
                     if row is not None and (row.source, row.id) in keys:
                         reason = "identifiant en double dans l'import"
                     if reason:
-                        reject(file, kind, index, row_id, reason)
+                        reject(file, kind, index, row_id, reason, reader.position(given, index))
                         continue
                     key = (row.source, row.id)
                     keys.add(key)
@@ -556,7 +630,7 @@ def _place_fields(row) -> dict:
     }
 
 
-DATA_INCLUSION = Reader(rows=_rows, position=lambda kind, index: f"{KINDS[kind]} n° {index}")
+DATA_INCLUSION = Reader(rows=_rows, position=_position, requires_date=True)
 
 
 def import_files(

@@ -29,8 +29,14 @@ class Command(BaseCommand):
         if len(target) != 1:
             raise CommandError(f"usage : maillage export {format} FICHIER")
         file = Path(target[0])
-        structures, services = FORMATS[format].export(file)
+        counts = FORMATS[format].export(file)
+        structures, services = counts
         self.stdout.write(f"{structures} structures et {services} services exportés dans {file}")
+        left_out = getattr(counts, "left_out", [])
+        if left_out:
+            self.stdout.write(f"{len(left_out)} laissé(s) de côté (le format ne peut les porter) :")
+            for reason in left_out[:50]:
+                self.stdout.write(f"  - {reason}")
 
     def _pathway(self, public_id: str, file: str) -> None:
         # An operator's export, outside any request: traced in the audit log like any read.

@@ -86,6 +86,13 @@ class Command(BaseCommand):
         if result.rejected_count > SHOWN:
             more = result.rejected_count - SHOWN
             self.stderr.write(f"… et {more} autres" + (" (voir le rapport)" if path else ""))
+        for warning in result.warnings[:SHOWN]:
+            self.stderr.write(f"avertissement : {warning}")
+        if result.warning_count > SHOWN:
+            more = result.warning_count - SHOWN
+            self.stderr.write(
+                f"… et {more} autres avertissements" + (" (voir le rapport)" if path else "")
+            )
         if path is not None:
             sink.seek(0)
             with path.open("w", encoding="utf-8") as out:

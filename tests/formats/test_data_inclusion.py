@@ -1,0 +1,103 @@
+"""data·inclusion v1 as a partner sees it: our export checked by the official package, the
+samples of data·inclusion's and DORA's own repositories read by our import."""
+
+import json
+from pathlib import Path
+
+from django.utils import timezone
+
+from maillage.core.demo import setup_demo
+from maillage.directory.exports.data_inclusion import export
+from maillage.directory.imports.data_inclusion import import_files
+from maillage.directory.models import Service, Structure
+from tests.directory.test_import_data_inclusion import _file, _service, _structure
+from tests.formats import data_inclusion
+
+SAMPLES = Path(__file__).parent / "samples" / "data-inclusion"
+
+
+def _exported(tmp_path) -> tuple[dict, object]:
+    path = tmp_path / "export.json"
+    counts = export(path)
+    return json.loads(path.read_text(encoding="utf-8")), counts
+
+
+def test_the_demo_directory_exports_valid_rows_only(tmp_path, territories, db):
+    setup_demo()
+    document, counts = _exported(tmp_path)
+    assert counts.structures >= 7 and counts.services >= 9
+    assert data_inclusion.errors(document) == []
+
+
+def test_what_the_schema_refuses_is_left_out_of_the_row_not_written_invalid(
+    tmp_path, territories, db
+):
+    import_files([_file(tmp_path, structures=[_structure(1)], services=[_service(1), _service(2)])])
+    # Values saved before the checks existed, or by hand: none may reach a partner.
+    Structure.objects.update(
+        website="https://pas une url !", source_updated_on=None, siret="123", description="Ok"
+    )
+    Service.objects.filter(source_id="v1").update(
+        publics=["tous-publics", "femmes"],
+        eligibility_zone=["FR"],
+        mobilisable_by=[],
+        mobilisation_modes=[],
+        weeks=0,
+        email="pas-un-courriel",
+        source_updated_on=None,
+    )
+    Service.objects.filter(source_id="v2").update(description="Oui")
+    document, counts = _exported(tmp_path)
+    assert data_inclusion.errors(document) == []
+    (structure,) = document["structures"]
+    assert structure["site_web"] is None and structure["siret"] is None
+    assert structure["description"] is None
+    assert structure["date_maj"] == timezone.localdate().isoformat()
+    (service,) = document["services"]
+    assert service["id"] == "dora--v1" and service["structure_id"] == "dora--s1"
+    assert service["publics"] == ["tous-publics"]
+    assert service["zone_eligibilite"] == ["france"]
+    assert service["mobilisable_par"] is None and service["modes_mobilisation"] is None
+    assert service["nombre_semaines"] is None and service["courriel"] is None
+    # The service whose description the schema cannot carry is named, not written.
+    assert counts.services == 1 and len(counts.left_out) == 1
+    assert "Permanence santé 2" in counts.left_out[0]
+
+
+def test_the_national_api_pages_of_data_inclusion_are_read(territories, db):
+    report = import_files(
+        [SAMPLES / "api-structures-page.json", SAMPLES / "api-services-page.json"]
+    )
+    assert report.rejected == [], [str(r) for r in report.rejected]
+    structure = Structure.objects.get(source="dora", source_id="lot-kitchen-amount")
+    assert structure.siret == "76475938700658"
+    service = Service.objects.get(source="dora", source_id="be-water-scene-wind")
+    assert service.structure == structure
+    assert service.thematiques == ["famille--garde-denfants"]
+    # What Maillage does not read is said, not silently dropped.
+    unmapped = {name.split(".")[-1] for name in report.unmapped}
+    assert {"score_qualite", "adresse_certifiee", "doublons"} <= unmapped
+    assert "champs non repris" in report.summary()
+
+
+def test_a_dora_service_with_its_structure_nested_is_read_with_its_structure(territories, db):
+    report = import_files([SAMPLES / "dora-service-nested.json"])
+    assert report.rejected == [], [str(r) for r in report.rejected]
+    structure = Structure.objects.get(source="dora")
+    assert structure.name == "Centre social Le Tournesol"
+    assert structure.siret == "13003013300016"
+    assert structure.networks == ["mission-locale"]
+    service = Service.objects.get(source="dora")
+    assert service.structure == structure
+    assert service.opening_hours == "Mo-Fr 08:30-12:30; PH off"
+    # The fixture's codes are placeholders ("ZDHwi"): set aside with a warning, the rows kept.
+    reasons = " ".join(str(w) for w in report.warnings)
+    assert "ZDHwi" in reasons and "w45i9" in reasons
+    assert "services._di_geocodage_score" in report.unmapped
+
+
+def test_every_sample_reexports_valid(tmp_path, territories, db):
+    import_files(sorted(SAMPLES.glob("*.json")))
+    document, counts = _exported(tmp_path)
+    assert counts.structures == 2 and counts.services == 2
+    assert data_inclusion.errors(document) == []
