@@ -221,11 +221,11 @@ def test_an_unreadable_file_is_rejected_whole(tmp_path, territories, db):
 
 
 def test_the_command_exits_non_zero_and_prints_the_report(tmp_path, territories, db, capsys):
-    path = _file(tmp_path, structures=[_structure(1, latitude=95)])
+    path = _file(tmp_path, structures=[_structure(1, nom="X")])
     report_file = tmp_path / "rapport.txt"
     with pytest.raises(CommandError, match="rien n'a été importé"):
         call_command("import", "data-inclusion", str(path), "--report", str(report_file))
-    assert "latitude : valeur hors limites (au plus 90" in capsys.readouterr().err
+    assert "nom : trop court (au moins 3 caractères)" in capsys.readouterr().err
     assert "structures n° 1 (id s1)" in report_file.read_text(encoding="utf-8")
 
 

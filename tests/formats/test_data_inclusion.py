@@ -1,25 +1,22 @@
 """data·inclusion v1 as a partner sees it: our export checked by the official package, the
 samples of data·inclusion's and DORA's own repositories read by our import."""
 
-import json
 from pathlib import Path
 
 from django.utils import timezone
 
 from maillage.core.demo import setup_demo
-from maillage.directory.exports.data_inclusion import export
+from maillage.directory.exports import data_inclusion as data_inclusion_export
 from maillage.directory.imports.data_inclusion import import_files
 from maillage.directory.models import Service, Structure
 from tests.directory.test_import_data_inclusion import _file, _service, _structure
-from tests.formats import data_inclusion
+from tests.formats import data_inclusion, exported
 
 SAMPLES = Path(__file__).parent / "samples" / "data-inclusion"
 
 
-def _exported(tmp_path) -> tuple[dict, object]:
-    path = tmp_path / "export.json"
-    counts = export(path)
-    return json.loads(path.read_text(encoding="utf-8")), counts
+def _exported(tmp_path):
+    return exported(data_inclusion_export, tmp_path / "export.json")
 
 
 def test_the_demo_directory_exports_valid_rows_only(tmp_path, territories, db):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
+import uuid
 from typing import Annotated
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -167,6 +168,8 @@ class _Row(BaseModel):
 
     source: Text = Field(min_length=1, max_length=100)
     id: Text = Field(min_length=1, max_length=200)
+    # The record's public id, when the format names records by one (HSDS).
+    public_id: uuid.UUID | None = None
     nom: Text = Field(min_length=3, max_length=150)
     date_maj: datetime.date | None = None
     adresse: Text | None = Field(default=None, max_length=255)
@@ -174,8 +177,8 @@ class _Row(BaseModel):
     code_insee: Text | None = None
     code_postal: Text | None = None
     commune: Text | None = Field(default=None, max_length=200)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: float | None = None
+    longitude: float | None = None
     courriel: Email = Field(default=None, max_length=254)
     telephone: Text | None = Field(default=None, max_length=40)
     horaires_accueil: Text | None = Field(default=None, max_length=1000)
@@ -246,9 +249,19 @@ class _Row(BaseModel):
         return data
 
     @model_validator(mode="after")
-    def _position_pair(self):
+    def _position_pair(self, info: ValidationInfo):
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("latitude et longitude vont ensemble")
+        if self.latitude is not None and not (
+            -90 <= self.latitude <= 90 and -180 <= self.longitude <= 180
+        ):
+            # A position off the globe must not cost the row its place: set aside, said.
+            reason = f"position hors limites : {self.latitude}, {self.longitude}"
+            warnings = (info.context or {}).get("warnings")
+            if warnings is None:
+                raise ValueError(reason)
+            warnings.append(("latitude/longitude", reason))
+            self.latitude = self.longitude = None
         return self
 
 

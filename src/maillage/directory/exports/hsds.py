@@ -7,7 +7,13 @@ records' public UUIDs; sub-object ids are UUIDs derived from them, so a re-expor
 same ids. Streamed, so memory stays flat.
 
 Opening hours become weekly schedules read from a reference week without public holidays;
-exceptions (holidays, seasons) are kept in words in the schedule's ``description`` only.
+the whole expression ("PH off", seasons) is kept in each schedule's ``description``, which
+the import reads back as is. data·inclusion's enumerations (thématiques, publics, type,
+modes d'accueil, frais) travel as attributes of taxonomies of that name, and an address's
+commune as an attribute of the ``insee-cog-communes`` taxonomy (HSDS has no field for it).
+
+Every object validates against the compiled schemas of HSDS 3.0 (checked in the test
+suite): a value Maillage does not have is left out, never written null.
 """
 
 from __future__ import annotations
@@ -21,9 +27,38 @@ from typing import IO
 from django.db.models import Prefetch
 
 from maillage.directory import hours
-from maillage.directory.enums import PublicationState, Thematique
-from maillage.directory.imports.hsds import THEME_TAXONOMY
+from maillage.directory.enums import (
+    Frais,
+    LegalForm,
+    ModeAccueil,
+    Public,
+    PublicationState,
+    ServiceType,
+    Thematique,
+)
+from maillage.directory.exports import ExportCounts
+from maillage.directory.exports.data_inclusion import _email, _url
+from maillage.directory.imports.hsds import ATTRIBUTE_TAXONOMIES, COMMUNE_TAXONOMY
 from maillage.directory.models import Service, Structure
+
+LABELS = {
+    "thematiques": dict(Thematique.choices),
+    "publics": dict(Public.choices),
+    "type": dict(ServiceType.choices),
+    "modes_accueil": dict(ModeAccueil.choices),
+    "frais": dict(Frais.choices),
+}
+TAXONOMY_OF = {name: taxonomy for taxonomy, (name, _) in ATTRIBUTE_TAXONOMIES.items()}
+
+
+def _present(value):
+    """The object without its null values, at every level (HSDS wants the key absent)."""
+    if isinstance(value, dict):
+        return {k: _present(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_present(v) for v in value]
+    return value
+
 
 BATCH = 500
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
@@ -51,6 +86,37 @@ def schedules(expression: str, owner_id: str, key: str) -> list[dict]:
     return result
 
 
+def _term(taxonomy: str, code: str, label: str) -> dict:
+    return {
+        "id": _id(taxonomy, code),
+        "code": code,
+        "name": label,
+        "description": label,
+        "taxonomy": taxonomy,
+    }
+
+
+def _attributes(owner_id: str, link_type: str, fields: dict) -> list[dict]:
+    """data·inclusion's values of a record as HSDS attributes, one per value."""
+    result = []
+    for name, values in fields.items():
+        taxonomy = TAXONOMY_OF[name]
+        for code in [values] if isinstance(values, str) else values:
+            if not code:
+                continue
+            result.append(
+                {
+                    "id": _id(owner_id, taxonomy, code),
+                    "link_id": owner_id,
+                    "link_type": link_type,
+                    "link_entity": link_type,
+                    "value": code,
+                    "taxonomy_term": _term(taxonomy, code, str(LABELS[name].get(code, code))),
+                }
+            )
+    return result
+
+
 def _phones(number: str, owner_id: str, key: str) -> list[dict]:
     return [{"id": _id(owner_id, "phone"), key: owner_id, "number": number}] if number else []
 
@@ -71,6 +137,7 @@ def _location(entry, owner_id: str) -> dict | None:
         return None
     location_id = _id(owner_id, "location")
     commune = entry.commune
+    address_id = _id(owner_id, "address")
     return {
         "id": location_id,
         "location_type": "physical",
@@ -79,48 +146,64 @@ def _location(entry, owner_id: str) -> dict | None:
         "longitude": entry.longitude,
         "addresses": [
             {
-                "id": _id(owner_id, "address"),
+                "id": address_id,
                 "location_id": location_id,
                 "address_1": entry.address or "",
                 "address_2": entry.address_complement or None,
                 "city": entry.city_name or (commune.name if commune else ""),
-                "region": None,
                 "state_province": commune.departement.name if commune else "",
                 "postal_code": postal_code_of(entry),
                 "country": "FR",
                 "address_type": "physical",
+                "attributes": [
+                    {
+                        "id": _id(address_id, COMMUNE_TAXONOMY),
+                        "link_id": address_id,
+                        "link_type": "address",
+                        "link_entity": "address",
+                        "value": commune.code,
+                        "taxonomy_term": _term(COMMUNE_TAXONOMY, commune.code, commune.name),
+                    }
+                ]
+                if commune
+                else [],
             }
         ],
     }
 
 
-def service_object(service: Service, theme_labels: dict) -> dict:
+def service_object(service: Service) -> dict:
     sid = str(service.public_id)
-    own = _location(service, sid) or _location(service.structure, str(service.structure.public_id))
-    locations = [own] if own else []
-    if "a-distance" in service.reception_modes:
+    structure = service.structure
+    # At its own place, or at its structure's (the organization's location, by its id); a
+    # service received at a distance only has no physical location.
+    modes = service.reception_modes
+    in_person = "en-presentiel" in modes or not modes
+    place = _location(service, sid) or _location(structure, str(structure.public_id))
+    locations = [place] if place and in_person else []
+    if "a-distance" in modes:
         locations.append(
             {"id": _id(sid, "virtual"), "location_type": "virtual", "name": service.name}
         )
-    updated = service.source_updated_on
     return {
         "id": sid,
-        "organization_id": str(service.structure.public_id),
+        "organization_id": str(structure.public_id),
         "name": service.name,
         "description": service.description,
-        "url": service.mobilisation_link or None,
-        "email": service.email or None,
+        "url": _url(service.mobilisation_link),
+        "email": _email(service.email),
         "status": "active",
         "eligibility_description": service.access_conditions or None,
         "fees_description": service.fees_details or None,
         "application_process": service.mobilisation_details or None,
         "interpretation_services": "Interprétariat" if service.interpreting else None,
-        "assured_date": updated.isoformat() if updated else None,
-        "last_modified": service.updated_at.isoformat(),
+        # The source's own date only: HSDS does not require one, and a date made up here
+        # would read back as a verification.
+        "assured_date": service.source_updated_on.isoformat()
+        if service.source_updated_on
+        else None,
         "phones": _phones(service.phone, sid, "service_id"),
-        "schedules": schedules(
-            service.opening_hours or service.structure.opening_hours, sid, "service_id"
-        ),
+        "schedules": schedules(service.opening_hours, sid, "service_id"),
         "service_areas": [
             {"id": _id(sid, "area", code), "service_id": sid, "name": code}
             for code in service.eligibility_zone
@@ -134,29 +217,30 @@ def service_object(service: Service, theme_labels: dict) -> dict:
         ]
         if service.fees == "gratuit"
         else [],
-        "attributes": [
+        "attributes": _attributes(
+            sid,
+            "service",
             {
-                "id": _id(sid, "theme", theme),
-                "link_id": sid,
-                "link_type": "service",
-                "link_entity": "service",
-                "taxonomy_term": {
-                    "id": _id("theme", theme),
-                    "code": theme,
-                    "term": str(theme_labels.get(theme, theme)),
-                    "taxonomy": THEME_TAXONOMY,
-                },
-            }
-            for theme in service.thematiques
-        ],
+                "thematiques": service.thematiques,
+                "publics": service.publics,
+                "type": service.type,
+                "modes_accueil": service.reception_modes,
+                "frais": service.fees,
+            },
+        ),
         "service_at_locations": [
-            {"id": _id(sid, "at", loc["id"]), "service_id": sid, "location": loc}
+            {
+                "id": _id(sid, "at", loc["id"]),
+                "service_id": sid,
+                "location_id": loc["id"],
+                "location": loc,
+            }
             for loc in locations
         ],
     }
 
 
-def organization_object(structure: Structure, services: list[Service], theme_labels) -> dict:
+def organization_object(structure: Structure, services: list[Service]) -> dict:
     oid = str(structure.public_id)
     identifiers = [
         {
@@ -176,18 +260,20 @@ def organization_object(structure: Structure, services: list[Service], theme_lab
     return {
         "id": oid,
         "name": structure.name,
-        "description": structure.description or structure.name,
-        "email": structure.email or None,
-        "website": structure.website or None,
-        "legal_status": structure.get_legal_form_display() if structure.legal_form else None,
+        "description": structure.description,
+        "email": _email(structure.email),
+        "website": _url(structure.website),
+        "legal_status": str(LegalForm(structure.legal_form).label)
+        if structure.legal_form
+        else None,
         "organization_identifiers": identifiers,
         "phones": _phones(structure.phone, oid, "organization_id"),
         "locations": [location] if location else [],
-        "services": [service_object(s, theme_labels) for s in services],
+        "services": [service_object(s) for s in services],
     }
 
 
-def export(path: Path) -> tuple[int, int]:
+def export(path: Path) -> ExportCounts:
     published = Service.objects.filter(state=PublicationState.PUBLISHED).select_related(
         "commune__departement"
     )
@@ -197,14 +283,13 @@ def export(path: Path) -> tuple[int, int]:
         .prefetch_related(Prefetch("services", queryset=published.order_by("pk")))
         .order_by("pk")
     )
-    theme_labels = dict(Thematique.choices)
-    counts = [0, 0]
+    counts = ExportCounts()
     with open(path, "w", encoding="utf-8") as handle:
-        _write(handle, structures, theme_labels, counts)
-    return counts[0], counts[1]
+        _write(handle, structures, counts)
+    return counts
 
 
-def _write(handle: IO[str], structures, theme_labels, counts) -> None:
+def _write(handle: IO[str], structures, counts: ExportCounts) -> None:
     handle.write("[")
     first = True
     for structure in structures.iterator(chunk_size=BATCH):
@@ -213,9 +298,9 @@ def _write(handle: IO[str], structures, theme_labels, counts) -> None:
             service.structure = structure
         handle.write("\n" if first else ",\n")
         handle.write(
-            json.dumps(organization_object(structure, services, theme_labels), ensure_ascii=False)
+            json.dumps(_present(organization_object(structure, services)), ensure_ascii=False)
         )
         first = False
-        counts[0] += 1
-        counts[1] += len(services)
+        counts.structures += 1
+        counts.services += len(services)
     handle.write("\n]\n")

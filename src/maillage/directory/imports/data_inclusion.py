@@ -93,6 +93,11 @@ class Reader:
     # Whether a row without date_maj is refused (data·inclusion's schema requires it; the
     # spreadsheet template and the other formats may not have one).
     requires_date: bool = False
+    # Whether rows carry public ids (HSDS): a row named by one already in the directory
+    # updates that record, a new row keeps it as its own.
+    identified: bool = False
+    # Likewise service_updates, for structures.
+    structure_updates: frozenset[str] | None = None
 
 
 class _Meter(threading.local):
@@ -423,9 +428,12 @@ class _Stage:
         self.flush()
         table = self.model._meta.db_table
         columns, values, params = self._selected(structure_of)
+        # The service's structure, as "source<US>source_id" (it may be of another source
+        # than the service: a Maillage service of an imported structure).
+        key = f"stage.{self.extra}"
         joined = (
-            "JOIN directory_structure owner ON owner.source = stage.source "
-            f"AND owner.source_id = stage.{self.extra}"
+            f"JOIN directory_structure owner ON owner.source = split_part({key}, chr(31), 1) "
+            f"AND owner.source_id = substr({key}, strpos({key}, chr(31)) + 1)"
             if structure_of
             else ""
         )
@@ -474,12 +482,52 @@ def _checked(kind: str, raw, context: dict):
     return row, None, warnings
 
 
+# A reader that turns another format's records into rows (HSDS) lists there the fields of
+# the record it did not read.
+UNREAD = "_non_repris"
+
+
 def unmapped_fields(kind: str, raw) -> list[str]:
     """The fields of a row that no part of Maillage reads (shown in the report, counted)."""
     if not isinstance(raw, dict):
         return []
-    known = MODELS[kind].model_fields.keys() | READ_ELSEWHERE[kind]
-    return [key for key in raw if key not in known]
+    known = MODELS[kind].model_fields.keys() | READ_ELSEWHERE[kind] | {UNREAD}
+    return [key for key in raw if key not in known] + list(raw.get(UNREAD) or [])
+
+
+class _KnownIds:
+    """The (source, source_id) of the records named by a public id, looked up once each."""
+
+    def __init__(self):
+        self.cache: dict[tuple, tuple[str, str] | None] = {}
+
+    def of(self, model, public_id) -> tuple[str, str] | None:
+        key = (model, public_id)
+        if key not in self.cache:
+            if len(self.cache) > 100_000:
+                self.cache.clear()
+            self.cache[key] = (
+                model.objects.filter(public_id=public_id).values_list("source", "source_id").first()
+            )
+        return self.cache[key]
+
+
+def _public(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _identify(kind: str, row, known: _KnownIds) -> tuple[str, str] | None:
+    """Point a row named by a known public id at its record; return the (source, id) of a
+    service's structure when it is named by a known public id too."""
+    model = Structure if kind == "structure" else Service
+    if row.public_id and (found := known.of(model, row.public_id)):
+        row.source, row.id = found
+    if kind == "service" and (structure := _public(row.structure_id)):
+        return known.of(Structure, structure)
+    return None
 
 
 def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[int]:
@@ -497,6 +545,7 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
     # Where structures were rejected: a line holding both a structure and its service
     # (FINESS) is reported once.
     rejected_structures: set[tuple[str, str]] = set()
+    known = _KnownIds()
 
     def reject(file, kind, index, row_id, reason, position=None):
         position = position or reader.position(kind, index)
@@ -535,6 +584,11 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                                 reader.position(given, index),
                             )
                         )
+                    structure_key = None
+                    if row is not None and reader.identified:
+                        structure_key = _identify(kind, row, known)
+                    if row is not None and kind == "service" and structure_key is None:
+                        structure_key = (row.source, row.structure_id)
                     keys = structure_keys if kind == "structure" else service_keys
                     if row is not None and (row.source, row.id) in keys:
                         reason = "identifiant en double dans l'import"
@@ -543,20 +597,24 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                         continue
                     key = (row.source, row.id)
                     keys.add(key)
-                    if kind == "service" and (row.source, row.structure_id) not in structure_keys:
-                        unresolved.append((file, index, row.id, (row.source, row.structure_id)))
+                    if kind == "service" and structure_key not in structure_keys:
+                        unresolved.append((file, index, row.id, structure_key))
                     if report.rejected_count and not options["skip_invalid"]:
                         continue  # nothing will be written: only the report goes on
                     if kind == "structure":
                         values = _structure(row, options["state"])
                         if reader.extended:
                             values.update(_structure_extensions(row))
+                        if reader.identified:
+                            values["public_id"] = row.public_id or uuid.uuid4()
                         structures.add(values)
                     else:
                         values = _service(row, options["state"])
                         if reader.extended:
                             values.update(_service_extensions(row))
-                        services.add(values, extra=row.structure_id)
+                        if reader.identified:
+                            values["public_id"] = row.public_id or uuid.uuid4()
+                        services.add(values, extra="\x1f".join(structure_key))
             except (UnreadableFile, OSError) as error:
                 report.reject(Rejection(file, "structure", 0, "", str(error), position="fichier"))
                 raise ImportRejected(report) from error
@@ -574,7 +632,7 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
         # A service of an unknown structure finds no owner and is left out; a structure a
         # moderator merged into another hands its services over to that one.
         touched = set()
-        for created, pk in structures.move(owns=reader.owns):
+        for created, pk in structures.move(owns=reader.owns, only=reader.structure_updates):
             touched.add(pk)
             report.structures_created += created
             report.structures_updated += not created

@@ -181,10 +181,53 @@ class _Guarded:
         return data
 
 
-def json_items(handle, lists: dict[str, str]) -> Iterator[tuple[str, int, object]]:
+def _json_events(handle, guarded, use_float: bool):
+    """ijson's basic events, its errors told in French with the byte where they are."""
+    try:
+        yield from ijson.basic_parse(guarded, use_float=use_float, buf_size=CHUNK)
+    except ijson.JSONError as error:
+        raise UnreadableFile(
+            f"JSON illisible vers l'octet {_offset(handle)} : {_json_reason(error)}"
+        ) from None
+    except UnicodeDecodeError:
+        raise UnreadableFile(
+            f"JSON illisible vers l'octet {_offset(handle)} : ce n'est pas de l'UTF-8"
+        ) from None
+
+
+def json_top_keys(handle) -> set[str] | None:
+    """The keys of a document's root object (None when the root is an array), in one pass
+    that builds nothing: a format whose file may be one object or a container of lists
+    (HSDS) tells them apart before reading. The handle is rewound."""
+    head = handle.read(1024)
+    start = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+    handle.seek(start)
+    if head.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"["):
+        return None
+    keys: set[str] = set()
+    depth = 0
+    guarded = _Guarded(handle)
+    for event, value in _json_events(handle, guarded, use_float=False):
+        guarded.since_event = 0
+        if event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise UnreadableFile(_too_deep(handle))
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+        elif event == "map_key" and depth == 1 and len(keys) < 1000:
+            keys.add(value)
+    handle.seek(start)
+    return keys
+
+
+def json_items(
+    handle, lists: dict[str, str], root_item: str | None = None
+) -> Iterator[tuple[str, int, object]]:
     """(kind, index from 1 within its list, item) for the items of the lists a document names:
     `lists` maps a top-level key to a kind ({"structures": "structure", …}); an array at the
-    root gives items of kind lists[""] (when the format accepts one). One pass, bounded.
+    root gives items of kind lists[""] (when the format accepts one); with `root_item`, the
+    root object is itself the one item, of that kind. One pass, bounded.
 
     Built on ijson's basic events, without their prefixes: a prefix is a string as long as
     the nesting, which the parser builds for every event of a buffer before anyone can
@@ -207,75 +250,66 @@ def json_items(handle, lists: dict[str, str]) -> Iterator[tuple[str, int, object
     builder = None
     awaited = None  # a key of `lists` whose value comes next
     item_start = values = 0
-    try:
-        for event, value in ijson.basic_parse(guarded, use_float=True, buf_size=CHUNK):
-            guarded.since_event = 0
-            if builder is not None:
-                builder.event(event, value)
-                values += 1
-                if event in ("start_map", "start_array"):
-                    depth += 1
-                    if depth > MAX_JSON_DEPTH:
-                        raise UnreadableFile(_too_deep(handle))
-                elif event in ("end_map", "end_array"):
-                    depth -= 1
-                    if depth == list_depth:
-                        counters[kind] += 1
-                        item, builder = builder.value, None
-                        yield kind, counters[kind], item
-                        continue
-                if (
-                    values > MAX_JSON_ITEM_VALUES
-                    or _offset(handle) - item_start > MAX_JSON_ITEM_BYTES
-                ):
-                    raise UnreadableFile(
-                        f"élément n° {counters[kind] + 1} : trop grand (plus de "
-                        f"{MAX_JSON_ITEM_BYTES // (1024 * 1024)} Mio ou de "
-                        f"{MAX_JSON_ITEM_VALUES:,} valeurs)".replace(",", " ")
-                    )
-                continue
-            if kind is not None and depth == list_depth:
-                if event == "end_array":
-                    depth, kind = depth - 1, None
-                elif event in ("start_map", "start_array"):
-                    depth += 1
-                    builder, item_start, values = ObjectBuilder(), _offset(handle), 0
-                    builder.event(event, value)
-                else:  # a scalar where a row was expected: the row's check refuses it
-                    counters[kind] += 1
-                    yield kind, counters[kind], value
-                continue
-            if awaited is not None:  # the value of a key naming one of the lists
-                if event != "start_array":
-                    raise UnreadableFile(
-                        f"« {awaited[:40]} » doit être une liste (un tableau JSON), "
-                        f"pas {_JSON_KINDS.get(event, 'une valeur')}"
-                    )
-                awaited = None
-            if event == "map_key":
-                if depth == 1:
-                    key = value
-                    top_keys.append(value)
-                    awaited = value if value in lists and value else None
-            elif event in ("start_map", "start_array"):
+    if root_item is not None and head.startswith(b"{"):
+        kind, list_depth, builder = root_item, 0, ObjectBuilder()
+        counters[root_item] = 0
+    for event, value in _json_events(handle, guarded, use_float=True):
+        guarded.since_event = 0
+        if builder is not None:
+            builder.event(event, value)
+            values += 1
+            if event in ("start_map", "start_array"):
                 depth += 1
                 if depth > MAX_JSON_DEPTH:
                     raise UnreadableFile(_too_deep(handle))
-                if event == "start_array" and depth == 1 and "" in lists:
-                    kind, list_depth = lists[""], 1
-                elif event == "start_array" and depth == 2 and key and key in lists:
-                    kind, list_depth = lists[key], 2
             elif event in ("end_map", "end_array"):
                 depth -= 1
-    except ijson.JSONError as error:
-        raise UnreadableFile(
-            f"JSON illisible vers l'octet {_offset(handle)} : {_json_reason(error)}"
-        ) from None
-    except UnicodeDecodeError:
-        raise UnreadableFile(
-            f"JSON illisible vers l'octet {_offset(handle)} : ce n'est pas de l'UTF-8"
-        ) from None
-    if head.startswith(b"{") and not set(top_keys) & {k for k in lists if k}:
+                if depth == list_depth:
+                    counters[kind] += 1
+                    item, builder = builder.value, None
+                    yield kind, counters[kind], item
+                    continue
+            if values > MAX_JSON_ITEM_VALUES or _offset(handle) - item_start > MAX_JSON_ITEM_BYTES:
+                raise UnreadableFile(
+                    f"élément n° {counters[kind] + 1} : trop grand (plus de "
+                    f"{MAX_JSON_ITEM_BYTES // (1024 * 1024)} Mio ou de "
+                    f"{MAX_JSON_ITEM_VALUES:,} valeurs)".replace(",", " ")
+                )
+            continue
+        if kind is not None and depth == list_depth:
+            if event == "end_array":
+                depth, kind = depth - 1, None
+            elif event in ("start_map", "start_array"):
+                depth += 1
+                builder, item_start, values = ObjectBuilder(), _offset(handle), 0
+                builder.event(event, value)
+            else:  # a scalar where a row was expected: the row's check refuses it
+                counters[kind] += 1
+                yield kind, counters[kind], value
+            continue
+        if awaited is not None:  # the value of a key naming one of the lists
+            if event != "start_array":
+                raise UnreadableFile(
+                    f"« {awaited[:40]} » doit être une liste (un tableau JSON), "
+                    f"pas {_JSON_KINDS.get(event, 'une valeur')}"
+                )
+            awaited = None
+        if event == "map_key":
+            if depth == 1:
+                key = value
+                top_keys.append(value)
+                awaited = value if value in lists and value else None
+        elif event in ("start_map", "start_array"):
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                raise UnreadableFile(_too_deep(handle))
+            if event == "start_array" and depth == 1 and "" in lists:
+                kind, list_depth = lists[""], 1
+            elif event == "start_array" and depth == 2 and key and key in lists:
+                kind, list_depth = lists[key], 2
+        elif event in ("end_map", "end_array"):
+            depth -= 1
+    if root_item is None and head.startswith(b"{") and not set(top_keys) & {k for k in lists if k}:
         expected = " ou ".join(f"« {k} »" for k in lists if k)
         found = ", ".join(f"« {k[:40]} »" for k in top_keys[:5]) or "aucune"
         raise UnreadableFile(f"aucune liste {expected} dans ce document (clés trouvées : {found})")
