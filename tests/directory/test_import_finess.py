@@ -62,6 +62,10 @@ def test_the_false_origin_of_lambert_93_is_46_5_north_3_east():
         ("UTM_S40", 32740),
         ("UTM_S38", 32738),
         ("UTM_N21", 32621),
+        ("LAMBERT_93", 2154),
+        ("EPSG:2154 RGF93 / Lambert-93 (Métropole)", 2154),
+        ("EPSG:5490 RGAF09 / UTM zone 20N (Guadeloupe, Martinique)", 5490),
+        ("EPSG:2975 RGR92 / UTM zone 40S (Réunion)", 2975),
     ],
 )
 def test_overseas_systems_are_named_by_the_last_token(system, epsg):
@@ -86,6 +90,9 @@ def test_lambert_93_round_trips_to_a_millionth_of_a_degree(latitude, longitude):
         ("9A", "101", "97101"),
         ("9D", "411", "97411"),
         ("1", "53", "01053"),
+        ("9A", "123", "97701"),  # Saint-Barthélemy, still filed under Guadeloupe
+        ("9A", "127", "97801"),  # Saint-Martin
+        ("9J", "613", "98613"),  # Wallis-et-Futuna (Uvea)
     ],
 )
 def test_insee_codes_are_rebuilt_including_overseas(dep, commune, insee):
@@ -303,3 +310,82 @@ def test_arbitrary_lines_never_crash_a_finess_import_nor_leave_part_of_it(
     else:
         assert Structure.objects.count() == before[0] + report.structures_created
         assert Service.objects.count() == before[1] + report.services_created
+
+
+def test_a_2026_extraction_with_epsg_systems_places_every_establishment(tmp_path, territories, db):
+    x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(-1.4268, 46.6705)
+    gx, gy = Transformer.from_crs(4326, 5490, always_xy=True).transform(-61.53, 16.27)
+    path = _file(
+        tmp_path,
+        _structureet("850000019"),
+        _structureet("9A0000017", dep="9A", commune="101", acheminement="97139 LES ABYMES"),
+        _structureet("9A0000025", dep="9A", commune="123", acheminement="97133 SAINT BARTHELEMY"),
+        _geo("850000019", x, y, "EPSG:2154 RGF93 / Lambert-93 (Métropole)"),
+        _geo("9A0000017", gx, gy, "EPSG:5490 RGAF09 / UTM zone 20N"),
+    )
+    report = import_files([path])
+    assert report.rejected == [] and report.structures_created == 3
+    assert Structure.objects.get(finess="850000019").latitude == pytest.approx(46.6705, abs=1e-5)
+    assert Structure.objects.get(finess="9A0000017").longitude == pytest.approx(-61.53, abs=1e-5)
+    assert Structure.objects.get(finess="9A0000025").commune_id == "97701"
+
+
+def test_addresses_read_as_written_and_the_other_columns_are_kept(tmp_path, territories, db):
+    cells = _structureet("850000019").split(";")
+    cells[5], cells[6] = "SITE NORD", "CS 20031"
+    cells[7], cells[8], cells[9], cells[10] = "1", "R", "RAYMOND BARRE", "B"
+    cells[11] = "LES OUDAIRIES"
+    cells[17], cells[20], cells[21] = "0251446262", "1102", "Centres Hospitaliers"
+    cells[23], cells[24], cells[25] = "8610Z", "03", "Dotation Globale"
+    cells[26], cells[27] = "1", "Etablissement public de santé"
+    cells[28], cells[29] = "1970-01-01", "1969-06-12"
+    import_files([_file(tmp_path, ";".join(cells))])
+    structure = Structure.objects.get(finess="850000019")
+    assert structure.address == "1 B rue Raymond Barre"
+    assert structure.address_complement == "Les Oudairies CS 20031"
+    assert structure.finess_details == {
+        "complement_raison_sociale": "SITE NORD",
+        "complement_distribution": "CS 20031",
+        "telecopie": "0251446262",
+        "categorie_agregat": "1102",
+        "libelle_categorie_agregat": "Centres Hospitaliers",
+        "code_ape": "8610Z",
+        "code_mft": "03",
+        "libelle_mft": "Dotation Globale",
+        "code_sph": "1",
+        "libelle_sph": "Etablissement public de santé",
+        "date_ouverture": "1970-01-01",
+        "date_autorisation": "1969-06-12",
+    }
+    assert ("Télécopie", "0251446262") in [(k.capitalize(), v) for k, v in structure.finess_facts]
+
+
+def test_a_wrong_siret_costs_the_hospital_nothing_but_its_siret(tmp_path, territories, db):
+    report = import_files([_file(tmp_path, _structureet("850000019", siret="12345678901234"))])
+    assert report.rejected == []
+    structure = Structure.objects.get(finess="850000019")
+    assert structure.siret == ""
+    assert any("SIRET invalide" in str(w) and "ligne 2" in str(w) for w in report.warnings)
+
+
+def test_an_extraction_without_geolocation_keeps_the_known_positions(tmp_path, territories, db):
+    x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(-1.4268, 46.6705)
+    import_files([_file(tmp_path, _structureet("850000019"), _geo("850000019", x, y))])
+    report = import_files([_file(tmp_path, _structureet("850000019"), name="sans-geo.csv")])
+    assert report.rejected == [] and report.structures_unchanged == 1
+    structure = Structure.objects.get(finess="850000019")
+    assert structure.latitude == pytest.approx(46.6705, abs=1e-5)
+
+
+@given(
+    number=st.from_regex(r"[0-9]{0,4}", fullmatch=True),
+    street_type=st.sampled_from(["R", "AV", "BD", "", "XYZ"]),
+    street=st.text(alphabet="ABCDEÉÈ' -", max_size=30),
+)
+def test_a_street_keeps_every_word_of_the_line(number, street_type, street):
+    from maillage.directory.imports.finess import street_address
+
+    address = street_address(number, "", street_type, street) or ""
+    words = [w for w in f"{number} {street}".split() if w]
+    assert address.lower().split()[: len(number.split())] == number.split()
+    assert all(w.lower() in address.lower() for w in words)

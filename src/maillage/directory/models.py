@@ -107,6 +107,23 @@ class OpeningSchedule(models.Model):
         return f"{self.expression} ({self.starts_on})"
 
 
+# The FINESS extraction's columns kept on a structure, with their labels.
+FINESS_DETAILS = {
+    "complement_raison_sociale": _("complément de raison sociale"),
+    "complement_distribution": _("complément de distribution"),
+    "telecopie": _("télécopie"),
+    "categorie_agregat": _("agrégat de catégorie"),
+    "libelle_categorie_agregat": _("libellé de l'agrégat de catégorie"),
+    "code_ape": _("code APE"),
+    "code_mft": _("mode de fixation des tarifs (code)"),
+    "libelle_mft": _("mode de fixation des tarifs"),
+    "code_sph": _("service public hospitalier (code)"),
+    "libelle_sph": _("service public hospitalier"),
+    "date_ouverture": _("date d'ouverture"),
+    "date_autorisation": _("date d'autorisation"),
+}
+
+
 class Structure(PublicModel, Place, Sourced):
     name = models.CharField(_("nom"), max_length=150)
     description = models.TextField(_("description"), blank=True)
@@ -121,6 +138,9 @@ class Structure(PublicModel, Place, Sourced):
     finess_category_label = models.CharField(
         _("libellé de la catégorie FINESS"), max_length=200, blank=True
     )
+    # What else the FINESS extraction says of the establishment, as it says it (keys of
+    # FINESS_DETAILS): read on its page, refreshed by each extraction.
+    finess_details = models.JSONField(_("autres données FINESS"), default=dict, blank=True)
     website = models.URLField(_("site web"), max_length=500, blank=True)
     accessibility_link = models.URLField(_("fiche Acceslibre"), max_length=500, blank=True)
     networks = _tags(verbose_name=_("réseaux porteurs"))
@@ -152,6 +172,16 @@ class Structure(PublicModel, Place, Sourced):
 
     def __str__(self):
         return self.name
+
+    @property
+    def finess_facts(self) -> list[tuple[str, str]]:
+        """(label, value) of the FINESS details known, in FINESS_DETAILS' order."""
+        details = self.finess_details or {}
+        return [
+            (str(label), str(details[key]))
+            for key, label in FINESS_DETAILS.items()
+            if details.get(key)
+        ]
 
 
 # Maillage's own fields, beyond data·inclusion: a structure's status, and a service's health

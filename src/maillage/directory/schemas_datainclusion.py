@@ -272,6 +272,7 @@ class DIStructure(_Row):
     finess_ej: Text | None = None
     categorie_finess: Text | None = Field(default=None, max_length=4)
     libelle_categorie_finess: Text | None = Field(default=None, max_length=200)
+    details_finess: dict[str, Annotated[str, StringConstraints(max_length=500)]] | None = None
     erreur_lecture: str | None = None  # a reader's own finding about the line
     # Maillage's own, given by the spreadsheet template (absent from data·inclusion).
     forme_juridique: Text | None = None

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from django.db import connection, transaction
+from psycopg.types.json import Jsonb
 from pydantic import ValidationError
 
 from maillage.core import audit
@@ -98,6 +99,8 @@ class Reader:
     identified: bool = False
     # Likewise service_updates, for structures.
     structure_updates: frozenset[str] | None = None
+    # Structure fields a row without a value leaves as they are (FINESS positions).
+    kept_when_missing: frozenset[str] = frozenset()
 
 
 class _Meter(threading.local):
@@ -257,6 +260,7 @@ def _structure(row: DIStructure, state: str) -> dict:
         "finess_legal_entity": row.finess_ej or "",
         "finess_category": row.categorie_finess or "",
         "finess_category_label": row.libelle_categorie_finess or "",
+        "finess_details": Jsonb(row.details_finess or {}),
     }
 
 
@@ -329,6 +333,7 @@ _KEPT = {
     "finess_legal_entity",
     "finess_category",
     "finess_category_label",
+    "finess_details",
     "listed",
     "geo_latitude",
     "geo_longitude",
@@ -418,6 +423,7 @@ class _Stage:
         structure_of: str | None = None,
         owns: frozenset[str] = frozenset(),
         only: frozenset[str] | None = None,
+        kept: frozenset[str] = frozenset(),
     ) -> list[tuple[bool, int]]:
         """Insert or update by (source, source_id); a row whose owned fields (UPDATABLE, and
         `owns`; or `only` these) are all as they were is left alone (no new version, no
@@ -442,15 +448,22 @@ class _Stage:
             names = ["updated_at", *sorted(only)]
         updates = [self.model._meta.get_field(name).column for name in names]
         compared = [c for c in updates if c != "updated_at"]
+        kept_columns = {self.model._meta.get_field(name).column for name in kept}
+
+        def new(column):  # the row's value, or the stored one when the row has none to give
+            if column in kept_columns:
+                return f'COALESCE(EXCLUDED."{column}", target."{column}")'
+            return f'EXCLUDED."{column}"'
+
         self.cursor.execute(
             f'INSERT INTO "{table}" AS target ({", ".join(columns)}) '  # noqa: S608 - model names
             f'SELECT {", ".join(values)} FROM "{self.table}" stage {joined} '
             "ON CONFLICT (source, source_id) DO UPDATE SET "
-            + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in updates)
+            + ", ".join(f'"{c}" = {new(c)}' for c in updates)
             + " WHERE ("
             + ", ".join(f'target."{c}"' for c in compared)
             + ") IS DISTINCT FROM ("
-            + ", ".join(f'EXCLUDED."{c}"' for c in compared)
+            + ", ".join(new(c) for c in compared)
             + ") RETURNING (xmax = 0), "
             + ("structure_id" if structure_of else "id"),
             params,
@@ -632,7 +645,9 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
         # A service of an unknown structure finds no owner and is left out; a structure a
         # moderator merged into another hands its services over to that one.
         touched = set()
-        for created, pk in structures.move(owns=reader.owns, only=reader.structure_updates):
+        for created, pk in structures.move(
+            owns=reader.owns, only=reader.structure_updates, kept=reader.kept_when_missing
+        ):
             touched.add(pk)
             report.structures_created += created
             report.structures_updated += not created

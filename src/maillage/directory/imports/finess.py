@@ -3,9 +3,18 @@
 The file is `;`-separated, Windows-1252, with a first line like `finess;etalab;96;2026-03-11`
 and two kinds of lines: `structureet` (the establishment) and `geolocalisation` (its
 coordinates). Coordinates are Lambert 93 in metropolitan France and UTM overseas — the last
-token of `sourcecoordet` names the system — and are converted to WGS84 with pyproj. The
-INSEE code is the département (`9A`–`9F` standing for 97x) followed by the commune's three
-digits. Rows go through the same validated, atomic pipeline as data·inclusion.
+token of `sourcecoordet` names the system, as each year's files write it ("LAMBERT_93",
+"L93_METROPOLE", "UTM_N20", and since 2025 "EPSG:2154 RGF93 / Lambert-93 (Métropole)",
+"EPSG:5490 …") — and are converted to WGS84 with pyproj. The INSEE code is the département
+(`9A`–`9F` standing for 97x, `9J` for Wallis-et-Futuna) followed by the commune's three
+digits; Saint-Barthélemy and Saint-Martin, still filed under Guadeloupe's code, get their
+collectivities' own. Rows go through the same validated, atomic pipeline as data·inclusion:
+only the FINESS number and the name refuse a line, a secondary value that is wrong (SIRET,
+commune) is set aside with a warning. The address reads as it is written ("1 rue Raymond
+Barre", the number's suffix beside it); the columns users read and the directory has no
+field for (fax, complements, aggregated category, APE, tariffs, public hospital service,
+dates) are kept in the structure's FINESS details. A file without geolocation lines leaves
+the positions already known as they are.
 
 Each establishment becomes a structure and one service — what the establishment offers,
 named by its FINESS category ("Centre Médico-Psychologique (C.M.P.)") — so that it is found
@@ -35,8 +44,67 @@ __all__ = ["ImportRejected", "import_files", "insee_code", "to_wgs84"]
 
 SOURCE = "finess"
 STRUCTURE_FIELDS = 32
-OVERSEAS = {"9A": "971", "9B": "972", "9C": "973", "9D": "974", "9E": "975", "9F": "976"}
+OVERSEAS = {
+    "9A": "971",
+    "9B": "972",
+    "9C": "973",
+    "9D": "974",
+    "9E": "975",
+    "9F": "976",
+    "9J": "986",
+}
+# Collectivities that left Guadeloupe in 2007 and are still filed under its code.
+COLLECTIVITIES = {"97123": "97701", "97127": "97801"}
 UTM = re.compile(r"^UTM_([NS])(\d{1,2})$")
+EPSG = re.compile(r"^EPSG:(\d{4,5})\b")
+LAMBERT_93 = {"LAMBERT_93", "LAMBERT93", "L93", "RGF93_LAMBERT_93"}
+# FINESS's street types (the address normalisation's abbreviations), in words.
+STREET_TYPES = {
+    "ALL": "allée",
+    "AV": "avenue",
+    "BD": "boulevard",
+    "BRG": "bourg",
+    "CAR": "carrefour",
+    "CHE": "chemin",
+    "CHEM": "chemin",
+    "CHS": "chaussée",
+    "CITE": "cité",
+    "CLOS": "clos",
+    "CRS": "cours",
+    "DOM": "domaine",
+    "ESP": "esplanade",
+    "FG": "faubourg",
+    "HAM": "hameau",
+    "IMP": "impasse",
+    "LD": "lieu-dit",
+    "LOT": "lotissement",
+    "MTE": "montée",
+    "PARC": "parc",
+    "PASS": "passage",
+    "PL": "place",
+    "PLN": "plaine",
+    "PLT": "plateau",
+    "PROM": "promenade",
+    "PRV": "parvis",
+    "QUA": "quartier",
+    "QUAI": "quai",
+    "R": "rue",
+    "RES": "résidence",
+    "RLE": "ruelle",
+    "RPT": "rond-point",
+    "RTE": "route",
+    "SEN": "sentier",
+    "SQ": "square",
+    "TRA": "traverse",
+    "VLA": "villa",
+    "VOIE": "voie",
+    "ZA": "zone d'activité",
+    "ZAC": "zone d'aménagement concerté",
+    "ZI": "zone industrielle",
+}
+# Postal boxes and acronyms stay in capitals.
+CAPITALS = {"bp", "cs", "tsa", "cedex", "za", "zi", "zac", "zup", "chu", "chd", "ch", "rn", "rd"}
+SMALL_WORDS = {"de", "du", "des", "la", "le", "les", "et", "en", "sur", "sous", "aux", "au", "a"}
 
 
 class CoordinateError(ValueError):
@@ -52,18 +120,26 @@ def _transformer(epsg: int):
 
 def epsg_for(system: str) -> int:
     system = system.strip().upper()
-    if system.startswith("L93"):
+    match = EPSG.match(system)
+    if match:
+        return int(match.group(1))
+    if system.startswith("L93") or system in LAMBERT_93:
         return 2154
     match = UTM.match(system)
     if match:
         hemisphere, zone = match.groups()
         return (32600 if hemisphere == "N" else 32700) + int(zone)
-    raise CoordinateError(f"système de coordonnées inconnu : {system!r}")
+    raise CoordinateError(f"système de coordonnées inconnu : {system[:60]!r}")
 
 
 def to_wgs84(x: float, y: float, system: str) -> tuple[float, float]:
     """(latitude, longitude) of a FINESS point."""
-    longitude, latitude = _transformer(epsg_for(system)).transform(x, y)
+    try:
+        longitude, latitude = _transformer(epsg_for(system)).transform(x, y)
+    except CoordinateError:
+        raise
+    except Exception:  # pyproj's CRSError or ProjError: a code it does not know
+        raise CoordinateError(f"système de coordonnées inconnu : {system[:60]!r}") from None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise CoordinateError("coordonnées hors de la Terre")
     return round(latitude, 6), round(longitude, 6)
@@ -73,8 +149,35 @@ def insee_code(departement: str, commune: str) -> str:
     departement, commune = departement.strip().upper(), commune.strip()
     if departement in OVERSEAS:
         # The overseas département code already carries the third digit of the INSEE code.
-        return OVERSEAS[departement] + commune[-2:]
+        code = OVERSEAS[departement] + commune.zfill(3)[-2:]
+        return COLLECTIVITIES.get(code, code)
     return departement.zfill(2) + commune.zfill(3)
+
+
+def _words(text: str) -> str:
+    """A name written in capitals, as it reads: "RAYMOND BARRE" → "Raymond Barre",
+    "DE LA GARE" → "de la Gare"; a name already in mixed case is left as it is."""
+    if text != text.upper():
+        return text
+    words = []
+    for index, word in enumerate(text.lower().split()):
+        if word in CAPITALS:
+            words.append(word.upper())
+        elif index and word in SMALL_WORDS:
+            words.append(word)
+        elif "'" in word:  # d'estienne → d'Estienne
+            head, _, tail = word.partition("'")
+            words.append(f"{head}'{tail.capitalize()}" if len(head) == 1 else word.capitalize())
+        else:
+            words.append("-".join(part.capitalize() for part in word.split("-")))
+    return " ".join(words)
+
+
+def street_address(number: str, suffix: str, street_type: str, street: str) -> str | None:
+    """ "1", "B", "R", "RAYMOND BARRE" → "1 B rue Raymond Barre"."""
+    kind = STREET_TYPES.get(street_type.upper(), street_type.lower() if street_type else "")
+    parts = [number, suffix.lower() if suffix in ("BIS", "TER", "QUATER") else suffix]
+    return " ".join(p for p in (*parts, kind, _words(street)) if p) or None
 
 
 # (words any of which in the category's label, themes, publics), first match wins. Labels
@@ -307,6 +410,23 @@ def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
                 yield "service", number, service
 
 
+# The FINESS details kept (models.FINESS_DETAILS), by column of a structureet line.
+DETAIL_COLUMNS = {
+    "complement_raison_sociale": 5,
+    "complement_distribution": 6,
+    "telecopie": 17,
+    "categorie_agregat": 20,
+    "libelle_categorie_agregat": 21,
+    "code_ape": 23,
+    "code_mft": 24,
+    "libelle_mft": 25,
+    "code_sph": 26,
+    "libelle_sph": 27,
+    "date_ouverture": 28,
+    "date_autorisation": 29,
+}
+
+
 def _structure(cells: list[str], points) -> dict:
     if len(cells) < STRUCTURE_FIELDS:
         # Left for the validation to refuse with a clear reason.
@@ -323,8 +443,8 @@ def _structure(cells: list[str], points) -> dict:
         "source": SOURCE,
         "id": number,
         "nom": c[4] or c[3],
-        "adresse": " ".join(part for part in (c[7], c[8], c[9]) if part) or None,
-        "complement_adresse": " ".join(part for part in (c[10], c[11]) if part) or None,
+        "adresse": street_address(c[7], c[10], c[8], c[9]),
+        "complement_adresse": " ".join(_words(p) for p in (c[11], c[6]) if p) or None,
         "code_insee": insee_code(c[13], c[12]) if c[12] and c[13] else None,
         "code_postal": postal if postal.isdigit() else None,
         "commune": re.sub(r"\s+CEDEX.*$", "", city).strip() or None,
@@ -335,6 +455,7 @@ def _structure(cells: list[str], points) -> dict:
         "finess_ej": c[2] or None,
         "categorie_finess": c[18] or None,
         "libelle_categorie_finess": c[19] or None,
+        "details_finess": {key: c[column] for key, column in DETAIL_COLUMNS.items() if c[column]},
     }
     point = points.get(number)
     if isinstance(point, str):
@@ -374,7 +495,17 @@ READER = Reader(
     rows=_rows,
     position=lambda kind, index: f"ligne {index}",
     passes=lambda path: 3,
-    owns=frozenset({"finess", "finess_legal_entity", "finess_category", "finess_category_label"}),
+    owns=frozenset(
+        {
+            "finess",
+            "finess_legal_entity",
+            "finess_category",
+            "finess_category_label",
+            "finess_details",
+        }
+    ),
+    # A position is not erased by an extraction without its geolocation lines.
+    kept_when_missing=frozenset({"latitude", "longitude"}),
     # An establishment's service is a placeholder its editors complete (hours, contacts,
     # description, themes): a new extraction leaves it as they made it, dating it only.
     service_updates=frozenset({"source_updated_on"}),
