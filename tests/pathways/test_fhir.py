@@ -111,3 +111,18 @@ def test_the_command_writes_the_bundle(tmp_path, pathway):
     Bundle.model_validate(json.loads(target.read_text()))
     with pytest.raises(CommandError, match="parcours introuvable"):
         call_command("export", "fhir-pathway", "pas-un-id", str(target))
+
+
+def test_an_anonymised_pathway_still_exports_a_valid_bundle(tmp_path, pathway):
+    from maillage.pathways.models import Pathway
+
+    actions.anonymise_pathway(pathway_id=pathway.pk)
+    pathway = Pathway.objects.get(pk=pathway.pk)
+    document = fhir.bundle(pathway)
+    Bundle.model_validate(document)
+    goals = [e["resource"] for e in document["entry"] if e["resource"]["resourceType"] == "Goal"]
+    assert goals and "Ne plus tomber" not in json.dumps(document, ensure_ascii=False)
+    assert "effacé" in goals[0]["description"]["text"]
+    target = tmp_path / "parcours.json"
+    call_command("export", "fhir-pathway", str(pathway.public_id), str(target))
+    Bundle.model_validate(json.loads(target.read_text()))

@@ -178,7 +178,11 @@ def bundle(pathway) -> dict:
                     ]
                 },
                 "category": [{"coding": [{"system": f"{CODES}:need", "code": objective.need}]}],
-                "description": {"text": objective.text},
+                # Required by FHIR: an anonymised pathway's objective keeps its need only.
+                "description": {
+                    "text": objective.text
+                    or f"{objective.get_need_display()} (texte effacé à l'anonymisation)"
+                },
                 "subject": _ref(person.public_id),
             }
             if objective.criteria:
@@ -191,7 +195,7 @@ def bundle(pathway) -> dict:
                     "id": str(action.public_id),
                     "status": TASK_STATUS[ActionStatus(action.status)],
                     "intent": "plan",
-                    "description": action.text,
+                    "description": action.text or "Action (texte effacé à l'anonymisation)",
                     "for": _ref(person.public_id),
                     "basedOn": [_ref(plan.public_id)],
                     "authoredOn": action.created_at.isoformat(),

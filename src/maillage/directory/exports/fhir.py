@@ -24,7 +24,14 @@ from fhir.resources.R4B.organization import Organization
 
 from maillage.core.fhir import pruned
 from maillage.directory import hours
-from maillage.directory.enums import ModeAccueil, PublicationState, Thematique
+from maillage.directory.enums import (
+    ModeAccueil,
+    ModeMobilisation,
+    Public,
+    PublicationState,
+    Thematique,
+)
+from maillage.directory.exports import ExportCounts
 from maillage.directory.exports.hsds import _id, has_place, postal_code_of
 from maillage.directory.models import Service, Structure
 
@@ -35,6 +42,13 @@ SIRET_SYSTEM = "https://sirene.fr"
 IDENTIFIER_TYPES = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
 THEMES_SYSTEM = "https://github.com/gip-inclusion/data-inclusion-schema/thematiques"
 PROVISION = "http://terminology.hl7.org/CodeSystem/service-provision-conditions"
+REFERRAL = "http://terminology.hl7.org/CodeSystem/service-referral-method"
+DI_SCHEMA = "https://github.com/gip-inclusion/data-inclusion-schema"
+PUBLICS_SYSTEM = f"{DI_SCHEMA}/publics"
+MOBILISATION_SYSTEM = f"{DI_SCHEMA}/modes-de-mobilisation"
+# The FINESS category, in the ANS nomenclature (NOS TRE_R66).
+FINESS_CATEGORY = "https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement"
+COG = "https://www.insee.fr/fr/information/2560452"  # the official geographic code
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 FACETS = {
     "reduced_mobility_access": "Accessible aux personnes à mobilité réduite",
@@ -107,10 +121,24 @@ def organization(structure: Structure) -> dict:
     if structure.siret:
         identifiers.append(_identifier(IDNST, "3" + structure.siret, "IDNST"))
         identifiers.append(_identifier(SIRET_SYSTEM, structure.siret, "SIRET"))
+    kinds = []
+    if structure.finess_category:
+        kinds.append(
+            {
+                "coding": [
+                    {
+                        "system": FINESS_CATEGORY,
+                        "code": structure.finess_category,
+                        "display": structure.finess_category_label or None,
+                    }
+                ]
+            }
+        )
     resource = {
         "resourceType": "Organization",
         "id": str(structure.public_id),
         "active": True,
+        "type": kinds,
         "name": structure.name,
         "identifier": identifiers,
         "telecom": _telecom(structure, structure.website),
@@ -147,6 +175,54 @@ def location(entry, *, organization_id: str, location_id: str) -> dict | None:
     return Location.model_validate(pruned(resource)).model_dump(mode="json", exclude_none=True)
 
 
+def _coverage(codes: list[str]) -> list[dict]:
+    """The eligibility zone, as references naming the areas by their official code (a
+    commune, an EPCI, a département, or the country)."""
+    return [
+        {
+            "identifier": {"system": COG, "value": "99100" if code == "FR" else code},
+            "display": "France entière" if code == "FR" else code,
+        }
+        for code in codes
+    ]
+
+
+def _referral(modes: list[str]) -> list[dict]:
+    labels = dict(ModeMobilisation.choices)
+    methods = []
+    for mode in modes:
+        coding = [
+            {"system": MOBILISATION_SYSTEM, "code": mode, "display": str(labels.get(mode, mode))}
+        ]
+        if mode == "telephoner":
+            coding.insert(0, {"system": REFERRAL, "code": "phone"})
+        methods.append({"coding": coding, "text": str(labels.get(mode, mode))})
+    return methods
+
+
+def _not_available(expression: str) -> list[dict]:
+    if "PH off" in (expression or ""):
+        return [{"description": "Fermé les jours fériés"}]
+    return []
+
+
+def _eligibility(service: Service) -> list[dict]:
+    labels = dict(Public.choices)
+    result = [
+        {
+            "code": {
+                "coding": [
+                    {"system": PUBLICS_SYSTEM, "code": code, "display": str(labels.get(code, code))}
+                ]
+            }
+        }
+        for code in service.publics
+    ]
+    if service.access_conditions:
+        result.append({"comment": service.access_conditions})
+    return result
+
+
 def healthcare_service(service: Service, location_ids: list[str], labels: dict) -> dict:
     structure = service.structure
     themes = [
@@ -176,9 +252,10 @@ def healthcare_service(service: Service, location_ids: list[str], labels: dict) 
         "communication": [
             {"coding": [{"system": "urn:ietf:bcp:47", "code": code}]} for code in service.languages
         ],
-        "eligibility": [{"comment": service.access_conditions}]
-        if service.access_conditions
-        else [],
+        "eligibility": _eligibility(service),
+        "coverageArea": _coverage(service.eligibility_zone),
+        "referralMethod": _referral(service.mobilisation_modes),
+        "notAvailable": _not_available(service.opening_hours or structure.opening_hours),
         "serviceProvisionCode": free if service.fees == "gratuit" else [],
         "characteristic": characteristics,
     }
@@ -206,7 +283,7 @@ def resources(structures):
             yield healthcare_service(service, ids, labels)
 
 
-def export(path: Path) -> tuple[int, int]:
+def export(path: Path) -> ExportCounts:
     published = Service.objects.filter(state=PublicationState.PUBLISHED).select_related(
         "commune__departement"
     )
@@ -216,15 +293,15 @@ def export(path: Path) -> tuple[int, int]:
         .prefetch_related(Prefetch("services", queryset=published.order_by("pk")))
         .order_by("pk")
     )
-    counts = [0, 0]
+    counts = ExportCounts()
     with open(path, "w", encoding="utf-8") as handle:
         handle.write('{"resourceType": "Bundle", "type": "collection", "entry": [')
         first = True
         for resource in resources(structures.iterator(chunk_size=BATCH)):
             if resource["resourceType"] == "Organization":
-                counts[0] += 1
+                counts.structures += 1
             elif resource["resourceType"] == "HealthcareService":
-                counts[1] += 1
+                counts.services += 1
             entry = {
                 "fullUrl": f"urn:uuid:{resource['id']}",
                 "resource": resource,
@@ -233,4 +310,4 @@ def export(path: Path) -> tuple[int, int]:
             handle.write(json.dumps(entry, ensure_ascii=False))
             first = False
         handle.write("\n]}\n")
-    return counts[0], counts[1]
+    return counts
