@@ -373,3 +373,13 @@ def test_rows_imported_with_a_prefixed_id_lose_the_prefix_on_migration(territori
     assert old.source_id == "42" and bare.source_id == "7"
     assert clash.source_id == "dora--7"  # the bare id is taken: left as it was
     assert other.source_id == "dora--9"
+
+
+def test_a_refused_row_gives_every_reason_at_once(tmp_path, territories, db):
+    row = _structure(1, nom="X", reseaux_porteurs=["inconnu"])
+    del row["date_maj"]
+    with pytest.raises(ImportRejected) as rejected:
+        import_files([_file(tmp_path, structures=[row])])
+    (reason,) = [r.reason for r in rejected.value.report.rejected]
+    assert "nom" in reason and "date_maj" in reason and "reseaux_porteurs" in reason
+    assert _counts() == (0, 0)

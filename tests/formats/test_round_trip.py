@@ -176,7 +176,7 @@ def test_every_export_validates_and_reads_back_identical(tmp_path_factory, terri
     for name, (exporter, importer, errors) in FORMATS.items():
         _build(tree)
         path = folder / f"{name}.json"
-        first, counts = exported(exporter, path)
+        first, _ = exported(exporter, path)
         assert errors(first) == [], name
         structures, services = Structure.objects.count(), Service.objects.count()
 

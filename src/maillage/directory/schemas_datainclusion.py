@@ -171,7 +171,9 @@ class _Row(BaseModel):
     # The record's public id, when the format names records by one (HSDS).
     public_id: uuid.UUID | None = None
     nom: Text = Field(min_length=3, max_length=150)
-    date_maj: datetime.date | None = None
+    # Checked even when absent (validate_default), so that a row without it is refused
+    # with every other reason at once.
+    date_maj: datetime.date | None = Field(default=None, validate_default=True)
     adresse: Text | None = Field(default=None, max_length=255)
     complement_adresse: Text | None = Field(default=None, max_length=255)
     code_insee: Text | None = None
@@ -190,6 +192,13 @@ class _Row(BaseModel):
         # The schema allows a full timestamp; only the day matters here.
         if isinstance(value, str) and "T" in value:
             return value.split("T", 1)[0]
+        return value
+
+    @field_validator("date_maj")
+    @classmethod
+    def _dated(cls, value, info: ValidationInfo):
+        if value is None and (info.context or {}).get("require_date"):
+            raise ValueError("champ obligatoire manquant (le schéma l'exige)")
         return value
 
     @field_validator("code_insee", "code_postal")
@@ -225,9 +234,7 @@ class _Row(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _dated_and_own_ids(self, info: ValidationInfo):
-        if (info.context or {}).get("require_date") and self.date_maj is None:
-            raise ValueError("date_maj : champ obligatoire manquant (le schéma l'exige)")
+    def _own_ids(self):
         # data·inclusion writes ids as "source--id": the source's own id is what is kept.
         prefix = f"{self.source}--"
         self.id = self.id.removeprefix(prefix) or self.id

@@ -458,6 +458,9 @@ class _Stage:
         self.cursor.execute(
             f'INSERT INTO "{table}" AS target ({", ".join(columns)}) '  # noqa: S608 - model names
             f'SELECT {", ".join(values)} FROM "{self.table}" stage {joined} '
+            # In the file's order: new records are numbered as they come, so that an export
+            # (in that order) read into an empty directory writes them back in the same.
+            "ORDER BY stage.ctid "
             "ON CONFLICT (source, source_id) DO UPDATE SET "
             + ", ".join(f'"{c}" = {new(c)}' for c in updates)
             + " WHERE ("
