@@ -122,8 +122,15 @@ def keyed(name: str, document) -> dict:
 
 
 def differences(before, after, name: str) -> int:
+    """How many records differ; where the first one does, printed."""
+    from tests.formats import difference
+
     a, b = keyed(name, before), keyed(name, after)
-    return sum(1 for key in set(a) | set(b) if a.get(key) != b.get(key))
+    differing = [key for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key)]
+    if differing:
+        key = differing[0]
+        print(f"  first: {key[0]} {key[1]}: {difference(a.get(key), b.get(key))[:300]}")
+    return len(differing)
 
 
 def measure(label: str, folder: Path) -> tuple[int, int, int, int]:

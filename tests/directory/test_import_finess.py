@@ -256,25 +256,37 @@ def test_an_imported_establishment_is_found_by_the_search(tmp_path, territories,
     assert str(service.source_updated_on) == "2026-06-30"
 
 
-def test_an_unreadable_geolocation_line_is_reported_on_its_establishment(tmp_path, territories, db):
+def test_an_unreadable_position_costs_its_establishment_the_position_only(
+    tmp_path, territories, db
+):
     path = _file(
         tmp_path,
         _structureet("850000019"),
         _structureet("850000027"),
+        _structureet("850000035"),
         "geolocalisation;850000019;abc;6600000;1,ATLASANTE,96,BAN,L93_METROPOLE;2025-06-30",
         "geolocalisation;850000027;;;1,ATLASANTE,96,BAN,L93_METROPOLE;2025-06-30",
+        "geolocalisation;850000035;700000;6600000;1,ATLASANTE,96,BAN,RGF93_CC46;2025-06-30",
     )
-    with pytest.raises(ImportRejected) as rejected:
-        import_files([path])
-    assert [str(r) for r in rejected.value.report.rejected] == [
-        "finess.csv : ligne 2 (id 850000019) — ligne geolocalisation 4 : coordonnées "
-        "illisibles ('abc', '6600000')"
+    report = import_files([path])
+    assert report.rejected == []
+    assert (report.structures_created, report.services_created) == (3, 3)
+    assert [str(w) for w in report.warnings] == [
+        "finess.csv : ligne 2 (id 850000019) — erreur_position mis de côté — ligne "
+        "geolocalisation 5 : coordonnées illisibles ('abc', '6600000')",
+        "finess.csv : ligne 4 (id 850000035) — erreur_position mis de côté — système de "
+        "coordonnées inconnu : 'RGF93_CC46'",
     ]
-    assert not Structure.objects.exists() and not Service.objects.exists()
     # Empty coordinates are no position, not an error.
-    report = import_files([path], skip_invalid=True)
-    assert (report.structures_created, report.services_created) == (1, 1)
-    assert Structure.objects.get().latitude is None
+    assert not Structure.objects.filter(latitude__isnull=False).exists()
+
+
+def test_a_wrong_legal_entity_number_is_set_aside(tmp_path, territories, db):
+    cells = _structureet("850000019").split(";")
+    cells[2] = "12AB"
+    report = import_files([_file(tmp_path, ";".join(cells))])
+    assert report.rejected == [] and Structure.objects.get().finess_legal_entity == ""
+    assert "finess_ej" in str(report.warnings[0])
 
 
 @settings(

@@ -36,7 +36,6 @@ def test_what_the_schema_refuses_is_left_out_of_the_row_not_written_invalid(
     )
     Service.objects.filter(source_id="v1").update(
         publics=["tous-publics", "femmes"],
-        eligibility_zone=["FR"],
         mobilisable_by=[],
         mobilisation_modes=[],
         weeks=0,
@@ -44,6 +43,10 @@ def test_what_the_schema_refuses_is_left_out_of_the_row_not_written_invalid(
         source_updated_on=None,
     )
     Service.objects.filter(source_id="v2").update(description="Oui")
+    Service.objects.filter(source_id="v1").update(
+        mobilisation_link="https://rdv.exemple.fr/réserver", eligibility_zone=["FR", "8519"]
+    )
+    Structure.objects.update(email="accueil@mairie.local")
     document, counts = _exported(tmp_path)
     assert data_inclusion.errors(document) == []
     (structure,) = document["structures"]
@@ -53,7 +56,9 @@ def test_what_the_schema_refuses_is_left_out_of_the_row_not_written_invalid(
     (service,) = document["services"]
     assert service["id"] == "dora--v1" and service["structure_id"] == "dora--s1"
     assert service["publics"] == ["tous-publics"]
-    assert service["zone_eligibilite"] == ["france"]
+    assert service["zone_eligibilite"] == ["france"]  # "8519" is no code: left out
+    assert service["lien_mobilisation"] == "https://rdv.exemple.fr/r%C3%A9server"
+    assert structure["courriel"] is None
     assert service["mobilisable_par"] is None and service["modes_mobilisation"] is None
     assert service["nombre_semaines"] is None and service["courriel"] is None
     # The service whose description the schema cannot carry is named, not written.
@@ -98,3 +103,17 @@ def test_every_sample_reexports_valid(tmp_path, territories, db):
     document, counts = _exported(tmp_path)
     assert counts.structures == 2 and counts.services == 2
     assert data_inclusion.errors(document) == []
+
+
+def test_a_name_the_schema_cannot_carry_leaves_its_structure_out_and_says_so(
+    tmp_path, territories, db
+):
+    import_files(
+        [_file(tmp_path, structures=[_structure(1), _structure(2)], services=[_service(1)])]
+    )
+    Structure.objects.filter(source_id="s1").update(name="EI")
+    document, counts = _exported(tmp_path)
+    assert data_inclusion.errors(document) == []
+    assert [s["id"] for s in document["structures"]] == ["dora--s2"]
+    assert document["services"] == []  # its service would point to nothing
+    assert len(counts.left_out) == 2 and counts.left_out[0].startswith("EI")

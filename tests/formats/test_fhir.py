@@ -43,3 +43,16 @@ def test_the_demo_directory_is_a_valid_bundle_with_its_zones_and_publics(tmp_pat
         if r["id"] == str(service.structure.public_id)
     ]
     assert organization["type"][0]["coding"][0]["code"] == "355"
+
+
+def test_an_odd_language_code_never_costs_the_export(client, territories, db):
+    setup_demo()
+    Service.objects.filter(state="published").update(languages=["fr  ca", "en"])
+    response = client.get("/api/v1/export/fhir")
+    assert response.status_code == 200
+    document = __import__("json").loads(b"".join(response.streaming_content))
+    Bundle.model_validate(document)
+    services = _resources(document, "HealthcareService")
+    assert services and all(
+        [c["coding"][0]["code"] for c in s["communication"]] == ["en"] for s in services
+    )

@@ -27,7 +27,7 @@ from maillage.directory.imports import data_inclusion as di_import
 from maillage.directory.imports import hsds as hsds_import
 from maillage.directory.models import Service, Structure
 from tests.formats import data_inclusion as di_official
-from tests.formats import exported
+from tests.formats import difference, exported
 from tests.formats import hsds as hsds_official
 
 EXAMPLES = int(os.environ.get("MAILLAGE_ROUND_TRIP_EXAMPLES", "12"))
@@ -46,7 +46,13 @@ phrase = st.lists(words, min_size=1, max_size=6).map(" ".join)
 name = phrase.filter(lambda text: len(text) >= 3).map(lambda text: text[:120])
 long_text = st.lists(words, min_size=2, max_size=12).map(" ".join).filter(lambda t: len(t) >= 5)
 optional = lambda strategy: st.just("") | strategy  # noqa: E731
-HOURS = ["", "Mo-Fr 09:00-12:00", "Mo-Fr 08:30-12:00,14:00-17:00; PH off", "Tu,Th 14:00-17:30"]
+HOURS = [
+    "",
+    "Mo-Fr 09:00-12:00",
+    "Mo-Fr 08:30-12:00,14:00-17:00; PH off",
+    "Tu,Th 14:00-17:30",
+    "Jul-Aug Mo-Fr 09:00-12:00",  # no slot in the reference week
+]
 
 
 def some(choices, **kwargs):
@@ -93,7 +99,8 @@ def directory(draw) -> list[tuple[dict, list[dict]]]:
             own_place = draw(place()) if draw(st.booleans()) else {}
             services.append(
                 {
-                    "source": structure["source"],
+                    # A Maillage service of an imported structure, at times.
+                    "source": draw(st.sampled_from([structure["source"], "maillage"])),
                     "source_id": f"v{n}-{m}-{draw(st.integers(0, 10**6))}",
                     "name": draw(name),
                     "description": draw(long_text),
@@ -109,10 +116,18 @@ def directory(draw) -> list[tuple[dict, list[dict]]]:
                     "mobilisation_modes": draw(some(ModeMobilisation.values, max_size=2)),
                     "mobilisable_by": draw(some(MobilisablePar.values)),
                     "mobilisation_details": draw(optional(phrase)),
-                    "mobilisation_link": draw(optional(st.just("https://rdv.exemple.fr/a"))),
+                    "mobilisation_link": draw(
+                        optional(
+                            st.sampled_from(
+                                ["https://rdv.exemple.fr/a", "https://rdv.exemple.fr/réserver"]
+                            )
+                        )
+                    ),
                     "weeks": draw(st.none() | st.integers(1, 52)),
                     "weekly_hours": draw(st.none() | st.sampled_from([1.0, 3.5, 20.0])),
-                    "eligibility_zone": draw(some(["FR", "85", "85191", "200071678"], max_size=2)),
+                    "eligibility_zone": draw(
+                        some(["FR", "85", "85191", "200071678", "2A", "974"], max_size=2)
+                    ),
                     "opening_hours": draw(st.sampled_from(HOURS)),
                     "languages": draw(some(["fr", "en", "ar"], max_size=2)),
                     "interpreting": draw(st.booleans()),
@@ -130,23 +145,6 @@ def _build(tree) -> None:
         structure = Structure.objects.create(state="published", **structure_fields)
         for fields in services:
             Service.objects.create(structure=structure, state="published", **fields)
-
-
-def _difference(a, b, path="") -> str:
-    """Where two documents first differ, for the failure message."""
-    if type(a) is not type(b):
-        return f"{path}: {a!r} ≠ {b!r}"
-    if isinstance(a, dict):
-        for key in sorted(set(a) | set(b)):
-            if a.get(key) != b.get(key):
-                return _difference(a.get(key), b.get(key), f"{path}/{key}")
-    if isinstance(a, list):
-        if len(a) != len(b):
-            return f"{path}: {len(a)} éléments ≠ {len(b)}"
-        for index, (x, y) in enumerate(zip(a, b, strict=True)):
-            if x != y:
-                return _difference(x, y, f"{path}[{index}]")
-    return f"{path}: {a!r} ≠ {b!r}"
 
 
 def _empty() -> None:
@@ -184,9 +182,9 @@ def test_every_export_validates_and_reads_back_identical(tmp_path_factory, terri
         assert report.rejected == [], (name, [str(r) for r in report.rejected])
         assert (Structure.objects.count(), Service.objects.count()) == (structures, services)
         again, _ = exported(exporter, folder / f"{name}-again.json")
-        assert again == first, (name, "même base", _difference(first, again))
+        assert again == first, (name, "même base", difference(first, again))
 
         _empty()  # into an empty directory
         importer([path])
         fresh, _ = exported(exporter, folder / f"{name}-fresh.json")
-        assert fresh == first, (name, "base vide", _difference(first, fresh))
+        assert fresh == first, (name, "base vide", difference(first, fresh))

@@ -157,6 +157,12 @@ def _siret_valid(value):
     return value
 
 
+def _finding(value):
+    if value:
+        raise ValueError(str(value))
+    return None
+
+
 Email = Annotated[str | None, secondary(_email_valid)]
 Siret = Annotated[str | None, secondary(_siret_valid)]
 # The codes data·inclusion documents for the whole country; Maillage keeps one, "FR".
@@ -281,6 +287,8 @@ class DIStructure(_Row):
     libelle_categorie_finess: Text | None = Field(default=None, max_length=200)
     details_finess: dict[str, Annotated[str, StringConstraints(max_length=500)]] | None = None
     erreur_lecture: str | None = None  # a reader's own finding about the line
+    # A reader's finding about a secondary part of the line (a FINESS position): a warning.
+    erreur_position: Annotated[str | None, secondary(_finding)] = None
     # Maillage's own, given by the spreadsheet template (absent from data·inclusion).
     forme_juridique: Text | None = None
     agrement_esus: YesNo = None
@@ -302,9 +310,14 @@ class DIStructure(_Row):
 
     @field_validator("finess", "finess_ej")
     @classmethod
-    def _finess(cls, value):
+    def _finess(cls, value, info: ValidationInfo):
         if value and not FINESS_PATTERN.match(value):
-            raise ValueError(f"numéro FINESS invalide : {value!r}")
+            warnings = (info.context or {}).get("warnings")
+            if info.field_name == "finess" or warnings is None:
+                raise ValueError(f"numéro FINESS invalide : {value!r}")
+            # The legal entity's number is secondary: set aside, said.
+            warnings.append((info.field_name, f"numéro FINESS invalide : {value[:20]!r}"))
+            return None
         return value or None
 
     description: Text | None = Field(default=None, max_length=10_000)

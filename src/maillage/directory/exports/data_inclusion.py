@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import urllib.parse
 from pathlib import Path
 from typing import IO
 
@@ -40,17 +41,49 @@ def public_id(row) -> str:
 
 
 def _url(value: str) -> str | None:
+    """The address as a URI (RFC 3986, what the schemas' "uri" format checks): an accented
+    host in its IDNA form, the rest percent-encoded; None when it cannot be one."""
     try:
-        return _web_address_valid(value)
+        value = _web_address_valid(value)
     except ValueError:
         return None
+    if value is None:
+        return None
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port = parts.port  # raises for a port out of range
+        host = (parts.hostname or "").encode("idna").decode("ascii")
+    except (ValueError, UnicodeError):
+        return None
+    netloc = host + (f":{port}" if port else "")
+    safe = "/:@!$&'()*+,;=-._~%"
+    return urllib.parse.urlunsplit(
+        (
+            parts.scheme.lower(),
+            netloc,
+            urllib.parse.quote(parts.path, safe=safe),
+            urllib.parse.quote(parts.query, safe=safe + "?"),
+            urllib.parse.quote(parts.fragment, safe=safe + "?"),
+        )
+    )
+
+
+# Names that are no domain on the Internet (RFC 6761, 6762): an address there reaches no one.
+SPECIAL_DOMAINS = {"local", "localhost", "invalid", "test", "onion", "arpa", "internal"}
 
 
 def _email(value: str) -> str | None:
     try:
-        return _email_valid(value)
+        value = _email_valid(value)
     except ValueError:
         return None
+    if value is None:
+        return None
+    domain = value.rpartition("@")[2].lower()
+    top = domain.rpartition(".")[2]
+    if "." not in domain or domain.startswith("[") or top in SPECIAL_DOMAINS or not top.isalpha():
+        return None
+    return value
 
 
 def _listed(values) -> list | None:
@@ -89,15 +122,22 @@ def _place(row) -> dict:
 
 def _description(text: str) -> str | None:
     text = (text or "").strip()
-    return text if len(text) >= 5 else None
+    return text[:10_000] if len(text) >= 5 else None  # the schema's bounds
 
 
-def structure_row(structure: Structure) -> dict:
+def _named(row) -> bool:
+    return 3 <= len(row.name.strip()) <= 150  # the schema's bounds
+
+
+def structure_row(structure: Structure) -> dict | None:
+    """The row of a structure, or None when the schema cannot carry it."""
+    if not _named(structure):
+        return None
     siret = (structure.siret or "").replace(" ", "")
     return {
         "source": structure.source,
         "id": public_id(structure),
-        "nom": structure.name,
+        "nom": structure.name.strip(),
         **_place(structure),
         "siret": siret if SIRET.match(siret) else None,
         "description": _description(structure.description),
@@ -114,20 +154,26 @@ def _publics(values) -> list | None:
     return _listed(values)
 
 
+# The schema's codes: a commune (5), a département (2 or 3), an EPCI (9 digits), a country.
+ZONE = re.compile(r"^([0-9][0-9AB][0-9]{3}|[0-9]{2,3}|2A|2B|[0-9]{9}|99[0-5][0-9]{2})$")
+
+
 def _zone(codes) -> list | None:
-    return _listed("france" if code == "FR" else code for code in codes)
+    return _listed(
+        "france" if code == "FR" else code for code in codes if code == "FR" or ZONE.match(code)
+    )
 
 
 def service_row(service: Service) -> dict | None:
     """The row of a service, or None when the schema cannot carry it."""
     description = _description(service.description)
-    if description is None:
+    if description is None or not _named(service) or not _named(service.structure):
         return None
     return {
         "source": service.source,
         "id": public_id(service),
         "structure_id": public_id(service.structure),
-        "nom": service.name,
+        "nom": service.name.strip(),
         "description": description,
         **_place(service),
         "type": service.type or None,
@@ -175,14 +221,21 @@ def export(path: Path) -> ExportCounts:
 
     def structure_rows():
         for structure in structures.iterator(chunk_size=BATCH):
+            row = structure_row(structure)
+            if row is None:
+                counts.left_out.append(f"{structure.name} (nom de moins de 3 caractères)")
+                continue
             counts.structures += 1
-            yield structure_row(structure)
+            yield row
 
     def service_rows():
         for service in services.iterator(chunk_size=BATCH):
             row = service_row(service)
             if row is None:
-                counts.left_out.append(f"{service.name} (description de moins de 5 caractères)")
+                counts.left_out.append(
+                    f"{service.name} (nom de moins de 3 caractères, ou le sien ou celui de sa "
+                    "structure, ou description de moins de 5)"
+                )
                 continue
             counts.services += 1
             yield row

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 from django.db.models import Prefetch
 from fhir.resources.R4B.healthcareservice import HealthcareService
 from fhir.resources.R4B.location import Location
 from fhir.resources.R4B.organization import Organization
+from pydantic import ValidationError
 
 from maillage.core.fhir import pruned
 from maillage.directory import hours
@@ -49,6 +51,7 @@ MOBILISATION_SYSTEM = f"{DI_SCHEMA}/modes-de-mobilisation"
 # The FINESS category, in the ANS nomenclature (NOS TRE_R66).
 FINESS_CATEGORY = "https://mos.esante.gouv.fr/NOS/TRE_R66-CategorieEtablissement/FHIR/TRE-R66-CategorieEtablissement"
 COG = "https://www.insee.fr/fr/information/2560452"  # the official geographic code
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 FACETS = {
     "reduced_mobility_access": "Accessible aux personnes à mobilité réduite",
@@ -250,7 +253,9 @@ def healthcare_service(service: Service, location_ids: list[str], labels: dict) 
         "appointmentRequired": not service.no_appointment,
         "availableTime": available_time(service.opening_hours or structure.opening_hours),
         "communication": [
-            {"coding": [{"system": "urn:ietf:bcp:47", "code": code}]} for code in service.languages
+            {"coding": [{"system": "urn:ietf:bcp:47", "code": code}]}
+            for code in service.languages
+            if LANGUAGE_TAG.match(code)  # an editor's typo is no language
         ],
         "eligibility": _eligibility(service),
         "coverageArea": _coverage(service.eligibility_zone),
@@ -264,23 +269,40 @@ def healthcare_service(service: Service, location_ids: list[str], labels: dict) 
     )
 
 
-def resources(structures):
+def _valid(build, left_out: list[str], *args, **kwargs):
+    """The resource `build` makes, or None when the FHIR model refuses it (named in
+    left_out): one record's odd value must not cost every partner the whole export."""
+    try:
+        return build(*args, **kwargs)
+    except ValidationError as error:
+        what = getattr(args[0], "name", "") if args else ""
+        left_out.append(f"{what} : refusé par le modèle FHIR ({error.errors()[0]['msg']})")
+        return None
+
+
+def resources(structures, left_out: list[str] | None = None):
     labels = dict(Thematique.choices)
+    left_out = [] if left_out is None else left_out
     for structure in structures:
         oid = str(structure.public_id)
-        yield organization(structure)
+        organization_resource = _valid(organization, left_out, structure)
+        if organization_resource is None:
+            continue  # its services would point to nothing
+        yield organization_resource
         place_id = _id(oid, "location")
-        place = location(structure, organization_id=oid, location_id=place_id)
+        place = _valid(location, left_out, structure, organization_id=oid, location_id=place_id)
         if place:
             yield place
         for service in structure.services.all():
             service.structure = structure
             own_id = _id(str(service.public_id), "location")
-            own = location(service, organization_id=oid, location_id=own_id)
+            own = _valid(location, left_out, service, organization_id=oid, location_id=own_id)
             if own:
                 yield own
             ids = [own_id] if own else ([place_id] if place else [])
-            yield healthcare_service(service, ids, labels)
+            resource = _valid(healthcare_service, left_out, service, ids, labels)
+            if resource:
+                yield resource
 
 
 def export(path: Path) -> ExportCounts:
@@ -297,7 +319,7 @@ def export(path: Path) -> ExportCounts:
     with open(path, "w", encoding="utf-8") as handle:
         handle.write('{"resourceType": "Bundle", "type": "collection", "entry": [')
         first = True
-        for resource in resources(structures.iterator(chunk_size=BATCH)):
+        for resource in resources(structures.iterator(chunk_size=BATCH), counts.left_out):
             if resource["resourceType"] == "Organization":
                 counts.structures += 1
             elif resource["resourceType"] == "HealthcareService":

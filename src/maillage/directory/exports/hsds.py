@@ -69,6 +69,9 @@ def _id(*parts) -> str:
 
 
 def schedules(expression: str, owner_id: str, key: str) -> list[dict]:
+    """Weekly schedules of the reference week, each with the whole expression as its
+    description; hours with no slot that week (summer only, holidays) give one schedule
+    with the expression alone, so that nothing is lost."""
     result = []
     for (opens, closes), weekdays in hours.ordinary_week(expression or "").items():
         closing = "24:00" if closes == dt.time(0, 0) else closes.strftime("%H:%M")
@@ -83,6 +86,8 @@ def schedules(expression: str, owner_id: str, key: str) -> list[dict]:
                 "description": expression,
             }
         )
+    if expression and not result:
+        result.append({"id": _id(owner_id, "schedule"), key: owner_id, "description": expression})
     return result
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import io
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -527,6 +528,11 @@ class _KnownIds:
             )
         return self.cache[key]
 
+    def structure_exists(self, key: tuple[str, str]) -> bool:
+        if key not in self.cache:
+            self.cache[key] = Structure.objects.filter(source=key[0], source_id=key[1]).exists()
+        return self.cache[key]
+
 
 def _public(value) -> uuid.UUID | None:
     try:
@@ -544,6 +550,21 @@ def _identify(kind: str, row, known: _KnownIds) -> tuple[str, str] | None:
     if kind == "service" and (structure := _public(row.structure_id)):
         return known.of(Structure, structure)
     return None
+
+
+SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+def _structure_key(row, seen: set[tuple[str, str]], known: _KnownIds) -> tuple[str, str]:
+    """(source, id) of a service's structure: its own source's, unless the structure id names
+    a structure of another source as data·inclusion writes ids ("dora--42": a Maillage
+    service of an imported structure is exported so), one of the file or of the directory."""
+    source, separator, own = row.structure_id.partition("--")
+    if separator and own and source != row.source and SOURCE_NAME.match(source):
+        key = (source, own)
+        if key in seen or known.structure_exists(key):
+            return key
+    return row.source, row.structure_id
 
 
 def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[int]:
@@ -604,7 +625,7 @@ def _import(paths, report: ImportReport, reader: Reader, options: dict) -> set[i
                     if row is not None and reader.identified:
                         structure_key = _identify(kind, row, known)
                     if row is not None and kind == "service" and structure_key is None:
-                        structure_key = (row.source, row.structure_id)
+                        structure_key = _structure_key(row, structure_keys, known)
                     keys = structure_keys if kind == "structure" else service_keys
                     if row is not None and (row.source, row.id) in keys:
                         reason = "identifiant en double dans l'import"

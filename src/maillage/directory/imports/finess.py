@@ -457,14 +457,16 @@ def _structure(cells: list[str], points) -> dict:
         "libelle_categorie_finess": c[19] or None,
         "details_finess": {key: c[column] for key, column in DETAIL_COLUMNS.items() if c[column]},
     }
+    # A position that cannot be read costs the establishment its position only: said in
+    # the report, the one already known kept.
     point = points.get(number)
     if isinstance(point, str):
-        row["erreur_lecture"] = point
+        row["erreur_position"] = point
     elif point is not None:
         try:
             row["latitude"], row["longitude"] = to_wgs84(*point)
         except CoordinateError as error:
-            row["erreur_lecture"] = str(error)
+            row["erreur_position"] = str(error)
     return row
 
 

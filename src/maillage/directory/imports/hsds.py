@@ -271,7 +271,9 @@ def _zone(service_areas) -> list[str]:
 def data_inclusion_zone(code: str) -> bool:
     from maillage.directory.schemas_datainclusion import ZONE_CODE
 
-    return bool(ZONE_CODE.match(code)) and (len(code) != 2 or code == "FR" or code.isdigit())
+    return bool(ZONE_CODE.match(code)) and (
+        len(code) != 2 or code in ("FR", "2A", "2B") or code.isdigit()
+    )
 
 
 ORGANIZATION_READ = frozenset(
