@@ -117,3 +117,20 @@ def test_a_name_the_schema_cannot_carry_leaves_its_structure_out_and_says_so(
     assert [s["id"] for s in document["structures"]] == ["dora--s2"]
     assert document["services"] == []  # its service would point to nothing
     assert len(counts.left_out) == 2 and counts.left_out[0].startswith("EI")
+
+
+def test_a_maillage_record_is_dated_by_its_last_change_even_once_read_back(
+    tmp_path, territories, db
+):
+    import datetime as dt
+
+    structure = Structure.objects.create(
+        name="Maison des aidants",
+        source="maillage",
+        source_id="m1",
+        state="published",
+        source_updated_on=dt.date(2024, 1, 5),  # its own export, read back long ago
+    )
+    document, _ = _exported(tmp_path)
+    (row,) = [r for r in document["structures"] if r["id"] == "maillage--m1"]
+    assert row["date_maj"] == timezone.localdate(structure.updated_at).isoformat()

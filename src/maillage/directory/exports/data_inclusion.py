@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from maillage.directory.enums import SCHEMA_VERSION, THEME_PARENTS, PublicationState
 from maillage.directory.exports import ExportCounts
-from maillage.directory.models import Service, Structure
+from maillage.directory.models import MAILLAGE_SOURCE, Service, Structure
 from maillage.directory.schemas_datainclusion import (
     INSEE_CODE,
     POSTAL_CODE,
@@ -97,7 +97,11 @@ def _updated(row) -> str:
     """The source's update date; for a row written here, the last change of its content.
     Never before 2000 nor after today (the schema refuses both)."""
     today = timezone.localdate()
-    day = row.source_updated_on or timezone.localdate(row.updated_at)
+    changed = timezone.localdate(row.updated_at)
+    if row.source == MAILLAGE_SOURCE:  # Maillage is the source: its last change
+        day = max(row.source_updated_on or changed, changed)
+    else:
+        day = row.source_updated_on or changed
     return min(max(day, OLDEST), today).isoformat()
 
 
