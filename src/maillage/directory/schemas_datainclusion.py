@@ -116,6 +116,16 @@ def _web_address_valid(value):
     return value
 
 
+def set_aside(info: ValidationInfo, field: str, reason: str) -> None:
+    """A secondary value that is wrong: noted in the import report (context["warnings"]),
+    the row keeps its place without it; without that context (the API's own checks), it
+    is refused."""
+    warnings = (info.context or {}).get("warnings")
+    if warnings is None:
+        raise ValueError(reason)
+    warnings.append((field, reason))
+
+
 def secondary(check):
     """A value that must not cost its row its place: when it does not pass `check`, the row
     is kept without it, and the import report says which value was set aside and why
@@ -125,10 +135,7 @@ def secondary(check):
         try:
             return check(value)
         except ValueError as error:
-            warnings = (info.context or {}).get("warnings")
-            if warnings is None:
-                raise
-            warnings.append((info.field_name, str(error)))
+            set_aside(info, info.field_name, str(error))
             return None
 
     return BeforeValidator(validate)
@@ -218,10 +225,7 @@ class _Row(BaseModel):
             else (POSTAL_CODE, "code postal")
         )
         if value and not pattern.match(value):
-            warnings = (info.context or {}).get("warnings")
-            if warnings is None:
-                raise ValueError(f"{what} invalide : {value[:20]!r}")
-            warnings.append((info.field_name, f"{what} invalide : {value[:20]!r}"))
+            set_aside(info, info.field_name, f"{what} invalide : {value[:20]!r}")
             return None
         return value or None
 
@@ -232,10 +236,7 @@ class _Row(BaseModel):
         # said in the report; the position or the postal code still place it.
         communes = (info.context or {}).get("communes")
         if value and communes is not None and value not in communes:
-            warnings = info.context.get("warnings")
-            if warnings is None:
-                raise ValueError(f"commune inconnue : {value}")
-            warnings.append(("code_insee", f"commune inconnue : {value}"))
+            set_aside(info, "code_insee", f"commune inconnue : {value}")
             return None
         return value
 
@@ -270,10 +271,7 @@ class _Row(BaseModel):
         ):
             # A position off the globe must not cost the row its place: set aside, said.
             reason = f"position hors limites : {self.latitude}, {self.longitude}"
-            warnings = (info.context or {}).get("warnings")
-            if warnings is None:
-                raise ValueError(reason)
-            warnings.append(("latitude/longitude", reason))
+            set_aside(info, "latitude/longitude", reason)
             self.latitude = self.longitude = None
         return self
 
@@ -312,11 +310,10 @@ class DIStructure(_Row):
     @classmethod
     def _finess(cls, value, info: ValidationInfo):
         if value and not FINESS_PATTERN.match(value):
-            warnings = (info.context or {}).get("warnings")
-            if info.field_name == "finess" or warnings is None:
-                raise ValueError(f"numéro FINESS invalide : {value!r}")
-            # The legal entity's number is secondary: set aside, said.
-            warnings.append((info.field_name, f"numéro FINESS invalide : {value[:20]!r}"))
+            reason = f"numéro FINESS invalide : {value[:20]!r}"
+            if info.field_name == "finess":  # what names the establishment
+                raise ValueError(reason)
+            set_aside(info, info.field_name, reason)  # the legal entity's is secondary
             return None
         return value or None
 
@@ -419,10 +416,7 @@ class DIService(_Row):
             if code.lower() in NATIONAL:
                 codes.append("FR")
             elif re.match(r"^99[0-9]{3}$", code):  # another country: nothing of Maillage's
-                warnings = (info.context or {}).get("warnings")
-                if warnings is None:
-                    raise ValueError(f"code de pays hors de France : {code}")
-                warnings.append(("zone_eligibilite", f"code de pays hors de France : {code}"))
+                set_aside(info, "zone_eligibilite", f"code de pays hors de France : {code}")
             else:
                 codes.append(code)
         bad = sorted({v for v in codes if not ZONE_CODE.match(v)})

@@ -45,6 +45,8 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+from maillage.directory import hours
+from maillage.directory.enums import LegalForm
 from maillage.directory.imports import data_inclusion
 from maillage.directory.imports.data_inclusion import (
     UNREAD,
@@ -173,8 +175,6 @@ def _location_fields(location: dict | None) -> dict:
 
 def schedules_to_hours(schedules) -> str | None:
     """HSDS weekly schedules as an OpenStreetMap opening_hours expression."""
-    from maillage.directory import hours
-
     described = {
         str(s.get("description")).strip()
         for s in schedules or []
@@ -346,12 +346,14 @@ def organization_row(org: dict, source: str) -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def _legal_labels() -> dict[str, str]:
+    return {str(label).lower(): value for value, label in LegalForm.choices}
+
+
 def _legal_form(status) -> str | None:
     """Maillage's legal form, when `legal_status` is one of its labels (as it exports them)."""
-    from maillage.directory.enums import LegalForm
-
-    labels = {str(label).lower(): value for value, label in LegalForm.choices}
-    return labels.get(str(status or "").strip().lower())
+    return _legal_labels().get(str(status or "").strip().lower())
 
 
 def organization_locations(org) -> frozenset[str]:
