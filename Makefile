@@ -22,6 +22,7 @@ smoke: install vendor
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	MAILLAGE_NO_EMBEDDED=1 $(BIN)/maillage makemigrations --check --dry-run
 	MAILLAGE_NO_EMBEDDED=1 MAILLAGE_HTTPS=1 MAILLAGE_DEBUG=0 \
 	  MAILLAGE_SECRET_KEY=check-deploy-only-$$(head -c 48 /dev/urandom | od -An -tx1 | tr -d ' \n') \

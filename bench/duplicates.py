@@ -155,7 +155,7 @@ def page_timings(loads: int) -> list[float]:
     from django.urls import reverse
 
     from maillage.accounts.models import User
-    from maillage.core.demo import setup_demo
+    from maillage.demo.setup import setup_demo
 
     coordinator = User.objects.filter(email="coordination@demo.maillage.fr").first()
     if coordinator is None:

@@ -91,9 +91,9 @@ def test_emails_carry_planted_text_as_plain_text_on_one_subject_line(
     from icalendar import Calendar
 
     from maillage.directory import actions as directory_actions
-    from maillage.directory.tasks import send_link_email
+    from maillage.directory.deferred import send_link_email
+    from maillage.pathways.deferred import send_meeting_invitation
     from maillage.pathways.models import Meeting
-    from maillage.pathways.tasks import send_meeting_invitation
     from tests.test_url_authorization import _meeting, _orientation
     from tests.xss import PAYLOAD
 

@@ -9,7 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
-from maillage.accounts.access import second_factor_step
+from maillage.core.access import second_factor_step
 from maillage.core.inputs import InvalidInput, clean_data, pydantic_reason
 from maillage.directory.api import router as directory_router
 from maillage.pathways.api import router as pathways_router

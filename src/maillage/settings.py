@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "maillage.directory",
     "maillage.pathways",
     "maillage.observatory",
+    "maillage.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,9 +1,9 @@
 from django.db.models import Sum
 
 from maillage.accounts.models import User
-from maillage.core.demo import ACCOUNTS, setup_demo
 from maillage.core.models import PlatformSettings
 from maillage.core.roles import Role
+from maillage.demo.setup import ACCOUNTS, setup_demo
 
 
 def test_the_demo_declares_the_pays_yon_et_vie_as_territory_of_competence(territories, db):

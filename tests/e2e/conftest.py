@@ -119,7 +119,7 @@ def phone(browser):
 @pytest.fixture(scope="session")
 def e2e_cast(committed, territories):
     """Committed accounts for the browser (the live server runs in another thread)."""
-    from maillage.core.demo import setup_demo
+    from maillage.demo.setup import setup_demo
 
     with committed():
         setup_demo()
@@ -139,7 +139,7 @@ def e2e_cast(committed, territories):
 
 
 def log_in(page, live_app, email):
-    from maillage.core.demo import DEMO_PASSWORD
+    from maillage.demo.setup import DEMO_PASSWORD
 
     page.goto(f"{live_app}/compte/connexion/")
     page.get_by_label("Adresse e-mail").fill(email)

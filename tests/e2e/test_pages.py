@@ -39,7 +39,7 @@ def test_login_page_is_accessible_and_works_with_the_keyboard_only(page, live_ap
     page.get_by_label("Adresse e-mail").focus()
     page.keyboard.type(e2e_cast["coordinator"])
     page.keyboard.press("Tab")
-    from maillage.core.demo import DEMO_PASSWORD
+    from maillage.demo.setup import DEMO_PASSWORD
 
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")

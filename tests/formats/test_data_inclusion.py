@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from maillage.core.demo import setup_demo
+from maillage.demo.setup import setup_demo
 from maillage.directory.exports import data_inclusion as data_inclusion_export
 from maillage.directory.imports.data_inclusion import import_files
 from maillage.directory.models import Service, Structure

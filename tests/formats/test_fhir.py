@@ -3,7 +3,7 @@ reads, with the fields the directory holds filled."""
 
 from fhir.resources.R4B.bundle import Bundle
 
-from maillage.core.demo import setup_demo
+from maillage.demo.setup import setup_demo
 from maillage.directory.exports import fhir
 from maillage.directory.models import Service, Structure
 from tests.formats import exported

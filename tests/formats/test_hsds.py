@@ -3,7 +3,7 @@ openreferral/specification, the specification's own examples read by our import.
 
 from pathlib import Path
 
-from maillage.core.demo import setup_demo
+from maillage.demo.setup import setup_demo
 from maillage.directory.exports import hsds
 from maillage.directory.imports import hsds as hsds_import
 from maillage.directory.models import Service, Structure

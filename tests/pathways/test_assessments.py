@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from maillage.core.models import AuditEvent
-from maillage.pathways import actions, aggir
+from maillage.pathways import actions, aggir, scores
 from maillage.pathways.enums import ZARIT_QUESTIONS, Need
 from maillage.pathways.models import burden_label
 from tests.factories import opened_pathway
@@ -99,6 +99,6 @@ def test_every_domain_is_assessed(cast):
 )
 def test_the_caregiver_burden_is_the_mini_zarit_total(answers, score, label):
     codes = [code for code, _text in ZARIT_QUESTIONS]
-    total = actions.zarit_score(dict(zip(codes, answers, strict=True)))
+    total = scores.zarit_score(dict(zip(codes, answers, strict=True)))
     assert total == Decimal(score)
     assert burden_label(total).endswith(label)

@@ -189,6 +189,53 @@ def test_an_action_is_owned_by_an_active_member_or_the_person(cast, pathway):
     assert action.status == "done"
 
 
+def test_an_action_moves_only_along_its_transitions_and_the_page_offers_only_those(
+    client, cast, pathway
+):
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(actor=cast.coordinator, plan=plan, need="health", text="A")
+    action = actions.plan_action_add(
+        actor=cast.coordinator, objective=objective, text="Bilan", owner="person"
+    )
+
+    def move(status):
+        plan.refresh_from_db()
+        actions.plan_action_set_status(
+            actor=cast.coordinator, action=action, status=status, expected_version=plan.version
+        )
+        action.refresh_from_db()
+
+    move("done")
+    # A done action is not cancelled afterwards: refused in French, nothing written.
+    plan.refresh_from_db()
+    version = plan.version
+    with pytest.raises(ValidationError) as refused:
+        move("cancelled")
+    assert "« Faite » à « Annulée »" in refused.value.messages[0]
+    plan.refresh_from_db()
+    assert action.status == "done" and plan.version == version
+    # Reopened (a mistake corrected), then cancelled, then restored.
+    move("in_progress")
+    move("cancelled")
+    assert action.status == "cancelled"
+    client.force_login(cast.coordinator)
+    page = client.get(_url("plan", pathway)).content.decode()
+    select = page[page.index(f'id="status-{action.public_id}"') :]
+    select = select[: select.index("</select>")]
+    assert 'value="cancelled" selected' in select and 'value="planned"' in select
+    assert 'value="done"' not in select and 'value="in_progress"' not in select
+    # The API says the same, with a 400 and the message.
+    response = client.post(
+        f"/api/v1/pathways/{pathway.public_id}/plan/actions/{action.public_id}/status",
+        {"status": "done", "version": Plan.objects.get(pk=plan.pk).version},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    assert "Annulée" in response.json()["detail"]
+    move("planned")
+    assert action.status == "planned"
+
+
 def test_the_plan_page_has_a_fixed_number_of_queries(
     client, cast, pathway, django_assert_max_num_queries
 ):
@@ -265,6 +312,11 @@ def test_an_action_carried_by_a_directory_service_sends_an_orientation_the_circl
     assert "orientation" in plan_page and "envoyée" in plan_page
     detail = client.get(reverse("directory:orientation", args=[orientation.public_id]))
     assert detail.status_code == 200
+    from maillage.directory.access import orientation_sides
+    from maillage.directory.enums import CIRCLE
+
+    # Read from the circle's side, whatever the ids of the plan action and the orientation.
+    assert orientation_sides(cast.professional, orientation) == {CIRCLE}
     moves = client.post(
         reverse("directory:orientation_move", args=[orientation.public_id]),
         {"to_state": "accepted"},

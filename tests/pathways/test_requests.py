@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maillage.core.models import AuditEvent, Notification
-from maillage.pathways import actions
+from maillage.pathways import actions, scores
 from maillage.pathways.enums import (
     COORDINATOR,
     REQUEST_TRANSITIONS,
@@ -229,7 +229,7 @@ def test_leaving_the_circle_ends_access_at_once(client, cast):
 @settings(max_examples=40, deadline=None)
 def test_the_score_is_the_weight_of_each_checked_question_once(answers):
     weights = dict(ScreeningQuestion.objects.values_list("code", "weight"))
-    assert actions.screening_score(answers) == sum(weights.get(a, 0) for a in set(answers))
+    assert scores.screening_score(answers) == sum(weights.get(a, 0) for a in set(answers))
 
 
 @pytest.fixture
@@ -239,9 +239,9 @@ def _grid(db):
 
 def test_the_grid_suggests_the_outcome_from_the_threshold(_grid):
     assert _grid == 8
-    assert actions.suggested_outcome(5, threshold=5) == "pathway"
-    assert actions.suggested_outcome(3, threshold=5) == "support"
-    assert actions.suggested_outcome(2, threshold=5) == "information"
+    assert scores.suggested_outcome(5, threshold=5) == "pathway"
+    assert scores.suggested_outcome(3, threshold=5) == "support"
+    assert scores.suggested_outcome(2, threshold=5) == "information"
 
 
 def test_information_and_orientation_sends_orientations_from_the_request(client, cast, territories):

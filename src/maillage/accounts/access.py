@@ -1,5 +1,6 @@
 """Who may do what with organisations and memberships. Plain predicates, plain words."""
 
+from maillage.core.access import second_factor_step  # noqa: F401 (asked of accounts too)
 from maillage.core.roles import PORTAL_ROLES, Capability, Role
 
 # Roles an organisation admin may give within her own organisation. Every other role
@@ -58,24 +59,6 @@ def can_view_organisation(user, organisation) -> bool:
 def can_see_member_contacts(user, organisation) -> bool:
     """Email addresses of members are shown to those who manage the members."""
     return can_manage_members(user, organisation)
-
-
-def second_factor_step(user) -> str | None:
-    """What a logged-in user still owes before reaching anything: "verify" (she has an
-    authenticator and has not entered a code in this session), "setup" (her roles require a
-    second factor and she has none), or None. Pages and API ask this one question."""
-    if user.is_verified():
-        return None
-    from django_otp import user_has_device
-
-    from maillage.core.models import PlatformSettings
-
-    if user_has_device(user, confirmed=True):
-        return "verify"
-    professionals_must = PlatformSettings.current().require_2fa_for_professionals
-    if user.second_factor_required(professionals_must=professionals_must):
-        return "setup"
-    return None
 
 
 def can_use_api_tokens(user) -> bool:

@@ -30,8 +30,8 @@ from maillage.accounts.models import (
     User,
 )
 from maillage.core import audit
+from maillage.core.deferred import one_line
 from maillage.core.models import AuditEvent
-from maillage.core.notify import one_line
 from maillage.core.roles import Role
 
 logger = logging.getLogger(__name__)

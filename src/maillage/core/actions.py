@@ -1,3 +1,5 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from maillage.core import access, audit
@@ -17,16 +19,14 @@ def notifications_mark_read(*, user, notifications) -> None:
 
 def reminder_preference_set(*, user, weekly_digest: bool, request=None) -> None:
     """How the user wants her reminders by email: each time, or a weekly summary."""
-    from maillage.accounts.models import User
-
-    User.objects.filter(pk=user.pk).update(weekly_digest=weekly_digest)
+    get_user_model().objects.filter(pk=user.pk).update(weekly_digest=weekly_digest)
     user.weekly_digest = weekly_digest
     audit.record("account.reminder_preference", request=request, details={"weekly": weekly_digest})
 
 
 def platform_settings_update(*, actor, form, request=None) -> PlatformSettings:
     if not access.can_administer_platform(actor):
-        raise PermissionError
+        raise PermissionDenied
     with transaction.atomic():
         settings_row = form.save()
         audit.record(

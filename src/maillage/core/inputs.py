@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import uuid
 from dataclasses import dataclass
 
 # NUL and the C0 controls but tab, line feed and carriage return; lone surrogates.
@@ -145,3 +146,13 @@ def _message(item: dict) -> str:
     if kind == "value_error":
         return str(context.get("error", item.get("msg", "")))
     return "valeur invalide"
+
+
+def is_uuid(value) -> bool:
+    """Whether a value reads as a UUID (the public ids): a choice naming a record by its
+    public id, told apart from one naming it otherwise."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -17,7 +17,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from psycopg import errors as psycopg_errors
 
-from maillage.accounts.access import second_factor_step
+from maillage.core.access import second_factor_step
 from maillage.core.inputs import strip_forbidden, text_problem
 
 logger = logging.getLogger(__name__)

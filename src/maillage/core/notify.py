@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 
+from maillage.core import deferred
 from maillage.core.models import Notification
 
 
@@ -38,26 +39,15 @@ def notify(
         body = email_body or message
         if link:
             body += "\n\n" + absolute_url(link)
-        from maillage.core.tasks import send_user_email
-
         for user in users:
             if reminder and user.weekly_digest:
                 continue
             # The job names the user, not her address: nothing personal in the job table.
-            send_user_email.defer(user_id=user.pk, subject=email_subject, body=body)
-
-
-def one_line(subject: str) -> str:
-    """A subject on one line: a name holding a line break (imports allow them in text) would
-    make the mail library refuse the message — the header could be split in two — and the
-    job would fail on every retry."""
-    return " ".join(str(subject).split())
+            deferred.send_user_email.defer(user_id=user.pk, subject=email_subject, body=body)
 
 
 def send_email(*, to: str, subject: str, body: str) -> None:
-    from maillage.core.tasks import send_email as task
-
-    task.defer(to=to, subject=subject, body=body)
+    deferred.send_email.defer(to=to, subject=subject, body=body)
 
 
 def unread_count(user) -> int:

@@ -109,3 +109,9 @@ def capabilities_of(roles) -> frozenset[str]:
     for role in roles:
         granted |= CAPABILITIES[role]
     return frozenset(granted)
+
+
+def organisations_where(user, roles) -> list[int]:
+    """The organisations in which this user holds one of these roles (active memberships):
+    the one place where a set of roles, never a role name, picks memberships."""
+    return [m.organisation_id for m in user.active_memberships() if m.role in roles]

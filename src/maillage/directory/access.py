@@ -5,11 +5,13 @@ people supported will reach them through their plan. An orientation carries a pe
 name and need: only its sender and the receiving structure's team see it.
 """
 
-from maillage.core.roles import Capability, Role
+from maillage.core.roles import Capability, organisations_where
+from maillage.directory import hooks
 from maillage.directory.enums import (
     CIRCLE,
     ORIENTATION_TRANSITIONS,
     RECEIVER,
+    RECEIVING_ROLES,
     SENDER,
     OrientationState,
 )
@@ -30,14 +32,9 @@ def can_view_orientation_statistics(user) -> bool:
     return user.is_authenticated and user.has_capability(Capability.VIEW_OBSERVATORY)
 
 
-# The roles of an organisation's team that receive the orientations sent to its services:
-# those who see people (not peer workers, observers, the portal or the platform's admins).
-RECEIVING_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ORGANISATION_ADMIN})
-
-
 def receiving_organisation_ids(user) -> list[int]:
     """Organisations whose services' orientations this user receives."""
-    return [m.organisation_id for m in user.active_memberships() if m.role in RECEIVING_ROLES]
+    return organisations_where(user, RECEIVING_ROLES)
 
 
 def orientation_sides(user, orientation) -> frozenset[str]:
@@ -51,11 +48,11 @@ def orientation_sides(user, orientation) -> frozenset[str]:
     organisation_id = orientation.service.structure.organisation_id
     if organisation_id is not None and organisation_id in receiving_organisation_ids(user):
         sides.add(RECEIVER)
-    if not sides:
-        from maillage.pathways.queries import plan_orientations_seen_by
-
-        if plan_orientations_seen_by(user).filter(pk=orientation.pk).exists():
-            sides.add(CIRCLE)
+    if not sides and any(
+        type(orientation).objects.filter(pk=orientation.pk, pk__in=ids).exists()
+        for ids in hooks.orientations_read_by(user)
+    ):
+        sides.add(CIRCLE)
     return frozenset(sides)
 
 

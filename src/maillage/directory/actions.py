@@ -22,9 +22,10 @@ from maillage.core.attachments import check as check_attachment
 from maillage.core.attachments import remove as remove_attachment
 from maillage.core.attachments import store as store_attachment
 from maillage.core.models import PlatformSettings
-from maillage.core.notify import absolute_url, notify, send_email
+from maillage.core.notify import notify, send_email
 from maillage.core.roles import CAPABILITIES, PROFESSIONAL_ROLES, Capability
-from maillage.directory import access
+from maillage.directory import access, deferred
+from maillage.directory.emails import OUTCOME_LINK_DAYS
 from maillage.directory.enums import (
     ORIENTATION_OPEN_STATES,
     ORIENTATION_TRANSITIONS,
@@ -53,8 +54,6 @@ from maillage.directory.queries import (
     receivers_of,
 )
 
-# How long a structure without an account may report that the person came.
-OUTCOME_LINK_DAYS = 60
 MODERATOR_ROLES = frozenset(
     role for role, granted in CAPABILITIES.items() if Capability.MODERATE_DIRECTORY in granted
 )
@@ -94,45 +93,8 @@ def _send_link(orientation, purpose: str, *, expires_at, kind: str) -> Orientati
     )
     link.token_hash = OrientationLink.hash_token(link.token())
     link.save()
-    from maillage.directory.tasks import send_link_email
-
-    send_link_email.defer(link_id=link.pk, kind=kind)
+    deferred.send_link_email.defer(link_id=link.pk, kind=kind)
     return link
-
-
-def link_email(link: OrientationLink, kind: str) -> tuple[str, str]:
-    """Subject and body of the email that carries a link to a structure without account."""
-    orientation = link.orientation
-    service = orientation.service
-    url = absolute_url(reverse("directory:orientation_answer", kwargs={"token": link.token()}))
-    deadline = date_format(timezone.localtime(link.expires_at), "j F Y")
-    if kind == "outcome":
-        return _("Orientation acceptée : dites-nous si la personne est venue"), _(
-            "Merci d'avoir accepté l'orientation vers « %(service)s ».\n\n"
-            "Quand la personne aura été reçue (ou si elle n'est pas venue), "
-            "indiquez-le par ce lien, valable %(days)s jours et utilisable une fois :\n"
-            "%(link)s"
-        ) % {"service": service.name, "days": OUTCOME_LINK_DAYS, "link": url}
-    if kind == "reminder":
-        return _("Rappel : une orientation vers « %(service)s » attend votre réponse") % {
-            "service": service.name
-        }, _(
-            "Bonjour,\n\nUne orientation vers « %(service)s » attend votre réponse ; "
-            "sans réponse, elle expirera le %(deadline)s.\n\nPour répondre :\n%(link)s"
-        ) % {"service": service.name, "deadline": deadline, "link": url}
-    sender = orientation.sender.full_name if orientation.sender else ""
-    return _("Nouvelle orientation vers « %(service)s »") % {"service": service.name}, _(
-        "Bonjour,\n\n%(sender)s vous oriente une personne vers votre service « %(service)s »"
-        " via %(platform)s.\n\nPour voir l'orientation et répondre (accepter ou refuser), "
-        "ouvrez ce lien personnel, valable jusqu'au %(deadline)s et utilisable une fois :\n"
-        "%(link)s\n\nSi ce message ne vous concerne pas, ignorez-le."
-    ) % {
-        "sender": sender,
-        "service": service.name,
-        "platform": settings.PLATFORM_NAME,
-        "deadline": deadline,
-        "link": url,
-    }
 
 
 def _orientation_link(orientation) -> str:

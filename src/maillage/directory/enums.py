@@ -38,6 +38,8 @@ from django.db import models
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.roles import Role
+
 SCHEMA_VERSION = "1.0.10"
 """The data·inclusion schema release these referentials were taken from."""
 
@@ -729,3 +731,8 @@ class ConsentMethod(models.TextChoices):
     ORAL = "oral", _("Accord oral, recueilli par moi")
     WRITTEN = "written", _("Accord écrit")
     REPRESENTATIVE = "representative", _("Accord de sa personne de confiance ou représentant·e")
+
+
+# The roles of an organisation's team that receive the orientations sent to its services:
+# those who see people (not peer workers, observers, the portal or the platform's admins).
+RECEIVING_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ORGANISATION_ADMIN})

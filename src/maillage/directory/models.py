@@ -17,7 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.validators import validate_finess, validate_siret
 from maillage.core.models import PrivateFile, PublicModel
+from maillage.core.roles import Capability, organisations_where
+from maillage.directory import hooks
 from maillage.directory.enums import (
+    RECEIVING_ROLES,
     ConsentMethod,
     Frais,
     LegalForm,
@@ -459,14 +462,12 @@ class OrientationQuerySet(models.QuerySet):
         else, whatever their role."""
         if not user.is_authenticated:
             return self.none()
-        from maillage.directory.access import can_orient, receiving_organisation_ids
-        from maillage.pathways.queries import plan_orientations_seen_by
-
-        received = models.Q(
-            service__structure__organisation_id__in=receiving_organisation_ids(user)
-        )
-        seen = received | models.Q(pk__in=plan_orientations_seen_by(user))
-        return self.filter(models.Q(sender=user) | seen if can_orient(user) else seen)
+        receiving = organisations_where(user, RECEIVING_ROLES)
+        seen = models.Q(service__structure__organisation_id__in=receiving)
+        for ids in hooks.orientations_read_by(user):
+            seen |= models.Q(pk__in=ids)
+        orients = user.has_capability(Capability.ORIENT_PEOPLE)  # access.can_orient
+        return self.filter(models.Q(sender=user) | seen if orients else seen)
 
 
 class Orientation(PublicModel):

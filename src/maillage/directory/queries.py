@@ -719,7 +719,7 @@ def receivers_of(service) -> list:
     """The accounts that answer for this service: professional members of its structure's
     organisation."""
     from maillage.accounts.models import User
-    from maillage.directory.access import RECEIVING_ROLES
+    from maillage.directory.enums import RECEIVING_ROLES
 
     organisation_id = service.structure.organisation_id
     if organisation_id is None:

@@ -1,10 +1,7 @@
 """Periodic jobs of the directory (procrastinate): orientation reminders and expiries."""
 
-from django.core.mail import send_mail
-from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 
-from maillage.core.notify import one_line
 from maillage.directory import actions
 
 
@@ -44,20 +41,3 @@ def duplicates_of_the_night(timestamp: int) -> dict:
     from maillage.directory import duplicates
 
     return {"pairs": duplicates.refresh()}
-
-
-@app.task(queue="emails", retry=RetryStrategy(max_attempts=8, exponential_wait=30))
-def send_link_email(*, link_id: int, kind: str) -> None:
-    """Email a structure its single-use link, written now from the link's id (the token is
-    rebuilt from the secret key). A link that stopped meanwhile is not sent."""
-    from maillage.directory.models import OrientationLink
-
-    link = (
-        OrientationLink.objects.select_related("orientation__service", "orientation__sender")
-        .filter(pk=link_id)
-        .first()
-    )
-    if link is None or not link.is_usable:
-        return
-    subject, body = actions.link_email(link, kind)
-    send_mail(one_line(subject), body, None, [link.email])

@@ -12,7 +12,7 @@ from ninja.errors import HttpError
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
 from maillage.core import audit
-from maillage.pathways import access, actions, fhir, queries
+from maillage.pathways import access, actions, fhir, queries, reads
 from maillage.pathways.enums import RequestState
 from maillage.pathways.schemas import (
     ActionStatusIn,
@@ -108,14 +108,14 @@ def _api_objective(request, plan, public_id):
 
 
 def _visible_request(request, public_id):
-    found = actions.visible_request(public_id=public_id, request=request)
+    found = reads.visible_request(public_id=public_id, request=request)
     if found is None:
         raise HttpError(404, "demande introuvable")
     return found
 
 
 def _visible_pathway(request, public_id):
-    found = actions.visible_pathway(public_id=public_id, request=request)
+    found = reads.visible_pathway(public_id=public_id, request=request)
     if found is None:
         raise HttpError(404, "parcours introuvable")
     return found
@@ -162,7 +162,7 @@ def support_request_list(request):
     if not (triager or access.can_request_support(request.user)):
         audit.deny("support_request.list", request=request)
         raise HttpError(403, "votre rôle ne permet pas de voir des demandes d'appui")
-    queue, mine = actions.support_requests_listed(request=request, api=True)
+    queue, mine = reads.support_requests_listed(request=request, api=True)
     return {"queue": [_request_out(r) for r in queue], "mine": [_request_out(r) for r in mine]}
 
 
@@ -173,7 +173,7 @@ def support_request_list(request):
 )
 def support_request_detail(request, public_id: UUID):
     found = _visible_request(request, public_id)
-    actions.support_request_record_read(support_request=found, request=request)
+    reads.support_request_record_read(support_request=found, request=request)
     return _request_out(found)
 
 
@@ -272,7 +272,7 @@ def _plan_out(plan) -> dict:
 def plan_detail(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    actions.plan_record_read(plan=plan, request=request)
+    reads.plan_record_read(plan=plan, request=request)
     return _plan_out(plan)
 
 
@@ -377,7 +377,7 @@ def pathway_fhir(request, public_id: UUID):
     summary="Les parcours que je suis : actions en retard, révision due, nouveaux messages",
 )
 def pathway_list(request):
-    pathways = _errors(lambda: actions.pathways_listed(request=request), request, "pathway.list")
+    pathways = _errors(lambda: reads.pathways_listed(request=request), request, "pathway.list")
     return [
         {
             "id": p.public_id,
@@ -403,7 +403,7 @@ def pathway_list(request):
 )
 def pathway_detail(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
-    actions.pathway_record_read(pathway=pathway, request=request)
+    reads.pathway_record_read(pathway=pathway, request=request)
     return _pathway_out(pathway)
 
 
@@ -444,7 +444,7 @@ def _message_out(m) -> dict:
 def message_list(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
     notebook = queries.notebook_of(pathway)
-    actions.notebook_record_read(pathway=pathway, messages=notebook, request=request)
+    reads.notebook_record_read(pathway=pathway, messages=notebook, request=request)
     return [_message_out(m) for m in notebook]
 
 
@@ -489,7 +489,7 @@ def _stay_out(stay) -> dict:
 def stay_list(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
     stays = queries.stays_of(pathway)
-    actions.stays_record_read(pathway=pathway, stays=stays, request=request)
+    reads.stays_record_read(pathway=pathway, stays=stays, request=request)
     return [_stay_out(s) for s in stays]
 
 
@@ -629,7 +629,7 @@ def meeting_add(request, public_id: UUID, payload: MeetingIn):
 def meeting_detail(request, public_id: UUID, meeting_id: UUID):
     pathway = _visible_pathway(request, public_id)
     meeting = _api_meeting(request, pathway, meeting_id)
-    actions.meeting_record_read(meeting=meeting, request=request)
+    reads.meeting_record_read(meeting=meeting, request=request)
     return _meeting_out(meeting)
 
 

@@ -5,3 +5,13 @@ class PathwaysConfig(AppConfig):
     name = "maillage.pathways"
     label = "pathways"
     verbose_name = "Parcours"
+
+    def ready(self):
+        from maillage.directory import hooks
+        from maillage.pathways.fhir import export_command
+        from maillage.pathways.queries import plan_orientations_seen_by
+
+        # What the directory learns of pathways without importing them (directory.hooks):
+        # the care circle reads the orientations its plan sent; one pathway exports as FHIR.
+        hooks.register_orientation_reader(plan_orientations_seen_by)
+        hooks.register_record_export("fhir-pathway", export_command)

@@ -203,6 +203,23 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+# Actions still to do: the overdue ones are among them.
+OPEN_ACTION_STATES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+# Where a plan action may go from each state. A done action can be reopened and a
+# cancelled one restored (a mistake corrected), but a done action is not cancelled
+# afterwards, nor a cancelled one marked done: the plan's history would lie.
+ACTION_TRANSITIONS = {
+    ActionStatus.PLANNED: frozenset(
+        {ActionStatus.IN_PROGRESS, ActionStatus.DONE, ActionStatus.CANCELLED}
+    ),
+    ActionStatus.IN_PROGRESS: frozenset(
+        {ActionStatus.PLANNED, ActionStatus.DONE, ActionStatus.CANCELLED}
+    ),
+    ActionStatus.DONE: frozenset({ActionStatus.IN_PROGRESS}),
+    ActionStatus.CANCELLED: frozenset({ActionStatus.PLANNED}),
+}
+
+
 class Validator(models.TextChoices):
     PERSON = "person", _("La personne")
     GP = "gp", _("Le médecin traitant")

@@ -11,9 +11,14 @@ of entries of the same bundle, so they resolve inside it.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import uuid
+from pathlib import Path
 
+from django.core.management.base import CommandError
 from fhir.resources.R4B.bundle import Bundle
 
+from maillage.core import audit
 from maillage.core.fhir import pruned
 from maillage.pathways import queries
 from maillage.pathways.enums import (
@@ -27,6 +32,7 @@ from maillage.pathways.enums import (
     PathwayState,
     Relationship,
 )
+from maillage.pathways.models import Pathway
 
 CODES = "urn:maillage:codes"  # our own code systems, named under this prefix
 GENDER = {"F": "female", "M": "male", "X": "unknown"}
@@ -346,3 +352,18 @@ def bundle(pathway) -> dict:
         "entry": [{"fullUrl": f"urn:uuid:{uid}", "resource": pruned(res)} for uid, res in entries],
     }
     return Bundle.model_validate(document).model_dump(mode="json", exclude_none=True)
+
+
+def export_command(public_id: str, file: str) -> str:
+    """`maillage export fhir-pathway ID FILE`: an operator's export, outside any request,
+    traced in the audit log like any read (registered with directory.hooks)."""
+    try:
+        pathway = Pathway.objects.select_related("person__commune", "request").get(
+            public_id=uuid.UUID(public_id)
+        )
+    except (ValueError, Pathway.DoesNotExist):
+        raise CommandError(f"parcours introuvable : {public_id}") from None
+    document = bundle(pathway)
+    Path(file).write_text(json.dumps(document, ensure_ascii=False, indent=1))
+    audit.record("pathway.export_fhir", obj=pathway, details={"channel": "command"})
+    return f"{len(document['entry'])} ressources exportées dans {file}"

@@ -13,7 +13,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import PrivateFile, PublicModel
+from maillage.core.workflows import next_states
 from maillage.pathways.enums import (
+    ACTION_TRANSITIONS,
+    OPEN_ACTION_STATES,
     ActionStatus,
     Attendance,
     CircleRole,
@@ -392,6 +395,21 @@ class Objective(models.Model):
         return self.text
 
 
+class PlanActionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_ACTION_STATES)
+
+    def overdue(self, today):
+        """Still to do, and due before today."""
+        return self.open().filter(due_on__lt=today)
+
+
+def overdue_actions_q(today, path: str = "") -> models.Q:
+    """The same filter as PlanActionQuerySet.overdue, for an aggregate through `path`
+    (e.g. "plan__objectives__actions__")."""
+    return models.Q(**{f"{path}status__in": OPEN_ACTION_STATES, f"{path}due_on__lt": today})
+
+
 class PlanAction(models.Model):
     """One action towards an objective, with its owner — a circle member, the person
     herself, or a directory service (through an orientation) — a due date and a status."""
@@ -420,6 +438,8 @@ class PlanAction(models.Model):
     reminded_on = models.DateField(null=True, blank=True)  # last overdue reminder
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = PlanActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_on", "created_at", "id"]
         indexes = [
@@ -433,6 +453,11 @@ class PlanAction(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def next_statuses(self) -> list[tuple[str, str]]:
+        """Its status, then those it may move to (ACTION_TRANSITIONS), for the page's select."""
+        return next_states(ACTION_TRANSITIONS, self.status, ActionStatus.choices)
 
 
 class PlanVersion(models.Model):

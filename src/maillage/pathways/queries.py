@@ -10,6 +10,7 @@ from maillage.pathways.models import (
     Person,
     ScreeningQuestion,
     SupportRequest,
+    overdue_actions_q,
 )
 
 
@@ -188,10 +189,7 @@ def my_pathways(user, today=None, limit: int = 200) -> list:
         .annotate(
             overdue=Count(
                 "plan__objectives__actions",
-                filter=Q(
-                    plan__objectives__actions__status__in=["planned", "in_progress"],
-                    plan__objectives__actions__due_on__lt=today,
-                ),
+                filter=overdue_actions_q(today, "plan__objectives__actions__"),
             ),
             revision_due=Case(When(plan__revision_on__lte=today, then=True), default=False),
             new_messages=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
@@ -349,11 +347,9 @@ def agenda_from_plan(pathway, today=None) -> str:
         lines.append(_("2. Objectifs en cours :"))
         lines += [f"   - {o.text}" for o in objectives]
     late = list(
-        PlanAction.objects.filter(
-            objective__plan__pathway=pathway,
-            status__in=["planned", "in_progress"],
-            due_on__lt=today,
-        ).order_by("due_on")
+        PlanAction.objects.overdue(today)
+        .filter(objective__plan__pathway=pathway)
+        .order_by("due_on")
     )
     if late:
         lines.append(_("3. Actions en retard :"))

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
-from maillage.pathways import access, actions, queries
-from maillage.pathways.enums import ActionStatus, ConsentMode, Need, TriageOutcome
+from maillage.core.inputs import is_uuid
+from maillage.pathways import access, actions, queries, reads, scores
+from maillage.pathways.enums import ConsentMode, Need, TriageOutcome
 from maillage.pathways.forms import (
     AssessmentForm,
     CaregiverForm,
@@ -108,7 +109,7 @@ def request_list(request):
         triager or access.can_request_support(request.user),
         "support_request.list",
     )
-    queue, mine = actions.support_requests_listed(request=request)
+    queue, mine = reads.support_requests_listed(request=request)
     return render(
         request,
         "pathways/request_list.html",
@@ -117,7 +118,7 @@ def request_list(request):
 
 
 def _visible_request(request, public_id):
-    found = actions.visible_request(public_id=public_id, request=request)
+    found = reads.visible_request(public_id=public_id, request=request)
     if found is None:
         raise Http404
     return found
@@ -134,11 +135,11 @@ def _request_page(request, support_request, triage_form=None, status=200, orient
             referents=queries.coordinators_of(support_request.platform),
             initial={
                 "version": support_request.version,
-                "outcome": actions.suggested_outcome(0),  # nothing checked yet
+                "outcome": scores.suggested_outcome(0),  # nothing checked yet
             },
         )
     duplicates = queries.possible_duplicates(support_request) if "coordinator" in sides else []
-    actions.support_request_record_read(
+    reads.support_request_record_read(
         support_request=support_request, request=request, duplicates=duplicates
     )
     orients = "coordinator" in sides and support_request.state not in ("withdrawn", "pathway")
@@ -274,12 +275,12 @@ def request_person_informed(request, public_id):
 
 def pathway_list(request):
     """The pathways one follows: as referent, circle member or platform coordinator."""
-    pathways = actions.pathways_listed(request=request)
+    pathways = reads.pathways_listed(request=request)
     return render(request, "pathways/pathway_list.html", {"pathways": pathways})
 
 
 def _visible_pathway(request, public_id):
-    found = actions.visible_pathway(public_id=public_id, request=request)
+    found = reads.visible_pathway(public_id=public_id, request=request)
     if found is None:
         raise Http404
     return found
@@ -288,7 +289,7 @@ def _visible_pathway(request, public_id):
 def _pathway_page(
     request, pathway, member_form=None, status=200, caregiver_form=None, portal_form=None
 ):
-    actions.pathway_record_read(pathway=pathway, request=request)
+    reads.pathway_record_read(pathway=pathway, request=request)
     manages = access.can_manage_circle(request.user, pathway)
     proposes = access.can_propose_member(request.user, pathway)
     contributes = access.can_contribute(request.user, pathway)
@@ -427,7 +428,7 @@ def assessments(request, public_id):
     """The assessments side by side, newest first: how the situation changes."""
     pathway = _visible_pathway(request, public_id)
     found = queries.assessments_of(pathway)
-    actions.assessments_record_read(pathway=pathway, assessments=found, request=request)
+    reads.assessments_record_read(pathway=pathway, assessments=found, request=request)
     return render(
         request,
         "pathways/assessments.html",
@@ -441,7 +442,7 @@ def assessments(request, public_id):
 
 
 def _plan_context(request, pathway, plan, **forms_given):
-    actions.plan_record_read(plan=plan, request=request)
+    reads.plan_record_read(plan=plan, request=request)
     objectives, versions = queries.plan_page(plan)
     members = queries.circle_of(pathway)
     editable = access.can_contribute(request.user, pathway)
@@ -454,7 +455,6 @@ def _plan_context(request, pathway, plan, **forms_given):
         "versions": versions,
         "members": members,
         "editable": editable,
-        "action_statuses": ActionStatus.choices,
         "person_notes": list(pathway.person_notes.select_related("created_by")[:20]),
     }
     if editable:
@@ -574,7 +574,7 @@ def _service_candidates(request, pathway=None, commune_id=None) -> list:
 
     found = []
     chosen = request.POST.get("service", "")
-    if chosen and actions._is_uuid(chosen):
+    if chosen and is_uuid(chosen):
         service = published_service(chosen)
         if service is not None:
             found.append(service)
@@ -674,7 +674,7 @@ def plan_print(request, public_id):
     """The plan for the person, on paper, in plain French."""
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    actions.plan_record_read(plan=plan, request=request)
+    reads.plan_record_read(plan=plan, request=request)
     objectives, versions = queries.plan_page(plan)
     return render(
         request,
@@ -742,7 +742,7 @@ def notebook(request, public_id):
                 return redirect("pathways:notebook", public_id=public_id)
         status = 400
     notebook_messages = queries.notebook_of(pathway)
-    actions.notebook_record_read(pathway=pathway, messages=notebook_messages, request=request)
+    reads.notebook_record_read(pathway=pathway, messages=notebook_messages, request=request)
     return render(
         request,
         "pathways/notebook.html",
@@ -766,7 +766,7 @@ def notebook_attachment(request, public_id, attachment_id):
         "pathways.messageattachment",
         attachment_id,
     )
-    actions.message_attachment_record_read(attachment=attachment, request=request)
+    reads.message_attachment_record_read(attachment=attachment, request=request)
     return FileResponse(
         open(attachment.path, "rb"),  # FileResponse closes it
         as_attachment=True,
@@ -803,7 +803,7 @@ def stays(request, public_id):
                 return redirect("pathways:stays", public_id=public_id)
         status = 400
     pathway_stays = queries.stays_of(pathway)
-    actions.stays_record_read(pathway=pathway, stays=pathway_stays, request=request)
+    reads.stays_record_read(pathway=pathway, stays=pathway_stays, request=request)
     return render(
         request,
         "pathways/stays.html",
@@ -945,7 +945,7 @@ def _meeting(request, pathway, meeting_id, action="meeting.read"):
 
 
 def _meeting_page(request, pathway, meeting, status=200, **forms_given):
-    actions.meeting_record_read(meeting=meeting, request=request)
+    reads.meeting_record_read(meeting=meeting, request=request)
     writable = access.can_contribute(request.user, pathway)
     attendees = list(meeting.attendees.all())
     context = {
@@ -999,7 +999,7 @@ def meeting_ics(request, public_id, meeting_id):
 
     pathway = _visible_pathway(request, public_id)
     meeting = _meeting(request, pathway, meeting_id)
-    actions.meeting_record_read(meeting=meeting, request=request)
+    reads.meeting_record_read(meeting=meeting, request=request)
     response = HttpResponse(
         ics(meeting, [a.user for a in meeting.attendees.all()]),
         content_type="text/calendar; charset=utf-8",
@@ -1184,7 +1184,7 @@ def pathway_close(request, public_id):
                 messages.success(request, _("Parcours clos."))
                 return redirect("pathways:pathway", public_id=public_id)
         status = 400
-    actions.pathway_record_read(pathway=pathway, request=request)
+    reads.pathway_record_read(pathway=pathway, request=request)
     return render(
         request,
         "pathways/close.html",
@@ -1286,7 +1286,7 @@ def record_accesses(request, public_id):
         audit.deny("record.accesses.read", request=request, obj=pathway)
         raise PermissionDenied
     accesses = queries.record_accesses(pathway)
-    actions.portal_record_read(pathway=pathway, request=request, what="record.accesses.read")
+    reads.portal_record_read(pathway=pathway, request=request, what="record.accesses.read")
     return render(
         request,
         "pathways/accesses.html",
@@ -1366,7 +1366,7 @@ def portal_pathway(request, public_id):
                 )
                 return redirect("pathways:portal_pathway", public_id=public_id)
         status = 400
-    actions.portal_record_read(pathway=pathway, request=request)
+    reads.portal_record_read(pathway=pathway, request=request)
     plan = getattr(pathway, "plan", None)
     objectives = queries.plan_page(plan)[0] if plan is not None else []
     return render(
@@ -1391,7 +1391,7 @@ def portal_accesses(request, public_id):
     """The person sees who accessed her record, as the law lets her ask."""
     pathway = _portal_pathway(request, public_id)
     accesses = queries.record_accesses(pathway)
-    actions.portal_record_read(pathway=pathway, request=request, what="portal.accesses.read")
+    reads.portal_record_read(pathway=pathway, request=request, what="portal.accesses.read")
     return render(
         request,
         "pathways/accesses.html",

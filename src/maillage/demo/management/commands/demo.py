@@ -3,7 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from maillage.core.demo import DEMO_PASSWORD, setup_demo
+from maillage.demo.setup import DEMO_PASSWORD, setup_demo
 from maillage.territories.loader import is_loaded, load_pack
 
 

@@ -1,13 +1,11 @@
-import json
-import uuid
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from maillage.directory import hooks
 from maillage.directory.exports import data_inclusion, fhir, hsds
 
 FORMATS = {"data-inclusion": data_inclusion, "hsds": hsds, "fhir": fhir}
-PATHWAY_FORMATS = {"fhir-pathway"}
 
 
 class Command(BaseCommand):
@@ -17,14 +15,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("format", choices=sorted(FORMATS) + sorted(PATHWAY_FORMATS))
+        parser.add_argument("format", choices=sorted(FORMATS) + sorted(hooks.record_exports()))
         parser.add_argument("target", nargs="+", help="FILE, or ID FILE for fhir-pathway")
 
     def handle(self, *args, format, target, **options):
-        if format in PATHWAY_FORMATS:
+        record_exports = hooks.record_exports()
+        if format in record_exports:
             if len(target) != 2:
-                raise CommandError("usage : maillage export fhir-pathway ID FICHIER")
-            self._pathway(*target)
+                raise CommandError(f"usage : maillage export {format} ID FICHIER")
+            self.stdout.write(record_exports[format](*target))
             return
         if len(target) != 1:
             raise CommandError(f"usage : maillage export {format} FICHIER")
@@ -37,20 +36,3 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(left_out)} laissé(s) de côté (le format ne peut les porter) :")
             for reason in left_out[:50]:
                 self.stdout.write(f"  - {reason}")
-
-    def _pathway(self, public_id: str, file: str) -> None:
-        # An operator's export, outside any request: traced in the audit log like any read.
-        from maillage.core import audit
-        from maillage.pathways import fhir as pathway_fhir
-        from maillage.pathways.models import Pathway
-
-        try:
-            pathway = Pathway.objects.select_related("person__commune", "request").get(
-                public_id=uuid.UUID(public_id)
-            )
-        except (ValueError, Pathway.DoesNotExist):
-            raise CommandError(f"parcours introuvable : {public_id}") from None
-        document = pathway_fhir.bundle(pathway)
-        Path(file).write_text(json.dumps(document, ensure_ascii=False, indent=1))
-        audit.record("pathway.export_fhir", obj=pathway, details={"channel": "command"})
-        self.stdout.write(f"{len(document['entry'])} ressources exportées dans {file}")

@@ -1,0 +1,24 @@
+"""Optimistic locking of versioned records: a form (or an API call) carries the version it
+was shown; the write locks the row and refuses, with nothing written, when someone else
+changed it since — never a silent overwrite."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+
+class StaleVersion(ValidationError):
+    """Someone else changed the record since the form was shown: nothing was written."""
+
+
+def lock_version(queryset, pk, expected_version: int | None, message: str, *, check=None):
+    """The row, locked for the transaction (SELECT … FOR UPDATE); StaleVersion with this
+    message when its version is no longer the one the caller read. No version expected (a
+    job, an internal call) locks without comparing. `check(row)`, when given, runs first: a
+    refusal (PermissionDenied) comes before any word about versions."""
+    row = queryset.select_for_update().get(pk=pk)
+    if check is not None:
+        check(row)
+    if expected_version is not None and row.version != expected_version:
+        raise StaleVersion(message)
+    return row

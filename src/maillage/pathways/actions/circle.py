@@ -1,0 +1,245 @@
+"""The care circle: members proposed, approved, removed; the referent handed over."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.notify import notify
+from maillage.pathways import access
+from maillage.pathways.actions.triage import shares_with_circle
+from maillage.pathways.enums import (
+    OPEN_ACTION_STATES,
+    CircleRole,
+    EventKind,
+    MemberStatus,
+    PathwayState,
+)
+from maillage.pathways.models import (
+    CircleMember,
+    Pathway,
+    TimelineEvent,
+)
+
+
+def _member_event(member, kind, actor, now):
+    TimelineEvent.objects.create(
+        pathway=member.pathway,
+        occurred_at=now,
+        kind=kind,
+        actor=actor,
+        summary=f"{member.user.full_name} — {CircleRole(member.role).label}",
+    )
+
+
+def circle_propose(
+    *, actor, pathway, user, role: str, person_informed: bool, request=None, now=None
+) -> CircleMember:
+    """Bring someone into the care circle. From the referent or a platform coordinator the
+    member is in at once; from another member, the proposal waits for the referent. Either
+    way the person must have been told who joins."""
+    now = now or timezone.now()
+    if not access.can_propose_member(actor, pathway):
+        raise PermissionDenied
+    if role not in CircleRole.values or role in (CircleRole.REFERENT, CircleRole.PERSON):
+        raise ValidationError(_("Choisissez le rôle de ce membre."))
+    if not person_informed:
+        raise ValidationError(
+            _("La personne doit être informée de qui entre dans son cercle de soins.")
+        )
+    if (
+        user is None
+        or not user.is_active
+        or not (user.roles & {"professional", "coordinator", "peer_worker", "organisation_admin"})
+    ):
+        raise ValidationError(
+            _("Aucun compte professionnel actif avec cette adresse : invitez d'abord la personne.")
+        )
+    if pathway.request is not None and not shares_with_circle(pathway.request):
+        raise ValidationError(
+            _(
+                "La personne n'a pas accepté que ses informations soient partagées avec un "
+                "cercle de soins : recueillez son accord avant d'y faire entrer quelqu'un."
+            )
+        )
+    direct = access.can_manage_circle(actor, pathway)
+    with transaction.atomic():
+        Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if pathway.members.filter(user=user).exclude(status=MemberStatus.LEFT).exists():
+            raise ValidationError(_("Cette personne est déjà dans le cercle ou proposée."))
+        memberships = user.active_memberships()
+        member = CircleMember.objects.create(
+            pathway=pathway,
+            user=user,
+            organisation=memberships[0].organisation if memberships else None,
+            role=role,
+            status=MemberStatus.ACTIVE if direct else MemberStatus.PENDING,
+            joined_at=now if direct else None,
+            created_by=actor,
+        )
+        if direct:
+            _member_event(member, EventKind.MEMBER_JOINED, actor, now)
+        audit.record(
+            "circle.add" if direct else "circle.propose",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=member,
+            details={"pathway": str(pathway.public_id), "role": role},
+        )
+        link = reverse("pathways:pathway", kwargs={"public_id": pathway.public_id})
+        if direct:
+            notify(
+                users=[user],
+                message=_("Vous faites partie d'un nouveau cercle de soins."),
+                link=link,
+                email_subject=_("Nouveau cercle de soins"),
+            )
+        else:
+            notify(
+                users=[pathway.referent],
+                message=_("Un membre est proposé pour un cercle de soins que vous coordonnez."),
+                link=link,
+            )
+    return member
+
+
+def circle_approve(*, actor, member, request=None, now=None) -> CircleMember:
+    now = now or timezone.now()
+    with transaction.atomic():
+        member = (
+            CircleMember.objects.select_for_update()
+            .select_related("pathway", "user")
+            .get(pk=member.pk)
+        )
+        if not access.can_manage_circle(actor, member.pathway):
+            raise PermissionDenied
+        if member.pathway.state != PathwayState.OPEN:
+            raise ValidationError(_("Ce parcours est clos : personne n'y entre plus."))
+        if member.status != MemberStatus.PENDING:
+            raise ValidationError(_("Ce membre n'est pas en attente."))
+        member.status = MemberStatus.ACTIVE
+        member.joined_at = now
+        member.save(update_fields=["status", "joined_at", "updated_at"])
+        _member_event(member, EventKind.MEMBER_JOINED, actor, now)
+        audit.record(
+            "circle.approve", request=request, actor=audit.actor_of(actor, request), obj=member
+        )
+        notify(
+            users=[member.user],
+            message=_("Vous faites partie d'un nouveau cercle de soins."),
+            link=reverse("pathways:pathway", kwargs={"public_id": member.pathway.public_id}),
+            email_subject=_("Nouveau cercle de soins"),
+        )
+    return member
+
+
+def circle_remove(*, actor, member, request=None, now=None) -> CircleMember:
+    """A member leaves, or the referent removes her: her access ends at once. The referent
+    stays (she hands over first)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        member = (
+            CircleMember.objects.select_for_update()
+            .select_related("pathway", "user")
+            .get(pk=member.pk)
+        )
+        leaving = member.user_id == actor.pk
+        if not (leaving or access.can_manage_circle(actor, member.pathway)):
+            raise PermissionDenied
+        if member.role == CircleRole.REFERENT:
+            raise ValidationError(
+                _("Le ou la référent·e ne quitte pas le cercle : passez le relais.")
+            )
+        if member.status == MemberStatus.LEFT:
+            raise ValidationError(_("Ce membre a déjà quitté le cercle."))
+        was_active = member.status == MemberStatus.ACTIVE
+        member.status = MemberStatus.LEFT
+        member.left_at = now
+        member.save(update_fields=["status", "left_at", "updated_at"])
+        if was_active:
+            _member_event(member, EventKind.MEMBER_LEFT, actor, now)
+        # Her open actions now fall to the referent (reminders go there): tell her.
+        left_open = member.actions.filter(status__in=OPEN_ACTION_STATES).count()
+        if left_open:
+            notify(
+                users=[member.pathway.referent],
+                message=_(
+                    "Un membre a quitté un cercle de soins : %(n)s action(s) qu'il portait "
+                    "sont à confier à quelqu'un d'autre."
+                )
+                % {"n": left_open},
+                link=reverse("pathways:plan", kwargs={"public_id": member.pathway.public_id}),
+                email_subject=_("Des actions sont à confier à un autre membre"),
+            )
+        audit.record(
+            "circle.leave" if leaving else "circle.remove",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=member,
+        )
+    return member
+
+
+def pathway_handover(*, actor, pathway, new_referent, request=None, now=None) -> Pathway:
+    """Hand the pathway over to another coordinator of its platform: she becomes the
+    referent (joining the circle if needed); the former referent leaves the circle."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
+        if not access.is_platform_coordinator(actor, locked):
+            raise PermissionDenied
+        if locked.state != PathwayState.OPEN:
+            raise ValidationError(_("Ce parcours est clos : il ne change plus de référent·e."))
+        if locked.platform_id not in access.coordinated_platform_ids(new_referent):
+            raise ValidationError(
+                _("Le ou la référent·e doit être coordinateur·rice de la plateforme.")
+            )
+        if new_referent.pk == locked.referent_id:
+            raise ValidationError(_("C'est déjà le ou la référent·e de ce parcours."))
+        former = locked.members.filter(
+            user_id=locked.referent_id, role=CircleRole.REFERENT
+        ).exclude(status=MemberStatus.LEFT)
+        for member in former.select_related("user", "pathway"):
+            member.status = MemberStatus.LEFT
+            member.left_at = now
+            member.save(update_fields=["status", "left_at", "updated_at"])
+            _member_event(member, EventKind.MEMBER_LEFT, actor, now)
+        existing = locked.members.filter(user=new_referent).exclude(status=MemberStatus.LEFT)
+        member = existing.first()
+        if member is None:
+            member = CircleMember.objects.create(
+                pathway=locked,
+                user=new_referent,
+                organisation_id=locked.platform_id,
+                role=CircleRole.REFERENT,
+                status=MemberStatus.ACTIVE,
+                joined_at=now,
+                created_by=actor,
+            )
+        else:
+            member.role = CircleRole.REFERENT
+            member.status = MemberStatus.ACTIVE
+            member.joined_at = member.joined_at or now
+            member.save(update_fields=["role", "status", "joined_at", "updated_at"])
+        member.pathway = locked
+        _member_event(member, EventKind.MEMBER_JOINED, actor, now)
+        locked.referent = new_referent
+        locked.save(update_fields=["referent", "updated_at"])
+        audit.record(
+            "pathway.handover",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"referent": str(new_referent.public_id)},
+        )
+        notify(
+            users=[new_referent],
+            message=_("Vous êtes référent·e d'un nouveau parcours."),
+            link=reverse("pathways:pathway", kwargs={"public_id": locked.public_id}),
+            email_subject=_("Nouveau parcours"),
+        )
+    return locked

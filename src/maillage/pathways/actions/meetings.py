@@ -1,0 +1,299 @@
+"""Concertation meetings: scheduled, rescheduled, cancelled, recorded, decided."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.notify import notify
+from maillage.core.versions import lock_version
+from maillage.pathways import access, queries
+from maillage.pathways.actions._common import (
+    _contributes,
+)
+from maillage.pathways.actions.plan import plan_action_add
+from maillage.pathways.deferred import send_meeting_invitation
+from maillage.pathways.emails import meeting_email, meeting_link
+from maillage.pathways.enums import (
+    MEETING_TRANSITIONS,
+    Attendance,
+    EventKind,
+    MeetingState,
+)
+from maillage.pathways.models import (
+    Meeting,
+    MeetingAttendee,
+    MeetingDecision,
+    TimelineEvent,
+)
+
+
+def _invite(meeting, users) -> None:
+    notify(users=users, message=meeting_email(meeting)[0], link=meeting_link(meeting))
+    for user in users:
+        if user.is_active:
+            send_meeting_invitation.defer(meeting_id=meeting.pk, user_id=user.pk)
+
+
+def _meeting_invitees(pathway, actor, invitee_ids) -> list:
+    active = {
+        str(m.user.public_id): m.user for m in queries.circle_of(pathway) if m.status == "active"
+    }
+    unknown = [i for i in invitee_ids if str(i) not in active]
+    if unknown:
+        raise ValidationError(_("On n'invite que des membres actifs du cercle de soins."))
+    users = [active[str(i)] for i in invitee_ids]
+    if actor.pk not in {u.pk for u in users}:
+        users.insert(0, actor)
+    return users
+
+
+def meeting_schedule(
+    *,
+    actor,
+    pathway,
+    starts_at,
+    duration_minutes: int = 60,
+    location: str = "",
+    agenda: str = "",
+    invitee_ids=(),
+    request=None,
+    now=None,
+) -> Meeting:
+    """Plan a concertation meeting with members of the circle: each invitee gets an on-site
+    notice and an email with the iCalendar file (for a meeting still to come)."""
+    now = now or timezone.now()
+    if not access.can_contribute(actor, pathway):
+        raise PermissionDenied
+    if starts_at is None:
+        raise ValidationError(_("Dites quand a lieu la réunion."))
+    if not 5 <= (duration_minutes or 0) <= 480:
+        raise ValidationError(_("La durée va de 5 minutes à 8 heures."))
+    if abs(starts_at - now) > dt.timedelta(days=366):
+        raise ValidationError(_("La date de la réunion est à plus d'un an d'aujourd'hui."))
+    with transaction.atomic():
+        users = _meeting_invitees(pathway, actor, list(invitee_ids))
+        meeting = Meeting.objects.create(
+            pathway=pathway,
+            starts_at=starts_at,
+            duration_minutes=duration_minutes,
+            location=(location or "").strip()[:300],
+            agenda=(agenda or "").strip(),
+            organiser=actor,
+            created_by=actor,
+        )
+        meeting.pathway = pathway
+        MeetingAttendee.objects.bulk_create(
+            [MeetingAttendee(meeting=meeting, user=user) for user in users]
+        )
+        TimelineEvent.objects.create(
+            pathway=pathway,
+            occurred_at=now,
+            kind=EventKind.MEETING_PLANNED,
+            actor=actor,
+            summary=f"{timezone.localtime(starts_at):%d/%m/%Y %H:%M}",
+        )
+        audit.record(
+            "meeting.schedule",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=meeting,
+            details={"pathway": str(pathway.public_id), "invited": len(users)},
+        )
+        if starts_at > now:
+            _invite(meeting, [u for u in users if u.pk != actor.pk])
+    return meeting
+
+
+def _lock_meeting(meeting, actor, expected_version) -> Meeting:
+    locked = lock_version(
+        Meeting.objects.select_related("pathway", "organiser"),
+        meeting.pk,
+        expected_version,
+        _(
+            "La réunion a été modifiée par quelqu'un d'autre pendant que vous la lisiez. "
+            "Votre saisie est conservée ci-dessous : relisez, puis enregistrez à nouveau."
+        ),
+        check=lambda row: _contributes(actor, row.pathway),
+    )
+    return locked
+
+
+def meeting_reschedule(
+    *,
+    actor,
+    meeting,
+    expected_version: int,
+    starts_at,
+    duration_minutes: int,
+    location: str,
+    agenda: str,
+    request=None,
+    now=None,
+) -> Meeting:
+    """Change the date, place or agenda of a planned meeting; invitees get the update,
+    which their calendars apply to the event they already hold (same UID, next SEQUENCE)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_meeting(meeting, actor, expected_version)
+        if locked.state != MeetingState.PLANNED:
+            raise ValidationError(_("Seule une réunion prévue se modifie."))
+        if starts_at is None or not 5 <= (duration_minutes or 0) <= 480:
+            raise ValidationError(_("Dites quand a lieu la réunion et combien de temps."))
+        if abs(starts_at - now) > dt.timedelta(days=366):
+            raise ValidationError(_("La date de la réunion est à plus d'un an d'aujourd'hui."))
+        location = (location or "").strip()[:300]
+        moved = (
+            starts_at != locked.starts_at
+            or duration_minutes != locked.duration_minutes
+            or location != locked.location
+        )
+        locked.starts_at = starts_at
+        locked.duration_minutes = duration_minutes
+        locked.location = location
+        locked.agenda = (agenda or "").strip()
+        locked.version += 1
+        if moved:
+            locked.sequence += 1
+        locked.save()
+        audit.record(
+            "meeting.update",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"sequence": locked.sequence},
+        )
+        if moved and starts_at > now:
+            _invite(
+                locked,
+                [a.user for a in locked.attendees.select_related("user") if a.user_id != actor.pk],
+            )
+    return locked
+
+
+def meeting_cancel(*, actor, meeting, expected_version: int, request=None, now=None) -> Meeting:
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_meeting(meeting, actor, expected_version)
+        if (locked.state, MeetingState.CANCELLED) not in MEETING_TRANSITIONS:
+            raise ValidationError(_("Seule une réunion prévue s'annule."))
+        locked.state = MeetingState.CANCELLED
+        locked.sequence += 1
+        locked.version += 1
+        locked.save()
+        TimelineEvent.objects.create(
+            pathway=locked.pathway,
+            occurred_at=now,
+            kind=EventKind.MEETING_CANCELLED,
+            actor=actor,
+            summary=f"{timezone.localtime(locked.starts_at):%d/%m/%Y %H:%M}",
+        )
+        audit.record(
+            "meeting.cancel", request=request, actor=audit.actor_of(actor, request), obj=locked
+        )
+        if locked.starts_at > now:
+            _invite(
+                locked,
+                [a.user for a in locked.attendees.select_related("user") if a.user_id != actor.pk],
+            )
+    return locked
+
+
+def meeting_record(
+    *,
+    actor,
+    meeting,
+    expected_version: int,
+    attendance: dict,
+    minutes: str,
+    request=None,
+    now=None,
+) -> Meeting:
+    """After the meeting: who came, and the minutes. The meeting is then held; its minutes
+    can be completed later (version-checked like the plan)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_meeting(meeting, actor, expected_version)
+        if locked.state == MeetingState.CANCELLED:
+            raise ValidationError(_("Cette réunion a été annulée."))
+        if locked.starts_at > now:
+            raise ValidationError(_("La réunion n'a pas encore commencé."))
+        attendees = {str(a.user.public_id): a for a in locked.attendees.select_related("user")}
+        for user_id, value in attendance.items():
+            if str(user_id) not in attendees or value not in Attendance.values:
+                raise ValidationError(_("Présence inconnue pour un participant."))
+        for user_id, value in attendance.items():
+            attendee = attendees[str(user_id)]
+            if attendee.attendance != value:
+                attendee.attendance = value
+                attendee.save(update_fields=["attendance"])
+        first_time = locked.state == MeetingState.PLANNED
+        locked.state = MeetingState.HELD
+        locked.minutes = (minutes or "").strip()
+        locked.version += 1
+        locked.save()
+        if first_time:
+            TimelineEvent.objects.create(
+                pathway=locked.pathway,
+                occurred_at=now,
+                kind=EventKind.MEETING_HELD,
+                actor=actor,
+                summary=f"{timezone.localtime(locked.starts_at):%d/%m/%Y %H:%M}",
+            )
+        audit.record(
+            "meeting.record", request=request, actor=audit.actor_of(actor, request), obj=locked
+        )
+    return locked
+
+
+def meeting_decide(
+    *,
+    actor,
+    meeting,
+    text: str,
+    objective=None,
+    owner: str = "",
+    due_on=None,
+    service=None,
+    expected_plan_version=None,
+    request=None,
+    now=None,
+) -> MeetingDecision:
+    """Record a decision of the meeting; with an objective, it becomes an action of the
+    plan in the same step (and the same plan version check)."""
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Écrivez la décision."))
+    with transaction.atomic():
+        locked = _lock_meeting(meeting, actor, None)
+        if locked.state == MeetingState.CANCELLED or locked.starts_at > now:
+            raise ValidationError(_("Les décisions se prennent pendant ou après la réunion."))
+        action = None
+        if objective is not None:
+            action = plan_action_add(
+                actor=actor,
+                objective=objective,
+                text=text[:300],
+                owner=owner,
+                due_on=due_on,
+                service=service,
+                expected_version=expected_plan_version,
+                request=request,
+            )
+        decision = MeetingDecision.objects.create(
+            meeting=locked, text=text[:300], plan_action=action
+        )
+        audit.record(
+            "meeting.decide",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"decision": str(decision.public_id), "plan_action": bool(action)},
+        )
+    return decision

@@ -1,0 +1,275 @@
+"""The personalised plan (PPCS): objectives, actions, versions and validations."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.inputs import is_uuid
+from maillage.core.versions import lock_version
+from maillage.core.workflows import check_move
+from maillage.pathways.actions._common import (
+    _contributes,
+)
+from maillage.pathways.enums import (
+    ACTION_TRANSITIONS,
+    ActionStatus,
+    EventKind,
+    MemberStatus,
+    Need,
+    Validator,
+)
+from maillage.pathways.models import (
+    Objective,
+    Plan,
+    PlanAction,
+    PlanValidation,
+    PlanVersion,
+    TimelineEvent,
+)
+
+# --- the personalised plan (PPCS) ------------------------------------------------------------
+
+
+def plan_snapshot(plan) -> dict:
+    """The plan as it reads now, for its version history (identifiers and text only)."""
+    return {
+        "problems": plan.problems,
+        "person_project": plan.person_project,
+        "alert_procedure": plan.alert_procedure,
+        "revision_on": plan.revision_on.isoformat() if plan.revision_on else None,
+        "objectives": [
+            {
+                "id": str(objective.public_id),
+                "need": objective.need,
+                "text": objective.text,
+                "criteria": objective.criteria,
+                "status": objective.status,
+                "actions": [
+                    {
+                        "id": str(action.public_id),
+                        "text": action.text,
+                        "owner": action.owner_member.user.full_name
+                        if action.owner_member
+                        else ("person" if action.owner_is_person else ""),
+                        "service": action.service.name if action.service else "",
+                        "due_on": action.due_on.isoformat() if action.due_on else None,
+                        "status": action.status,
+                    }
+                    for action in objective.actions.select_related("owner_member__user", "service")
+                ],
+            }
+            for objective in plan.objectives.all()
+        ],
+    }
+
+
+def plan_ensure(*, pathway) -> Plan:
+    plan, _created = Plan.objects.get_or_create(pathway=pathway)
+    return plan
+
+
+def _lock_plan(plan, actor, expected_version: int | None) -> Plan:
+    locked = lock_version(
+        Plan.objects.select_related("pathway"),
+        plan.pk,
+        expected_version,
+        _(
+            "Le plan a été modifié par quelqu'un d'autre pendant que vous le lisiez. "
+            "Votre saisie est conservée ci-dessous : relisez la nouvelle version, puis "
+            "enregistrez à nouveau."
+        ),
+        check=lambda row: _contributes(actor, row.pathway),
+    )
+    return locked
+
+
+def _saved(plan, actor, request, action: str, now=None) -> None:
+    now = now or timezone.now()
+    plan.version += 1
+    plan.save()
+    PlanVersion.objects.create(
+        plan=plan, number=plan.version, saved_at=now, saved_by=actor, content=plan_snapshot(plan)
+    )
+    TimelineEvent.objects.create(
+        pathway_id=plan.pathway_id,
+        occurred_at=now,
+        kind=EventKind.PLAN_SAVED,
+        actor=actor,
+        summary=_("version %(n)s") % {"n": plan.version},
+    )
+    audit.record(
+        action,
+        request=request,
+        actor=audit.actor_of(actor, request),
+        obj=plan,
+        details={"version": plan.version},
+    )
+
+
+def plan_save(
+    *,
+    actor,
+    plan,
+    expected_version: int,
+    problems: str,
+    person_project: str,
+    alert_procedure: str,
+    revision_on=None,
+    request=None,
+) -> Plan:
+    """Save the plan's written parts, unless someone saved since `expected_version`."""
+    with transaction.atomic():
+        locked = _lock_plan(plan, actor, expected_version)
+        locked.problems = problems.strip()
+        locked.person_project = person_project.strip()
+        locked.alert_procedure = alert_procedure.strip()
+        locked.revision_on = revision_on
+        _saved(locked, actor, request, "plan.save")
+    return locked
+
+
+def objective_add(
+    *,
+    actor,
+    plan,
+    need: str,
+    text: str,
+    criteria: str = "",
+    no_resource: bool = False,
+    expected_version=None,
+    request=None,
+) -> Objective:
+    if need not in Need.values or not text.strip():
+        raise ValidationError(_("Un objectif a un besoin et un texte."))
+    with transaction.atomic():
+        locked = _lock_plan(plan, actor, expected_version)
+        objective = Objective.objects.create(
+            plan=locked,
+            need=need,
+            text=text.strip(),
+            criteria=criteria.strip(),
+            no_resource=no_resource,
+        )
+        _saved(locked, actor, request, "plan.objective_add")
+    return objective
+
+
+def plan_action_add(
+    *,
+    actor,
+    objective,
+    text: str,
+    owner: str,
+    due_on=None,
+    service=None,
+    consent_method: str = "",
+    expected_version=None,
+    request=None,
+) -> PlanAction:
+    """`owner`: "person" (the person herself), "service" (a directory service: an
+    orientation is sent to it in the same step, with the person's agreement given as
+    `consent_method`) or a circle member's public id."""
+    from maillage.directory import actions as directory_actions
+    from maillage.directory.access import can_orient
+
+    if not text.strip():
+        raise ValidationError(_("Dites quelle est l'action."))
+    if owner == "service" and not can_orient(actor):
+        # Refused before any write, so that the denial's audit row is not rolled back.
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = _lock_plan(objective.plan, actor, expected_version)
+        member = None
+        if owner not in ("person", "service"):
+            member = (
+                locked.pathway.members.filter(public_id=owner, status=MemberStatus.ACTIVE)
+                .select_related("user")
+                .first()
+                if is_uuid(owner)
+                else None
+            )
+            if member is None:
+                raise ValidationError(_("Choisissez qui porte l'action."))
+        orientation = None
+        if owner == "service":
+            if service is None:
+                raise ValidationError(_("Choisissez le service de l'annuaire qui porte l'action."))
+            person = locked.pathway.person
+            orientation = directory_actions.orientation_send(
+                actor=actor,
+                service=service,
+                person_first_name=person.first_name,
+                person_last_name=person.last_name,
+                person_birth_year=person.birth_date.year if person.birth_date else None,
+                person_phone=person.phone,
+                person_email=person.email,
+                reason=f"{objective.text} — {text.strip()}",
+                consent_method=consent_method,
+                request=request,
+            )
+        action = PlanAction.objects.create(
+            objective=objective,
+            text=text.strip(),
+            owner_member=member,
+            owner_is_person=owner == "person",
+            service=service if owner == "service" else None,
+            orientation=orientation,
+            due_on=due_on,
+        )
+        _saved(locked, actor, request, "plan.action_add")
+    return action
+
+
+def plan_action_set_status(
+    *, actor, action, status: str, expected_version: int, request=None
+) -> PlanAction:
+    if status not in ActionStatus.values:
+        raise ValidationError(_("État inconnu."))
+    with transaction.atomic():
+        locked = _lock_plan(action.objective.plan, actor, expected_version)
+        action = PlanAction.objects.select_for_update().get(pk=action.pk)
+        if status == action.status:
+            return action  # nothing to change, nothing to trace
+        check_move(ACTION_TRANSITIONS, action.status, status, labels=ActionStatus)
+        action.status = status
+        action.save(update_fields=["status"])
+        _saved(locked, actor, request, "plan.action_status")
+    return action
+
+
+def plan_validate(
+    *, actor, plan, validator: str, validated_on, expected_version: int, request=None
+) -> PlanValidation:
+    """Record that the person or her GP validated the version they were shown."""
+    if validator not in Validator.values:
+        raise ValidationError(_("Qui valide ?"))
+    with transaction.atomic():
+        locked = _lock_plan(plan, actor, expected_version)
+        version = locked.versions.filter(number=locked.version).first()
+        if version is None:
+            raise ValidationError(_("Le plan est vide : enregistrez-le avant de le faire valider."))
+        if version.validations.filter(validator=validator).exists():
+            raise ValidationError(_("Cette version est déjà validée par cette personne."))
+        validation = PlanValidation.objects.create(
+            version=version, validator=validator, validated_on=validated_on, recorded_by=actor
+        )
+        TimelineEvent.objects.create(
+            pathway_id=locked.pathway_id,
+            occurred_at=timezone.now(),
+            kind=EventKind.PLAN_VALIDATED,
+            actor=actor,
+            summary=_("version %(n)s, par %(who)s")
+            % {"n": version.number, "who": Validator(validator).label},
+        )
+        audit.record(
+            "plan.validate",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"version": version.number, "validator": validator},
+        )
+    return validation

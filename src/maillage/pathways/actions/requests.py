@@ -1,0 +1,236 @@
+"""Support requests: submitted, withdrawn, the person informed; orientations from a
+request."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.accounts.enums import OrganisationKind
+from maillage.core import audit
+from maillage.core.notify import notify
+from maillage.pathways import access, queries
+from maillage.pathways.actions._common import (
+    _check_codes,
+    _lock_request,
+    _membership_of,
+    identity_key,
+)
+from maillage.pathways.actions.triage import _move
+from maillage.pathways.enums import (
+    COORDINATOR,
+    URGENCY_RANK,
+    ConsentMode,
+    EventKind,
+    InformationItem,
+    Need,
+    Recipient,
+    RequesterKind,
+    RequestState,
+    Sex,
+    Urgency,
+)
+from maillage.pathways.models import (
+    Pathway,
+    Person,
+    SupportRequest,
+    TimelineEvent,
+)
+
+
+def support_request_submit(
+    *,
+    actor,
+    platform,
+    requester_kind: str,
+    person_first_name: str,
+    person_last_name: str,
+    person_birth_date: dt.date | None = None,
+    person_sex: str = "X",
+    person_commune=None,
+    person_phone: str = "",
+    person_email: str = "",
+    gp_name: str = "",
+    reason: str,
+    needs: list[str],
+    urgency: str,
+    tried: str = "",
+    gp_informed: bool = False,
+    gp_agrees: bool = False,
+    consent_mode: str,
+    information_items: list[str] = (),
+    recipients: list[str] = (),
+    request=None,
+    now=None,
+) -> SupportRequest:
+    """Record a demande d'appui, with what the person was told and agreed to, and tell the
+    platform's coordinators."""
+    now = now or timezone.now()
+    if not access.can_request_support(actor):
+        raise PermissionDenied
+    if platform.kind != OrganisationKind.PLATFORM or not platform.is_active:
+        raise ValidationError(_("Choisissez une plateforme de coordination."))
+    if not person_first_name.strip() or not person_last_name.strip():
+        raise ValidationError(_("Le prénom et le nom de la personne sont nécessaires."))
+    if not reason.strip():
+        raise ValidationError(_("Dites en quelques mots pourquoi vous demandez un appui."))
+    if urgency not in Urgency.values or requester_kind not in RequesterKind.values:
+        raise ValidationError(_("Urgence ou demandeur inconnu."))
+    _check_codes(needs, Need, _("Besoin inconnu."))
+    _check_codes([person_sex], Sex, _("Sexe inconnu."))
+    if len(person_phone.strip()) > 30:
+        raise ValidationError(_("Le téléphone de la personne : 30 caractères au plus."))
+    _check_codes(information_items, InformationItem, _("Information inconnue."))
+    _check_codes(recipients, Recipient, _("Destinataire inconnu."))
+    if consent_mode not in ConsentMode.values:
+        raise ValidationError(_("Dites si la personne a été informée et si elle est d'accord."))
+    if consent_mode == ConsentMode.CONSENTS and not (information_items and recipients):
+        raise ValidationError(
+            _(
+                "Indiquez ce que la personne sait des informations partagées et avec qui : "
+                "son accord porte sur ces points."
+            )
+        )
+    if gp_agrees and not gp_informed:
+        raise ValidationError(_("Le médecin traitant ne peut être d'accord sans être informé."))
+    membership = _membership_of(actor, request)
+    with transaction.atomic():
+        person = Person.objects.create(
+            first_name=person_first_name.strip(),
+            last_name=person_last_name.strip(),
+            birth_date=person_birth_date,
+            sex=person_sex,
+            commune=person_commune,
+            phone=person_phone.strip(),
+            email=person_email.strip(),
+            gp_name=gp_name.strip(),
+            identity_key=identity_key(person_first_name, person_last_name, person_birth_date),
+            created_by=actor,
+        )
+        support_request = SupportRequest.objects.create(
+            platform=platform,
+            requester=actor,
+            requester_kind=requester_kind,
+            requester_organisation=membership.organisation if membership else None,
+            person=person,
+            reason=reason.strip(),
+            needs=sorted(set(needs)),
+            urgency=urgency,
+            urgency_rank=URGENCY_RANK[Urgency(urgency)],
+            tried=tried.strip(),
+            gp_informed=gp_informed,
+            gp_agrees=gp_agrees,
+            consent_mode=consent_mode,
+            information_items=sorted(set(information_items)),
+            recipients=sorted(set(recipients)),
+            consent_recorded_at=now,
+            consent_recorded_by=actor,
+            received_at=now,
+            created_by=actor,
+        )
+        audit.record(
+            "support_request.create",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=support_request,
+            details={"platform": str(platform.public_id), "urgency": urgency},
+        )
+        link = reverse("pathways:request", kwargs={"public_id": support_request.public_id})
+        notify(
+            users=queries.coordinators_of(platform),
+            message=_("Nouvelle demande d'appui à trier (%(urgency)s).")
+            % {"urgency": Urgency(urgency).label},
+            link=link,
+            email_subject=_("Nouvelle demande d'appui"),
+        )
+    return support_request
+
+
+def support_request_withdraw(*, actor, support_request, request=None) -> SupportRequest:
+    with transaction.atomic():
+        locked = _lock_request(support_request, None)
+        _move(locked, RequestState.WITHDRAWN, access.request_sides(actor, locked))
+        locked.save()
+        audit.record(
+            "support_request.withdraw",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+        )
+    return locked
+
+
+def person_informed(*, actor, support_request, request=None, now=None) -> SupportRequest:
+    """The exception path closed: the person who could not express herself has now been
+    told what is shared and with whom."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = _lock_request(support_request, None)
+        if not access.request_sides(actor, locked):
+            raise PermissionDenied
+        if locked.consent_mode != ConsentMode.CANNOT_EXPRESS or locked.informed_afterwards_at:
+            raise ValidationError(_("Il n'y a rien à enregistrer : la personne est informée."))
+        locked.informed_afterwards_at = now
+        locked.informed_afterwards_by = actor
+        locked.version += 1
+        locked.save()
+        pathway = Pathway.objects.filter(request=locked).first()
+        if pathway is not None:
+            TimelineEvent.objects.create(
+                pathway=pathway, occurred_at=now, kind=EventKind.PERSON_INFORMED, actor=actor
+            )
+        audit.record(
+            "support_request.person_informed",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+        )
+    return locked
+
+
+# --- orientations from a request (information and orientation) ------------------------------
+
+
+def request_orient(
+    *, actor, support_request, service, consent_method: str, reason: str = "", request=None
+):
+    """A coordinator of the platform orients the person to a directory service from her
+    request (the information-and-orientation answer), with her agreement; the orientation
+    is listed on the request."""
+    from maillage.directory import actions as directory_actions
+    from maillage.directory.access import can_orient
+
+    if COORDINATOR not in access.request_sides(actor, support_request) or not can_orient(actor):
+        raise PermissionDenied
+    if support_request.state in (RequestState.WITHDRAWN, RequestState.PATHWAY):
+        raise ValidationError(
+            _("Cette demande n'est plus à orienter : passez par son parcours s'il existe.")
+        )
+    person = support_request.person
+    with transaction.atomic():
+        orientation = directory_actions.orientation_send(
+            actor=actor,
+            service=service,
+            person_first_name=person.first_name,
+            person_last_name=person.last_name,
+            person_birth_year=person.birth_date.year if person.birth_date else None,
+            person_phone=person.phone,
+            person_email=person.email,
+            reason=(reason or "").strip() or support_request.reason,
+            consent_method=consent_method,
+            request=request,
+        )
+        support_request.orientations.add(orientation)
+        audit.record(
+            "support_request.orient",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=support_request,
+            details={"orientation": str(orientation.public_id)},
+        )
+    return orientation

@@ -1,0 +1,176 @@
+"""Triage of support requests: moves along REQUEST_TRANSITIONS, and the pathway opened on
+acceptance."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.core import audit
+from maillage.core.notify import notify
+from maillage.pathways import access
+from maillage.pathways.actions._common import (
+    _lock_request,
+)
+from maillage.pathways.enums import (
+    COORDINATOR,
+    REQUEST_TRANSITIONS,
+    TRIAGE_STATES,
+    CircleRole,
+    ConsentMode,
+    EventKind,
+    MemberStatus,
+    Recipient,
+    RequesterKind,
+    RequestState,
+    TriageOutcome,
+)
+from maillage.pathways.models import (
+    CircleMember,
+    Pathway,
+    Plan,
+    SupportRequest,
+    TimelineEvent,
+)
+from maillage.pathways.scores import screening_score
+
+
+def _move(support_request, to_state: str, sides) -> None:
+    allowed = REQUEST_TRANSITIONS.get((support_request.state, to_state), frozenset())
+    if not sides & allowed:
+        if not sides:
+            raise PermissionDenied
+        raise ValidationError(
+            _("Impossible de passer de « %(from)s » à « %(to)s ».")
+            % {
+                "from": RequestState(support_request.state).label,
+                "to": RequestState(to_state).label if to_state in RequestState.values else to_state,
+            }
+        )
+    support_request.state = to_state
+    support_request.version += 1
+
+
+def support_request_triage(
+    *,
+    actor,
+    support_request,
+    answers: list[str],
+    outcome: str,
+    referent=None,
+    comment: str = "",
+    expected_version: int | None = None,
+    request=None,
+    now=None,
+) -> SupportRequest:
+    """The coordinator's decision: score the screening grid, then close with information,
+    support the professional, or open a complex pathway with a named referent."""
+    now = now or timezone.now()
+    if outcome not in TriageOutcome.values:
+        raise ValidationError(_("Choisissez la suite donnée à la demande."))
+    with transaction.atomic():
+        locked = _lock_request(support_request, expected_version)
+        sides = access.request_sides(actor, locked)
+        _move(locked, TRIAGE_STATES[TriageOutcome(outcome)], sides & {COORDINATOR})
+        if outcome == TriageOutcome.PATHWAY:
+            referent = referent or actor
+            if locked.platform_id not in access.coordinated_platform_ids(referent):
+                raise ValidationError(
+                    _("Le ou la référent·e doit être coordinateur·rice de la plateforme.")
+                )
+        locked.screening_answers = sorted(set(answers))
+        locked.screening_score = screening_score(answers)
+        locked.triaged_at = now
+        locked.triaged_by = actor
+        locked.triage_outcome = outcome
+        locked.triage_comment = comment.strip()
+        locked.save()
+        pathway = None
+        if outcome == TriageOutcome.PATHWAY:
+            pathway = _open_pathway(locked, referent=referent, actor=actor, now=now)
+        audit.record(
+            "support_request.triage",
+            request=request,
+            actor=audit.actor_of(actor, request),
+            obj=locked,
+            details={"outcome": outcome, "score": locked.screening_score},
+        )
+        link = reverse("pathways:request", kwargs={"public_id": locked.public_id})
+        notify(
+            users=[locked.requester] if locked.requester_id != actor.pk else [],
+            message=_("Votre demande d'appui a été traitée : %(state)s.")
+            % {"state": RequestState(locked.state).label},
+            link=link,
+            email_subject=_("Votre demande d'appui a été traitée"),
+        )
+        if pathway is not None and referent.pk != actor.pk:
+            notify(
+                users=[referent],
+                message=_("Vous êtes référent·e d'un nouveau parcours."),
+                link=reverse("pathways:pathway", kwargs={"public_id": pathway.public_id}),
+                email_subject=_("Nouveau parcours"),
+            )
+    return locked
+
+
+def shares_with_circle(support_request) -> bool:
+    """Whether the person agreed to her information reaching a care circle — or could not
+    express herself (the exception path: she is told afterwards)."""
+    return (
+        Recipient.CIRCLE in support_request.recipients
+        or support_request.consent_mode == ConsentMode.CANNOT_EXPRESS
+    )
+
+
+def _open_pathway(support_request, *, referent, actor, now) -> Pathway:
+    pathway = Pathway.objects.create(
+        platform_id=support_request.platform_id,
+        person_id=support_request.person_id,
+        request=support_request,
+        referent=referent,
+        opened_at=now,
+        created_by=actor,
+    )
+    Plan.objects.create(pathway=pathway)
+    CircleMember.objects.create(
+        pathway=pathway,
+        user=referent,
+        organisation_id=support_request.platform_id,
+        role=CircleRole.REFERENT,
+        status=MemberStatus.ACTIVE,
+        joined_at=now,
+        created_by=actor,
+    )
+    if support_request.requester_kind == RequesterKind.PROFESSIONAL and shares_with_circle(
+        support_request
+    ):
+        # The professional who asked is in the circle from the start (the person agreed
+        # to share with the circle when the request was made).
+        CircleMember.objects.get_or_create(
+            pathway=pathway,
+            user=support_request.requester,
+            defaults={
+                "organisation_id": support_request.requester_organisation_id,
+                "role": CircleRole.OTHER_PROFESSIONAL,
+                "status": MemberStatus.ACTIVE,
+                "joined_at": now,
+                "created_by": actor,
+            },
+        )
+    TimelineEvent.objects.bulk_create(
+        [
+            TimelineEvent(
+                pathway=pathway,
+                occurred_at=support_request.received_at,
+                kind=EventKind.REQUEST_RECEIVED,
+                actor=support_request.requester,
+            ),
+            TimelineEvent(
+                pathway=pathway, occurred_at=now, kind=EventKind.PATHWAY_OPENED, actor=actor
+            ),
+        ]
+    )
+    return pathway
