@@ -141,9 +141,9 @@ def test_the_result_list_runs_a_constant_number_of_queries(
 
 
 def test_counting_stops_at_the_cap_and_says_so(client, territories, db, monkeypatch):
-    from maillage.directory import queries
+    from maillage.directory import search
 
-    monkeypatch.setattr(queries, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
     for n in range(5):
         _service(f"Lieu ressource {n}")
     body = client.get(URL, {"per_page": 2}).json()

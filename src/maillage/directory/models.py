@@ -348,7 +348,7 @@ class ServiceSearch(models.Model):
             ),
             # Words and a place: the services reaching the place through an eligibility zone
             # (a tenth of them) are matched on the words through this index, whose bitmap
-            # meets the zone's (queries._criteria_sql; bench mean 17 → 8 ms around
+            # meets the zone's (search._criteria_sql; bench mean 17 → 8 ms around
             # La Roche-sur-Yon). The predicate is written as the query states it.
             GinIndex(
                 fields=["search_vector"],
