@@ -2,6 +2,8 @@
 
 import json
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI
@@ -9,8 +11,11 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from maillage.core import audit
 from maillage.core.access import second_factor_step
 from maillage.core.inputs import InvalidInput, clean_data, pydantic_reason
+from maillage.core.pipeline import acted
+from maillage.core.versions import StaleVersion
 from maillage.directory.api import router as directory_router
 from maillage.pathways.api import router as pathways_router
 
@@ -256,6 +261,30 @@ def http_error(request, exc):
     if getattr(exc, "wait", None):
         response["Retry-After"] = str(exc.wait)
     return response
+
+
+# What actions and access helpers raise, answered once for every operation (core.pipeline).
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    """The role does not allow it: 403, the denial audited under the operation's name
+    (unless the helper that refused already wrote it)."""
+    if not getattr(request, "maillage_denial_audited", False):
+        audit.deny(acted(request, "api.denied"), request=request)
+    return api.create_response(
+        request, {"detail": "votre rôle ne permet pas cette action"}, status=403
+    )
+
+
+@api.exception_handler(StaleVersion)
+def stale_version(request, exc):
+    """Someone else changed the record since it was read: 409, nothing written."""
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(DjangoValidationError)
+def refused(request, exc):
+    """An action refused the input or the move: 400 with its French message."""
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=400)
 
 
 @api.exception_handler(Http404)

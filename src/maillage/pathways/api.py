@@ -4,7 +4,6 @@ queries as the pages, the same access rules (404 for what one may not see)."""
 import json
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from ninja import Router, Status
 from ninja.errors import HttpError
@@ -12,6 +11,7 @@ from ninja.errors import HttpError
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
 from maillage.core import audit
+from maillage.core.pipeline import acting
 from maillage.pathways import access, actions, fhir, queries, reads
 from maillage.pathways.enums import RequestState
 from maillage.pathways.schemas import (
@@ -74,20 +74,6 @@ def _request_out(r) -> dict:
     }
 
 
-def _errors(call, request, action: str):
-    """Run an action: its refusals become 403 (audited), 409 or 400 with the French message."""
-    try:
-        return call()
-    except PermissionDenied:
-        if not getattr(request, "maillage_denial_audited", False):
-            audit.deny(action, request=request)
-        raise HttpError(403, "votre rôle ne permet pas cette action") from None
-    except actions.StaleVersion as error:
-        raise HttpError(409, " ".join(error.messages)) from None
-    except ValidationError as error:
-        raise HttpError(400, " ".join(error.messages)) from None
-
-
 def _found(found, request, action: str, object_type: str, object_id, what: str):
     """The record looked up, or 404 (« … introuvable ») with the denial audited."""
     if found is None:
@@ -126,6 +112,7 @@ def _visible_pathway(request, public_id):
     response={201: SupportRequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Demander un appui à une plateforme, avec ce que la personne sait et accepte",
 )
+@acting("support_request.create")
 def support_request_create(request, payload: SupportRequestIn):
     platform = Organisation.objects.filter(
         public_id=payload.platform, kind=OrganisationKind.PLATFORM, is_active=True
@@ -138,16 +125,12 @@ def support_request_create(request, payload: SupportRequestIn):
         if commune is None:
             raise HttpError(400, f"commune inconnue : {payload.person_commune}")
     fields = payload.dict(exclude={"platform", "person_commune"})
-    created = _errors(
-        lambda: actions.support_request_submit(
-            actor=request.user,
-            platform=platform,
-            person_commune=commune,
-            request=request,
-            **fields,
-        ),
-        request,
-        "support_request.create",
+    created = actions.support_request_submit(
+        actor=request.user,
+        platform=platform,
+        person_commune=commune,
+        request=request,
+        **fields,
     )
     return Status(201, _request_out(queries.request_for(request.user, created.public_id)))
 
@@ -182,6 +165,7 @@ def support_request_detail(request, public_id: UUID):
     response={200: SupportRequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Trier une demande : information, appui au professionnel ou parcours complexe",
 )
+@acting("support_request.triage")
 def support_request_triage(request, public_id: UUID, payload: TriageIn):
     found = _visible_request(request, public_id)
     referent = None
@@ -189,8 +173,8 @@ def support_request_triage(request, public_id: UUID, payload: TriageIn):
         referent = queries.platform_coordinator(found.platform, payload.referent)
         if referent is None:
             raise HttpError(400, "le ou la référent·e doit être coordinateur·rice de la plateforme")
-    _errors(
-        lambda: actions.support_request_triage(
+    (
+        actions.support_request_triage(
             actor=request.user,
             support_request=found,
             answers=payload.answers,
@@ -199,9 +183,7 @@ def support_request_triage(request, public_id: UUID, payload: TriageIn):
             comment=payload.comment,
             expected_version=payload.version,
             request=request,
-        ),
-        request,
-        "support_request.triage",
+        )
     )
     return _request_out(queries.request_for(request.user, public_id))
 
@@ -211,19 +193,16 @@ def support_request_triage(request, public_id: UUID, payload: TriageIn):
     response={201: CircleMemberOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Proposer (ou, référent·e, ajouter) un membre au cercle de soins",
 )
+@acting("circle.propose")
 def circle_add(request, public_id: UUID, payload: CircleMemberIn):
     pathway = _visible_pathway(request, public_id)
-    member = _errors(
-        lambda: actions.circle_propose(
-            actor=request.user,
-            pathway=pathway,
-            user=queries.professional_by_email(payload.email),
-            role=payload.role,
-            person_informed=payload.person_informed,
-            request=request,
-        ),
-        request,
-        "circle.propose",
+    member = actions.circle_propose(
+        actor=request.user,
+        pathway=pathway,
+        user=queries.professional_by_email(payload.email),
+        role=payload.role,
+        person_informed=payload.person_informed,
+        request=request,
     )
     return Status(201, _member_out(member))
 
@@ -281,22 +260,19 @@ def plan_detail(request, public_id: UUID):
     response={200: PlanOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Enregistrer les parties écrites du plan (409 si quelqu'un l'a modifié entre-temps)",
 )
+@acting("plan.save")
 def plan_update(request, public_id: UUID, payload: PlanIn):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    saved = _errors(
-        lambda: actions.plan_save(
-            actor=request.user,
-            plan=plan,
-            expected_version=payload.version,
-            problems=payload.problems,
-            person_project=payload.person_project,
-            alert_procedure=payload.alert_procedure,
-            revision_on=payload.revision_on,
-            request=request,
-        ),
-        request,
-        "plan.save",
+    saved = actions.plan_save(
+        actor=request.user,
+        plan=plan,
+        expected_version=payload.version,
+        problems=payload.problems,
+        person_project=payload.person_project,
+        alert_procedure=payload.alert_procedure,
+        revision_on=payload.revision_on,
+        request=request,
     )
     return _plan_out(saved)
 
@@ -306,11 +282,12 @@ def plan_update(request, public_id: UUID, payload: PlanIn):
     response={201: PlanOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Ajouter un objectif partagé au plan",
 )
+@acting("plan.objective_add")
 def plan_objective_add(request, public_id: UUID, payload: ObjectiveIn):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    _errors(
-        lambda: actions.objective_add(
+    (
+        actions.objective_add(
             actor=request.user,
             plan=plan,
             need=payload.need,
@@ -319,9 +296,7 @@ def plan_objective_add(request, public_id: UUID, payload: ObjectiveIn):
             no_resource=payload.no_resource,
             expected_version=payload.version,
             request=request,
-        ),
-        request,
-        "plan.objective_add",
+        )
     )
     plan.refresh_from_db()
     return Status(201, _plan_out(plan))
@@ -332,12 +307,13 @@ def plan_objective_add(request, public_id: UUID, payload: ObjectiveIn):
     response={201: PlanOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Ajouter une action à un objectif du plan",
 )
+@acting("plan.action_add")
 def plan_action_add(request, public_id: UUID, payload: PlanActionIn):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
     objective = _api_objective(request, plan, payload.objective)
-    _errors(
-        lambda: actions.plan_action_add(
+    (
+        actions.plan_action_add(
             actor=request.user,
             objective=objective,
             text=payload.text,
@@ -345,9 +321,7 @@ def plan_action_add(request, public_id: UUID, payload: PlanActionIn):
             due_on=payload.due_on,
             expected_version=payload.version,
             request=request,
-        ),
-        request,
-        "plan.action_add",
+        )
     )
     plan.refresh_from_db()
     return Status(201, _plan_out(plan))
@@ -376,8 +350,9 @@ def pathway_fhir(request, public_id: UUID):
     response={200: list[PathwaySummaryOut], 403: ErrorOut},
     summary="Les parcours que je suis : actions en retard, révision due, nouveaux messages",
 )
+@acting("pathway.list")
 def pathway_list(request):
-    pathways = _errors(lambda: reads.pathways_listed(request=request), request, "pathway.list")
+    pathways = reads.pathways_listed(request=request)
     return [
         {
             "id": p.public_id,
@@ -453,14 +428,11 @@ def message_list(request, public_id: UUID):
     response={201: MessageOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Écrire au cercle de soins dans le cahier de liaison",
 )
+@acting("notebook.post")
 def message_add(request, public_id: UUID, payload: MessageIn):
     pathway = _visible_pathway(request, public_id)
-    message = _errors(
-        lambda: actions.message_post(
-            actor=request.user, pathway=pathway, body=payload.body, request=request
-        ),
-        request,
-        "notebook.post",
+    message = actions.message_post(
+        actor=request.user, pathway=pathway, body=payload.body, request=request
     )
     return Status(201, _message_out(message))
 
@@ -498,19 +470,16 @@ def stay_list(request, public_id: UUID):
     response={201: StayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Signaler une hospitalisation : le cercle est prévenu, la liste de sortie s'ouvre",
 )
+@acting("stay.admit")
 def stay_add(request, public_id: UUID, payload: StayIn):
     pathway = _visible_pathway(request, public_id)
-    stay = _errors(
-        lambda: actions.stay_admit(
-            actor=request.user,
-            pathway=pathway,
-            facility=payload.facility,
-            admitted_on=payload.admitted_on,
-            expected_discharge_on=payload.expected_discharge_on,
-            request=request,
-        ),
-        request,
-        "stay.admit",
+    stay = actions.stay_admit(
+        actor=request.user,
+        pathway=pathway,
+        facility=payload.facility,
+        admitted_on=payload.admitted_on,
+        expected_discharge_on=payload.expected_discharge_on,
+        request=request,
     )
     return Status(201, _stay_out(stay))
 
@@ -520,6 +489,7 @@ def stay_add(request, public_id: UUID, payload: StayIn):
     response={200: StayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Enregistrer la sortie d'hospitalisation",
 )
+@acting("stay.discharge")
 def stay_discharge(request, public_id: UUID, stay_id: UUID, payload: DischargeIn):
     pathway = _visible_pathway(request, public_id)
     stay = _found(
@@ -530,16 +500,12 @@ def stay_discharge(request, public_id: UUID, stay_id: UUID, payload: DischargeIn
         stay_id,
         "hospitalisation",
     )
-    stay = _errors(
-        lambda: actions.stay_discharge(
-            actor=request.user,
-            stay=stay,
-            discharged_on=payload.discharged_on,
-            destination=payload.destination,
-            request=request,
-        ),
-        request,
-        "stay.discharge",
+    stay = actions.stay_discharge(
+        actor=request.user,
+        stay=stay,
+        discharged_on=payload.discharged_on,
+        destination=payload.destination,
+        request=request,
     )
     return _stay_out(stay)
 
@@ -602,21 +568,18 @@ def meeting_list(request, public_id: UUID):
     response={201: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Prévoir une réunion de concertation et inviter des membres du cercle",
 )
+@acting("meeting.schedule")
 def meeting_add(request, public_id: UUID, payload: MeetingIn):
     pathway = _visible_pathway(request, public_id)
-    meeting = _errors(
-        lambda: actions.meeting_schedule(
-            actor=request.user,
-            pathway=pathway,
-            starts_at=payload.starts_at,
-            duration_minutes=payload.duration_minutes,
-            location=payload.location,
-            agenda=payload.agenda,
-            invitee_ids=[str(i) for i in payload.invitees],
-            request=request,
-        ),
-        request,
-        "meeting.schedule",
+    meeting = actions.meeting_schedule(
+        actor=request.user,
+        pathway=pathway,
+        starts_at=payload.starts_at,
+        duration_minutes=payload.duration_minutes,
+        location=payload.location,
+        agenda=payload.agenda,
+        invitee_ids=[str(i) for i in payload.invitees],
+        request=request,
     )
     return Status(201, _meeting_out(queries.meeting_for(pathway, meeting.public_id)))
 
@@ -638,11 +601,12 @@ def meeting_detail(request, public_id: UUID, meeting_id: UUID):
     response={200: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Modifier une réunion prévue (les invité·es reçoivent la mise à jour)",
 )
+@acting("meeting.update")
 def meeting_update(request, public_id: UUID, meeting_id: UUID, payload: MeetingUpdateIn):
     pathway = _visible_pathway(request, public_id)
     meeting = _api_meeting(request, pathway, meeting_id, "meeting.update")
-    _errors(
-        lambda: actions.meeting_reschedule(
+    (
+        actions.meeting_reschedule(
             actor=request.user,
             meeting=meeting,
             expected_version=payload.version,
@@ -651,9 +615,7 @@ def meeting_update(request, public_id: UUID, meeting_id: UUID, payload: MeetingU
             location=payload.location,
             agenda=payload.agenda,
             request=request,
-        ),
-        request,
-        "meeting.update",
+        )
     )
     return _meeting_out(queries.meeting_for(pathway, meeting_id))
 
@@ -663,15 +625,14 @@ def meeting_update(request, public_id: UUID, meeting_id: UUID, payload: MeetingU
     response={200: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Annuler une réunion prévue (les invité·es sont prévenu·es)",
 )
+@acting("meeting.cancel")
 def meeting_cancel(request, public_id: UUID, meeting_id: UUID, payload: VersionIn):
     pathway = _visible_pathway(request, public_id)
     meeting = _api_meeting(request, pathway, meeting_id, "meeting.cancel")
-    _errors(
-        lambda: actions.meeting_cancel(
+    (
+        actions.meeting_cancel(
             actor=request.user, meeting=meeting, expected_version=payload.version, request=request
-        ),
-        request,
-        "meeting.cancel",
+        )
     )
     return _meeting_out(queries.meeting_for(pathway, meeting_id))
 
@@ -681,20 +642,19 @@ def meeting_cancel(request, public_id: UUID, meeting_id: UUID, payload: VersionI
     response={200: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Après la réunion : présences et compte rendu",
 )
+@acting("meeting.record")
 def meeting_minutes(request, public_id: UUID, meeting_id: UUID, payload: MinutesIn):
     pathway = _visible_pathway(request, public_id)
     meeting = _api_meeting(request, pathway, meeting_id, "meeting.record")
-    _errors(
-        lambda: actions.meeting_record(
+    (
+        actions.meeting_record(
             actor=request.user,
             meeting=meeting,
             expected_version=payload.version,
             attendance=payload.attendance,
             minutes=payload.minutes,
             request=request,
-        ),
-        request,
-        "meeting.record",
+        )
     )
     return _meeting_out(queries.meeting_for(pathway, meeting_id))
 
@@ -704,6 +664,7 @@ def meeting_minutes(request, public_id: UUID, meeting_id: UUID, payload: Minutes
     response={201: MeetingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Une décision de la réunion ; avec un objectif, elle devient une action du plan",
 )
+@acting("meeting.decide")
 def meeting_decision(request, public_id: UUID, meeting_id: UUID, payload: DecisionIn):
     pathway = _visible_pathway(request, public_id)
     meeting = _api_meeting(request, pathway, meeting_id, "meeting.decide")
@@ -713,8 +674,8 @@ def meeting_decision(request, public_id: UUID, meeting_id: UUID, payload: Decisi
             raise HttpError(400, "plan_version est requis pour ajouter l'action au plan")
         plan = actions.plan_ensure(pathway=pathway)
         objective = _api_objective(request, plan, payload.objective)
-    _errors(
-        lambda: actions.meeting_decide(
+    (
+        actions.meeting_decide(
             actor=request.user,
             meeting=meeting,
             text=payload.text,
@@ -723,9 +684,7 @@ def meeting_decision(request, public_id: UUID, meeting_id: UUID, payload: Decisi
             due_on=payload.due_on,
             expected_plan_version=payload.plan_version,
             request=request,
-        ),
-        request,
-        "meeting.decide",
+        )
     )
     return Status(201, _meeting_out(queries.meeting_for(pathway, meeting_id)))
 
@@ -735,21 +694,18 @@ def meeting_decision(request, public_id: UUID, meeting_id: UUID, payload: Decisi
     response={200: PathwayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Clore le parcours : raison, bilan, issue de chaque objectif, satisfaction",
 )
+@acting("pathway.close")
 def pathway_close(request, public_id: UUID, payload: CloseIn):
     pathway = _visible_pathway(request, public_id)
-    closed = _errors(
-        lambda: actions.pathway_close(
-            actor=request.user,
-            pathway=pathway,
-            reason=payload.reason,
-            outcome=payload.outcome,
-            objective_statuses=payload.objectives,
-            satisfaction=payload.satisfaction,
-            satisfaction_comment=payload.satisfaction_comment,
-            request=request,
-        ),
-        request,
-        "pathway.close",
+    closed = actions.pathway_close(
+        actor=request.user,
+        pathway=pathway,
+        reason=payload.reason,
+        outcome=payload.outcome,
+        objective_statuses=payload.objectives,
+        satisfaction=payload.satisfaction,
+        satisfaction_comment=payload.satisfaction_comment,
+        request=request,
     )
     return _pathway_out(closed)
 
@@ -759,13 +715,10 @@ def pathway_close(request, public_id: UUID, payload: CloseIn):
     response={200: PathwayOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Rouvrir un parcours clos (pas encore archivé)",
 )
+@acting("pathway.reopen")
 def pathway_reopen(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
-    reopened = _errors(
-        lambda: actions.pathway_reopen(actor=request.user, pathway=pathway, request=request),
-        request,
-        "pathway.reopen",
-    )
+    reopened = actions.pathway_reopen(actor=request.user, pathway=pathway, request=request)
     return _pathway_out(reopened)
 
 
@@ -794,14 +747,11 @@ def _member_out(member) -> dict:
     response={200: CircleMemberOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Accepter un membre proposé (coordination de la plateforme)",
 )
+@acting("circle.approve")
 def circle_approve(request, public_id: UUID, member_id: UUID):
     pathway = _visible_pathway(request, public_id)
     member = _api_member(request, pathway, member_id, "circle.approve")
-    member = _errors(
-        lambda: actions.circle_approve(actor=request.user, member=member, request=request),
-        request,
-        "circle.approve",
-    )
+    member = actions.circle_approve(actor=request.user, member=member, request=request)
     return _member_out(member)
 
 
@@ -810,14 +760,11 @@ def circle_approve(request, public_id: UUID, member_id: UUID):
     response={200: CircleMemberOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Retirer un membre du cercle, ou le quitter soi-même : l'accès cesse aussitôt",
 )
+@acting("circle.remove")
 def circle_remove(request, public_id: UUID, member_id: UUID):
     pathway = _visible_pathway(request, public_id)
     member = _api_member(request, pathway, member_id, "circle.remove")
-    member = _errors(
-        lambda: actions.circle_remove(actor=request.user, member=member, request=request),
-        request,
-        "circle.remove",
-    )
+    member = actions.circle_remove(actor=request.user, member=member, request=request)
     return _member_out(member)
 
 
@@ -826,6 +773,7 @@ def circle_remove(request, public_id: UUID, member_id: UUID):
     response={200: PlanOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Changer l'état d'une action du plan",
 )
+@acting("plan.action_status")
 def plan_action_status(request, public_id: UUID, action_id: UUID, payload: ActionStatusIn):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
@@ -837,16 +785,14 @@ def plan_action_status(request, public_id: UUID, action_id: UUID, payload: Actio
         action_id,
         "action",
     )
-    _errors(
-        lambda: actions.plan_action_set_status(
+    (
+        actions.plan_action_set_status(
             actor=request.user,
             action=action,
             status=payload.status,
             expected_version=payload.version,
             request=request,
-        ),
-        request,
-        "plan.action_status",
+        )
     )
     plan.refresh_from_db()
     return _plan_out(plan)
@@ -857,20 +803,19 @@ def plan_action_status(request, public_id: UUID, action_id: UUID, payload: Actio
     response={201: PlanOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="Noter que la personne ou son médecin traitant a validé la version lue",
 )
+@acting("plan.validate")
 def plan_validation_add(request, public_id: UUID, payload: ValidationIn):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    _errors(
-        lambda: actions.plan_validate(
+    (
+        actions.plan_validate(
             actor=request.user,
             plan=plan,
             validator=payload.validator,
             validated_on=payload.validated_on,
             expected_version=payload.version,
             request=request,
-        ),
-        request,
-        "plan.validate",
+        )
     )
     plan.refresh_from_db()
     return Status(201, _plan_out(plan))
@@ -881,22 +826,19 @@ def plan_validation_add(request, public_id: UUID, payload: ValidationIn):
     response={201: CaregiverOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Ajouter un·e aidant·e au cercle, avec l'accord de la personne",
 )
+@acting("caregiver.add")
 def caregiver_add(request, public_id: UUID, payload: CaregiverIn):
     pathway = _visible_pathway(request, public_id)
-    caregiver = _errors(
-        lambda: actions.caregiver_add(
-            actor=request.user,
-            pathway=pathway,
-            name=payload.name,
-            relationship=payload.relationship,
-            phone=payload.phone,
-            email=payload.email,
-            is_main=payload.is_main,
-            person_agreed=payload.person_agreed,
-            request=request,
-        ),
-        request,
-        "caregiver.add",
+    caregiver = actions.caregiver_add(
+        actor=request.user,
+        pathway=pathway,
+        name=payload.name,
+        relationship=payload.relationship,
+        phone=payload.phone,
+        email=payload.email,
+        is_main=payload.is_main,
+        person_agreed=payload.person_agreed,
+        request=request,
     )
     return Status(
         201,
