@@ -7,11 +7,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
-def check_move(table, current: str, target: str, *, labels=None) -> None:
-    """ValidationError unless `table[current]` holds `target`. `labels` (a TextChoices class)
-    names the states in the message."""
+def check_move(table, current: str, target: str, *, labels=None, message=None) -> None:
+    """ValidationError unless `table[current]` holds `target`: with `message` when given (what
+    the user reads on that record's page), else one naming both states (`labels`, a
+    TextChoices class, gives their French names)."""
     if target in table.get(current, ()):
         return
+    if message is not None:
+        raise ValidationError(message)
     name = (lambda value: str(labels(value).label)) if labels else str
     raise ValidationError(
         _("Impossible de passer de « %(current)s » à « %(target)s ».")

@@ -96,6 +96,14 @@ class PathwayState(models.TextChoices):
     ARCHIVED = "archived", _("Archivé")
 
 
+# A pathway closes and reopens while it is not archived; the retention job archives the
+# closed ones (apply_retention), and an archived pathway moves no more.
+PATHWAY_TRANSITIONS = {
+    PathwayState.OPEN: frozenset({PathwayState.CLOSED}),
+    PathwayState.CLOSED: frozenset({PathwayState.OPEN, PathwayState.ARCHIVED}),
+}
+
+
 class CircleRole(models.TextChoices):
     """Roles in the care circle. `CIRCLE_ROLE_CODES` gives each a code for FHIR CareTeam
     participants (ANS TRE_R85 for the coordinator, the rest from our own code system)."""
@@ -230,6 +238,10 @@ class StayState(models.TextChoices):
     DISCHARGED = "discharged", _("Sorti·e")
 
 
+# A stay ends once: its discharge is recorded, never undone.
+STAY_TRANSITIONS = {StayState.IN_HOSPITAL: frozenset({StayState.DISCHARGED})}
+
+
 # The "discharge planned from admission" checklist: what the circle prepares from the first
 # day of a hospital stay so that going home is ready when the ward says so.
 DISCHARGE_CHECKLIST = (
@@ -250,9 +262,13 @@ class MeetingState(models.TextChoices):
     CANCELLED = "cancelled", _("Annulée")
 
 
+# A planned meeting is rescheduled (planned → planned), held or cancelled; a held one has its
+# record completed later (held → held); a cancelled one moves no more.
 MEETING_TRANSITIONS = {
-    (MeetingState.PLANNED, MeetingState.HELD),
-    (MeetingState.PLANNED, MeetingState.CANCELLED),
+    MeetingState.PLANNED: frozenset(
+        {MeetingState.PLANNED, MeetingState.HELD, MeetingState.CANCELLED}
+    ),
+    MeetingState.HELD: frozenset({MeetingState.HELD}),
 }
 
 

@@ -14,6 +14,7 @@ from maillage.core import audit
 from maillage.core.attachments import remove as remove_attachment
 from maillage.core.models import PlatformSettings
 from maillage.core.notify import notify
+from maillage.core.workflows import check_move
 from maillage.pathways import access
 from maillage.pathways.actions._common import (
     _circle_except,
@@ -22,6 +23,7 @@ from maillage.pathways.actions.meetings import meeting_cancel
 from maillage.pathways.actions.plan import _saved
 from maillage.pathways.enums import (
     OPEN_ACTION_STATES,
+    PATHWAY_TRANSITIONS,
     ActionStatus,
     ClosureReason,
     EventKind,
@@ -84,8 +86,12 @@ def pathway_close(
         locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
         if not access.can_close(actor, locked):
             raise PermissionDenied
-        if locked.state != PathwayState.OPEN:
-            raise ValidationError(_("Ce parcours est déjà clos."))
+        check_move(
+            PATHWAY_TRANSITIONS,
+            locked.state,
+            PathwayState.CLOSED,
+            message=_("Ce parcours est déjà clos."),
+        )
         plan = Plan.objects.select_for_update().filter(pathway=locked).first()
         if plan is not None:
             still_open = list(plan.objectives.filter(status=ObjectiveStatus.OPEN))
@@ -142,8 +148,12 @@ def pathway_reopen(*, actor, pathway, request=None, now=None) -> Pathway:
         locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
         if not access.can_close(actor, locked):
             raise PermissionDenied
-        if locked.state != PathwayState.CLOSED:
-            raise ValidationError(_("Seul un parcours clos, pas encore archivé, se rouvre."))
+        check_move(
+            PATHWAY_TRANSITIONS,
+            locked.state,
+            PathwayState.OPEN,
+            message=_("Seul un parcours clos, pas encore archivé, se rouvre."),
+        )
         locked.state = PathwayState.OPEN
         locked.closed_at = None
         locked.closed_by = None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from maillage.core import audit
 from maillage.core.notify import notify
 from maillage.core.versions import lock_version
+from maillage.core.workflows import check_move
 from maillage.pathways import access, queries
 from maillage.pathways.actions._common import (
     _contributes,
@@ -141,8 +142,12 @@ def meeting_reschedule(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_meeting(meeting, actor, expected_version)
-        if locked.state != MeetingState.PLANNED:
-            raise ValidationError(_("Seule une réunion prévue se modifie."))
+        check_move(
+            MEETING_TRANSITIONS,
+            locked.state,
+            MeetingState.PLANNED,
+            message=_("Seule une réunion prévue se modifie."),
+        )
         if starts_at is None or not 5 <= (duration_minutes or 0) <= 480:
             raise ValidationError(_("Dites quand a lieu la réunion et combien de temps."))
         if abs(starts_at - now) > dt.timedelta(days=366):
@@ -180,8 +185,12 @@ def meeting_cancel(*, actor, meeting, expected_version: int, request=None, now=N
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_meeting(meeting, actor, expected_version)
-        if (locked.state, MeetingState.CANCELLED) not in MEETING_TRANSITIONS:
-            raise ValidationError(_("Seule une réunion prévue s'annule."))
+        check_move(
+            MEETING_TRANSITIONS,
+            locked.state,
+            MeetingState.CANCELLED,
+            message=_("Seule une réunion prévue s'annule."),
+        )
         locked.state = MeetingState.CANCELLED
         locked.sequence += 1
         locked.version += 1
@@ -219,8 +228,12 @@ def meeting_record(
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_meeting(meeting, actor, expected_version)
-        if locked.state == MeetingState.CANCELLED:
-            raise ValidationError(_("Cette réunion a été annulée."))
+        check_move(
+            MEETING_TRANSITIONS,
+            locked.state,
+            MeetingState.HELD,
+            message=_("Cette réunion a été annulée."),
+        )
         if locked.starts_at > now:
             raise ValidationError(_("La réunion n'a pas encore commencé."))
         attendees = {str(a.user.public_id): a for a in locked.attendees.select_related("user")}

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.core.notify import notify
+from maillage.core.workflows import check_move
 from maillage.pathways import access
 from maillage.pathways.actions._common import (
     _circle_except,
 )
 from maillage.pathways.enums import (
     DISCHARGE_CHECKLIST,
+    STAY_TRANSITIONS,
     EventKind,
     StayState,
 )
@@ -127,8 +129,12 @@ def stay_discharge(
         raise PermissionDenied
     with transaction.atomic():
         locked = HospitalStay.objects.select_for_update().select_related("pathway").get(pk=stay.pk)
-        if locked.state != StayState.IN_HOSPITAL:
-            raise ValidationError(_("Cette sortie est déjà enregistrée."))
+        check_move(
+            STAY_TRANSITIONS,
+            locked.state,
+            StayState.DISCHARGED,
+            message=_("Cette sortie est déjà enregistrée."),
+        )
         if discharged_on is None or discharged_on < locked.admitted_on:
             raise ValidationError(_("La date de sortie ne peut pas précéder l'entrée."))
         locked.state = StayState.DISCHARGED
