@@ -196,6 +196,33 @@ def test_a_secondary_value_that_is_wrong_is_set_aside_and_said_not_the_row(
     assert "5 valeur(s) mise(s) de côté" in report.summary()
 
 
+def test_what_the_official_schema_accepts_but_maillage_cannot_store_is_set_aside_not_refused(
+    tmp_path, territories, db
+):
+    long_url = "https://exemple.fr/" + "a" * 600  # the schema allows 2,083 characters
+    path = _file(
+        tmp_path,
+        structures=[
+            _structure(1, telephone="02 51 00 00 00 " * 4, adresse="rue " * 70),
+            _structure(2, site_web=long_url, horaires_accueil="Mo 09:00-12:00; " * 80),
+        ],
+        services=[
+            _service(1, lien_mobilisation=long_url, zone_eligibilite=["2a", "zz999", "85"]),
+            _service(2, structure="s2"),
+        ],
+    )
+    report = import_files([path])
+    assert report.rejected == [] and _counts() == (2, 2)
+    warned = [str(w) for w in report.warnings]
+    for field in ("telephone", "adresse", "site_web", "horaires_accueil", "lien_mobilisation"):
+        assert any(f"{field} mis de côté" in w for w in warned), (field, warned)
+    assert any("zone_eligibilite mis de côté" in w and "zz999" in w for w in warned)
+    first = Structure.objects.get(source_id="s1")
+    assert (first.phone, first.address) == ("", "")
+    # Corse-du-Sud written in lower case is still Corse-du-Sud; the unknown code is dropped.
+    assert Service.objects.get(source_id="v1").eligibility_zone == ["2A", "85"]
+
+
 def test_a_service_may_come_before_its_structure_and_an_orphan_is_left_out(
     tmp_path, territories, db
 ):

@@ -380,6 +380,60 @@ def test_a_wrong_siret_costs_the_hospital_nothing_but_its_siret(tmp_path, territ
     assert any("SIRET invalide" in str(w) and "ligne 2" in str(w) for w in report.warnings)
 
 
+def test_a_wrong_fax_phone_date_or_category_costs_only_that_value(tmp_path, territories, db):
+    def line(number, column, value):
+        cells = _structureet(number).split(";")
+        cells[column] = value
+        return ";".join(cells)
+
+    report = import_files(
+        [
+            _file(
+                tmp_path,
+                line("850000019", 17, "PAS UN FAX"),
+                line("850000027", 16, "02 51 44 61 61 poste 1234 ou 02 51 44 61 62"),
+                line("850000035", 30, "30/06/2025"),
+                line("850000043", 18, "35512"),
+            )
+        ]
+    )
+    assert report.rejected == [], [str(r) for r in report.rejected]
+    assert Structure.objects.filter(source="finess").count() == 4
+    warned = [str(w) for w in report.warnings]
+    assert sum("télécopie invalide" in w for w in warned) == 1
+    assert sum("telephone mis de côté" in w for w in warned) == 1
+    # Said once, for the establishment, not again for its service.
+    assert sum("date de mise à jour illisible" in w for w in warned) == 1
+    assert sum("categorie_finess mis de côté" in w for w in warned) == 1
+    assert "telecopie" not in Structure.objects.get(finess="850000019").finess_details
+    assert Structure.objects.get(finess="850000027").phone == ""
+
+
+def test_a_system_label_with_commas_or_without_its_epsg_code_places_the_establishment(
+    tmp_path, territories, db
+):
+    guadeloupe = Transformer.from_crs(4326, 5490, always_xy=True).transform(-61.53, 16.24)
+    miquelon = Transformer.from_crs(4326, 32621, always_xy=True).transform(-56.17, 46.78)
+    import_files(
+        [
+            _file(
+                tmp_path,
+                _structureet("971000015", dep="9A", commune="101"),
+                _structureet("975000013", dep="9E", commune="502"),
+                _geo(
+                    "971000015",
+                    *guadeloupe,
+                    system="EPSG:5490 RGAF09 / UTM zone 20N (Guadeloupe, Martinique)",
+                ),
+                _geo("975000013", *miquelon, system="WGS84/UTM zone 21N (St-Pierre-et-Miquelon)"),
+            )
+        ]
+    )
+    guadeloupe_place = Structure.objects.get(finess="971000015")
+    assert guadeloupe_place.latitude == pytest.approx(16.24, abs=1e-4)
+    assert Structure.objects.get(finess="975000013").longitude == pytest.approx(-56.17, abs=1e-4)
+
+
 def test_an_extraction_without_geolocation_keeps_the_known_positions(tmp_path, territories, db):
     x, y = Transformer.from_crs(4326, 2154, always_xy=True).transform(-1.4268, 46.6705)
     import_files([_file(tmp_path, _structureet("850000019"), _geo("850000019", x, y))])
@@ -387,6 +441,20 @@ def test_an_extraction_without_geolocation_keeps_the_known_positions(tmp_path, t
     assert report.rejected == [] and report.structures_unchanged == 1
     structure = Structure.objects.get(finess="850000019")
     assert structure.latitude == pytest.approx(46.6705, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("street_type", "street", "expected"),
+    [
+        ("BD", "DU GENERAL DE GAULLE", "12 boulevard du General de Gaulle"),
+        ("RTE", "DE PARIS", "12 route de Paris"),
+        ("", "LE BOURG", "12 Le Bourg"),
+    ],
+)
+def test_an_article_after_the_street_type_stays_in_lower_case(street_type, street, expected):
+    from maillage.directory.imports.finess import street_address
+
+    assert street_address("12", "", street_type, street) == expected
 
 
 @given(

@@ -134,3 +134,29 @@ def test_a_maillage_record_is_dated_by_its_last_change_even_once_read_back(
     document, _ = _exported(tmp_path)
     (row,) = [r for r in document["structures"] if r["id"] == "maillage--m1"]
     assert row["date_maj"] == timezone.localdate(structure.updated_at).isoformat()
+
+
+def test_maillage_s_own_records_changed_long_ago_read_back_unchanged(tmp_path, territories, db):
+    import datetime as dt
+
+    structure = Structure.objects.create(
+        source="maillage", source_id="m1", name="Maison des aidants", state="published"
+    )
+    Service.objects.create(
+        structure=structure,
+        source="maillage",
+        source_id="m1-v1",
+        name="Café des aidants",
+        description="Un temps d'échange entre aidants, chaque mois.",
+        state="published",
+    )
+    month_ago = timezone.now() - dt.timedelta(days=30)
+    Structure.objects.update(updated_at=month_ago)
+    Service.objects.update(updated_at=month_ago)
+    path = tmp_path / "export.json"
+    before, _ = exported(data_inclusion_export, path)
+    report = import_files([path])
+    assert (report.structures_unchanged, report.services_unchanged) == (1, 1)
+    after, _ = exported(data_inclusion_export, tmp_path / "again.json")
+    assert after == before
+    assert before["structures"][0]["date_maj"] == timezone.localdate(month_ago).isoformat()

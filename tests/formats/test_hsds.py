@@ -54,3 +54,24 @@ def test_the_samples_reexport_valid(tmp_path, territories, db):
         hsds_import.import_files([path], source="or")
     document, _ = _exported(tmp_path)
     assert official.document_errors(document) == []
+
+
+def test_the_specification_s_list_files_are_read_and_a_location_alone_is_left_out(territories, db):
+    # Pages of the API ({"contents": [...]}): one organization (its list carries no
+    # services), one service, one service at a location, each with its organization.
+    for name, services in (
+        ("organization_list.json", 0),
+        ("service_list.json", 1),
+        ("service_at_location_list.json", 1),
+    ):
+        Service.objects.all().delete()
+        Structure.objects.all().delete()
+        report = hsds_import.import_files([SAMPLES / name], source="or")
+        assert report.rejected == [], (name, [str(r) for r in report.rejected])
+        assert Structure.objects.filter(source="or").count() == 1, name
+        assert Service.objects.filter(source="or").count() == services, name
+    Service.objects.all().delete()
+    Structure.objects.all().delete()
+    report = hsds_import.import_files([SAMPLES / "location.json"], source="or")
+    assert report.rejected == [] and not Structure.objects.exists()
+    assert "lieux seuls" in report.summary()

@@ -141,7 +141,31 @@ def secondary(check):
     return BeforeValidator(validate)
 
 
-WebAddress = Annotated[str | None, secondary(_web_address_valid)]
+def _web_address_stored(value):
+    """_web_address_valid, within the 500 characters Maillage stores (the schema allows
+    2,083: a longer one is set aside, the row kept)."""
+    value = _web_address_valid(value)
+    if value is not None and len(value) > 500:
+        raise ValueError(f"adresse web de {len(value)} caractères (500 au plus) : {value[:60]!r}…")
+    return value
+
+
+def _at_most(limit: int):
+    def check(value):
+        if value is not None and len(str(value).strip()) > limit:
+            text = str(value).strip()
+            raise ValueError(f"{len(text)} caractères ({limit} au plus) : {text[:40]!r}…")
+        return value
+
+    return check
+
+
+def Bounded(limit: int):
+    """A secondary text longer than its column: set aside with a warning, the row kept."""
+    return Annotated[Text | None, secondary(_at_most(limit))]
+
+
+WebAddress = Annotated[str | None, secondary(_web_address_stored)]
 
 
 def _email_valid(value):
@@ -187,16 +211,16 @@ class _Row(BaseModel):
     # Checked even when absent (validate_default), so that a row without it is refused
     # with every other reason at once.
     date_maj: datetime.date | None = Field(default=None, validate_default=True)
-    adresse: Text | None = Field(default=None, max_length=255)
-    complement_adresse: Text | None = Field(default=None, max_length=255)
+    adresse: Bounded(255) = None
+    complement_adresse: Bounded(255) = None
     code_insee: Text | None = None
     code_postal: Text | None = None
-    commune: Text | None = Field(default=None, max_length=200)
+    commune: Bounded(200) = None
     latitude: float | None = None
     longitude: float | None = None
     courriel: Email = Field(default=None, max_length=254)
-    telephone: Text | None = Field(default=None, max_length=40)
-    horaires_accueil: Text | None = Field(default=None, max_length=1000)
+    telephone: Bounded(40) = None
+    horaires_accueil: Bounded(1000) = None
     lien_source: WebAddress = Field(default=None, max_length=500)
 
     @field_validator("date_maj", mode="before")
@@ -281,12 +305,15 @@ class DIStructure(_Row):
     # Maillage's health extensions, filled by the FINESS import.
     finess: Text | None = None
     finess_ej: Text | None = None
-    categorie_finess: Text | None = Field(default=None, max_length=4)
+    categorie_finess: Bounded(4) = None
     libelle_categorie_finess: Text | None = Field(default=None, max_length=200)
     details_finess: dict[str, Annotated[str, StringConstraints(max_length=500)]] | None = None
     erreur_lecture: str | None = None  # a reader's own finding about the line
     # A reader's finding about a secondary part of the line (a FINESS position): a warning.
     erreur_position: Annotated[str | None, secondary(_finding)] = None
+    # A reader's other findings about secondary columns (a FINESS fax, an unreadable date):
+    # each a warning, the value already left out.
+    avertissements_lecture: list[str] | None = None
     # Maillage's own, given by the spreadsheet template (absent from data·inclusion).
     forme_juridique: Text | None = None
     agrement_esus: YesNo = None
@@ -305,6 +332,13 @@ class DIStructure(_Row):
         if isinstance(data, dict) and data.get("erreur_lecture"):
             raise ValueError(data["erreur_lecture"])
         return data
+
+    @field_validator("avertissements_lecture")
+    @classmethod
+    def _reader_findings(cls, value, info: ValidationInfo):
+        for finding in value or []:
+            set_aside(info, info.field_name, finding)
+        return None
 
     @field_validator("finess", "finess_ej")
     @classmethod
@@ -410,16 +444,23 @@ class DIService(_Row):
     @field_validator("zone_eligibilite")
     @classmethod
     def _zone(cls, value, info: ValidationInfo):
-        codes = []
+        # The schema drops a code it does not know from the list rather than refusing the
+        # service: so does Maillage, saying which in the report ("2a" is Corse-du-Sud).
+        codes, bad = [], []
         for code in value or []:
             code = str(code).strip()
             if code.lower() in NATIONAL:
                 codes.append("FR")
             elif re.match(r"^99[0-9]{3}$", code):  # another country: nothing of Maillage's
                 set_aside(info, "zone_eligibilite", f"code de pays hors de France : {code}")
+            elif ZONE_CODE.match(code.upper()):
+                codes.append(code.upper())
             else:
-                codes.append(code)
-        bad = sorted({v for v in codes if not ZONE_CODE.match(v)})
+                bad.append(code)
         if bad:
-            raise ValueError(f"code(s) de zone d'éligibilité invalide(s) : {', '.join(bad)}")
+            set_aside(
+                info,
+                "zone_eligibilite",
+                f"code(s) de zone d'éligibilité invalide(s) : {', '.join(sorted(set(bad)))}",
+            )
         return list(dict.fromkeys(codes))

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from django.conf import settings
 from django.db import connection, transaction
 from psycopg.types.json import Jsonb
 from pydantic import ValidationError
@@ -37,6 +38,7 @@ from maillage.directory import duplicates, search_index
 from maillage.directory.enums import PublicationState
 from maillage.directory.imports.reading import UnreadableFile, json_items, open_checked
 from maillage.directory.models import (
+    MAILLAGE_SOURCE,
     SERVICE_HEALTH_FIELDS,
     STRUCTURE_STATUS_FIELDS,
     Service,
@@ -456,6 +458,19 @@ class _Stage:
                 return f'COALESCE(EXCLUDED."{column}", target."{column}")'
             return f'EXCLUDED."{column}"'
 
+        def old(column):  # the stored value, as an export would give it
+            if column != "source_updated_on":
+                return f'target."{column}"'
+            # A record of Maillage's own is exported with the day of its last change: its
+            # export read back brings that day, which is no change (else re-reading our own
+            # file would date every record today).
+            day = f"(target.updated_at AT TIME ZONE '{settings.TIME_ZONE}')::date"
+            return (
+                f"(CASE WHEN target.source = '{MAILLAGE_SOURCE}' THEN "
+                f"GREATEST(COALESCE(target.source_updated_on, {day}), {day}) "
+                "ELSE target.source_updated_on END)"
+            )
+
         self.cursor.execute(
             f'INSERT INTO "{table}" AS target ({", ".join(columns)}) '  # noqa: S608 - model names
             f'SELECT {", ".join(values)} FROM "{self.table}" stage {joined} '
@@ -465,7 +480,7 @@ class _Stage:
             "ON CONFLICT (source, source_id) DO UPDATE SET "
             + ", ".join(f'"{c}" = {new(c)}' for c in updates)
             + " WHERE ("
-            + ", ".join(f'target."{c}"' for c in compared)
+            + ", ".join(old(c) for c in compared)
             + ") IS DISTINCT FROM ("
             + ", ".join(new(c) for c in compared)
             + ") RETURNING (xmax = 0), "

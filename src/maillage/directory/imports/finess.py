@@ -56,6 +56,8 @@ OVERSEAS = {
 # Collectivities that left Guadeloupe in 2007 and are still filed under its code.
 COLLECTIVITIES = {"97123": "97701", "97127": "97801"}
 UTM = re.compile(r"^UTM_([NS])(\d{1,2})$")
+# A label without its EPSG code ("WGS84/UTM ZONE 21N (ST-PIERRE-ET-MIQUELON)").
+WGS84_UTM = re.compile(r"^WGS\s*84\s*/\s*UTM\s+ZONE\s+(\d{1,2})\s*([NS])\b")
 EPSG = re.compile(r"^EPSG:(\d{4,5})\b")
 LAMBERT_93 = {"LAMBERT_93", "LAMBERT93", "L93", "RGF93_LAMBERT_93"}
 # FINESS's street types (the address normalisation's abbreviations), in words.
@@ -129,6 +131,10 @@ def epsg_for(system: str) -> int:
     if match:
         hemisphere, zone = match.groups()
         return (32600 if hemisphere == "N" else 32700) + int(zone)
+    match = WGS84_UTM.match(system)
+    if match:
+        zone, hemisphere = match.groups()
+        return (32600 if hemisphere == "N" else 32700) + int(zone)
     raise CoordinateError(f"système de coordonnées inconnu : {system[:60]!r}")
 
 
@@ -154,16 +160,18 @@ def insee_code(departement: str, commune: str) -> str:
     return departement.zfill(2) + commune.zfill(3)
 
 
-def _words(text: str) -> str:
+def _words(text: str, *, within: bool = False) -> str:
     """A name written in capitals, as it reads: "RAYMOND BARRE" → "Raymond Barre",
-    "DE LA GARE" → "de la Gare"; a name already in mixed case is left as it is."""
+    "DE LA GARE" → "de la Gare"; a name already in mixed case is left as it is. `within`: the
+    name follows other words (a street type: "boulevard du Général"), so that even its first
+    article stays in lower case."""
     if text != text.upper():
         return text
     words = []
     for index, word in enumerate(text.lower().split()):
         if word in CAPITALS:
             words.append(word.upper())
-        elif index and word in SMALL_WORDS:
+        elif (index or within) and word in SMALL_WORDS:
             words.append(word)
         elif "'" in word:  # d'estienne → d'Estienne
             head, _, tail = word.partition("'")
@@ -177,7 +185,7 @@ def street_address(number: str, suffix: str, street_type: str, street: str) -> s
     """ "1", "B", "R", "RAYMOND BARRE" → "1 B rue Raymond Barre"."""
     kind = STREET_TYPES.get(street_type.upper(), street_type.lower() if street_type else "")
     parts = [number, suffix.lower() if suffix in ("BIS", "TER", "QUATER") else suffix]
-    return " ".join(p for p in (*parts, kind, _words(street)) if p) or None
+    return " ".join(p for p in (*parts, kind, _words(street, within=bool(kind))) if p) or None
 
 
 # (words any of which in the category's label, themes, publics), first match wins. Labels
@@ -374,7 +382,9 @@ def _coordinates(path: Path, wanted: set[str]) -> dict[str, tuple[float, float, 
                 points[cells[1].strip()] = (
                     float(cells[2]),
                     float(cells[3]),
-                    cells[4].rsplit(",", 1)[-1],
+                    # "quality,source,precision,provider,system": the system's label may
+                    # itself hold commas ("… (Guadeloupe, Martinique)").
+                    _system_of(cells[4]),
                 )
             except ValueError:
                 points[cells[1].strip()] = (
@@ -382,6 +392,31 @@ def _coordinates(path: Path, wanted: set[str]) -> dict[str, tuple[float, float, 
                     f"({cells[2][:20]!r}, {cells[3][:20]!r})"
                 )
     return points
+
+
+def _system_of(cell: str) -> str:
+    parts = cell.split(",", 4)
+    return parts[4] if len(parts) == 5 else parts[-1]
+
+
+FAX_DIGITS = re.compile(r"^(?:0[1-9][0-9]{8}|\+?[0-9]{8,15})$")
+
+
+def _checked(row: dict) -> dict:
+    """Secondary columns that are wrong: left out, each said in the report (the
+    establishment keeps its place)."""
+    findings = []
+    fax = row["details_finess"].get("telecopie")
+    if fax and not FAX_DIGITS.match(re.sub(r"[\s.\-()]", "", fax)):
+        del row["details_finess"]["telecopie"]
+        findings.append(f"télécopie invalide : {fax[:30]!r}")
+    day = row.get("date_maj")
+    if day and not re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", day):
+        row["date_maj"] = None
+        findings.append(f"date de mise à jour illisible : {day[:20]!r}")
+    if findings:
+        row["avertissements_lecture"] = findings
+    return row
 
 
 def _rows(path: Path) -> Iterator[tuple[str, int, object]]:
@@ -457,6 +492,7 @@ def _structure(cells: list[str], points) -> dict:
         "libelle_categorie_finess": c[19] or None,
         "details_finess": {key: c[column] for key, column in DETAIL_COLUMNS.items() if c[column]},
     }
+    _checked(row)
     # A position that cannot be read costs the establishment its position only: said in
     # the report, the one already known kept.
     point = points.get(number)

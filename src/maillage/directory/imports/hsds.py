@@ -479,6 +479,10 @@ def rows_for(source: str):
             if not isinstance(item, dict):
                 yield emit("structure", None)
                 return
+            if "location_type" in item:
+                # Only a location has a type: a place alone offers nothing to list.
+                yield emit("structure", Skipped("lieux seuls (location), sans organisation"))
+                return
             item = _as_service(item)
             if not _is_service(item):
                 seen_organizations.add(str(item.get("id")))
