@@ -5,7 +5,7 @@ to. A pathway is seen by the active members of its care circle and by the coordi
 the platform that holds it; everyone else is told it does not exist (404).
 """
 
-from maillage.core.roles import Capability, Role
+from maillage.core.roles import Capability, Role, organisations_where
 from maillage.pathways.enums import COORDINATOR, REQUEST_TRANSITIONS, REQUESTER
 
 
@@ -18,7 +18,7 @@ def coordinated_platform_ids(user) -> list[int]:
     """The platforms (organisations) where this user is an active coordinator."""
     if not user.is_authenticated:
         return []
-    return [m.organisation_id for m in user.active_memberships() if m.role == Role.COORDINATOR]
+    return organisations_where(user, {Role.COORDINATOR})
 
 
 def can_triage(user) -> bool:
