@@ -464,11 +464,12 @@ class _Stage:
             # A record of Maillage's own is exported with the day of its last change: its
             # export read back brings that day, which is no change (else re-reading our own
             # file would date every record today).
-            day = f"(target.updated_at AT TIME ZONE '{settings.TIME_ZONE}')::date"
+            # Placeholders after every value's: the WHERE clause comes last in the query.
+            params.extend([MAILLAGE_SOURCE, settings.TIME_ZONE, settings.TIME_ZONE])
             return (
-                f"(CASE WHEN target.source = '{MAILLAGE_SOURCE}' THEN "
-                f"GREATEST(COALESCE(target.source_updated_on, {day}), {day}) "
-                "ELSE target.source_updated_on END)"
+                "(CASE WHEN target.source = %s THEN GREATEST(COALESCE(target.source_updated_on,"
+                " (target.updated_at AT TIME ZONE %s)::date),"
+                " (target.updated_at AT TIME ZONE %s)::date) ELSE target.source_updated_on END)"
             )
 
         self.cursor.execute(

@@ -62,6 +62,15 @@ FINAL_OBJECTIVE_STATES = (
 )
 
 
+def _locked_for(actor, pathway, target: str, refusal: str) -> Pathway:
+    """The pathway locked, once its closer may move it to `target` (PATHWAY_TRANSITIONS)."""
+    locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if not access.can_close(actor, locked):
+        raise PermissionDenied
+    check_move(PATHWAY_TRANSITIONS, locked.state, target, message=refusal)
+    return locked
+
+
 def pathway_close(
     *,
     actor,
@@ -83,15 +92,7 @@ def pathway_close(
     if satisfaction and satisfaction not in Satisfaction.values:
         raise ValidationError(_("Réponse de satisfaction inconnue."))
     with transaction.atomic():
-        locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
-        if not access.can_close(actor, locked):
-            raise PermissionDenied
-        check_move(
-            PATHWAY_TRANSITIONS,
-            locked.state,
-            PathwayState.CLOSED,
-            message=_("Ce parcours est déjà clos."),
-        )
+        locked = _locked_for(actor, pathway, PathwayState.CLOSED, _("Ce parcours est déjà clos."))
         plan = Plan.objects.select_for_update().filter(pathway=locked).first()
         if plan is not None:
             still_open = list(plan.objectives.filter(status=ObjectiveStatus.OPEN))
@@ -145,14 +146,11 @@ def pathway_reopen(*, actor, pathway, request=None, now=None) -> Pathway:
     """Reopen a closed pathway (not an archived one): a closure made too early."""
     now = now or timezone.now()
     with transaction.atomic():
-        locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
-        if not access.can_close(actor, locked):
-            raise PermissionDenied
-        check_move(
-            PATHWAY_TRANSITIONS,
-            locked.state,
+        locked = _locked_for(
+            actor,
+            pathway,
             PathwayState.OPEN,
-            message=_("Seul un parcours clos, pas encore archivé, se rouvre."),
+            _("Seul un parcours clos, pas encore archivé, se rouvre."),
         )
         locked.state = PathwayState.OPEN
         locked.closed_at = None

@@ -54,6 +54,17 @@ def _meeting_invitees(pathway, actor, invitee_ids) -> list:
     return users
 
 
+def _on_timeline(meeting, kind: str, actor, now) -> None:
+    """The meeting's event on its pathway's timeline, named by its date and time."""
+    TimelineEvent.objects.create(
+        pathway=meeting.pathway,
+        occurred_at=now,
+        kind=kind,
+        actor=actor,
+        summary=f"{timezone.localtime(meeting.starts_at):%d/%m/%Y %H:%M}",
+    )
+
+
 def meeting_schedule(
     *,
     actor,
@@ -92,13 +103,7 @@ def meeting_schedule(
         MeetingAttendee.objects.bulk_create(
             [MeetingAttendee(meeting=meeting, user=user) for user in users]
         )
-        TimelineEvent.objects.create(
-            pathway=pathway,
-            occurred_at=now,
-            kind=EventKind.MEETING_PLANNED,
-            actor=actor,
-            summary=f"{timezone.localtime(starts_at):%d/%m/%Y %H:%M}",
-        )
+        _on_timeline(meeting, EventKind.MEETING_PLANNED, actor, now)
         audit.record(
             "meeting.schedule",
             request=request,
@@ -195,13 +200,7 @@ def meeting_cancel(*, actor, meeting, expected_version: int, request=None, now=N
         locked.sequence += 1
         locked.version += 1
         locked.save()
-        TimelineEvent.objects.create(
-            pathway=locked.pathway,
-            occurred_at=now,
-            kind=EventKind.MEETING_CANCELLED,
-            actor=actor,
-            summary=f"{timezone.localtime(locked.starts_at):%d/%m/%Y %H:%M}",
-        )
+        _on_timeline(locked, EventKind.MEETING_CANCELLED, actor, now)
         audit.record(
             "meeting.cancel", request=request, actor=audit.actor_of(actor, request), obj=locked
         )
@@ -251,13 +250,7 @@ def meeting_record(
         locked.version += 1
         locked.save()
         if first_time:
-            TimelineEvent.objects.create(
-                pathway=locked.pathway,
-                occurred_at=now,
-                kind=EventKind.MEETING_HELD,
-                actor=actor,
-                summary=f"{timezone.localtime(locked.starts_at):%d/%m/%Y %H:%M}",
-            )
+            _on_timeline(locked, EventKind.MEETING_HELD, actor, now)
         audit.record(
             "meeting.record", request=request, actor=audit.actor_of(actor, request), obj=locked
         )
