@@ -14,7 +14,7 @@ from ninja.security import HttpBearer, SessionAuth
 from maillage.core import audit
 from maillage.core.access import second_factor_step
 from maillage.core.inputs import InvalidInput, clean_data, pydantic_reason
-from maillage.core.pipeline import acted
+from maillage.core.pipeline import Missing, denial_of
 from maillage.core.versions import StaleVersion
 from maillage.directory.api import router as directory_router
 from maillage.pathways.api import router as pathways_router
@@ -269,7 +269,8 @@ def permission_denied(request, exc):
     """The role does not allow it: 403, the denial audited under the operation's name
     (unless the helper that refused already wrote it)."""
     if not getattr(request, "maillage_denial_audited", False):
-        audit.deny(acted(request, "api.denied"), request=request)
+        action, target = denial_of(request, exc, "api.denied")
+        audit.deny(action, request=request, **target)
     return api.create_response(
         request, {"detail": "votre rôle ne permet pas cette action"}, status=403
     )
@@ -289,7 +290,13 @@ def refused(request, exc):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": HTTP_MESSAGES[404]}, status=404)
+    """Not found, or not the caller's to see (told the same); a `Missing` is audited."""
+    if isinstance(exc, Missing) and not getattr(request, "maillage_denial_audited", False):
+        action, target = denial_of(request, exc, "api.not_found")
+        audit.deny(action, request=request, **target)
+    what = getattr(exc, "what", "")
+    detail = f"{what} introuvable" if what else HTTP_MESSAGES[404]
+    return api.create_response(request, {"detail": detail}, status=404)
 
 
 @api.exception_handler(RawPostDataException)

@@ -32,6 +32,7 @@ from maillage.accounts.models import (
 from maillage.core import audit
 from maillage.core.deferred import one_line
 from maillage.core.models import AuditEvent
+from maillage.core.notify import absolute_url
 from maillage.core.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -189,7 +190,7 @@ def password_reset_rate_exceeded(*, request) -> bool:
 
 
 # -- organisations and memberships ------------------------------------------------------------
-def organisation_create(*, actor: User, request=None, **fields) -> Organisation:
+def organisation_create(*, actor: User, acting=None, **fields) -> Organisation:
     if not access.can_manage_any_organisation(actor):
         raise PermissionDenied
     organisation = Organisation(created_by=actor, **fields)
@@ -197,7 +198,7 @@ def organisation_create(*, actor: User, request=None, **fields) -> Organisation:
     try:
         with transaction.atomic():
             organisation.save()
-            audit.record("organisation.create", request=request, obj=organisation)
+            audit.record("organisation.create", actor=acting, obj=organisation)
     except IntegrityError:
         raise ValidationError(
             _("Une structure avec ce SIRET ou ce numéro FINESS existe déjà.")
@@ -206,13 +207,13 @@ def organisation_create(*, actor: User, request=None, **fields) -> Organisation:
 
 
 def membership_grant(
-    *, actor: User | None, user: User, organisation: Organisation, role: str, request=None
+    *, actor: User | None, user: User, organisation: Organisation, role: str, acting=None
 ) -> Membership:
     """Give `user` a role in `organisation`. `actor=None` is the command line (trusted)."""
     if actor is not None and not access.can_grant_role(actor, organisation, role):
         audit.deny(
             "membership.grant",
-            request=request,
+            actor=acting,
             obj=organisation,
             details={"role": role},
         )
@@ -226,8 +227,7 @@ def membership_grant(
             membership.save(update_fields=["is_active"])
         audit.record(
             "membership.grant",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             object_type="accounts.membership",
             object_id=str(membership.public_id),
             details={
@@ -239,11 +239,11 @@ def membership_grant(
     return membership
 
 
-def membership_revoke(*, actor: User, membership: Membership, request=None) -> None:
+def membership_revoke(*, actor: User, membership: Membership, acting=None) -> None:
     if not access.can_grant_role(actor, membership.organisation, membership.role):
         audit.deny(
             "membership.revoke",
-            request=request,
+            actor=acting,
             object_type="accounts.membership",
             object_id=str(membership.public_id),
         )
@@ -258,7 +258,7 @@ def membership_revoke(*, actor: User, membership: Membership, request=None) -> N
         membership.save(update_fields=["is_active"])
         audit.record(
             "membership.revoke",
-            request=request,
+            actor=acting,
             object_type="accounts.membership",
             object_id=str(membership.public_id),
             details={
@@ -270,11 +270,11 @@ def membership_revoke(*, actor: User, membership: Membership, request=None) -> N
 
 
 # -- invitations ------------------------------------------------------------------------------
-def invitation_revoke(*, actor: User, invitation: Invitation, request=None) -> None:
+def invitation_revoke(*, actor: User, invitation: Invitation, acting=None) -> None:
     if not access.can_manage_members(actor, invitation.organisation):
         audit.deny(
             "invitation.revoke",
-            request=request,
+            actor=acting,
             object_type="accounts.invitation",
             object_id=str(invitation.public_id),
         )
@@ -284,18 +284,18 @@ def invitation_revoke(*, actor: User, invitation: Invitation, request=None) -> N
         invitation.save(update_fields=["revoked_at"])
         audit.record(
             "invitation.revoke",
-            request=request,
+            actor=acting,
             object_type="accounts.invitation",
             object_id=str(invitation.public_id),
         )
 
 
 def invitation_send(
-    *, actor: User, organisation: Organisation, email: str, role: str, request=None
+    *, actor: User, organisation: Organisation, email: str, role: str, acting=None
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the raw token."""
     if not access.can_grant_role(actor, organisation, role):
-        audit.deny("invitation.send", request=request, obj=organisation, details={"role": role})
+        audit.deny("invitation.send", actor=acting, obj=organisation, details={"role": role})
         raise PermissionDenied
     email = email.strip().lower()
     if email == actor.email.lower():
@@ -323,13 +323,13 @@ def invitation_send(
         )
         audit.record(
             "invitation.send",
-            request=request,
+            actor=acting,
             object_type="accounts.invitation",
             object_id=str(invitation.public_id),
             details={"organisation": str(organisation.public_id), "role": role},
         )
         link = reverse("accounts:invitation_open", kwargs={"token": token})
-        base = request.build_absolute_uri("/")[:-1] if request is not None else ""
+        base = absolute_url("")
         transaction.on_commit(
             lambda: send_mail(
                 one_line(
@@ -371,7 +371,7 @@ def invitation_accept(
     user: User | None,
     full_name: str = "",
     password: str = "",
-    request=None,
+    acting=None,
 ) -> User:
     """Accept with the logged-in account (same email) or create the account."""
     with transaction.atomic():
@@ -401,11 +401,10 @@ def invitation_accept(
             user=user,
             organisation=invitation.organisation,
             role=invitation.role,
-            request=request,
+            acting=acting,
         )
         audit.record(
             "invitation.accept",
-            request=request,
             actor=audit.Actor(user_id=user.public_id),
             object_type="accounts.invitation",
             object_id=str(invitation.public_id),
@@ -417,10 +416,10 @@ API_TOKEN_DAYS = 365
 _TOKEN_TOUCH_SECONDS = 60
 
 
-def api_token_create(*, actor: User, name: str, request=None) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User, name: str, acting=None) -> tuple[ApiToken, str]:
     """Create a personal API token; return it and the raw token, shown once."""
     if not access.can_use_api_tokens(actor):
-        audit.deny("api_token.create", request=request)
+        audit.deny("api_token.create", actor=acting)
         raise PermissionDenied
     name = name.strip()
     if not name:
@@ -436,17 +435,16 @@ def api_token_create(*, actor: User, name: str, request=None) -> tuple[ApiToken,
         )
         audit.record(
             "api_token.create",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             object_type="accounts.apitoken",
             object_id=str(token.public_id),
         )
     return token, raw
 
 
-def api_token_revoke(*, actor: User, token: ApiToken, request=None) -> None:
+def api_token_revoke(*, actor: User, token: ApiToken, acting=None) -> None:
     if token.user_id != actor.pk:
-        audit.deny("api_token.revoke", request=request, object_id=str(token.public_id))
+        audit.deny("api_token.revoke", actor=acting, object_id=str(token.public_id))
         raise PermissionDenied
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
@@ -454,8 +452,7 @@ def api_token_revoke(*, actor: User, token: ApiToken, request=None) -> None:
         )
         audit.record(
             "api_token.revoke",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             object_type="accounts.apitoken",
             object_id=str(token.public_id),
         )

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -33,6 +33,7 @@ from maillage.accounts.forms import (
 from maillage.accounts.models import Invitation, Membership
 from maillage.core import audit
 from maillage.core.middleware import second_factor_exempt
+from maillage.core.pipeline import Denied, Missing, refusals_on
 from maillage.core.roles import Role
 
 logger = logging.getLogger(__name__)
@@ -204,17 +205,14 @@ def organisation_list(request):
 
 def organisation_create(request):
     if not access.can_manage_any_organisation(request.user):
-        audit.deny("organisation.create", request=request)
-        raise PermissionDenied
+        raise Denied("organisation.create")
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             organisation = actions.organisation_create(
-                actor=request.user, request=request, **form.cleaned_data
+                actor=request.user, acting=audit.Actor.of(request), **form.cleaned_data
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(request, _("La structure a été créée."))
             return redirect("accounts:organisation_detail", public_id=organisation.public_id)
     return render(request, "accounts/organisation_form.html", {"form": form})
@@ -224,13 +222,9 @@ def _organisation_for(request, public_id):
     organisation = queries.organisations_visible_to(request.user).filter(public_id=public_id)
     organisation = organisation.first()
     if organisation is None:
-        audit.deny(
-            "organisation.view",
-            request=request,
-            object_type="accounts.organisation",
-            object_id=str(public_id),
+        raise Missing(
+            "organisation.view", object_type="accounts.organisation", object_id=str(public_id)
         )
-        raise Http404
     return organisation
 
 
@@ -241,8 +235,7 @@ def organisation_detail(request, public_id):
     form = InvitationForm(request.POST or None, allowed_roles=allowed_roles)
     if request.method == "POST":
         if not can_manage:
-            audit.deny("invitation.send", request=request, obj=organisation)
-            raise PermissionDenied
+            raise Denied("invitation.send", obj=organisation)
         if form.is_valid():
             try:
                 actions.invitation_send(
@@ -250,7 +243,7 @@ def organisation_detail(request, public_id):
                     organisation=organisation,
                     email=form.cleaned_data["email"],
                     role=form.cleaned_data["role"],
-                    request=request,
+                    acting=audit.Actor.of(request),
                 )
             except ValidationError as error:
                 form.add_error("email", error)
@@ -281,15 +274,13 @@ def membership_revoke(request, public_id):
     if membership is None or not access.can_view_organisation(
         request.user, membership.organisation
     ):
-        audit.deny(
-            "membership.revoke",
-            request=request,
-            object_type="accounts.membership",
-            object_id=str(public_id),
+        raise Missing(
+            "membership.revoke", object_type="accounts.membership", object_id=str(public_id)
         )
-        raise Http404
     try:
-        actions.membership_revoke(actor=request.user, membership=membership, request=request)
+        actions.membership_revoke(
+            actor=request.user, membership=membership, acting=audit.Actor.of(request)
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -307,14 +298,12 @@ def invitation_revoke(request, public_id):
     if invitation is None or not access.can_view_organisation(
         request.user, invitation.organisation
     ):
-        audit.deny(
-            "invitation.revoke",
-            request=request,
-            object_type="accounts.invitation",
-            object_id=str(public_id),
+        raise Missing(
+            "invitation.revoke", object_type="accounts.invitation", object_id=str(public_id)
         )
-        raise Http404
-    actions.invitation_revoke(actor=request.user, invitation=invitation, request=request)
+    actions.invitation_revoke(
+        actor=request.user, invitation=invitation, acting=audit.Actor.of(request)
+    )
     messages.success(request, _("L'invitation a été annulée : son lien ne fonctionne plus."))
     return redirect("accounts:organisation_detail", public_id=invitation.organisation.public_id)
 
@@ -354,7 +343,7 @@ def invitation_accept(request):
                 user=user,
                 full_name=form.cleaned_data["full_name"] if form else "",
                 password=form.cleaned_data["password1"] if form else "",
-                request=request,
+                acting=audit.Actor.of(request),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -378,18 +367,15 @@ def invitation_accept(request):
 def api_tokens(request):
     """My API tokens: create one (shown once), see when each was last used, revoke."""
     if not access.can_use_api_tokens(request.user):
-        audit.deny("api_token.list", request=request)
-        raise PermissionDenied
+        raise Denied("api_token.list")
     form = ApiTokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             _token, created = actions.api_token_create(
-                actor=request.user, name=form.cleaned_data["name"], request=request
+                actor=request.user, name=form.cleaned_data["name"], acting=audit.Actor.of(request)
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             form = ApiTokenForm()
     tokens = queries.api_tokens_of(request.user)
     response = render(
@@ -406,6 +392,6 @@ def api_token_revoke(request, public_id):
     token = queries.api_token_of(request.user, public_id)
     if token is None:
         raise Http404
-    actions.api_token_revoke(actor=request.user, token=token, request=request)
+    actions.api_token_revoke(actor=request.user, token=token, acting=audit.Actor.of(request))
     messages.success(request, _("Jeton révoqué : il ne donne plus accès à l'API."))
     return redirect("accounts:api_tokens")

@@ -14,7 +14,7 @@ import hmac
 import ipaddress
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 
 from django.conf import settings
@@ -30,33 +30,64 @@ _LOCK_KEY = 0x4D41494C  # "MAIL": one advisory lock for the chain
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: user public id, the role and organisation under which they act."""
+    """Who acts: the user, the membership she acts under, the address she acts from.
+
+    Built once per request (`Actor.of(request)`) and handed to actions and audited reads in
+    place of the HTTP request, so that they run the same from a page, the API, a command or
+    a job (`Actor()` is the platform itself; `Actor.for_user(user)` a user acting outside a
+    request). The audit trail records its ids; `user` and `membership` are the objects."""
 
     user_id: object = None
     role: str = ""
     organisation_id: object = None
+    ip: str | None = None
+    user: object = field(default=None, compare=False, repr=False)
+    membership: object = field(default=None, compare=False, repr=False)
+
+    @classmethod
+    def of(cls, request) -> Actor:
+        """This request's actor, built once (again only if the user or the membership in use
+        changed during the request: a login, a switch of role)."""
+        user = getattr(request, "user", None)
+        membership = getattr(request, "active_membership", None)
+        key = (getattr(user, "pk", None), getattr(membership, "pk", None))
+        cached = getattr(request, "_maillage_actor", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        actor = cls.from_request(request)
+        request._maillage_actor = (key, actor)
+        return actor
 
     @classmethod
     def from_request(cls, request) -> Actor:
+        ip = client_ip(request)
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            return cls()
+            return cls(ip=ip)
         membership = getattr(request, "active_membership", None)
         if membership is None:
-            return cls(user_id=user.public_id)
+            return cls(user_id=user.public_id, ip=ip, user=user)
         return cls(
             user_id=user.public_id,
             role=membership.role,
             organisation_id=membership.organisation.public_id,
+            ip=ip,
+            user=user,
+            membership=membership,
         )
 
+    @classmethod
+    def for_user(cls, user) -> Actor:
+        """A user acting outside any request (a command, a job acting in her name)."""
+        return cls(user_id=user.public_id, user=user) if user is not None else cls()
 
-def actor_of(user, request) -> Actor | None:
-    """Who acts, for `record`: taken from the request when there is one (None), else the
-    user given, else nobody (the platform itself, a periodic job)."""
-    if request is not None:
-        return None
-    return Actor(user_id=user.public_id) if user is not None else Actor()
+
+def actor_of(user, acting: Actor | None) -> Actor:
+    """Who acts, for `record`: the request's actor when there is one, else the user given,
+    else nobody (the platform itself, a periodic job)."""
+    if acting is not None:
+        return acting
+    return Actor.for_user(user)
 
 
 def client_ip(request) -> str | None:
@@ -126,7 +157,7 @@ def record(
 ) -> AuditEvent:
     """Append one audit row. `details` must hold identifiers and codes, never personal content."""
     if actor is None:
-        actor = Actor.from_request(request) if request is not None else Actor()
+        actor = Actor.of(request) if request is not None else Actor()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.public_id)
@@ -139,7 +170,7 @@ def record(
         object_type=object_type,
         object_id=str(object_id or ""),
         outcome=str(outcome),
-        ip=client_ip(request),
+        ip=actor.ip if request is None else client_ip(request),
         details=json.dumps(details or {}, sort_keys=True, ensure_ascii=False, default=str),
     )
     with transaction.atomic():

@@ -8,7 +8,13 @@ from django.core.exceptions import ValidationError
 
 
 class StaleVersion(ValidationError):
-    """Someone else changed the record since the form was shown: nothing was written."""
+    """Someone else changed the record since the form was shown: nothing was written.
+    `current` is the version the record has now (a page shows the user's input again with
+    it, so that saving once more, after reading what changed, goes through)."""
+
+    def __init__(self, message, current: int | None = None):
+        super().__init__(message)
+        self.current = current
 
 
 def lock_version(queryset, pk, expected_version: int | None, message: str, *, check=None):
@@ -20,5 +26,5 @@ def lock_version(queryset, pk, expected_version: int | None, message: str, *, ch
     if check is not None:
         check(row)
     if expected_version is not None and row.version != expected_version:
-        raise StaleVersion(message)
+        raise StaleVersion(message, current=row.version)
     return row

@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import SuspiciousOperation
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, JsonResponse
@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.core import access, actions, audit, middleware, queries
+from maillage.core import access, actions, audit, middleware, pipeline, queries
 from maillage.core.actions import platform_settings_update
 from maillage.core.forms import PlatformSettingsForm
 from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
@@ -82,6 +82,13 @@ def bad_request(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    """Not found, or not the user's to see: she is told the same; a `Missing` raised by a
+    lookup of personal data is audited as the denial it may be."""
+    if isinstance(exception, pipeline.Missing) and not getattr(
+        request, "maillage_denial_audited", False
+    ):
+        action, target = pipeline.denial_of(request, exception, "access.not_found")
+        audit.deny(action, request=request, **target)
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "introuvable"}, status=404)
     return render(request, "404.html", status=404)
@@ -102,15 +109,14 @@ def server_error(request):
 
 
 def permission_denied(request, exception=None):
-    """Every refusal is audited: views record the precise action; any 403 they did not
-    record (a new view, a decorator) is recorded here with the URL name."""
+    """Every refusal is audited once: under the name a `Denied` carries (or the operation's,
+    `pipeline.acting`), with its record; any other 403 (a decorator, a view not yet
+    written that way) under `access.denied` with the URL name."""
     if not getattr(request, "maillage_denial_audited", False):
+        action, target = pipeline.denial_of(request, exception, "access.denied")
         match = getattr(request, "resolver_match", None)
-        audit.deny(
-            "access.denied",
-            request=request,
-            details={"view": match.view_name if match else ""},
-        )
+        details = {} if target else {"view": match.view_name if match else ""}
+        audit.deny(action, request=request, details=details, **target)
     return render(request, "403.html", status=403)
 
 
@@ -141,12 +147,15 @@ def switch_role(request):
 
 def platform_settings(request):
     if not access.can_administer_platform(request.user):
-        audit.deny("platform.settings", request=request)
-        raise PermissionDenied
+        raise pipeline.Denied("platform.settings")
     settings_row = PlatformSettings.current()
     form = PlatformSettingsForm(request.POST or None, instance=settings_row)
     if request.method == "POST" and form.is_valid():
-        platform_settings_update(actor=request.user, form=form, request=request)
+        platform_settings_update(
+            actor=request.user,
+            changes={name: form.cleaned_data[name] for name in form.changed_data},
+            acting=audit.Actor.of(request),
+        )
         return redirect("core:platform_settings")
     return render(
         request,
@@ -157,8 +166,7 @@ def platform_settings(request):
 
 def audit_log(request):
     if not access.can_view_audit_log(request.user):
-        audit.deny("audit.view", request=request)
-        raise PermissionDenied
+        raise pipeline.Denied("audit.view")
     events = AuditEvent.objects.order_by("-id")
     action = request.GET.get("action", "").strip()
     if action:
@@ -175,7 +183,9 @@ def audit_log(request):
 @require_POST
 def notification_preferences(request):
     actions.reminder_preference_set(
-        user=request.user, weekly_digest=request.POST.get("weekly_digest") == "1", request=request
+        user=request.user,
+        weekly_digest=request.POST.get("weekly_digest") == "1",
+        acting=audit.Actor.of(request),
     )
     messages.success(request, _("Préférence enregistrée."))
     return redirect("core:notifications")

@@ -114,12 +114,12 @@ def orientation_send(
     person_email: str = "",
     need_theme: str = "",
     attachments=(),
-    request=None,
+    acting=None,
 ) -> Orientation:
     """Send a person to a service. The person's agreement is required; the receiving team is
     notified on site and by email, or, without an account, emailed a single-use answer link."""
     if not access.can_orient(actor):
-        audit.deny("orientation.send", request=request, obj=service)
+        audit.deny("orientation.send", actor=acting, obj=service)
         raise PermissionDenied
     if not consent_method:
         raise ValidationError(
@@ -150,7 +150,7 @@ def orientation_send(
         )
     now = timezone.now()
     platform = PlatformSettings.current()
-    membership = getattr(request, "active_membership", None) if request else None
+    membership = acting.membership if acting is not None else None
     if membership is None:  # API token, or a script: the first role that orients
         membership = next(
             (m for m in actor.active_memberships() if m.role in PROFESSIONAL_ROLES), None
@@ -191,8 +191,7 @@ def orientation_send(
                 stored.append(attachment)
             audit.record(
                 "orientation.send",
-                request=request,
-                actor=audit.actor_of(actor, request),
+                actor=audit.actor_of(actor, acting),
                 obj=orientation,
                 details={
                     "service": str(service.public_id),
@@ -265,7 +264,7 @@ def orientation_move(
     link: OrientationLink | None = None,
     refusal_reason: str = "",
     comment: str = "",
-    request=None,
+    acting=None,
     now=None,
 ) -> Orientation:
     """Move an orientation to `to_state`, if the actor's side may (see
@@ -337,8 +336,7 @@ def orientation_move(
             transaction.on_commit(lambda: [remove_attachment(a) for a in ended])
         audit.record(
             "orientation.move",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=orientation,
             details={
                 "from": from_state,
@@ -385,11 +383,10 @@ def _announce_move(orientation, from_state, sides, link) -> None:
         )
 
 
-def orientation_record_read(*, orientation, request=None, link=None) -> None:
+def orientation_record_read(*, orientation, acting=None, link=None) -> None:
     """Every read of an orientation (it names a person) goes to the audit trail."""
     audit.record(
         "orientation.read",
-        request=request,
         actor=audit.Actor() if link is not None else None,
         obj=orientation,
         details={"via_link": True, "link": link.pk} if link is not None else {},
@@ -508,16 +505,16 @@ def _values_for_json(values: dict) -> dict:
     return {k: (list(v) if isinstance(v, list | tuple) else v) for k, v in values.items()}
 
 
-def entry_create(*, actor, structure=None, organisation=None, values: dict, request=None):
+def entry_create(*, actor, structure=None, organisation=None, values: dict, acting=None):
     """A new structure (for an organisation) or a new service (of a structure), as a draft."""
     if structure is not None:
         if not access.can_edit_structure(actor, structure):
-            audit.deny("directory.entry.create", request=request, obj=structure)
+            audit.deny("directory.entry.create", actor=acting, obj=structure)
             raise PermissionDenied
         entry = Service(structure=structure)
     else:
         if organisation is None or organisation.pk not in access.managed_organisation_ids(actor):
-            audit.deny("directory.entry.create", request=request)
+            audit.deny("directory.entry.create", actor=acting)
             raise PermissionDenied
         entry = Structure(organisation=organisation)
     with transaction.atomic():
@@ -530,16 +527,16 @@ def entry_create(*, actor, structure=None, organisation=None, values: dict, requ
         entry.full_clean(exclude=["source_id"])
         entry.save()
         _compare_for_duplicates(entry)
-        audit.record("directory.entry.create", request=request, obj=entry)
+        audit.record("directory.entry.create", actor=acting, obj=entry)
     return entry
 
 
-def entry_update(*, actor, entry, values: dict, request=None):
+def entry_update(*, actor, entry, values: dict, acting=None):
     """Edit an entry. Unpublished, it changes at once; published, the edit becomes (or joins)
     its pending change and the published values stay until a moderator approves."""
     structure = entry if isinstance(entry, Structure) else entry.structure
     if not access.can_edit_structure(actor, structure):
-        audit.deny("directory.entry.update", request=request, obj=entry)
+        audit.deny("directory.entry.update", actor=acting, obj=entry)
         raise PermissionDenied
     changed = {k: v for k, v in values.items() if getattr(entry, k) != v}
     if not changed:
@@ -557,7 +554,7 @@ def entry_update(*, actor, entry, values: dict, request=None):
             _compare_for_duplicates(entry)
             audit.record(
                 "directory.entry.update",
-                request=request,
+                actor=acting,
                 obj=entry,
                 details={"fields": sorted(changed)},
             )
@@ -573,7 +570,7 @@ def entry_update(*, actor, entry, values: dict, request=None):
         change.save()
         audit.record(
             "directory.change.propose",
-            request=request,
+            actor=acting,
             obj=entry,
             details={"fields": sorted(change.changes)},
         )
@@ -583,11 +580,11 @@ def entry_update(*, actor, entry, values: dict, request=None):
     return change
 
 
-def entry_submit(*, actor, entry, request=None):
+def entry_submit(*, actor, entry, acting=None):
     """Ask for first publication (a draft, or a rejected entry after correction)."""
     structure = entry if isinstance(entry, Structure) else entry.structure
     if not access.can_edit_structure(actor, structure):
-        audit.deny("directory.entry.submit", request=request, obj=entry)
+        audit.deny("directory.entry.submit", actor=acting, obj=entry)
         raise PermissionDenied
     if entry.state not in (PublicationState.DRAFT, PublicationState.REJECTED):
         raise ValidationError(_("Cette fiche n'est pas un brouillon."))
@@ -595,32 +592,32 @@ def entry_submit(*, actor, entry, request=None):
         entry.state = PublicationState.PENDING
         entry.rejection_reason = ""
         entry.save(update_fields=["state", "rejection_reason", "updated_at"])
-        audit.record("directory.entry.submit", request=request, obj=entry)
+        audit.record("directory.entry.submit", actor=acting, obj=entry)
         _tell_moderators(_("Fiche à valider : « %(name)s ».") % {"name": entry.name})
 
 
-def entry_confirm_fresh(*, actor, service, request=None):
+def entry_confirm_fresh(*, actor, service, acting=None):
     """The organisation confirms its service's information is still right."""
     if not access.can_edit_structure(actor, service.structure):
-        audit.deny("directory.entry.confirm", request=request, obj=service)
+        audit.deny("directory.entry.confirm", actor=acting, obj=service)
         raise PermissionDenied
     with transaction.atomic():
         service.source_updated_on = timezone.localdate()
         service.freshness_reminded_on = None
         service.save(update_fields=["source_updated_on", "freshness_reminded_on", "updated_at"])
-        audit.record("directory.entry.confirm", request=request, obj=service)
+        audit.record("directory.entry.confirm", actor=acting, obj=service)
 
 
-def entry_archive(*, actor, entry, request=None):
+def entry_archive(*, actor, entry, acting=None):
     structure = entry if isinstance(entry, Structure) else entry.structure
     if not (access.can_edit_structure(actor, structure) or access.can_moderate(actor)):
-        audit.deny("directory.entry.archive", request=request, obj=entry)
+        audit.deny("directory.entry.archive", actor=acting, obj=entry)
         raise PermissionDenied
     with transaction.atomic():
         entry.state = PublicationState.ARCHIVED
         entry.save(update_fields=["state", "updated_at"])
         _reindex(entry)
-        audit.record("directory.entry.archive", request=request, obj=entry)
+        audit.record("directory.entry.archive", actor=acting, obj=entry)
 
 
 def _compare_for_duplicates(entry) -> None:
@@ -667,10 +664,10 @@ def _editors(structure) -> list:
     )
 
 
-def moderation_approve(*, actor, entry=None, change=None, request=None):
+def moderation_approve(*, actor, entry=None, change=None, acting=None):
     """Publish a pending entry, or apply a pending change to a published one."""
     if not access.can_moderate(actor):
-        audit.deny("directory.moderation.approve", request=request)
+        audit.deny("directory.moderation.approve", actor=acting)
         raise PermissionDenied
     now = timezone.now()
     with transaction.atomic():
@@ -695,7 +692,7 @@ def moderation_approve(*, actor, entry=None, change=None, request=None):
         _reindex(entry)
         audit.record(
             "directory.moderation.approve",
-            request=request,
+            actor=acting,
             obj=entry,
             details={"change": str(change.public_id)} if change else {},
         )
@@ -709,9 +706,9 @@ def moderation_approve(*, actor, entry=None, change=None, request=None):
     return entry
 
 
-def moderation_reject(*, actor, reason: str, entry=None, change=None, request=None):
+def moderation_reject(*, actor, reason: str, entry=None, change=None, acting=None):
     if not access.can_moderate(actor):
-        audit.deny("directory.moderation.reject", request=request)
+        audit.deny("directory.moderation.reject", actor=acting)
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Dites à la structure ce qu'il faut corriger."))
@@ -732,7 +729,7 @@ def moderation_reject(*, actor, reason: str, entry=None, change=None, request=No
             entry.state = PublicationState.REJECTED
             entry.rejection_reason = reason.strip()
             entry.save(update_fields=["state", "rejection_reason", "updated_at"])
-        audit.record("directory.moderation.reject", request=request, obj=entry)
+        audit.record("directory.moderation.reject", actor=acting, obj=entry)
         structure = entry if isinstance(entry, Structure) else entry.structure
         notify(
             users=_editors(structure),
@@ -820,12 +817,12 @@ MERGE_FILLS = [
 ]
 
 
-def structure_merge(*, actor, keep: Structure, absorb: Structure, request=None) -> Structure:
+def structure_merge(*, actor, keep: Structure, absorb: Structure, acting=None) -> Structure:
     """Merge a duplicate into the structure kept: its services move over, the kept record's
     empty fields are filled from it, and it is archived, remembered as merged so that
     re-importing its source keeps its services where they now are."""
     if not access.can_moderate(actor):
-        audit.deny("directory.structure.merge", request=request, obj=keep)
+        audit.deny("directory.structure.merge", actor=acting, obj=keep)
         raise PermissionDenied
     if keep.pk == absorb.pk:
         raise ValidationError(_("Une structure ne se fusionne pas avec elle-même."))
@@ -864,7 +861,7 @@ def structure_merge(*, actor, keep: Structure, absorb: Structure, request=None) 
         duplicates.refresh(structure_ids=[keep.pk, absorb.pk])
         audit.record(
             "directory.structure.merge",
-            request=request,
+            actor=acting,
             obj=keep,
             details={
                 "absorbed": str(absorb.public_id),
@@ -875,12 +872,12 @@ def structure_merge(*, actor, keep: Structure, absorb: Structure, request=None) 
     return keep
 
 
-def duplicate_dismiss(*, actor, first: Structure, second: Structure, request=None) -> None:
+def duplicate_dismiss(*, actor, first: Structure, second: Structure, acting=None) -> None:
     """These two are not the same structure: stop suggesting them."""
     from maillage.directory.models import DuplicateDismissal
 
     if not access.can_moderate(actor):
-        audit.deny("directory.duplicate.dismiss", request=request, obj=first)
+        audit.deny("directory.duplicate.dismiss", actor=acting, obj=first)
         raise PermissionDenied
     first, second = sorted([first, second], key=lambda s: s.pk)
     with transaction.atomic():
@@ -889,7 +886,7 @@ def duplicate_dismiss(*, actor, first: Structure, second: Structure, request=Non
         )
         audit.record(
             "directory.duplicate.dismiss",
-            request=request,
+            actor=acting,
             obj=first,
             details={"other": str(second.public_id)},
         )

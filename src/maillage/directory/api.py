@@ -317,7 +317,7 @@ def orientation_detail(request, public_id: UUID):
             object_id=str(public_id),
         )
         raise HttpError(404, "orientation introuvable")
-    actions.orientation_record_read(orientation=orientation, request=request)
+    actions.orientation_record_read(orientation=orientation, acting=audit.Actor.of(request))
     return _orientation_out(orientation)
 
 
@@ -333,7 +333,7 @@ def orientation_create(request, payload: OrientationIn):
     try:
         orientation = actions.orientation_send(
             actor=request.user,
-            request=request,
+            acting=audit.Actor.of(request),
             service=service,
             **payload.dict(exclude={"service"}),
         )

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
+from maillage.core.pipeline import Denied, Missing, refusal_returns_to, refusals_on
 from maillage.directory import access, actions, hours, queries
 from maillage.directory.enums import (
     FeeSector,
@@ -38,8 +38,7 @@ from maillage.territories.queries import zone_names
 
 def _require_search(request):
     if not access.can_search_directory(request.user):
-        audit.deny("directory.search", request=request)
-        raise PermissionDenied
+        raise Denied("directory.search")
 
 
 def search(request):
@@ -165,13 +164,12 @@ def _labels(choices, values: list[str]) -> list[str]:
 def orientation_new(request, public_id):
     """Orient a person to this service: who she is (the minimum), why, her agreement."""
     if not access.can_orient(request.user):
-        audit.deny("orientation.send", request=request)
-        raise PermissionDenied
+        raise Denied("orientation.send")
     service = _published_service(request, public_id)
     form = OrientationForm(request.POST or None, request.FILES or None, service=service)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form) as submitted:
             orientation = actions.orientation_send(
                 actor=request.user,
                 service=service,
@@ -184,11 +182,9 @@ def orientation_new(request, public_id):
                 reason=data["reason"],
                 consent_method=data["consent_method"],
                 attachments=data["attachments"],
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(
                 request,
                 _("Orientation envoyée. Vous serez prévenu·e de la réponse du service."),
@@ -212,8 +208,7 @@ def orientation_list(request):
     receives = bool(access.receiving_organisation_ids(request.user))
     sends = access.can_orient(request.user)
     if not sends and not receives:
-        audit.deny("orientation.list", request=request)
-        raise PermissionDenied
+        raise Denied("orientation.list")
     if box not in ("envoyees", "recues"):
         box = "envoyees" if sends else "recues"
     state = request.GET.get("etat", "")
@@ -246,13 +241,9 @@ def orientation_list(request):
 def _visible_orientation(request, public_id):
     orientation = queries.orientation_for(request.user, public_id)
     if orientation is None:
-        audit.deny(
-            "orientation.read",
-            request=request,
-            object_type="directory.orientation",
-            object_id=str(public_id),
+        raise Missing(
+            "orientation.read", object_type="directory.orientation", object_id=str(public_id)
         )
-        raise Http404
     return orientation
 
 
@@ -265,7 +256,7 @@ def orientation_detail(request, public_id):
 def _orientation_page(request, orientation, move_form, status=200):
     """The orientation, with the decisions this user may take (none: no form). Every page
     showing it is a read of the person's data, and is audited as one."""
-    actions.orientation_record_read(orientation=orientation, request=request)
+    actions.orientation_record_read(orientation=orientation, acting=audit.Actor.of(request))
     return render(
         request,
         "directory/orientation_detail.html",
@@ -283,18 +274,16 @@ def orientation_move(request, public_id):
     moves = access.allowed_moves(access.orientation_sides(request.user, orientation), orientation)
     form = OrientationMoveForm(request.POST, moves=moves)
     if form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             actions.orientation_move(
                 orientation=orientation,
                 to_state=form.cleaned_data["to_state"],
                 actor=request.user,
                 refusal_reason=form.cleaned_data["refusal_reason"],
                 comment=form.cleaned_data["comment"],
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(request, _("C'est noté : l'orientation a été mise à jour."))
             return redirect("directory:orientation", public_id=orientation.public_id)
     return _orientation_page(request, orientation, form, status=400)
@@ -347,23 +336,23 @@ def orientation_answer(request, token):
     orientation = link.orientation
     form = OrientationMoveForm(request.POST or None, moves=access.link_moves(link))
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             actions.orientation_move(
                 orientation=orientation,
                 to_state=form.cleaned_data["to_state"],
                 link=link,
                 refusal_reason=form.cleaned_data["refusal_reason"],
                 comment=form.cleaned_data["comment"],
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             orientation.refresh_from_db()
             return render(
                 request, "directory/orientation_link_done.html", {"orientation": orientation}
             )
-    actions.orientation_record_read(orientation=orientation, request=request, link=link)
+    actions.orientation_record_read(
+        orientation=orientation, acting=audit.Actor.of(request), link=link
+    )
     return render(
         request,
         "directory/orientation_answer.html",
@@ -395,8 +384,7 @@ def orientation_answer_attachment(request, token, attachment_id):
 def orientation_statistics(request):
     """Orientations per service and per need, for the observatory: counts, never a person."""
     if not access.can_view_orientation_statistics(request.user):
-        audit.deny("orientation.statistics", request=request)
-        raise PermissionDenied
+        raise Denied("orientation.statistics")
     form = StatisticsForm(request.GET or None)
     since = until = None
     if form.is_valid():
@@ -417,8 +405,7 @@ def orientation_statistics(request):
 
 def _require_editor(request):
     if not access.managed_organisation_ids(request.user):
-        audit.deny("directory.entry.edit", request=request)
-        raise PermissionDenied
+        raise Denied("directory.entry.edit")
 
 
 def my_entries(request):
@@ -467,16 +454,14 @@ def structure_new(request, organisation_id):
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             actions.entry_create(
                 actor=request.user,
                 organisation=organisation,
                 values=form.proposed(),
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(request, _("Brouillon enregistré. Soumettez-le quand il est prêt."))
             return redirect("directory:my_entries")
     return _entry_form_page(request, form, entry=None, title=_("Nouvelle fiche de structure"))
@@ -498,13 +483,14 @@ def service_new(request, public_id):
         raise Http404
     form = ServiceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             actions.entry_create(
-                actor=request.user, structure=structure, values=form.proposed(), request=request
+                actor=request.user,
+                structure=structure,
+                values=form.proposed(),
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(request, _("Brouillon enregistré. Soumettez-le quand il est prêt."))
             return redirect("directory:my_entries")
     return _entry_form_page(
@@ -530,13 +516,14 @@ def _detached(entry):
 
 def _save_entry(request, form, entry, title):
     if request.method == "POST" and form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             change = actions.entry_update(
-                actor=request.user, entry=entry, values=form.proposed(), request=request
+                actor=request.user,
+                entry=entry,
+                values=form.proposed(),
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             if change is not None:
                 messages.success(
                     request,
@@ -558,6 +545,7 @@ ENTRY_ACTIONS = {
 
 
 @require_POST
+@refusal_returns_to("directory:my_entries")
 def entry_action(request, kind, public_id, verb):
     _require_editor(request)
     entry = (
@@ -567,26 +555,24 @@ def entry_action(request, kind, public_id, verb):
     )
     if entry is None or (verb not in ENTRY_ACTIONS and verb != "a-jour"):
         raise Http404
-    try:
-        if verb == "a-jour":
-            if kind != "service":
-                raise Http404
-            actions.entry_confirm_fresh(actor=request.user, service=entry, request=request)
-            messages.success(request, _("Merci : la fiche est marquée à jour aujourd'hui."))
-        else:
-            action, done = ENTRY_ACTIONS[verb]
-            action(actor=request.user, entry=entry, request=request)
-            messages.success(request, done)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if verb == "a-jour":
+        if kind != "service":
+            raise Http404
+        actions.entry_confirm_fresh(
+            actor=request.user, service=entry, acting=audit.Actor.of(request)
+        )
+        messages.success(request, _("Merci : la fiche est marquée à jour aujourd'hui."))
+    else:
+        action, done = ENTRY_ACTIONS[verb]
+        action(actor=request.user, entry=entry, acting=audit.Actor.of(request))
+        messages.success(request, done)
     return redirect("directory:my_entries")
 
 
 def moderation(request):
     """Entries asking for first publication and changes to published ones, oldest first."""
     if not access.can_moderate(request.user):
-        audit.deny("directory.moderation", request=request)
-        raise PermissionDenied
+        raise Denied("directory.moderation")
     queue = queries.moderation_queue()
     for change in queue["changes"]:
         change.rows = _change_rows(change)
@@ -604,39 +590,35 @@ def _change_rows(change) -> list[tuple[str, object, object]]:
 
 
 @require_POST
+@refusal_returns_to("directory:moderation")
 def moderation_decide(request, kind, public_id):
     if not access.can_moderate(request.user):
-        audit.deny("directory.moderation", request=request)
-        raise PermissionDenied
+        raise Denied("directory.moderation")
     target = queries.moderation_target(kind, public_id)
     if target is None:
         raise Http404
     decision = request.POST.get("decision")
     reject_form = RejectForm(request.POST)
-    try:
-        if decision == "approve":
-            actions.moderation_approve(actor=request.user, request=request, **target)
-            messages.success(request, _("Validé et publié."))
-        elif decision == "reject" and reject_form.is_valid():
-            actions.moderation_reject(
-                actor=request.user,
-                reason=reject_form.cleaned_data["reason"],
-                request=request,
-                **target,
-            )
-            messages.success(request, _("Refusé : la structure est prévenue du motif."))
-        else:
-            messages.error(request, _("Pour refuser, dites ce qu'il faut corriger."))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if decision == "approve":
+        actions.moderation_approve(actor=request.user, acting=audit.Actor.of(request), **target)
+        messages.success(request, _("Validé et publié."))
+    elif decision == "reject" and reject_form.is_valid():
+        actions.moderation_reject(
+            actor=request.user,
+            reason=reject_form.cleaned_data["reason"],
+            acting=audit.Actor.of(request),
+            **target,
+        )
+        messages.success(request, _("Refusé : la structure est prévenue du motif."))
+    else:
+        messages.error(request, _("Pour refuser, dites ce qu'il faut corriger."))
     return redirect("directory:moderation")
 
 
 def duplicates(request):
     """Structures that look like the same place, from different sources, to merge or not."""
     if not access.can_moderate(request.user):
-        audit.deny("directory.duplicates", request=request)
-        raise PermissionDenied
+        raise Denied("directory.duplicates")
     page = Paginator(queries.suspected_duplicates(), DUPLICATES_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -652,33 +634,34 @@ DUPLICATES_PER_PAGE = 25
 
 
 @require_POST
+@refusal_returns_to("directory:duplicates")
 def duplicate_decide(request, first_id, second_id):
     if not access.can_moderate(request.user):
-        audit.deny("directory.duplicates", request=request)
-        raise PermissionDenied
+        raise Denied("directory.duplicates")
     pair = queries.structure_pair(first_id, second_id)
     if pair is None:
         raise Http404
     first, second = pair
     decision = request.POST.get("decision")
-    try:
-        if decision == "keep-first":
-            actions.structure_merge(actor=request.user, keep=first, absorb=second, request=request)
-            messages.success(
-                request, _("Fusion faite : « %(name)s » est gardée.") % {"name": first.name}
-            )
-        elif decision == "keep-second":
-            actions.structure_merge(actor=request.user, keep=second, absorb=first, request=request)
-            messages.success(
-                request, _("Fusion faite : « %(name)s » est gardée.") % {"name": second.name}
-            )
-        elif decision == "different":
-            actions.duplicate_dismiss(
-                actor=request.user, first=first, second=second, request=request
-            )
-            messages.success(request, _("Noté : ces deux structures ne seront plus proposées."))
-        else:
-            raise Http404
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    if decision == "keep-first":
+        actions.structure_merge(
+            actor=request.user, keep=first, absorb=second, acting=audit.Actor.of(request)
+        )
+        messages.success(
+            request, _("Fusion faite : « %(name)s » est gardée.") % {"name": first.name}
+        )
+    elif decision == "keep-second":
+        actions.structure_merge(
+            actor=request.user, keep=second, absorb=first, acting=audit.Actor.of(request)
+        )
+        messages.success(
+            request, _("Fusion faite : « %(name)s » est gardée.") % {"name": second.name}
+        )
+    elif decision == "different":
+        actions.duplicate_dismiss(
+            actor=request.user, first=first, second=second, acting=audit.Actor.of(request)
+        )
+        messages.success(request, _("Noté : ces deux structures ne seront plus proposées."))
+    else:
+        raise Http404
     return redirect("directory:duplicates")

@@ -165,15 +165,13 @@ class ReportConflict(ValidationError):
     """Someone else saved the commentary since the form was shown: nothing was written."""
 
 
-def _saved(report, action: str, actor, request, **details) -> None:
+def _saved(report, action: str, actor, acting, **details) -> None:
     """Bump the report's version, save it and trace who did what."""
     report.version += 1
     report.save()
     audit.record(
         action,
-        # From the request when there is one: the user and her active role.
-        actor=None if request is not None else audit.Actor(user_id=actor.public_id),
-        request=request,
+        actor=audit.actor_of(actor, acting),
         object_type="observatory.annualreport",
         object_id=str(report.public_id),
         details={"year": report.year, **details},
@@ -187,7 +185,7 @@ def report_for(year: int):
     return report
 
 
-def report_save(*, actor, year: int, commentary: dict, expected_version: int, request=None):
+def report_save(*, actor, year: int, commentary: dict, expected_version: int, acting=None):
     """Save the coordinators' commentary, section by section. Refused once published, and
     when someone else saved in between (their text is not overwritten)."""
     from maillage.observatory.models import AnnualReport
@@ -206,11 +204,11 @@ def report_save(*, actor, year: int, commentary: dict, expected_version: int, re
                 )
             )
         report.commentary = {k: v.strip() for k, v in commentary.items() if v and v.strip()}
-        _saved(report, "report.save", actor, request, sections=sorted(report.commentary))
+        _saved(report, "report.save", actor, acting, sections=sorted(report.commentary))
     return report
 
 
-def report_publish(*, actor, year: int, expected_version: int, request=None):
+def report_publish(*, actor, year: int, expected_version: int, acting=None):
     """Publish the year's report once the year is over: its figures are frozen (a snapshot),
     then its PDF printed and kept. Refused when someone saved the commentary since the page
     was read (what would be frozen is not what the publisher read)."""
@@ -241,7 +239,7 @@ def report_publish(*, actor, year: int, expected_version: int, request=None):
         report.snapshot = report_module.compute(report, scope)
         report.published_at = timezone.now()
         report.published_by = actor
-        _saved(report, "report.publish", actor, request)
+        _saved(report, "report.publish", actor, acting)
     report_store_pdf(report)
     return report
 

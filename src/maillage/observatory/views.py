@@ -3,7 +3,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
+from maillage.core.pipeline import refusal_returns_to, require
 from maillage.observatory import (
     access,
     actions,
@@ -28,16 +29,10 @@ from maillage.territories.models import Commune, Departement
 logger = logging.getLogger(__name__)
 
 
-def _require(request, allowed: bool, action: str):
-    if not allowed:
-        audit.deny(action, request=request)
-        raise PermissionDenied
-
-
 def accessibility(request):
     """The index per commune of a département, the population under the threshold, and
     what-ifs: practitioners added or removed at communes, side by side with today."""
-    _require(request, access.can_view_observatory(request.user), "observatory.read")
+    require(access.can_view_observatory(request.user), "observatory.read")
     code = request.GET.get("departement") or queries.default_departement()
     departement = Departement.objects.filter(code=code).first()
     run = queries.latest_run()
@@ -76,7 +71,7 @@ def accessibility(request):
 
 @require_POST
 def accessibility_compute(request):
-    _require(request, access.can_compute(request.user), "accessibility.compute")
+    require(access.can_compute(request.user), "accessibility.compute")
     run = actions.accessibility_compute(actor=request.user)
     messages.success(
         request,
@@ -135,7 +130,7 @@ def dashboard(request):
     """The territory's indicators over a period: key figures, charts each with its table,
     a map of the people reached, and every table to download. Exact counts for those who
     follow people; protected ones for the other readers (observatory.presentation)."""
-    _require(request, access.can_view_observatory(request.user), "observatory.read")
+    require(access.can_view_observatory(request.user), "observatory.read")
     form, scope, status = _scope(request)
     shown = presentation.present(
         indicators.compute(scope), exact=access.sees_exact_counts(request.user)
@@ -158,7 +153,7 @@ def dashboard(request):
 
 
 def table_download(request, slug: str, fmt: str):
-    _require(request, access.can_view_observatory(request.user), "observatory.read")
+    require(access.can_view_observatory(request.user), "observatory.read")
     form, scope, status = _scope(request)
     if status != 200:
         return HttpResponseBadRequest(
@@ -196,7 +191,7 @@ def table_download(request, slug: str, fmt: str):
 def _report_readable(request, year: int):
     """The report of that year, for coordinators and admins always, for the other readers
     of the observatory once published; else 404."""
-    _require(request, access.can_view_observatory(request.user), "report.read")
+    require(access.can_view_observatory(request.user), "report.read")
     report = AnnualReport.objects.filter(year=year).first()
     if report is None:
         report = AnnualReport(year=year)
@@ -206,7 +201,7 @@ def _report_readable(request, year: int):
 
 
 def report_index(request):
-    _require(request, access.can_view_observatory(request.user), "report.read")
+    require(access.can_view_observatory(request.user), "report.read")
     this_year = timezone.localdate().year
     existing = {r.year: r for r in AnnualReport.objects.all()}
     years = sorted({*existing, *range(this_year - 2, this_year + 1)}, reverse=True)
@@ -236,7 +231,9 @@ def annual_report_pdf(request, year: int):
         pdf = actions.report_store_pdf(report)
     if pdf is None and not report.published_at:
         try:
-            pdf = report_module.to_pdf(report_module.render_document(report, request=request))
+            pdf = report_module.to_pdf(
+                report_module.render_document(report, request=request)
+            )
         except report_module.PdfError:
             logger.exception("annual report PDF failed")
     if pdf is None:
@@ -251,7 +248,7 @@ def annual_report_pdf(request, year: int):
 
 
 def report_commentary(request, year: int):
-    _require(request, access.can_compute(request.user), "report.write")
+    require(access.can_compute(request.user), "report.write")
     report = AnnualReport.objects.filter(year=year).first() or AnnualReport(year=year)
     form = CommentaryForm(
         request.POST or None,
@@ -269,7 +266,7 @@ def report_commentary(request, year: int):
                     year=year,
                     commentary=data,
                     expected_version=version,
-                    request=request,
+                    acting=audit.Actor.of(request),
                 )
             except actions.ReportConflict as error:
                 # Her text stays in the form, now against the version saved meanwhile
@@ -303,18 +300,15 @@ def report_commentary(request, year: int):
 
 
 @require_POST
+@refusal_returns_to("observatory:report", "year")
 def report_publish(request, year: int):
-    _require(request, access.can_compute(request.user), "report.publish")
+    require(access.can_compute(request.user), "report.publish")
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         return HttpResponseBadRequest(_("Version du rapport manquante."))
-    try:
-        actions.report_publish(
-            actor=request.user, year=year, expected_version=version, request=request
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Rapport publié : les observateurs peuvent le lire."))
+    actions.report_publish(
+        actor=request.user, year=year, expected_version=version, acting=audit.Actor.of(request)
+    )
+    messages.success(request, _("Rapport publié : les observateurs peuvent le lire."))
     return redirect("observatory:report", year=year)

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
 from maillage.core import audit
-from maillage.core.pipeline import acting
+from maillage.core.pipeline import acting, found
 from maillage.pathways import access, actions, fhir, queries, reads
 from maillage.pathways.enums import RequestState
 from maillage.pathways.schemas import (
@@ -74,18 +74,9 @@ def _request_out(r) -> dict:
     }
 
 
-def _found(found, request, action: str, object_type: str, object_id, what: str):
-    """The record looked up, or 404 (« … introuvable ») with the denial audited."""
-    if found is None:
-        audit.deny(action, request=request, object_type=object_type, object_id=str(object_id))
-        raise HttpError(404, f"{what} introuvable")
-    return found
-
-
 def _api_objective(request, plan, public_id):
-    return _found(
+    return found(
         plan.objectives.filter(public_id=public_id).first(),
-        request,
         "plan.objective.read",
         "pathways.objective",
         public_id,
@@ -94,14 +85,14 @@ def _api_objective(request, plan, public_id):
 
 
 def _visible_request(request, public_id):
-    found = reads.visible_request(public_id=public_id, request=request)
+    found = reads.visible_request(public_id=public_id, acting=audit.Actor.of(request))
     if found is None:
         raise HttpError(404, "demande introuvable")
     return found
 
 
 def _visible_pathway(request, public_id):
-    found = reads.visible_pathway(public_id=public_id, request=request)
+    found = reads.visible_pathway(public_id=public_id, acting=audit.Actor.of(request))
     if found is None:
         raise HttpError(404, "parcours introuvable")
     return found
@@ -129,7 +120,7 @@ def support_request_create(request, payload: SupportRequestIn):
         actor=request.user,
         platform=platform,
         person_commune=commune,
-        request=request,
+        acting=audit.Actor.of(request),
         **fields,
     )
     return Status(201, _request_out(queries.request_for(request.user, created.public_id)))
@@ -145,7 +136,7 @@ def support_request_list(request):
     if not (triager or access.can_request_support(request.user)):
         audit.deny("support_request.list", request=request)
         raise HttpError(403, "votre rôle ne permet pas de voir des demandes d'appui")
-    queue, mine = reads.support_requests_listed(request=request, api=True)
+    queue, mine = reads.support_requests_listed(acting=audit.Actor.of(request), api=True)
     return {"queue": [_request_out(r) for r in queue], "mine": [_request_out(r) for r in mine]}
 
 
@@ -156,7 +147,7 @@ def support_request_list(request):
 )
 def support_request_detail(request, public_id: UUID):
     found = _visible_request(request, public_id)
-    reads.support_request_record_read(support_request=found, request=request)
+    reads.support_request_record_read(support_request=found, acting=audit.Actor.of(request))
     return _request_out(found)
 
 
@@ -182,7 +173,7 @@ def support_request_triage(request, public_id: UUID, payload: TriageIn):
             referent=referent,
             comment=payload.comment,
             expected_version=payload.version,
-            request=request,
+            acting=audit.Actor.of(request),
         )
     )
     return _request_out(queries.request_for(request.user, public_id))
@@ -202,7 +193,7 @@ def circle_add(request, public_id: UUID, payload: CircleMemberIn):
         user=queries.professional_by_email(payload.email),
         role=payload.role,
         person_informed=payload.person_informed,
-        request=request,
+        acting=audit.Actor.of(request),
     )
     return Status(201, _member_out(member))
 
@@ -251,7 +242,7 @@ def _plan_out(plan) -> dict:
 def plan_detail(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    reads.plan_record_read(plan=plan, request=request)
+    reads.plan_record_read(plan=plan, acting=audit.Actor.of(request))
     return _plan_out(plan)
 
 
@@ -272,7 +263,7 @@ def plan_update(request, public_id: UUID, payload: PlanIn):
         person_project=payload.person_project,
         alert_procedure=payload.alert_procedure,
         revision_on=payload.revision_on,
-        request=request,
+        acting=audit.Actor.of(request),
     )
     return _plan_out(saved)
 
@@ -295,7 +286,7 @@ def plan_objective_add(request, public_id: UUID, payload: ObjectiveIn):
             criteria=payload.criteria,
             no_resource=payload.no_resource,
             expected_version=payload.version,
-            request=request,
+            acting=audit.Actor.of(request),
         )
     )
     plan.refresh_from_db()
@@ -320,7 +311,7 @@ def plan_action_add(request, public_id: UUID, payload: PlanActionIn):
             owner=payload.owner,
             due_on=payload.due_on,
             expected_version=payload.version,
-            request=request,
+            acting=audit.Actor.of(request),
         )
     )
     plan.refresh_from_db()
@@ -352,7 +343,7 @@ def pathway_fhir(request, public_id: UUID):
 )
 @acting("pathway.list")
 def pathway_list(request):
-    pathways = reads.pathways_listed(request=request)
+    pathways = reads.pathways_listed(acting=audit.Actor.of(request))
     return [
         {
             "id": p.public_id,
@@ -378,7 +369,7 @@ def pathway_list(request):
 )
 def pathway_detail(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
-    reads.pathway_record_read(pathway=pathway, request=request)
+    reads.pathway_record_read(pathway=pathway, acting=audit.Actor.of(request))
     return _pathway_out(pathway)
 
 
@@ -419,7 +410,7 @@ def _message_out(m) -> dict:
 def message_list(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
     notebook = queries.notebook_of(pathway)
-    reads.notebook_record_read(pathway=pathway, messages=notebook, request=request)
+    reads.notebook_record_read(pathway=pathway, messages=notebook, acting=audit.Actor.of(request))
     return [_message_out(m) for m in notebook]
 
 
@@ -432,7 +423,7 @@ def message_list(request, public_id: UUID):
 def message_add(request, public_id: UUID, payload: MessageIn):
     pathway = _visible_pathway(request, public_id)
     message = actions.message_post(
-        actor=request.user, pathway=pathway, body=payload.body, request=request
+        actor=request.user, pathway=pathway, body=payload.body, acting=audit.Actor.of(request)
     )
     return Status(201, _message_out(message))
 
@@ -461,7 +452,7 @@ def _stay_out(stay) -> dict:
 def stay_list(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
     stays = queries.stays_of(pathway)
-    reads.stays_record_read(pathway=pathway, stays=stays, request=request)
+    reads.stays_record_read(pathway=pathway, stays=stays, acting=audit.Actor.of(request))
     return [_stay_out(s) for s in stays]
 
 
@@ -479,7 +470,7 @@ def stay_add(request, public_id: UUID, payload: StayIn):
         facility=payload.facility,
         admitted_on=payload.admitted_on,
         expected_discharge_on=payload.expected_discharge_on,
-        request=request,
+        acting=audit.Actor.of(request),
     )
     return Status(201, _stay_out(stay))
 
@@ -492,9 +483,8 @@ def stay_add(request, public_id: UUID, payload: StayIn):
 @acting("stay.discharge")
 def stay_discharge(request, public_id: UUID, stay_id: UUID, payload: DischargeIn):
     pathway = _visible_pathway(request, public_id)
-    stay = _found(
+    stay = found(
         queries.stay_for(pathway, stay_id),
-        request,
         "stay.discharge",
         "pathways.hospitalstay",
         stay_id,
@@ -505,7 +495,7 @@ def stay_discharge(request, public_id: UUID, stay_id: UUID, payload: DischargeIn
         stay=stay,
         discharged_on=payload.discharged_on,
         destination=payload.destination,
-        request=request,
+        acting=audit.Actor.of(request),
     )
     return _stay_out(stay)
 
@@ -536,9 +526,8 @@ def _meeting_out(meeting) -> dict:
 
 
 def _api_meeting(request, pathway, meeting_id, action="meeting.read"):
-    return _found(
+    return found(
         queries.meeting_for(pathway, meeting_id),
-        request,
         action,
         "pathways.meeting",
         meeting_id,
@@ -579,7 +568,7 @@ def meeting_add(request, public_id: UUID, payload: MeetingIn):
         location=payload.location,
         agenda=payload.agenda,
         invitee_ids=[str(i) for i in payload.invitees],
-        request=request,
+        acting=audit.Actor.of(request),
     )
     return Status(201, _meeting_out(queries.meeting_for(pathway, meeting.public_id)))
 
@@ -592,7 +581,7 @@ def meeting_add(request, public_id: UUID, payload: MeetingIn):
 def meeting_detail(request, public_id: UUID, meeting_id: UUID):
     pathway = _visible_pathway(request, public_id)
     meeting = _api_meeting(request, pathway, meeting_id)
-    reads.meeting_record_read(meeting=meeting, request=request)
+    reads.meeting_record_read(meeting=meeting, acting=audit.Actor.of(request))
     return _meeting_out(meeting)
 
 
@@ -614,7 +603,7 @@ def meeting_update(request, public_id: UUID, meeting_id: UUID, payload: MeetingU
             duration_minutes=payload.duration_minutes,
             location=payload.location,
             agenda=payload.agenda,
-            request=request,
+            acting=audit.Actor.of(request),
         )
     )
     return _meeting_out(queries.meeting_for(pathway, meeting_id))
@@ -631,7 +620,10 @@ def meeting_cancel(request, public_id: UUID, meeting_id: UUID, payload: VersionI
     meeting = _api_meeting(request, pathway, meeting_id, "meeting.cancel")
     (
         actions.meeting_cancel(
-            actor=request.user, meeting=meeting, expected_version=payload.version, request=request
+            actor=request.user,
+            meeting=meeting,
+            expected_version=payload.version,
+            acting=audit.Actor.of(request),
         )
     )
     return _meeting_out(queries.meeting_for(pathway, meeting_id))
@@ -653,7 +645,7 @@ def meeting_minutes(request, public_id: UUID, meeting_id: UUID, payload: Minutes
             expected_version=payload.version,
             attendance=payload.attendance,
             minutes=payload.minutes,
-            request=request,
+            acting=audit.Actor.of(request),
         )
     )
     return _meeting_out(queries.meeting_for(pathway, meeting_id))
@@ -683,7 +675,7 @@ def meeting_decision(request, public_id: UUID, meeting_id: UUID, payload: Decisi
             owner=payload.owner,
             due_on=payload.due_on,
             expected_plan_version=payload.plan_version,
-            request=request,
+            acting=audit.Actor.of(request),
         )
     )
     return Status(201, _meeting_out(queries.meeting_for(pathway, meeting_id)))
@@ -705,7 +697,7 @@ def pathway_close(request, public_id: UUID, payload: CloseIn):
         objective_statuses=payload.objectives,
         satisfaction=payload.satisfaction,
         satisfaction_comment=payload.satisfaction_comment,
-        request=request,
+        acting=audit.Actor.of(request),
     )
     return _pathway_out(closed)
 
@@ -718,14 +710,15 @@ def pathway_close(request, public_id: UUID, payload: CloseIn):
 @acting("pathway.reopen")
 def pathway_reopen(request, public_id: UUID):
     pathway = _visible_pathway(request, public_id)
-    reopened = actions.pathway_reopen(actor=request.user, pathway=pathway, request=request)
+    reopened = actions.pathway_reopen(
+        actor=request.user, pathway=pathway, acting=audit.Actor.of(request)
+    )
     return _pathway_out(reopened)
 
 
 def _api_member(request, pathway, member_id, action):
-    return _found(
+    return found(
         queries.circle_member(pathway, member_id),
-        request,
         action,
         "pathways.circlemember",
         member_id,
@@ -751,7 +744,9 @@ def _member_out(member) -> dict:
 def circle_approve(request, public_id: UUID, member_id: UUID):
     pathway = _visible_pathway(request, public_id)
     member = _api_member(request, pathway, member_id, "circle.approve")
-    member = actions.circle_approve(actor=request.user, member=member, request=request)
+    member = actions.circle_approve(
+        actor=request.user, member=member, acting=audit.Actor.of(request)
+    )
     return _member_out(member)
 
 
@@ -764,7 +759,9 @@ def circle_approve(request, public_id: UUID, member_id: UUID):
 def circle_remove(request, public_id: UUID, member_id: UUID):
     pathway = _visible_pathway(request, public_id)
     member = _api_member(request, pathway, member_id, "circle.remove")
-    member = actions.circle_remove(actor=request.user, member=member, request=request)
+    member = actions.circle_remove(
+        actor=request.user, member=member, acting=audit.Actor.of(request)
+    )
     return _member_out(member)
 
 
@@ -777,9 +774,8 @@ def circle_remove(request, public_id: UUID, member_id: UUID):
 def plan_action_status(request, public_id: UUID, action_id: UUID, payload: ActionStatusIn):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    action = _found(
+    action = found(
         queries.plan_action(plan, action_id),
-        request,
         "plan.action_status",
         "pathways.planaction",
         action_id,
@@ -791,7 +787,7 @@ def plan_action_status(request, public_id: UUID, action_id: UUID, payload: Actio
             action=action,
             status=payload.status,
             expected_version=payload.version,
-            request=request,
+            acting=audit.Actor.of(request),
         )
     )
     plan.refresh_from_db()
@@ -814,7 +810,7 @@ def plan_validation_add(request, public_id: UUID, payload: ValidationIn):
             validator=payload.validator,
             validated_on=payload.validated_on,
             expected_version=payload.version,
-            request=request,
+            acting=audit.Actor.of(request),
         )
     )
     plan.refresh_from_db()
@@ -838,7 +834,7 @@ def caregiver_add(request, public_id: UUID, payload: CaregiverIn):
         email=payload.email,
         is_main=payload.is_main,
         person_agreed=payload.person_agreed,
-        request=request,
+        acting=audit.Actor.of(request),
     )
     return Status(
         201,

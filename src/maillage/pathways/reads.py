@@ -13,56 +13,56 @@ from maillage.pathways.enums import (
 )
 
 
-def visible_request(*, public_id, request):
+def visible_request(*, public_id, acting):
     """The support request, if the user may see it; else None, with the denial audited
     (the caller answers 404, on a page or in the API)."""
-    found = queries.request_for(request.user, public_id)
+    found = queries.request_for(acting.user, public_id)
     if found is None:
         audit.deny(
             "support_request.read",
-            request=request,
+            actor=acting,
             object_type="pathways.supportrequest",
             object_id=str(public_id),
         )
     return found
 
 
-def visible_pathway(*, public_id, request):
+def visible_pathway(*, public_id, acting):
     """The pathway, if the user may see it; else None, with the denial audited."""
-    found = queries.pathway_for(request.user, public_id)
+    found = queries.pathway_for(acting.user, public_id)
     if found is None:
         audit.deny(
             "pathway.read",
-            request=request,
+            actor=acting,
             object_type="pathways.pathway",
             object_id=str(public_id),
         )
     return found
 
 
-def pathways_listed(*, request) -> list:
+def pathways_listed(*, acting) -> list:
     """The pathways the user follows, with the ids shown written to the audit trail — the
     same for the page and the API. Refused (PermissionDenied, audited) to those who neither
     coordinate nor ask for support."""
-    user = request.user
+    user = acting.user
     if not (access.can_triage(user) or access.can_request_support(user)):
-        audit.deny("pathway.list", request=request)
+        audit.deny("pathway.list", actor=acting)
         raise PermissionDenied
     pathways = queries.my_pathways(user)
     if pathways:
         audit.record(
             "pathway.list",
-            request=request,
+            actor=acting,
             object_type="pathways.pathway",
             details={"shown": [str(p.public_id) for p in pathways]},
         )
     return pathways
 
 
-def support_requests_listed(*, request, api: bool = False) -> tuple[list, list]:
+def support_requests_listed(*, acting, api: bool = False) -> tuple[list, list]:
     """The triage queue (for a coordinator) and the user's own requests, with the ids shown
     written to the audit trail — the same for the page and the API."""
-    user = request.user
+    user = acting.user
     queue = list(queries.triage_queue(user)[:200]) if access.can_triage(user) else []
     mine = list(queries.requests_made_by(user)[:100])
     shown = [str(r.public_id) for r in queue + mine]
@@ -70,71 +70,71 @@ def support_requests_listed(*, request, api: bool = False) -> tuple[list, list]:
         details = {"shown": shown, **({"api": 1} if api else {})}
         audit.record(
             "support_request.list",
-            request=request,
+            actor=acting,
             object_type="pathways.supportrequest",
             details=details,
         )
     return queue, mine
 
 
-def support_request_record_read(*, support_request, request, duplicates=()) -> None:
+def support_request_record_read(*, support_request, acting, duplicates=()) -> None:
     """The read, and the other people's records shown beside it as possible duplicates."""
     details = {"duplicates": [str(p.public_id) for p in duplicates]} if duplicates else None
-    audit.record("support_request.read", request=request, obj=support_request, details=details)
+    audit.record("support_request.read", actor=acting, obj=support_request, details=details)
 
 
-def pathway_record_read(*, pathway, request) -> None:
-    audit.record("pathway.read", request=request, obj=pathway)
+def pathway_record_read(*, pathway, acting) -> None:
+    audit.record("pathway.read", actor=acting, obj=pathway)
 
 
-def assessments_record_read(*, pathway, assessments, request) -> None:
+def assessments_record_read(*, pathway, assessments, acting) -> None:
     audit.record(
         "assessment.read",
-        request=request,
+        actor=acting,
         obj=pathway,
         details={"shown": [str(a.public_id) for a in assessments]},
     )
 
 
-def plan_record_read(*, plan, request) -> None:
-    audit.record("plan.read", request=request, obj=plan)
+def plan_record_read(*, plan, acting) -> None:
+    audit.record("plan.read", actor=acting, obj=plan)
 
 
-def notebook_record_read(*, pathway, messages, request, now=None) -> None:
+def notebook_record_read(*, pathway, messages, acting, now=None) -> None:
     """The reader has seen the notebook up to now; the messages shown are audited."""
     now = now or timezone.now()
-    pathway.members.filter(user=request.user, status=MemberStatus.ACTIVE).update(
+    pathway.members.filter(user=acting.user, status=MemberStatus.ACTIVE).update(
         notebook_read_at=now
     )
     audit.record(
         "notebook.read",
-        request=request,
+        actor=acting,
         obj=pathway,
         details={"messages": [str(m.public_id) for m in messages]},
     )
 
 
-def message_attachment_record_read(*, attachment, request) -> None:
+def message_attachment_record_read(*, attachment, acting) -> None:
     audit.record(
         "notebook.attachment.read",
-        request=request,
+        actor=acting,
         obj=attachment.message,
         details={"attachment": str(attachment.public_id)},
     )
 
 
-def stays_record_read(*, pathway, stays, request) -> None:
+def stays_record_read(*, pathway, stays, acting) -> None:
     audit.record(
         "stay.read",
-        request=request,
+        actor=acting,
         obj=pathway,
         details={"stays": [str(s.public_id) for s in stays]},
     )
 
 
-def meeting_record_read(*, meeting, request) -> None:
-    audit.record("meeting.read", request=request, obj=meeting)
+def meeting_record_read(*, meeting, acting) -> None:
+    audit.record("meeting.read", actor=acting, obj=meeting)
 
 
-def portal_record_read(*, pathway, request, what: str = "portal.read") -> None:
-    audit.record(what, request=request, obj=pathway)
+def portal_record_read(*, pathway, acting, what: str = "portal.read") -> None:
+    audit.record(what, actor=acting, obj=pathway)

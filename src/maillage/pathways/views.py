@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.core.inputs import is_uuid
+from maillage.core.pipeline import Denied, found, refusal_returns_to, refusals_on, require
 from maillage.pathways import access, actions, queries, reads, scores
 from maillage.pathways.enums import ConsentMode, Need, TriageOutcome
 from maillage.pathways.forms import (
@@ -34,40 +34,14 @@ from maillage.pathways.forms import (
 from maillage.territories.models import Commune
 
 
-def _rebound(form_class, request, version: int, error, **kwargs):
-    """After a conflict: the user's input again, now carrying the current version, so that
-    saving it once more (after reading what changed) goes through."""
-    data = request.POST.copy()
-    data["version"] = str(version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(None, error)
-    return form
-
-
-def _found(found, request, action: str, object_type: str, object_id):
-    """The record looked up, or 404 with the denial audited (it is not the user's to see,
-    or it does not exist: she is told the same)."""
-    if found is None:
-        audit.deny(action, request=request, object_type=object_type, object_id=str(object_id))
-        raise Http404
-    return found
-
-
-def _require(request, allowed: bool, action: str):
-    if not allowed:
-        audit.deny(action, request=request)
-        raise PermissionDenied
-
-
 def request_new(request):
     """Ask the platform for support for a person: who, why, how urgent, her agreement."""
-    _require(request, access.can_request_support(request.user), "support_request.create")
+    require(access.can_request_support(request.user), "support_request.create")
     form = SupportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         commune = data["person_commune"]
-        try:
+        with refusals_on(form) as submitted:
             support_request = actions.support_request_submit(
                 actor=request.user,
                 platform=data["platform"],
@@ -88,11 +62,9 @@ def request_new(request):
                 consent_mode=data["consent_mode"],
                 information_items=data["information_items"],
                 recipients=data["recipients"],
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(
                 request,
                 _("Demande envoyée. Un·e coordinateur·rice la lit et vous répond."),
@@ -104,12 +76,11 @@ def request_new(request):
 def request_list(request):
     """The coordinator's triage queue, and the requests one has made."""
     triager = access.can_triage(request.user)
-    _require(
-        request,
+    require(
         triager or access.can_request_support(request.user),
         "support_request.list",
     )
-    queue, mine = reads.support_requests_listed(request=request)
+    queue, mine = reads.support_requests_listed(acting=audit.Actor.of(request))
     return render(
         request,
         "pathways/request_list.html",
@@ -118,7 +89,7 @@ def request_list(request):
 
 
 def _visible_request(request, public_id):
-    found = reads.visible_request(public_id=public_id, request=request)
+    found = reads.visible_request(public_id=public_id, acting=audit.Actor.of(request))
     if found is None:
         raise Http404
     return found
@@ -140,7 +111,7 @@ def _request_page(request, support_request, triage_form=None, status=200, orient
         )
     duplicates = queries.possible_duplicates(support_request) if "coordinator" in sides else []
     reads.support_request_record_read(
-        support_request=support_request, request=request, duplicates=duplicates
+        support_request=support_request, acting=audit.Actor.of(request), duplicates=duplicates
     )
     orients = "coordinator" in sides and support_request.state not in ("withdrawn", "pathway")
     return render(
@@ -169,24 +140,21 @@ def request_orient(request, public_id):
 
     support_request = _visible_request(request, public_id)
     if "coordinator" not in access.request_sides(request.user, support_request):
-        audit.deny("support_request.orient", request=request, obj=support_request)
-        raise PermissionDenied
+        raise Denied("support_request.orient", obj=support_request)
     candidates = _service_candidates(request, commune_id=support_request.person.commune_id)
     form = RequestOrientForm(request.POST, candidates=candidates)
     if form.is_valid():
         service = published_service(form.cleaned_data["service"])
-        try:
+        with refusals_on(form) as submitted:
             actions.request_orient(
                 actor=request.user,
                 support_request=support_request,
                 service=service,
                 consent_method=form.cleaned_data["consent_method"],
                 reason=form.cleaned_data["reason"],
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(
                 request, _("Orientation envoyée à « %(name)s ».") % {"name": service.name}
             )
@@ -202,8 +170,7 @@ def request_detail(request, public_id):
 def request_triage(request, public_id):
     support_request = _visible_request(request, public_id)
     if "coordinator" not in access.request_sides(request.user, support_request):
-        audit.deny("support_request.triage", request=request, obj=support_request)
-        raise PermissionDenied
+        raise Denied("support_request.triage", obj=support_request)
     form = TriageForm(
         request.POST,
         questions=queries.screening_questions(),
@@ -211,7 +178,7 @@ def request_triage(request, public_id):
     )
     if form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form) as submitted:
             actions.support_request_triage(
                 actor=request.user,
                 support_request=support_request,
@@ -220,67 +187,49 @@ def request_triage(request, public_id):
                 referent=data["referent"],
                 comment=data["comment"],
                 expected_version=data["version"],
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except actions.StaleVersion as error:
-            support_request = queries.request_for(request.user, public_id)
-            form = _rebound(
-                TriageForm,
-                request,
-                support_request.version,
-                error,
-                questions=queries.screening_questions(),
-                referents=queries.coordinators_of(support_request.platform),
-            )
-            return _request_page(request, support_request, form, status=409)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            support_request.refresh_from_db()
+        support_request.refresh_from_db()
+        if submitted.done:
             if data["outcome"] == TriageOutcome.PATHWAY:
                 messages.success(request, _("Parcours ouvert."))
                 return redirect("pathways:pathway", public_id=support_request.pathway.public_id)
             messages.success(request, _("Demande triée."))
             return redirect("pathways:request", public_id=support_request.public_id)
+        return _request_page(request, support_request, form, status=submitted.status)
     return _request_page(request, support_request, form, status=400)
 
 
 @require_POST
+@refusal_returns_to("pathways:request", "public_id")
 def request_withdraw(request, public_id):
     support_request = _visible_request(request, public_id)
-    try:
-        actions.support_request_withdraw(
-            actor=request.user, support_request=support_request, request=request
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("pathways:request", public_id=public_id)
+    actions.support_request_withdraw(
+        actor=request.user, support_request=support_request, acting=audit.Actor.of(request)
+    )
     messages.success(request, _("Demande retirée."))
     return redirect("pathways:request_list")
 
 
 @require_POST
+@refusal_returns_to("pathways:request", "public_id")
 def request_person_informed(request, public_id):
     support_request = _visible_request(request, public_id)
-    try:
-        actions.person_informed(
-            actor=request.user, support_request=support_request, request=request
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("C'est noté : la personne a été informée."))
+    actions.person_informed(
+        actor=request.user, support_request=support_request, acting=audit.Actor.of(request)
+    )
+    messages.success(request, _("C'est noté : la personne a été informée."))
     return redirect("pathways:request", public_id=public_id)
 
 
 def pathway_list(request):
     """The pathways one follows: as referent, circle member or platform coordinator."""
-    pathways = reads.pathways_listed(request=request)
+    pathways = reads.pathways_listed(acting=audit.Actor.of(request))
     return render(request, "pathways/pathway_list.html", {"pathways": pathways})
 
 
 def _visible_pathway(request, public_id):
-    found = reads.visible_pathway(public_id=public_id, request=request)
+    found = reads.visible_pathway(public_id=public_id, acting=audit.Actor.of(request))
     if found is None:
         raise Http404
     return found
@@ -289,7 +238,7 @@ def _visible_pathway(request, public_id):
 def _pathway_page(
     request, pathway, member_form=None, status=200, caregiver_form=None, portal_form=None
 ):
-    reads.pathway_record_read(pathway=pathway, request=request)
+    reads.pathway_record_read(pathway=pathway, acting=audit.Actor.of(request))
     manages = access.can_manage_circle(request.user, pathway)
     proposes = access.can_propose_member(request.user, pathway)
     contributes = access.can_contribute(request.user, pathway)
@@ -326,22 +275,19 @@ def pathway_detail(request, public_id):
 def circle_add(request, public_id):
     pathway = _visible_pathway(request, public_id)
     if not access.can_propose_member(request.user, pathway):
-        audit.deny("circle.propose", request=request, obj=pathway)
-        raise PermissionDenied
+        raise Denied("circle.propose", obj=pathway)
     form = CircleMemberForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             member = actions.circle_propose(
                 actor=request.user,
                 pathway=pathway,
                 user=queries.professional_by_email(form.cleaned_data["email"]),
                 role=form.cleaned_data["role"],
                 person_informed=form.cleaned_data["person_informed"],
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             if member.status == "active":
                 messages.success(request, _("Membre ajouté au cercle de soins."))
             else:
@@ -353,9 +299,8 @@ def circle_add(request, public_id):
 
 
 def _member(request, pathway, member_id):
-    return _found(
+    return found(
         queries.circle_member(pathway, member_id),
-        request,
         "circle.read",
         "pathways.circlemember",
         member_id,
@@ -363,28 +308,24 @@ def _member(request, pathway, member_id):
 
 
 @require_POST
+@refusal_returns_to("pathways:pathway", "public_id")
 def circle_approve(request, public_id, member_id):
     pathway = _visible_pathway(request, public_id)
-    try:
-        actions.circle_approve(
-            actor=request.user, member=_member(request, pathway, member_id), request=request
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Membre accepté dans le cercle de soins."))
+    actions.circle_approve(
+        actor=request.user,
+        member=_member(request, pathway, member_id),
+        acting=audit.Actor.of(request),
+    )
+    messages.success(request, _("Membre accepté dans le cercle de soins."))
     return redirect("pathways:pathway", public_id=public_id)
 
 
 @require_POST
+@refusal_returns_to("pathways:pathway", "public_id")
 def circle_remove(request, public_id, member_id):
     pathway = _visible_pathway(request, public_id)
     member = _member(request, pathway, member_id)
-    try:
-        actions.circle_remove(actor=request.user, member=member, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("pathways:pathway", public_id=public_id)
+    actions.circle_remove(actor=request.user, member=member, acting=audit.Actor.of(request))
     if member.user_id == request.user.pk and not access.can_manage_circle(request.user, pathway):
         messages.success(request, _("Vous avez quitté le cercle de soins."))
         return redirect("pathways:pathway_list")
@@ -395,12 +336,11 @@ def circle_remove(request, public_id, member_id):
 def assessment_new(request, public_id):
     pathway = _visible_pathway(request, public_id)
     if not access.can_contribute(request.user, pathway):
-        audit.deny("assessment.create", request=request, obj=pathway)
-        raise PermissionDenied
+        raise Denied("assessment.create", obj=pathway)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with refusals_on(form) as submitted:
             actions.assessment_record(
                 actor=request.user,
                 pathway=pathway,
@@ -409,11 +349,9 @@ def assessment_new(request, public_id):
                 person_words=data["person_words"],
                 aggir_grid=data["aggir_grid"],
                 zarit=data["zarit"],
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(request, _("Évaluation enregistrée."))
             return redirect("pathways:assessments", public_id=public_id)
     return render(
@@ -428,7 +366,9 @@ def assessments(request, public_id):
     """The assessments side by side, newest first: how the situation changes."""
     pathway = _visible_pathway(request, public_id)
     found = queries.assessments_of(pathway)
-    reads.assessments_record_read(pathway=pathway, assessments=found, request=request)
+    reads.assessments_record_read(
+        pathway=pathway, assessments=found, acting=audit.Actor.of(request)
+    )
     return render(
         request,
         "pathways/assessments.html",
@@ -442,7 +382,7 @@ def assessments(request, public_id):
 
 
 def _plan_context(request, pathway, plan, **forms_given):
-    reads.plan_record_read(plan=plan, request=request)
+    reads.plan_record_read(plan=plan, acting=audit.Actor.of(request))
     objectives, versions = queries.plan_page(plan)
     members = queries.circle_of(pathway)
     editable = access.can_contribute(request.user, pathway)
@@ -488,7 +428,7 @@ def plan(request, public_id):
         forms_given["plan_form"] = form
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals_on(form) as submitted:
                 actions.plan_save(
                     actor=request.user,
                     plan=plan,
@@ -497,18 +437,12 @@ def plan(request, public_id):
                     person_project=data["person_project"],
                     alert_procedure=data["alert_procedure"],
                     revision_on=data["revision_on"],
-                    request=request,
+                    acting=audit.Actor.of(request),
                 )
-            except actions.StaleVersion as error:
-                plan.refresh_from_db()
-                forms_given["plan_form"] = _rebound(PlanForm, request, plan.version, error)
-                status = 409
-            except ValidationError as error:
-                form.add_error(None, error)
-                status = 400
-            else:
+            if submitted.done:
                 messages.success(request, _("Plan enregistré."))
                 return redirect("pathways:plan", public_id=public_id)
+            status = submitted.status
         else:
             status = 400
         plan.refresh_from_db()
@@ -526,21 +460,15 @@ def _plan_change(request, public_id, form_class, key, apply, form_kwargs):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
     if not access.can_contribute(request.user, pathway):
-        audit.deny("plan.save", request=request, obj=plan)
-        raise PermissionDenied
+        raise Denied("plan.save", obj=plan)
     form = form_class(request.POST, **form_kwargs(plan, pathway))
     status = 400
     if form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             apply(plan, form.cleaned_data)
-        except actions.StaleVersion as error:
-            plan.refresh_from_db()
-            form = _rebound(form_class, request, plan.version, error, **form_kwargs(plan, pathway))
-            status = 409
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             return redirect("pathways:plan", public_id=public_id)
+        status = submitted.status
     plan.refresh_from_db()
     return render(
         request,
@@ -561,7 +489,7 @@ def plan_objective_add(request, public_id):
             criteria=data["criteria"],
             no_resource=data["no_resource"],
             expected_version=data["version"],
-            request=request,
+            acting=audit.Actor.of(request),
         )
 
     return _plan_change(request, public_id, ObjectiveForm, "objective_form", apply, lambda p, w: {})
@@ -602,7 +530,7 @@ def plan_action_add(request, public_id):
             service=service,
             consent_method=data["consent_method"],
             expected_version=data["version"],
-            request=request,
+            acting=audit.Actor.of(request),
         )
         if service is not None:
             messages.success(
@@ -634,7 +562,7 @@ def plan_validate(request, public_id):
             validator=data["validator"],
             validated_on=data["validated_on"],
             expected_version=data["version"],
-            request=request,
+            acting=audit.Actor.of(request),
         )
 
     return _plan_change(
@@ -643,12 +571,12 @@ def plan_validate(request, public_id):
 
 
 @require_POST
+@refusal_returns_to("pathways:plan", "public_id")
 def plan_action_status(request, public_id, action_id):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    action = _found(
+    action = found(
         queries.plan_action(plan, action_id),
-        request,
         "plan.action_status",
         "pathways.planaction",
         action_id,
@@ -657,16 +585,13 @@ def plan_action_status(request, public_id, action_id):
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
-    try:
-        actions.plan_action_set_status(
-            actor=request.user,
-            action=action,
-            status=request.POST.get("status", ""),
-            expected_version=version,
-            request=request,
-        )
-    except ValidationError as error:  # StaleVersion included: nothing was written
-        messages.error(request, " ".join(error.messages))
+    actions.plan_action_set_status(
+        actor=request.user,
+        action=action,
+        status=request.POST.get("status", ""),
+        expected_version=version,
+        acting=audit.Actor.of(request),
+    )
     return redirect("pathways:plan", public_id=public_id)
 
 
@@ -674,7 +599,7 @@ def plan_print(request, public_id):
     """The plan for the person, on paper, in plain French."""
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
-    reads.plan_record_read(plan=plan, request=request)
+    reads.plan_record_read(plan=plan, acting=audit.Actor.of(request))
     objectives, versions = queries.plan_page(plan)
     return render(
         request,
@@ -691,24 +616,23 @@ def plan_print(request, public_id):
 
 
 @require_POST
+@refusal_returns_to("pathways:pathway", "public_id")
 def pathway_handover(request, public_id):
     pathway = _visible_pathway(request, public_id)
     if not access.can_manage_circle(request.user, pathway):
-        audit.deny("pathway.handover", request=request, obj=pathway)
-        raise PermissionDenied
+        raise Denied("pathway.handover", obj=pathway)
     wanted = request.POST.get("referent", "")
     new_referent = queries.platform_coordinator(pathway.platform, wanted)
     if new_referent is None:
         messages.error(request, _("Choisissez un·e coordinateur·rice de la plateforme."))
         return redirect("pathways:pathway", public_id=public_id)
-    try:
-        actions.pathway_handover(
-            actor=request.user, pathway=pathway, new_referent=new_referent, request=request
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Le parcours a changé de référent·e."))
+    actions.pathway_handover(
+        actor=request.user,
+        pathway=pathway,
+        new_referent=new_referent,
+        acting=audit.Actor.of(request),
+    )
+    messages.success(request, _("Le parcours a changé de référent·e."))
     return redirect("pathways:pathway", public_id=public_id)
 
 
@@ -723,26 +647,25 @@ def notebook(request, public_id):
     status = 200
     if request.method == "POST":
         if not writable:
-            audit.deny("notebook.post", request=request, obj=pathway)
-            raise PermissionDenied
+            raise Denied("notebook.post", obj=pathway)
         form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
+            with refusals_on(form) as submitted:
                 actions.message_post(
                     actor=request.user,
                     pathway=pathway,
                     body=form.cleaned_data["body"],
                     attachments=form.cleaned_data["attachments"],
-                    request=request,
+                    acting=audit.Actor.of(request),
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            if submitted.done:
                 messages.success(request, _("Message envoyé au cercle de soins."))
                 return redirect("pathways:notebook", public_id=public_id)
         status = 400
     notebook_messages = queries.notebook_of(pathway)
-    reads.notebook_record_read(pathway=pathway, messages=notebook_messages, request=request)
+    reads.notebook_record_read(
+        pathway=pathway, messages=notebook_messages, acting=audit.Actor.of(request)
+    )
     return render(
         request,
         "pathways/notebook.html",
@@ -759,14 +682,13 @@ def notebook(request, public_id):
 def notebook_attachment(request, public_id, attachment_id):
     pathway = _visible_pathway(request, public_id)
     attachment = queries.message_attachment(pathway, attachment_id)
-    attachment = _found(
+    attachment = found(
         attachment if attachment is not None and attachment.path.exists() else None,
-        request,
         "notebook.attachment.read",
         "pathways.messageattachment",
         attachment_id,
     )
-    reads.message_attachment_record_read(attachment=attachment, request=request)
+    reads.message_attachment_record_read(attachment=attachment, acting=audit.Actor.of(request))
     return FileResponse(
         open(attachment.path, "rb"),  # FileResponse closes it
         as_attachment=True,
@@ -786,24 +708,24 @@ def stays(request, public_id):
     status = 200
     if request.method == "POST":
         if not writable:
-            audit.deny("stay.admit", request=request, obj=pathway)
-            raise PermissionDenied
+            raise Denied("stay.admit", obj=pathway)
         form = StayAdmitForm(request.POST)
         if form.is_valid():
-            try:
+            with refusals_on(form) as submitted:
                 actions.stay_admit(
-                    actor=request.user, pathway=pathway, request=request, **form.cleaned_data
+                    actor=request.user,
+                    pathway=pathway,
+                    acting=audit.Actor.of(request),
+                    **form.cleaned_data,
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            if submitted.done:
                 messages.success(
                     request, _("Hospitalisation enregistrée : le cercle de soins est prévenu.")
                 )
                 return redirect("pathways:stays", public_id=public_id)
         status = 400
     pathway_stays = queries.stays_of(pathway)
-    reads.stays_record_read(pathway=pathway, stays=pathway_stays, request=request)
+    reads.stays_record_read(pathway=pathway, stays=pathway_stays, acting=audit.Actor.of(request))
     return render(
         request,
         "pathways/stays.html",
@@ -820,46 +742,39 @@ def stays(request, public_id):
 
 
 def _stay(request, pathway, stay_id, action):
-    return _found(
-        queries.stay_for(pathway, stay_id), request, action, "pathways.hospitalstay", stay_id
-    )
+    return found(queries.stay_for(pathway, stay_id), action, "pathways.hospitalstay", stay_id)
 
 
 @require_POST
+@refusal_returns_to("pathways:stays", "public_id")
 def stay_check(request, public_id, stay_id):
     pathway = _visible_pathway(request, public_id)
     stay = _stay(request, pathway, stay_id, "stay.check")
-    try:
-        actions.stay_check(
-            actor=request.user,
-            stay=stay,
-            code=request.POST.get("code", ""),
-            done=request.POST.get("done") == "1",
-            request=request,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    actions.stay_check(
+        actor=request.user,
+        stay=stay,
+        code=request.POST.get("code", ""),
+        done=request.POST.get("done") == "1",
+        acting=audit.Actor.of(request),
+    )
     return redirect("pathways:stays", public_id=public_id)
 
 
 @require_POST
+@refusal_returns_to("pathways:stays", "public_id")
 def stay_discharge(request, public_id, stay_id):
     pathway = _visible_pathway(request, public_id)
     stay = _stay(request, pathway, stay_id, "stay.discharge")
     form = StayDischargeForm(request.POST)
     if form.is_valid():
-        try:
-            actions.stay_discharge(
-                actor=request.user,
-                stay=stay,
-                discharged_on=form.cleaned_data["discharged_on"],
-                destination=form.cleaned_data["destination"],
-                request=request,
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Sortie enregistrée : le cercle de soins est prévenu."))
+        actions.stay_discharge(
+            actor=request.user,
+            stay=stay,
+            discharged_on=form.cleaned_data["discharged_on"],
+            destination=form.cleaned_data["destination"],
+            acting=audit.Actor.of(request),
+        )
+        messages.success(request, _("Sortie enregistrée : le cercle de soins est prévenu."))
     else:
         messages.error(request, _("Indiquez la date de sortie."))
     return redirect("pathways:stays", public_id=public_id)
@@ -892,15 +807,14 @@ def meetings(request, public_id):
 def meeting_new(request, public_id):
     pathway = _visible_pathway(request, public_id)
     if not access.can_contribute(request.user, pathway):
-        audit.deny("meeting.schedule", request=request, obj=pathway)
-        raise PermissionDenied
+        raise Denied("meeting.schedule", obj=pathway)
     members = queries.circle_of(pathway)
     status = 200
     if request.method == "POST":
         form = MeetingForm(request.POST, members=members)
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals_on(form) as submitted:
                 meeting = actions.meeting_schedule(
                     actor=request.user,
                     pathway=pathway,
@@ -909,11 +823,9 @@ def meeting_new(request, public_id):
                     location=data["location"],
                     agenda=data["agenda"],
                     invitee_ids=data["invitees"],
-                    request=request,
+                    acting=audit.Actor.of(request),
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            if submitted.done:
                 messages.success(request, _("Réunion prévue : les invitations sont envoyées."))
                 return redirect(
                     "pathways:meeting", public_id=public_id, meeting_id=meeting.public_id
@@ -939,13 +851,11 @@ def meeting_new(request, public_id):
 
 
 def _meeting(request, pathway, meeting_id, action="meeting.read"):
-    return _found(
-        queries.meeting_for(pathway, meeting_id), request, action, "pathways.meeting", meeting_id
-    )
+    return found(queries.meeting_for(pathway, meeting_id), action, "pathways.meeting", meeting_id)
 
 
 def _meeting_page(request, pathway, meeting, status=200, **forms_given):
-    reads.meeting_record_read(meeting=meeting, request=request)
+    reads.meeting_record_read(meeting=meeting, acting=audit.Actor.of(request))
     writable = access.can_contribute(request.user, pathway)
     attendees = list(meeting.attendees.all())
     context = {
@@ -999,7 +909,7 @@ def meeting_ics(request, public_id, meeting_id):
 
     pathway = _visible_pathway(request, public_id)
     meeting = _meeting(request, pathway, meeting_id)
-    reads.meeting_record_read(meeting=meeting, request=request)
+    reads.meeting_record_read(meeting=meeting, acting=audit.Actor.of(request))
     response = HttpResponse(
         ics(meeting, [a.user for a in meeting.attendees.all()]),
         content_type="text/calendar; charset=utf-8",
@@ -1012,22 +922,16 @@ def _meeting_write(request, public_id, meeting_id, action, form_class, key, appl
     pathway = _visible_pathway(request, public_id)
     meeting = _meeting(request, pathway, meeting_id, action)
     if not access.can_contribute(request.user, pathway):
-        audit.deny(action, request=request, obj=meeting)
-        raise PermissionDenied
+        raise Denied(action, obj=meeting)
     kwargs = form_kwargs.get("make", lambda: {})()
     form = form_class(request.POST, **kwargs)
     status = 400
     if form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             apply(meeting, form)
-        except actions.StaleVersion as error:
-            meeting.refresh_from_db()
-            form = _rebound(form_class, request, meeting.version, error, **kwargs)
-            status = 409
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             return redirect("pathways:meeting", public_id=public_id, meeting_id=meeting_id)
+        status = submitted.status
     meeting = _meeting(request, pathway, meeting_id, action)
     return _meeting_page(request, pathway, meeting, status=status, **{key: form})
 
@@ -1045,7 +949,7 @@ def meeting_edit(request, public_id, meeting_id):
             duration_minutes=data["duration_minutes"],
             location=data["location"],
             agenda=data["agenda"],
-            request=request,
+            acting=audit.Actor.of(request),
         )
         messages.success(request, _("Réunion modifiée : les invité·es sont prévenu·es."))
 
@@ -1062,24 +966,23 @@ def meeting_edit(request, public_id, meeting_id):
 
 
 @require_POST
+@refusal_returns_to("pathways:meeting", "public_id", "meeting_id")
 def meeting_cancel(request, public_id, meeting_id):
     pathway = _visible_pathway(request, public_id)
     meeting = _meeting(request, pathway, meeting_id, "meeting.cancel")
     if not access.can_contribute(request.user, pathway):
-        audit.deny("meeting.cancel", request=request, obj=meeting)
-        raise PermissionDenied
+        raise Denied("meeting.cancel", obj=meeting)
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
         version = -1
-    try:
-        actions.meeting_cancel(
-            actor=request.user, meeting=meeting, expected_version=version, request=request
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Réunion annulée : les invité·es sont prévenu·es."))
+    actions.meeting_cancel(
+        actor=request.user,
+        meeting=meeting,
+        expected_version=version,
+        acting=audit.Actor.of(request),
+    )
+    messages.success(request, _("Réunion annulée : les invité·es sont prévenu·es."))
     return redirect("pathways:meeting", public_id=public_id, meeting_id=meeting_id)
 
 
@@ -1092,7 +995,7 @@ def meeting_minutes(request, public_id, meeting_id):
             expected_version=form.cleaned_data["version"],
             attendance=form.attendance(),
             minutes=form.cleaned_data["minutes"],
-            request=request,
+            acting=audit.Actor.of(request),
         )
         messages.success(request, _("Compte rendu enregistré."))
 
@@ -1130,7 +1033,7 @@ def meeting_decision(request, public_id, meeting_id):
             owner=data["owner"],
             due_on=data["due_on"],
             expected_plan_version=data["plan_version"] if objective else None,
-            request=request,
+            acting=audit.Actor.of(request),
         )
         if objective is not None:
             messages.success(request, _("Décision enregistrée et ajoutée au plan."))
@@ -1158,8 +1061,7 @@ def meeting_decision(request, public_id, meeting_id):
 def pathway_close(request, public_id):
     pathway = _visible_pathway(request, public_id)
     if not access.can_close(request.user, pathway) or pathway.state != "open":
-        audit.deny("pathway.close", request=request, obj=pathway)
-        raise PermissionDenied
+        raise Denied("pathway.close", obj=pathway)
     plan = actions.plan_ensure(pathway=pathway)
     objectives = list(plan.objectives.all())
     form = CloseForm(request.POST or None, objectives=objectives)
@@ -1167,7 +1069,7 @@ def pathway_close(request, public_id):
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with refusals_on(form) as submitted:
                 actions.pathway_close(
                     actor=request.user,
                     pathway=pathway,
@@ -1176,15 +1078,13 @@ def pathway_close(request, public_id):
                     objective_statuses=form.objective_statuses(),
                     satisfaction=data["satisfaction"],
                     satisfaction_comment=data["satisfaction_comment"],
-                    request=request,
+                    acting=audit.Actor.of(request),
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            if submitted.done:
                 messages.success(request, _("Parcours clos."))
                 return redirect("pathways:pathway", public_id=public_id)
         status = 400
-    reads.pathway_record_read(pathway=pathway, request=request)
+    reads.pathway_record_read(pathway=pathway, acting=audit.Actor.of(request))
     return render(
         request,
         "pathways/close.html",
@@ -1194,14 +1094,11 @@ def pathway_close(request, public_id):
 
 
 @require_POST
+@refusal_returns_to("pathways:pathway", "public_id")
 def pathway_reopen(request, public_id):
     pathway = _visible_pathway(request, public_id)
-    try:
-        actions.pathway_reopen(actor=request.user, pathway=pathway, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Parcours rouvert."))
+    actions.pathway_reopen(actor=request.user, pathway=pathway, acting=audit.Actor.of(request))
+    messages.success(request, _("Parcours rouvert."))
     return redirect("pathways:pathway", public_id=public_id)
 
 
@@ -1212,17 +1109,17 @@ def pathway_reopen(request, public_id):
 def caregiver_add(request, public_id):
     pathway = _visible_pathway(request, public_id)
     if not access.can_contribute(request.user, pathway):
-        audit.deny("caregiver.add", request=request, obj=pathway)
-        raise PermissionDenied
+        raise Denied("caregiver.add", obj=pathway)
     form = CaregiverForm(request.POST)
     if form.is_valid():
-        try:
+        with refusals_on(form) as submitted:
             actions.caregiver_add(
-                actor=request.user, pathway=pathway, request=request, **form.cleaned_data
+                actor=request.user,
+                pathway=pathway,
+                acting=audit.Actor.of(request),
+                **form.cleaned_data,
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(request, _("Aidant·e ajouté·e au cercle."))
             return redirect("pathways:pathway", public_id=public_id)
     return _pathway_page(request, pathway, caregiver_form=form, status=400)
@@ -1232,24 +1129,21 @@ def caregiver_add(request, public_id):
 def portal_invite(request, public_id):
     pathway = _visible_pathway(request, public_id)
     if not access.can_manage_circle(request.user, pathway):
-        audit.deny("portal.open", request=request, obj=pathway)
-        raise PermissionDenied
+        raise Denied("portal.open", obj=pathway)
     caregivers = queries.caregivers_of(pathway)
     form = PortalInviteForm(request.POST, caregivers=caregivers)
     if form.is_valid():
         wanted = form.cleaned_data["caregiver"]
         caregiver = next((c for c in caregivers if str(c.public_id) == wanted), None)
-        try:
+        with refusals_on(form) as submitted:
             actions.portal_invite(
                 actor=request.user,
                 pathway=pathway,
                 email=form.cleaned_data["email"],
                 caregiver=caregiver,
-                request=request,
+                acting=audit.Actor.of(request),
             )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
+        if submitted.done:
             messages.success(
                 request, _("Accès à l'espace personnel ouvert : l'invitation est partie.")
             )
@@ -1258,24 +1152,20 @@ def portal_invite(request, public_id):
 
 
 @require_POST
+@refusal_returns_to("pathways:pathway", "public_id")
 def portal_revoke(request, public_id, access_id):
     pathway = _visible_pathway(request, public_id)
-    portal = _found(
+    portal = found(
         next(
             (p for p in queries.portal_accesses_of(pathway) if str(p.public_id) == str(access_id)),
             None,
         ),
-        request,
         "portal.close",
         "pathways.portalaccess",
         access_id,
     )
-    try:
-        actions.portal_revoke(actor=request.user, portal=portal, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Accès fermé."))
+    actions.portal_revoke(actor=request.user, portal=portal, acting=audit.Actor.of(request))
+    messages.success(request, _("Accès fermé."))
     return redirect("pathways:pathway", public_id=public_id)
 
 
@@ -1283,10 +1173,11 @@ def record_accesses(request, public_id):
     """Who accessed the record: for the referent and the platform's coordinators."""
     pathway = _visible_pathway(request, public_id)
     if not access.can_manage_circle(request.user, pathway):
-        audit.deny("record.accesses.read", request=request, obj=pathway)
-        raise PermissionDenied
+        raise Denied("record.accesses.read", obj=pathway)
     accesses = queries.record_accesses(pathway)
-    reads.portal_record_read(pathway=pathway, request=request, what="record.accesses.read")
+    reads.portal_record_read(
+        pathway=pathway, acting=audit.Actor.of(request), what="record.accesses.read"
+    )
     return render(
         request,
         "pathways/accesses.html",
@@ -1295,10 +1186,9 @@ def record_accesses(request, public_id):
 
 
 def _portal_pathway(request, public_id):
-    actions.portal_link(request.user, request=request)
-    return _found(
+    actions.portal_link(request.user, acting=audit.Actor.of(request))
+    return found(
         queries.portal_pathway(request.user, public_id),
-        request,
         "portal.read",
         "pathways.pathway",
         public_id,
@@ -1308,7 +1198,7 @@ def _portal_pathway(request, public_id):
 def portal(request):
     """The person's space: her pathway (or those of the people she helps), and the spaces
     offered to her account, to accept."""
-    actions.portal_link(request.user, request=request)
+    actions.portal_link(request.user, acting=audit.Actor.of(request))
     pathways = list(queries.portal_pathways(request.user))
     offers = queries.portal_offers(request.user)
     if len(pathways) == 1 and not offers:
@@ -1324,22 +1214,18 @@ def portal(request):
 
 
 @require_POST
+@refusal_returns_to("pathways:portal")
 def portal_accept(request, access_id):
-    offer = _found(
+    offer = found(
         next(
             (o for o in queries.portal_offers(request.user) if str(o.public_id) == str(access_id)),
             None,
         ),
-        request,
         "portal.accept",
         "pathways.portalaccess",
         access_id,
     )
-    try:
-        actions.portal_accept(user=request.user, portal=offer, request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("pathways:portal")
+    actions.portal_accept(user=request.user, portal=offer, acting=audit.Actor.of(request))
     return redirect("pathways:portal_pathway", public_id=offer.pathway.public_id)
 
 
@@ -1350,23 +1236,21 @@ def portal_pathway(request, public_id):
     if request.method == "POST":
         form = PersonNoteForm(request.POST)
         if form.is_valid():
-            try:
+            with refusals_on(form) as submitted:
                 actions.person_note_add(
                     actor=request.user,
                     pathway=pathway,
                     kind=form.cleaned_data["kind"],
                     text=form.cleaned_data["text"],
-                    request=request,
+                    acting=audit.Actor.of(request),
                 )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
+            if submitted.done:
                 messages.success(
                     request, _("Merci. Votre coordinatrice ou coordinateur va le lire.")
                 )
                 return redirect("pathways:portal_pathway", public_id=public_id)
         status = 400
-    reads.portal_record_read(pathway=pathway, request=request)
+    reads.portal_record_read(pathway=pathway, acting=audit.Actor.of(request))
     plan = getattr(pathway, "plan", None)
     objectives = queries.plan_page(plan)[0] if plan is not None else []
     return render(
@@ -1391,7 +1275,9 @@ def portal_accesses(request, public_id):
     """The person sees who accessed her record, as the law lets her ask."""
     pathway = _portal_pathway(request, public_id)
     accesses = queries.record_accesses(pathway)
-    reads.portal_record_read(pathway=pathway, request=request, what="portal.accesses.read")
+    reads.portal_record_read(
+        pathway=pathway, acting=audit.Actor.of(request), what="portal.accesses.read"
+    )
     return render(
         request,
         "pathways/accesses.html",

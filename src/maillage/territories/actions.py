@@ -7,11 +7,11 @@ from maillage.territories import access
 from maillage.territories.models import Commune, Territory
 
 
-def territory_create(*, actor, name: str, kind: str, description: str = "", request=None):
+def territory_create(*, actor, name: str, kind: str, description: str = "", acting=None):
     if not access.can_define_territories(actor):
-        audit.deny("territory.create", request=request)
+        audit.deny("territory.create", actor=acting)
         raise PermissionDenied
-    membership = getattr(request, "active_membership", None) if request else None
+    membership = acting.membership if acting is not None else None
     territory = Territory(
         name=name,
         kind=kind,
@@ -22,7 +22,7 @@ def territory_create(*, actor, name: str, kind: str, description: str = "", requ
     territory.full_clean()
     with transaction.atomic():
         territory.save()
-        audit.record("territory.create", request=request, obj=territory)
+        audit.record("territory.create", actor=acting, obj=territory)
     return territory
 
 
@@ -36,10 +36,10 @@ def _communes_for(kind: str, code: str):
     raise ValidationError(_("Type de lieu inconnu."))
 
 
-def territory_add_places(*, actor, territory, kind: str, code: str, request=None) -> int:
+def territory_add_places(*, actor, territory, kind: str, code: str, acting=None) -> int:
     """Add a commune, every commune of an EPCI, or of a département. Returns how many were new."""
     if not access.can_edit_territory(actor, territory):
-        audit.deny("territory.update", request=request, obj=territory)
+        audit.deny("territory.update", actor=acting, obj=territory)
         raise PermissionDenied
     communes = list(_communes_for(kind, code).values_list("code", flat=True))
     if not communes:
@@ -50,34 +50,34 @@ def territory_add_places(*, actor, territory, kind: str, code: str, request=None
         territory.communes.add(*new)
         audit.record(
             "territory.add_places",
-            request=request,
+            actor=acting,
             obj=territory,
             details={"kind": kind, "code": code, "added": len(new)},
         )
     return len(new)
 
 
-def territory_remove_commune(*, actor, territory, code: str, request=None) -> None:
+def territory_remove_commune(*, actor, territory, code: str, acting=None) -> None:
     if not access.can_edit_territory(actor, territory):
-        audit.deny("territory.update", request=request, obj=territory)
+        audit.deny("territory.update", actor=acting, obj=territory)
         raise PermissionDenied
     with transaction.atomic():
         territory.communes.remove(*Commune.objects.filter(code=code))
         audit.record(
-            "territory.remove_commune", request=request, obj=territory, details={"code": code}
+            "territory.remove_commune", actor=acting, obj=territory, details={"code": code}
         )
 
 
-def territory_delete(*, actor, territory, request=None) -> None:
+def territory_delete(*, actor, territory, acting=None) -> None:
     if not access.can_edit_territory(actor, territory):
-        audit.deny("territory.delete", request=request, obj=territory)
+        audit.deny("territory.delete", actor=acting, obj=territory)
         raise PermissionDenied
     public_id = territory.public_id
     with transaction.atomic():
         territory.delete()
         audit.record(
             "territory.delete",
-            request=request,
+            actor=acting,
             object_type="territories.territory",
             object_id=str(public_id),
         )

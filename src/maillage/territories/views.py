@@ -1,19 +1,19 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
+from maillage.core.pipeline import Denied
 from maillage.territories import access, actions, queries
 from maillage.territories.forms import PlaceChoiceForm, TerritoryForm
 
 
 def _require_view(request):
     if not access.can_view_territories(request.user):
-        audit.deny("territory.view", request=request)
-        raise PermissionDenied
+        raise Denied("territory.view")
 
 
 def _territory_or_404(request, public_id):
@@ -37,12 +37,11 @@ def territory_list(request):
 
 def territory_create(request):
     if not access.can_define_territories(request.user):
-        audit.deny("territory.create", request=request)
-        raise PermissionDenied
+        raise Denied("territory.create")
     form = TerritoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         territory = actions.territory_create(
-            actor=request.user, request=request, **form.cleaned_data
+            actor=request.user, acting=audit.Actor.of(request), **form.cleaned_data
         )
         messages.success(request, _("Territoire créé : ajoutez maintenant ses communes."))
         return redirect("territories:detail", public_id=territory.public_id)
@@ -75,7 +74,10 @@ def territory_add(request, public_id):
         return redirect("territories:detail", public_id=territory.public_id)
     try:
         added = actions.territory_add_places(
-            actor=request.user, territory=territory, request=request, **form.cleaned_data
+            actor=request.user,
+            territory=territory,
+            acting=audit.Actor.of(request),
+            **form.cleaned_data,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -90,7 +92,7 @@ def territory_add(request, public_id):
 def territory_remove(request, public_id, code):
     territory = _territory_or_404(request, public_id)
     actions.territory_remove_commune(
-        actor=request.user, territory=territory, code=code, request=request
+        actor=request.user, territory=territory, code=code, acting=audit.Actor.of(request)
     )
     messages.success(request, _("Commune retirée du territoire."))
     return redirect("territories:detail", public_id=territory.public_id)
@@ -99,6 +101,8 @@ def territory_remove(request, public_id, code):
 @require_POST
 def territory_delete(request, public_id):
     territory = _territory_or_404(request, public_id)
-    actions.territory_delete(actor=request.user, territory=territory, request=request)
+    actions.territory_delete(
+        actor=request.user, territory=territory, acting=audit.Actor.of(request)
+    )
     messages.success(request, _("Territoire supprimé."))
     return redirect("territories:list")

@@ -27,8 +27,8 @@ def _check_codes(values, choices, message):
         raise ValidationError(message)
 
 
-def _membership_of(user, request):
-    membership = getattr(request, "active_membership", None) if request is not None else None
+def _membership_of(user, acting):
+    membership = acting.membership if acting is not None else None
     if membership is not None:
         return membership
     memberships = user.active_memberships()

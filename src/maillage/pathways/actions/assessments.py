@@ -31,7 +31,7 @@ def assessment_record(
     person_words: str = "",
     aggir_grid: dict | None = None,
     zarit: dict | None = None,
-    request=None,
+    acting=None,
 ) -> Assessment:
     """Record a dated assessment: a level of need (with notes and sources) for every domain,
     the person's own words, and optionally the AGGIR grid (→ GIR) and the caregiver's
@@ -85,8 +85,7 @@ def assessment_record(
         )
         audit.record(
             "assessment.create",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=assessment,
             details={"pathway": str(pathway.public_id)},
         )

@@ -37,7 +37,7 @@ def _member_event(member, kind, actor, now):
 
 
 def circle_propose(
-    *, actor, pathway, user, role: str, person_informed: bool, request=None, now=None
+    *, actor, pathway, user, role: str, person_informed: bool, acting=None, now=None
 ) -> CircleMember:
     """Bring someone into the care circle. From the referent or a platform coordinator the
     member is in at once; from another member, the proposal waits for the referent. Either
@@ -85,8 +85,7 @@ def circle_propose(
             _member_event(member, EventKind.MEMBER_JOINED, actor, now)
         audit.record(
             "circle.add" if direct else "circle.propose",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=member,
             details={"pathway": str(pathway.public_id), "role": role},
         )
@@ -107,7 +106,7 @@ def circle_propose(
     return member
 
 
-def circle_approve(*, actor, member, request=None, now=None) -> CircleMember:
+def circle_approve(*, actor, member, acting=None, now=None) -> CircleMember:
     now = now or timezone.now()
     with transaction.atomic():
         member = (
@@ -125,9 +124,7 @@ def circle_approve(*, actor, member, request=None, now=None) -> CircleMember:
         member.joined_at = now
         member.save(update_fields=["status", "joined_at", "updated_at"])
         _member_event(member, EventKind.MEMBER_JOINED, actor, now)
-        audit.record(
-            "circle.approve", request=request, actor=audit.actor_of(actor, request), obj=member
-        )
+        audit.record("circle.approve", actor=audit.actor_of(actor, acting), obj=member)
         notify(
             users=[member.user],
             message=_("Vous faites partie d'un nouveau cercle de soins."),
@@ -137,7 +134,7 @@ def circle_approve(*, actor, member, request=None, now=None) -> CircleMember:
     return member
 
 
-def circle_remove(*, actor, member, request=None, now=None) -> CircleMember:
+def circle_remove(*, actor, member, acting=None, now=None) -> CircleMember:
     """A member leaves, or the referent removes her: her access ends at once. The referent
     stays (she hands over first)."""
     now = now or timezone.now()
@@ -177,14 +174,13 @@ def circle_remove(*, actor, member, request=None, now=None) -> CircleMember:
             )
         audit.record(
             "circle.leave" if leaving else "circle.remove",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=member,
         )
     return member
 
 
-def pathway_handover(*, actor, pathway, new_referent, request=None, now=None) -> Pathway:
+def pathway_handover(*, actor, pathway, new_referent, acting=None, now=None) -> Pathway:
     """Hand the pathway over to another coordinator of its platform: she becomes the
     referent (joining the circle if needed); the former referent leaves the circle."""
     now = now or timezone.now()
@@ -231,8 +227,7 @@ def pathway_handover(*, actor, pathway, new_referent, request=None, now=None) ->
         locked.save(update_fields=["referent", "updated_at"])
         audit.record(
             "pathway.handover",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
             details={"referent": str(new_referent.public_id)},
         )

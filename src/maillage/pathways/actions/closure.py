@@ -80,7 +80,7 @@ def pathway_close(
     objective_statuses: dict,
     satisfaction: str = "",
     satisfaction_comment: str = "",
-    request=None,
+    acting=None,
     now=None,
 ) -> Pathway:
     """Close the pathway: why, what changed and where the person goes next, whether each
@@ -109,9 +109,9 @@ def pathway_close(
             )
             if still_open:
                 plan.pathway = locked
-                _saved(plan, actor, request, "plan.close", now=now)
+                _saved(plan, actor, acting, "plan.close", now=now)
         for meeting in locked.meetings.filter(state=MeetingState.PLANNED):
-            meeting_cancel(actor=actor, meeting=meeting, expected_version=None, request=request)
+            meeting_cancel(actor=actor, meeting=meeting, expected_version=None, acting=acting)
         locked.state = PathwayState.CLOSED
         locked.closed_at = now
         locked.closed_by = actor
@@ -129,8 +129,7 @@ def pathway_close(
         )
         audit.record(
             "pathway.close",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
             details={"reason": reason},
         )
@@ -142,7 +141,7 @@ def pathway_close(
     return locked
 
 
-def pathway_reopen(*, actor, pathway, request=None, now=None) -> Pathway:
+def pathway_reopen(*, actor, pathway, acting=None, now=None) -> Pathway:
     """Reopen a closed pathway (not an archived one): a closure made too early."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -164,9 +163,7 @@ def pathway_reopen(*, actor, pathway, request=None, now=None) -> Pathway:
         TimelineEvent.objects.create(
             pathway=locked, occurred_at=now, kind=EventKind.REOPENED, actor=actor
         )
-        audit.record(
-            "pathway.reopen", request=request, actor=audit.actor_of(actor, request), obj=locked
-        )
+        audit.record("pathway.reopen", actor=audit.actor_of(actor, acting), obj=locked)
     return locked
 
 

@@ -74,7 +74,7 @@ def meeting_schedule(
     location: str = "",
     agenda: str = "",
     invitee_ids=(),
-    request=None,
+    acting=None,
     now=None,
 ) -> Meeting:
     """Plan a concertation meeting with members of the circle: each invitee gets an on-site
@@ -106,8 +106,7 @@ def meeting_schedule(
         _on_timeline(meeting, EventKind.MEETING_PLANNED, actor, now)
         audit.record(
             "meeting.schedule",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=meeting,
             details={"pathway": str(pathway.public_id), "invited": len(users)},
         )
@@ -139,7 +138,7 @@ def meeting_reschedule(
     duration_minutes: int,
     location: str,
     agenda: str,
-    request=None,
+    acting=None,
     now=None,
 ) -> Meeting:
     """Change the date, place or agenda of a planned meeting; invitees get the update,
@@ -173,8 +172,7 @@ def meeting_reschedule(
         locked.save()
         audit.record(
             "meeting.update",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
             details={"sequence": locked.sequence},
         )
@@ -186,7 +184,7 @@ def meeting_reschedule(
     return locked
 
 
-def meeting_cancel(*, actor, meeting, expected_version: int, request=None, now=None) -> Meeting:
+def meeting_cancel(*, actor, meeting, expected_version: int, acting=None, now=None) -> Meeting:
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_meeting(meeting, actor, expected_version)
@@ -201,9 +199,7 @@ def meeting_cancel(*, actor, meeting, expected_version: int, request=None, now=N
         locked.version += 1
         locked.save()
         _on_timeline(locked, EventKind.MEETING_CANCELLED, actor, now)
-        audit.record(
-            "meeting.cancel", request=request, actor=audit.actor_of(actor, request), obj=locked
-        )
+        audit.record("meeting.cancel", actor=audit.actor_of(actor, acting), obj=locked)
         if locked.starts_at > now:
             _invite(
                 locked,
@@ -219,7 +215,7 @@ def meeting_record(
     expected_version: int,
     attendance: dict,
     minutes: str,
-    request=None,
+    acting=None,
     now=None,
 ) -> Meeting:
     """After the meeting: who came, and the minutes. The meeting is then held; its minutes
@@ -251,9 +247,7 @@ def meeting_record(
         locked.save()
         if first_time:
             _on_timeline(locked, EventKind.MEETING_HELD, actor, now)
-        audit.record(
-            "meeting.record", request=request, actor=audit.actor_of(actor, request), obj=locked
-        )
+        audit.record("meeting.record", actor=audit.actor_of(actor, acting), obj=locked)
     return locked
 
 
@@ -267,7 +261,7 @@ def meeting_decide(
     due_on=None,
     service=None,
     expected_plan_version=None,
-    request=None,
+    acting=None,
     now=None,
 ) -> MeetingDecision:
     """Record a decision of the meeting; with an objective, it becomes an action of the
@@ -290,15 +284,14 @@ def meeting_decide(
                 due_on=due_on,
                 service=service,
                 expected_version=expected_plan_version,
-                request=request,
+                acting=acting,
             )
         decision = MeetingDecision.objects.create(
             meeting=locked, text=text[:300], plan_action=action
         )
         audit.record(
             "meeting.decide",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
             details={"decision": str(decision.public_id), "plan_action": bool(action)},
         )

@@ -30,7 +30,7 @@ from maillage.pathways.models import (
 MESSAGE_MAX_CHARS = 4000
 
 
-def message_post(*, actor, pathway, body: str, attachments=(), request=None, now=None) -> Message:
+def message_post(*, actor, pathway, body: str, attachments=(), acting=None, now=None) -> Message:
     """Write in the pathway's liaison notebook, with documents if needed (PDF, PNG or JPEG,
     checked by their content). The circle is told on-site that there is a new message; the
     message itself never leaves Maillage."""
@@ -71,8 +71,7 @@ def message_post(*, actor, pathway, body: str, attachments=(), request=None, now
             )
             audit.record(
                 "notebook.post",
-                request=request,
-                actor=audit.actor_of(actor, request),
+                actor=audit.actor_of(actor, acting),
                 obj=message,
                 details={"pathway": str(pathway.public_id), "attachments": len(stored)},
             )

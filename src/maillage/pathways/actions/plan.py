@@ -87,7 +87,7 @@ def _lock_plan(plan, actor, expected_version: int | None) -> Plan:
     return locked
 
 
-def _saved(plan, actor, request, action: str, now=None) -> None:
+def _saved(plan, actor, acting, action: str, now=None) -> None:
     now = now or timezone.now()
     plan.version += 1
     plan.save()
@@ -103,8 +103,7 @@ def _saved(plan, actor, request, action: str, now=None) -> None:
     )
     audit.record(
         action,
-        request=request,
-        actor=audit.actor_of(actor, request),
+        actor=audit.actor_of(actor, acting),
         obj=plan,
         details={"version": plan.version},
     )
@@ -119,7 +118,7 @@ def plan_save(
     person_project: str,
     alert_procedure: str,
     revision_on=None,
-    request=None,
+    acting=None,
 ) -> Plan:
     """Save the plan's written parts, unless someone saved since `expected_version`."""
     with transaction.atomic():
@@ -128,7 +127,7 @@ def plan_save(
         locked.person_project = person_project.strip()
         locked.alert_procedure = alert_procedure.strip()
         locked.revision_on = revision_on
-        _saved(locked, actor, request, "plan.save")
+        _saved(locked, actor, acting, "plan.save")
     return locked
 
 
@@ -141,7 +140,7 @@ def objective_add(
     criteria: str = "",
     no_resource: bool = False,
     expected_version=None,
-    request=None,
+    acting=None,
 ) -> Objective:
     if need not in Need.values or not text.strip():
         raise ValidationError(_("Un objectif a un besoin et un texte."))
@@ -154,7 +153,7 @@ def objective_add(
             criteria=criteria.strip(),
             no_resource=no_resource,
         )
-        _saved(locked, actor, request, "plan.objective_add")
+        _saved(locked, actor, acting, "plan.objective_add")
     return objective
 
 
@@ -168,7 +167,7 @@ def plan_action_add(
     service=None,
     consent_method: str = "",
     expected_version=None,
-    request=None,
+    acting=None,
 ) -> PlanAction:
     """`owner`: "person" (the person herself), "service" (a directory service: an
     orientation is sent to it in the same step, with the person's agreement given as
@@ -209,7 +208,7 @@ def plan_action_add(
                 person_email=person.email,
                 reason=f"{objective.text} — {text.strip()}",
                 consent_method=consent_method,
-                request=request,
+                acting=acting,
             )
         action = PlanAction.objects.create(
             objective=objective,
@@ -220,12 +219,12 @@ def plan_action_add(
             orientation=orientation,
             due_on=due_on,
         )
-        _saved(locked, actor, request, "plan.action_add")
+        _saved(locked, actor, acting, "plan.action_add")
     return action
 
 
 def plan_action_set_status(
-    *, actor, action, status: str, expected_version: int, request=None
+    *, actor, action, status: str, expected_version: int, acting=None
 ) -> PlanAction:
     if status not in ActionStatus.values:
         raise ValidationError(_("État inconnu."))
@@ -237,12 +236,12 @@ def plan_action_set_status(
         check_move(ACTION_TRANSITIONS, action.status, status, labels=ActionStatus)
         action.status = status
         action.save(update_fields=["status"])
-        _saved(locked, actor, request, "plan.action_status")
+        _saved(locked, actor, acting, "plan.action_status")
     return action
 
 
 def plan_validate(
-    *, actor, plan, validator: str, validated_on, expected_version: int, request=None
+    *, actor, plan, validator: str, validated_on, expected_version: int, acting=None
 ) -> PlanValidation:
     """Record that the person or her GP validated the version they were shown."""
     if validator not in Validator.values:
@@ -267,8 +266,7 @@ def plan_validate(
         )
         audit.record(
             "plan.validate",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
             details={"version": version.number, "validator": validator},
         )

@@ -41,7 +41,7 @@ def caregiver_add(
     email: str = "",
     is_main: bool = False,
     person_agreed: bool = False,
-    request=None,
+    acting=None,
     now=None,
 ) -> Caregiver:
     """A caregiver joins the circle, with the person's agreement."""
@@ -77,15 +77,14 @@ def caregiver_add(
         )
         audit.record(
             "caregiver.add",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=caregiver,
             details={"pathway": str(pathway.public_id)},
         )
     return caregiver
 
 
-def portal_invite(*, actor, pathway, email: str, caregiver=None, request=None, now=None):
+def portal_invite(*, actor, pathway, email: str, caregiver=None, acting=None, now=None):
     """Open the person's space to her (caregiver None) or to a caregiver she authorised:
     an invitation to an account with the portal role on the platform, where two-factor
     authentication is required; an existing account with that role gets the access at once."""
@@ -120,7 +119,7 @@ def portal_invite(*, actor, pathway, email: str, caregiver=None, request=None, n
         invitation = None
         if existing is None:
             invitation, _token = accounts_actions.invitation_send(
-                actor=actor, organisation=pathway.platform, email=email, role=role, request=request
+                actor=actor, organisation=pathway.platform, email=email, role=role, acting=acting
             )
             # A new invitation revokes the earlier pending ones to the same address: the
             # accesses they carried (another relative she helps) now wait on this one.
@@ -147,8 +146,7 @@ def portal_invite(*, actor, pathway, email: str, caregiver=None, request=None, n
         )
         audit.record(
             "portal.open",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=portal,
             details={"pathway": str(pathway.public_id), "caregiver": caregiver is not None},
         )
@@ -165,7 +163,7 @@ def portal_invite(*, actor, pathway, email: str, caregiver=None, request=None, n
     return portal
 
 
-def portal_revoke(*, actor, portal, request=None, now=None) -> PortalAccess:
+def portal_revoke(*, actor, portal, acting=None, now=None) -> PortalAccess:
     """Close an access to the person's space: it ends at once."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -189,9 +187,7 @@ def portal_revoke(*, actor, portal, request=None, now=None) -> PortalAccess:
             actor=actor,
             summary=portal.caregiver.name if portal.caregiver else str(_("la personne")),
         )
-        audit.record(
-            "portal.close", request=request, actor=audit.actor_of(actor, request), obj=portal
-        )
+        audit.record("portal.close", actor=audit.actor_of(actor, acting), obj=portal)
     return portal
 
 
@@ -204,7 +200,7 @@ def _link_person_account(portal, user) -> None:
         )
 
 
-def portal_link(user, *, request=None) -> int:
+def portal_link(user, *, acting=None) -> int:
     """Give the accesses whose invitation this user accepted to her account (her email is
     the invitation's: accounts checked it). Returns how many were linked."""
     if not user.is_authenticated:
@@ -222,11 +218,11 @@ def portal_link(user, *, request=None) -> int:
             portal.user = user
             portal.save(update_fields=["user", "updated_at"])
             _link_person_account(portal, user)
-            audit.record("portal.link", request=request, obj=portal)
+            audit.record("portal.link", actor=acting, obj=portal)
     return len(pending)
 
 
-def portal_accept(*, user, portal, request=None) -> PortalAccess:
+def portal_accept(*, user, portal, acting=None) -> PortalAccess:
     """Accept a space offered to one's existing account."""
     with transaction.atomic():
         portal = (
@@ -244,11 +240,11 @@ def portal_accept(*, user, portal, request=None) -> PortalAccess:
         portal.user = user
         portal.save(update_fields=["user", "updated_at"])
         _link_person_account(portal, user)
-        audit.record("portal.accept", request=request, obj=portal)
+        audit.record("portal.accept", actor=acting, obj=portal)
     return portal
 
 
-def person_note_add(*, actor, pathway, kind: str, text: str, request=None, now=None):
+def person_note_add(*, actor, pathway, kind: str, text: str, acting=None, now=None):
     """The person (or her caregiver) writes from her space: her own goal, a comment, a
     request for change. The referent is told (on-site and by email)."""
     now = now or timezone.now()
@@ -273,7 +269,7 @@ def person_note_add(*, actor, pathway, kind: str, text: str, request=None, now=N
             actor=actor,
             summary=str(NoteKind(kind).label),
         )
-        audit.record("portal.note", request=request, actor=audit.actor_of(actor, request), obj=note)
+        audit.record("portal.note", actor=audit.actor_of(actor, acting), obj=note)
         notify(
             users=[pathway.referent],
             message=_("La personne que vous accompagnez a écrit dans son espace : %(kind)s.")

@@ -65,7 +65,7 @@ def support_request_submit(
     consent_mode: str,
     information_items: list[str] = (),
     recipients: list[str] = (),
-    request=None,
+    acting=None,
     now=None,
 ) -> SupportRequest:
     """Record a demande d'appui, with what the person was told and agreed to, and tell the
@@ -98,7 +98,7 @@ def support_request_submit(
         )
     if gp_agrees and not gp_informed:
         raise ValidationError(_("Le médecin traitant ne peut être d'accord sans être informé."))
-    membership = _membership_of(actor, request)
+    membership = _membership_of(actor, acting)
     with transaction.atomic():
         person = Person.objects.create(
             first_name=person_first_name.strip(),
@@ -135,8 +135,7 @@ def support_request_submit(
         )
         audit.record(
             "support_request.create",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=support_request,
             details={"platform": str(platform.public_id), "urgency": urgency},
         )
@@ -151,21 +150,20 @@ def support_request_submit(
     return support_request
 
 
-def support_request_withdraw(*, actor, support_request, request=None) -> SupportRequest:
+def support_request_withdraw(*, actor, support_request, acting=None) -> SupportRequest:
     with transaction.atomic():
         locked = _lock_request(support_request, None)
         _move(locked, RequestState.WITHDRAWN, access.request_sides(actor, locked))
         locked.save()
         audit.record(
             "support_request.withdraw",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
         )
     return locked
 
 
-def person_informed(*, actor, support_request, request=None, now=None) -> SupportRequest:
+def person_informed(*, actor, support_request, acting=None, now=None) -> SupportRequest:
     """The exception path closed: the person who could not express herself has now been
     told what is shared and with whom."""
     now = now or timezone.now()
@@ -186,8 +184,7 @@ def person_informed(*, actor, support_request, request=None, now=None) -> Suppor
             )
         audit.record(
             "support_request.person_informed",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
         )
     return locked
@@ -197,7 +194,7 @@ def person_informed(*, actor, support_request, request=None, now=None) -> Suppor
 
 
 def request_orient(
-    *, actor, support_request, service, consent_method: str, reason: str = "", request=None
+    *, actor, support_request, service, consent_method: str, reason: str = "", acting=None
 ):
     """A coordinator of the platform orients the person to a directory service from her
     request (the information-and-orientation answer), with her agreement; the orientation
@@ -223,13 +220,12 @@ def request_orient(
             person_email=person.email,
             reason=(reason or "").strip() or support_request.reason,
             consent_method=consent_method,
-            request=request,
+            acting=acting,
         )
         support_request.orientations.add(orientation)
         audit.record(
             "support_request.orient",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=support_request,
             details={"orientation": str(orientation.public_id)},
         )

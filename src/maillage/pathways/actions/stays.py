@@ -38,7 +38,7 @@ def stay_admit(
     facility: str,
     admitted_on,
     expected_discharge_on=None,
-    request=None,
+    acting=None,
     now=None,
 ) -> HospitalStay:
     """Tell the circle that the person is in hospital. The discharge checklist opens at
@@ -81,8 +81,7 @@ def stay_admit(
         )
         audit.record(
             "stay.admit",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=stay,
             details={"pathway": str(pathway.public_id)},
         )
@@ -98,7 +97,7 @@ def stay_admit(
     return stay
 
 
-def stay_check(*, actor, stay, code: str, done: bool, request=None, now=None) -> DischargeItem:
+def stay_check(*, actor, stay, code: str, done: bool, acting=None, now=None) -> DischargeItem:
     """Tick (or untick) a line of the discharge checklist."""
     now = now or timezone.now()
     if not access.can_contribute(actor, stay.pathway):
@@ -112,8 +111,7 @@ def stay_check(*, actor, stay, code: str, done: bool, request=None, now=None) ->
         item.save(update_fields=["done_at", "done_by"])
         audit.record(
             "stay.check",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=stay,
             details={"item": code, "done": done},
         )
@@ -121,7 +119,7 @@ def stay_check(*, actor, stay, code: str, done: bool, request=None, now=None) ->
 
 
 def stay_discharge(
-    *, actor, stay, discharged_on, destination: str = "", request=None, now=None
+    *, actor, stay, discharged_on, destination: str = "", acting=None, now=None
 ) -> HospitalStay:
     """The person left hospital: the circle is told, and sees what is left to do."""
     now = now or timezone.now()
@@ -151,8 +149,7 @@ def stay_discharge(
         )
         audit.record(
             "stay.discharge",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
             details={"left_to_do": left},
         )

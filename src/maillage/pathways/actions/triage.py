@@ -63,7 +63,7 @@ def support_request_triage(
     referent=None,
     comment: str = "",
     expected_version: int | None = None,
-    request=None,
+    acting=None,
     now=None,
 ) -> SupportRequest:
     """The coordinator's decision: score the screening grid, then close with information,
@@ -93,8 +93,7 @@ def support_request_triage(
             pathway = _open_pathway(locked, referent=referent, actor=actor, now=now)
         audit.record(
             "support_request.triage",
-            request=request,
-            actor=audit.actor_of(actor, request),
+            actor=audit.actor_of(actor, acting),
             obj=locked,
             details={"outcome": outcome, "score": locked.screening_score},
         )
