@@ -231,9 +231,7 @@ def annual_report_pdf(request, year: int):
         pdf = actions.report_store_pdf(report)
     if pdf is None and not report.published_at:
         try:
-            pdf = report_module.to_pdf(
-                report_module.render_document(report, request=request)
-            )
+            pdf = report_module.to_pdf(report_module.render_document(report, request=request))
         except report_module.PdfError:
             logger.exception("annual report PDF failed")
     if pdf is None:
