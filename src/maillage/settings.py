@@ -187,6 +187,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "maillage.core.middleware.HtmxMiddleware",
     "maillage.core.middleware.LoginRequiredMiddleware",
+    # Innermost: sees a view's refusal first, to audit it once.
+    "maillage.core.middleware.RefusalAuditMiddleware",
 ]
 
 ROOT_URLCONF = "maillage.urls"

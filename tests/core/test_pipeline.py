@@ -71,3 +71,17 @@ def test_the_actor_is_built_once_per_request_and_again_after_a_login():
     assert acting.user is user and acting.user_id == user.public_id
     assert acting.role == Role.COORDINATOR and acting.ip == "192.0.2.7"
     assert Actor.of(request) is acting
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_page_refused_as_missing_is_audited_once_even_in_debug(client, cast, settings, debug):
+    from maillage.core.models import AuditEvent
+    from tests.factories import opened_pathway
+
+    settings.DEBUG = debug
+    pathway = opened_pathway(cast)
+    client.force_login(cast.outsider)
+    assert client.get(f"/parcours/{pathway.public_id}/plan/").status_code == 404
+    denied = AuditEvent.objects.filter(outcome="denied", object_id=str(pathway.public_id))
+    assert list(denied.values_list("action", flat=True)) == ["pathway.read"]
+    assert denied.get().actor_id == cast.outsider.public_id

@@ -198,7 +198,9 @@ def organisation_create(*, actor: User, acting=None, **fields) -> Organisation:
     try:
         with transaction.atomic():
             organisation.save()
-            audit.record("organisation.create", actor=acting, obj=organisation)
+            audit.record(
+                "organisation.create", actor=audit.actor_of(actor, acting), obj=organisation
+            )
     except IntegrityError:
         raise ValidationError(
             _("Une structure avec ce SIRET ou ce numéro FINESS existe déjà.")
@@ -213,7 +215,7 @@ def membership_grant(
     if actor is not None and not access.can_grant_role(actor, organisation, role):
         audit.deny(
             "membership.grant",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             obj=organisation,
             details={"role": role},
         )
@@ -243,7 +245,7 @@ def membership_revoke(*, actor: User, membership: Membership, acting=None) -> No
     if not access.can_grant_role(actor, membership.organisation, membership.role):
         audit.deny(
             "membership.revoke",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             object_type="accounts.membership",
             object_id=str(membership.public_id),
         )
@@ -258,7 +260,7 @@ def membership_revoke(*, actor: User, membership: Membership, acting=None) -> No
         membership.save(update_fields=["is_active"])
         audit.record(
             "membership.revoke",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             object_type="accounts.membership",
             object_id=str(membership.public_id),
             details={
@@ -274,7 +276,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation, acting=None) -> No
     if not access.can_manage_members(actor, invitation.organisation):
         audit.deny(
             "invitation.revoke",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             object_type="accounts.invitation",
             object_id=str(invitation.public_id),
         )
@@ -284,7 +286,7 @@ def invitation_revoke(*, actor: User, invitation: Invitation, acting=None) -> No
         invitation.save(update_fields=["revoked_at"])
         audit.record(
             "invitation.revoke",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             object_type="accounts.invitation",
             object_id=str(invitation.public_id),
         )
@@ -295,7 +297,12 @@ def invitation_send(
 ) -> tuple[Invitation, str]:
     """Create an invitation and email its link. Returns the invitation and the raw token."""
     if not access.can_grant_role(actor, organisation, role):
-        audit.deny("invitation.send", actor=acting, obj=organisation, details={"role": role})
+        audit.deny(
+            "invitation.send",
+            actor=audit.actor_of(actor, acting),
+            obj=organisation,
+            details={"role": role},
+        )
         raise PermissionDenied
     email = email.strip().lower()
     if email == actor.email.lower():
@@ -323,7 +330,7 @@ def invitation_send(
         )
         audit.record(
             "invitation.send",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             object_type="accounts.invitation",
             object_id=str(invitation.public_id),
             details={"organisation": str(organisation.public_id), "role": role},
@@ -419,7 +426,7 @@ _TOKEN_TOUCH_SECONDS = 60
 def api_token_create(*, actor: User, name: str, acting=None) -> tuple[ApiToken, str]:
     """Create a personal API token; return it and the raw token, shown once."""
     if not access.can_use_api_tokens(actor):
-        audit.deny("api_token.create", actor=acting)
+        audit.deny("api_token.create", actor=audit.actor_of(actor, acting))
         raise PermissionDenied
     name = name.strip()
     if not name:
@@ -444,7 +451,9 @@ def api_token_create(*, actor: User, name: str, acting=None) -> tuple[ApiToken, 
 
 def api_token_revoke(*, actor: User, token: ApiToken, acting=None) -> None:
     if token.user_id != actor.pk:
-        audit.deny("api_token.revoke", actor=acting, object_id=str(token.public_id))
+        audit.deny(
+            "api_token.revoke", actor=audit.actor_of(actor, acting), object_id=str(token.public_id)
+        )
         raise PermissionDenied
     with transaction.atomic():
         ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(

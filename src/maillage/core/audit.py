@@ -54,12 +54,12 @@ class Actor:
         cached = getattr(request, "_maillage_actor", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        actor = cls.from_request(request)
+        actor = cls._from_request(request)
         request._maillage_actor = (key, actor)
         return actor
 
     @classmethod
-    def from_request(cls, request) -> Actor:
+    def _from_request(cls, request) -> Actor:
         ip = client_ip(request)
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:

@@ -17,6 +17,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from psycopg import errors as psycopg_errors
 
+from maillage.core import audit, pipeline
 from maillage.core.access import second_factor_step
 from maillage.core.inputs import strip_forbidden, text_problem
 
@@ -244,6 +245,27 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
             return redirect("accounts:otp_verify")
         if step == "setup":
             return redirect("accounts:otp_setup")
+        return None
+
+
+class RefusalAuditMiddleware:
+    """A page's `Denied` or `Missing` (core.pipeline) is written to the audit trail here,
+    once, under the action and record it carries — whatever renders the answer afterwards
+    (the 403/404 handlers, or Django's debug pages under MAILLAGE_DEBUG, which skip the
+    404 handler). The API audits its own in its exception handlers (maillage/api.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, pipeline.Refusal) and not getattr(
+            request, "maillage_denial_audited", False
+        ):
+            action, target = pipeline.denial_of(request, exception, "access.denied")
+            audit.deny(action, request=request, **target)
         return None
 
 

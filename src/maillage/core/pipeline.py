@@ -27,7 +27,9 @@ from django.shortcuts import redirect
 from maillage.core.versions import StaleVersion
 
 
-class _Refusal:
+class Refusal:
+    """What `Denied` and `Missing` share: the audit action and the record refused."""
+
     def _name(self, action: str, obj, object_type: str, object_id) -> None:
         self.action = action
         self.obj = obj
@@ -39,7 +41,7 @@ class _Refusal:
         return {"object_type": self.object_type, "object_id": self.object_id}
 
 
-class Denied(_Refusal, PermissionDenied):
+class Denied(Refusal, PermissionDenied):
     """The user may not do this (403): `action` names what was refused, for the audit."""
 
     def __init__(self, action: str = "", *, obj=None, object_type: str = "", object_id=""):
@@ -47,7 +49,7 @@ class Denied(_Refusal, PermissionDenied):
         self._name(action, obj, object_type, object_id)
 
 
-class Missing(_Refusal, Http404):
+class Missing(Refusal, Http404):
     """Not the user's to see, or not there — she is told the same (404); the audit trail
     records which, under `action`. `what` names the record in French for the API's answer
     (« réunion introuvable »)."""
@@ -82,7 +84,7 @@ def acted(request, default: str) -> str:
 
 def denial_of(request, exception, default: str) -> tuple[str, dict]:
     """What to write for a refusal: its action name and its record."""
-    if isinstance(exception, _Refusal):
+    if isinstance(exception, Refusal):
         return exception.action or acted(request, default), exception.audited_as()
     return acted(request, default), {}
 
@@ -171,3 +173,13 @@ def require(allowed: bool, action: str, *, obj=None) -> None:
     """`Denied` (403, audited under `action`) unless the user is allowed."""
     if not allowed:
         raise Denied(action, obj=obj)
+
+
+def posted_version(request) -> int:
+    """The version a button's form carried (the record as the user read it); -1, which no
+    record has, when it is missing or not a number: the action then answers « modified in
+    the meantime » and writes nothing."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1

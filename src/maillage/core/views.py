@@ -82,13 +82,8 @@ def bad_request(request, exception=None):
 
 
 def page_not_found(request, exception=None):
-    """Not found, or not the user's to see: she is told the same; a `Missing` raised by a
-    lookup of personal data is audited as the denial it may be."""
-    if isinstance(exception, pipeline.Missing) and not getattr(
-        request, "maillage_denial_audited", False
-    ):
-        action, target = pipeline.denial_of(request, exception, "access.not_found")
-        audit.deny(action, request=request, **target)
+    """Not found, or not the user's to see: she is told the same (a `Missing` was audited
+    by core.middleware.RefusalAuditMiddleware)."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "introuvable"}, status=404)
     return render(request, "404.html", status=404)

@@ -119,7 +119,7 @@ def orientation_send(
     """Send a person to a service. The person's agreement is required; the receiving team is
     notified on site and by email, or, without an account, emailed a single-use answer link."""
     if not access.can_orient(actor):
-        audit.deny("orientation.send", actor=acting, obj=service)
+        audit.deny("orientation.send", actor=audit.actor_of(actor, acting), obj=service)
         raise PermissionDenied
     if not consent_method:
         raise ValidationError(
@@ -509,12 +509,12 @@ def entry_create(*, actor, structure=None, organisation=None, values: dict, acti
     """A new structure (for an organisation) or a new service (of a structure), as a draft."""
     if structure is not None:
         if not access.can_edit_structure(actor, structure):
-            audit.deny("directory.entry.create", actor=acting, obj=structure)
+            audit.deny("directory.entry.create", actor=audit.actor_of(actor, acting), obj=structure)
             raise PermissionDenied
         entry = Service(structure=structure)
     else:
         if organisation is None or organisation.pk not in access.managed_organisation_ids(actor):
-            audit.deny("directory.entry.create", actor=acting)
+            audit.deny("directory.entry.create", actor=audit.actor_of(actor, acting))
             raise PermissionDenied
         entry = Structure(organisation=organisation)
     with transaction.atomic():
@@ -527,7 +527,7 @@ def entry_create(*, actor, structure=None, organisation=None, values: dict, acti
         entry.full_clean(exclude=["source_id"])
         entry.save()
         _compare_for_duplicates(entry)
-        audit.record("directory.entry.create", actor=acting, obj=entry)
+        audit.record("directory.entry.create", actor=audit.actor_of(actor, acting), obj=entry)
     return entry
 
 
@@ -536,7 +536,7 @@ def entry_update(*, actor, entry, values: dict, acting=None):
     its pending change and the published values stay until a moderator approves."""
     structure = entry if isinstance(entry, Structure) else entry.structure
     if not access.can_edit_structure(actor, structure):
-        audit.deny("directory.entry.update", actor=acting, obj=entry)
+        audit.deny("directory.entry.update", actor=audit.actor_of(actor, acting), obj=entry)
         raise PermissionDenied
     changed = {k: v for k, v in values.items() if getattr(entry, k) != v}
     if not changed:
@@ -554,7 +554,7 @@ def entry_update(*, actor, entry, values: dict, acting=None):
             _compare_for_duplicates(entry)
             audit.record(
                 "directory.entry.update",
-                actor=acting,
+                actor=audit.actor_of(actor, acting),
                 obj=entry,
                 details={"fields": sorted(changed)},
             )
@@ -570,7 +570,7 @@ def entry_update(*, actor, entry, values: dict, acting=None):
         change.save()
         audit.record(
             "directory.change.propose",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             obj=entry,
             details={"fields": sorted(change.changes)},
         )
@@ -584,7 +584,7 @@ def entry_submit(*, actor, entry, acting=None):
     """Ask for first publication (a draft, or a rejected entry after correction)."""
     structure = entry if isinstance(entry, Structure) else entry.structure
     if not access.can_edit_structure(actor, structure):
-        audit.deny("directory.entry.submit", actor=acting, obj=entry)
+        audit.deny("directory.entry.submit", actor=audit.actor_of(actor, acting), obj=entry)
         raise PermissionDenied
     if entry.state not in (PublicationState.DRAFT, PublicationState.REJECTED):
         raise ValidationError(_("Cette fiche n'est pas un brouillon."))
@@ -592,32 +592,32 @@ def entry_submit(*, actor, entry, acting=None):
         entry.state = PublicationState.PENDING
         entry.rejection_reason = ""
         entry.save(update_fields=["state", "rejection_reason", "updated_at"])
-        audit.record("directory.entry.submit", actor=acting, obj=entry)
+        audit.record("directory.entry.submit", actor=audit.actor_of(actor, acting), obj=entry)
         _tell_moderators(_("Fiche à valider : « %(name)s ».") % {"name": entry.name})
 
 
 def entry_confirm_fresh(*, actor, service, acting=None):
     """The organisation confirms its service's information is still right."""
     if not access.can_edit_structure(actor, service.structure):
-        audit.deny("directory.entry.confirm", actor=acting, obj=service)
+        audit.deny("directory.entry.confirm", actor=audit.actor_of(actor, acting), obj=service)
         raise PermissionDenied
     with transaction.atomic():
         service.source_updated_on = timezone.localdate()
         service.freshness_reminded_on = None
         service.save(update_fields=["source_updated_on", "freshness_reminded_on", "updated_at"])
-        audit.record("directory.entry.confirm", actor=acting, obj=service)
+        audit.record("directory.entry.confirm", actor=audit.actor_of(actor, acting), obj=service)
 
 
 def entry_archive(*, actor, entry, acting=None):
     structure = entry if isinstance(entry, Structure) else entry.structure
     if not (access.can_edit_structure(actor, structure) or access.can_moderate(actor)):
-        audit.deny("directory.entry.archive", actor=acting, obj=entry)
+        audit.deny("directory.entry.archive", actor=audit.actor_of(actor, acting), obj=entry)
         raise PermissionDenied
     with transaction.atomic():
         entry.state = PublicationState.ARCHIVED
         entry.save(update_fields=["state", "updated_at"])
         _reindex(entry)
-        audit.record("directory.entry.archive", actor=acting, obj=entry)
+        audit.record("directory.entry.archive", actor=audit.actor_of(actor, acting), obj=entry)
 
 
 def _compare_for_duplicates(entry) -> None:
@@ -667,7 +667,7 @@ def _editors(structure) -> list:
 def moderation_approve(*, actor, entry=None, change=None, acting=None):
     """Publish a pending entry, or apply a pending change to a published one."""
     if not access.can_moderate(actor):
-        audit.deny("directory.moderation.approve", actor=acting)
+        audit.deny("directory.moderation.approve", actor=audit.actor_of(actor, acting))
         raise PermissionDenied
     now = timezone.now()
     with transaction.atomic():
@@ -692,7 +692,7 @@ def moderation_approve(*, actor, entry=None, change=None, acting=None):
         _reindex(entry)
         audit.record(
             "directory.moderation.approve",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             obj=entry,
             details={"change": str(change.public_id)} if change else {},
         )
@@ -708,7 +708,7 @@ def moderation_approve(*, actor, entry=None, change=None, acting=None):
 
 def moderation_reject(*, actor, reason: str, entry=None, change=None, acting=None):
     if not access.can_moderate(actor):
-        audit.deny("directory.moderation.reject", actor=acting)
+        audit.deny("directory.moderation.reject", actor=audit.actor_of(actor, acting))
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError(_("Dites à la structure ce qu'il faut corriger."))
@@ -729,7 +729,7 @@ def moderation_reject(*, actor, reason: str, entry=None, change=None, acting=Non
             entry.state = PublicationState.REJECTED
             entry.rejection_reason = reason.strip()
             entry.save(update_fields=["state", "rejection_reason", "updated_at"])
-        audit.record("directory.moderation.reject", actor=acting, obj=entry)
+        audit.record("directory.moderation.reject", actor=audit.actor_of(actor, acting), obj=entry)
         structure = entry if isinstance(entry, Structure) else entry.structure
         notify(
             users=_editors(structure),
@@ -822,7 +822,7 @@ def structure_merge(*, actor, keep: Structure, absorb: Structure, acting=None) -
     empty fields are filled from it, and it is archived, remembered as merged so that
     re-importing its source keeps its services where they now are."""
     if not access.can_moderate(actor):
-        audit.deny("directory.structure.merge", actor=acting, obj=keep)
+        audit.deny("directory.structure.merge", actor=audit.actor_of(actor, acting), obj=keep)
         raise PermissionDenied
     if keep.pk == absorb.pk:
         raise ValidationError(_("Une structure ne se fusionne pas avec elle-même."))
@@ -861,7 +861,7 @@ def structure_merge(*, actor, keep: Structure, absorb: Structure, acting=None) -
         duplicates.refresh(structure_ids=[keep.pk, absorb.pk])
         audit.record(
             "directory.structure.merge",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             obj=keep,
             details={
                 "absorbed": str(absorb.public_id),
@@ -877,7 +877,7 @@ def duplicate_dismiss(*, actor, first: Structure, second: Structure, acting=None
     from maillage.directory.models import DuplicateDismissal
 
     if not access.can_moderate(actor):
-        audit.deny("directory.duplicate.dismiss", actor=acting, obj=first)
+        audit.deny("directory.duplicate.dismiss", actor=audit.actor_of(actor, acting), obj=first)
         raise PermissionDenied
     first, second = sorted([first, second], key=lambda s: s.pk)
     with transaction.atomic():
@@ -886,7 +886,7 @@ def duplicate_dismiss(*, actor, first: Structure, second: Structure, acting=None
         )
         audit.record(
             "directory.duplicate.dismiss",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             obj=first,
             details={"other": str(second.public_id)},
         )

@@ -85,17 +85,11 @@ def _api_objective(request, plan, public_id):
 
 
 def _visible_request(request, public_id):
-    found = reads.visible_request(public_id=public_id, acting=audit.Actor.of(request))
-    if found is None:
-        raise HttpError(404, "demande introuvable")
-    return found
+    return reads.visible_request(public_id=public_id, acting=audit.Actor.of(request))
 
 
 def _visible_pathway(request, public_id):
-    found = reads.visible_pathway(public_id=public_id, acting=audit.Actor.of(request))
-    if found is None:
-        raise HttpError(404, "parcours introuvable")
-    return found
+    return reads.visible_pathway(public_id=public_id, acting=audit.Actor.of(request))
 
 
 @router.post(

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from maillage.core import audit
+from maillage.core.pipeline import found
 from maillage.pathways import access, queries
 from maillage.pathways.enums import (
     MemberStatus,
@@ -14,30 +15,26 @@ from maillage.pathways.enums import (
 
 
 def visible_request(*, public_id, acting):
-    """The support request, if the user may see it; else None, with the denial audited
-    (the caller answers 404, on a page or in the API)."""
-    found = queries.request_for(acting.user, public_id)
-    if found is None:
-        audit.deny(
-            "support_request.read",
-            actor=acting,
-            object_type="pathways.supportrequest",
-            object_id=str(public_id),
-        )
-    return found
+    """The support request, if the user may see it; else `Missing` (404 on a page or in the
+    API, the denial audited once by the pipeline's handlers)."""
+    return found(
+        queries.request_for(acting.user, public_id),
+        "support_request.read",
+        "pathways.supportrequest",
+        public_id,
+        "demande",
+    )
 
 
 def visible_pathway(*, public_id, acting):
-    """The pathway, if the user may see it; else None, with the denial audited."""
-    found = queries.pathway_for(acting.user, public_id)
-    if found is None:
-        audit.deny(
-            "pathway.read",
-            actor=acting,
-            object_type="pathways.pathway",
-            object_id=str(public_id),
-        )
-    return found
+    """The pathway, if the user may see it; else `Missing` (404, audited)."""
+    return found(
+        queries.pathway_for(acting.user, public_id),
+        "pathway.read",
+        "pathways.pathway",
+        public_id,
+        "parcours",
+    )
 
 
 def pathways_listed(*, acting) -> list:

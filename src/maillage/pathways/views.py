@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -7,7 +7,14 @@ from django.views.decorators.http import require_POST
 
 from maillage.core import audit
 from maillage.core.inputs import is_uuid
-from maillage.core.pipeline import Denied, found, refusal_returns_to, refusals_on, require
+from maillage.core.pipeline import (
+    Denied,
+    found,
+    posted_version,
+    refusal_returns_to,
+    refusals_on,
+    require,
+)
 from maillage.pathways import access, actions, queries, reads, scores
 from maillage.pathways.enums import ConsentMode, Need, TriageOutcome
 from maillage.pathways.forms import (
@@ -89,10 +96,7 @@ def request_list(request):
 
 
 def _visible_request(request, public_id):
-    found = reads.visible_request(public_id=public_id, acting=audit.Actor.of(request))
-    if found is None:
-        raise Http404
-    return found
+    return reads.visible_request(public_id=public_id, acting=audit.Actor.of(request))
 
 
 def _request_page(request, support_request, triage_form=None, status=200, orient_form=None):
@@ -229,10 +233,7 @@ def pathway_list(request):
 
 
 def _visible_pathway(request, public_id):
-    found = reads.visible_pathway(public_id=public_id, acting=audit.Actor.of(request))
-    if found is None:
-        raise Http404
-    return found
+    return reads.visible_pathway(public_id=public_id, acting=audit.Actor.of(request))
 
 
 def _pathway_page(
@@ -581,15 +582,11 @@ def plan_action_status(request, public_id, action_id):
         "pathways.planaction",
         action_id,
     )
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
     actions.plan_action_set_status(
         actor=request.user,
         action=action,
         status=request.POST.get("status", ""),
-        expected_version=version,
+        expected_version=posted_version(request),
         acting=audit.Actor.of(request),
     )
     return redirect("pathways:plan", public_id=public_id)
@@ -972,14 +969,10 @@ def meeting_cancel(request, public_id, meeting_id):
     meeting = _meeting(request, pathway, meeting_id, "meeting.cancel")
     if not access.can_contribute(request.user, pathway):
         raise Denied("meeting.cancel", obj=meeting)
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = -1
     actions.meeting_cancel(
         actor=request.user,
         meeting=meeting,
-        expected_version=version,
+        expected_version=posted_version(request),
         acting=audit.Actor.of(request),
     )
     messages.success(request, _("Réunion annulée : les invité·es sont prévenu·es."))

@@ -9,7 +9,7 @@ from maillage.territories.models import Commune, Territory
 
 def territory_create(*, actor, name: str, kind: str, description: str = "", acting=None):
     if not access.can_define_territories(actor):
-        audit.deny("territory.create", actor=acting)
+        audit.deny("territory.create", actor=audit.actor_of(actor, acting))
         raise PermissionDenied
     membership = acting.membership if acting is not None else None
     territory = Territory(
@@ -22,7 +22,7 @@ def territory_create(*, actor, name: str, kind: str, description: str = "", acti
     territory.full_clean()
     with transaction.atomic():
         territory.save()
-        audit.record("territory.create", actor=acting, obj=territory)
+        audit.record("territory.create", actor=audit.actor_of(actor, acting), obj=territory)
     return territory
 
 
@@ -39,7 +39,7 @@ def _communes_for(kind: str, code: str):
 def territory_add_places(*, actor, territory, kind: str, code: str, acting=None) -> int:
     """Add a commune, every commune of an EPCI, or of a département. Returns how many were new."""
     if not access.can_edit_territory(actor, territory):
-        audit.deny("territory.update", actor=acting, obj=territory)
+        audit.deny("territory.update", actor=audit.actor_of(actor, acting), obj=territory)
         raise PermissionDenied
     communes = list(_communes_for(kind, code).values_list("code", flat=True))
     if not communes:
@@ -50,7 +50,7 @@ def territory_add_places(*, actor, territory, kind: str, code: str, acting=None)
         territory.communes.add(*new)
         audit.record(
             "territory.add_places",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             obj=territory,
             details={"kind": kind, "code": code, "added": len(new)},
         )
@@ -59,25 +59,28 @@ def territory_add_places(*, actor, territory, kind: str, code: str, acting=None)
 
 def territory_remove_commune(*, actor, territory, code: str, acting=None) -> None:
     if not access.can_edit_territory(actor, territory):
-        audit.deny("territory.update", actor=acting, obj=territory)
+        audit.deny("territory.update", actor=audit.actor_of(actor, acting), obj=territory)
         raise PermissionDenied
     with transaction.atomic():
         territory.communes.remove(*Commune.objects.filter(code=code))
         audit.record(
-            "territory.remove_commune", actor=acting, obj=territory, details={"code": code}
+            "territory.remove_commune",
+            actor=audit.actor_of(actor, acting),
+            obj=territory,
+            details={"code": code},
         )
 
 
 def territory_delete(*, actor, territory, acting=None) -> None:
     if not access.can_edit_territory(actor, territory):
-        audit.deny("territory.delete", actor=acting, obj=territory)
+        audit.deny("territory.delete", actor=audit.actor_of(actor, acting), obj=territory)
         raise PermissionDenied
     public_id = territory.public_id
     with transaction.atomic():
         territory.delete()
         audit.record(
             "territory.delete",
-            actor=acting,
+            actor=audit.actor_of(actor, acting),
             object_type="territories.territory",
             object_id=str(public_id),
         )
