@@ -7,6 +7,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Membership, Organisation, User
 from maillage.core.roles import Role
+from maillage.core.versions import current_version
+from maillage.pathways import inputs
 
 PASSWORD = "un mot de passe solide 2026"
 
@@ -108,7 +110,13 @@ def support_request(cast, *, requester=None, now=None, **overrides):
         "now": now,
     }
     fields.update(overrides)
-    return actions.support_request_submit(**fields)
+    actor, now, acting = fields.pop("actor"), fields.pop("now"), fields.pop("acting", None)
+    fields["platform"] = fields["platform"].public_id
+    if getattr(fields.get("person_commune"), "code", None):
+        fields["person_commune"] = fields["person_commune"].code
+    return actions.support_request_submit(
+        actor=actor, data=inputs.SupportRequestIn(**fields), acting=acting, now=now
+    )
 
 
 def opened_pathway(cast, **overrides):
@@ -117,7 +125,9 @@ def opened_pathway(cast, **overrides):
 
     request = support_request(cast, **overrides)
     actions.support_request_triage(
-        actor=cast.coordinator, support_request=request, answers=[], outcome="pathway"
+        actor=cast.coordinator,
+        support_request=request,
+        data=inputs.TriageIn(answers=[], outcome="pathway", version=current_version(request)),
     )
     request.refresh_from_db()
     return request.pathway

@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from maillage.core.models import AuditEvent
+from maillage.pathways import inputs
 from tests.conftest import login_verified
 
 PERSONAS = [
@@ -279,6 +280,59 @@ EXPECTATIONS = {
     ),
     "api:caregiver_add": (
         lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:support_request_orient": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    # No body: the requester and the platform's coordination may withdraw the request;
+    # everyone else is told it does not exist.
+    "api:support_request_withdraw": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    # The person agreed herself: nothing to note (400) for its two sides, 404 for others.
+    "api:support_request_person_informed": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(404, anonymous=401, professional=400, coordinator=400),
+    ),
+    "api:pathway_handover": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:assessment_list": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),
+    "api:assessment_create": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "get",
+        logged_in(404, anonymous=401, professional=200, coordinator=200),
+    ),  # same path as the list
+    "api:stay_check": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "stay_id": uuid.uuid4()},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:portal_invite": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:portal_revoke": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id, "access_id": uuid.uuid4()},
+        "post",
+        logged_in(404, anonymous=401),
+    ),
+    "api:orientation_answer": (
+        lambda cast, territory: {"public_id": _orientation(cast).public_id},
         "post",
         logged_in(400, anonymous=401),
     ),
@@ -737,8 +791,9 @@ def _meeting(cast):
     meeting = actions.meeting_schedule(
         actor=cast.coordinator,
         pathway=pathway,
-        starts_at=timezone.now() + timedelta(days=3),
-        invitee_ids=[cast.professional.public_id],
+        data=inputs.MeetingIn(
+            starts_at=timezone.now() + timedelta(days=3), invitees=[cast.professional.public_id]
+        ),
     )
     return {"public_id": pathway.public_id, "meeting_id": meeting.public_id}
 

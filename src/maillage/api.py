@@ -174,6 +174,15 @@ def _text_rule(schema: dict, components: dict, seen: set) -> None:
 
 
 class MaillageAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        """`maillage_<app>_api_<function>`, whichever module of the app's API package holds
+        the endpoint: the ids clients and the links above rely on do not move with a file."""
+        module = operation.view_func.__module__
+        parts = module.split(".")
+        if "api" in parts:
+            module = ".".join(parts[: parts.index("api") + 1])
+        return f"{module}_{operation.view_func.__name__}".replace(".", "_")
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = document.get("components", {}).get("schemas", {})

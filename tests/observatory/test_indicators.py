@@ -6,12 +6,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from maillage.core.versions import current_version
 from maillage.directory import actions as directory_actions
 from maillage.directory import search_index
 from maillage.directory.models import Orientation, UnmetSearch
 from maillage.observatory import facts, indicators
 from maillage.observatory.models import Fact
-from maillage.pathways import actions
+from maillage.pathways import actions, inputs
 from maillage.pathways.models import Pathway, SupportRequest
 from maillage.territories.models import Commune
 from tests.factories import ServiceFactory, StructureFactory, support_request
@@ -60,16 +61,18 @@ def activity(db, territories, cast):
     actions.support_request_triage(
         actor=cast.coordinator,
         support_request=requests["Anne"],
-        answers=[],
-        outcome="pathway",
         now=at(dt.date(2026, 3, 2), 20),
+        data=inputs.TriageIn(
+            answers=[], outcome="pathway", version=current_version(requests["Anne"])
+        ),
     )
     actions.support_request_triage(
         actor=cast.coordinator,
         support_request=requests["Bruno"],
-        answers=[],
-        outcome="information",
         now=at(dt.date(2026, 3, 13)),
+        data=inputs.TriageIn(
+            answers=[], outcome="information", version=current_version(requests["Bruno"])
+        ),
     )
     pathway = Pathway.objects.get(request=requests["Anne"])
     plan = actions.plan_ensure(pathway=pathway)
@@ -77,20 +80,31 @@ def activity(db, territories, cast):
         actions.objective_add(
             actor=cast.coordinator,
             plan=plan,
-            need="mobility",
-            text="Aller au marché",
-            no_resource=True,
+            data=inputs.ObjectiveIn(
+                need="mobility",
+                text="Aller au marché",
+                no_resource=True,
+                version=current_version(plan),
+            ),
         ),
-        actions.objective_add(actor=cast.coordinator, plan=plan, need="health", text="Se soigner"),
+        actions.objective_add(
+            actor=cast.coordinator,
+            plan=plan,
+            data=inputs.ObjectiveIn(
+                need="health", text="Se soigner", version=current_version(plan)
+            ),
+        ),
     ]
     actions.pathway_close(
         actor=cast.coordinator,
         pathway=pathway,
-        reason="objectives_reached",
-        outcome="Retour au suivi habituel.",
-        objective_statuses={str(o.public_id): "reached" for o in objectives},
-        satisfaction="4",
         now=at(dt.date(2026, 6, 10)),
+        data=inputs.CloseIn(
+            reason="objectives_reached",
+            outcome="Retour au suivi habituel.",
+            objectives={str(o.public_id): "reached" for o in objectives},
+            satisfaction="4",
+        ),
     )
     service = ServiceFactory(
         structure=StructureFactory(commune=roche),

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from maillage.core.models import AuditEvent
-from maillage.pathways import actions, aggir, scores
+from maillage.pathways import actions, aggir, inputs, scores
 from maillage.pathways.enums import ZARIT_QUESTIONS, Need
 from maillage.pathways.models import burden_label
 from tests.factories import opened_pathway
@@ -55,13 +55,14 @@ def test_a_half_filled_grid_is_refused_and_nothing_is_written(client, cast):
 
 def test_assessments_compare_over_time_newest_first(client, cast, django_assert_max_num_queries):
     pathway = opened_pathway(cast)
-    levels = {need: ("low", "", "") for need in Need.values}
+    levels = {need: {"level": "low"} for need in Need.values}
     for day, level in ((1, "high"), (20, "moderate")):
         actions.assessment_record(
             actor=cast.coordinator,
             pathway=pathway,
-            assessed_on=dt.date(2026, 11, day),
-            domains=levels | {"autonomy": (level, "", "")},
+            data=inputs.AssessmentIn(
+                assessed_on=dt.date(2026, 11, day), domains=levels | {"autonomy": {"level": level}}
+            ),
         )
     client.force_login(cast.professional)
     url = reverse("pathways:assessments", kwargs={"public_id": pathway.public_id})
@@ -72,7 +73,9 @@ def test_assessments_compare_over_time_newest_first(client, cast, django_assert_
     with django_assert_max_num_queries(25) as counted:
         client.get(url)
     actions.assessment_record(
-        actor=cast.coordinator, pathway=pathway, assessed_on=dt.date(2026, 11, 25), domains=levels
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.AssessmentIn(assessed_on=dt.date(2026, 11, 25), domains=levels),
     )
     with django_assert_max_num_queries(len(counted.captured_queries)):
         client.get(url)
@@ -84,8 +87,9 @@ def test_every_domain_is_assessed(cast):
         actions.assessment_record(
             actor=cast.coordinator,
             pathway=pathway,
-            assessed_on=dt.date(2026, 11, 1),
-            domains={"health": ("low", "", "")},
+            data=inputs.AssessmentIn(
+                assessed_on=dt.date(2026, 11, 1), domains={"health": {"level": "low"}}
+            ),
         )
 
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.models import AuditEvent
-from maillage.pathways import actions
+from maillage.pathways import actions, inputs
 from tests.factories import opened_pathway
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -22,15 +22,19 @@ def test_every_read_of_a_scripted_session_is_in_the_audit_trail(client, cast, se
     message = actions.message_post(
         actor=cast.professional,
         pathway=pathway,
-        body="Compte rendu joint",
         attachments=[SimpleUploadedFile("cr.pdf", PDF)],
+        data=inputs.MessageIn(body="Compte rendu joint"),
     )
     attachment = message.attachments.get()
     meeting = actions.meeting_schedule(
-        actor=cast.professional, pathway=pathway, starts_at=timezone.now() + dt.timedelta(days=2)
+        actor=cast.professional,
+        pathway=pathway,
+        data=inputs.MeetingIn(starts_at=timezone.now() + dt.timedelta(days=2)),
     )
     actions.stay_admit(
-        actor=cast.professional, pathway=pathway, facility="CHD", admitted_on=timezone.localdate()
+        actor=cast.professional,
+        pathway=pathway,
+        data=inputs.StayIn(facility="CHD", admitted_on=timezone.localdate()),
     )
     ids = {"pathway": pathway.public_id, "plan": plan.public_id, "meeting": meeting.public_id}
 

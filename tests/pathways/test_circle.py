@@ -1,6 +1,8 @@
 from django.urls import reverse
 
 from maillage.core.models import AuditEvent, Notification
+from maillage.core.versions import current_version
+from maillage.pathways import inputs
 from maillage.pathways.enums import MemberStatus
 from tests.factories import member, opened_pathway
 
@@ -140,11 +142,22 @@ def test_the_referent_is_told_when_a_leaving_member_still_carried_actions(client
     pathway = opened_pathway(cast)
     plan = actions.plan_ensure(pathway=pathway)
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="autonomy", text="Ne plus tomber"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="autonomy", text="Ne plus tomber", version=current_version(plan)
+        ),
     )
     own = pathway.members.get(user=cast.professional)
     actions.plan_action_add(
-        actor=cast.coordinator, objective=objective, text="Bilan", owner=str(own.public_id)
+        actor=cast.coordinator,
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Bilan",
+            owner=str(own.public_id),
+            version=current_version(objective.plan),
+        ),
     )
     Notification.objects.all().delete()
     client.force_login(cast.professional)

@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from maillage.core.models import AuditEvent, PlatformSettings
-from maillage.pathways import actions
+from maillage.core.versions import current_version
+from maillage.pathways import actions, inputs
 from maillage.pathways.enums import Need
 from maillage.pathways.models import (
     Assessment,
@@ -39,10 +40,21 @@ def pathway(cast):
 def _objective_with_actions(cast, pathway):
     plan = actions.plan_ensure(pathway=pathway)
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="housing", text="Rester chez elle"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="housing", text="Rester chez elle", version=current_version(plan)
+        ),
     )
     action = actions.plan_action_add(
-        actor=cast.coordinator, objective=objective, text="Téléalarme", owner="person"
+        actor=cast.coordinator,
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Téléalarme",
+            owner="person",
+            version=current_version(objective.plan),
+        ),
     )
     return plan, objective, action
 
@@ -50,7 +62,9 @@ def _objective_with_actions(cast, pathway):
 def test_closing_asks_the_outcome_of_each_objective_and_records_satisfaction(client, cast, pathway):
     plan, objective, action = _objective_with_actions(cast, pathway)
     meeting = actions.meeting_schedule(
-        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() + dt.timedelta(days=2)
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.MeetingIn(starts_at=timezone.now() + dt.timedelta(days=2)),
     )
     client.force_login(cast.coordinator)
     form = client.get(_url("pathway_close", pathway)).content.decode()
@@ -86,10 +100,9 @@ def test_closing_asks_the_outcome_of_each_objective_and_records_satisfaction(cli
         actions.plan_save(
             actor=cast.coordinator,
             plan=plan,
-            expected_version=plan.version,
-            problems="x",
-            person_project="",
-            alert_procedure="",
+            data=inputs.PlanIn(
+                version=plan.version, problems="x", person_project="", alert_procedure=""
+            ),
         )
 
 
@@ -97,7 +110,9 @@ def test_only_the_platform_coordinators_close_and_reopen(client, cast, pathway):
     client.force_login(cast.professional)
     assert client.get(_url("pathway_close", pathway)).status_code == 403
     actions.pathway_close(
-        actor=cast.coordinator, pathway=pathway, reason="moved", outcome="", objective_statuses={}
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.CloseIn(reason="moved", outcome="", objectives={}),
     )
     assert client.post(_url("pathway_reopen", pathway)).status_code == 403
     client.force_login(cast.coordinator)
@@ -112,10 +127,12 @@ def _close_long_ago(cast, pathway, days):
     actions.pathway_close(
         actor=cast.coordinator,
         pathway=pathway,
-        reason="stabilised",
-        outcome="Suivi par son médecin",
-        objective_statuses={str(o.public_id): "not_reached" for o in open_objectives},
-        satisfaction_comment="Merci à Julie",
+        data=inputs.CloseIn(
+            reason="stabilised",
+            outcome="Suivi par son médecin",
+            objectives={str(o.public_id): "not_reached" for o in open_objectives},
+            satisfaction_comment="Merci à Julie",
+        ),
     )
     Pathway.objects.filter(pk=pathway.pk).update(closed_at=timezone.now() - dt.timedelta(days=days))
 
@@ -132,20 +149,22 @@ def test_retention_archives_then_anonymises_and_keeps_statistics(
     actions.assessment_record(
         actor=cast.coordinator,
         pathway=pathway,
-        assessed_on=timezone.localdate(),
-        person_words="Je veux rester chez moi",
-        domains={
-            need: ("high", "Escaliers dangereux", "visite")
-            if need == "housing"
-            else ("none", "", "")
-            for need in Need.values
-        },
+        data=inputs.AssessmentIn(
+            assessed_on=timezone.localdate(),
+            person_words="Je veux rester chez moi",
+            domains={
+                need: {"level": "high", "notes": "Escaliers dangereux", "sources": "visite"}
+                if need == "housing"
+                else {"level": "none"}
+                for need in Need.values
+            },
+        ),
     )
     message = actions.message_post(
         actor=cast.professional,
         pathway=pathway,
-        body="Sa fille appelle le mardi",
         attachments=[SimpleUploadedFile("cr.pdf", PDF)],
+        data=inputs.MessageIn(body="Sa fille appelle le mardi"),
     )
     file_path = message.attachments.get().path
     person = pathway.person
@@ -251,27 +270,40 @@ def test_anonymising_erases_caregivers_notes_portal_and_the_orientations_sent(ca
     pathway = opened_pathway(cast, person_phone="06 00 00 00 00")
     plan = actions.plan_ensure(pathway=pathway)
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="health", text="Soins à domicile"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="health", text="Soins à domicile", version=current_version(plan)
+        ),
     )
     actions.plan_action_add(
         actor=cast.coordinator,
-        objective=objective,
-        text="Toilette",
-        owner="service",
-        service=service,
-        consent_method="oral",
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Toilette",
+            owner="service",
+            service=service.public_id,
+            consent_method="oral",
+            version=current_version(objective.plan),
+        ),
     )
     caregiver = actions.caregiver_add(
         actor=cast.coordinator,
         pathway=pathway,
-        name="Claire Moreau",
-        relationship="CHILD",
-        phone="06 11 11 11 11",
-        person_agreed=True,
+        data=inputs.CaregiverIn(
+            name="Claire Moreau", relationship="CHILD", phone="06 11 11 11 11", person_agreed=True
+        ),
     )
-    portal = actions.portal_invite(actor=cast.coordinator, pathway=pathway, email="l@exemple.fr")
+    portal = actions.portal_invite(
+        actor=cast.coordinator, pathway=pathway, data=inputs.PortalInviteIn(email="l@exemple.fr")
+    )
     PortalAccess.objects.filter(pk=portal.pk).update(user=cast.person)
-    actions.person_note_add(actor=cast.person, pathway=pathway, kind="goal", text="Revoir Paul")
+    actions.person_note_add(
+        actor=cast.person,
+        pathway=pathway,
+        data=inputs.PersonNoteIn(kind="goal", text="Revoir Paul"),
+    )
     professional_name = cast.professional.full_name
     _close_long_ago(cast, pathway, days=10)
     platform = PlatformSettings.current()

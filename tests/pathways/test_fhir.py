@@ -7,7 +7,8 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 
 from maillage.core.models import AuditEvent
-from maillage.pathways import actions, fhir
+from maillage.core.versions import current_version
+from maillage.pathways import actions, fhir, inputs
 from tests.factories import opened_pathway
 
 
@@ -18,33 +19,53 @@ def pathway(cast):
     actions.plan_save(
         actor=cast.coordinator,
         plan=plan,
-        expected_version=0,
-        problems="Chutes",
-        person_project="Rester chez moi",
-        alert_procedure="",
+        data=inputs.PlanIn(
+            version=0, problems="Chutes", person_project="Rester chez moi", alert_procedure=""
+        ),
     )
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="autonomy", text="Ne plus tomber"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="autonomy", text="Ne plus tomber", version=current_version(plan)
+        ),
     )
     actions.plan_action_add(
-        actor=cast.coordinator, objective=objective, text="Téléalarme", owner="person"
+        actor=cast.coordinator,
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Téléalarme",
+            owner="person",
+            version=current_version(objective.plan),
+        ),
     )
     member = pathway.members.get(user=cast.professional)
     actions.plan_action_add(
-        actor=cast.coordinator, objective=objective, text="Bilan", owner=str(member.public_id)
+        actor=cast.coordinator,
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Bilan",
+            owner=str(member.public_id),
+            version=current_version(objective.plan),
+        ),
     )
     meeting = actions.meeting_schedule(
         actor=cast.coordinator,
         pathway=pathway,
-        starts_at=timezone.now() - dt.timedelta(hours=2),
-        invitee_ids=[cast.professional.public_id],
+        data=inputs.MeetingIn(
+            starts_at=timezone.now() - dt.timedelta(hours=2), invitees=[cast.professional.public_id]
+        ),
     )
     actions.meeting_record(
         actor=cast.coordinator,
         meeting=meeting,
-        expected_version=meeting.version,
-        attendance={str(cast.professional.public_id): "present"},
-        minutes="",
+        data=inputs.MinutesIn(
+            version=meeting.version,
+            attendance={str(cast.professional.public_id): "present"},
+            minutes="",
+        ),
     )
     return pathway
 

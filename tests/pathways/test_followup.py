@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.models import AuditEvent, Notification
-from maillage.pathways import actions
+from maillage.pathways import actions, inputs
 from maillage.pathways.enums import DISCHARGE_CHECKLIST
 from maillage.pathways.models import TimelineEvent
 from tests.factories import opened_pathway
@@ -100,8 +100,12 @@ def test_documents_are_checked_by_content_and_a_bad_one_sends_nothing(
 
 
 def test_new_messages_are_counted_for_each_member_until_she_reads_them(client, cast, pathway):
-    actions.message_post(actor=cast.professional, pathway=pathway, body="Premier")
-    actions.message_post(actor=cast.professional, pathway=pathway, body="Second")
+    actions.message_post(
+        actor=cast.professional, pathway=pathway, data=inputs.MessageIn(body="Premier")
+    )
+    actions.message_post(
+        actor=cast.professional, pathway=pathway, data=inputs.MessageIn(body="Second")
+    )
     client.force_login(cast.coordinator)
     page = client.get(reverse("pathways:pathway_list")).content.decode()
     assert "2 nouveaux messages" in page
@@ -114,13 +118,13 @@ def test_new_messages_are_counted_for_each_member_until_she_reads_them(client, c
 
 
 def test_a_closed_pathway_notebook_is_read_not_written(client, cast, pathway):
-    actions.message_post(actor=cast.professional, pathway=pathway, body="Avant la clôture")
+    actions.message_post(
+        actor=cast.professional, pathway=pathway, data=inputs.MessageIn(body="Avant la clôture")
+    )
     actions.pathway_close(
         actor=cast.coordinator,
         pathway=pathway,
-        reason="stabilised",
-        outcome="",
-        objective_statuses={},
+        data=inputs.CloseIn(reason="stabilised", outcome="", objectives={}),
     )
     client.force_login(cast.professional)
     page = client.get(_url("notebook", pathway))
@@ -177,11 +181,15 @@ def test_an_admission_alerts_the_circle_and_opens_the_discharge_checklist(client
 def test_a_discharge_before_the_admission_is_refused(cast, pathway):
     today = timezone.localdate()
     stay = actions.stay_admit(
-        actor=cast.coordinator, pathway=pathway, facility="CHD", admitted_on=today
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.StayIn(facility="CHD", admitted_on=today),
     )
     with pytest.raises(Exception, match="précéder"):
         actions.stay_discharge(
-            actor=cast.coordinator, stay=stay, discharged_on=today - dt.timedelta(days=2)
+            actor=cast.coordinator,
+            stay=stay,
+            data=inputs.DischargeIn(discharged_on=today - dt.timedelta(days=2)),
         )
     stay.refresh_from_db()
     assert stay.state == "in_hospital"
@@ -192,15 +200,21 @@ def test_the_pathway_list_shows_who_is_in_hospital_in_a_fixed_number_of_queries(
 ):
     first = opened_pathway(cast)
     actions.stay_admit(
-        actor=cast.coordinator, pathway=first, facility="CHD", admitted_on=timezone.localdate()
+        actor=cast.coordinator,
+        pathway=first,
+        data=inputs.StayIn(facility="CHD", admitted_on=timezone.localdate()),
     )
-    actions.message_post(actor=cast.professional, pathway=first, body="Bonjour")
+    actions.message_post(
+        actor=cast.professional, pathway=first, data=inputs.MessageIn(body="Bonjour")
+    )
     client.force_login(cast.coordinator)
     with django_assert_max_num_queries(25) as counted:
         page = client.get(reverse("pathways:pathway_list")).content.decode()
     assert "hospitalisé·e" in page and "1 nouveau message" in page
     for _ in range(4):
         other = opened_pathway(cast, person_last_name="Autre")
-        actions.message_post(actor=cast.professional, pathway=other, body="Bonjour")
+        actions.message_post(
+            actor=cast.professional, pathway=other, data=inputs.MessageIn(body="Bonjour")
+        )
     with django_assert_max_num_queries(len(counted.captured_queries)):
         client.get(reverse("pathways:pathway_list"))

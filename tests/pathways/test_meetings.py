@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.models import AuditEvent
-from maillage.pathways import actions
+from maillage.core.versions import current_version
+from maillage.pathways import actions, inputs
 from maillage.pathways.models import PlanAction, TimelineEvent
 from tests.factories import opened_pathway
 from tests.jobs import run_jobs
@@ -38,7 +39,11 @@ def _event(ics: bytes):
 def test_invitees_get_an_email_with_a_calendar_file_that_names_nobody(client, cast, pathway):
     plan = actions.plan_ensure(pathway=pathway)
     actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="housing", text="Rester chez elle"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="housing", text="Rester chez elle", version=current_version(plan)
+        ),
     )
     client.force_login(cast.coordinator)
     form = client.get(_url("meeting_new", pathway)).content.decode()
@@ -90,19 +95,20 @@ def test_a_change_and_a_cancellation_update_the_same_calendar_event(cast, pathwa
     meeting = actions.meeting_schedule(
         actor=cast.coordinator,
         pathway=pathway,
-        starts_at=when,
-        invitee_ids=[cast.professional.public_id],
+        data=inputs.MeetingIn(starts_at=when, invitees=[cast.professional.public_id]),
     )
     run_jobs()
     first = _event(mail.outbox[-1].attachments[0][1])[1]
     meeting = actions.meeting_reschedule(
         actor=cast.coordinator,
         meeting=meeting,
-        expected_version=meeting.version,
-        starts_at=when + dt.timedelta(hours=2),
-        duration_minutes=60,
-        location="Visio",
-        agenda="",
+        data=inputs.MeetingUpdateIn(
+            version=meeting.version,
+            starts_at=when + dt.timedelta(hours=2),
+            duration_minutes=60,
+            location="Visio",
+            agenda="",
+        ),
     )
     run_jobs()
     moved = _event(mail.outbox[-1].attachments[0][1])[1]
@@ -123,8 +129,9 @@ def test_only_active_members_are_invited(cast, pathway):
         actions.meeting_schedule(
             actor=cast.coordinator,
             pathway=pathway,
-            starts_at=timezone.now() + dt.timedelta(days=1),
-            invitee_ids=[cast.colleague.public_id],
+            data=inputs.MeetingIn(
+                starts_at=timezone.now() + dt.timedelta(days=1), invitees=[cast.colleague.public_id]
+            ),
         )
     assert pathway.meetings.count() == 0
 
@@ -134,13 +141,18 @@ def test_after_the_meeting_attendance_minutes_and_decisions_that_become_plan_act
 ):
     plan = actions.plan_ensure(pathway=pathway)
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="housing", text="Rester chez elle"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="housing", text="Rester chez elle", version=current_version(plan)
+        ),
     )
     meeting = actions.meeting_schedule(
         actor=cast.coordinator,
         pathway=pathway,
-        starts_at=timezone.now() - dt.timedelta(hours=1),
-        invitee_ids=[cast.professional.public_id],
+        data=inputs.MeetingIn(
+            starts_at=timezone.now() - dt.timedelta(hours=1), invitees=[cast.professional.public_id]
+        ),
     )
     client.force_login(cast.coordinator)
     page = client.get(_url("meeting", pathway, meeting_id=meeting.public_id)).content.decode()
@@ -185,9 +197,15 @@ def test_after_the_meeting_attendance_minutes_and_decisions_that_become_plan_act
 
 def test_a_decision_from_a_stale_plan_is_refused_and_the_input_kept(client, cast, pathway):
     plan = actions.plan_ensure(pathway=pathway)
-    objective = actions.objective_add(actor=cast.coordinator, plan=plan, need="housing", text="X")
+    objective = actions.objective_add(
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(need="housing", text="X", version=current_version(plan)),
+    )
     meeting = actions.meeting_schedule(
-        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() - dt.timedelta(hours=1)
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.MeetingIn(starts_at=timezone.now() - dt.timedelta(hours=1)),
     )
     client.force_login(cast.coordinator)
     response = client.post(
@@ -206,14 +224,14 @@ def test_a_decision_from_a_stale_plan_is_refused_and_the_input_kept(client, cast
 
 def test_minutes_saved_from_an_old_version_conflict(client, cast, pathway):
     meeting = actions.meeting_schedule(
-        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() - dt.timedelta(hours=1)
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.MeetingIn(starts_at=timezone.now() - dt.timedelta(hours=1)),
     )
     actions.meeting_record(
         actor=cast.coordinator,
         meeting=meeting,
-        expected_version=meeting.version,
-        attendance={},
-        minutes="Première version",
+        data=inputs.MinutesIn(version=meeting.version, attendance={}, minutes="Première version"),
     )
     client.force_login(cast.professional)
     response = client.post(
@@ -231,15 +249,15 @@ def test_minutes_saved_from_an_old_version_conflict(client, cast, pathway):
 
 def test_a_meeting_to_come_cannot_be_recorded_as_held(cast, pathway):
     meeting = actions.meeting_schedule(
-        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() + dt.timedelta(days=1)
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.MeetingIn(starts_at=timezone.now() + dt.timedelta(days=1)),
     )
     with pytest.raises(Exception, match="pas encore commencé"):
         actions.meeting_record(
             actor=cast.coordinator,
             meeting=meeting,
-            expected_version=meeting.version,
-            attendance={},
-            minutes="",
+            data=inputs.MinutesIn(version=meeting.version, attendance={}, minutes=""),
         )
 
 
@@ -247,14 +265,14 @@ def test_illegal_moves_of_meetings_and_pathways_are_refused(cast, pathway):
     from django.core.exceptions import ValidationError
 
     held = actions.meeting_schedule(
-        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() - dt.timedelta(hours=1)
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.MeetingIn(starts_at=timezone.now() - dt.timedelta(hours=1)),
     )
     held = actions.meeting_record(
         actor=cast.coordinator,
         meeting=held,
-        expected_version=held.version,
-        attendance={},
-        minutes="",
+        data=inputs.MinutesIn(version=held.version, attendance={}, minutes=""),
     )
     with pytest.raises(ValidationError):  # a held meeting is not cancelled
         actions.meeting_cancel(actor=cast.coordinator, meeting=held, expected_version=held.version)
@@ -262,14 +280,18 @@ def test_illegal_moves_of_meetings_and_pathways_are_refused(cast, pathway):
         actions.meeting_reschedule(
             actor=cast.coordinator,
             meeting=held,
-            expected_version=held.version,
-            starts_at=timezone.now(),
-            duration_minutes=30,
-            location="",
-            agenda="",
+            data=inputs.MeetingUpdateIn(
+                version=held.version,
+                starts_at=timezone.now(),
+                duration_minutes=30,
+                location="",
+                agenda="",
+            ),
         )
     cancelled = actions.meeting_schedule(
-        actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() - dt.timedelta(hours=2)
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.MeetingIn(starts_at=timezone.now() - dt.timedelta(hours=2)),
     )
     cancelled = actions.meeting_cancel(
         actor=cast.coordinator, meeting=cancelled, expected_version=cancelled.version
@@ -278,11 +300,11 @@ def test_illegal_moves_of_meetings_and_pathways_are_refused(cast, pathway):
         lambda: actions.meeting_record(
             actor=cast.coordinator,
             meeting=cancelled,
-            expected_version=cancelled.version,
-            attendance={},
-            minutes="",
+            data=inputs.MinutesIn(version=cancelled.version, attendance={}, minutes=""),
         ),
-        lambda: actions.meeting_decide(actor=cast.coordinator, meeting=cancelled, text="X"),
+        lambda: actions.meeting_decide(
+            actor=cast.coordinator, meeting=cancelled, data=inputs.DecisionIn(text="X")
+        ),
         lambda: actions.meeting_cancel(
             actor=cast.coordinator, meeting=cancelled, expected_version=cancelled.version
         ),
@@ -292,20 +314,22 @@ def test_illegal_moves_of_meetings_and_pathways_are_refused(cast, pathway):
     with pytest.raises(ValidationError):  # an open pathway is not reopened
         actions.pathway_reopen(actor=cast.coordinator, pathway=pathway)
     actions.pathway_close(
-        actor=cast.coordinator, pathway=pathway, reason="moved", outcome="", objective_statuses={}
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.CloseIn(reason="moved", outcome="", objectives={}),
     )
     with pytest.raises(ValidationError):  # nor closed twice
         actions.pathway_close(
             actor=cast.coordinator,
             pathway=pathway,
-            reason="moved",
-            outcome="",
-            objective_statuses={},
+            data=inputs.CloseIn(reason="moved", outcome="", objectives={}),
         )
     from django.core.exceptions import PermissionDenied
 
     pathway.refresh_from_db()
     with pytest.raises(PermissionDenied):  # a closed pathway's meetings are not scheduled
         actions.meeting_schedule(
-            actor=cast.coordinator, pathway=pathway, starts_at=timezone.now() + dt.timedelta(days=1)
+            actor=cast.coordinator,
+            pathway=pathway,
+            data=inputs.MeetingIn(starts_at=timezone.now() + dt.timedelta(days=1)),
         )

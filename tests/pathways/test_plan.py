@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from maillage.core.models import AuditEvent
-from maillage.pathways import actions
+from maillage.core.versions import current_version
+from maillage.pathways import actions, inputs
 from maillage.pathways.models import Plan
 from tests.factories import opened_pathway
 
@@ -82,10 +83,9 @@ def test_two_people_editing_at_once_the_second_gets_a_conflict_and_keeps_her_tex
     actions.plan_save(
         actor=cast.coordinator,
         plan=plan,
-        expected_version=0,
-        problems="Version de la coordinatrice",
-        person_project="",
-        alert_procedure="",
+        data=inputs.PlanIn(
+            version=0, problems="Version de la coordinatrice", person_project="", alert_procedure=""
+        ),
     )
     client.force_login(cast.professional)
     response = client.post(
@@ -114,7 +114,9 @@ def test_two_people_editing_at_once_the_second_gets_a_conflict_and_keeps_her_tex
     assert plan.problems == "Ma version à moi"
     with pytest.raises(actions.StaleVersion):
         actions.objective_add(
-            actor=cast.professional, plan=plan, need="health", text="X", expected_version=1
+            actor=cast.professional,
+            plan=plan,
+            data=inputs.ObjectiveIn(need="health", text="X", version=1),
         )
 
 
@@ -130,10 +132,9 @@ def test_the_person_and_the_gp_validate_a_version_which_stays_readable(client, c
     actions.plan_save(
         actor=cast.coordinator,
         plan=plan,
-        expected_version=0,
-        problems="Texte validé",
-        person_project="",
-        alert_procedure="",
+        data=inputs.PlanIn(
+            version=0, problems="Texte validé", person_project="", alert_procedure=""
+        ),
     )
     for validator in ("person", "gp"):
         client.post(
@@ -146,10 +147,9 @@ def test_the_person_and_the_gp_validate_a_version_which_stays_readable(client, c
     actions.plan_save(
         actor=cast.coordinator,
         plan=plan,
-        expected_version=1,
-        problems="Texte changé ensuite",
-        person_project="",
-        alert_procedure="",
+        data=inputs.PlanIn(
+            version=1, problems="Texte changé ensuite", person_project="", alert_procedure=""
+        ),
     )
     assert plan.versions.get(number=1).content["problems"] == "Texte validé"
     assert not plan.versions.get(number=2).validations.exists()
@@ -158,22 +158,39 @@ def test_the_person_and_the_gp_validate_a_version_which_stays_readable(client, c
 def test_an_action_is_owned_by_an_active_member_or_the_person(cast, pathway):
     plan = actions.plan_ensure(pathway=pathway)
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="health", text="Suivi du diabète"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="health", text="Suivi du diabète", version=current_version(plan)
+        ),
     )
     with pytest.raises(ValidationError):
         actions.plan_action_add(
-            actor=cast.coordinator, objective=objective, text="Bilan", owner="not-a-member"
+            actor=cast.coordinator,
+            plan=objective.plan,
+            data=inputs.PlanActionIn(
+                objective=objective.public_id,
+                text="Bilan",
+                owner="not-a-member",
+                version=current_version(objective.plan),
+            ),
         )
     action = actions.plan_action_add(
         actor=cast.coordinator,
-        objective=objective,
-        text="Bilan",
-        owner="person",
-        due_on=dt.date(2026, 12, 1),
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Bilan",
+            owner="person",
+            due_on=dt.date(2026, 12, 1),
+            version=current_version(objective.plan),
+        ),
     )
     plan.refresh_from_db()
     actions.plan_action_set_status(
-        actor=cast.coordinator, action=action, status="done", expected_version=plan.version
+        actor=cast.coordinator,
+        action=action,
+        data=inputs.ActionStatusIn(status="done", version=plan.version),
     )
     action.refresh_from_db()
     assert action.status == "done"
@@ -182,8 +199,7 @@ def test_an_action_is_owned_by_an_active_member_or_the_person(cast, pathway):
         actions.plan_action_set_status(
             actor=cast.coordinator,
             action=action,
-            status="cancelled",
-            expected_version=plan.version,
+            data=inputs.ActionStatusIn(status="cancelled", version=plan.version),
         )
     action.refresh_from_db()
     assert action.status == "done"
@@ -193,15 +209,28 @@ def test_an_action_moves_only_along_its_transitions_and_the_page_offers_only_tho
     client, cast, pathway
 ):
     plan = actions.plan_ensure(pathway=pathway)
-    objective = actions.objective_add(actor=cast.coordinator, plan=plan, need="health", text="A")
+    objective = actions.objective_add(
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(need="health", text="A", version=current_version(plan)),
+    )
     action = actions.plan_action_add(
-        actor=cast.coordinator, objective=objective, text="Bilan", owner="person"
+        actor=cast.coordinator,
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Bilan",
+            owner="person",
+            version=current_version(objective.plan),
+        ),
     )
 
     def move(status):
         plan.refresh_from_db()
         actions.plan_action_set_status(
-            actor=cast.coordinator, action=action, status=status, expected_version=plan.version
+            actor=cast.coordinator,
+            action=action,
+            data=inputs.ActionStatusIn(status=status, version=plan.version),
         )
         action.refresh_from_db()
 
@@ -240,18 +269,40 @@ def test_the_plan_page_has_a_fixed_number_of_queries(
     client, cast, pathway, django_assert_max_num_queries
 ):
     plan = actions.plan_ensure(pathway=pathway)
-    objective = actions.objective_add(actor=cast.coordinator, plan=plan, need="health", text="A")
-    actions.plan_action_add(actor=cast.coordinator, objective=objective, text="a", owner="person")
+    objective = actions.objective_add(
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(need="health", text="A", version=current_version(plan)),
+    )
+    actions.plan_action_add(
+        actor=cast.coordinator,
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="a",
+            owner="person",
+            version=current_version(objective.plan),
+        ),
+    )
     client.force_login(cast.coordinator)
     with django_assert_max_num_queries(40) as counted:
         client.get(_url("plan", pathway))
     for n in range(3):
         other = actions.objective_add(
-            actor=cast.coordinator, plan=plan, need="housing", text=f"O{n}"
+            actor=cast.coordinator,
+            plan=plan,
+            data=inputs.ObjectiveIn(need="housing", text=f"O{n}", version=current_version(plan)),
         )
         for m in range(2):
             actions.plan_action_add(
-                actor=cast.coordinator, objective=other, text=f"a{m}", owner="person"
+                actor=cast.coordinator,
+                plan=other.plan,
+                data=inputs.PlanActionIn(
+                    objective=other.public_id,
+                    text=f"a{m}",
+                    owner="person",
+                    version=current_version(other.plan),
+                ),
             )
     with django_assert_max_num_queries(len(counted.captured_queries)):
         client.get(_url("plan", pathway))
@@ -273,7 +324,11 @@ def test_an_action_carried_by_a_directory_service_sends_an_orientation_the_circl
     pathway = opened_pathway(cast, person_phone="02 51 00 00 00")
     plan = actions.plan_ensure(pathway=pathway)
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="health", text="Soins à domicile"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="health", text="Soins à domicile", version=current_version(plan)
+        ),
     )
     client.force_login(cast.coordinator)
     data = {

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from maillage.accounts import actions as accounts_actions
 from maillage.core.models import AuditEvent, Notification
-from maillage.pathways import actions
+from maillage.core.versions import current_version
+from maillage.pathways import actions, inputs
 from maillage.pathways.models import PortalAccess
 from tests.conftest import login_verified
 from tests.factories import opened_pathway
@@ -28,22 +29,36 @@ def pathway(cast):
     actions.plan_save(
         actor=cast.coordinator,
         plan=plan,
-        expected_version=0,
-        problems="",
-        person_project="Rester chez moi avec mon chat",
-        alert_procedure="Appeler ma fille",
+        data=inputs.PlanIn(
+            version=0,
+            problems="",
+            person_project="Rester chez moi avec mon chat",
+            alert_procedure="Appeler ma fille",
+        ),
     )
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="autonomy", text="Ne plus tomber"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="autonomy", text="Ne plus tomber", version=current_version(plan)
+        ),
     )
     actions.plan_action_add(
-        actor=cast.coordinator, objective=objective, text="Marcher dix minutes", owner="person"
+        actor=cast.coordinator,
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Marcher dix minutes",
+            owner="person",
+            version=current_version(objective.plan),
+        ),
     )
     actions.meeting_schedule(
         actor=cast.coordinator,
         pathway=pathway,
-        starts_at=timezone.now() + dt.timedelta(days=5),
-        location="Maison de santé",
+        data=inputs.MeetingIn(
+            starts_at=timezone.now() + dt.timedelta(days=5), location="Maison de santé"
+        ),
     )
     return pathway
 
@@ -110,7 +125,9 @@ def test_the_person_is_invited_logs_in_with_a_second_factor_and_sees_her_plan(
 
 
 def test_revoking_ends_the_access_at_once_and_others_never_see_the_space(client, cast, pathway):
-    portal = actions.portal_invite(actor=cast.coordinator, pathway=pathway, email="l@exemple.fr")
+    portal = actions.portal_invite(
+        actor=cast.coordinator, pathway=pathway, data=inputs.PortalInviteIn(email="l@exemple.fr")
+    )
     person_user = _accept(portal)
     login_verified(client, person_user)
     assert client.get(_url("portal_pathway", pathway)).status_code == 200
@@ -147,7 +164,9 @@ def test_a_caregiver_joins_with_the_persons_agreement_and_may_be_given_the_space
     )
     assert response.status_code == 403
     portal = actions.portal_invite(
-        actor=cast.coordinator, pathway=pathway, email="claire@exemple.fr", caregiver=caregiver
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.PortalInviteIn(email="claire@exemple.fr", caregiver=caregiver.public_id),
     )
     assert portal.invitation.role == "caregiver"
     helper = _accept(portal, full_name="Claire Moreau")
@@ -183,7 +202,9 @@ def test_an_existing_account_must_accept_the_space_it_is_offered(client, cast, p
     """A mistyped address that matches someone else's account hands her nothing until she
     accepts an offer that does not even name the person."""
     offer = actions.portal_invite(
-        actor=cast.coordinator, pathway=pathway, email=cast.person.email.upper()
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.PortalInviteIn(email=cast.person.email.upper()),
     )
     assert offer.user is None and offer.invitation is None
     login_verified(client, cast.person)
@@ -203,7 +224,9 @@ def test_an_existing_account_must_accept_the_space_it_is_offered(client, cast, p
 
 
 def test_taking_the_portal_role_away_closes_the_space(client, cast, pathway):
-    offer = actions.portal_invite(actor=cast.coordinator, pathway=pathway, email=cast.person.email)
+    offer = actions.portal_invite(
+        actor=cast.coordinator, pathway=pathway, data=inputs.PortalInviteIn(email=cast.person.email)
+    )
     actions.portal_accept(user=cast.person, portal=offer)
     login_verified(client, cast.person)
     assert client.get(_url("portal_pathway", pathway)).status_code == 200

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.models import Notification
-from maillage.pathways import actions
+from maillage.core.versions import current_version
+from maillage.pathways import actions, inputs
 from tests.factories import opened_pathway
 from tests.jobs import run_jobs
 
@@ -16,22 +17,34 @@ def _plan_with_actions(cast):
     pathway = opened_pathway(cast)
     plan = actions.plan_ensure(pathway=pathway)
     objective = actions.objective_add(
-        actor=cast.coordinator, plan=plan, need="autonomy", text="Ne plus tomber"
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(
+            need="autonomy", text="Ne plus tomber", version=current_version(plan)
+        ),
     )
     nurse = pathway.members.get(user=cast.professional)
     late = actions.plan_action_add(
         actor=cast.coordinator,
-        objective=objective,
-        text="Téléalarme",
-        owner=str(nurse.public_id),
-        due_on=TODAY - dt.timedelta(days=3),
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Téléalarme",
+            owner=str(nurse.public_id),
+            due_on=TODAY - dt.timedelta(days=3),
+            version=current_version(objective.plan),
+        ),
     )
     actions.plan_action_add(
         actor=cast.coordinator,
-        objective=objective,
-        text="Pas encore dû",
-        owner=str(nurse.public_id),
-        due_on=TODAY + dt.timedelta(days=3),
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Pas encore dû",
+            owner=str(nurse.public_id),
+            due_on=TODAY + dt.timedelta(days=3),
+            version=current_version(objective.plan),
+        ),
     )
     return pathway, plan, late
 
@@ -42,11 +55,13 @@ def test_owners_of_overdue_actions_and_referents_of_due_revisions_are_reminded_w
     actions.plan_save(
         actor=cast.coordinator,
         plan=plan,
-        expected_version=plan.version,
-        problems="",
-        person_project="",
-        alert_procedure="",
-        revision_on=TODAY,
+        data=inputs.PlanIn(
+            version=plan.version,
+            problems="",
+            person_project="",
+            alert_procedure="",
+            revision_on=TODAY,
+        ),
     )
     Notification.objects.all().delete()
     assert actions.remind_overdue(today=TODAY) == {"actions": 1, "revisions": 1}

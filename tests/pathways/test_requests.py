@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maillage.core.models import AuditEvent, Notification
-from maillage.pathways import actions, scores
+from maillage.core.versions import current_version
+from maillage.pathways import actions, inputs, scores
 from maillage.pathways.enums import (
     COORDINATOR,
     REQUEST_TRANSITIONS,
@@ -139,7 +140,9 @@ def test_a_second_triage_on_a_stale_page_gets_a_conflict_and_keeps_the_input(cli
     request = support_request(cast)
     version = request.version
     actions.support_request_triage(
-        actor=cast.coordinator, support_request=request, answers=[], outcome="support"
+        actor=cast.coordinator,
+        support_request=request,
+        data=inputs.TriageIn(answers=[], outcome="support", version=current_version(request)),
     )
     client.force_login(cast.coordinator)
     response = client.post(
@@ -176,7 +179,11 @@ def test_only_declared_moves_happen(cast):
                         if outcome is None:
                             raise ValidationError("no action leads there")
                         actions.support_request_triage(
-                            actor=actor, support_request=request, answers=[], outcome=outcome
+                            actor=actor,
+                            support_request=request,
+                            data=inputs.TriageIn(
+                                answers=[], outcome=outcome, version=current_version(request)
+                            ),
                         )
                     moved = True
                 except (ValidationError, PermissionDenied):
@@ -283,9 +290,7 @@ def test_information_and_orientation_sends_orientations_from_the_request(client,
     actions.support_request_triage(
         actor=cast.coordinator,
         support_request=request,
-        answers=[],
-        outcome="information",
-        expected_version=request.version,
+        data=inputs.TriageIn(answers=[], outcome="information", version=request.version),
     )
     page = html.unescape(
         client.get(

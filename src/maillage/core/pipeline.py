@@ -19,10 +19,12 @@ import functools
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import pydantic
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 
 from maillage.core.versions import StaleVersion
 
@@ -183,3 +185,26 @@ def posted_version(request) -> int:
         return int(request.POST.get("version", ""))
     except ValueError:
         return -1
+
+
+def posted(request, schema):
+    """A button's operation input, read from its POST (a button has no form to show again):
+        its `version` as `posted_version` reads it, a list field from its repeated values, an
+    empty value as absent (the input's default applies). What
+        the input refuses is a `ValidationError` in French, which `refusal_returns_to` shows."""
+    given = {}
+    for name, field in schema.model_fields.items():
+        if name == "version":
+            given[name] = posted_version(request)
+        elif request.POST.get(name, "") != "":
+            values = request.POST.getlist(name)
+            origin = getattr(field.annotation, "__origin__", None)
+            given[name] = values if origin in (list, tuple, set) else values[-1]
+    try:
+        return schema.model_validate(given)
+    except pydantic.ValidationError as error:
+        names = ", ".join(str(p["loc"][0]) for p in error.errors() if p["loc"])
+        raise ValidationError(
+            _("Ce qui a été envoyé n'est pas accepté (%(names)s) : rechargez la page.")
+            % {"names": names}
+        ) from None

@@ -28,3 +28,9 @@ def lock_version(queryset, pk, expected_version: int | None, message: str, *, ch
     if expected_version is not None and row.version != expected_version:
         raise StaleVersion(message, current=row.version)
     return row
+
+
+def current_version(record) -> int:
+    """The version the record has now in the database: what a program that writes on
+    purpose over whatever is there (the demo's set-up, a test) gives as the version read."""
+    return type(record).objects.values_list("version", flat=True).get(pk=record.pk)

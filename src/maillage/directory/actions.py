@@ -23,8 +23,9 @@ from maillage.core.attachments import remove as remove_attachment
 from maillage.core.attachments import store as store_attachment
 from maillage.core.models import PlatformSettings
 from maillage.core.notify import notify, send_email
+from maillage.core.pipeline import Missing
 from maillage.core.roles import CAPABILITIES, PROFESSIONAL_ROLES, Capability
-from maillage.directory import access, deferred
+from maillage.directory import access, deferred, queries
 from maillage.directory.emails import OUTCOME_LINK_DAYS
 from maillage.directory.enums import (
     ORIENTATION_OPEN_STATES,
@@ -36,6 +37,7 @@ from maillage.directory.enums import (
     PublicationState,
     RefusalReason,
 )
+from maillage.directory.inputs import OrientationIn, OrientationMoveIn
 from maillage.directory.models import (
     MAILLAGE_SOURCE,
     Orientation,
@@ -254,6 +256,37 @@ def orientation_find_link(token: str) -> OrientationLink | None:
     if link.orientation.state != wanted:
         return None
     return link
+
+
+def orientation_create(*, actor, data: OrientationIn, attachments=(), acting=None) -> Orientation:
+    """Orient a person to a published service (`data.service`), from a page or the API: the
+    one entry point both take; `orientation_send` does the work."""
+    service = queries.published_service(data.service)
+    if service is None:
+        raise Missing(
+            "orientation.send",
+            object_type="directory.service",
+            object_id=data.service,
+            what="service (non publié ou inexistant)",
+        )
+    fields = data.model_dump(exclude={"service"})
+    return orientation_send(
+        actor=actor, service=service, attachments=attachments, acting=acting, **fields
+    )
+
+
+def orientation_answer(*, actor, orientation, data: OrientationMoveIn, acting=None) -> Orientation:
+    """A side of the orientation moves it — the service accepts or refuses, the sender
+    withdraws, the outcome is told — from a page or the API (`orientation_move` does the
+    work, for them and for the expiry and the answer link)."""
+    return orientation_move(
+        orientation=orientation,
+        actor=actor,
+        to_state=data.to_state,
+        refusal_reason=data.refusal_reason,
+        comment=data.comment,
+        acting=acting,
+    )
 
 
 def orientation_move(

@@ -10,14 +10,15 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from maillage.core import audit, ratelimit
+from maillage.core.pipeline import Missing, acting
 from maillage.directory import actions, hours, queries
 from maillage.directory.enums import ModeAccueil, OrientationState, Public, Thematique
+from maillage.directory.inputs import OrientationIn, OrientationMoveIn
 from maillage.directory.queries import (
     BOOLEAN_FACETS,
     MAX_RADIUS_KM,
@@ -28,7 +29,6 @@ from maillage.directory.queries import (
 )
 from maillage.directory.schemas import (
     ErrorOut,
-    OrientationIn,
     OrientationList,
     OrientationOut,
     SearchOut,
@@ -326,20 +326,33 @@ def orientation_detail(request, public_id: UUID):
     response={201: OrientationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Orienter une personne vers un service (avec son accord)",
 )
+@acting("orientation.send")
 def orientation_create(request, payload: OrientationIn):
-    service = queries.published_service(payload.service)
-    if service is None:
-        raise HttpError(404, "service introuvable ou non publié")
-    try:
-        orientation = actions.orientation_send(
-            actor=request.user,
-            acting=audit.Actor.of(request),
-            service=service,
-            **payload.dict(exclude={"service"}),
+    orientation = actions.orientation_create(
+        actor=request.user, data=payload, acting=audit.Actor.of(request)
+    )
+    return Status(
+        201, _orientation_out(queries.orientation_for(request.user, orientation.public_id))
+    )
+
+
+@router.post(
+    "/orientations/{public_id}/moves",
+    response={200: OrientationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Répondre à une orientation ou en dire la suite : le service l'accepte ou la "
+    "refuse (avec un motif), l'envoyeur la retire, l'issue est notée",
+)
+@acting("orientation.move")
+def orientation_answer(request, public_id: UUID, payload: OrientationMoveIn):
+    orientation = queries.orientation_for(request.user, public_id)
+    if orientation is None:
+        raise Missing(
+            "orientation.move",
+            object_type="directory.orientation",
+            object_id=str(public_id),
+            what="orientation",
         )
-    except PermissionDenied:
-        raise HttpError(403, "votre rôle ne permet pas d'orienter") from None
-    except ValidationError as error:
-        raise HttpError(400, " ".join(error.messages)) from None
-    orientation = queries.orientation_for(request.user, orientation.public_id)
-    return Status(201, _orientation_out(orientation))
+    actions.orientation_answer(
+        actor=request.user, orientation=orientation, data=payload, acting=audit.Actor.of(request)
+    )
+    return _orientation_out(queries.orientation_for(request.user, public_id))

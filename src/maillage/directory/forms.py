@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.forms import Form, ModelForm, MultipleFileField
+from maillage.core.operations import InputForm
+from maillage.directory import inputs
 from maillage.directory.enums import (
     LANGUAGE_NAMES,
     PARENT_THEMES,
@@ -152,7 +154,11 @@ class SearchForm(Form):
 # --- Orientation ------------------------------------------------------------------------------
 
 
-class OrientationForm(Form):
+class OrientationForm(InputForm, Form):
+    input = inputs.OrientationIn
+    # The page's tick saying the person agreed; the input's consent_method says how.
+    ui_only = ("consent",)
+    files = ("attachments",)
     person_first_name = forms.CharField(label=_("Prénom de la personne"), max_length=100)
     person_last_name = forms.CharField(label=_("Nom de la personne"), max_length=100)
     person_birth_year = forms.IntegerField(
@@ -190,11 +196,15 @@ class OrientationForm(Form):
     )
 
     def __init__(self, *args, service, **kwargs):
+        self.service = service
         super().__init__(*args, **kwargs)
         labels = dict(Thematique.choices)
         self.fields["need_theme"].choices = [(t, labels.get(t, t)) for t in service.thematiques]
         if not service.thematiques:
             del self.fields["need_theme"]
+
+    def given_from_path(self) -> dict:
+        return {"service": self.service.public_id}
 
     def clean(self):
         cleaned = super().clean()
@@ -206,8 +216,10 @@ class OrientationForm(Form):
         return cleaned
 
 
-class OrientationMoveForm(Form):
+class OrientationMoveForm(InputForm, Form):
     """The receiver's answer or outcome, or the sender's withdrawal."""
+
+    input = inputs.OrientationMoveIn
 
     to_state = forms.ChoiceField(label=_("Décision"), choices=OrientationState.choices)
     refusal_reason = forms.ChoiceField(

@@ -1,10 +1,9 @@
 """API schemas of the directory."""
 
 from datetime import datetime
-from typing import Literal
 from uuid import UUID
 
-from ninja import Field, Schema
+from ninja import Schema
 
 
 class StructureOut(Schema):
@@ -84,17 +83,3 @@ class OrientationList(Schema):
     count: int
     page: int
     results: list[OrientationOut]
-
-
-class OrientationIn(Schema):
-    service: UUID
-    person_first_name: str = Field(min_length=1, max_length=100)
-    person_last_name: str = Field(min_length=1, max_length=100)
-    person_birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    person_phone: str = Field(default="", max_length=40)
-    person_email: str = Field(default="", max_length=254)
-    need_theme: str = Field(default="", max_length=100)
-    reason: str = Field(min_length=1, max_length=4000)
-    consent_method: Literal["oral", "written", "representative"] = Field(
-        description="Comment l'accord de la personne a été recueilli (obligatoire)."
-    )

@@ -168,20 +168,11 @@ def orientation_new(request, public_id):
     service = _published_service(request, public_id)
     form = OrientationForm(request.POST or None, request.FILES or None, service=service)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         with refusals_on(form) as submitted:
-            orientation = actions.orientation_send(
+            orientation = actions.orientation_create(
                 actor=request.user,
-                service=service,
-                person_first_name=data["person_first_name"],
-                person_last_name=data["person_last_name"],
-                person_birth_year=data["person_birth_year"],
-                person_phone=data["person_phone"],
-                person_email=data["person_email"],
-                need_theme=data.get("need_theme", ""),
-                reason=data["reason"],
-                consent_method=data["consent_method"],
-                attachments=data["attachments"],
+                data=form.to_input(),
+                attachments=form.cleaned_data["attachments"],
                 acting=audit.Actor.of(request),
             )
         if submitted.done:
@@ -275,12 +266,10 @@ def orientation_move(request, public_id):
     form = OrientationMoveForm(request.POST, moves=moves)
     if form.is_valid():
         with refusals_on(form) as submitted:
-            actions.orientation_move(
-                orientation=orientation,
-                to_state=form.cleaned_data["to_state"],
+            actions.orientation_answer(
                 actor=request.user,
-                refusal_reason=form.cleaned_data["refusal_reason"],
-                comment=form.cleaned_data["comment"],
+                orientation=orientation,
+                data=form.to_input(),
                 acting=audit.Actor.of(request),
             )
         if submitted.done:

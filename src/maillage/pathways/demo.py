@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from maillage.accounts.bootstrap import platform_organisation
 from maillage.accounts.models import User
-from maillage.pathways import actions, queries
+from maillage.core.versions import current_version
+from maillage.pathways import actions, inputs, queries
 from maillage.pathways.models import SupportRequest
 
 
@@ -32,30 +33,35 @@ def setup_demo_pathways() -> None:
             continue
         request = actions.support_request_submit(
             actor=gp,
-            platform=platform,
-            requester_kind="professional",
-            person_first_name=first,
-            person_last_name=last,
-            person_birth_date=born,
-            reason="Chutes répétées et isolement depuis le décès de son conjoint ; "
-            "refuse pour l'instant l'aide à domicile.",
-            needs=["autonomy", "social_ties", "housing"],
-            urgency=urgency,
-            tried="Passage infirmier deux fois par semaine.",
-            gp_informed=True,
-            gp_agrees=True,
-            consent_mode="consents",
-            information_items=["identity", "situation", "health"],
-            recipients=["platform", "circle", "gp"],
             now=now - dt.timedelta(days=3 if open_pathway else 1),
+            data=inputs.SupportRequestIn(
+                platform=platform.public_id,
+                requester_kind="professional",
+                person_first_name=first,
+                person_last_name=last,
+                person_birth_date=born,
+                reason="Chutes répétées et isolement depuis le décès de son conjoint ; "
+                "refuse pour l'instant l'aide à domicile.",
+                needs=["autonomy", "social_ties", "housing"],
+                urgency=urgency,
+                tried="Passage infirmier deux fois par semaine.",
+                gp_informed=True,
+                gp_agrees=True,
+                consent_mode="consents",
+                information_items=["identity", "situation", "health"],
+                recipients=["platform", "circle", "gp"],
+            ),
         )
         if open_pathway:
             actions.support_request_triage(
                 actor=coordinator,
                 support_request=request,
-                answers=["pathologies", "autonomy", "isolation"],
-                outcome="pathway",
                 now=now - dt.timedelta(days=2),
+                data=inputs.TriageIn(
+                    answers=["pathologies", "autonomy", "isolation"],
+                    outcome="pathway",
+                    version=current_version(request),
+                ),
             )
             request.refresh_from_db()
             _demo_plan(request.pathway, coordinator)
@@ -68,33 +74,47 @@ def _demo_plan(pathway, coordinator) -> None:
     actions.plan_save(
         actor=coordinator,
         plan=plan,
-        expected_version=plan.version,
-        problems="Chutes à domicile (trois depuis l'été), isolement depuis le décès de son "
-        "mari, diabète mal équilibré.",
-        person_project="« Je veux rester chez moi, avec mon chat, et revoir mes amies du club. »",
-        alert_procedure="En cas de chute ou d'absence de réponse : sa fille (voisine), puis "
-        "l'infirmière, puis le médecin traitant.",
-        revision_on=timezone.localdate() + dt.timedelta(days=90),
+        data=inputs.PlanIn(
+            version=plan.version,
+            problems="Chutes à domicile (trois depuis l'été), isolement depuis le décès de son "
+            "mari, diabète mal équilibré.",
+            person_project="« Je veux rester chez moi, avec mon chat, et revoir mes amies du "
+            "club. »",
+            alert_procedure="En cas de chute ou d'absence de réponse : sa fille (voisine), puis "
+            "l'infirmière, puis le médecin traitant.",
+            revision_on=timezone.localdate() + dt.timedelta(days=90),
+        ),
     )
     objective = actions.objective_add(
         actor=coordinator,
         plan=plan,
-        need="autonomy",
-        text="Rester à domicile en sécurité",
-        criteria="Aucune chute sans secours dans les trois mois",
+        data=inputs.ObjectiveIn(
+            need="autonomy",
+            text="Rester à domicile en sécurité",
+            criteria="Aucune chute sans secours dans les trois mois",
+            version=current_version(plan),
+        ),
     )
     actions.plan_action_add(
         actor=coordinator,
-        objective=objective,
-        text="Installer une téléassistance",
-        owner=str(pathway.members.get(user=coordinator).public_id),
-        due_on=timezone.localdate() + dt.timedelta(days=14),
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Installer une téléassistance",
+            owner=str(pathway.members.get(user=coordinator).public_id),
+            due_on=timezone.localdate() + dt.timedelta(days=14),
+            version=current_version(objective.plan),
+        ),
     )
     actions.plan_action_add(
         actor=coordinator,
-        objective=objective,
-        text="Reprendre la marche avec le club, une fois par semaine",
-        owner="person",
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Reprendre la marche avec le club, une fois par semaine",
+            owner="person",
+            version=current_version(objective.plan),
+        ),
     )
 
 
@@ -106,45 +126,61 @@ def _demo_follow_up(pathway, coordinator, gp, now) -> None:
     caregiver = actions.caregiver_add(
         actor=coordinator,
         pathway=pathway,
-        name="Jean Martin",
-        relationship="SPS",
-        phone="06 12 34 56 78",
-        is_main=True,
-        person_agreed=True,
+        data=inputs.CaregiverIn(
+            name="Jean Martin",
+            relationship="SPS",
+            phone="06 12 34 56 78",
+            is_main=True,
+            person_agreed=True,
+        ),
     )
     # The demo accounts exist already: the space is offered, and they have accepted it.
     if person is not None:
-        offer = actions.portal_invite(actor=coordinator, pathway=pathway, email=person.email)
+        offer = actions.portal_invite(
+            actor=coordinator, pathway=pathway, data=inputs.PortalInviteIn(email=person.email)
+        )
         actions.portal_accept(user=person, portal=offer)
     if husband is not None:
         offer = actions.portal_invite(
-            actor=coordinator, pathway=pathway, email=husband.email, caregiver=caregiver
+            actor=coordinator,
+            pathway=pathway,
+            data=inputs.PortalInviteIn(email=husband.email, caregiver=caregiver.public_id),
         )
         actions.portal_accept(user=husband, portal=offer)
     nurse = User.objects.filter(email="infirmiere@demo.maillage.fr").first()
     if nurse is not None:
         actions.circle_propose(
-            actor=coordinator, pathway=pathway, user=nurse, role="nurse", person_informed=True
+            actor=coordinator,
+            pathway=pathway,
+            data=inputs.CircleMemberIn(email=nurse.email, role="nurse", person_informed=True),
         )
     actions.meeting_schedule(
         actor=coordinator,
         pathway=pathway,
-        starts_at=(now + dt.timedelta(days=6)).replace(hour=13, minute=30, second=0, microsecond=0),
-        duration_minutes=45,
-        location="Maison de santé du Bourg, salle de réunion",
-        agenda=queries.agenda_from_plan(pathway),
-        invitee_ids=[gp.public_id] + ([nurse.public_id] if nurse else []),
+        data=inputs.MeetingIn(
+            starts_at=(now + dt.timedelta(days=6)).replace(
+                hour=13, minute=30, second=0, microsecond=0
+            ),
+            duration_minutes=45,
+            location="Maison de santé du Bourg, salle de réunion",
+            agenda=queries.agenda_from_plan(pathway),
+            invitees=[gp.public_id] + ([nurse.public_id] if nurse else []),
+        ),
     )
     actions.stay_admit(
         actor=gp,
         pathway=pathway,
-        facility="CHD Vendée, médecine gériatrique",
-        admitted_on=timezone.localdate() - dt.timedelta(days=2),
-        expected_discharge_on=timezone.localdate() + dt.timedelta(days=3),
+        data=inputs.StayIn(
+            facility="CHD Vendée, médecine gériatrique",
+            admitted_on=timezone.localdate() - dt.timedelta(days=2),
+            expected_discharge_on=timezone.localdate() + dt.timedelta(days=3),
+        ),
     )
     actions.message_post(
         actor=gp,
         pathway=pathway,
-        body="Mme Martin est hospitalisée depuis avant-hier après une chute. Sortie envisagée "
-        "en fin de semaine : pouvons-nous prévoir le passage infirmier dès le retour ?",
+        data=inputs.MessageIn(
+            body="Mme Martin est hospitalisée depuis avant-hier après une chute. Sortie envisagée "
+            "en fin de semaine : pouvons-nous prévoir le passage infirmier dès le retour ?"
+        ),
     )

@@ -20,7 +20,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from maillage.core import audit
 from maillage.core.fhir import pruned
-from maillage.pathways import queries
+from maillage.pathways import presenters, queries
 from maillage.pathways.enums import (
     CIRCLE_ROLE_CODES,
     ActionStatus,
@@ -168,12 +168,12 @@ def bundle(pathway) -> dict:
     plan = getattr(pathway, "plan", None)
     goal_ids, task_ids = [], []
     if plan is not None:
-        objectives, _versions = queries.plan_page(plan)
-        for objective in objectives:
+        view = presenters.plan_view(plan)
+        for objective in view.objectives:
             lifecycle, achievement = GOAL_STATUS[ObjectiveStatus(objective.status)]
             goal = {
                 "resourceType": "Goal",
-                "id": str(objective.public_id),
+                "id": str(objective.id),
                 "lifecycleStatus": lifecycle,
                 "achievementStatus": {
                     "coding": [
@@ -187,18 +187,18 @@ def bundle(pathway) -> dict:
                 # Required by FHIR: an anonymised pathway's objective keeps its need only.
                 "description": {
                     "text": objective.text
-                    or f"{objective.get_need_display()} (texte effacé à l'anonymisation)"
+                    or f"{objective.need_label} (texte effacé à l'anonymisation)"
                 },
                 "subject": _ref(person.public_id),
             }
             if objective.criteria:
                 goal["note"] = [{"text": objective.criteria}]
-            entries.append((objective.public_id, goal))
-            goal_ids.append(objective.public_id)
-            for action in objective.actions.all():
+            entries.append((objective.id, goal))
+            goal_ids.append(objective.id)
+            for action in objective.actions:
                 task = {
                     "resourceType": "Task",
-                    "id": str(action.public_id),
+                    "id": str(action.id),
                     "status": TASK_STATUS[ActionStatus(action.status)],
                     "intent": "plan",
                     "description": action.text or "Action (texte effacé à l'anonymisation)",
@@ -208,29 +208,29 @@ def bundle(pathway) -> dict:
                 }
                 if action.owner_is_person:
                     task["owner"] = _ref(person.public_id)
-                elif action.owner_member and action.owner_member.status == MemberStatus.ACTIVE:
-                    task["owner"] = _ref(action.owner_member.user.public_id)
+                elif action.owner_active_user_id is not None:
+                    task["owner"] = _ref(action.owner_active_user_id)
                 if action.due_on:
                     task["restriction"] = {"period": {"end": action.due_on.isoformat()}}
                 orientation = action.orientation
                 if orientation is not None:
-                    task["focus"] = _ref(orientation.public_id)
+                    task["focus"] = _ref(orientation.id)
                     service_request = {
                         "resourceType": "ServiceRequest",
-                        "id": str(orientation.public_id),
+                        "id": str(orientation.id),
                         "status": SERVICE_REQUEST_STATUS.get(orientation.state, "unknown"),
                         "intent": "order",
                         "code": {"text": action.text},
                         "subject": _ref(person.public_id),
                         "basedOn": [_ref(plan.public_id)],
                         "authoredOn": orientation.created_at.isoformat(),
-                        "performer": [{"display": action.service.name if action.service else ""}],
+                        "performer": [{"display": action.service_name}],
                     }
-                    if orientation.sender_id in practitioners:
-                        service_request["requester"] = _ref(orientation.sender.public_id)
-                    entries.append((orientation.public_id, service_request))
-                entries.append((action.public_id, task))
-                task_ids.append(action.public_id)
+                    if orientation.sender_user_id in practitioners:
+                        service_request["requester"] = _ref(orientation.sender_id)
+                    entries.append((orientation.id, service_request))
+                entries.append((action.id, task))
+                task_ids.append(action.id)
         care_plan = {
             "resourceType": "CarePlan",
             "id": str(plan.public_id),

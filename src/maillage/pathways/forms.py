@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
 from maillage.core.forms import Form, MultipleFileField
+from maillage.core.operations import InputForm
 from maillage.directory.queries import resolve_place
-from maillage.pathways import aggir
+from maillage.pathways import aggir, inputs
 from maillage.pathways.enums import (
     ZARIT_QUESTIONS,
     CircleRole,
@@ -42,7 +43,8 @@ class IdPrefixed:
         super().__init__(*args, **kwargs)
 
 
-class SupportRequestForm(Form):
+class SupportRequestForm(InputForm, Form):
+    input = inputs.SupportRequestIn
     platform = forms.ModelChoiceField(
         label=_("Plateforme sollicitée"),
         queryset=Organisation.objects.none(),
@@ -152,7 +154,8 @@ class SupportRequestForm(Form):
         return data
 
 
-class TriageForm(Form):
+class TriageForm(InputForm, Form):
+    input = inputs.TriageIn
     answers = forms.MultipleChoiceField(
         label=_("Repérage de la complexité"),
         required=False,
@@ -183,7 +186,8 @@ class TriageForm(Form):
         return self.referents.get(value) if value else None
 
 
-class CircleMemberForm(Form):
+class CircleMemberForm(InputForm, Form):
+    input = inputs.CircleMemberIn
     email = forms.EmailField(
         label=_("Adresse e-mail du ou de la professionnel·le"),
         help_text=_("Son compte sur la plateforme."),
@@ -204,8 +208,11 @@ class CircleMemberForm(Form):
 AGGIR_CHOICES = [("", _("Non évalué")), ("A", "A"), ("B", "B"), ("C", "C")]
 
 
-class AssessmentForm(Form):
+class AssessmentForm(InputForm, Form):
     """Every domain, the person's own words, and optionally AGGIR and the mini-Zarit."""
+
+    input = inputs.AssessmentIn
+    composes = ("domains", "aggir_grid", "zarit")  # from the fields made per domain
 
     assessed_on = forms.DateField(
         label=_("Date de l'évaluation"),
@@ -265,17 +272,19 @@ class AssessmentForm(Form):
         data["aggir_grid"] = grid if all(grid.values()) else None
         data["zarit"] = answers if all(answers.values()) else None
         data["domains"] = {
-            value: (
-                data.get(f"level_{value}"),
-                data.get(f"notes_{value}", ""),
-                data.get(f"sources_{value}", ""),
-            )
+            value: {
+                "level": data.get(f"level_{value}"),
+                "notes": data.get(f"notes_{value}", ""),
+                "sources": data.get(f"sources_{value}", ""),
+            }
             for value in Need.values
+            if data.get(f"level_{value}")
         }
         return data
 
 
-class PlanForm(Form):
+class PlanForm(InputForm, Form):
+    input = inputs.PlanIn
     problems = forms.CharField(
         label=_("Les problèmes de la personne, en résumé"),
         required=False,
@@ -303,7 +312,8 @@ class PlanForm(Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ObjectiveForm(IdPrefixed, Form):
+class ObjectiveForm(IdPrefixed, InputForm, Form):
+    input = inputs.ObjectiveIn
     id_prefix = "objective"
     need = forms.ChoiceField(label=_("Besoin"), choices=Need.choices)
     text = forms.CharField(label=_("Objectif partagé"), max_length=300)
@@ -316,7 +326,9 @@ class ObjectiveForm(IdPrefixed, Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class PlanActionForm(IdPrefixed, Form):
+class PlanActionForm(IdPrefixed, InputForm, Form):
+    input = inputs.PlanActionIn
+    ui_only = ("service_search",)
     id_prefix = "action"
     objective = forms.ChoiceField(label=_("Objectif"))
     text = forms.CharField(label=_("Action"), max_length=300)
@@ -382,7 +394,8 @@ class PlanActionForm(IdPrefixed, Form):
         return data
 
 
-class PlanValidationForm(IdPrefixed, Form):
+class PlanValidationForm(IdPrefixed, InputForm, Form):
+    input = inputs.ValidationIn
     id_prefix = "validation"
     validator = forms.ChoiceField(label=_("Qui valide"), choices=Validator.choices)
     validated_on = forms.DateField(
@@ -397,7 +410,9 @@ class PlanValidationForm(IdPrefixed, Form):
 DATE_WIDGET = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 
 
-class MessageForm(Form):
+class MessageForm(InputForm, Form):
+    input = inputs.MessageIn
+    files = ("attachments",)
     body = forms.CharField(
         label=_("Message au cercle de soins"),
         max_length=4000,
@@ -407,7 +422,8 @@ class MessageForm(Form):
     attachments = MultipleFileField(label=_("Documents (PDF, PNG ou JPEG)"), required=False)
 
 
-class StayAdmitForm(Form):
+class StayAdmitForm(InputForm, Form):
+    input = inputs.StayIn
     facility = forms.CharField(label=_("Établissement et service"), max_length=200)
     admitted_on = forms.DateField(label=_("Date d'entrée"), **DATE_WIDGET)
     expected_discharge_on = forms.DateField(
@@ -415,7 +431,8 @@ class StayAdmitForm(Form):
     )
 
 
-class StayDischargeForm(IdPrefixed, Form):
+class StayDischargeForm(IdPrefixed, InputForm, Form):
+    input = inputs.DischargeIn
     id_prefix = "discharge"
     discharged_on = forms.DateField(label=_("Date de sortie"), **DATE_WIDGET)
     destination = forms.CharField(
@@ -426,7 +443,8 @@ class StayDischargeForm(IdPrefixed, Form):
     )
 
 
-class MeetingForm(Form):
+class MeetingForm(InputForm, Form):
+    input = inputs.MeetingIn
     starts_at = forms.DateTimeField(
         label=_("Date et heure"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -446,10 +464,11 @@ class MeetingForm(Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, members=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if "invitees" not in self.fields:
+            return
         self.fields["invitees"].choices = [
             (str(m.user.public_id), f"{m.user.full_name} — {m.get_role_display()}")
             for m in members
@@ -457,7 +476,22 @@ class MeetingForm(Form):
         ]
 
 
-class MeetingRecordForm(IdPrefixed, Form):
+class MeetingEditForm(MeetingForm):
+    """A planned meeting's date, place and agenda (its invitees stay)."""
+
+    input = inputs.MeetingUpdateIn
+    invitees = None
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_version(self):
+        # No version read: treated as stale, never as "overwrite whatever is there".
+        version = self.cleaned_data.get("version")
+        return -1 if version is None else version
+
+
+class MeetingRecordForm(IdPrefixed, InputForm, Form):
+    input = inputs.MinutesIn
+    composes = ("attendance",)  # from one field per invitee
     id_prefix = "minutes"
     """Attendance (one field per invitee) and the minutes."""
 
@@ -480,11 +514,16 @@ class MeetingRecordForm(IdPrefixed, Form):
             )
             self.attendee_fields.append((name, attendee.user.public_id))
 
-    def attendance(self) -> dict:
-        return {str(uid): self.cleaned_data[name] for name, uid in self.attendee_fields}
+    def clean(self):
+        data = super().clean()
+        data["attendance"] = {
+            str(uid): data[name] for name, uid in self.attendee_fields if name in data
+        }
+        return data
 
 
-class DecisionForm(IdPrefixed, Form):
+class DecisionForm(IdPrefixed, InputForm, Form):
+    input = inputs.DecisionIn
     id_prefix = "decision"
     text = forms.CharField(label=_("Décision"), max_length=300)
     objective = forms.ChoiceField(
@@ -513,9 +552,12 @@ class DecisionForm(IdPrefixed, Form):
         return data
 
 
-class CloseForm(Form):
+class CloseForm(InputForm, Form):
     """Closure: reason, outcome, a final status for each objective in progress, and the
     person's satisfaction."""
+
+    input = inputs.CloseIn
+    composes = ("objectives",)  # from one field per objective in progress
 
     reason = forms.ChoiceField(label=_("Raison de la clôture"), choices=ClosureReason.choices)
     outcome = forms.CharField(
@@ -551,14 +593,19 @@ class CloseForm(Form):
             )
             self.objective_fields.append((name, objective.public_id))
 
-    def objective_statuses(self) -> dict:
-        return {str(oid): self.cleaned_data[name] for name, oid in self.objective_fields}
+    def clean(self):
+        data = super().clean()
+        data["objectives"] = {
+            str(oid): data[name] for name, oid in self.objective_fields if name in data
+        }
+        return data
 
 
 # --- caregivers and the person's space --------------------------------------------------------
 
 
-class CaregiverForm(IdPrefixed, Form):
+class CaregiverForm(IdPrefixed, InputForm, Form):
+    input = inputs.CaregiverIn
     id_prefix = "caregiver"
     name = forms.CharField(label=_("Nom de l'aidant·e"), max_length=200)
     relationship = forms.ChoiceField(label=_("Lien avec la personne"), choices=Relationship.choices)
@@ -571,7 +618,8 @@ class CaregiverForm(IdPrefixed, Form):
     )
 
 
-class PortalInviteForm(IdPrefixed, Form):
+class PortalInviteForm(IdPrefixed, InputForm, Form):
+    input = inputs.PortalInviteIn
     id_prefix = "portal"
     email = forms.EmailField(label=_("Adresse e-mail où envoyer l'invitation"))
     caregiver = forms.ChoiceField(label=_("Pour qui"), required=False)
@@ -585,7 +633,8 @@ class PortalInviteForm(IdPrefixed, Form):
         ]
 
 
-class PersonNoteForm(Form):
+class PersonNoteForm(InputForm, Form):
+    input = inputs.PersonNoteIn
     kind = forms.ChoiceField(
         label=_("Ce que vous voulez dire"),
         choices=NoteKind.choices,
@@ -599,9 +648,12 @@ class PersonNoteForm(Form):
     )
 
 
-class RequestOrientForm(IdPrefixed, Form):
+class RequestOrientForm(IdPrefixed, InputForm, Form):
     """Orient the person to a directory service from her request: search, choose, and
     record her agreement."""
+
+    input = inputs.RequestOrientIn
+    ui_only = ("service_search",)
 
     id_prefix = "orient"
     service_search = forms.CharField(

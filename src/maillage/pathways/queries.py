@@ -250,25 +250,9 @@ def assessment_table(assessments) -> list:
     return rows
 
 
-def plan_page(plan):
-    """The plan's objectives with their actions and owners, and its recent versions with
-    their validations — a fixed number of queries."""
-    from django.db.models import Prefetch
-
-    from maillage.pathways.models import PlanAction
-
-    objectives = list(
-        plan.objectives.prefetch_related(
-            Prefetch(
-                "actions",
-                queryset=PlanAction.objects.select_related(
-                    "owner_member__user", "service", "orientation__sender"
-                ),
-            )
-        )
-    )
-    versions = list(plan.versions.prefetch_related("validations")[:5])
-    return objectives, versions
+def plan_versions(plan, limit: int = 5) -> list:
+    """The plan's recent versions with their validations (two queries)."""
+    return list(plan.versions.prefetch_related("validations")[:limit])
 
 
 def plan_action(plan, public_id):
@@ -380,6 +364,13 @@ def portal_accesses_of(pathway) -> list:
         pathway.portal_accesses.filter(revoked_at__isnull=True).select_related(
             "caregiver", "invitation", "user"
         )
+    )
+
+
+def portal_access_of(pathway, public_id):
+    """One open access to the pathway's space, by its public id."""
+    return next(
+        (p for p in portal_accesses_of(pathway) if str(p.public_id) == str(public_id)), None
     )
 
 

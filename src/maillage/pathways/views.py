@@ -10,12 +10,13 @@ from maillage.core.inputs import is_uuid
 from maillage.core.pipeline import (
     Denied,
     found,
+    posted,
     posted_version,
     refusal_returns_to,
     refusals_on,
     require,
 )
-from maillage.pathways import access, actions, queries, reads, scores
+from maillage.pathways import access, actions, inputs, presenters, queries, reads, scores
 from maillage.pathways.enums import ConsentMode, Need, TriageOutcome
 from maillage.pathways.forms import (
     AssessmentForm,
@@ -23,6 +24,7 @@ from maillage.pathways.forms import (
     CircleMemberForm,
     CloseForm,
     DecisionForm,
+    MeetingEditForm,
     MeetingForm,
     MeetingRecordForm,
     MessageForm,
@@ -38,7 +40,6 @@ from maillage.pathways.forms import (
     SupportRequestForm,
     TriageForm,
 )
-from maillage.territories.models import Commune
 
 
 def request_new(request):
@@ -46,30 +47,9 @@ def request_new(request):
     require(access.can_request_support(request.user), "support_request.create")
     form = SupportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        commune = data["person_commune"]
         with refusals_on(form) as submitted:
             support_request = actions.support_request_submit(
-                actor=request.user,
-                platform=data["platform"],
-                requester_kind=data["requester_kind"],
-                person_first_name=data["person_first_name"],
-                person_last_name=data["person_last_name"],
-                person_birth_date=data["person_birth_date"],
-                person_sex=data["person_sex"],
-                person_commune=Commune.objects.filter(code=commune).first() if commune else None,
-                person_phone=data["person_phone"],
-                gp_name=data["gp_name"],
-                reason=data["reason"],
-                needs=data["needs"],
-                urgency=data["urgency"],
-                tried=data["tried"],
-                gp_informed=data["gp_informed"],
-                gp_agrees=data["gp_agrees"],
-                consent_mode=data["consent_mode"],
-                information_items=data["information_items"],
-                recipients=data["recipients"],
-                acting=audit.Actor.of(request),
+                actor=request.user, data=form.to_input(), acting=audit.Actor.of(request)
             )
         if submitted.done:
             messages.success(
@@ -140,27 +120,23 @@ def _request_page(request, support_request, triage_form=None, status=200, orient
 
 @require_POST
 def request_orient(request, public_id):
-    from maillage.directory.queries import published_service
-
     support_request = _visible_request(request, public_id)
     if "coordinator" not in access.request_sides(request.user, support_request):
         raise Denied("support_request.orient", obj=support_request)
     candidates = _service_candidates(request, commune_id=support_request.person.commune_id)
     form = RequestOrientForm(request.POST, candidates=candidates)
     if form.is_valid():
-        service = published_service(form.cleaned_data["service"])
         with refusals_on(form) as submitted:
-            actions.request_orient(
+            orientation = actions.request_orient(
                 actor=request.user,
                 support_request=support_request,
-                service=service,
-                consent_method=form.cleaned_data["consent_method"],
-                reason=form.cleaned_data["reason"],
+                data=form.to_input(),
                 acting=audit.Actor.of(request),
             )
         if submitted.done:
             messages.success(
-                request, _("Orientation envoyée à « %(name)s ».") % {"name": service.name}
+                request,
+                _("Orientation envoyée à « %(name)s ».") % {"name": orientation.service.name},
             )
             return redirect("pathways:request", public_id=public_id)
     return _request_page(request, support_request, status=400, orient_form=form)
@@ -186,11 +162,7 @@ def request_triage(request, public_id):
             actions.support_request_triage(
                 actor=request.user,
                 support_request=support_request,
-                answers=data["answers"],
-                outcome=data["outcome"],
-                referent=data["referent"],
-                comment=data["comment"],
-                expected_version=data["version"],
+                data=form.to_input(),
                 acting=audit.Actor.of(request),
             )
         support_request.refresh_from_db()
@@ -283,9 +255,7 @@ def circle_add(request, public_id):
             member = actions.circle_propose(
                 actor=request.user,
                 pathway=pathway,
-                user=queries.professional_by_email(form.cleaned_data["email"]),
-                role=form.cleaned_data["role"],
-                person_informed=form.cleaned_data["person_informed"],
+                data=form.to_input(),
                 acting=audit.Actor.of(request),
             )
         if submitted.done:
@@ -340,16 +310,11 @@ def assessment_new(request, public_id):
         raise Denied("assessment.create", obj=pathway)
     form = AssessmentForm(request.POST or None, initial={"assessed_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         with refusals_on(form) as submitted:
             actions.assessment_record(
                 actor=request.user,
                 pathway=pathway,
-                assessed_on=data["assessed_on"],
-                domains=data["domains"],
-                person_words=data["person_words"],
-                aggir_grid=data["aggir_grid"],
-                zarit=data["zarit"],
+                data=form.to_input(),
                 acting=audit.Actor.of(request),
             )
         if submitted.done:
@@ -384,7 +349,9 @@ def assessments(request, public_id):
 
 def _plan_context(request, pathway, plan, **forms_given):
     reads.plan_record_read(plan=plan, acting=audit.Actor.of(request))
-    objectives, versions = queries.plan_page(plan)
+    view = presenters.plan_view(plan)
+    objectives = list(plan.objectives.all())  # the choices of the action form
+    versions = queries.plan_versions(plan)
     members = queries.circle_of(pathway)
     editable = access.can_contribute(request.user, pathway)
     initial = {"version": plan.version}
@@ -392,7 +359,7 @@ def _plan_context(request, pathway, plan, **forms_given):
         "pathway": pathway,
         "person": pathway.person,
         "plan": plan,
-        "objectives": objectives,
+        "plan_view": view,
         "versions": versions,
         "members": members,
         "editable": editable,
@@ -428,16 +395,11 @@ def plan(request, public_id):
         form = PlanForm(request.POST)
         forms_given["plan_form"] = form
         if form.is_valid():
-            data = form.cleaned_data
             with refusals_on(form) as submitted:
                 actions.plan_save(
                     actor=request.user,
                     plan=plan,
-                    expected_version=data["version"],
-                    problems=data["problems"],
-                    person_project=data["person_project"],
-                    alert_procedure=data["alert_procedure"],
-                    revision_on=data["revision_on"],
+                    data=form.to_input(),
                     acting=audit.Actor.of(request),
                 )
             if submitted.done:
@@ -466,7 +428,7 @@ def _plan_change(request, public_id, form_class, key, apply, form_kwargs):
     status = 400
     if form.is_valid():
         with refusals_on(form) as submitted:
-            apply(plan, form.cleaned_data)
+            apply(plan, form)
         if submitted.done:
             return redirect("pathways:plan", public_id=public_id)
         status = submitted.status
@@ -481,16 +443,9 @@ def _plan_change(request, public_id, form_class, key, apply, form_kwargs):
 
 @require_POST
 def plan_objective_add(request, public_id):
-    def apply(plan, data):
+    def apply(plan, form):
         actions.objective_add(
-            actor=request.user,
-            plan=plan,
-            need=data["need"],
-            text=data["text"],
-            criteria=data["criteria"],
-            no_resource=data["no_resource"],
-            expected_version=data["version"],
-            acting=audit.Actor.of(request),
+            actor=request.user, plan=plan, data=form.to_input(), acting=audit.Actor.of(request)
         )
 
     return _plan_change(request, public_id, ObjectiveForm, "objective_form", apply, lambda p, w: {})
@@ -517,22 +472,11 @@ def _service_candidates(request, pathway=None, commune_id=None) -> list:
 
 @require_POST
 def plan_action_add(request, public_id):
-    from maillage.directory.queries import published_service
-
-    def apply(plan, data):
-        objective = plan.objectives.get(public_id=data["objective"])
-        service = published_service(data["service"]) if data["owner"] == "service" else None
-        actions.plan_action_add(
-            actor=request.user,
-            objective=objective,
-            text=data["text"],
-            owner=data["owner"],
-            due_on=data["due_on"],
-            service=service,
-            consent_method=data["consent_method"],
-            expected_version=data["version"],
-            acting=audit.Actor.of(request),
+    def apply(plan, form):
+        added = actions.plan_action_add(
+            actor=request.user, plan=plan, data=form.to_input(), acting=audit.Actor.of(request)
         )
+        service = added.service
         if service is not None:
             messages.success(
                 request,
@@ -556,14 +500,9 @@ def plan_action_add(request, public_id):
 
 @require_POST
 def plan_validate(request, public_id):
-    def apply(plan, data):
+    def apply(plan, form):
         actions.plan_validate(
-            actor=request.user,
-            plan=plan,
-            validator=data["validator"],
-            validated_on=data["validated_on"],
-            expected_version=data["version"],
-            acting=audit.Actor.of(request),
+            actor=request.user, plan=plan, data=form.to_input(), acting=audit.Actor.of(request)
         )
 
     return _plan_change(
@@ -585,8 +524,7 @@ def plan_action_status(request, public_id, action_id):
     actions.plan_action_set_status(
         actor=request.user,
         action=action,
-        status=request.POST.get("status", ""),
-        expected_version=posted_version(request),
+        data=posted(request, inputs.ActionStatusIn),
         acting=audit.Actor.of(request),
     )
     return redirect("pathways:plan", public_id=public_id)
@@ -597,7 +535,7 @@ def plan_print(request, public_id):
     pathway = _visible_pathway(request, public_id)
     plan = actions.plan_ensure(pathway=pathway)
     reads.plan_record_read(plan=plan, acting=audit.Actor.of(request))
-    objectives, versions = queries.plan_page(plan)
+    versions = queries.plan_versions(plan)
     return render(
         request,
         "pathways/plan_print.html",
@@ -605,7 +543,7 @@ def plan_print(request, public_id):
             "pathway": pathway,
             "person": pathway.person,
             "plan": plan,
-            "objectives": objectives,
+            "plan_view": presenters.plan_view(plan),
             "members": queries.circle_of(pathway),
             "validations": versions[0].validations.all() if versions else [],
         },
@@ -618,15 +556,10 @@ def pathway_handover(request, public_id):
     pathway = _visible_pathway(request, public_id)
     if not access.can_manage_circle(request.user, pathway):
         raise Denied("pathway.handover", obj=pathway)
-    wanted = request.POST.get("referent", "")
-    new_referent = queries.platform_coordinator(pathway.platform, wanted)
-    if new_referent is None:
-        messages.error(request, _("Choisissez un·e coordinateur·rice de la plateforme."))
-        return redirect("pathways:pathway", public_id=public_id)
     actions.pathway_handover(
         actor=request.user,
         pathway=pathway,
-        new_referent=new_referent,
+        data=posted(request, inputs.HandoverIn),
         acting=audit.Actor.of(request),
     )
     messages.success(request, _("Le parcours a changé de référent·e."))
@@ -651,8 +584,8 @@ def notebook(request, public_id):
                 actions.message_post(
                     actor=request.user,
                     pathway=pathway,
-                    body=form.cleaned_data["body"],
                     attachments=form.cleaned_data["attachments"],
+                    data=form.to_input(),
                     acting=audit.Actor.of(request),
                 )
             if submitted.done:
@@ -712,8 +645,8 @@ def stays(request, public_id):
                 actions.stay_admit(
                     actor=request.user,
                     pathway=pathway,
+                    data=form.to_input(),
                     acting=audit.Actor.of(request),
-                    **form.cleaned_data,
                 )
             if submitted.done:
                 messages.success(
@@ -750,8 +683,7 @@ def stay_check(request, public_id, stay_id):
     actions.stay_check(
         actor=request.user,
         stay=stay,
-        code=request.POST.get("code", ""),
-        done=request.POST.get("done") == "1",
+        data=posted(request, inputs.StayCheckIn),
         acting=audit.Actor.of(request),
     )
     return redirect("pathways:stays", public_id=public_id)
@@ -765,11 +697,7 @@ def stay_discharge(request, public_id, stay_id):
     form = StayDischargeForm(request.POST)
     if form.is_valid():
         actions.stay_discharge(
-            actor=request.user,
-            stay=stay,
-            discharged_on=form.cleaned_data["discharged_on"],
-            destination=form.cleaned_data["destination"],
-            acting=audit.Actor.of(request),
+            actor=request.user, stay=stay, data=form.to_input(), acting=audit.Actor.of(request)
         )
         messages.success(request, _("Sortie enregistrée : le cercle de soins est prévenu."))
     else:
@@ -810,16 +738,11 @@ def meeting_new(request, public_id):
     if request.method == "POST":
         form = MeetingForm(request.POST, members=members)
         if form.is_valid():
-            data = form.cleaned_data
             with refusals_on(form) as submitted:
                 meeting = actions.meeting_schedule(
                     actor=request.user,
                     pathway=pathway,
-                    starts_at=data["starts_at"],
-                    duration_minutes=data["duration_minutes"],
-                    location=data["location"],
-                    agenda=data["agenda"],
-                    invitee_ids=data["invitees"],
+                    data=form.to_input(),
                     acting=audit.Actor.of(request),
                 )
             if submitted.done:
@@ -881,7 +804,7 @@ def _meeting_page(request, pathway, meeting, status=200, **forms_given):
                 initial={"plan_version": plan.version},
             ),
             edit_form=forms_given.get("edit_form")
-            or MeetingForm(
+            or MeetingEditForm(
                 members=[],
                 initial={
                     "starts_at": timezone.localtime(meeting.starts_at),
@@ -936,16 +859,10 @@ def _meeting_write(request, public_id, meeting_id, action, form_class, key, appl
 @require_POST
 def meeting_edit(request, public_id, meeting_id):
     def apply(meeting, form):
-        data = form.cleaned_data
         actions.meeting_reschedule(
             actor=request.user,
             meeting=meeting,
-            # No version read: treated as stale, never as "overwrite whatever is there".
-            expected_version=data["version"] if data["version"] is not None else -1,
-            starts_at=data["starts_at"],
-            duration_minutes=data["duration_minutes"],
-            location=data["location"],
-            agenda=data["agenda"],
+            data=form.to_input(),
             acting=audit.Actor.of(request),
         )
         messages.success(request, _("Réunion modifiée : les invité·es sont prévenu·es."))
@@ -955,7 +872,7 @@ def meeting_edit(request, public_id, meeting_id):
         public_id,
         meeting_id,
         "meeting.update",
-        MeetingForm,
+        MeetingEditForm,
         "edit_form",
         apply,
         make=lambda: {"members": []},
@@ -985,9 +902,7 @@ def meeting_minutes(request, public_id, meeting_id):
         actions.meeting_record(
             actor=request.user,
             meeting=meeting,
-            expected_version=form.cleaned_data["version"],
-            attendance=form.attendance(),
-            minutes=form.cleaned_data["minutes"],
+            data=form.to_input(),
             acting=audit.Actor.of(request),
         )
         messages.success(request, _("Compte rendu enregistré."))
@@ -1012,23 +927,13 @@ def meeting_decision(request, public_id, meeting_id):
     plan = actions.plan_ensure(pathway=pathway)
 
     def apply(meeting, form):
-        data = form.cleaned_data
-        objective = (
-            plan.objectives.filter(public_id=data["objective"]).first()
-            if data["objective"]
-            else None
-        )
-        actions.meeting_decide(
+        decision = actions.meeting_decide(
             actor=request.user,
             meeting=meeting,
-            text=data["text"],
-            objective=objective,
-            owner=data["owner"],
-            due_on=data["due_on"],
-            expected_plan_version=data["plan_version"] if objective else None,
+            data=form.to_input(),
             acting=audit.Actor.of(request),
         )
-        if objective is not None:
+        if decision.plan_action_id is not None:
             messages.success(request, _("Décision enregistrée et ajoutée au plan."))
         else:
             messages.success(request, _("Décision enregistrée."))
@@ -1061,16 +966,11 @@ def pathway_close(request, public_id):
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            data = form.cleaned_data
             with refusals_on(form) as submitted:
                 actions.pathway_close(
                     actor=request.user,
                     pathway=pathway,
-                    reason=data["reason"],
-                    outcome=data["outcome"],
-                    objective_statuses=form.objective_statuses(),
-                    satisfaction=data["satisfaction"],
-                    satisfaction_comment=data["satisfaction_comment"],
+                    data=form.to_input(),
                     acting=audit.Actor.of(request),
                 )
             if submitted.done:
@@ -1109,8 +1009,8 @@ def caregiver_add(request, public_id):
             actions.caregiver_add(
                 actor=request.user,
                 pathway=pathway,
+                data=form.to_input(),
                 acting=audit.Actor.of(request),
-                **form.cleaned_data,
             )
         if submitted.done:
             messages.success(request, _("Aidant·e ajouté·e au cercle."))
@@ -1126,14 +1026,11 @@ def portal_invite(request, public_id):
     caregivers = queries.caregivers_of(pathway)
     form = PortalInviteForm(request.POST, caregivers=caregivers)
     if form.is_valid():
-        wanted = form.cleaned_data["caregiver"]
-        caregiver = next((c for c in caregivers if str(c.public_id) == wanted), None)
         with refusals_on(form) as submitted:
             actions.portal_invite(
                 actor=request.user,
                 pathway=pathway,
-                email=form.cleaned_data["email"],
-                caregiver=caregiver,
+                data=form.to_input(),
                 acting=audit.Actor.of(request),
             )
         if submitted.done:
@@ -1149,10 +1046,7 @@ def portal_invite(request, public_id):
 def portal_revoke(request, public_id, access_id):
     pathway = _visible_pathway(request, public_id)
     portal = found(
-        next(
-            (p for p in queries.portal_accesses_of(pathway) if str(p.public_id) == str(access_id)),
-            None,
-        ),
+        queries.portal_access_of(pathway, access_id),
         "portal.close",
         "pathways.portalaccess",
         access_id,
@@ -1233,8 +1127,7 @@ def portal_pathway(request, public_id):
                 actions.person_note_add(
                     actor=request.user,
                     pathway=pathway,
-                    kind=form.cleaned_data["kind"],
-                    text=form.cleaned_data["text"],
+                    data=form.to_input(),
                     acting=audit.Actor.of(request),
                 )
             if submitted.done:
@@ -1245,7 +1138,6 @@ def portal_pathway(request, public_id):
         status = 400
     reads.portal_record_read(pathway=pathway, acting=audit.Actor.of(request))
     plan = getattr(pathway, "plan", None)
-    objectives = queries.plan_page(plan)[0] if plan is not None else []
     return render(
         request,
         "pathways/portal_pathway.html",
@@ -1253,7 +1145,7 @@ def portal_pathway(request, public_id):
             "pathway": pathway,
             "person": pathway.person,
             "plan": plan,
-            "objectives": objectives,
+            "plan_view": presenters.plan_view(plan) if plan is not None else None,
             "members": [m for m in queries.circle_of(pathway) if m.status == "active"],
             "caregivers": queries.caregivers_of(pathway),
             "meetings": queries.upcoming_meetings(pathway),

@@ -14,6 +14,7 @@ from maillage.pathways.enums import (
     Need,
     NeedLevel,
 )
+from maillage.pathways.inputs import AssessmentIn
 from maillage.pathways.models import (
     Assessment,
     DomainAssessment,
@@ -22,20 +23,24 @@ from maillage.pathways.models import (
 from maillage.pathways.scores import zarit_score
 
 
-def assessment_record(
-    *,
-    actor,
-    pathway,
-    assessed_on,
-    domains: dict,
-    person_words: str = "",
-    aggir_grid: dict | None = None,
-    zarit: dict | None = None,
-    acting=None,
-) -> Assessment:
+def assessment_record(*, actor, pathway, data: AssessmentIn, acting=None) -> Assessment:
     """Record a dated assessment: a level of need (with notes and sources) for every domain,
     the person's own words, and optionally the AGGIR grid (→ GIR) and the caregiver's
     mini-Zarit (→ burden)."""
+    assessed_on, person_words, aggir_grid, zarit = (
+        data.assessed_on,
+        data.person_words,
+        data.aggir_grid,
+        data.zarit,
+    )
+    domains = {
+        getattr(need, "value", need): (
+            getattr(domain.level, "value", domain.level),
+            domain.notes,
+            domain.sources,
+        )
+        for need, domain in data.domains.items()
+    }
     if not access.can_contribute(actor, pathway):
         raise PermissionDenied
     if set(domains) != set(Need.values):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.core.notify import notify
-from maillage.pathways import access
+from maillage.pathways import access, queries
 from maillage.pathways.actions.triage import shares_with_circle
 from maillage.pathways.enums import (
     OPEN_ACTION_STATES,
@@ -19,6 +19,7 @@ from maillage.pathways.enums import (
     MemberStatus,
     PathwayState,
 )
+from maillage.pathways.inputs import CircleMemberIn, HandoverIn
 from maillage.pathways.models import (
     CircleMember,
     Pathway,
@@ -36,12 +37,11 @@ def _member_event(member, kind, actor, now):
     )
 
 
-def circle_propose(
-    *, actor, pathway, user, role: str, person_informed: bool, acting=None, now=None
-) -> CircleMember:
-    """Bring someone into the care circle. From the referent or a platform coordinator the
-    member is in at once; from another member, the proposal waits for the referent. Either
-    way the person must have been told who joins."""
+def circle_propose(*, actor, pathway, data: CircleMemberIn, acting=None, now=None) -> CircleMember:
+    """Bring someone into the care circle, found by the e-mail of her account. From the
+    referent or a platform coordinator the member is in at once; from another member, the
+    proposal waits for the referent. Either way the person must have been told who joins."""
+    role, person_informed = data.role, data.person_informed
     now = now or timezone.now()
     if not access.can_propose_member(actor, pathway):
         raise PermissionDenied
@@ -51,6 +51,7 @@ def circle_propose(
         raise ValidationError(
             _("La personne doit être informée de qui entre dans son cercle de soins.")
         )
+    user = queries.professional_by_email(data.email)
     if (
         user is None
         or not user.is_active
@@ -180,14 +181,18 @@ def circle_remove(*, actor, member, acting=None, now=None) -> CircleMember:
     return member
 
 
-def pathway_handover(*, actor, pathway, new_referent, acting=None, now=None) -> Pathway:
-    """Hand the pathway over to another coordinator of its platform: she becomes the
-    referent (joining the circle if needed); the former referent leaves the circle."""
+def pathway_handover(*, actor, pathway, data: HandoverIn, acting=None, now=None) -> Pathway:
+    """Hand the pathway over to another coordinator of its platform (`data.referent`, her
+    account's public id): she becomes the referent (joining the circle if needed); the
+    former referent leaves the circle."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = Pathway.objects.select_for_update().get(pk=pathway.pk)
         if not access.is_platform_coordinator(actor, locked):
             raise PermissionDenied
+        new_referent = queries.platform_coordinator(locked.platform, data.referent)
+        if new_referent is None:
+            raise ValidationError(_("Choisissez un·e coordinateur·rice de la plateforme."))
         if locked.state != PathwayState.OPEN:
             raise ValidationError(_("Ce parcours est clos : il ne change plus de référent·e."))
         if locked.platform_id not in access.coordinated_platform_ids(new_referent):

@@ -33,6 +33,7 @@ from maillage.pathways.enums import (
     RequestState,
     Satisfaction,
 )
+from maillage.pathways.inputs import CloseIn
 from maillage.pathways.models import (
     Assessment,
     Caregiver,
@@ -71,21 +72,17 @@ def _locked_for(actor, pathway, target: str, refusal: str) -> Pathway:
     return locked
 
 
-def pathway_close(
-    *,
-    actor,
-    pathway,
-    reason: str,
-    outcome: str,
-    objective_statuses: dict,
-    satisfaction: str = "",
-    satisfaction_comment: str = "",
-    acting=None,
-    now=None,
-) -> Pathway:
+def pathway_close(*, actor, pathway, data: CloseIn, acting=None, now=None) -> Pathway:
     """Close the pathway: why, what changed and where the person goes next, whether each
     objective still open was reached, and what the person says of the support. Open
     actions are cancelled, planned meetings cancelled (invitees told), the circle told."""
+    reason, outcome, objective_statuses, satisfaction, satisfaction_comment = (
+        data.reason,
+        data.outcome,
+        data.objectives,
+        data.satisfaction,
+        data.satisfaction_comment,
+    )
     now = now or timezone.now()
     if reason not in ClosureReason.values:
         raise ValidationError(_("Choisissez la raison de la clôture."))

@@ -17,7 +17,7 @@ from maillage.pathways import access, queries
 from maillage.pathways.actions._common import (
     _contributes,
 )
-from maillage.pathways.actions.plan import plan_action_add
+from maillage.pathways.actions.plan import plan_action_add, plan_ensure
 from maillage.pathways.deferred import send_meeting_invitation
 from maillage.pathways.emails import meeting_email, meeting_link
 from maillage.pathways.enums import (
@@ -26,6 +26,7 @@ from maillage.pathways.enums import (
     EventKind,
     MeetingState,
 )
+from maillage.pathways.inputs import DecisionIn, MeetingIn, MeetingUpdateIn, MinutesIn, PlanActionIn
 from maillage.pathways.models import (
     Meeting,
     MeetingAttendee,
@@ -65,20 +66,16 @@ def _on_timeline(meeting, kind: str, actor, now) -> None:
     )
 
 
-def meeting_schedule(
-    *,
-    actor,
-    pathway,
-    starts_at,
-    duration_minutes: int = 60,
-    location: str = "",
-    agenda: str = "",
-    invitee_ids=(),
-    acting=None,
-    now=None,
-) -> Meeting:
+def meeting_schedule(*, actor, pathway, data: MeetingIn, acting=None, now=None) -> Meeting:
     """Plan a concertation meeting with members of the circle: each invitee gets an on-site
     notice and an email with the iCalendar file (for a meeting still to come)."""
+    starts_at, duration_minutes, location, agenda, invitee_ids = (
+        data.starts_at,
+        data.duration_minutes,
+        data.location,
+        data.agenda,
+        data.invitees,
+    )
     now = now or timezone.now()
     if not access.can_contribute(actor, pathway):
         raise PermissionDenied
@@ -129,20 +126,16 @@ def _lock_meeting(meeting, actor, expected_version) -> Meeting:
     return locked
 
 
-def meeting_reschedule(
-    *,
-    actor,
-    meeting,
-    expected_version: int,
-    starts_at,
-    duration_minutes: int,
-    location: str,
-    agenda: str,
-    acting=None,
-    now=None,
-) -> Meeting:
+def meeting_reschedule(*, actor, meeting, data: MeetingUpdateIn, acting=None, now=None) -> Meeting:
     """Change the date, place or agenda of a planned meeting; invitees get the update,
     which their calendars apply to the event they already hold (same UID, next SEQUENCE)."""
+    expected_version, starts_at, duration_minutes, location, agenda = (
+        data.version,
+        data.starts_at,
+        data.duration_minutes,
+        data.location,
+        data.agenda,
+    )
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_meeting(meeting, actor, expected_version)
@@ -208,18 +201,10 @@ def meeting_cancel(*, actor, meeting, expected_version: int, acting=None, now=No
     return locked
 
 
-def meeting_record(
-    *,
-    actor,
-    meeting,
-    expected_version: int,
-    attendance: dict,
-    minutes: str,
-    acting=None,
-    now=None,
-) -> Meeting:
+def meeting_record(*, actor, meeting, data: MinutesIn, acting=None, now=None) -> Meeting:
     """After the meeting: who came, and the minutes. The meeting is then held; its minutes
     can be completed later (version-checked like the plan)."""
+    expected_version, attendance, minutes = data.version, data.attendance, data.minutes
     now = now or timezone.now()
     with transaction.atomic():
         locked = _lock_meeting(meeting, actor, expected_version)
@@ -251,23 +236,11 @@ def meeting_record(
     return locked
 
 
-def meeting_decide(
-    *,
-    actor,
-    meeting,
-    text: str,
-    objective=None,
-    owner: str = "",
-    due_on=None,
-    service=None,
-    expected_plan_version=None,
-    acting=None,
-    now=None,
-) -> MeetingDecision:
+def meeting_decide(*, actor, meeting, data: DecisionIn, acting=None, now=None) -> MeetingDecision:
     """Record a decision of the meeting; with an objective, it becomes an action of the
     plan in the same step (and the same plan version check)."""
     now = now or timezone.now()
-    text = (text or "").strip()
+    text = data.text.strip()
     if not text:
         raise ValidationError(_("Écrivez la décision."))
     with transaction.atomic():
@@ -275,15 +248,20 @@ def meeting_decide(
         if locked.state == MeetingState.CANCELLED or locked.starts_at > now:
             raise ValidationError(_("Les décisions se prennent pendant ou après la réunion."))
         action = None
-        if objective is not None:
+        if data.objective is not None:
+            if data.plan_version is None:
+                # Without the plan version read, the action could land on a plan changed since.
+                raise ValidationError(_("Rechargez la page avant d'ajouter l'action au plan."))
             action = plan_action_add(
                 actor=actor,
-                objective=objective,
-                text=text[:300],
-                owner=owner,
-                due_on=due_on,
-                service=service,
-                expected_version=expected_plan_version,
+                plan=plan_ensure(pathway=locked.pathway),
+                data=PlanActionIn(
+                    version=data.plan_version,
+                    objective=data.objective,
+                    text=text[:300],
+                    owner=data.owner,
+                    due_on=data.due_on,
+                ),
                 acting=acting,
             )
         decision = MeetingDecision.objects.create(

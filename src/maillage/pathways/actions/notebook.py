@@ -19,6 +19,7 @@ from maillage.pathways.enums import (
     EventKind,
     MemberStatus,
 )
+from maillage.pathways.inputs import MessageIn
 from maillage.pathways.models import (
     Message,
     MessageAttachment,
@@ -30,10 +31,13 @@ from maillage.pathways.models import (
 MESSAGE_MAX_CHARS = 4000
 
 
-def message_post(*, actor, pathway, body: str, attachments=(), acting=None, now=None) -> Message:
+def message_post(
+    *, actor, pathway, attachments=(), data: MessageIn, acting=None, now=None
+) -> Message:
     """Write in the pathway's liaison notebook, with documents if needed (PDF, PNG or JPEG,
     checked by their content). The circle is told on-site that there is a new message; the
     message itself never leaves Maillage."""
+    body = data.body
     now = now or timezone.now()
     body = (body or "").strip()
     if not access.can_contribute(actor, pathway):

@@ -9,8 +9,13 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.core.inputs import is_uuid
+from maillage.core.pipeline import found
 from maillage.core.versions import lock_version
 from maillage.core.workflows import check_move
+from maillage.directory import actions as directory_actions
+from maillage.directory.access import can_orient
+from maillage.directory.queries import published_service
+from maillage.pathways import presenters
 from maillage.pathways.actions._common import (
     _contributes,
 )
@@ -21,6 +26,13 @@ from maillage.pathways.enums import (
     MemberStatus,
     Need,
     Validator,
+)
+from maillage.pathways.inputs import (
+    ActionStatusIn,
+    ObjectiveIn,
+    PlanActionIn,
+    PlanIn,
+    ValidationIn,
 )
 from maillage.pathways.models import (
     Objective,
@@ -35,36 +47,8 @@ from maillage.pathways.models import (
 
 
 def plan_snapshot(plan) -> dict:
-    """The plan as it reads now, for its version history (identifiers and text only)."""
-    return {
-        "problems": plan.problems,
-        "person_project": plan.person_project,
-        "alert_procedure": plan.alert_procedure,
-        "revision_on": plan.revision_on.isoformat() if plan.revision_on else None,
-        "objectives": [
-            {
-                "id": str(objective.public_id),
-                "need": objective.need,
-                "text": objective.text,
-                "criteria": objective.criteria,
-                "status": objective.status,
-                "actions": [
-                    {
-                        "id": str(action.public_id),
-                        "text": action.text,
-                        "owner": action.owner_member.user.full_name
-                        if action.owner_member
-                        else ("person" if action.owner_is_person else ""),
-                        "service": action.service.name if action.service else "",
-                        "due_on": action.due_on.isoformat() if action.due_on else None,
-                        "status": action.status,
-                    }
-                    for action in objective.actions.select_related("owner_member__user", "service")
-                ],
-            }
-            for objective in plan.objectives.all()
-        ],
-    }
+    """The plan as it reads now, for its version history (presenters.plan_snapshot)."""
+    return presenters.plan_snapshot(presenters.plan_view(plan))
 
 
 def plan_ensure(*, pathway) -> Plan:
@@ -109,94 +93,73 @@ def _saved(plan, actor, acting, action: str, now=None) -> None:
     )
 
 
-def plan_save(
-    *,
-    actor,
-    plan,
-    expected_version: int,
-    problems: str,
-    person_project: str,
-    alert_procedure: str,
-    revision_on=None,
-    acting=None,
-) -> Plan:
-    """Save the plan's written parts, unless someone saved since `expected_version`."""
+def plan_save(*, actor, plan, data: PlanIn, acting=None) -> Plan:
+    """Save the plan's written parts, unless someone saved since the version read."""
     with transaction.atomic():
-        locked = _lock_plan(plan, actor, expected_version)
-        locked.problems = problems.strip()
-        locked.person_project = person_project.strip()
-        locked.alert_procedure = alert_procedure.strip()
-        locked.revision_on = revision_on
+        locked = _lock_plan(plan, actor, data.version)
+        locked.problems = data.problems.strip()
+        locked.person_project = data.person_project.strip()
+        locked.alert_procedure = data.alert_procedure.strip()
+        locked.revision_on = data.revision_on
         _saved(locked, actor, acting, "plan.save")
     return locked
 
 
-def objective_add(
-    *,
-    actor,
-    plan,
-    need: str,
-    text: str,
-    criteria: str = "",
-    no_resource: bool = False,
-    expected_version=None,
-    acting=None,
-) -> Objective:
-    if need not in Need.values or not text.strip():
+def objective_add(*, actor, plan, data: ObjectiveIn, acting=None) -> Objective:
+    if data.need not in Need.values or not data.text.strip():
         raise ValidationError(_("Un objectif a un besoin et un texte."))
     with transaction.atomic():
-        locked = _lock_plan(plan, actor, expected_version)
+        locked = _lock_plan(plan, actor, data.version)
         objective = Objective.objects.create(
             plan=locked,
-            need=need,
-            text=text.strip(),
-            criteria=criteria.strip(),
-            no_resource=no_resource,
+            need=data.need,
+            text=data.text.strip(),
+            criteria=data.criteria.strip(),
+            no_resource=data.no_resource,
         )
         _saved(locked, actor, acting, "plan.objective_add")
     return objective
 
 
-def plan_action_add(
-    *,
-    actor,
-    objective,
-    text: str,
-    owner: str,
-    due_on=None,
-    service=None,
-    consent_method: str = "",
-    expected_version=None,
-    acting=None,
-) -> PlanAction:
-    """`owner`: "person" (the person herself), "service" (a directory service: an
-    orientation is sent to it in the same step, with the person's agreement given as
-    `consent_method`) or a circle member's public id."""
-    from maillage.directory import actions as directory_actions
-    from maillage.directory.access import can_orient
-
-    if not text.strip():
+def plan_action_add(*, actor, plan, data: PlanActionIn, acting=None) -> PlanAction:
+    """`data.owner`: "person" (the person herself), "service" (a published directory
+    service, `data.service`: an orientation is sent to it in the same step, with the
+    person's agreement given as `data.consent_method`) or a circle member's public id."""
+    text = data.text.strip()
+    if not text:
         raise ValidationError(_("Dites quelle est l'action."))
-    if owner == "service" and not can_orient(actor):
+    if data.owner == "service" and not can_orient(actor):
         # Refused before any write, so that the denial's audit row is not rolled back.
         raise PermissionDenied
     with transaction.atomic():
-        locked = _lock_plan(objective.plan, actor, expected_version)
+        locked = _lock_plan(plan, actor, data.version)
+        objective = found(
+            locked.objectives.filter(public_id=data.objective).first(),
+            "plan.action_add",
+            "pathways.objective",
+            data.objective,
+            what="objectif",
+        )
         member = None
-        if owner not in ("person", "service"):
+        if data.owner not in ("person", "service"):
             member = (
-                locked.pathway.members.filter(public_id=owner, status=MemberStatus.ACTIVE)
+                locked.pathway.members.filter(public_id=data.owner, status=MemberStatus.ACTIVE)
                 .select_related("user")
                 .first()
-                if is_uuid(owner)
+                if is_uuid(data.owner)
                 else None
             )
             if member is None:
                 raise ValidationError(_("Choisissez qui porte l'action."))
-        orientation = None
-        if owner == "service":
+        service = orientation = None
+        if data.owner == "service":
+            service = published_service(data.service) if data.service else None
             if service is None:
                 raise ValidationError(_("Choisissez le service de l'annuaire qui porte l'action."))
+            if not data.consent_method:
+                raise ValidationError(
+                    _("L'accord de la personne est nécessaire pour transmettre ses coordonnées.")
+                )
             person = locked.pathway.person
             orientation = directory_actions.orientation_send(
                 actor=actor,
@@ -206,55 +169,52 @@ def plan_action_add(
                 person_birth_year=person.birth_date.year if person.birth_date else None,
                 person_phone=person.phone,
                 person_email=person.email,
-                reason=f"{objective.text} — {text.strip()}",
-                consent_method=consent_method,
+                reason=f"{objective.text} — {text}",
+                consent_method=data.consent_method,
                 acting=acting,
             )
         action = PlanAction.objects.create(
             objective=objective,
-            text=text.strip(),
+            text=text,
             owner_member=member,
-            owner_is_person=owner == "person",
-            service=service if owner == "service" else None,
+            owner_is_person=data.owner == "person",
+            service=service,
             orientation=orientation,
-            due_on=due_on,
+            due_on=data.due_on,
         )
         _saved(locked, actor, acting, "plan.action_add")
     return action
 
 
-def plan_action_set_status(
-    *, actor, action, status: str, expected_version: int, acting=None
-) -> PlanAction:
-    if status not in ActionStatus.values:
+def plan_action_set_status(*, actor, action, data: ActionStatusIn, acting=None) -> PlanAction:
+    if data.status not in ActionStatus.values:
         raise ValidationError(_("État inconnu."))
     with transaction.atomic():
-        locked = _lock_plan(action.objective.plan, actor, expected_version)
+        locked = _lock_plan(action.objective.plan, actor, data.version)
         action = PlanAction.objects.select_for_update().get(pk=action.pk)
-        if status == action.status:
+        if data.status == action.status:
             return action  # nothing to change, nothing to trace
-        check_move(ACTION_TRANSITIONS, action.status, status, labels=ActionStatus)
-        action.status = status
+        check_move(ACTION_TRANSITIONS, action.status, data.status, labels=ActionStatus)
+        action.status = data.status
         action.save(update_fields=["status"])
         _saved(locked, actor, acting, "plan.action_status")
     return action
 
 
-def plan_validate(
-    *, actor, plan, validator: str, validated_on, expected_version: int, acting=None
-) -> PlanValidation:
+def plan_validate(*, actor, plan, data: ValidationIn, acting=None) -> PlanValidation:
     """Record that the person or her GP validated the version they were shown."""
+    validator = data.validator
     if validator not in Validator.values:
         raise ValidationError(_("Qui valide ?"))
     with transaction.atomic():
-        locked = _lock_plan(plan, actor, expected_version)
+        locked = _lock_plan(plan, actor, data.version)
         version = locked.versions.filter(number=locked.version).first()
         if version is None:
             raise ValidationError(_("Le plan est vide : enregistrez-le avant de le faire valider."))
         if version.validations.filter(validator=validator).exists():
             raise ValidationError(_("Cette version est déjà validée par cette personne."))
         validation = PlanValidation.objects.create(
-            version=version, validator=validator, validated_on=validated_on, recorded_by=actor
+            version=version, validator=validator, validated_on=data.validated_on, recorded_by=actor
         )
         TimelineEvent.objects.create(
             pathway_id=locked.pathway_id,

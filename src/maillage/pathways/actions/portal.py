@@ -17,6 +17,7 @@ from maillage.pathways.enums import (
     PathwayState,
     Relationship,
 )
+from maillage.pathways.inputs import CaregiverIn, PersonNoteIn, PortalInviteIn
 from maillage.pathways.models import (
     Caregiver,
     Pathway,
@@ -31,20 +32,16 @@ from maillage.pathways.models import (
 PERSON_NOTE_MAX_CHARS = 4000
 
 
-def caregiver_add(
-    *,
-    actor,
-    pathway,
-    name: str,
-    relationship: str,
-    phone: str = "",
-    email: str = "",
-    is_main: bool = False,
-    person_agreed: bool = False,
-    acting=None,
-    now=None,
-) -> Caregiver:
+def caregiver_add(*, actor, pathway, data: CaregiverIn, acting=None, now=None) -> Caregiver:
     """A caregiver joins the circle, with the person's agreement."""
+    name, relationship, phone, email, is_main, person_agreed = (
+        data.name,
+        data.relationship,
+        data.phone,
+        data.email,
+        data.is_main,
+        data.person_agreed,
+    )
     now = now or timezone.now()
     if not access.can_contribute(actor, pathway):
         raise PermissionDenied
@@ -84,10 +81,11 @@ def caregiver_add(
     return caregiver
 
 
-def portal_invite(*, actor, pathway, email: str, caregiver=None, acting=None, now=None):
-    """Open the person's space to her (caregiver None) or to a caregiver she authorised:
-    an invitation to an account with the portal role on the platform, where two-factor
-    authentication is required; an existing account with that role gets the access at once."""
+def portal_invite(*, actor, pathway, data: PortalInviteIn, acting=None, now=None):
+    """Open the person's space to her (`data.caregiver` None) or to a caregiver she
+    authorised: an invitation to an account with the portal role on the platform, where
+    two-factor authentication is required; an existing account with that role gets the
+    access at once."""
     from maillage.accounts import actions as accounts_actions
     from maillage.accounts.models import User
     from maillage.core.roles import Role
@@ -95,9 +93,14 @@ def portal_invite(*, actor, pathway, email: str, caregiver=None, acting=None, no
     now = now or timezone.now()
     if not (access.can_manage_circle(actor, pathway) and pathway.state == PathwayState.OPEN):
         raise PermissionDenied
-    email = (email or "").strip().lower()
+    email = data.email.strip().lower()
     if not email:
         raise ValidationError(_("Donnez l'adresse e-mail où envoyer l'invitation."))
+    caregiver = None
+    if data.caregiver is not None:
+        caregiver = pathway.caregivers.filter(public_id=data.caregiver).first()
+        if caregiver is None:
+            raise ValidationError(_("Cet·te aidant·e n'est pas dans le cercle de la personne."))
     if caregiver is not None and (not caregiver.person_agreed or caregiver.removed_at):
         raise ValidationError(_("La personne doit avoir accepté cet·te aidant·e."))
     role = Role.CAREGIVER if caregiver is not None else Role.PERSON
@@ -244,9 +247,10 @@ def portal_accept(*, user, portal, acting=None) -> PortalAccess:
     return portal
 
 
-def person_note_add(*, actor, pathway, kind: str, text: str, acting=None, now=None):
+def person_note_add(*, actor, pathway, data: PersonNoteIn, acting=None, now=None):
     """The person (or her caregiver) writes from her space: her own goal, a comment, a
     request for change. The referent is told (on-site and by email)."""
+    kind, text = data.kind, data.text
     now = now or timezone.now()
     text = (text or "").strip()
     if not queries.portal_pathways(actor).filter(pk=pathway.pk).exists():

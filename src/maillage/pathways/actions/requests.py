@@ -3,8 +3,6 @@ request."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -12,8 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts.enums import OrganisationKind
+from maillage.accounts.models import Organisation
 from maillage.core import audit
 from maillage.core.notify import notify
+from maillage.core.pipeline import found
+from maillage.directory import actions as directory_actions
+from maillage.directory.access import can_orient
+from maillage.directory.queries import published_service
 from maillage.pathways import access, queries
 from maillage.pathways.actions._common import (
     _check_codes,
@@ -35,46 +38,73 @@ from maillage.pathways.enums import (
     Sex,
     Urgency,
 )
+from maillage.pathways.inputs import RequestOrientIn, SupportRequestIn
 from maillage.pathways.models import (
     Pathway,
     Person,
     SupportRequest,
     TimelineEvent,
 )
+from maillage.territories.models import Commune
 
 
 def support_request_submit(
-    *,
-    actor,
-    platform,
-    requester_kind: str,
-    person_first_name: str,
-    person_last_name: str,
-    person_birth_date: dt.date | None = None,
-    person_sex: str = "X",
-    person_commune=None,
-    person_phone: str = "",
-    person_email: str = "",
-    gp_name: str = "",
-    reason: str,
-    needs: list[str],
-    urgency: str,
-    tried: str = "",
-    gp_informed: bool = False,
-    gp_agrees: bool = False,
-    consent_mode: str,
-    information_items: list[str] = (),
-    recipients: list[str] = (),
-    acting=None,
-    now=None,
+    *, actor, data: SupportRequestIn, acting=None, now=None
 ) -> SupportRequest:
     """Record a demande d'appui, with what the person was told and agreed to, and tell the
     platform's coordinators."""
+    (
+        requester_kind,
+        person_first_name,
+        person_last_name,
+        person_birth_date,
+        person_sex,
+        person_phone,
+        gp_name,
+        reason,
+        needs,
+        urgency,
+        tried,
+        gp_informed,
+        gp_agrees,
+        consent_mode,
+        information_items,
+        recipients,
+    ) = (
+        data.requester_kind,
+        data.person_first_name,
+        data.person_last_name,
+        data.person_birth_date,
+        data.person_sex,
+        data.person_phone,
+        data.gp_name,
+        data.reason,
+        data.needs,
+        data.urgency,
+        data.tried,
+        data.gp_informed,
+        data.gp_agrees,
+        data.consent_mode,
+        data.information_items,
+        data.recipients,
+    )
     now = now or timezone.now()
     if not access.can_request_support(actor):
         raise PermissionDenied
-    if platform.kind != OrganisationKind.PLATFORM or not platform.is_active:
-        raise ValidationError(_("Choisissez une plateforme de coordination."))
+    platform = found(
+        Organisation.objects.filter(
+            public_id=data.platform, kind=OrganisationKind.PLATFORM, is_active=True
+        ).first(),
+        "support_request.create",
+        "accounts.organisation",
+        data.platform,
+        what="plateforme",
+    )
+    person_commune = None
+    if data.person_commune:
+        person_commune = Commune.objects.filter(code=data.person_commune).first()
+        if person_commune is None:
+            raise ValidationError(_("Commune inconnue : %(code)s.") % {"code": data.person_commune})
     if not person_first_name.strip() or not person_last_name.strip():
         raise ValidationError(_("Le prénom et le nom de la personne sont nécessaires."))
     if not reason.strip():
@@ -107,7 +137,6 @@ def support_request_submit(
             sex=person_sex,
             commune=person_commune,
             phone=person_phone.strip(),
-            email=person_email.strip(),
             gp_name=gp_name.strip(),
             identity_key=identity_key(person_first_name, person_last_name, person_birth_date),
             created_by=actor,
@@ -193,21 +222,19 @@ def person_informed(*, actor, support_request, acting=None, now=None) -> Support
 # --- orientations from a request (information and orientation) ------------------------------
 
 
-def request_orient(
-    *, actor, support_request, service, consent_method: str, reason: str = "", acting=None
-):
-    """A coordinator of the platform orients the person to a directory service from her
-    request (the information-and-orientation answer), with her agreement; the orientation
-    is listed on the request."""
-    from maillage.directory import actions as directory_actions
-    from maillage.directory.access import can_orient
-
+def request_orient(*, actor, support_request, data: RequestOrientIn, acting=None):
+    """A coordinator of the platform orients the person to a published directory service
+    from her request (the information-and-orientation answer), with her agreement; the
+    orientation is listed on the request."""
     if COORDINATOR not in access.request_sides(actor, support_request) or not can_orient(actor):
         raise PermissionDenied
     if support_request.state in (RequestState.WITHDRAWN, RequestState.PATHWAY):
         raise ValidationError(
             _("Cette demande n'est plus à orienter : passez par son parcours s'il existe.")
         )
+    service = published_service(data.service)
+    if service is None:
+        raise ValidationError(_("Choisissez un service publié de l'annuaire."))
     person = support_request.person
     with transaction.atomic():
         orientation = directory_actions.orientation_send(
@@ -218,8 +245,8 @@ def request_orient(
             person_birth_year=person.birth_date.year if person.birth_date else None,
             person_phone=person.phone,
             person_email=person.email,
-            reason=(reason or "").strip() or support_request.reason,
-            consent_method=consent_method,
+            reason=data.reason.strip() or support_request.reason,
+            consent_method=data.consent_method,
             acting=acting,
         )
         support_request.orientations.add(orientation)

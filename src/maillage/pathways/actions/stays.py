@@ -23,6 +23,7 @@ from maillage.pathways.enums import (
     EventKind,
     StayState,
 )
+from maillage.pathways.inputs import DischargeIn, StayCheckIn, StayIn
 from maillage.pathways.models import (
     DischargeItem,
     HospitalStay,
@@ -31,18 +32,14 @@ from maillage.pathways.models import (
 )
 
 
-def stay_admit(
-    *,
-    actor,
-    pathway,
-    facility: str,
-    admitted_on,
-    expected_discharge_on=None,
-    acting=None,
-    now=None,
-) -> HospitalStay:
+def stay_admit(*, actor, pathway, data: StayIn, acting=None, now=None) -> HospitalStay:
     """Tell the circle that the person is in hospital. The discharge checklist opens at
     once: going home is prepared from the first day."""
+    facility, admitted_on, expected_discharge_on = (
+        data.facility,
+        data.admitted_on,
+        data.expected_discharge_on,
+    )
     now = now or timezone.now()
     facility = (facility or "").strip()
     if not access.can_contribute(actor, pathway):
@@ -97,8 +94,9 @@ def stay_admit(
     return stay
 
 
-def stay_check(*, actor, stay, code: str, done: bool, acting=None, now=None) -> DischargeItem:
+def stay_check(*, actor, stay, data: StayCheckIn, acting=None, now=None) -> DischargeItem:
     """Tick (or untick) a line of the discharge checklist."""
+    code, done = data.code, data.done
     now = now or timezone.now()
     if not access.can_contribute(actor, stay.pathway):
         raise PermissionDenied
@@ -118,10 +116,9 @@ def stay_check(*, actor, stay, code: str, done: bool, acting=None, now=None) -> 
     return item
 
 
-def stay_discharge(
-    *, actor, stay, discharged_on, destination: str = "", acting=None, now=None
-) -> HospitalStay:
+def stay_discharge(*, actor, stay, data: DischargeIn, acting=None, now=None) -> HospitalStay:
     """The person left hospital: the circle is told, and sees what is left to do."""
+    discharged_on, destination = data.discharged_on, data.destination
     now = now or timezone.now()
     if not access.can_contribute(actor, stay.pathway):
         raise PermissionDenied

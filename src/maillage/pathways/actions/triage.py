@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.core.notify import notify
-from maillage.pathways import access
+from maillage.pathways import access, queries
 from maillage.pathways.actions._common import (
     _lock_request,
 )
@@ -28,6 +28,7 @@ from maillage.pathways.enums import (
     RequestState,
     TriageOutcome,
 )
+from maillage.pathways.inputs import TriageIn
 from maillage.pathways.models import (
     CircleMember,
     Pathway,
@@ -55,19 +56,16 @@ def _move(support_request, to_state: str, sides) -> None:
 
 
 def support_request_triage(
-    *,
-    actor,
-    support_request,
-    answers: list[str],
-    outcome: str,
-    referent=None,
-    comment: str = "",
-    expected_version: int | None = None,
-    acting=None,
-    now=None,
+    *, actor, support_request, data: TriageIn, acting=None, now=None
 ) -> SupportRequest:
     """The coordinator's decision: score the screening grid, then close with information,
     support the professional, or open a complex pathway with a named referent."""
+    answers, outcome, comment, expected_version = (
+        data.answers,
+        data.outcome,
+        data.comment,
+        data.version,
+    )
     now = now or timezone.now()
     if outcome not in TriageOutcome.values:
         raise ValidationError(_("Choisissez la suite donnée à la demande."))
@@ -76,8 +74,14 @@ def support_request_triage(
         sides = access.request_sides(actor, locked)
         _move(locked, TRIAGE_STATES[TriageOutcome(outcome)], sides & {COORDINATOR})
         if outcome == TriageOutcome.PATHWAY:
-            referent = referent or actor
-            if locked.platform_id not in access.coordinated_platform_ids(referent):
+            referent = (
+                queries.platform_coordinator(locked.platform, data.referent)
+                if data.referent
+                else actor
+            )
+            if referent is None or locked.platform_id not in access.coordinated_platform_ids(
+                referent
+            ):
                 raise ValidationError(
                     _("Le ou la référent·e doit être coordinateur·rice de la plateforme.")
                 )

@@ -1,0 +1,33 @@
+"""The typed input of each operation on orientations: filled by the page's form
+(core.operations.InputForm) and by the API body alike, and taken by the action as `data`."""
+
+from typing import Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from maillage.directory.enums import RefusalReason
+
+
+class OrientationIn(Schema):
+    service: UUID
+    person_first_name: str = Field(min_length=1, max_length=100)
+    person_last_name: str = Field(min_length=1, max_length=100)
+    person_birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    person_phone: str = Field(default="", max_length=40)
+    person_email: str = Field(default="", max_length=254)
+    need_theme: str = Field(default="", max_length=100)
+    reason: str = Field(min_length=1, max_length=4000)
+    consent_method: Literal["oral", "written", "representative"] = Field(
+        description="Comment l'accord de la personne a été recueilli (obligatoire)."
+    )
+
+
+class OrientationMoveIn(Schema):
+    to_state: str = Field(
+        description="l'état suivant : accepted, refused, in_progress, done, no_show, withdrawn…"
+    )
+    refusal_reason: RefusalReason | Literal[""] = Field(
+        default="", description="le motif, pour un refus (obligatoire alors)"
+    )
+    comment: str = Field(default="", max_length=2000)
