@@ -124,6 +124,8 @@ def _no_search_cache(settings):
     with different directories: cached results would leak from one to the other. The cache
     is off by default here and switched on by the tests about it."""
     settings.SEARCH_CACHE_SECONDS = 0
+    # An audit name no app declares fails the test that writes it (core.audit.declared).
+    settings.MAILLAGE_AUDIT_STRICT = True
     # Likewise the communes a process keeps: a test's own communes go with its rollback.
     from maillage.territories.queries import _COMMUNES
 

@@ -4,6 +4,7 @@ Every variable is read through the helpers below, which fail loudly on a bad val
 instead of silently falling back to a default.
 """
 
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -77,6 +78,9 @@ def database_from_url(url: str) -> dict:
 
 DATA_DIR = Path(env_str("MAILLAGE_DATA_DIR", str(Path.cwd() / "var"))).resolve()
 DEBUG = env_bool("MAILLAGE_DEBUG", False)
+# An audit name that no app's AuditAction declares: an error raised (tests, development),
+# or logged while the row is still written (production: the trail never loses a row).
+MAILLAGE_AUDIT_STRICT = env_bool("MAILLAGE_AUDIT_STRICT", DEBUG)
 HTTPS = env_bool("MAILLAGE_HTTPS", False)
 ALLOWED_HOSTS = env_list("MAILLAGE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("MAILLAGE_CSRF_TRUSTED_ORIGINS", [])
@@ -132,7 +136,6 @@ def _audit_key() -> str:
             "MAILLAGE_AUDIT_KEY is required when MAILLAGE_HTTPS is on (keep it apart from the "
             "database and its backups: docs/deployment.md)"
         )
-    import hashlib
 
     folder = hashlib.sha256(str(DATA_DIR).encode()).hexdigest()[:16]
     path = KEYS_DIR / f"audit-{folder}"

@@ -12,7 +12,7 @@ from maillage.core.models import AuditEvent, Outcome
 def _events(n):
     return [
         audit.record(
-            "test.event",
+            "audit.view",
             actor=audit.Actor(user_id=uuid.uuid4(), role="coordinator"),
             object_type="test.thing",
             object_id=str(uuid.uuid4()),
@@ -59,7 +59,7 @@ def test_the_database_refuses_to_change_or_remove_audit_rows(db, statement):
         connection.cursor() as cursor,
     ):
         cursor.execute(statement)
-    assert AuditEvent.objects.filter(action="test.event").count() == 1
+    assert AuditEvent.objects.filter(action="audit.view").count() == 1
 
 
 def test_the_orm_cannot_edit_an_audit_row_either(db):

@@ -56,7 +56,7 @@ def _check_round_trip(tmp_path):
     owner = member("coordinator", full_name="Coordinatrice sauvegarde")
     territory = Territory.objects.create(name="Bocage", created_by=owner)
     territory.communes.add(*Commune.objects.filter(departement_id="85")[:20])
-    audit.record("test.backup", object_type="territories.territory", object_id="x")
+    audit.record("territory.update", object_type="territories.territory", object_id="x")
     with connection.cursor() as cursor:
         before = _fingerprint(cursor)
 

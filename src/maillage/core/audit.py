@@ -9,20 +9,83 @@ of ids.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import importlib
 import ipaddress
 import json
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC
 
+from django.apps import apps
 from django.conf import settings
-from django.db import connection, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
+from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import AuditEvent, Outcome
+
+
+class AuditAction(models.TextChoices):
+    """What the audit trail records for the platform itself. Each app declares its own
+    `AuditAction` in its `enums` module, in the words the list of accesses to a record shows
+    (« a consulté le plan personnalisé »); `record()` refuses a name no app declares."""
+
+    ACCESS_DENIED = "access.denied", _("s'est vu refuser l'accès")
+    ACCOUNT_REMINDER_PREFERENCE = (
+        "account.reminder_preference",
+        _("a changé ses préférences de rappel"),
+    )
+    API_DENIED = "api.denied", _("s'est vu refuser une opération de l'API")
+    API_NOT_FOUND = "api.not_found", _("a demandé par l'API un élément introuvable")
+    AUDIT_VIEW = "audit.view", _("a consulté le journal d'audit")
+    PLATFORM_SETTINGS = "platform.settings", _("a ouvert les réglages de la plateforme")
+    PLATFORM_SETTINGS_UPDATE = (
+        "platform.settings_update",
+        _("a modifié les réglages de la plateforme"),
+    )
+
+
+class UnknownAuditAction(ValueError):
+    """An audit name no app declares: a programming error, caught by the tests."""
+
+
+@functools.cache
+def declared() -> dict[str, str]:
+    """Every audit name, with its words: core's, and each installed app's
+    `enums.AuditAction` (found through the app registry, as Django finds admin modules)."""
+    names = {member.value: member.label for member in AuditAction}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.enums")
+        except ModuleNotFoundError:
+            continue
+        for member in getattr(module, "AuditAction", ()):
+            if member.value in names:
+                raise ImproperlyConfigured(f"audit name declared twice: {member.value}")
+            names[member.value] = member.label
+    return names
+
+
+def label_of(action: str) -> str:
+    """The action in words, for the list of accesses to a record."""
+    return str(declared().get(action, action))
+
+
+def _check(action: str) -> None:
+    if action in declared():
+        return
+    if getattr(settings, "MAILLAGE_AUDIT_STRICT", False):
+        raise UnknownAuditAction(action)
+    logger.error("audit name not declared in any AuditAction: %s", action)
+
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 _LOCK_KEY = 0x4D41494C  # "MAIL": one advisory lock for the chain
@@ -156,6 +219,7 @@ def record(
     details: dict | None = None,
 ) -> AuditEvent:
     """Append one audit row. `details` must hold identifiers and codes, never personal content."""
+    _check(action)
     if actor is None:
         actor = Actor.of(request) if request is not None else Actor()
     if obj is not None:

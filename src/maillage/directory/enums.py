@@ -736,3 +736,73 @@ class ConsentMethod(models.TextChoices):
 # The roles of an organisation's team that receive the orientations sent to its services:
 # those who see people (not peer workers, observers, the portal or the platform's admins).
 RECEIVING_ROLES = frozenset({Role.PROFESSIONAL, Role.COORDINATOR, Role.ORGANISATION_ADMIN})
+
+
+class AuditAction(models.TextChoices):
+    """What the audit trail records for this app, in the words the list of accesses to a
+    record shows. Every name written to the trail is declared in an app's AuditAction
+    (core.audit.declared; tests/core/test_audit_names.py)."""
+
+    DIRECTORY_CHANGE_PROPOSE = (
+        "directory.change.propose",
+        _("a proposé une modification de l'annuaire"),
+    )
+    DIRECTORY_DUPLICATE_DISMISS = (
+        "directory.duplicate.dismiss",
+        _("a écarté un doublon de l'annuaire"),
+    )
+    DIRECTORY_DUPLICATES = "directory.duplicates", _("a consulté les doublons de l'annuaire")
+    DIRECTORY_ENTRY_ARCHIVE = "directory.entry.archive", _("a archivé une fiche de l'annuaire")
+    DIRECTORY_ENTRY_CONFIRM = (
+        "directory.entry.confirm",
+        _("a confirmé qu'une fiche de l'annuaire est à jour"),
+    )
+    DIRECTORY_ENTRY_CREATE = "directory.entry.create", _("a créé une fiche de l'annuaire")
+    DIRECTORY_ENTRY_EDIT = (
+        "directory.entry.edit",
+        _("a ouvert une fiche de l'annuaire pour la modifier"),
+    )
+    DIRECTORY_ENTRY_SUBMIT = (
+        "directory.entry.submit",
+        _("a soumis une fiche de l'annuaire à la modération"),
+    )
+    DIRECTORY_ENTRY_UPDATE = "directory.entry.update", _("a modifié une fiche de l'annuaire")
+    DIRECTORY_IMPORT = "directory.import", _("a importé des fiches dans l'annuaire")
+    DIRECTORY_MODERATION = "directory.moderation", _("a consulté la file de modération")
+    DIRECTORY_MODERATION_APPROVE = (
+        "directory.moderation.approve",
+        _("a publié une fiche de l'annuaire"),
+    )
+    DIRECTORY_MODERATION_REJECT = (
+        "directory.moderation.reject",
+        _("a refusé une fiche de l'annuaire"),
+    )
+    DIRECTORY_SEARCH = "directory.search", _("a cherché dans l'annuaire")
+    DIRECTORY_STRUCTURE_MERGE = (
+        "directory.structure.merge",
+        _("a fusionné deux structures de l'annuaire"),
+    )
+    ORIENTATION_ATTACHMENT_READ = (
+        "orientation.attachment.read",
+        _("a ouvert une pièce jointe d'une orientation"),
+    )
+    ORIENTATION_ATTACHMENTS_EXPIRE = (
+        "orientation.attachments.expire",
+        _("a supprimé les pièces jointes échues d'une orientation"),
+    )
+    ORIENTATION_LINK_OPEN = (
+        "orientation.link.open",
+        _("a ouvert le lien de réponse d'une orientation"),
+    )
+    ORIENTATION_LIST = "orientation.list", _("a consulté la liste des orientations")
+    ORIENTATION_MOVE = "orientation.move", _("a répondu à une orientation ou en a noté la suite")
+    ORIENTATION_READ = "orientation.read", _("a consulté une orientation")
+    ORIENTATION_REMIND = (
+        "orientation.remind",
+        _("a relancé le service d'une orientation sans réponse"),
+    )
+    ORIENTATION_SEND = "orientation.send", _("a envoyé une orientation")
+    ORIENTATION_STATISTICS = (
+        "orientation.statistics",
+        _("a consulté les statistiques des orientations"),
+    )

@@ -1,13 +1,47 @@
 """Reads on requests and pathways, always scoped to what the user may see (access.py)."""
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, When
+import datetime as dt
 
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.accounts.models import Organisation, User
+from maillage.core import audit
+from maillage.core.models import AuditEvent, Outcome
+from maillage.core.roles import PORTAL_ROLES, Role
 from maillage.pathways import access
-from maillage.pathways.enums import MemberStatus, PathwayState, RequestState
+from maillage.pathways.enums import (
+    MeetingState,
+    MemberStatus,
+    Need,
+    ObjectiveStatus,
+    PathwayState,
+    RequestState,
+    StayState,
+)
 from maillage.pathways.models import (
     CircleMember,
+    HospitalStay,
+    Message,
+    MessageAttachment,
+    Objective,
     Pathway,
     Person,
+    PlanAction,
+    PortalAccess,
     ScreeningQuestion,
     SupportRequest,
     overdue_actions_q,
@@ -133,7 +167,6 @@ def circle_member(pathway, public_id):
 
 def professional_by_email(email: str):
     """The active account with this address, if any (case does not matter)."""
-    from maillage.accounts.models import User
 
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
 
@@ -150,13 +183,6 @@ def my_pathways(user, today=None, limit: int = 200) -> list:
 
     Two steps: the page's pathways are chosen first (a referent may hold thousands), then
     the counts are computed for those only — three queries whatever the numbers."""
-    import datetime as dt
-
-    from django.db.models import Count, IntegerField, Subquery, Value
-    from django.db.models.functions import Coalesce
-    from django.utils import timezone
-
-    from maillage.pathways.models import HospitalStay, Message
 
     today = today or timezone.localdate()
     ids = list(
@@ -194,7 +220,7 @@ def my_pathways(user, today=None, limit: int = 200) -> list:
             revision_due=Case(When(plan__revision_on__lte=today, then=True), default=False),
             new_messages=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
             in_hospital=Exists(
-                HospitalStay.objects.filter(pathway=OuterRef("pk"), state="in_hospital")
+                HospitalStay.objects.filter(pathway=OuterRef("pk"), state=StayState.IN_HOSPITAL)
             ),
         )
         .select_related("person", "referent")
@@ -205,8 +231,6 @@ def my_pathways(user, today=None, limit: int = 200) -> list:
 
 def coordinators_of(platform) -> list:
     """The active coordinators of a platform: who may be named referent."""
-    from maillage.accounts.models import User
-    from maillage.core.roles import Role
 
     return list(
         User.objects.filter(
@@ -238,7 +262,6 @@ def assessments_of(pathway, limit: int = 12):
 def assessment_table(assessments) -> list:
     """Rows (domain label, one domain assessment or None per assessment) to read the
     assessments side by side."""
-    from maillage.pathways.enums import Need
 
     rows = []
     for value, label in Need.choices:
@@ -256,7 +279,6 @@ def plan_versions(plan, limit: int = 5) -> list:
 
 
 def plan_action(plan, public_id):
-    from maillage.pathways.models import PlanAction
 
     return (
         PlanAction.objects.filter(objective__plan=plan, public_id=public_id)
@@ -276,7 +298,6 @@ def notebook_of(pathway, limit: int = 100) -> list:
 
 
 def message_attachment(pathway, public_id):
-    from maillage.pathways.models import MessageAttachment
 
     return (
         MessageAttachment.objects.filter(
@@ -301,7 +322,7 @@ def meetings_of(pathway) -> list:
     return list(
         pathway.meetings.select_related("organiser", "pathway")
         .prefetch_related("attendees__user", "decisions__plan_action")
-        .order_by(Case(When(state="planned", then=0), default=1), "-starts_at")
+        .order_by(Case(When(state=MeetingState.PLANNED, then=0), default=1), "-starts_at")
     )
 
 
@@ -317,15 +338,13 @@ def meeting_for(pathway, public_id):
 def agenda_from_plan(pathway, today=None) -> str:
     """A first agenda drawn from the plan: the objectives in progress, the late actions,
     the revision if due."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
-
-    from maillage.pathways.models import Objective, PlanAction
 
     today = today or timezone.localdate()
     lines = [_("1. Tour de table : la situation de la personne, ce qui a changé")]
     objectives = list(
-        Objective.objects.filter(plan__pathway=pathway, status="open").order_by("created_at")
+        Objective.objects.filter(plan__pathway=pathway, status=ObjectiveStatus.OPEN).order_by(
+            "created_at"
+        )
     )
     if objectives:
         lines.append(_("2. Objectifs en cours :"))
@@ -345,7 +364,6 @@ def agenda_from_plan(pathway, today=None) -> str:
 def plan_orientations_seen_by(user):
     """The ids of the orientations sent from the plans of the pathways this user sees (the
     circle reads them; it does not answer them)."""
-    from maillage.pathways.models import PlanAction
 
     return PlanAction.objects.filter(
         orientation__isnull=False, objective__plan__pathway__in=pathways_visible_to(user)
@@ -379,7 +397,6 @@ def portal_pathways(user):
     her as caregiver. Archived pathways are left out."""
     if not user.is_authenticated:
         return Pathway.objects.none()
-    from maillage.pathways.models import PortalAccess
 
     return (
         Pathway.objects.filter(
@@ -399,14 +416,12 @@ def portal_pathways(user):
 
 
 def portal_platform_ids(user) -> list[int]:
-    from maillage.core.roles import PORTAL_ROLES
 
     return [m.organisation_id for m in user.active_memberships() if m.role in PORTAL_ROLES]
 
 
 def portal_offers(user) -> list:
     """Spaces offered to this existing account, waiting for her to accept them."""
-    from maillage.pathways.models import PortalAccess
 
     if not user.is_authenticated:
         return []
@@ -428,18 +443,18 @@ def portal_pathway(user, public_id):
 
 
 def upcoming_meetings(pathway, now=None) -> list:
-    from django.utils import timezone
 
     now = now or timezone.now()
     return list(
-        pathway.meetings.filter(state="planned", starts_at__gte=now).order_by("starts_at")[:10]
+        pathway.meetings.filter(state=MeetingState.PLANNED, starts_at__gte=now).order_by(
+            "starts_at"
+        )[:10]
     )
 
 
 def record_object_ids(pathway) -> list[str]:
     """The public ids under which the audit trail names this person's record: the pathway,
     the person, her request, plan, assessments, meetings, messages, stays and orientations."""
-    from maillage.pathways.models import PlanAction
 
     ids = [pathway.public_id, pathway.person.public_id]
     if pathway.request_id:
@@ -461,10 +476,6 @@ def record_object_ids(pathway) -> list[str]:
 def record_accesses(pathway, limit: int = 300) -> list[dict]:
     """Who accessed the person's record, newest first: when, who (name, role,
     organisation), what, and whether it was refused. Two queries for the names."""
-    from maillage.accounts.models import Organisation, User
-    from maillage.core.models import AuditEvent
-    from maillage.core.roles import Role
-    from maillage.pathways.enums import access_label
 
     events = list(
         AuditEvent.objects.filter(object_id__in=record_object_ids(pathway)).order_by("-id")[:limit]
@@ -486,8 +497,8 @@ def record_accesses(pathway, limit: int = 300) -> list[dict]:
             "role": Role(e.actor_role).label if e.actor_role in Role.values else "",
             "organisation": organisations.get(e.organisation_id, ""),
             "action": e.action,
-            "what": access_label(e.action),
-            "denied": e.outcome == "denied",
+            "what": audit.label_of(e.action),
+            "denied": e.outcome == Outcome.DENIED,
         }
         for e in events
     ]
