@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
+from maillage.accounts.actions import api_token_user
 from maillage.core import audit
 from maillage.core.access import second_factor_step
 from maillage.core.inputs import InvalidInput, clean_data, pydantic_reason
@@ -42,7 +43,6 @@ class ApiTokenAuth(HttpBearer):
     """`Authorization: Bearer mlg_…`, a personal token created on the account page."""
 
     def authenticate(self, request, token):
-        from maillage.accounts.actions import api_token_user
 
         user = api_token_user(token)
         if user is not None:

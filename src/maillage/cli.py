@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maillage.settings")
 
+    # Django is imported once the settings module is chosen, and only for a command.
     import django
     from django.conf import settings
 
@@ -71,19 +72,20 @@ def main(argv: list[str] | None = None) -> None:
     command = argv[1]
     needs_database = command not in NO_DATABASE and "--help" not in argv and "-h" not in argv
     if needs_database and settings.EMBEDDED_DATABASE and not settings_flag("MAILLAGE_NO_EMBEDDED"):
-        from maillage.database import embedded_server
+        from maillage.database import embedded_server  # only for a command that needs it
 
         embedded_server().ensure_running()
         # SIGTERM (service managers, `kill`) ends the command like Ctrl-C does, so the
         # embedded database this process started is stopped by its exit handler.
         signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
 
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # after django.setup()
 
     execute_from_command_line(argv)
 
 
 def settings_flag(name: str) -> bool:
+    # settings.py reads the environment when imported: only once Django is set up.
     from maillage.settings import env_bool
 
     return env_bool(name, False)

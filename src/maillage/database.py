@@ -17,12 +17,16 @@ import importlib.util
 import logging
 import os
 import pwd
+import re
 import shutil
 import subprocess
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
+
+import psycopg
+from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +233,6 @@ class EmbeddedPostgres:
         self._wait_ready()
 
     def _wait_ready(self, timeout: float = 30.0) -> None:
-        import psycopg
 
         deadline = time.monotonic() + timeout
         while True:
@@ -244,7 +247,6 @@ class EmbeddedPostgres:
                 time.sleep(0.2)
 
     def _ensure_database(self) -> None:
-        import psycopg
 
         with psycopg.connect(self.conninfo("postgres"), autocommit=True) as connection:
             exists = connection.execute(
@@ -339,7 +341,6 @@ _SERVERS: dict[Path, EmbeddedPostgres] = {}
 
 def embedded_server() -> EmbeddedPostgres:
     """The server of the configured data folder (one handle per process and folder)."""
-    from django.conf import settings
 
     data_dir = Path(settings.DATA_DIR).resolve()
     if data_dir not in _SERVERS:
@@ -350,8 +351,6 @@ def embedded_server() -> EmbeddedPostgres:
 def shared_buffers() -> str:
     """MAILLAGE_PG_SHARED_BUFFERS for the embedded server (default 256MB; give a national
     directory a quarter of the machine's memory, e.g. 2GB)."""
-    import os
-    import re
 
     value = os.environ.get("MAILLAGE_PG_SHARED_BUFFERS", "256MB").strip()
     if not re.fullmatch(r"[0-9]{1,6}(kB|MB|GB)", value):

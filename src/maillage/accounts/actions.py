@@ -12,6 +12,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
@@ -33,7 +35,7 @@ from maillage.core import audit
 from maillage.core.deferred import one_line
 from maillage.core.models import AuditEvent
 from maillage.core.notify import absolute_url
-from maillage.core.roles import Role
+from maillage.core.roles import PORTAL_ROLES, Role
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +77,6 @@ _DEVICE_SALT = "maillage.login-device"
 def device_of(request, account_key: str) -> str:
     """The id of the browser's device cookie when it was given at a successful login to this
     account (signed by the server: it cannot be made up), else ""."""
-    from django.core import signing
 
     value = request.COOKIES.get(DEVICE_COOKIE, "")
     try:
@@ -89,7 +90,6 @@ def device_of(request, account_key: str) -> str:
 
 def device_cookie(account_key: str) -> str:
     """A new device cookie's value for this account (set once the login succeeded)."""
-    from django.core import signing
 
     return signing.dumps(
         {"account": account_key, "device": secrets.token_hex(16)}, salt=_DEVICE_SALT
@@ -492,9 +492,6 @@ def portal_account_erase(*, user: User) -> bool:
     once the record it was for is anonymised: its portal roles end, its name and address
     are replaced, it can no longer log in. An account with any other role is left alone.
     Returns whether it was erased."""
-    from django.contrib.auth.hashers import make_password
-
-    from maillage.core.roles import PORTAL_ROLES
 
     with transaction.atomic():
         memberships = Membership.objects.select_for_update().filter(user=user, is_active=True)

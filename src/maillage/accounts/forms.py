@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from maillage.accounts.models import Organisation
+from maillage.accounts.models import Organisation, User
 from maillage.core.forms import Form, ModelForm
 from maillage.core.roles import Role
 
@@ -73,8 +73,6 @@ class AcceptInvitationForm(Form):
         if first and second and first != second:
             self.add_error("password2", _("Les deux mots de passe ne correspondent pas."))
         if first:
-            from maillage.accounts.models import User
-
             probe = User(email=self.email, full_name=data.get("full_name", ""))
             try:
                 password_validation.validate_password(first, probe)

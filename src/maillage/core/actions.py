@@ -1,17 +1,15 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core import access, audit
-from maillage.core.models import PlatformSettings
+from maillage.core.models import Notification, PlatformSettings
 
 
 def notifications_mark_read(*, user, notifications) -> None:
     """The notices shown to their user are read."""
-    from django.utils import timezone
-
-    from maillage.core.models import Notification
 
     unread = [n.pk for n in notifications if n.read_at is None]
     if unread:

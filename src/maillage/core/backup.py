@@ -1,10 +1,12 @@
 """Backup and restore with pg_dump / pg_restore (custom format) from the embedded wheel."""
 
+import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import psycopg
 from django.conf import settings
 from django.db import connection
 
@@ -16,7 +18,6 @@ class BackupError(RuntimeError):
 
 
 def _libpq_env() -> dict:
-    import os
 
     db = settings.DATABASES["default"]
     env = dict(os.environ)
@@ -76,8 +77,6 @@ def restore(path: Path) -> None:
     _run([restore_program, "--list", str(path)])  # refuse a file that is not a dump
     connection.close()
     if settings.EMBEDDED_DATABASE:
-        import psycopg
-
         server = embedded_server()
         with psycopg.connect(server.conninfo("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{DATABASE_NAME}" WITH (FORCE)')

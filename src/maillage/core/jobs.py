@@ -9,9 +9,10 @@ requests served by the same process.
 
 import warnings
 
+from procrastinate.contrib.django import app
+
 
 def worker_app():
-    from procrastinate.contrib.django import app
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)

@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -149,7 +150,6 @@ class PlatformSettings(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if (
             self.archive_after_days

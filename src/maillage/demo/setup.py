@@ -13,6 +13,9 @@ from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation, User
 from maillage.core.models import PlatformSettings
 from maillage.core.roles import Role
+from maillage.directory.demo import setup_demo_directory
+from maillage.observatory.demo import setup_demo_observatory
+from maillage.pathways.demo import setup_demo_pathways
 from maillage.territories.enums import TerritoryKind
 from maillage.territories.models import Commune, Territory
 
@@ -130,13 +133,10 @@ def setup_demo() -> list[DemoAccount]:
                 organisation=organisations[account.organisation],
                 role=account.role,
             )
-    from maillage.directory.demo import setup_demo_directory
 
     setup_demo_directory()
-    from maillage.pathways.demo import setup_demo_pathways
 
     setup_demo_pathways()
-    from maillage.observatory.demo import setup_demo_observatory
 
     setup_demo_observatory()
     return ACCOUNTS

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from maillage.accounts.models import User
 from maillage.core import audit
 from maillage.core.attachments import MAX_FILES
 from maillage.core.attachments import check as check_attachment
@@ -25,7 +26,7 @@ from maillage.core.models import PlatformSettings
 from maillage.core.notify import notify, send_email
 from maillage.core.pipeline import Missing
 from maillage.core.roles import CAPABILITIES, PROFESSIONAL_ROLES, Capability
-from maillage.directory import access, deferred, queries
+from maillage.directory import access, deferred, duplicates, queries, search_index
 from maillage.directory.emails import OUTCOME_LINK_DAYS
 from maillage.directory.enums import (
     ORIENTATION_OPEN_STATES,
@@ -40,6 +41,7 @@ from maillage.directory.enums import (
 from maillage.directory.inputs import OrientationIn, OrientationMoveIn
 from maillage.directory.models import (
     MAILLAGE_SOURCE,
+    DuplicateDismissal,
     Orientation,
     OrientationAttachment,
     OrientationLink,
@@ -656,13 +658,10 @@ def entry_archive(*, actor, entry, acting=None):
 def _compare_for_duplicates(entry) -> None:
     """A structure written (a draft too: a moderator may spot it early) is compared again."""
     if isinstance(entry, Structure):
-        from maillage.directory import duplicates
-
         duplicates.refresh(structure_ids=[entry.pk])
 
 
 def _reindex(entry) -> None:
-    from maillage.directory import search_index
 
     _compare_for_duplicates(entry)
     if isinstance(entry, Structure):
@@ -672,7 +671,6 @@ def _reindex(entry) -> None:
 
 
 def _tell_moderators(message: str) -> None:
-    from maillage.accounts.models import User
 
     moderators = User.objects.filter(
         is_active=True,
@@ -683,7 +681,6 @@ def _tell_moderators(message: str) -> None:
 
 
 def _editors(structure) -> list:
-    from maillage.accounts.models import User
 
     if structure.organisation_id is None:
         return []
@@ -888,7 +885,6 @@ def structure_merge(*, actor, keep: Structure, absorb: Structure, acting=None) -
         absorb.state = PublicationState.ARCHIVED
         absorb.merged_into = keep
         absorb.save(update_fields=["state", "merged_into", "updated_at"])
-        from maillage.directory import duplicates, search_index
 
         search_index.refresh(structure_ids=[keep.pk, absorb.pk])
         duplicates.refresh(structure_ids=[keep.pk, absorb.pk])
@@ -907,7 +903,6 @@ def structure_merge(*, actor, keep: Structure, absorb: Structure, acting=None) -
 
 def duplicate_dismiss(*, actor, first: Structure, second: Structure, acting=None) -> None:
     """These two are not the same structure: stop suggesting them."""
-    from maillage.directory.models import DuplicateDismissal
 
     if not access.can_moderate(actor):
         audit.deny("directory.duplicate.dismiss", actor=audit.actor_of(actor, acting), obj=first)

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from maillage.accounts.models import Organisation
 from maillage.directory import duplicates, search_index
 from maillage.directory.models import Service, Structure
 
@@ -199,7 +200,6 @@ MANAGED_BY = {
 
 @transaction.atomic
 def setup_demo_directory() -> int:
-    from maillage.accounts.models import Organisation
 
     organisations = {o.name: o for o in Organisation.objects.filter(name__in=MANAGED_BY.values())}
     for key, name, commune, address, phone, hours, services in DIRECTORY:

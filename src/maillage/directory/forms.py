@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.forms import Form, ModelForm, MultipleFileField
 from maillage.core.operations import InputForm
-from maillage.directory import inputs
+from maillage.directory import hours, inputs
 from maillage.directory.enums import (
     LANGUAGE_NAMES,
     PARENT_THEMES,
@@ -27,7 +27,7 @@ from maillage.directory.models import (
     Service,
     Structure,
 )
-from maillage.directory.queries import BOOLEAN_FACETS, MAX_RADIUS_KM, SearchParams
+from maillage.directory.queries import BOOLEAN_FACETS, MAX_RADIUS_KM, SearchParams, resolve_place
 
 FACET_LABELS = {
     "reduced_mobility_access": _("Accessible en fauteuil roulant"),
@@ -324,7 +324,6 @@ class _EntryForm(ModelForm):
             self.initial[name] = ", ".join(getattr(self.instance, name) or [])
 
     def clean_commune_text(self):
-        from maillage.directory.queries import resolve_place
 
         text = self.cleaned_data["commune_text"].strip()
         if not text:
@@ -337,7 +336,6 @@ class _EntryForm(ModelForm):
         return code
 
     def clean_opening_hours(self):
-        from maillage.directory import hours
 
         value = self.cleaned_data["opening_hours"].strip()
         if value:

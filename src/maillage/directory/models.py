@@ -13,6 +13,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.validators import validate_finess, validate_siret
@@ -596,7 +597,6 @@ class OrientationLink(models.Model):
 
     @property
     def is_usable(self) -> bool:
-        from django.utils import timezone
 
         return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 

@@ -13,14 +13,20 @@ from django.db.models import (
     Exists,
     FloatField,
     OuterRef,
+    Prefetch,
     Q,
 )
 from django.db.models.expressions import RawSQL
 
-from maillage.directory.enums import PublicationState
+from maillage.accounts.models import User
+from maillage.directory.access import managed_organisation_ids, receiving_organisation_ids
+from maillage.directory.enums import RECEIVING_ROLES, PublicationState, RefusalReason, Thematique
+from maillage.directory.enums import OrientationState as S
 from maillage.directory.models import (
     DuplicateCandidate,
     DuplicateDismissal,
+    Orientation,
+    ProposedChange,
     Service,
     Structure,
 )
@@ -71,8 +77,6 @@ def suspected_duplicates():
 def receivers_of(service) -> list:
     """The accounts that answer for this service: professional members of its structure's
     organisation."""
-    from maillage.accounts.models import User
-    from maillage.directory.enums import RECEIVING_ROLES
 
     organisation_id = service.structure.organisation_id
     if organisation_id is None:
@@ -96,8 +100,6 @@ def receiver_email_for(service) -> str:
 def orientations_for(user, *, box: str, state: str = ""):
     """The orientations a user sent ("sent") or her structures received ("received"),
     newest first, with what the list shows in one query."""
-    from maillage.directory.access import receiving_organisation_ids
-    from maillage.directory.models import Orientation
 
     qs = Orientation.objects.select_related(
         "service__structure", "sender", "sender_organisation"
@@ -113,7 +115,6 @@ def orientations_for(user, *, box: str, state: str = ""):
 
 def orientation_for(user, public_id):
     """One orientation, if this user may see it; None otherwise (the view answers 404)."""
-    from maillage.directory.models import Orientation
 
     return (
         Orientation.objects.visible_to(user)
@@ -155,9 +156,6 @@ def orientation_statistics(
     accepted counts every orientation that was accepted, whatever came next (completed,
     not honoured); the delay to answer is the median time from sending to accept or refuse.
     """
-    from maillage.directory.enums import OrientationState as S
-    from maillage.directory.enums import RefusalReason, Thematique
-    from maillage.directory.models import Orientation
 
     qs = Orientation.objects.all()
     if since:
@@ -231,10 +229,6 @@ def orientation_statistics(
 def managed_structures(user):
     """The structures this organisation admin keeps up to date, with their services and
     pending changes, in a fixed number of queries."""
-    from django.db.models import Prefetch
-
-    from maillage.directory.access import managed_organisation_ids
-    from maillage.directory.models import ProposedChange
 
     pending = ProposedChange.objects.filter(state="pending")
     services = (
@@ -259,7 +253,6 @@ def managed_structure(user, public_id):
 
 
 def managed_service(user, public_id):
-    from maillage.directory.access import managed_organisation_ids
 
     return (
         Service.objects.filter(
@@ -272,7 +265,6 @@ def managed_service(user, public_id):
 
 def moderation_queue():
     """What waits for a moderator: entries asking for first publication, and changes."""
-    from maillage.directory.models import ProposedChange
 
     return {
         "structures": list(
@@ -295,7 +287,6 @@ def moderation_queue():
 
 def moderation_target(kind: str, public_id) -> dict | None:
     """What a moderator decides on: an entry asking for publication or a proposed change."""
-    from maillage.directory.models import ProposedChange
 
     model = {"structure": Structure, "service": Service, "modification": ProposedChange}.get(kind)
     obj = model.objects.filter(public_id=public_id).first() if model else None
@@ -313,7 +304,6 @@ def structure_pair(first_id, second_id):
 
 
 def service_counts(structure_ids: list[int]) -> dict[int, int]:
-    from django.db.models import Count
 
     return dict(
         Service.objects.filter(structure_id__in=structure_ids)

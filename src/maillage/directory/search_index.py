@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from maillage.directory import hours as hours_module
 from maillage.directory.enums import Public, Thematique
-from maillage.directory.models import OpeningSchedule
+from maillage.directory.models import OpeningSchedule, SearchGeneration
 
 # A migration that changes the read-model's columns refills it by calling refresh(), and the
 # previous migration doing so becomes a no-op: refresh() writes the columns of the latest
@@ -215,7 +215,6 @@ ON CONFLICT (id) DO UPDATE SET value = directory_searchgeneration.value + 1
 
 def generation() -> int:
     """The read-model's current generation (see models.SearchGeneration)."""
-    from maillage.directory.models import SearchGeneration
 
     return SearchGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 

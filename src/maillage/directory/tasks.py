@@ -2,7 +2,7 @@
 
 from procrastinate.contrib.django import app
 
-from maillage.directory import actions
+from maillage.directory import actions, duplicates, search_index
 
 
 @app.periodic(cron="*/10 * * * *", periodic_id="orientations")
@@ -28,7 +28,6 @@ def freshness_reminders(timestamp: int) -> dict:
 @app.task(queue="periodic", queueing_lock="hours")
 def opening_hours_of_the_day(timestamp: int) -> dict:
     """Just after midnight, decode every opening-hours expression for the coming days."""
-    from maillage.directory import search_index
 
     return {"renewed": search_index.renew_hours()}
 
@@ -38,6 +37,5 @@ def opening_hours_of_the_day(timestamp: int) -> dict:
 def duplicates_of_the_night(timestamp: int) -> dict:
     """Each night, compare the whole directory again for suspected duplicates (writes keep
     the pairs of what they touch; this catches what changed around them)."""
-    from maillage.directory import duplicates
 
     return {"pairs": duplicates.refresh()}

@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -498,7 +500,6 @@ def service_edit(request, public_id):
 
 def _detached(entry):
     """A copy for the form to write into: the entry itself changes only through actions."""
-    import copy
 
     return copy.copy(entry)
 

@@ -7,10 +7,12 @@ import time
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
-from maillage.observatory import queries
+from maillage.observatory import facts, queries
+from maillage.observatory import report as report_module
 from maillage.observatory.accessibility import (
     Bands,
     Travel,
@@ -18,7 +20,7 @@ from maillage.observatory.accessibility import (
     pairs_by_distance,
     pairs_from_matrix,
 )
-from maillage.observatory.models import AccessibilityIndex, AccessibilityRun
+from maillage.observatory.models import AccessibilityIndex, AccessibilityRun, AnnualReport
 
 DEFAULT_PROFESSION = "médecin généraliste"
 DEFAULT_ACTIVITY = queries.DEFAULT_ACTIVITY
@@ -179,7 +181,6 @@ def _saved(report, action: str, actor, acting, **details) -> None:
 
 
 def report_for(year: int):
-    from maillage.observatory.models import AnnualReport
 
     report, _created = AnnualReport.objects.get_or_create(year=year)
     return report
@@ -188,7 +189,6 @@ def report_for(year: int):
 def report_save(*, actor, year: int, commentary: dict, expected_version: int, acting=None):
     """Save the coordinators' commentary, section by section. Refused once published, and
     when someone else saved in between (their text is not overwritten)."""
-    from maillage.observatory.models import AnnualReport
 
     with transaction.atomic():
         report_for(year)
@@ -212,11 +212,6 @@ def report_publish(*, actor, year: int, expected_version: int, acting=None):
     """Publish the year's report once the year is over: its figures are frozen (a snapshot),
     then its PDF printed and kept. Refused when someone saved the commentary since the page
     was read (what would be frozen is not what the publisher read)."""
-    from django.utils import timezone
-
-    from maillage.observatory import facts
-    from maillage.observatory import report as report_module
-    from maillage.observatory.models import AnnualReport
 
     if year >= timezone.localdate().year:
         raise ValidationError(_("Un rapport se publie une fois l'année finie."))
@@ -247,8 +242,6 @@ def report_publish(*, actor, year: int, expected_version: int, acting=None):
 def report_store_pdf(report) -> bytes | None:
     """Print a published report's PDF once and keep it; None if it cannot be printed here
     (the next download tries again)."""
-    from maillage.observatory import report as report_module
-    from maillage.observatory.models import AnnualReport
 
     try:
         pdf = report_module.to_pdf(report_module.render_document(report))

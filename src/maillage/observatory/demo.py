@@ -16,6 +16,13 @@ from django.utils import timezone
 from maillage.accounts.bootstrap import platform_organisation
 from maillage.accounts.models import User
 from maillage.core.models import PlatformSettings
+from maillage.directory.models import Orientation, Service, UnmetSearch
+from maillage.observatory import actions, facts, queries
+from maillage.observatory.actions import report_publish
+from maillage.observatory.models import AnnualReport
+from maillage.pathways.actions import age_band
+from maillage.pathways.enums import URGENCY_RANK
+from maillage.pathways.models import Objective, Pathway, Person, Plan, SupportRequest
 
 MARK = "demo-history|"
 NEEDS = ["health", "autonomy", "psychological", "social_ties", "housing", "income_rights"]
@@ -44,12 +51,10 @@ def _pick(rng, weighted):
 
 
 def setup_demo_observatory(*, months: int = 18, per_month: int = 22) -> None:
-    from maillage.pathways.models import Person
 
     with transaction.atomic():
         if not Person.objects.filter(identity_key__startswith=MARK).exists():
             _history(months=months, per_month=per_month)
-    from maillage.observatory import actions, facts, queries
 
     if queries.latest_run() is None:
         actions.accessibility_compute()
@@ -58,10 +63,6 @@ def setup_demo_observatory(*, months: int = 18, per_month: int = 22) -> None:
 
 
 def _history(*, months: int, per_month: int) -> None:
-    from maillage.directory.models import Orientation, Service, UnmetSearch
-    from maillage.pathways.actions import age_band
-    from maillage.pathways.enums import URGENCY_RANK
-    from maillage.pathways.models import Objective, Pathway, Person, Plan, SupportRequest
 
     coordinator = User.objects.filter(email="coordination@demo.maillage.fr").first()
     gp = User.objects.filter(email="medecin@demo.maillage.fr").first()
@@ -208,7 +209,6 @@ def _history(*, months: int, per_month: int) -> None:
 
 
 def _published_report() -> None:
-    from maillage.observatory.models import AnnualReport
 
     year = timezone.localdate().year - 1
     if AnnualReport.objects.filter(year=year).exists():
@@ -225,6 +225,5 @@ def _published_report() -> None:
             "d'hospitalisation avec le centre hospitalier.",
         },
     )
-    from maillage.observatory.actions import report_publish
 
     report_publish(actor=coordinator, year=year, expected_version=report.version)

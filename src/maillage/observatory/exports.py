@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import numpy as np
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from maillage.core.spreadsheets import csv_cell, xlsx_row
 from maillage.observatory import suppression
@@ -118,7 +121,6 @@ def _masked(table: Table, keep: list[int], threshold: int) -> list[list]:
 
 def shown_table(table: Table, rows: list[list]) -> Table:
     """The table as drawn for readers who see protected figures: hidden values count 0."""
-    from dataclasses import replace
 
     header = rows[0]
     width = len(table.columns)
@@ -138,8 +140,6 @@ def to_csv(rows: list[list]) -> str:
 
 
 def to_xlsx(table: Table, scope: Scope, rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     book = Workbook()
     sheet = book.active

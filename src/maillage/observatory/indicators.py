@@ -9,6 +9,7 @@ XLSX or open statistics (with small counts suppressed). Nothing in it names a pe
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,7 +17,20 @@ from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from maillage.core.models import PlatformSettings
+from maillage.directory.enums import OrientationState, RefusalReason, Thematique
 from maillage.observatory.models import Fact
+from maillage.observatory.queries import default_departement
+from maillage.pathways.enums import (
+    ClosureReason,
+    Need,
+    RequesterKind,
+    Satisfaction,
+    Sex,
+    TriageOutcome,
+    Urgency,
+)
+from maillage.territories.models import Commune, Departement, Epci, Territory
 
 MONTHS = (
     "janv.",
@@ -157,16 +171,6 @@ def _ratio(part, whole, digits=1):
 
 
 def _labels():
-    from maillage.directory.enums import OrientationState, RefusalReason, Thematique
-    from maillage.pathways.enums import (
-        ClosureReason,
-        Need,
-        RequesterKind,
-        Satisfaction,
-        Sex,
-        TriageOutcome,
-        Urgency,
-    )
 
     return {
         "requester": RequesterKind,
@@ -261,19 +265,64 @@ def _fr(value, digits: int = 0) -> str:
     return text
 
 
+@dataclass
+class _Reading:
+    """What compute() reads once for a scope, shared by the families of indicators; each
+    family leaves in `totals` what the key figures need."""
+
+    scope: Scope
+    labels: dict
+    request_rows: list[tuple]
+    opened_rows: list[tuple]
+    closed_rows: list[tuple]
+    orientation_rows: list[tuple]
+    totals: dict = field(default_factory=dict)
+
+    def in_period(self, row) -> bool:
+        return row[0] >= self.scope.start
+
+
 def compute(scope: Scope) -> Indicators:
-    labels = _labels()
-    tables: list[Table] = []
-
     # Each family is read once (grouped by month and keys), then summed as each table needs.
-    request_rows = _rows(scope, "request", "month", "key", "key2")
-    opened_rows = _rows(scope, "pathway_opened", "month", since_start=False)
-    closed_rows = _rows(scope, "pathway_closed", "month", "key", "key2", since_start=False)
-    orientation_rows = _rows(scope, "orientation", "month", "key", "key2")
+    reading = _Reading(
+        scope=scope,
+        labels=_labels(),
+        request_rows=_rows(scope, "request", "month", "key", "key2"),
+        opened_rows=_rows(scope, "pathway_opened", "month", since_start=False),
+        closed_rows=_rows(scope, "pathway_closed", "month", "key", "key2", since_start=False),
+        orientation_rows=_rows(scope, "orientation", "month", "key", "key2"),
+    )
+    tables = [
+        *_activity(reading),
+        *_requests(reading),
+        *_pathways(reading),
+        *_orientations(reading),
+        *_unmet(reading),
+        *_coverage(reading),
+        *_people(reading),
+    ]
+    unplaced = (
+        Fact.objects.filter(
+            family="request", commune__isnull=True, month__gte=scope.start, month__lte=scope.end
+        ).aggregate(n=Sum("n"))["n"]
+        or 0
+    )
+    return Indicators(
+        scope=scope,
+        figures=_figures(reading),
+        tables=tables,
+        map_points=reading.totals["map_points"],
+        unplaced=unplaced,
+    )
 
-    def in_period(row):
-        return row[0] >= scope.start
 
+def _activity(reading: _Reading) -> list[Table]:
+    """Activity per month: requests, pathways opened and closed, orientations sent."""
+    scope = reading.scope
+    tables: list[Table] = []
+    request_rows, opened_rows = reading.request_rows, reading.opened_rows
+    closed_rows, orientation_rows = reading.closed_rows, reading.orientation_rows
+    in_period = reading.in_period
     # Activity per month.
     requests_month = _group(request_rows, 0)
     opened_month = _group(opened_rows, 0, where=in_period)
@@ -306,7 +355,14 @@ def compute(scope: Scope) -> Indicators:
             additive="columns",
         )
     )
+    return tables
 
+
+def _requests(reading: _Reading) -> list[Table]:
+    """Requests by requester and urgency, the needs they name, and triage by delay."""
+    scope, labels = reading.scope, reading.labels
+    tables: list[Table] = []
+    request_rows = reading.request_rows
     # Requests: who asked and how urgent; the needs named.
     requests = _group(request_rows, 1, 2)
     kinds, urgencies = labels["requester"], labels["urgency"]
@@ -350,7 +406,18 @@ def compute(scope: Scope) -> Indicators:
     )
     triaged = sum(n for n, _t in triage.values())
     triage_hours = sum(t for _n2, t in triage.values())
+    reading.totals.update(requests=requests, triaged=triaged, triage_hours=triage_hours)
+    return tables
 
+
+def _pathways(reading: _Reading) -> list[Table]:
+    """Pathways open at the start and the end, their closures, the person's satisfaction."""
+    scope, labels = reading.scope, reading.labels
+    tables: list[Table] = []
+    opened_rows, closed_rows = reading.opened_rows, reading.closed_rows
+    in_period = reading.in_period
+    opened_month = _group(opened_rows, 0, where=in_period)
+    closed_month = _group(closed_rows, 0, where=in_period)
     # Pathways: open at the start, opened, closed, open at the end.
     opened_before = sum(row[-2] for row in opened_rows)
     closed_before = sum(row[-2] for row in closed_rows)
@@ -398,7 +465,15 @@ def compute(scope: Scope) -> Indicators:
             additive="columns",
         )
     )
+    reading.totals.update(opened=opened, closed=closed, open_end=open_end, closed_days=closed_days)
+    return tables
 
+
+def _orientations(reading: _Reading) -> list[Table]:
+    """Orientations by need and state, the services' answer delays, the refusals."""
+    scope, labels = reading.scope, reading.labels
+    tables: list[Table] = []
+    orientation_rows = reading.orientation_rows
     # Orientations by need (parent theme) and state now.
     states = labels["state"]
     orientations: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -439,7 +514,15 @@ def compute(scope: Scope) -> Indicators:
             additive="columns",
         )
     )
+    reading.totals.update(orientations=orientations, answers=answers)
+    return tables
 
+
+def _unmet(reading: _Reading) -> list[Table]:
+    """Unmet needs: searches without result, refused or expired orientations, plan needs."""
+    scope, labels = reading.scope, reading.labels
+    tables: list[Table] = []
+    orientations = reading.totals["orientations"]
     # Unmet needs: searches with no result, refused and expired orientations, plan needs.
     unmet: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for theme, (n, _t) in _counts(scope, "unmet_search_theme", "key").items():
@@ -478,7 +561,14 @@ def compute(scope: Scope) -> Indicators:
         )
     )
     searches = _counts(scope, "unmet_search", "key2")
+    reading.totals.update(searches=searches)
+    return tables
 
+
+def _coverage(reading: _Reading) -> list[Table]:
+    """The directory's offer today, per need and per 10,000 inhabitants."""
+    scope, labels = reading.scope, reading.labels
+    tables: list[Table] = []
     # The directory's coverage today: listed services per need per 10,000 inhabitants.
     coverage: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     today = Scope(
@@ -514,7 +604,13 @@ def compute(scope: Scope) -> Indicators:
             ),
         )
     )
+    return tables
 
+
+def _people(reading: _Reading) -> list[Table]:
+    """The people reached: age and sex, and commune type against the population."""
+    scope, labels = reading.scope, reading.labels
+    tables: list[Table] = []
     # People reached: sex by age band; commune type against the population.
     reached = _counts(scope, "reached", "key", "key2")
     sexes = labels["sex"]
@@ -568,7 +664,22 @@ def compute(scope: Scope) -> Indicators:
             masks={0: (1, 3)},
         )
     )
+    reading.totals.update(map_points=map_points, reached_total=reached_total)
+    return tables
 
+
+def _figures(reading: _Reading) -> list[Figure]:
+    """The key figures, from what the families left in `reading.totals`."""
+    scope, t = reading.scope, reading.totals
+    requests, triaged, triage_hours = t["requests"], t["triaged"], t["triage_hours"]
+    opened, open_end, closed, closed_days = (
+        t["opened"],
+        t["open_end"],
+        t["closed"],
+        t["closed_days"],
+    )
+    orientations, answers, searches = t["orientations"], t["answers"], t["searches"]
+    reached_total = t["reached_total"]
     requests_total = sum(n for n, _t in requests.values())
     answered = sum(n for n, _t in answers.values())
     answer_hours = sum(t for _n2, t in answers.values())
@@ -617,21 +728,12 @@ def compute(scope: Scope) -> Indicators:
             base=reached_total,
         ),
     ]
-    unplaced = (
-        Fact.objects.filter(
-            family="request", commune__isnull=True, month__gte=scope.start, month__lte=scope.end
-        ).aggregate(n=Sum("n"))["n"]
-        or 0
-    )
-    return Indicators(
-        scope=scope, figures=figures, tables=tables, map_points=map_points, unplaced=unplaced
-    )
+    return figures
 
 
 def _places(scope: Scope, reached_commune: dict):
     """The map's points (communes with people reached, with their population) and, per
     commune type, (people reached, population)."""
-    from maillage.territories.models import Commune
 
     communes = Commune.objects.all()
     if scope.communes is not None:
@@ -678,7 +780,6 @@ def _places(scope: Scope, reached_commune: dict):
 def _population(codes) -> int:
     """The inhabitants of the communes, plus those of arrondissements whose commune is not
     there as a whole (an arrondissement's inhabitants are already its commune's)."""
-    from maillage.territories.models import Commune
 
     if codes is None:
         qs = Commune.objects.filter(kind="COM")
@@ -692,8 +793,6 @@ def _population(codes) -> int:
 def territory_choices() -> list[tuple[str, str]]:
     """The territories offered by name: the platform's, the saved ones (micro-territories…),
     and France as a whole. Départements, EPCI and communes are typed as codes."""
-    from maillage.core.models import PlatformSettings
-    from maillage.territories.models import Territory
 
     choices = []
     competence = PlatformSettings.current().competence_territory
@@ -706,8 +805,6 @@ def territory_choices() -> list[tuple[str, str]]:
 
 
 def default_territory_key() -> str:
-    from maillage.core.models import PlatformSettings
-    from maillage.observatory.queries import default_departement
 
     competence = PlatformSettings.current().competence_territory
     if competence is not None:
@@ -719,9 +816,6 @@ def default_territory_key() -> str:
 def resolve_territory(key: str) -> tuple[str, tuple[str, ...] | None] | None:
     """(label, commune codes or None for everywhere) for a territory key, or None if the key
     names nothing: "fr", "dep-85", "epci-200071165", "com-85191", "ter-<uuid>"."""
-    import uuid
-
-    from maillage.territories.models import Commune, Departement, Epci, Territory
 
     kind, _sep, code = key.partition("-")
     if key == "fr":
@@ -758,7 +852,6 @@ def resolve_territory(key: str) -> tuple[str, tuple[str, ...] | None] | None:
 def _with_arrondissements(where: Q) -> tuple[str, ...]:
     """The communes matching `where`, with the municipal arrondissements of those that have
     some (people and services in Paris, Lyon and Marseille are placed in arrondissements)."""
-    from maillage.territories.models import Commune
 
     parents = Commune.objects.filter(where)
     codes = Commune.objects.filter(Q(pk__in=parents.values("pk")) | Q(parent__in=parents))

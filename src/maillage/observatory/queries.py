@@ -6,8 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
+
+from maillage.core.models import PlatformSettings
+from maillage.directory.models import Service
+from maillage.observatory.accessibility import Bands, Model, Travel
+from maillage.observatory.models import AccessibilityRun
+from maillage.territories.models import Commune, Departement
 
 DEFAULT_ACTIVITY = 4500.0  # consultations a year per full-time general practitioner
 
@@ -31,7 +38,6 @@ class Supply:
 
 def demand_points() -> Demand:
     """Every commune with a position (France), weighed by its population."""
-    from maillage.territories.models import Commune
 
     rows = list(
         Commune.objects.filter(latitude__isnull=False, longitude__isnull=False)
@@ -50,7 +56,6 @@ def demand_points() -> Demand:
 def supply_points(demand: Demand, *, profession: str, activity: float) -> Supply:
     """The published directory services offering the profession, where they are: each
     counts its capacity (else 1) practitioners × `activity` (e.g. consultations a year)."""
-    from maillage.directory.models import Service
 
     rows = list(
         Service.objects.filter(
@@ -70,7 +75,6 @@ def supply_points(demand: Demand, *, profession: str, activity: float) -> Supply
 
 
 def latest_run(profession: str | None = None):
-    from maillage.observatory.models import AccessibilityRun
 
     runs = AccessibilityRun.objects.all()
     if profession:
@@ -112,9 +116,6 @@ def territory_accessibility(commune_codes, least: int = 10) -> dict | None:
 def default_departement() -> str | None:
     """The département most of the platform's territory lies in, else the first one."""
 
-    from maillage.core.models import PlatformSettings
-    from maillage.territories.models import Commune, Departement
-
     territory = PlatformSettings.current().competence_territory
     if territory is not None:
         top = (
@@ -136,7 +137,6 @@ _MODELS: dict = {}
 def what_if_model(run):
     """The run's situation as a what-if model, rebuilt from the directory as it is now with
     the run's parameters, kept in memory per run (each process builds it once)."""
-    from maillage.observatory.accessibility import Bands, Model, Travel
 
     model = _MODELS.get(run.pk)
     if model is None:
@@ -202,7 +202,6 @@ def map_classes(threshold: float) -> list[dict]:
 def commune_map(communes: list[dict], classes: list[dict]) -> dict:
     """What static/maillage/commune-map.js draws: a circle per commune (`population` sizes
     it, `index` picks its class), the classes' colours, and the tile server if any."""
-    from django.conf import settings
 
     return {
         "tiles": settings.MAP_TILES_URL,

@@ -18,9 +18,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from maillage.observatory import charts, indicators
+from maillage.observatory import charts, facts, indicators, presentation, queries
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,6 @@ def year_scope(year: int) -> indicators.Scope | None:
 def compute(report, scope: indicators.Scope) -> dict:
     """The report's figures as published: protected like every publication (small counts
     hidden, see observatory.presentation), as plain data that a snapshot can keep."""
-    from maillage.observatory import facts, presentation, queries
 
     shown = presentation.present(indicators.compute(scope), exact=False)
     by_slug = {t["table"].slug: t for t in shown.tables}
@@ -144,7 +144,6 @@ def data_for(report) -> dict | None:
 
 
 def render_document(report, data: dict | None = None, request=None) -> str:
-    from django.template.loader import render_to_string
 
     return render_to_string(
         "observatory/report_document.html",

@@ -6,7 +6,14 @@ the platform that holds it; everyone else is told it does not exist (404).
 """
 
 from maillage.core.roles import Capability, Role, organisations_where
-from maillage.pathways.enums import COORDINATOR, REQUEST_TRANSITIONS, REQUESTER
+from maillage.pathways.enums import (
+    COORDINATOR,
+    REQUEST_TRANSITIONS,
+    REQUESTER,
+    MemberStatus,
+    PathwayState,
+)
+from maillage.pathways.models import CircleMember
 
 
 def can_request_support(user) -> bool:
@@ -58,9 +65,10 @@ def is_platform_coordinator(user, pathway) -> bool:
 
 
 def is_active_member(user, pathway) -> bool:
-    from maillage.pathways.models import CircleMember
 
-    return CircleMember.objects.filter(pathway=pathway, user=user, status="active").exists()
+    return CircleMember.objects.filter(
+        pathway=pathway, user=user, status=MemberStatus.ACTIVE
+    ).exists()
 
 
 def can_manage_circle(user, pathway) -> bool:
@@ -71,7 +79,7 @@ def can_manage_circle(user, pathway) -> bool:
 
 def can_propose_member(user, pathway) -> bool:
     """Any active member may propose someone to an open pathway; the referent decides."""
-    return pathway.state == "open" and (
+    return pathway.state == PathwayState.OPEN and (
         can_manage_circle(user, pathway) or is_active_member(user, pathway)
     )
 
@@ -80,7 +88,7 @@ def can_contribute(user, pathway) -> bool:
     """The referent, the platform's coordinators and the circle's active members assess,
     plan, write in the notebook, tell a hospital stay and organise meetings — while the
     pathway is open. A closed pathway is read, not written."""
-    return pathway.state == "open" and (
+    return pathway.state == PathwayState.OPEN and (
         can_manage_circle(user, pathway) or is_active_member(user, pathway)
     )
 

@@ -7,6 +7,7 @@ class PathwaysConfig(AppConfig):
     verbose_name = "Parcours"
 
     def ready(self):
+        # Imported in ready(): the app registry is loaded only now (Django's rule).
         from maillage.directory import hooks
         from maillage.pathways.fhir import export_command
         from maillage.pathways.queries import plan_orientations_seen_by

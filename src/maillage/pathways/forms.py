@@ -8,14 +8,17 @@ from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
 from maillage.core.forms import Form, MultipleFileField
 from maillage.core.operations import InputForm
+from maillage.directory.enums import ConsentMethod
 from maillage.directory.queries import resolve_place
 from maillage.pathways import aggir, inputs
 from maillage.pathways.enums import (
     ZARIT_QUESTIONS,
+    Attendance,
     CircleRole,
     ClosureReason,
     ConsentMode,
     InformationItem,
+    MemberStatus,
     Need,
     NeedLevel,
     NoteKind,
@@ -354,7 +357,6 @@ class PlanActionForm(IdPrefixed, InputForm, Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, objectives=(), members=(), candidates=(), **kwargs):
-        from maillage.directory.enums import ConsentMethod
 
         super().__init__(*args, **kwargs)
         self.fields["objective"].choices = [(str(o.public_id), o.text) for o in objectives]
@@ -363,7 +365,7 @@ class PlanActionForm(IdPrefixed, InputForm, Form):
             *[
                 (str(m.public_id), f"{m.user.full_name} — {m.get_role_display()}")
                 for m in members
-                if m.status == "active"
+                if m.status == MemberStatus.ACTIVE
             ],
             ("service", _("Un service de l'annuaire (orientation)")),
         ]
@@ -472,7 +474,7 @@ class MeetingForm(InputForm, Form):
         self.fields["invitees"].choices = [
             (str(m.user.public_id), f"{m.user.full_name} — {m.get_role_display()}")
             for m in members
-            if m.status == "active"
+            if m.status == MemberStatus.ACTIVE
         ]
 
 
@@ -501,7 +503,6 @@ class MeetingRecordForm(IdPrefixed, InputForm, Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, attendees=(), **kwargs):
-        from maillage.pathways.enums import Attendance
 
         super().__init__(*args, **kwargs)
         self.attendee_fields = []
@@ -536,12 +537,12 @@ class DecisionForm(IdPrefixed, InputForm, Form):
     def __init__(self, *args, objectives=(), members=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["objective"].choices = [("", _("Non, une simple décision"))] + [
-            (str(o.public_id), o.text) for o in objectives if o.status == "open"
+            (str(o.public_id), o.text) for o in objectives if o.status == ObjectiveStatus.OPEN
         ]
         self.fields["owner"].choices = [("person", _("La personne elle-même"))] + [
             (str(m.public_id), f"{m.user.full_name} — {m.get_role_display()}")
             for m in members
-            if m.status == "active"
+            if m.status == MemberStatus.ACTIVE
         ]
 
     def clean(self):
@@ -671,7 +672,6 @@ class RequestOrientForm(IdPrefixed, InputForm, Form):
     )
 
     def __init__(self, *args, candidates=(), **kwargs):
-        from maillage.directory.enums import ConsentMethod
 
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [("", _("— cherchez d'abord un service —"))] + [

@@ -16,6 +16,7 @@ from maillage.core.models import PrivateFile, PublicModel
 from maillage.core.workflows import next_states
 from maillage.pathways.enums import (
     ACTION_TRANSITIONS,
+    DISCHARGE_CHECKLIST,
     OPEN_ACTION_STATES,
     ActionStatus,
     Attendance,
@@ -574,7 +575,6 @@ class DischargeItem(models.Model):
 
     @property
     def label(self) -> str:
-        from maillage.pathways.enums import DISCHARGE_CHECKLIST
 
         return dict(DISCHARGE_CHECKLIST).get(self.code, self.code)
 

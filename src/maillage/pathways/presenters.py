@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from maillage.pathways import queries
 from maillage.pathways.enums import (
@@ -156,7 +157,6 @@ def _action_view(action: PlanAction, today: dt.date) -> ActionView:
 def plan_view(plan, today: dt.date | None = None) -> PlanView:
     """The plan with its objectives, their actions, owners and orientations: four queries
     whatever their number."""
-    from django.utils import timezone
 
     today = today or timezone.localdate()
     objectives = plan.objectives.prefetch_related(

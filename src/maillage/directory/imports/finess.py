@@ -30,6 +30,8 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
+from pyproj import Transformer
+
 from maillage.directory.imports import data_inclusion
 from maillage.directory.imports.data_inclusion import ImportRejected, Reader, open_metered
 from maillage.directory.imports.reading import (
@@ -115,7 +117,6 @@ class CoordinateError(ValueError):
 
 @cache
 def _transformer(epsg: int):
-    from pyproj import Transformer
 
     return Transformer.from_crs(epsg, 4326, always_xy=True)
 

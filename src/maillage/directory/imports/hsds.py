@@ -57,7 +57,9 @@ from maillage.directory.imports.data_inclusion import (
     open_metered,
 )
 from maillage.directory.imports.reading import json_items, json_top_keys, open_checked
-from maillage.directory.schemas_datainclusion import LANGUAGE_CODE
+from maillage.directory.schemas_datainclusion import LANGUAGE_CODE, ZONE_CODE
+from maillage.territories.models import Commune
+from maillage.territories.text import normalise_name
 
 __all__ = ["THEME_TAXONOMY", "ImportRejected", "import_files"]
 
@@ -94,8 +96,6 @@ def _first(items, predicate=lambda item: True):
 
 @lru_cache(maxsize=20000)
 def _commune_code(postal_code: str, city: str) -> str | None:
-    from maillage.territories.models import Commune
-    from maillage.territories.text import normalise_name
 
     if not postal_code:
         return None
@@ -126,7 +126,6 @@ def _commune_code(postal_code: str, city: str) -> str | None:
 
 @lru_cache(maxsize=20000)
 def _commune_of(code: str) -> tuple[str | None, list[str]]:
-    from maillage.territories.models import Commune
 
     found = Commune.objects.filter(code=code).values_list("name", "postal_codes").first()
     return (found[0], list(found[1] or [])) if found else (None, [])
@@ -269,7 +268,6 @@ def _zone(service_areas) -> list[str]:
 
 
 def data_inclusion_zone(code: str) -> bool:
-    from maillage.directory.schemas_datainclusion import ZONE_CODE
 
     return bool(ZONE_CODE.match(code)) and (
         len(code) != 2 or code in ("FR", "2A", "2B") or code.isdigit()

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.accounts.actions import portal_account_erase
+from maillage.accounts.models import Invitation
 from maillage.core import audit
 from maillage.core.attachments import remove as remove_attachment
 from maillage.core.models import PlatformSettings
@@ -215,8 +217,6 @@ def anonymise_pathway(*, pathway_id: int, now=None) -> None:
     and their files, plan snapshots, caregivers, her space and the accounts that only served
     it, the orientations' copies — and keep what statistics need: dates, needs and their
     levels, GIR, outcomes, validations, roles, the commune, sex and an age band."""
-    from maillage.accounts.actions import portal_account_erase
-    from maillage.accounts.models import Invitation
 
     now = now or timezone.now()
     removed_files = []

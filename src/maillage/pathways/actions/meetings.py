@@ -25,6 +25,7 @@ from maillage.pathways.enums import (
     Attendance,
     EventKind,
     MeetingState,
+    MemberStatus,
 )
 from maillage.pathways.inputs import DecisionIn, MeetingIn, MeetingUpdateIn, MinutesIn, PlanActionIn
 from maillage.pathways.models import (
@@ -44,7 +45,9 @@ def _invite(meeting, users) -> None:
 
 def _meeting_invitees(pathway, actor, invitee_ids) -> list:
     active = {
-        str(m.user.public_id): m.user for m in queries.circle_of(pathway) if m.status == "active"
+        str(m.user.public_id): m.user
+        for m in queries.circle_of(pathway)
+        if m.status == MemberStatus.ACTIVE
     }
     unknown = [i for i in invitee_ids if str(i) not in active]
     if unknown:

@@ -83,7 +83,7 @@ def message_post(
                 users=[
                     m.user
                     for m in queries.circle_of(pathway)
-                    if m.status == "active" and m.user_id != actor.pk
+                    if m.status == MemberStatus.ACTIVE and m.user_id != actor.pk
                 ],
                 message=_("Nouveau message dans un cahier de liaison."),
                 link=reverse("pathways:notebook", kwargs={"public_id": pathway.public_id}),

@@ -8,8 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.accounts import actions as accounts_actions
+from maillage.accounts.models import User
 from maillage.core import audit
 from maillage.core.notify import notify
+from maillage.core.roles import Role
 from maillage.pathways import access, queries
 from maillage.pathways.enums import (
     EventKind,
@@ -86,9 +89,6 @@ def portal_invite(*, actor, pathway, data: PortalInviteIn, acting=None, now=None
     authorised: an invitation to an account with the portal role on the platform, where
     two-factor authentication is required; an existing account with that role gets the
     access at once."""
-    from maillage.accounts import actions as accounts_actions
-    from maillage.accounts.models import User
-    from maillage.core.roles import Role
 
     now = now or timezone.now()
     if not (access.can_manage_circle(actor, pathway) and pathway.state == PathwayState.OPEN):

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.accounts.models import User
+from maillage.core.deferred import send_user_email
 from maillage.core.notify import absolute_url, notify
 from maillage.pathways.enums import (
     MemberStatus,
@@ -81,8 +83,6 @@ def send_weekly_digests(*, today=None) -> int:
     """For those who chose it: one email a week listing the plans where they have overdue
     actions or a revision due (links only, nothing about the people). Periodic job
     (Mondays). Returns the number of emails sent."""
-    from maillage.accounts.models import User
-    from maillage.core.deferred import send_user_email
 
     today = today or timezone.localdate()
     users = {u.pk: u for u in User.objects.filter(is_active=True, weekly_digest=True)}

@@ -1,4 +1,5 @@
 import getpass
+import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -23,8 +24,6 @@ class Command(BaseCommand):
         except ValidationError:
             raise CommandError(f"not a valid email address: {email!r}") from None
         if password_stdin:
-            import sys
-
             password = sys.stdin.readline().rstrip("\n")
         else:
             password = getpass.getpass("Mot de passe : ")

@@ -5,11 +5,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from maillage.core.jobs import run_worker
+
 logger = logging.getLogger(__name__)
 
 
 def _run_worker() -> None:
-    from maillage.core.jobs import run_worker
 
     try:
         run_worker(install_signal_handlers=False, concurrency=1)

@@ -1,0 +1,39 @@
+"""The pathways one follows, a pathway's page, and who accessed its record."""
+
+from django.shortcuts import render
+
+from maillage.core import audit
+from maillage.core.pipeline import (
+    Denied,
+)
+from maillage.pathways import access, queries, reads
+from maillage.pathways.views._common import (
+    pathway_page,
+    visible_pathway,
+)
+
+
+def pathway_list(request):
+    """The pathways one follows: as referent, circle member or platform coordinator."""
+    pathways = reads.pathways_listed(acting=audit.Actor.of(request))
+    return render(request, "pathways/pathway_list.html", {"pathways": pathways})
+
+
+def pathway_detail(request, public_id):
+    return pathway_page(request, visible_pathway(request, public_id))
+
+
+def record_accesses(request, public_id):
+    """Who accessed the record: for the referent and the platform's coordinators."""
+    pathway = visible_pathway(request, public_id)
+    if not access.can_manage_circle(request.user, pathway):
+        raise Denied("record.accesses.read", obj=pathway)
+    accesses = queries.record_accesses(pathway)
+    reads.portal_record_read(
+        pathway=pathway, acting=audit.Actor.of(request), what="record.accesses.read"
+    )
+    return render(
+        request,
+        "pathways/accesses.html",
+        {"pathway": pathway, "person": pathway.person, "accesses": accesses, "portal": False},
+    )
