@@ -10,13 +10,14 @@ DATABASE_URL, or --data-dir to keep and reuse the built database).
    generated in SQL (generate_series).
 2. Renders, in-process through Django's test client (the whole view: SQL, Python,
    template), the "Parcours" page (the coordinator's home: her active pathways with overdue
-   actions, revisions due, new messages and stays) and the triage queue, REQUESTS times
-   each for several coordinators, and counts the SQL queries of each page.
+   actions, revisions due, new messages and stays), the triage queue, a pathway's plan page
+   and the same plan through the API, REQUESTS times each for several coordinators, and
+   counts the SQL queries of each page.
 
 Usage: python bench/pathways.py [--pathways 100000] [--events-per-pathway 20]
        [--requests 200] [--data-dir DIR]
 Last line: `pathways: 100000 pathways, 2000000 events, home p95 .. ms (.. queries), triage
-p95 .. ms (.. queries)`
+p95 .. ms (.. queries), plan p95 .. ms (.. queries), plan API p95 .. ms (.. queries)`
 """
 
 import argparse
@@ -277,26 +278,44 @@ def main() -> None:
     events = TimelineEvent.objects.count()
     coordinators = list(User.objects.filter(email__startswith="coord").order_by("email")[:4])
     results = {}
-    for name, url in (("home", "/parcours/"), ("triage", "/parcours/demandes/")):
+
+    def plan_of(coordinator) -> str:
+        """An open pathway of her platform (its plan: 2 objectives, 4 actions)."""
+        platforms = [m.organisation_id for m in coordinator.active_memberships()]
+        pathway = Pathway.objects.filter(state="open", platform__in=platforms).order_by("pk")
+        return str(pathway.first().public_id)
+
+    pages = (
+        ("home", lambda c: "/parcours/"),
+        ("triage", lambda c: "/parcours/demandes/"),
+        ("plan", lambda c: f"/parcours/{plan_of(c)}/plan/"),
+        ("plan API", lambda c: f"/api/v1/pathways/{plan_of(c)}/plan"),
+    )
+    for name, url_for in pages:
         took, queries = [], set()
         for coordinator in coordinators:
             client = Client(HTTP_HOST="127.0.0.1")
             client.force_login(coordinator)
-            values, count = timings(client, url, ARGS.requests // len(coordinators))
+            values, count = timings(
+                client, url_for(coordinator), ARGS.requests // len(coordinators)
+            )
             took += values
             queries.add(count)
         results[name] = (took, queries)
         print(
-            f"  {name} ({url}): p50 {statistics.median(took):.0f} ms, "
+            f"  {name} ({url_for(coordinators[0])}): p50 {statistics.median(took):.0f} ms, "
             f"p95 {percentile(took, 0.95):.0f} ms, max {max(took):.0f} ms, "
             f"SQL queries per render {sorted(queries)}",
             flush=True,
         )
-    home, triage = results["home"], results["triage"]
+
+    def p95(name) -> str:
+        took, queries = results[name]
+        return f"{name} p95 {percentile(took, 0.95):.0f} ms ({max(queries)} queries)"
+
     print(
         f"pathways: {pathways} pathways, {events} events, "
-        f"home p95 {percentile(home[0], 0.95):.0f} ms ({max(home[1])} queries), "
-        f"triage p95 {percentile(triage[0], 0.95):.0f} ms ({max(triage[1])} queries)"
+        + ", ".join(p95(name) for name, _url in pages)
     )
 
 

@@ -277,7 +277,7 @@ def http_error(request, exc):
 def permission_denied(request, exc):
     """The role does not allow it: 403, the denial audited under the operation's name
     (unless the helper that refused already wrote it)."""
-    if not getattr(request, "maillage_denial_audited", False):
+    if not audit.denial_recorded():
         action, target = denial_of(request, exc, "api.denied")
         audit.deny(action, request=request, **target)
     return api.create_response(
@@ -300,7 +300,7 @@ def refused(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     """Not found, or not the caller's to see (told the same); a `Missing` is audited."""
-    if isinstance(exc, Missing) and not getattr(request, "maillage_denial_audited", False):
+    if isinstance(exc, Missing) and not audit.denial_recorded():
         action, target = denial_of(request, exc, "api.not_found")
         audit.deny(action, request=request, **target)
     what = getattr(exc, "what", "")

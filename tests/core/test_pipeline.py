@@ -85,3 +85,49 @@ def test_a_page_refused_as_missing_is_audited_once_even_in_debug(client, cast, s
     denied = AuditEvent.objects.filter(outcome="denied", object_id=str(pathway.public_id))
     assert list(denied.values_list("action", flat=True)) == ["pathway.read"]
     assert denied.get().actor_id == cast.outsider.public_id
+
+
+def _denials():
+    from maillage.core.models import AuditEvent
+
+    return list(AuditEvent.objects.filter(outcome="denied").values_list("action", "object_id"))
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("get", "/parcours/", None),
+        ("get", "/api/v1/pathways", None),
+        ("get", "/api/v1/support-requests", None),
+    ],
+)
+def test_a_refusal_an_action_or_read_recorded_itself_is_written_once(
+    client, cast, method, url, body
+):
+    """A read or an action that records its own refusal, then raises: the handler (page or
+    API) does not write a second row."""
+    client.force_login(cast.observer)
+    response = getattr(client, method)(url)
+    assert response.status_code == 403
+    assert len(_denials()) == 1, _denials()
+
+
+def test_a_refused_orientation_by_the_api_is_written_once(client, cast, territories):
+    from tests.factories import ServiceFactory
+
+    service = ServiceFactory()
+    client.force_login(cast.observer)
+    response = client.post(
+        "/api/v1/orientations",
+        {
+            "service": str(service.public_id),
+            "person_first_name": "Lucie",
+            "person_last_name": "Moreau",
+            "person_phone": "02 51 00 00 00",
+            "reason": "Toilette",
+            "consent_method": "oral",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert len(_denials()) == 1, _denials()

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts import access
+from maillage.accounts.emails import invitation_email
 from maillage.accounts.models import (
     ApiToken,
     Invitation,
@@ -32,7 +33,6 @@ from maillage.accounts.models import (
     User,
 )
 from maillage.core import audit
-from maillage.core.deferred import one_line
 from maillage.core.models import AuditEvent
 from maillage.core.notify import absolute_url
 from maillage.core.roles import PORTAL_ROLES, Role
@@ -337,30 +337,10 @@ def invitation_send(
         )
         link = reverse("accounts:invitation_open", kwargs={"token": token})
         base = absolute_url("")
-        transaction.on_commit(
-            lambda: send_mail(
-                one_line(
-                    _("Invitation à rejoindre %(organisation)s sur %(platform)s")
-                    % {"organisation": organisation.name, "platform": settings.PLATFORM_NAME}
-                ),
-                _(
-                    "Bonjour,\n\n%(inviter)s vous invite à rejoindre %(organisation)s "
-                    "sur %(platform)s en tant que %(role)s.\n\n"
-                    "Pour accepter, ouvrez ce lien (valable %(days)s jours) :\n%(link)s\n\n"
-                    "Si vous n'attendiez pas cette invitation, ignorez ce message."
-                )
-                % {
-                    "inviter": actor.full_name,
-                    "organisation": organisation.name,
-                    "platform": settings.PLATFORM_NAME,
-                    "role": Role(role).label,
-                    "days": settings.INVITATION_VALIDITY_DAYS,
-                    "link": base + link,
-                },
-                None,
-                [email],
-            )
+        subject, body = invitation_email(
+            inviter=actor, organisation=organisation, role=role, link=base + link
         )
+        transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return invitation, token
 
 

@@ -17,6 +17,7 @@ import ipaddress
 import json
 import logging
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC
 
@@ -248,10 +249,29 @@ def record(
 
 
 def deny(action: str, *, request=None, actor: Actor | None = None, **kwargs) -> AuditEvent:
+    """Record a refusal. The refusal handlers (pages and API) write one for a `Denied`,
+    `Missing` or PermissionDenied only when none was written in this request
+    (`denial_recorded`), so a refusal an action or a read recorded itself is not counted
+    twice."""
     event = record(action, request=request, actor=actor, outcome=Outcome.DENIED, **kwargs)
-    if request is not None:
-        request.maillage_denial_audited = True  # the 403 handler need not record it again
+    _denial_written.set(event.pk)
     return event
+
+
+# The denial last written in this context (a request, a job); reset for each request by
+# core.middleware.RefusalAuditMiddleware.
+_denial_written: ContextVar[int | None] = ContextVar("maillage_denial_written", default=None)
+
+
+def new_request() -> None:
+    _denial_written.set(None)
+
+
+def denial_recorded() -> bool:
+    """Whether a refusal was written in this request and is still there (one written inside
+    a transaction that was then rolled back is gone: the handler writes it again)."""
+    pk = _denial_written.get()
+    return pk is not None and AuditEvent.objects.filter(pk=pk).exists()
 
 
 @dataclass(frozen=True)

@@ -258,12 +258,11 @@ class RefusalAuditMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        audit.new_request()
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, pipeline.Refusal) and not getattr(
-            request, "maillage_denial_audited", False
-        ):
+        if isinstance(exception, pipeline.Refusal) and not audit.denial_recorded():
             action, target = pipeline.denial_of(request, exception, "access.denied")
             audit.deny(action, request=request, **target)
         return None

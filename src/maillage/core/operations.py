@@ -16,11 +16,32 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Annotated
 
 import pydantic
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Schema
+from pydantic import AfterValidator, StringConstraints
+
+from maillage.core.inputs import pydantic_reason
+
+
+def _email(value: str) -> str:
+    value = value.strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError("adresse e-mail invalide") from None
+    return value
+
+
+# An e-mail address in an input, checked as the page's EmailField checks it.
+Email = Annotated[str, StringConstraints(min_length=1, max_length=254), AfterValidator(_email)]
+EmailOrBlank = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
 
 
 @dataclass(frozen=True)
@@ -75,7 +96,8 @@ class InputForm:
                 name = problem["loc"][0] if problem["loc"] else None
                 self.add_error(
                     name if name in self.fields else None,
-                    _("Cette valeur n'est pas acceptée (%(reason)s).") % {"reason": problem["msg"]},
+                    _("Cette valeur n'est pas acceptée (%(reason)s).")
+                    % {"reason": pydantic_reason([problem], ignored=(name,))},
                 )
 
     def given_from_path(self) -> dict:
@@ -95,3 +117,16 @@ def uuid_or_none(value) -> uuid.UUID | None:
         return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
     except ValueError:
         return None
+
+
+# The platform's own pages that write (core is both the machinery above and an app).
+PAGE_OPERATIONS: tuple[PageOperation, ...] = ()
+PAGE_ONLY = {
+    "core:switch_role": (
+        "le rôle en usage est celui de la session du navigateur ; un jeton d'API porte le sien"
+    ),
+    "core:notification_preferences": "ses préférences de rappel, depuis sa page",
+    "core:platform_settings": (
+        "le réglage de la plateforme par son administration, avec la double authentification"
+    ),
+}

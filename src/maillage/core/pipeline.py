@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import functools
+import typing
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from maillage.core.inputs import pydantic_reason
 from maillage.core.versions import StaleVersion
 
 
@@ -187,6 +189,13 @@ def posted_version(request) -> int:
         return -1
 
 
+def _is_list(annotation) -> bool:
+    """Whether a field takes several values: list[X], and list[X] | None alike."""
+    if typing.get_origin(annotation) in (list, tuple, set):
+        return True
+    return any(_is_list(arg) for arg in typing.get_args(annotation) if arg is not type(None))
+
+
 def posted(request, schema):
     """A button's operation input, read from its POST (a button has no form to show again):
         its `version` as `posted_version` reads it, a list field from its repeated values, an
@@ -198,13 +207,11 @@ def posted(request, schema):
             given[name] = posted_version(request)
         elif request.POST.get(name, "") != "":
             values = request.POST.getlist(name)
-            origin = getattr(field.annotation, "__origin__", None)
-            given[name] = values if origin in (list, tuple, set) else values[-1]
+            given[name] = values if _is_list(field.annotation) else values[-1]
     try:
         return schema.model_validate(given)
     except pydantic.ValidationError as error:
-        names = ", ".join(str(p["loc"][0]) for p in error.errors() if p["loc"])
         raise ValidationError(
             _("Ce qui a été envoyé n'est pas accepté (%(names)s) : rechargez la page.")
-            % {"names": names}
+            % {"names": pydantic_reason(error.errors())}
         ) from None

@@ -111,6 +111,17 @@ def capabilities_of(roles) -> frozenset[str]:
     return frozenset(granted)
 
 
+def roles_with(capability) -> frozenset[str]:
+    """The roles that grant this capability (CAPABILITIES read the other way)."""
+    return frozenset(role for role, granted in CAPABILITIES.items() if capability in granted)
+
+
+def organisations_with(user, capability) -> list[int]:
+    """The organisations in which this user holds a role granting this capability: what
+    code asks instead of naming a role."""
+    return organisations_where(user, roles_with(capability))
+
+
 def organisations_where(user, roles) -> list[int]:
     """The organisations in which this user holds one of these roles (active memberships):
     the one place where a set of roles, never a role name, picks memberships."""

@@ -107,7 +107,7 @@ def permission_denied(request, exception=None):
     """Every refusal is audited once: under the name a `Denied` carries (or the operation's,
     `pipeline.acting`), with its record; any other 403 (a decorator, a view not yet
     written that way) under `access.denied` with the URL name."""
-    if not getattr(request, "maillage_denial_audited", False):
+    if not audit.denial_recorded():
         action, target = pipeline.denial_of(request, exception, "access.denied")
         match = getattr(request, "resolver_match", None)
         details = {} if target else {"view": match.view_name if match else ""}

@@ -5,7 +5,7 @@ people supported will reach them through their plan. An orientation carries a pe
 name and need: only its sender and the receiving structure's team see it.
 """
 
-from maillage.core.roles import Capability, Role, organisations_where
+from maillage.core.roles import Capability, organisations_where, organisations_with
 from maillage.directory import hooks
 from maillage.directory.enums import (
     CIRCLE,
@@ -76,7 +76,7 @@ def managed_organisation_ids(user) -> list[int]:
     organisation admin."""
     if not user.is_authenticated or not user.has_capability(Capability.EDIT_OWN_DIRECTORY_ENTRIES):
         return []
-    return organisations_where(user, {Role.ORGANISATION_ADMIN})
+    return organisations_with(user, Capability.EDIT_OWN_DIRECTORY_ENTRIES)
 
 
 def can_edit_structure(user, structure) -> bool:

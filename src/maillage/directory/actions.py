@@ -25,7 +25,7 @@ from maillage.core.attachments import store as store_attachment
 from maillage.core.models import PlatformSettings
 from maillage.core.notify import notify, send_email
 from maillage.core.pipeline import Missing
-from maillage.core.roles import CAPABILITIES, PROFESSIONAL_ROLES, Capability
+from maillage.core.roles import CAPABILITIES, PROFESSIONAL_ROLES, Capability, roles_with
 from maillage.directory import access, deferred, duplicates, queries, search_index
 from maillage.directory.emails import OUTCOME_LINK_DAYS
 from maillage.directory.enums import (
@@ -41,6 +41,7 @@ from maillage.directory.enums import (
 from maillage.directory.inputs import OrientationIn, OrientationMoveIn
 from maillage.directory.models import (
     MAILLAGE_SOURCE,
+    ChangeState,
     DuplicateDismissal,
     Orientation,
     OrientationAttachment,
@@ -595,7 +596,9 @@ def entry_update(*, actor, entry, values: dict, acting=None):
             )
             return None
         target = {"structure": entry} if isinstance(entry, Structure) else {"service": entry}
-        change = ProposedChange.objects.select_for_update().filter(state="pending", **target)
+        change = ProposedChange.objects.select_for_update().filter(
+            state=ChangeState.PENDING, **target
+        )
         change = change.first() or ProposedChange(
             proposed_at=timezone.now(), proposed_by=actor, **target
         )
@@ -681,7 +684,8 @@ def _tell_moderators(message: str) -> None:
 
 
 def _editors(structure) -> list:
-
+    """Who keeps the structure's entries up to date: its organisation's members whose role
+    grants it."""
     if structure.organisation_id is None:
         return []
     return list(
@@ -689,7 +693,7 @@ def _editors(structure) -> list:
             is_active=True,
             memberships__organisation_id=structure.organisation_id,
             memberships__is_active=True,
-            memberships__role="organisation_admin",
+            memberships__role__in=roles_with(Capability.EDIT_OWN_DIRECTORY_ENTRIES),
         ).distinct()
     )
 
@@ -703,7 +707,7 @@ def moderation_approve(*, actor, entry=None, change=None, acting=None):
     with transaction.atomic():
         if change is not None:
             change = ProposedChange.objects.select_for_update().get(pk=change.pk)
-            if change.state != "pending":
+            if change.state != ChangeState.PENDING:
                 raise ValidationError(_("Cette modification a déjà été traitée."))
             entry = change.entry
             for name, value in change.changes.items():
@@ -746,7 +750,7 @@ def moderation_reject(*, actor, reason: str, entry=None, change=None, acting=Non
     with transaction.atomic():
         if change is not None:
             change = ProposedChange.objects.select_for_update().get(pk=change.pk)
-            if change.state != "pending":
+            if change.state != ChangeState.PENDING:
                 raise ValidationError(_("Cette modification a déjà été traitée."))
             change.state, change.decided_by, change.decided_at = "rejected", actor, now
             change.reason = reason.strip()

@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from maillage.core import audit, ratelimit
-from maillage.core.pipeline import Missing, acting
+from maillage.core.pipeline import acting, found
 from maillage.directory import actions, hours, queries
 from maillage.directory.enums import ModeAccueil, OrientationState, Public, Thematique
 from maillage.directory.inputs import OrientationIn, OrientationMoveIn
@@ -302,21 +302,25 @@ def orientation_list(
     return {"count": qs.count(), "page": page, "results": [_orientation_out(o) for o in rows]}
 
 
+def _visible_orientation(request, public_id, action: str):
+    """The orientation, if the user is its sender or its receiver; else `Missing` (404,
+    audited under `action`)."""
+    return found(
+        queries.orientation_for(request.user, public_id),
+        action,
+        "directory.orientation",
+        public_id,
+        "orientation",
+    )
+
+
 @router.get(
     "/orientations/{public_id}",
     response={200: OrientationOut, 404: ErrorOut},
     summary="Une orientation (l'envoyeur et la structure qui la reçoit seulement)",
 )
 def orientation_detail(request, public_id: UUID):
-    orientation = queries.orientation_for(request.user, public_id)
-    if orientation is None:
-        audit.deny(
-            "orientation.read",
-            request=request,
-            object_type="directory.orientation",
-            object_id=str(public_id),
-        )
-        raise HttpError(404, "orientation introuvable")
+    orientation = _visible_orientation(request, public_id, "orientation.read")
     actions.orientation_record_read(orientation=orientation, acting=audit.Actor.of(request))
     return _orientation_out(orientation)
 
@@ -344,14 +348,7 @@ def orientation_create(request, payload: OrientationIn):
 )
 @acting("orientation.move")
 def orientation_answer(request, public_id: UUID, payload: OrientationMoveIn):
-    orientation = queries.orientation_for(request.user, public_id)
-    if orientation is None:
-        raise Missing(
-            "orientation.move",
-            object_type="directory.orientation",
-            object_id=str(public_id),
-            what="orientation",
-        )
+    orientation = _visible_orientation(request, public_id, "orientation.move")
     actions.orientation_answer(
         actor=request.user, orientation=orientation, data=payload, acting=audit.Actor.of(request)
     )

@@ -167,7 +167,9 @@ class OrientationForm(InputForm, Form):
     person_phone = forms.CharField(
         label=_("Téléphone de la personne"), required=False, max_length=40
     )
-    person_email = forms.EmailField(label=_("Courriel de la personne"), required=False)
+    person_email = forms.EmailField(
+        label=_("Courriel de la personne"), required=False, max_length=254
+    )
     need_theme = forms.ChoiceField(label=_("Besoin"), required=False)
     reason = forms.CharField(
         label=_("Motif de l'orientation"),

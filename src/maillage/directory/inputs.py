@@ -6,6 +6,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from maillage.core.operations import EmailOrBlank
 from maillage.directory.enums import RefusalReason
 
 
@@ -15,7 +16,7 @@ class OrientationIn(Schema):
     person_last_name: str = Field(min_length=1, max_length=100)
     person_birth_year: int | None = Field(default=None, ge=1900, le=2100)
     person_phone: str = Field(default="", max_length=40)
-    person_email: str = Field(default="", max_length=254)
+    person_email: EmailOrBlank = ""
     need_theme: str = Field(default="", max_length=100)
     reason: str = Field(min_length=1, max_length=4000)
     consent_method: Literal["oral", "written", "representative"] = Field(

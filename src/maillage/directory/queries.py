@@ -23,6 +23,7 @@ from maillage.directory.access import managed_organisation_ids, receiving_organi
 from maillage.directory.enums import RECEIVING_ROLES, PublicationState, RefusalReason, Thematique
 from maillage.directory.enums import OrientationState as S
 from maillage.directory.models import (
+    ChangeState,
     DuplicateCandidate,
     DuplicateDismissal,
     Orientation,
@@ -230,7 +231,7 @@ def managed_structures(user):
     """The structures this organisation admin keeps up to date, with their services and
     pending changes, in a fixed number of queries."""
 
-    pending = ProposedChange.objects.filter(state="pending")
+    pending = ProposedChange.objects.filter(state=ChangeState.PENDING)
     services = (
         Service.objects.annotate(is_stale=stale_sql())
         .prefetch_related(Prefetch("changes", queryset=pending, to_attr="pending_changes"))
@@ -278,7 +279,7 @@ def moderation_queue():
             .order_by("updated_at")
         ),
         "changes": list(
-            ProposedChange.objects.filter(state="pending")
+            ProposedChange.objects.filter(state=ChangeState.PENDING)
             .select_related("structure", "service__structure", "proposed_by")
             .order_by("proposed_at")
         ),

@@ -5,11 +5,12 @@ to. A pathway is seen by the active members of its care circle and by the coordi
 the platform that holds it; everyone else is told it does not exist (404).
 """
 
-from maillage.core.roles import Capability, Role, organisations_where
+from maillage.core.roles import Capability, organisations_with
 from maillage.pathways.enums import (
     COORDINATOR,
     REQUEST_TRANSITIONS,
     REQUESTER,
+    CircleRole,
     MemberStatus,
     PathwayState,
 )
@@ -25,7 +26,7 @@ def coordinated_platform_ids(user) -> list[int]:
     """The platforms (organisations) where this user is an active coordinator."""
     if not user.is_authenticated:
         return []
-    return organisations_where(user, {Role.COORDINATOR})
+    return organisations_with(user, Capability.COORDINATE_PATHWAYS)
 
 
 def can_triage(user) -> bool:
@@ -65,7 +66,6 @@ def is_platform_coordinator(user, pathway) -> bool:
 
 
 def is_active_member(user, pathway) -> bool:
-
     return CircleMember.objects.filter(
         pathway=pathway, user=user, status=MemberStatus.ACTIVE
     ).exists()
@@ -97,3 +97,24 @@ def can_close(user, pathway) -> bool:
     """The platform's coordinators (the referent is one) close an open pathway, and reopen
     a closed one that is not archived yet."""
     return can_manage_circle(user, pathway)
+
+
+def can_approve_member(user, member, *, manages: bool | None = None) -> bool:
+    """A proposed member of an open pathway waits for the platform's coordination."""
+    if manages is None:
+        manages = can_manage_circle(user, member.pathway)
+    return (
+        manages
+        and member.status == MemberStatus.PENDING
+        and member.pathway.state == PathwayState.OPEN
+    )
+
+
+def can_remove_member(user, member, *, manages: bool | None = None) -> bool:
+    """A member leaves the circle herself, or the coordination removes her; the referent
+    stays (she hands over first), and one who left is gone already."""
+    if member.role == CircleRole.REFERENT or member.status == MemberStatus.LEFT:
+        return False
+    if member.user_id == user.pk:
+        return True
+    return can_manage_circle(user, member.pathway) if manages is None else manages

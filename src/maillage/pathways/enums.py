@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.roles import Role
+
 
 class RequesterKind(models.TextChoices):
     PROFESSIONAL = "professional", _("Un·e professionnel·le")
@@ -319,6 +321,13 @@ class NoteKind(models.TextChoices):
     GOAL = "goal", _("Un objectif à moi")
     COMMENT = "comment", _("Un commentaire")
     CHANGE = "change", _("Je demande un changement")
+
+
+# The accounts that may join a care circle as a professional (a platform admin administers,
+# she does not follow people; the person and her caregivers join through the portal).
+CIRCLE_MEMBER_ROLES = frozenset(
+    {Role.PROFESSIONAL, Role.COORDINATOR, Role.PEER_WORKER, Role.ORGANISATION_ADMIN}
+)
 
 
 class AuditAction(models.TextChoices):

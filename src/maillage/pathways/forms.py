@@ -192,6 +192,7 @@ class TriageForm(InputForm, Form):
 class CircleMemberForm(InputForm, Form):
     input = inputs.CircleMemberIn
     email = forms.EmailField(
+        max_length=254,
         label=_("Adresse e-mail du ou de la professionnel·le"),
         help_text=_("Son compte sur la plateforme."),
     )
@@ -359,7 +360,8 @@ class PlanActionForm(IdPrefixed, InputForm, Form):
     def __init__(self, *args, objectives=(), members=(), candidates=(), **kwargs):
 
         super().__init__(*args, **kwargs)
-        self.fields["objective"].choices = [(str(o.public_id), o.text) for o in objectives]
+        # `objectives`: (public id, text) pairs, from the plan's view or its rows.
+        self.fields["objective"].choices = [(str(key), text) for key, text in objectives]
         self.fields["owner"].choices = [
             ("person", _("La personne elle-même")),
             *[
@@ -459,7 +461,10 @@ class MeetingForm(InputForm, Form):
         label=_("Lieu ou lien de visioconférence"), max_length=300, required=False
     )
     agenda = forms.CharField(
-        label=_("Ordre du jour"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Ordre du jour"),
+        required=False,
+        max_length=6000,
+        widget=forms.Textarea(attrs={"rows": 6}),
     )
     invitees = forms.MultipleChoiceField(
         label=_("Membres du cercle invités"),
@@ -498,7 +503,10 @@ class MeetingRecordForm(IdPrefixed, InputForm, Form):
     """Attendance (one field per invitee) and the minutes."""
 
     minutes = forms.CharField(
-        label=_("Compte rendu"), required=False, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("Compte rendu"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -564,6 +572,7 @@ class CloseForm(InputForm, Form):
     outcome = forms.CharField(
         label=_("Bilan : ce qui a changé, où la personne va ensuite"),
         required=False,
+        max_length=6000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     satisfaction = forms.ChoiceField(
@@ -574,6 +583,7 @@ class CloseForm(InputForm, Form):
     satisfaction_comment = forms.CharField(
         label=_("Ce qu'elle en dit, avec ses mots"),
         required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -611,7 +621,7 @@ class CaregiverForm(IdPrefixed, InputForm, Form):
     name = forms.CharField(label=_("Nom de l'aidant·e"), max_length=200)
     relationship = forms.ChoiceField(label=_("Lien avec la personne"), choices=Relationship.choices)
     phone = forms.CharField(label=_("Téléphone"), max_length=30, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False, max_length=254)
     is_main = forms.BooleanField(label=_("C'est l'aidant·e principal·e"), required=False)
     person_agreed = forms.BooleanField(
         label=_("La personne est d'accord pour que cet·te aidant·e fasse partie de son cercle"),
@@ -622,7 +632,7 @@ class CaregiverForm(IdPrefixed, InputForm, Form):
 class PortalInviteForm(IdPrefixed, InputForm, Form):
     input = inputs.PortalInviteIn
     id_prefix = "portal"
-    email = forms.EmailField(label=_("Adresse e-mail où envoyer l'invitation"))
+    email = forms.EmailField(label=_("Adresse e-mail où envoyer l'invitation"), max_length=254)
     caregiver = forms.ChoiceField(label=_("Pour qui"), required=False)
 
     def __init__(self, *args, caregivers=(), **kwargs):

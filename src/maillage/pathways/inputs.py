@@ -11,6 +11,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
+from maillage.core.operations import Email, EmailOrBlank
 from maillage.directory.enums import ConsentMethod
 from maillage.pathways.enums import (
     ConsentMode,
@@ -67,7 +68,7 @@ class RequestOrientIn(Schema):
 
 
 class CircleMemberIn(Schema):
-    email: str
+    email: Email
     role: str
     person_informed: bool
 
@@ -207,7 +208,7 @@ class ValidationIn(Schema):
 
 
 class PortalInviteIn(Schema):
-    email: str = Field(max_length=254)
+    email: Email
     caregiver: UUID | None = Field(default=None, description="un·e aidant·e ; la personne sinon")
 
 
@@ -220,6 +221,6 @@ class CaregiverIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     relationship: str = Field(description="SPS, CHILD, PRN, SIB, EXT, FRND, NBOR ou other")
     phone: str = Field(default="", max_length=30)
-    email: str = Field(default="", max_length=254)
+    email: EmailOrBlank = ""
     is_main: bool = False
     person_agreed: bool = Field(description="la personne est d'accord (obligatoire)")

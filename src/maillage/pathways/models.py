@@ -455,6 +455,10 @@ class PlanAction(models.Model):
     def __str__(self):
         return self.text
 
+    def is_overdue(self, today) -> bool:
+        """Still to do and past its due date (the QuerySet's `overdue(today)`, for one)."""
+        return self.status in OPEN_ACTION_STATES and self.due_on is not None and self.due_on < today
+
     @property
     def next_statuses(self) -> list[tuple[str, str]]:
         """Its status, then those it may move to (ACTION_TRANSITIONS), for the page's select."""

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from maillage.pathways import queries
 from maillage.pathways.enums import (
-    OPEN_ACTION_STATES,
     ActionStatus,
     MemberStatus,
     Need,
@@ -148,9 +147,7 @@ def _action_view(action: PlanAction, today: dt.date) -> ActionView:
         due_on=action.due_on,
         created_at=action.created_at,
         next_statuses=tuple(action.next_statuses),
-        overdue=action.status in OPEN_ACTION_STATES
-        and action.due_on is not None
-        and action.due_on < today,
+        overdue=action.is_overdue(today),
     )
 
 

@@ -13,6 +13,7 @@ from maillage.core.notify import notify
 from maillage.pathways import access, queries
 from maillage.pathways.actions.triage import shares_with_circle
 from maillage.pathways.enums import (
+    CIRCLE_MEMBER_ROLES,
     OPEN_ACTION_STATES,
     CircleRole,
     EventKind,
@@ -52,11 +53,7 @@ def circle_propose(*, actor, pathway, data: CircleMemberIn, acting=None, now=Non
             _("La personne doit être informée de qui entre dans son cercle de soins.")
         )
     user = queries.professional_by_email(data.email)
-    if (
-        user is None
-        or not user.is_active
-        or not (user.roles & {"professional", "coordinator", "peer_worker", "organisation_admin"})
-    ):
+    if user is None or not user.is_active or not (user.roles & CIRCLE_MEMBER_ROLES):
         raise ValidationError(
             _("Aucun compte professionnel actif avec cette adresse : invitez d'abord la personne.")
         )

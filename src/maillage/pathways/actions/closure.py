@@ -17,6 +17,7 @@ from maillage.core.attachments import remove as remove_attachment
 from maillage.core.models import PlatformSettings
 from maillage.core.notify import notify
 from maillage.core.workflows import check_move
+from maillage.directory.actions import orientations_anonymise
 from maillage.pathways import access
 from maillage.pathways.actions._common import (
     _circle_except,
@@ -264,8 +265,6 @@ def anonymise_pathway(*, pathway_id: int, now=None) -> None:
             if not PortalAccess.objects.filter(user=user).exists():
                 portal_account_erase(user=user)
         # The orientations the plan sent hold a copy of her identity: erased too.
-        from maillage.directory.actions import orientations_anonymise
-
         orientations_anonymise(
             orientation_ids=[
                 *PlanAction.objects.filter(

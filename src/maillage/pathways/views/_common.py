@@ -8,7 +8,7 @@ from maillage.core import audit
 from maillage.core.inputs import is_uuid
 from maillage.directory.queries import SearchParams, published_service, search_services
 from maillage.pathways import access, queries, reads
-from maillage.pathways.enums import PathwayState
+from maillage.pathways.enums import PATHWAY_TRANSITIONS, PathwayState
 from maillage.pathways.forms import (
     CaregiverForm,
     CircleMemberForm,
@@ -33,17 +33,24 @@ def pathway_page(
     contributes = access.can_contribute(request.user, pathway)
     caregivers = queries.caregivers_of(pathway)
     opens_portal = manages and pathway.state == PathwayState.OPEN
+    circle = queries.circle_of(pathway)
+    for member in circle:  # what this user may do to each member, said by access
+        member.approvable = access.can_approve_member(request.user, member, manages=manages)
+        member.removable = access.can_remove_member(request.user, member, manages=manages)
+    can_close = access.can_close(request.user, pathway)
+    moves = PATHWAY_TRANSITIONS.get(pathway.state, frozenset()) if can_close else frozenset()
     return render(
         request,
         "pathways/pathway_detail.html",
         {
             "pathway": pathway,
             "person": pathway.person,
-            "circle": queries.circle_of(pathway),
+            "circle": circle,
             "caregivers": caregivers,
             "events": queries.timeline_of(pathway),
             "manages": manages,
-            "can_close": access.can_close(request.user, pathway),
+            "closable": PathwayState.CLOSED in moves,
+            "reopenable": PathwayState.OPEN in moves,
             "member_form": (member_form or CircleMemberForm()) if proposes else None,
             "caregiver_form": (caregiver_form or CaregiverForm()) if contributes else None,
             "portal_accesses": queries.portal_accesses_of(pathway) if manages else [],

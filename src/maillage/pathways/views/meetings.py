@@ -16,7 +16,7 @@ from maillage.core.pipeline import (
     refusals_on,
 )
 from maillage.pathways import access, actions, queries, reads
-from maillage.pathways.enums import MeetingState, MemberStatus
+from maillage.pathways.enums import MEETING_TRANSITIONS, MeetingState, MemberStatus
 from maillage.pathways.forms import (
     DecisionForm,
     MeetingEditForm,
@@ -108,6 +108,9 @@ def _meeting_page(request, pathway, meeting, status=200, **forms_given):
         "attendees": attendees,
         "decisions": list(meeting.decisions.all()),
         "writable": writable,
+        # A meeting still planned is moved or changed (planned → planned in the table).
+        "reschedulable": writable
+        and MeetingState.PLANNED in MEETING_TRANSITIONS.get(meeting.state, frozenset()),
     }
     if writable and meeting.state != MeetingState.CANCELLED:
         plan = actions.plan_ensure(pathway=pathway)

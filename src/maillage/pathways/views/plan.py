@@ -30,7 +30,7 @@ from maillage.pathways.views._common import (
 def _plan_context(request, pathway, plan, **forms_given):
     reads.plan_record_read(plan=plan, acting=audit.Actor.of(request))
     view = presenters.plan_view(plan)
-    objectives = list(plan.objectives.all())  # the choices of the action form
+    objectives = [(o.id, o.text) for o in view.objectives]  # the action form's choices
     versions = queries.plan_versions(plan)
     members = queries.circle_of(pathway)
     editable = access.can_contribute(request.user, pathway)
@@ -152,7 +152,7 @@ def plan_action_add(request, public_id):
         "action_form",
         apply,
         lambda plan, pathway: {
-            "objectives": list(plan.objectives.all()),
+            "objectives": plan.objectives.values_list("public_id", "text"),
             "members": queries.circle_of(pathway),
             "candidates": service_candidates(request, pathway),
         },
