@@ -1,21 +1,12 @@
 import logging
-import threading
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from maillage.core.jobs import run_worker
+from maillage.core.jobs import BackgroundWorker
 
 logger = logging.getLogger(__name__)
-
-
-def _run_worker() -> None:
-
-    try:
-        run_worker(install_signal_handlers=False, concurrency=1)
-    except Exception:
-        logger.exception("background worker stopped")
 
 
 class Command(BaseCommand):
@@ -28,7 +19,12 @@ class Command(BaseCommand):
         parser.add_argument("address", nargs="?", default="127.0.0.1:8000")
 
     def handle(self, *args, address, **options):
-        if settings.SERVE_WORKER:
-            threading.Thread(target=_run_worker, name="maillage-worker", daemon=True).start()
-        # No autoreload: one process, so the embedded database it started stops with it.
-        call_command("runserver", address, use_reloader=False, skip_checks=False)
+        worker = BackgroundWorker(concurrency=1) if settings.SERVE_WORKER else None
+        if worker is not None:
+            worker.start()
+        try:
+            # No autoreload: one process, so the embedded database it started stops with it.
+            call_command("runserver", address, use_reloader=False, skip_checks=False)
+        finally:
+            if worker is not None:
+                worker.stop()  # before the embedded database, stopped when the process exits
