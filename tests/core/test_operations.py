@@ -2,6 +2,7 @@
 
 import uuid
 
+import pydantic
 import pytest
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from ninja import Field, Schema
 
 from maillage.core.forms import Form
-from maillage.core.operations import InputForm
+from maillage.core.operations import Email, EmailOrBlank, InputForm
 from maillage.core.pipeline import posted
 
 
@@ -96,3 +97,16 @@ def test_whatever_a_button_posts_it_gets_an_input_or_a_french_refusal(fields):
         assert "n'est pas accepté" in refused.messages[0]
     else:
         assert isinstance(data, NoteIn) and 1 <= len(data.text) <= 5
+
+
+class InviteIn(Schema):
+    email: Email
+    also: EmailOrBlank = ""
+
+
+def test_an_address_is_checked_as_the_pages_email_field_checks_it():
+    assert InviteIn(email="  lucie@exemple.fr ").email == "lucie@exemple.fr"
+    assert InviteIn(email="lucie@exemple.fr", also="  ").also == ""
+    for wrong in ("lucie@", "   ", "pas une adresse"):
+        with pytest.raises(pydantic.ValidationError):
+            InviteIn(email=wrong)

@@ -24,7 +24,7 @@ from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
 from maillage.core.inputs import pydantic_reason
 
@@ -40,8 +40,19 @@ def _email(value: str) -> str:
 
 
 # An e-mail address in an input, checked as the page's EmailField checks it.
-Email = Annotated[str, StringConstraints(min_length=1, max_length=254), AfterValidator(_email)]
-EmailOrBlank = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
+# Stripped first, as the form's field strips: "   " is missing, not an address.
+Email = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+    StringConstraints(min_length=1, max_length=254),
+    AfterValidator(_email),
+]
+EmailOrBlank = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+    StringConstraints(max_length=254),
+    AfterValidator(_email),
+]
 
 
 @dataclass(frozen=True)

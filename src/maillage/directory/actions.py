@@ -713,7 +713,7 @@ def moderation_approve(*, actor, entry=None, change=None, acting=None):
             for name, value in change.changes.items():
                 setattr(entry, name, value)
             entry.full_clean()
-            change.state, change.decided_by, change.decided_at = "approved", actor, now
+            change.state, change.decided_by, change.decided_at = ChangeState.APPROVED, actor, now
             change.save()
         else:
             entry = type(entry).objects.select_for_update().get(pk=entry.pk)
@@ -752,7 +752,7 @@ def moderation_reject(*, actor, reason: str, entry=None, change=None, acting=Non
             change = ProposedChange.objects.select_for_update().get(pk=change.pk)
             if change.state != ChangeState.PENDING:
                 raise ValidationError(_("Cette modification a déjà été traitée."))
-            change.state, change.decided_by, change.decided_at = "rejected", actor, now
+            change.state, change.decided_by, change.decided_at = ChangeState.REJECTED, actor, now
             change.reason = reason.strip()
             change.save()
             entry = change.entry
