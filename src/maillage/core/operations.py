@@ -14,7 +14,6 @@ that it is in one of the two.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -119,15 +118,6 @@ class InputForm:
         if self.operation_input is None:
             raise ValueError("to_input() is for a valid form")
         return self.operation_input
-
-
-def uuid_or_none(value) -> uuid.UUID | None:
-    if value in (None, ""):
-        return None
-    try:
-        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 # The platform's own pages that write (core is both the machinery above and an app).

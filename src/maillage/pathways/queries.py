@@ -387,8 +387,10 @@ def portal_accesses_of(pathway) -> list:
 
 def portal_access_of(pathway, public_id):
     """One open access to the pathway's space, by its public id."""
-    return next(
-        (p for p in portal_accesses_of(pathway) if str(p.public_id) == str(public_id)), None
+    return (
+        pathway.portal_accesses.filter(public_id=public_id, revoked_at__isnull=True)
+        .select_related("caregiver", "invitation", "user")
+        .first()
     )
 
 

@@ -135,3 +135,34 @@ def meeting_record_read(*, meeting, acting) -> None:
 
 def portal_record_read(*, pathway, acting, what: str = "portal.read") -> None:
     audit.record(what, actor=acting, obj=pathway)
+
+
+# --- what a pathway holds, looked up within it --------------------------------------------
+# A record of another pathway, or none: `Missing` (404, audited under `action`), for the
+# pages and the API alike.
+
+
+def meeting_in(pathway, meeting_id, action: str = "meeting.read"):
+    return found(
+        queries.meeting_for(pathway, meeting_id), action, "pathways.meeting", meeting_id, "réunion"
+    )
+
+
+def stay_in(pathway, stay_id, action: str):
+    return found(
+        queries.stay_for(pathway, stay_id),
+        action,
+        "pathways.hospitalstay",
+        stay_id,
+        "hospitalisation",
+    )
+
+
+def member_in(pathway, member_id, action: str = "circle.read"):
+    return found(
+        queries.circle_member(pathway, member_id),
+        action,
+        "pathways.circlemember",
+        member_id,
+        "membre",
+    )

@@ -6,8 +6,8 @@ from ninja import Router, Status
 
 from maillage.core import audit
 from maillage.core.pipeline import acting
-from maillage.pathways import actions, presenters
-from maillage.pathways.api._common import member_of, visible_pathway
+from maillage.pathways import actions, presenters, reads
+from maillage.pathways.api._common import visible_pathway
 from maillage.pathways.inputs import CircleMemberIn, HandoverIn
 from maillage.pathways.schemas import CircleMemberOut, ErrorOut, PathwayOut
 
@@ -36,7 +36,7 @@ def circle_add(request, public_id: UUID, payload: CircleMemberIn):
 @acting("circle.approve")
 def circle_approve(request, public_id: UUID, member_id: UUID):
     pathway = visible_pathway(request, public_id)
-    member = member_of(pathway, member_id, "circle.approve")
+    member = reads.member_in(pathway, member_id, "circle.approve")
     member = actions.circle_approve(
         actor=request.user, member=member, acting=audit.Actor.of(request)
     )
@@ -51,7 +51,7 @@ def circle_approve(request, public_id: UUID, member_id: UUID):
 @acting("circle.remove")
 def circle_remove(request, public_id: UUID, member_id: UUID):
     pathway = visible_pathway(request, public_id)
-    member = member_of(pathway, member_id, "circle.remove")
+    member = reads.member_in(pathway, member_id, "circle.remove")
     member = actions.circle_remove(
         actor=request.user, member=member, acting=audit.Actor.of(request)
     )

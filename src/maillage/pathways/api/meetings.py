@@ -7,7 +7,7 @@ from ninja import Router, Status
 from maillage.core import audit
 from maillage.core.pipeline import acting
 from maillage.pathways import actions, presenters, queries, reads
-from maillage.pathways.api._common import meeting_of, visible_pathway
+from maillage.pathways.api._common import visible_pathway
 from maillage.pathways.inputs import DecisionIn, MeetingIn, MeetingUpdateIn, MinutesIn, VersionIn
 from maillage.pathways.schemas import ErrorOut, MeetingOut
 
@@ -54,7 +54,7 @@ def meeting_add(request, public_id: UUID, payload: MeetingIn):
 )
 def meeting_detail(request, public_id: UUID, meeting_id: UUID):
     pathway = visible_pathway(request, public_id)
-    meeting = meeting_of(pathway, meeting_id)
+    meeting = reads.meeting_in(pathway, meeting_id)
     reads.meeting_record_read(meeting=meeting, acting=audit.Actor.of(request))
     return presenters.meeting_out(meeting)
 
@@ -67,7 +67,7 @@ def meeting_detail(request, public_id: UUID, meeting_id: UUID):
 @acting("meeting.update")
 def meeting_update(request, public_id: UUID, meeting_id: UUID, payload: MeetingUpdateIn):
     pathway = visible_pathway(request, public_id)
-    meeting = meeting_of(pathway, meeting_id, "meeting.update")
+    meeting = reads.meeting_in(pathway, meeting_id, "meeting.update")
     actions.meeting_reschedule(
         actor=request.user, meeting=meeting, data=payload, acting=audit.Actor.of(request)
     )
@@ -82,7 +82,7 @@ def meeting_update(request, public_id: UUID, meeting_id: UUID, payload: MeetingU
 @acting("meeting.cancel")
 def meeting_cancel(request, public_id: UUID, meeting_id: UUID, payload: VersionIn):
     pathway = visible_pathway(request, public_id)
-    meeting = meeting_of(pathway, meeting_id, "meeting.cancel")
+    meeting = reads.meeting_in(pathway, meeting_id, "meeting.cancel")
     actions.meeting_cancel(
         actor=request.user,
         meeting=meeting,
@@ -100,7 +100,7 @@ def meeting_cancel(request, public_id: UUID, meeting_id: UUID, payload: VersionI
 @acting("meeting.record")
 def meeting_minutes(request, public_id: UUID, meeting_id: UUID, payload: MinutesIn):
     pathway = visible_pathway(request, public_id)
-    meeting = meeting_of(pathway, meeting_id, "meeting.record")
+    meeting = reads.meeting_in(pathway, meeting_id, "meeting.record")
     actions.meeting_record(
         actor=request.user, meeting=meeting, data=payload, acting=audit.Actor.of(request)
     )
@@ -115,7 +115,7 @@ def meeting_minutes(request, public_id: UUID, meeting_id: UUID, payload: Minutes
 @acting("meeting.decide")
 def meeting_decision(request, public_id: UUID, meeting_id: UUID, payload: DecisionIn):
     pathway = visible_pathway(request, public_id)
-    meeting = meeting_of(pathway, meeting_id, "meeting.decide")
+    meeting = reads.meeting_in(pathway, meeting_id, "meeting.decide")
     actions.meeting_decide(
         actor=request.user, meeting=meeting, data=payload, acting=audit.Actor.of(request)
     )

@@ -7,7 +7,7 @@ from ninja import Router, Status
 from maillage.core import audit
 from maillage.core.pipeline import acting
 from maillage.pathways import actions, presenters, queries, reads
-from maillage.pathways.api._common import stay_of, visible_pathway
+from maillage.pathways.api._common import visible_pathway
 from maillage.pathways.inputs import DischargeIn, StayCheckIn, StayIn
 from maillage.pathways.schemas import ErrorOut, StayOut
 
@@ -48,7 +48,7 @@ def stay_add(request, public_id: UUID, payload: StayIn):
 @acting("stay.check")
 def stay_check(request, public_id: UUID, stay_id: UUID, payload: StayCheckIn):
     pathway = visible_pathway(request, public_id)
-    stay = stay_of(pathway, stay_id, "stay.check")
+    stay = reads.stay_in(pathway, stay_id, "stay.check")
     actions.stay_check(actor=request.user, stay=stay, data=payload, acting=audit.Actor.of(request))
     return presenters.stay_out(queries.stay_for(pathway, stay_id))
 
@@ -61,7 +61,7 @@ def stay_check(request, public_id: UUID, stay_id: UUID, payload: StayCheckIn):
 @acting("stay.discharge")
 def stay_discharge(request, public_id: UUID, stay_id: UUID, payload: DischargeIn):
     pathway = visible_pathway(request, public_id)
-    stay = stay_of(pathway, stay_id, "stay.discharge")
+    stay = reads.stay_in(pathway, stay_id, "stay.discharge")
     stay = actions.stay_discharge(
         actor=request.user, stay=stay, data=payload, acting=audit.Actor.of(request)
     )

@@ -8,12 +8,11 @@ from django.views.decorators.http import require_POST
 from maillage.core import audit
 from maillage.core.pipeline import (
     Denied,
-    found,
     posted,
     refusal_returns_to,
     refusals_on,
 )
-from maillage.pathways import access, actions, inputs, queries
+from maillage.pathways import access, actions, inputs, reads
 from maillage.pathways.enums import MemberStatus
 from maillage.pathways.forms import (
     CircleMemberForm,
@@ -49,22 +48,13 @@ def circle_add(request, public_id):
     return pathway_page(request, pathway, form, status=400)
 
 
-def _member(request, pathway, member_id):
-    return found(
-        queries.circle_member(pathway, member_id),
-        "circle.read",
-        "pathways.circlemember",
-        member_id,
-    )
-
-
 @require_POST
 @refusal_returns_to("pathways:pathway", "public_id")
 def circle_approve(request, public_id, member_id):
     pathway = visible_pathway(request, public_id)
     actions.circle_approve(
         actor=request.user,
-        member=_member(request, pathway, member_id),
+        member=reads.member_in(pathway, member_id),
         acting=audit.Actor.of(request),
     )
     messages.success(request, _("Membre accepté dans le cercle de soins."))
@@ -75,7 +65,7 @@ def circle_approve(request, public_id, member_id):
 @refusal_returns_to("pathways:pathway", "public_id")
 def circle_remove(request, public_id, member_id):
     pathway = visible_pathway(request, public_id)
-    member = _member(request, pathway, member_id)
+    member = reads.member_in(pathway, member_id)
     actions.circle_remove(actor=request.user, member=member, acting=audit.Actor.of(request))
     if member.user_id == request.user.pk and not access.can_manage_circle(request.user, pathway):
         messages.success(request, _("Vous avez quitté le cercle de soins."))

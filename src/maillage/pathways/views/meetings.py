@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from maillage.core import audit
 from maillage.core.pipeline import (
     Denied,
-    found,
     posted_version,
     refusal_returns_to,
     refusals_on,
@@ -93,10 +92,6 @@ def meeting_new(request, public_id):
     )
 
 
-def _meeting(request, pathway, meeting_id, action="meeting.read"):
-    return found(queries.meeting_for(pathway, meeting_id), action, "pathways.meeting", meeting_id)
-
-
 def _meeting_page(request, pathway, meeting, status=200, **forms_given):
     reads.meeting_record_read(meeting=meeting, acting=audit.Actor.of(request))
     writable = access.can_contribute(request.user, pathway)
@@ -146,14 +141,14 @@ def _meeting_page(request, pathway, meeting, status=200, **forms_given):
 
 def meeting_detail(request, public_id, meeting_id):
     pathway = visible_pathway(request, public_id)
-    return _meeting_page(request, pathway, _meeting(request, pathway, meeting_id))
+    return _meeting_page(request, pathway, reads.meeting_in(pathway, meeting_id))
 
 
 def meeting_ics(request, public_id, meeting_id):
     """The meeting for one's calendar."""
 
     pathway = visible_pathway(request, public_id)
-    meeting = _meeting(request, pathway, meeting_id)
+    meeting = reads.meeting_in(pathway, meeting_id)
     reads.meeting_record_read(meeting=meeting, acting=audit.Actor.of(request))
     response = HttpResponse(
         ics(meeting, [a.user for a in meeting.attendees.all()]),
@@ -165,7 +160,7 @@ def meeting_ics(request, public_id, meeting_id):
 
 def _meeting_write(request, public_id, meeting_id, action, form_class, key, apply, **form_kwargs):
     pathway = visible_pathway(request, public_id)
-    meeting = _meeting(request, pathway, meeting_id, action)
+    meeting = reads.meeting_in(pathway, meeting_id, action)
     if not access.can_contribute(request.user, pathway):
         raise Denied(action, obj=meeting)
     kwargs = form_kwargs.get("make", lambda: {})()
@@ -177,7 +172,7 @@ def _meeting_write(request, public_id, meeting_id, action, form_class, key, appl
         if submitted.done:
             return redirect("pathways:meeting", public_id=public_id, meeting_id=meeting_id)
         status = submitted.status
-    meeting = _meeting(request, pathway, meeting_id, action)
+    meeting = reads.meeting_in(pathway, meeting_id, action)
     return _meeting_page(request, pathway, meeting, status=status, **{key: form})
 
 
@@ -208,7 +203,7 @@ def meeting_edit(request, public_id, meeting_id):
 @refusal_returns_to("pathways:meeting", "public_id", "meeting_id")
 def meeting_cancel(request, public_id, meeting_id):
     pathway = visible_pathway(request, public_id)
-    meeting = _meeting(request, pathway, meeting_id, "meeting.cancel")
+    meeting = reads.meeting_in(pathway, meeting_id, "meeting.cancel")
     if not access.can_contribute(request.user, pathway):
         raise Denied("meeting.cancel", obj=meeting)
     actions.meeting_cancel(
@@ -233,7 +228,7 @@ def meeting_minutes(request, public_id, meeting_id):
         messages.success(request, _("Compte rendu enregistré."))
 
     pathway = visible_pathway(request, public_id)
-    meeting = _meeting(request, pathway, meeting_id, "meeting.record")
+    meeting = reads.meeting_in(pathway, meeting_id, "meeting.record")
     return _meeting_write(
         request,
         public_id,

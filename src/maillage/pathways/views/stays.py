@@ -9,7 +9,6 @@ from django.views.decorators.http import require_POST
 from maillage.core import audit
 from maillage.core.pipeline import (
     Denied,
-    found,
     posted,
     refusal_returns_to,
     refusals_on,
@@ -65,15 +64,11 @@ def stays(request, public_id):
     )
 
 
-def _stay(request, pathway, stay_id, action):
-    return found(queries.stay_for(pathway, stay_id), action, "pathways.hospitalstay", stay_id)
-
-
 @require_POST
 @refusal_returns_to("pathways:stays", "public_id")
 def stay_check(request, public_id, stay_id):
     pathway = visible_pathway(request, public_id)
-    stay = _stay(request, pathway, stay_id, "stay.check")
+    stay = reads.stay_in(pathway, stay_id, "stay.check")
     actions.stay_check(
         actor=request.user,
         stay=stay,
@@ -87,7 +82,7 @@ def stay_check(request, public_id, stay_id):
 @refusal_returns_to("pathways:stays", "public_id")
 def stay_discharge(request, public_id, stay_id):
     pathway = visible_pathway(request, public_id)
-    stay = _stay(request, pathway, stay_id, "stay.discharge")
+    stay = reads.stay_in(pathway, stay_id, "stay.discharge")
     form = StayDischargeForm(request.POST)
     if form.is_valid():
         actions.stay_discharge(
