@@ -68,6 +68,10 @@ class Cast:
     observer: object
     person: object
     caregiver: object
+    siao: object  # the SIAO of the territory
+    regulator: object
+    emergency_operator: object
+    coordinating_physician: object  # of an EHPAD
 
     def personas(self) -> dict:
         return {
@@ -82,6 +86,9 @@ class Cast:
             "observer": self.observer,
             "person": self.person,
             "caregiver": self.caregiver,
+            "regulator": self.regulator,
+            "emergency_operator": self.emergency_operator,
+            "coordinating_physician": self.coordinating_physician,
         }
 
 
@@ -90,6 +97,7 @@ def cast(db) -> Cast:
     platform = OrganisationFactory(platform=True)
     organisation = OrganisationFactory(name="Maison de santé test")
     other = OrganisationFactory(name="Autre structure", hospital=True)
+    siao = OrganisationFactory(name="SIAO", kind="siao")
     return Cast(
         platform=platform,
         organisation=organisation,
@@ -105,6 +113,14 @@ def cast(db) -> Cast:
         observer=member(Role.OBSERVER, OrganisationFactory(name="ARS"), full_name="Financeur"),
         person=member(Role.PERSON, platform, full_name="Personne accompagnée"),
         caregiver=member(Role.CAREGIVER, platform, full_name="Aidant"),
+        siao=siao,
+        regulator=member(Role.REGULATOR, siao, full_name="Régulatrice"),
+        emergency_operator=member(Role.EMERGENCY_OPERATOR, siao, full_name="Écoutant 115"),
+        coordinating_physician=member(
+            Role.COORDINATING_PHYSICIAN,
+            OrganisationFactory(name="EHPAD", kind="ehpad"),
+            full_name="Médecin coordonnatrice",
+        ),
     )
 
 

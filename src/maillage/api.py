@@ -19,6 +19,7 @@ from maillage.core.pipeline import Missing, denial_of
 from maillage.core.versions import StaleVersion
 from maillage.directory.api import router as directory_router
 from maillage.pathways.api import router as pathways_router
+from maillage.regulation.api import router as regulation_router
 
 
 class VerifiedSessionAuth(SessionAuth):
@@ -233,6 +234,7 @@ api = MaillageAPI(
 )
 api.add_router("/", directory_router)
 api.add_router("/", pathways_router)
+api.add_router("/", regulation_router)
 
 
 @api.exception_handler(ValidationError)

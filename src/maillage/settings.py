@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "maillage.territories",
     "maillage.directory",
     "maillage.pathways",
+    "maillage.regulation",
     "maillage.observatory",
     "maillage.demo",
 ]

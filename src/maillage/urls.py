@@ -14,6 +14,7 @@ urlpatterns = [
     path("territoires/", include("maillage.territories.urls")),
     path("annuaire/", include("maillage.directory.urls")),
     path("parcours/", include("maillage.pathways.urls")),
+    path("regulation/", include("maillage.regulation.urls")),
     path("observatoire/", include("maillage.observatory.urls")),
     path("", include("maillage.core.urls")),
 ]

@@ -73,3 +73,14 @@ class MultipleFileField(forms.FileField):
             return []
         files = data if isinstance(data, list | tuple) else [data]
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class IdPrefixed:
+    """A form shown on a page with other forms: its fields' ids carry a prefix, so that no
+    two elements of the page share an id (and each label reaches its own field)."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     PROFESSIONAL = "professional", _("Professionnel·le")
     ORGANISATION_ADMIN = "organisation_admin", _("Responsable de structure")
     PEER_WORKER = "peer_worker", _("Pair-aidant·e")
+    REGULATOR = "regulator", _("Chargé·e de régulation (SIAO)")
+    EMERGENCY_OPERATOR = "emergency_operator", _("Écoutant·e du 115")
+    COORDINATING_PHYSICIAN = "coordinating_physician", _("Médecin coordonnateur·rice")
     USER_REPRESENTATIVE = "user_representative", _("Représentant·e des usagers")
     OBSERVER = "observer", _("Observateur·rice (financeur)")
     PERSON = "person", _("Personne accompagnée")
@@ -39,6 +42,14 @@ class Capability(models.TextChoices):
     VIEW_OBSERVATORY = "view_observatory", _("Consulter l'observatoire")
     VIEW_AUDIT_LOG = "view_audit_log", _("Consulter le journal d'audit")
     USE_PORTAL = "use_portal", _("Utiliser l'espace personnel")
+    REQUEST_PLACES = "request_places", _("Demander une place d'hébergement ou d'établissement")
+    REGULATE_PLACES = "regulate_places", _("Réguler les places (SIAO)")
+    TAKE_EMERGENCY_CALLS = "take_emergency_calls", _("Prendre les appels du 115")
+    ANSWER_PLACE_PROPOSALS = (
+        "answer_place_proposals",
+        _("Répondre aux propositions et candidatures reçues par sa structure"),
+    )
+    READ_MEDICAL_PARTS = "read_medical_parts", _("Lire le volet médical des dossiers reçus")
 
 
 C = Capability
@@ -67,10 +78,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.REQUEST_SUPPORT,
             C.COORDINATE_PATHWAYS,
             C.VIEW_OBSERVATORY,
+            C.REQUEST_PLACES,
         }
     ),
     Role.PROFESSIONAL: frozenset(
-        {C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.ORIENT_PEOPLE, C.REQUEST_SUPPORT}
+        {
+            C.VIEW_TERRITORIES,
+            C.SEARCH_DIRECTORY,
+            C.ORIENT_PEOPLE,
+            C.REQUEST_SUPPORT,
+            C.REQUEST_PLACES,
+            C.ANSWER_PLACE_PROPOSALS,
+        }
     ),
     Role.ORGANISATION_ADMIN: frozenset(
         {
@@ -78,7 +97,24 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.EDIT_OWN_DIRECTORY_ENTRIES,
             C.VIEW_TERRITORIES,
             C.SEARCH_DIRECTORY,
+            C.ANSWER_PLACE_PROPOSALS,
         }
+    ),
+    Role.REGULATOR: frozenset(
+        {
+            C.VIEW_TERRITORIES,
+            C.SEARCH_DIRECTORY,
+            C.REQUEST_PLACES,
+            C.REGULATE_PLACES,
+            C.TAKE_EMERGENCY_CALLS,
+            C.VIEW_OBSERVATORY,
+        }
+    ),
+    Role.EMERGENCY_OPERATOR: frozenset(
+        {C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.TAKE_EMERGENCY_CALLS}
+    ),
+    Role.COORDINATING_PHYSICIAN: frozenset(
+        {C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.ANSWER_PLACE_PROPOSALS, C.READ_MEDICAL_PARTS}
     ),
     Role.PEER_WORKER: frozenset({C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.REQUEST_SUPPORT}),
     Role.USER_REPRESENTATIVE: frozenset({C.VIEW_TERRITORIES, C.VIEW_OBSERVATORY}),
@@ -96,6 +132,9 @@ PROFESSIONAL_ROLES = frozenset(
         Role.PROFESSIONAL,
         Role.ORGANISATION_ADMIN,
         Role.PEER_WORKER,
+        Role.REGULATOR,
+        Role.EMERGENCY_OPERATOR,
+        Role.COORDINATING_PHYSICIAN,
     }
 )
 PORTAL_ROLES = frozenset({Role.PERSON, Role.CAREGIVER})

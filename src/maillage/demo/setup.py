@@ -16,6 +16,7 @@ from maillage.core.roles import Role
 from maillage.directory.demo import setup_demo_directory
 from maillage.observatory.demo import setup_demo_observatory
 from maillage.pathways.demo import setup_demo_pathways
+from maillage.regulation.demo import setup_demo_regulation
 from maillage.territories.enums import TerritoryKind
 from maillage.territories.models import Commune, Territory
 
@@ -46,6 +47,8 @@ ORGANISATIONS = [
     ("ccas", "CCAS de La Roche-sur-Yon", OrganisationKind.CCAS, "", ""),
     ("asso", "Association Entraide Yon et Vie", OrganisationKind.ASSOCIATION, "", ""),
     ("ars", "ARS Pays de la Loire — délégation Vendée", OrganisationKind.FUNDER, "", ""),
+    ("siao", "SIAO de la Vendée", OrganisationKind.SIAO, "", ""),
+    ("ehpad", "EHPAD Les Glycines", OrganisationKind.EHPAD, "", ""),
 ]
 
 
@@ -73,6 +76,14 @@ ACCOUNTS = [
         "representant@demo.maillage.fr", "Rose Représentante", "asso", Role.USER_REPRESENTATIVE
     ),
     DemoAccount("ars@demo.maillage.fr", "Olivier Observateur", "ars", Role.OBSERVER),
+    DemoAccount("siao@demo.maillage.fr", "Sabine Régulatrice", "siao", Role.REGULATOR),
+    DemoAccount("ecoute115@demo.maillage.fr", "Yann Écoutant", "siao", Role.EMERGENCY_OPERATOR),
+    DemoAccount(
+        "hebergement@demo.maillage.fr", "Hugo Hébergement", "asso", Role.ORGANISATION_ADMIN
+    ),
+    DemoAccount(
+        "medco@demo.maillage.fr", "Dr Hélène Coordonnatrice", "ehpad", Role.COORDINATING_PHYSICIAN
+    ),
     DemoAccount("personne@demo.maillage.fr", "Marie Martin", "platform", Role.PERSON),
     DemoAccount("aidant@demo.maillage.fr", "Jean Martin", "platform", Role.CAREGIVER),
 ]
@@ -137,6 +148,8 @@ def setup_demo() -> list[DemoAccount]:
     setup_demo_directory()
 
     setup_demo_pathways()
+
+    setup_demo_regulation()
 
     setup_demo_observatory()
     return ACCOUNTS

@@ -186,6 +186,86 @@ DIRECTORY = [
             ),
         ],
     ),
+    (
+        "chrs-yon",
+        "Association Entraide Yon et Vie — hébergement",
+        "85191",
+        "14 rue Paul Doumer",
+        "02 51 00 30 30",
+        "24/7",
+        [
+            (
+                "chrs-hu",
+                "Hébergement d'urgence et CHRS",
+                "Mise à l'abri pour la nuit, hébergement d'insertion avec accompagnement social "
+                "global. Admission par le SIAO de la Vendée (115).",
+                ["logement-hebergement--rechercher-une-solution-dhebergement-temporaire"],
+                ["personnes-en-situation-durgence", "familles"],
+                "gratuit",
+                {"unconditional_welcome": True},
+            ),
+        ],
+    ),
+    (
+        "pension-aizenay",
+        "Pension de famille Les Tilleuls",
+        "85003",
+        "3 allée des Tilleuls",
+        "02 51 00 31 31",
+        "Mo-Fr 09:00-17:00",
+        [
+            (
+                "pension-logement",
+                "Logements en pension de famille",
+                "Logements durables avec des espaces collectifs et la présence d'hôtes. Admission "
+                "par le SIAO de la Vendée.",
+                ["logement-hebergement--louer-un-logement"],
+                ["personnes-en-situation-durgence"],
+                "payant",
+                {},
+            ),
+        ],
+    ),
+    (
+        "ehpad-glycines",
+        "EHPAD Les Glycines",
+        "85191",
+        "20 rue des Glycines",
+        "02 51 00 40 40",
+        "Mo-Su 10:00-19:00",
+        [
+            (
+                "ehpad-glycines-hebergement",
+                "Hébergement permanent et temporaire en EHPAD",
+                "Chambres individuelles, unité protégée, accueil de jour. Dossier unique "
+                "d'admission (Cerfa 14732*03).",
+                ["sante--acces-aux-soins"],
+                ["seniors"],
+                "payant",
+                {"reduced_mobility_access": True},
+            ),
+        ],
+    ),
+    (
+        "ehpad-rives",
+        "EHPAD Résidence de l'Yon",
+        "85213",
+        "5 rue du Moulin",
+        "02 51 00 41 41",
+        "Mo-Su 10:00-19:00",
+        [
+            (
+                "ehpad-rives-hebergement",
+                "Hébergement permanent en EHPAD",
+                "Chambres individuelles et doubles, pôle d'activités et de soins adaptés. "
+                "Dossier unique d'admission (Cerfa 14732*03).",
+                ["sante--acces-aux-soins"],
+                ["seniors"],
+                "payant",
+                {"reduced_mobility_access": True},
+            ),
+        ],
+    ),
 ]
 
 
@@ -195,6 +275,9 @@ MANAGED_BY = {
     "msp-rives": "Maison de santé de Rives de l'Yon",
     "chd-pass": "CHD Vendée — La Roche-sur-Yon",
     "ccas-yon": "CCAS de La Roche-sur-Yon",
+    "chrs-yon": "Association Entraide Yon et Vie",
+    "pension-aizenay": "Association Entraide Yon et Vie",
+    "ehpad-glycines": "EHPAD Les Glycines",
 }
 
 

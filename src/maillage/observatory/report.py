@@ -10,17 +10,12 @@ for its tests): paged, with the page number in the margin, tables never cut insi
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
-import subprocess
-import tempfile
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from maillage.core.pdf import PdfError, to_pdf  # noqa: F401 - the report's printer
 from maillage.observatory import charts, facts, indicators, presentation, queries
 
 
@@ -150,52 +145,3 @@ def render_document(report, data: dict | None = None, request=None) -> str:
         context(report, data or data_for(report)),
         request=request,
     )
-
-
-PDF_SECONDS = 60
-
-
-class PdfError(RuntimeError):
-    pass
-
-
-def to_pdf(html: str) -> bytes:
-    """Print the report's HTML with headless Chromium. Raises PdfError with the reason."""
-    browser = settings.MAILLAGE_CHROMIUM
-    if not Path(browser).exists():
-        raise PdfError(f"Chromium not found at {browser} (make browser installs it)")
-    with tempfile.TemporaryDirectory(prefix="maillage-report-") as folder:
-        source = Path(folder) / "report.html"
-        target = Path(folder) / "report.pdf"
-        source.write_text(html, encoding="utf-8")
-        command = [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-extensions",
-            "--no-pdf-header-footer",
-            f"--user-data-dir={folder}/profile",
-            f"--print-to-pdf={target}",
-            source.as_uri(),
-        ]
-        # Its own process group: on timeout, the browser's renderers go with it.
-        try:
-            process = subprocess.Popen(
-                command,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-        except OSError as error:
-            raise PdfError(f"Chromium could not start: {error}") from error
-        try:
-            process.wait(timeout=PDF_SECONDS)
-        except subprocess.TimeoutExpired as error:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            raise PdfError(f"Chromium did not finish printing within {PDF_SECONDS} s") from error
-        if not target.exists() or target.stat().st_size == 0:
-            raise PdfError("Chromium wrote no PDF")
-        return target.read_bytes()

@@ -160,6 +160,7 @@ class EventKind(models.TextChoices):
     PORTAL_OPENED = "portal_opened", _("Accès à l'espace personnel ouvert")
     PORTAL_CLOSED = "portal_closed", _("Accès à l'espace personnel fermé")
     PERSON_NOTE = "person_note", _("La personne s'est exprimée dans son espace")
+    PLACEMENT = "placement", _("Admission dans un hébergement ou un établissement")
 
 
 class Sex(models.TextChoices):
@@ -255,6 +256,16 @@ DISCHARGE_CHECKLIST = (
     ("follow_up", _("Les rendez-vous de suivi après la sortie sont pris")),
     ("transport", _("Le transport de retour est organisé")),
     ("plan_review", _("Le plan personnalisé est revu après la sortie")),
+)
+
+# What a stay in a shelter, housing or an establishment prepares from its first day (seed
+# 003: « la sortie se prépare dès l'entrée »): opened in the plan when a place is taken.
+PLACEMENT_CHECKLIST = (
+    _("Ouvrir ou mettre à jour les droits (CAF, assurance maladie, complémentaire)"),
+    _("Prévenir le médecin traitant de la nouvelle adresse"),
+    _("Définir avec la personne son projet de sortie et sa durée de séjour prévue"),
+    _("Déposer ou renouveler la demande de logement social"),
+    _("Présenter l'équipe de la structure au cercle de soins"),
 )
 
 
@@ -374,6 +385,10 @@ class AuditAction(models.TextChoices):
     PLAN_OBJECTIVE_ADD = "plan.objective_add", _("a ajouté un objectif au plan personnalisé")
     PLAN_READ = "plan.read", _("a consulté le plan personnalisé")
     PLAN_SAVE = "plan.save", _("a modifié le plan personnalisé")
+    PLAN_PLACEMENT = (
+        "plan.placement",
+        _("a ouvert la préparation de la sortie dès l'entrée dans une place"),
+    )
     PLAN_VALIDATE = "plan.validate", _("a noté la validation du plan")
     PORTAL_ACCEPT = "portal.accept", _("a accepté l'accès à l'espace personnel")
     PORTAL_ACCESSES_READ = "portal.accesses.read", _("a consulté la liste des accès")

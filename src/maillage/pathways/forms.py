@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation
-from maillage.core.forms import Form, MultipleFileField
+from maillage.core.forms import Form, IdPrefixed, MultipleFileField
 from maillage.core.operations import InputForm
 from maillage.directory.enums import ConsentMethod
 from maillage.directory.queries import resolve_place
@@ -33,17 +33,6 @@ from maillage.pathways.enums import (
     Validator,
     ZaritAnswer,
 )
-
-
-class IdPrefixed:
-    """A form shown on a page with other forms: its fields' ids carry a prefix, so that no
-    two elements of the page share an id (and each label reaches its own field)."""
-
-    id_prefix = ""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
-        super().__init__(*args, **kwargs)
 
 
 class SupportRequestForm(InputForm, Form):

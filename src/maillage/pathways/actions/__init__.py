@@ -30,6 +30,7 @@ from maillage.pathways.actions.meetings import (
 from maillage.pathways.actions.notebook import MESSAGE_MAX_CHARS, message_post
 from maillage.pathways.actions.plan import (
     objective_add,
+    placement_prepared,
     plan_action_add,
     plan_action_set_status,
     plan_ensure,
@@ -89,6 +90,7 @@ __all__ = [
     "pathway_reopen",
     "person_informed",
     "person_note_add",
+    "placement_prepared",
     "plan_action_add",
     "plan_action_set_status",
     "plan_ensure",

@@ -21,7 +21,9 @@ from maillage.pathways.actions._common import (
 )
 from maillage.pathways.enums import (
     ACTION_TRANSITIONS,
+    PLACEMENT_CHECKLIST,
     ActionStatus,
+    CircleRole,
     EventKind,
     MemberStatus,
     Need,
@@ -54,6 +56,39 @@ def plan_snapshot(plan) -> dict:
 def plan_ensure(*, pathway) -> Plan:
     plan, _created = Plan.objects.get_or_create(pathway=pathway)
     return plan
+
+
+def placement_prepared(*, pathway, place: str, actor=None, acting=None, now=None) -> Objective:
+    """A place was taken (regulation's admission): the plan gets the objective « préparer la
+    sortie dès l'entrée », its actions held by the referent, and the circle reads it in the
+    timeline. Called by the platform on an admission, not by a person's form."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update().filter(pathway=pathway).first()
+        plan = plan or Plan.objects.create(pathway=pathway)
+        objective = Objective.objects.create(
+            plan=plan,
+            need=Need.HOUSING,
+            text=(_("Préparer la sortie dès l'entrée : %(place)s") % {"place": place})[:300],
+        )
+        referent = pathway.members.filter(
+            role=CircleRole.REFERENT, status=MemberStatus.ACTIVE
+        ).first()
+        PlanAction.objects.bulk_create(
+            [
+                PlanAction(objective=objective, text=str(text), owner_member=referent)
+                for text in PLACEMENT_CHECKLIST
+            ]
+        )
+        TimelineEvent.objects.create(
+            pathway=pathway,
+            occurred_at=now,
+            kind=EventKind.PLACEMENT,
+            actor=actor,
+            summary=place[:200],
+        )
+        _saved(plan, actor, acting, "plan.placement", now=now)
+    return objective
 
 
 def _lock_plan(plan, actor, expected_version: int | None) -> Plan:

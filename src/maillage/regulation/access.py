@@ -1,0 +1,171 @@
+"""Who may do what in regulation, in plain words.
+
+- A regulator (SIAO officer) regulates the places and the requests of her organisation.
+- A 115 operator takes emergency calls for the SIAO she works for, and sees those requests.
+- A prescriber (a professional, a coordinator) writes requests and follows her own.
+- A structure (its team) manages its programmes and places, declares its vacancies, and sees
+  the requests proposed to it or applied to it — nothing else.
+- A coordinating physician of an establishment reads the medical part of the dossiers sent to
+  it; the GP who writes the medical part reads it too.
+- Commission members see the proposals on their session's agenda.
+- Observers see figures only (the observatory).
+"""
+
+from __future__ import annotations
+
+from maillage.core.roles import Capability, organisations_with
+from maillage.regulation.enums import (
+    LIVE_PROPOSAL_STATES,
+    PRESCRIBER,
+    REGULATOR,
+    ApplicationState,
+    ProposalState,
+    RequestState,
+)
+
+
+def regulating(user) -> list[int]:
+    """The organisations (SIAO) where this user regulates places."""
+    if not user.is_authenticated:
+        return []
+    return organisations_with(user, Capability.REGULATE_PLACES)
+
+
+def answering_calls(user) -> list[int]:
+    """The SIAO for which this user takes 115 calls."""
+    if not user.is_authenticated:
+        return []
+    return organisations_with(user, Capability.TAKE_EMERGENCY_CALLS)
+
+
+def receiving(user) -> list[int]:
+    """The organisations whose structures' proposals and applications this user answers."""
+    if not user.is_authenticated:
+        return []
+    return organisations_with(user, Capability.ANSWER_PLACE_PROPOSALS)
+
+
+def reading_medical(user) -> list[int]:
+    """The establishments (organisations) whose received medical parts this user reads."""
+    if not user.is_authenticated:
+        return []
+    return organisations_with(user, Capability.READ_MEDICAL_PARTS)
+
+
+def can_regulate(user) -> bool:
+    return bool(regulating(user))
+
+
+def can_take_calls(user) -> bool:
+    return bool(answering_calls(user))
+
+
+def can_request_places(user) -> bool:
+    return user.is_authenticated and user.has_capability(Capability.REQUEST_PLACES)
+
+
+def can_use_regulation(user) -> bool:
+    """Whether the regulation pages have anything for this user."""
+    return bool(
+        can_request_places(user) or can_take_calls(user) or regulating(user) or receiving(user)
+    )
+
+
+def can_manage_programme(user, programme) -> bool:
+    """The structure's own team, or the SIAO that regulates the programme; for a structure
+    that has no team on the platform, any regulator keeps its places on its behalf."""
+    organisation = programme.structure.organisation_id
+    if organisation is not None and organisation in receiving(user):
+        return True
+    if programme.regulator_id is not None:
+        return programme.regulator_id in regulating(user)
+    return organisation is None and can_regulate(user)
+
+
+def can_create_programme(user, structure) -> bool:
+    return (
+        structure.organisation_id is not None and structure.organisation_id in receiving(user)
+    ) or (can_regulate(user))
+
+
+def can_regulate_request(user, place_request) -> bool:
+    return place_request.regulator_id is not None and place_request.regulator_id in regulating(user)
+
+
+def can_edit_request(user, place_request) -> bool:
+    """The prescriber while the request is hers to complete, and the regulator."""
+    if can_regulate_request(user, place_request):
+        return True
+    return place_request.prescriber_id == user.pk and place_request.state in (
+        RequestState.DRAFT,
+        RequestState.INCOMPLETE,
+        RequestState.SUSPENDED,
+        RequestState.WAITING,
+        RequestState.SENT,
+    )
+
+
+def side_on_request(user, place_request) -> str | None:
+    """The side this user takes on the request's moves (enums.REQUEST_TRANSITIONS)."""
+    if can_regulate_request(user, place_request):
+        return REGULATOR
+    if place_request.prescriber_id == user.pk:
+        return PRESCRIBER
+    return None
+
+
+def can_answer_for_structure(user, proposal) -> bool:
+    organisation = proposal.vacancy.unit.programme.structure.organisation_id
+    return organisation is not None and organisation in receiving(user)
+
+
+def can_answer_for_person(user, proposal) -> bool:
+    """The prescriber records the person's answer with her (or the regulator does, on the
+    phone); the answer is the person's, and recorded as hers."""
+    request = proposal.request
+    return request.prescriber_id == user.pk or can_regulate_request(user, request)
+
+
+def can_decide_in(user, session) -> bool:
+    return session.regulator_id in regulating(user) or any(
+        m.pk == user.pk for m in session.members.all()
+    )
+
+
+def can_answer_application(user, application) -> bool:
+    organisation = application.programme.structure.organisation_id
+    return organisation is not None and organisation in receiving(user)
+
+
+def can_read_medical(user, place_request, applications) -> bool:
+    """The GP who wrote it, and the coordinating physicians of the establishments the dossier
+    was sent to (`applications`: the request's, already fetched)."""
+    medical = getattr(place_request, "medical", None)
+    if medical is not None and medical.physician_id == user.pk:
+        return True
+    organisations = set(reading_medical(user))
+    return any(
+        a.programme.structure.organisation_id in organisations
+        and a.state != ApplicationState.CANCELLED
+        for a in applications
+    )
+
+
+def can_write_medical(user, place_request) -> bool:
+    """The GP (a professional) the prescriber asked, or the prescriber if she is the GP; the
+    part is locked once the dossier is sent."""
+    if place_request.state not in (RequestState.DRAFT, RequestState.INCOMPLETE):
+        return False
+    medical = getattr(place_request, "medical", None)
+    if medical is not None and medical.physician_id is not None:
+        return medical.physician_id == user.pk
+    return place_request.prescriber_id == user.pk
+
+
+def live(proposal) -> bool:
+    return proposal.state in LIVE_PROPOSAL_STATES
+
+
+def structure_may_see(proposal) -> bool:
+    """A structure sees a proposal once the commission sent it."""
+    return proposal.state not in (ProposalState.DRAFT, ProposalState.APPROVED)

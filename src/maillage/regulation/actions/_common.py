@@ -1,0 +1,62 @@
+"""What several regulation actions share: a request's move with its history, and the
+words of a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.pathways.actions import placement_prepared
+from maillage.regulation.enums import RefusalReason, RequestState
+from maillage.regulation.models import RequestEvent
+
+# How often a waiting request is updated: a reminder at the date, a suspension a month
+# later if nothing came — never a silent deletion.
+UPDATE_EVERY_DAYS = 92
+SUSPEND_AFTER_DAYS = 30
+
+
+def record_move(place_request, to_state: str, *, actor, note: str = "", now=None) -> None:
+    """Move the (locked) request and keep the step in its history."""
+    now = now or timezone.now()
+    RequestEvent.objects.create(
+        request=place_request,
+        at=now,
+        actor=actor,
+        from_state=place_request.state,
+        to_state=to_state,
+        note=note[:500],
+    )
+    place_request.state = to_state
+    fields = ["state", "updated_at", "version"]
+    if to_state == RequestState.WAITING:
+        place_request.update_due_on = timezone.localdate(now) + dt.timedelta(days=UPDATE_EVERY_DAYS)
+        place_request.reminded_on = None
+        fields += ["update_due_on", "reminded_on"]
+    if to_state in (RequestState.ADMITTED, RequestState.REFUSED, RequestState.CANCELLED):
+        place_request.closed_at = now
+        place_request.closed_note = note[:300]
+        fields += ["closed_at", "closed_note"]
+    place_request.version += 1
+    place_request.save(update_fields=fields)
+
+
+def refusal_checked(reason, text: str) -> tuple[str, str]:
+    """A refusal has a reason from the list; « autre » needs words."""
+    if reason is None:
+        raise ValidationError({"reason": _("Choisissez le motif du refus.")})
+    text = (text or "").strip()
+    if reason == RefusalReason.OTHER and not text:
+        raise ValidationError({"text": _("Précisez le motif du refus.")})
+    return str(reason), text
+
+
+def placement_opened(request, place: str, actor, acting, now) -> None:
+    """An admission opens, in her pathway, the checklist « sortie préparée dès l'entrée »."""
+    if request.pathway_id is not None:
+        placement_prepared(
+            pathway=request.pathway, place=place, actor=actor, acting=acting, now=now
+        )

@@ -1,0 +1,766 @@
+"""Reads of regulation: scoped querysets for pages and API, and the bridge from the tables
+to the engine (the households, the free places as classes, the rules in force)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from maillage.accounts.models import Membership, Organisation
+from maillage.core.roles import Capability, roles_with
+from maillage.directory.models import Structure
+from maillage.pathways.queries import pathways_visible_to
+from maillage.regulation import access, eligibility, matching, priority
+from maillage.regulation.enums import (
+    EMERGENCY_KINDS,
+    KIND_BITS,
+    LIVE_PROPOSAL_STATES,
+    OPEN_REQUEST_STATES,
+    ApplicationState,
+    Level,
+    MemberRole,
+    Mode,
+    PolicyState,
+    ProposalState,
+    RequestState,
+    VacancyState,
+)
+from maillage.regulation.models import (
+    Application,
+    CommissionSession,
+    MatchRun,
+    Member,
+    PlaceRequest,
+    PriorityPolicy,
+    Programme,
+    Proposal,
+    Refusal,
+    Unit,
+    Vacancy,
+)
+
+
+def regulators():
+    """The organisations that regulate places (a SIAO): those where someone holds a role
+    granting regulation."""
+    holders = Membership.objects.filter(
+        is_active=True, role__in=roles_with(Capability.REGULATE_PLACES)
+    ).values("organisation")
+    return Organisation.objects.filter(is_active=True, pk__in=holders).order_by("name")
+
+
+def regulator_by_public_id(public_id):
+    return regulators().filter(public_id=public_id).first()
+
+
+# -- supply ---------------------------------------------------------------------------------
+
+
+def programmes_managed_by(user):
+    """The programmes of the user's structures, and those her SIAO regulates."""
+    return Programme.objects.filter(
+        Q(structure__organisation_id__in=access.receiving(user))
+        | Q(regulator_id__in=access.regulating(user))
+    ).select_related("structure", "commune", "regulator")
+
+
+def programme_for(user, public_id):
+    return (
+        programmes_managed_by(user)
+        .prefetch_related(
+            Prefetch("units", queryset=Unit.objects.prefetch_related("requirements")),
+            "requirements",
+            "structure__place_requirements",
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def programme_for_output(pk: int):
+    return (
+        Programme.objects.select_related("structure", "commune", "regulator")
+        .prefetch_related(
+            Prefetch("units", queryset=Unit.objects.prefetch_related("requirements")),
+            "requirements",
+        )
+        .get(pk=pk)
+    )
+
+
+def live_vacancies_of(programme) -> dict[int, Vacancy]:
+    """Each unit's vacancy in progress (open or proposed), by unit id."""
+    return {
+        v.unit_id: v
+        for v in Vacancy.objects.filter(
+            unit__programme=programme, state__in=[VacancyState.OPEN, VacancyState.PROPOSED]
+        )
+    }
+
+
+def vacancy_history(programme, limit: int = 50) -> list:
+    return list(
+        Vacancy.objects.filter(unit__programme=programme)
+        .select_related("unit")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def structures_for_new_programme(user) -> list:
+    """The structures a programme may be attached to: the user's own, and, for a SIAO, every
+    structure already carrying a programme it regulates."""
+    return list(
+        Structure.objects.filter(
+            Q(organisation_id__in=access.receiving(user))
+            | Q(programmes__regulator_id__in=access.regulating(user))
+        )
+        .distinct()
+        .order_by("name")[:500]
+    )
+
+
+def structure_for_programme(user, public_id):
+    """A structure the user may attach a programme to: her own, or any directory structure
+    for a regulator (the SIAO builds the inventory of the territory)."""
+    found = Structure.objects.filter(public_id=public_id).first()
+    if found is None or not access.can_create_programme(user, found):
+        return None
+    return found
+
+
+def unit_of(programme, public_id):
+    return programme.units.filter(public_id=public_id).first()
+
+
+def vacancy_of(programme, public_id):
+    return (
+        Vacancy.objects.filter(unit__programme=programme, public_id=public_id)
+        .select_related("unit__programme__structure")
+        .first()
+    )
+
+
+def regulated_vacancy(regulator_id, public_id):
+    return (
+        Vacancy.objects.filter(unit__programme__regulator_id=regulator_id, public_id=public_id)
+        .select_related("unit__programme__structure", "unit__programme__commune")
+        .prefetch_related(
+            "unit__requirements",
+            "unit__programme__requirements",
+            "unit__programme__structure__place_requirements",
+        )
+        .first()
+    )
+
+
+def tonight_places(regulators: list[int], today: dt.date) -> list[Vacancy]:
+    """Tonight's free emergency places, at a glance."""
+    return list(
+        Vacancy.objects.filter(
+            state=VacancyState.OPEN,
+            available_from__lte=today,
+            unit__programme__regulator_id__in=regulators,
+            unit__programme__kind__in=list(EMERGENCY_KINDS),
+            unit__programme__active=True,
+        )
+        .select_related("unit__programme__structure", "unit__programme__commune")
+        .prefetch_related(
+            "unit__requirements",
+            "unit__programme__requirements",
+            "unit__programme__structure__place_requirements",
+        )
+        .order_by("unit__programme__commune__name", "unit__programme__name", "unit__label")
+    )
+
+
+def open_vacancies(regulators: list[int]) -> list[Vacancy]:
+    return list(
+        Vacancy.objects.filter(
+            state__in=[VacancyState.OPEN, VacancyState.PROPOSED],
+            unit__programme__regulator_id__in=regulators,
+        )
+        .select_related("unit__programme__structure", "unit__programme__commune")
+        .order_by("answer_due_on", "id")
+    )
+
+
+def regulator_counts(regulators: list[int], today: dt.date) -> dict:
+    """What waits for the SIAO, as counts: each links to its list."""
+    requests = PlaceRequest.objects.filter(regulator_id__in=regulators)
+    vacancies = Vacancy.objects.filter(unit__programme__regulator_id__in=regulators)
+    proposals = Proposal.objects.filter(request__regulator_id__in=regulators)
+    return {
+        "to_check": requests.filter(state=RequestState.SENT).count(),
+        "waiting": requests.filter(state=RequestState.WAITING).count(),
+        "suspended": requests.filter(state=RequestState.SUSPENDED).count(),
+        "drafts": proposals.filter(state=ProposalState.DRAFT).count(),
+        "awaiting_answer": proposals.filter(
+            state__in=[ProposalState.SENT, ProposalState.STRUCTURE_ACCEPTED]
+        ).count(),
+        "stalled": proposals.filter(
+            state__in=[ProposalState.SENT, ProposalState.STRUCTURE_ACCEPTED], expires_on__lt=today
+        ).count(),
+        "open_vacancies": vacancies.filter(state=VacancyState.OPEN).count(),
+        "overdue_vacancies": vacancies.filter(
+            state=VacancyState.OPEN, answer_due_on__lt=today
+        ).count(),
+    }
+
+
+# -- demand ---------------------------------------------------------------------------------
+
+
+def requests_visible_to(user):
+    """Requests the user may see: her own as prescriber, her SIAO's, emergency requests for
+    a 115 operator, those proposed or applied to her structure, those on the agenda of her
+    commission, and those of the pathways whose circle she belongs to."""
+    if not user.is_authenticated:
+        return PlaceRequest.objects.none()
+    receiving = access.receiving(user)
+    proposed = Proposal.objects.filter(
+        request=OuterRef("pk"), vacancy__unit__programme__structure__organisation_id__in=receiving
+    ).exclude(state__in=[ProposalState.DRAFT, ProposalState.APPROVED])
+    applied = Application.objects.filter(
+        request=OuterRef("pk"), programme__structure__organisation_id__in=receiving
+    )
+    on_agenda = Proposal.objects.filter(request=OuterRef("pk"), session__members=user)
+    circles = pathways_visible_to(user).values("pk")
+    return PlaceRequest.objects.filter(
+        Q(prescriber=user)
+        | Q(regulator_id__in=access.regulating(user))
+        | Q(emergency=True, regulator_id__in=access.answering_calls(user))
+        | Q(pathway_id__in=circles)
+        | Exists(proposed)
+        | Exists(applied)
+        | Exists(on_agenda)
+    )
+
+
+def request_for(user, public_id):
+    return (
+        requests_visible_to(user)
+        .select_related("regulator", "prescriber", "prescriber_organisation", "pathway__person")
+        .prefetch_related("members")
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def requests_listed(user, state: str = "", *, mine: bool = False, limit: int = 200) -> list:
+    found = requests_visible_to(user)
+    if mine:
+        found = found.filter(prescriber=user)
+    if state:
+        found = found.filter(state=state)
+    return list(
+        found.select_related("regulator")
+        .prefetch_related(
+            Prefetch("members", queryset=Member.objects.filter(role=MemberRole.APPLICANT))
+        )
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def requests_for_api(user, state: str = "", limit: int = 200) -> list:
+    found = requests_visible_to(user)
+    if state:
+        found = found.filter(state=state)
+    return list(
+        found.select_related("regulator", "pathway")
+        .prefetch_related("members")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+
+
+def commission_candidates(regulator_id: int) -> list:
+    """Who may sit in the SIAO's commission: its own team and the teams of the structures
+    whose places it regulates."""
+    User = get_user_model()
+    structures = Programme.objects.filter(regulator_id=regulator_id).values(
+        "structure__organisation_id"
+    )
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__is_active=True,
+            memberships__role__in=roles_with(Capability.REGULATE_PLACES)
+            | roles_with(Capability.ANSWER_PLACE_PROPOSALS),
+        )
+        .filter(
+            Q(memberships__organisation_id=regulator_id)
+            | Q(memberships__organisation_id__in=structures)
+        )
+        .distinct()
+        .order_by("full_name")[:200]
+    )
+
+
+def events_of(place_request) -> list:
+    return list(place_request.events.select_related("actor").order_by("at", "id"))
+
+
+def proposals_of(place_request) -> list:
+    return list(
+        place_request.proposals.select_related(
+            "vacancy__unit__programme__structure", "vacancy__unit__programme__commune", "session"
+        ).order_by("-created_at")
+    )
+
+
+def applications_of(place_request) -> list:
+    return list(
+        place_request.applications.select_related("programme__structure", "programme__commune")
+    )
+
+
+def medical_of(place_request):
+    return getattr(place_request, "medical", None)
+
+
+def programmes_for_applications(place_request, public_ids) -> list:
+    """The establishments' programmes a dossier may be sent to: active, of a kind the
+    request is for."""
+    return list(
+        Programme.objects.filter(
+            public_id__in=list(public_ids),
+            active=True,
+            kind__in=place_request.recommended_kinds,
+        ).select_related("structure")
+    )
+
+
+def application_targets(place_request, limit: int = 200) -> list:
+    return list(
+        Programme.objects.filter(active=True, kind__in=place_request.recommended_kinds)
+        .select_related("structure", "commune")
+        .order_by("commune__name", "name")[:limit]
+    )
+
+
+def receivers_of_programme(programme) -> list:
+    """The team of the structure that answers for this programme."""
+    organisation = programme.structure.organisation_id
+    if organisation is None:
+        return []
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation,
+            memberships__is_active=True,
+            memberships__role__in=roles_with(Capability.ANSWER_PLACE_PROPOSALS),
+        ).distinct()
+    )
+
+
+def regulator_team(regulator_id: int) -> list:
+    User = get_user_model()
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=regulator_id,
+            memberships__is_active=True,
+            memberships__role__in=roles_with(Capability.REGULATE_PLACES),
+        ).distinct()
+    )
+
+
+def possible_duplicates(place_request) -> list:
+    if not place_request.identity_key:
+        return []
+    return list(
+        PlaceRequest.objects.filter(
+            identity_key=place_request.identity_key, state__in=list(OPEN_REQUEST_STATES)
+        )
+        .exclude(pk=place_request.pk)
+        .values_list("public_id", flat=True)[:10]
+    )
+
+
+def policy_in_force(regulator_id: int):
+    return PriorityPolicy.objects.filter(
+        regulator_id=regulator_id, state=PolicyState.PUBLISHED
+    ).first()
+
+
+def policies_of(regulators: list[int]) -> list:
+    return list(
+        PriorityPolicy.objects.filter(regulator_id__in=regulators)
+        .select_related("regulator", "published_by")
+        .order_by("regulator__name", "-number")
+    )
+
+
+def policy_for(user, public_id):
+    return (
+        PriorityPolicy.objects.filter(regulator_id__in=access.regulating(user), public_id=public_id)
+        .select_related("regulator")
+        .first()
+    )
+
+
+def policy_of(record) -> priority.Policy:
+    return priority.Policy.from_data(record.data) if record is not None else priority.DEFAULT_POLICY
+
+
+def proposals_visible_to(user):
+    receiving = access.receiving(user)
+    return Proposal.objects.filter(
+        Q(request__regulator_id__in=access.regulating(user))
+        | (
+            Q(vacancy__unit__programme__structure__organisation_id__in=receiving)
+            & ~Q(state__in=[ProposalState.DRAFT, ProposalState.APPROVED])
+        )
+        | Q(request__prescriber=user)
+        | Q(session__members=user)
+    )
+
+
+def proposal_for(user, public_id):
+    return (
+        proposals_visible_to(user)
+        .select_related(
+            "request__regulator",
+            "request__prescriber",
+            "vacancy__unit__programme__structure",
+            "vacancy__unit__programme__commune",
+            "session",
+            "run",
+        )
+        .filter(public_id=public_id)
+        .distinct()
+        .first()
+    )
+
+
+def proposals_received(user) -> list:
+    """The proposals sent to the user's structures and waiting for their answer."""
+    return list(
+        Proposal.objects.filter(
+            vacancy__unit__programme__structure__organisation_id__in=access.receiving(user),
+            state__in=[ProposalState.SENT, ProposalState.STRUCTURE_ACCEPTED],
+        )
+        .select_related("vacancy__unit__programme__structure", "request")
+        .order_by("expires_on", "id")
+    )
+
+
+def applications_received(user) -> list:
+    return list(
+        Application.objects.filter(
+            programme__structure__organisation_id__in=access.receiving(user),
+            state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED],
+        )
+        .select_related("programme__structure", "request")
+        .order_by("created_at", "id")
+    )
+
+
+def application_for(user, public_id):
+    return (
+        Application.objects.filter(
+            Q(programme__structure__organisation_id__in=access.receiving(user))
+            | Q(request__prescriber=user),
+            public_id=public_id,
+        )
+        .select_related("programme__structure", "request__prescriber")
+        .first()
+    )
+
+
+def sessions_of(regulators: list[int], user) -> list:
+    return list(
+        CommissionSession.objects.filter(Q(regulator_id__in=regulators) | Q(members=user))
+        .distinct()
+        .annotate(items=Count("proposals"))
+        .order_by("-held_on", "-id")[:100]
+    )
+
+
+def session_for(user, public_id):
+    return (
+        CommissionSession.objects.filter(
+            Q(regulator_id__in=access.regulating(user)) | Q(members=user), public_id=public_id
+        )
+        .distinct()
+        .select_related("regulator")
+        .prefetch_related("members")
+        .first()
+    )
+
+
+def agenda_of(session) -> list:
+    return list(
+        session.proposals.select_related(
+            "request", "vacancy__unit__programme__structure", "vacancy__unit__programme__commune"
+        ).order_by("-weight", "id")
+    )
+
+
+def planned_sessions(regulator_id: int) -> list:
+    return list(
+        CommissionSession.objects.filter(
+            regulator_id=regulator_id, state="planned", held_on__gte=timezone.localdate()
+        ).order_by("held_on")
+    )
+
+
+def proposals_of_run(run) -> list:
+    return list(
+        run.proposals.select_related(
+            "request", "vacancy__unit__programme__structure", "vacancy__unit__programme__commune"
+        ).order_by("-weight", "id")
+    )
+
+
+def runs_of(regulators: list[int], limit: int = 10) -> list:
+    return list(
+        MatchRun.objects.filter(regulator_id__in=regulators)
+        .select_related("policy")
+        .order_by("-created_at")[:limit]
+    )
+
+
+def run_for(user, public_id):
+    return (
+        MatchRun.objects.filter(regulator_id__in=access.regulating(user), public_id=public_id)
+        .select_related("policy", "regulator")
+        .first()
+    )
+
+
+# -- from the tables to the engine ------------------------------------------------------------
+
+
+def household_of(place_request, members, today: dt.date) -> eligibility.Household:
+    """What eligibility reads of a request: counts and flags from its members and its
+    evaluation."""
+    adults, children, sexes, applicant_age, couple = 0, 0, set(), None, False
+    for member in members:
+        age = age_on(member.birth_date, today)
+        is_child = member.role == MemberRole.CHILD or (age is not None and age < 18)
+        if is_child:
+            children += 1
+        else:
+            adults += 1
+            sexes.add(member.sex)
+        if member.role == MemberRole.PARTNER:
+            couple = True
+        if member.role == MemberRole.APPLICANT:
+            applicant_age = age
+    return eligibility.Household(
+        household_size=len(members),
+        adults=adults,
+        children=children,
+        adult_sexes=frozenset(sexes),
+        applicant_age=applicant_age,
+        couple=couple,
+        pets=place_request.pets,
+        reduced_mobility=place_request.reduced_mobility,
+        gir=place_request.gir,
+        resources=has_resources(place_request.resources, today),
+        support_needed=place_request.support_needed,
+    )
+
+
+def has_resources(resources: list, today: dt.date) -> bool:
+    for resource in resources or ():
+        if resource.get("kind") in ("none", None):
+            continue
+        ends = resource.get("ends_on")
+        if not ends or dt.date.fromisoformat(ends) >= today:
+            return True
+    return False
+
+
+def age_on(birth: dt.date | None, today: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def standing_of(place_request, today: dt.date) -> priority.Standing:
+    return priority.Standing(
+        dalo=place_request.dalo,
+        urgency=place_request.urgency,
+        waiting_days=max(0, (today - place_request.first_requested_on).days),
+        vulnerabilities=len(place_request.vulnerabilities),
+        refusals=place_request.person_refusals,
+    )
+
+
+def kinds_mask(place_request) -> int:
+    """The kinds recommended for the household, narrowed to those she accepts."""
+    kinds = set(place_request.recommended_kinds)
+    if place_request.preferred_kinds:
+        kinds &= set(place_request.preferred_kinds)
+    return sum(KIND_BITS[k] for k in kinds if k in KIND_BITS)
+
+
+def rules_of_unit(unit, programme, structure_rules) -> tuple[eligibility.Rule, ...]:
+    return eligibility.effective_rules(
+        [
+            (Level.STRUCTURE, structure_rules),
+            (Level.PROGRAMME, [r.rule() for r in programme.requirements.all()]),
+            (Level.UNIT, unit.own_rules() + [r.rule() for r in unit.requirements.all()]),
+        ]
+    )
+
+
+@dataclass
+class Board:
+    """Everything a match run reads, from the tables, in a fixed number of queries."""
+
+    requests: list  # PlaceRequest, row i of the demand
+    demand: matching.Demand
+    classes: list[matching.PlaceClass]  # units are Vacancy objects
+    policy: priority.Policy
+    today: dt.date
+
+
+def waiting_requests(regulator_id: int):
+    return (
+        PlaceRequest.objects.filter(
+            regulator_id=regulator_id, state=RequestState.WAITING, mode=Mode.CENTRALISED
+        )
+        .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("position", "id")))
+        .order_by("first_requested_on", "id")
+    )
+
+
+def board_for(regulator_id: int, policy: priority.Policy, today: dt.date | None = None) -> Board:
+    today = today or timezone.localdate()
+    requests = list(waiting_requests(regulator_id))
+    households = [household_of(r, list(r.members.all()), today) for r in requests]
+    standings = [standing_of(r, today) for r in requests]
+    table = priority.StandingTable.of(standings)
+    demand = matching.Demand(
+        households=eligibility.HouseholdTable.of(households),
+        kinds=np.fromiter((kinds_mask(r) for r in requests), np.int64, len(requests)),
+        communes=[frozenset(r.preferred_communes) or None for r in requests],
+        priority=priority.scores(policy, table),
+        waiting_days=table.waiting_days,
+    )
+    return Board(requests, demand, free_classes(regulator_id, requests, today), policy, today)
+
+
+def free_classes(regulator_id: int, requests: list, today: dt.date, horizon_days: int = 30):
+    """The free places regulated by this SIAO, grouped: units alike (same programme, size,
+    accessibility, rules, refused by no one) form one class with a capacity."""
+    vacancies = list(
+        Vacancy.objects.filter(
+            state=VacancyState.OPEN,
+            available_from__lte=today + dt.timedelta(days=horizon_days),
+            unit__active=True,
+            unit__programme__active=True,
+            unit__programme__regulator_id=regulator_id,
+        )
+        .exclude(unit__programme__kind__in=list(EMERGENCY_KINDS))
+        .select_related("unit__programme__commune", "unit__programme__structure__commune")
+        .prefetch_related(
+            "unit__requirements",
+            "unit__programme__requirements",
+            "unit__programme__structure__place_requirements",
+        )
+        .order_by("available_from", "id")
+    )
+    row_of = {r.pk: i for i, r in enumerate(requests)}
+    refused: dict[int, set[int]] = defaultdict(set)
+    for request_id, unit_id in Refusal.objects.filter(
+        unit_id__in=[v.unit_id for v in vacancies], request_id__in=list(row_of)
+    ).values_list("request_id", "unit_id"):
+        refused[unit_id].add(row_of[request_id])
+    grouped: dict[tuple, matching.PlaceClass] = {}
+    for vacancy in vacancies:
+        unit = vacancy.unit
+        programme = unit.programme
+        structure_rules = [r.rule() for r in programme.structure.place_requirements.all()]
+        rules = rules_of_unit(unit, programme, structure_rules)
+        excluded = frozenset(refused.get(unit.pk, ()))
+        commune = place_commune(programme)
+        key = (
+            programme.pk,
+            unit.persons,
+            tuple(r.key() for r in rules),
+            unit.pk if excluded else None,
+        )
+        place = grouped.get(key)
+        if place is None:
+            place = grouped[key] = matching.PlaceClass(
+                units=[],
+                kind=programme.kind,
+                commune=commune,
+                persons=unit.persons,
+                rules=rules,
+                excluded=excluded,
+            )
+        place.units.append(vacancy)
+    return list(grouped.values())
+
+
+def place_commune(programme) -> str:
+    if programme.commune_id:
+        return programme.commune_id
+    return programme.structure.commune_id or ""
+
+
+def live_proposal_exists(vacancy_ids) -> set[int]:
+    return set(
+        Proposal.objects.filter(
+            vacancy_id__in=vacancy_ids, state__in=list(LIVE_PROPOSAL_STATES)
+        ).values_list("vacancy_id", flat=True)
+    )
+
+
+# -- the ranked list ----------------------------------------------------------------------------
+
+
+@dataclass
+class Ranked:
+    total: int
+    rows: list  # (rank, PlaceRequest, score, breakdown)
+
+
+def ranked_requests(
+    regulator_id: int, policy: priority.Policy, *, page: int = 1, per_page: int = 50, today=None
+) -> Ranked:
+    """The regulator's waiting requests in rank order, a page of them with the reasons of
+    their rank: two queries whatever the number of requests."""
+    today = today or timezone.localdate()
+    numbers = list(
+        PlaceRequest.objects.filter(
+            regulator_id=regulator_id, state=RequestState.WAITING
+        ).values_list(
+            "pk", "dalo", "urgency", "first_requested_on", "vulnerabilities", "person_refusals"
+        )
+    )
+    if not numbers:
+        return Ranked(0, [])
+    n = len(numbers)
+    waiting = np.fromiter(((today - row[3]).days for row in numbers), np.int64, n)
+    table = priority.StandingTable(
+        dalo=np.fromiter((row[1] for row in numbers), np.int64, n),
+        urgency=np.fromiter((row[2] for row in numbers), np.int64, n),
+        waiting_days=np.maximum(waiting, 0),
+        vulnerabilities=np.fromiter((len(row[4]) for row in numbers), np.int64, n),
+        refusals=np.fromiter((row[5] for row in numbers), np.int64, n),
+    )
+    scores = priority.scores(policy, table)
+    order = priority.ranking(scores, table.waiting_days)
+    start = (page - 1) * per_page
+    chosen = order[start : start + per_page]
+    by_pk = PlaceRequest.objects.prefetch_related(
+        Prefetch("members", queryset=Member.objects.filter(role=MemberRole.APPLICANT))
+    ).in_bulk([numbers[i][0] for i in chosen])
+    rows = []
+    for position, index in enumerate(chosen, start=start + 1):
+        record = by_pk[numbers[index][0]]
+        standing = standing_of(record, today)
+        rows.append((position, record, int(scores[index]), priority.breakdown(policy, standing)))
+    return Ranked(n, rows)

@@ -1,0 +1,83 @@
+"""Regulation's pages, one module per aggregate, re-exported for urls.py."""
+
+from maillage.regulation.views.commission import (
+    session,
+    session_close,
+    session_decide,
+    session_minutes,
+    sessions,
+)
+from maillage.regulation.views.home import home
+from maillage.regulation.views.proposals import proposal, proposal_person, proposal_structure
+from maillage.regulation.views.ranking import (
+    policies,
+    policy,
+    policy_publish,
+    policy_simulate,
+    ranking,
+    run,
+    runs,
+)
+from maillage.regulation.views.requests import (
+    application,
+    applications_send,
+    emergency,
+    emergency_night,
+    medical,
+    request_detail,
+    request_edit,
+    request_list,
+    request_move,
+    request_new,
+    request_sign,
+    why_not,
+)
+from maillage.regulation.views.supply import (
+    programme,
+    programmes,
+    requirement_add,
+    requirement_remove,
+    tonight,
+    unit_add,
+    vacancy_declare,
+    vacancy_withdraw,
+)
+
+__all__ = [
+    "application",
+    "applications_send",
+    "emergency",
+    "emergency_night",
+    "home",
+    "medical",
+    "policies",
+    "policy",
+    "policy_publish",
+    "policy_simulate",
+    "programme",
+    "programmes",
+    "proposal",
+    "proposal_person",
+    "proposal_structure",
+    "ranking",
+    "request_detail",
+    "request_edit",
+    "request_list",
+    "request_move",
+    "request_new",
+    "request_sign",
+    "requirement_add",
+    "requirement_remove",
+    "run",
+    "runs",
+    "session",
+    "session_close",
+    "session_decide",
+    "session_minutes",
+    "sessions",
+    "tonight",
+    "unit_add",
+    "vacancy_declare",
+    "vacancy_withdraw",
+    "why_not",
+]

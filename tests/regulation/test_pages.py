@@ -1,0 +1,199 @@
+"""The regulation pages: the forms fill the same inputs as the API, refusals are shown in
+French on the form with what was typed, the medical part stays with the physicians, the
+ranked list keeps a constant number of queries."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.core.models import AuditEvent
+from maillage.regulation import actions, inputs
+from maillage.regulation.enums import RequestState
+from maillage.regulation.models import PlaceRequest, Proposal
+from tests.regulation.conftest import add_units, household, waiting_request
+
+
+def test_a_prescriber_writes_a_request_on_the_page(client, world):
+    client.force_login(world.prescriber)
+    page = client.get(reverse("regulation:request_new"))
+    assert page.status_code == 200 and "Nouvelle demande de place" in page.content.decode()
+    response = client.post(
+        reverse("regulation:request_new"),
+        {
+            "regulator": str(world.siao.public_id),
+            "member_1_role": "applicant",
+            "member_1_first_name": "Awa",
+            "member_1_last_name": "Diallo",
+            "member_1_birth_date": "1990-01-01",
+            "member_1_sex": "F",
+            "member_2_role": "child",
+            "member_2_first_name": "Ali",
+            "member_2_last_name": "Diallo",
+            "member_2_birth_date": "2019-05-01",
+            "member_2_sex": "M",
+            "resource_1_kind": "rsa",
+            "resource_1_monthly_amount": "635",
+            "recommended_kinds": ["chrs"],
+            "communes_text": "85191, 85213",
+            "urgency": "1",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = PlaceRequest.objects.get()
+    assert created.members.count() == 2 and created.preferred_communes == ["85191", "85213"]
+    assert created.resources[0]["kind"] == "rsa" and created.state == RequestState.DRAFT
+    detail = client.get(response.url).content.decode()
+    assert "Le ménage : 2 personnes" in detail and "Envoyée" in detail  # the next move offered
+
+
+def test_a_wrong_request_is_shown_again_with_a_french_error_and_what_was_typed(client, world):
+    client.force_login(world.prescriber)
+    response = client.post(
+        reverse("regulation:request_new"),
+        {
+            "regulator": str(world.siao.public_id),
+            "member_1_role": "applicant",
+            "member_1_first_name": "Awa",
+            "member_1_last_name": "Diallo",
+            "member_1_sex": "F",
+            "recommended_kinds": ["chrs", "ehpad"],
+            "wishes": "Près de l'école",
+            "urgency": "0",
+        },
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "faites-en deux" in text and "Près de l&#x27;école" in text
+    assert not PlaceRequest.objects.exists()
+
+
+def test_the_structure_answers_a_proposal_and_no_answer_is_chosen_in_advance(client, world):
+    add_units(world, world.chrs, free=1)
+    request = waiting_request(world)
+    session = actions.commission_create(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.CommissionIn(held_on=timezone.localdate() + dt.timedelta(days=1)),
+    )
+    actions.match_run(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.MatchRunIn(session=session.public_id),
+    )
+    proposal = Proposal.objects.get(request=request)
+    client.force_login(world.regulator)
+    decided = client.post(
+        reverse("regulation:session_decide", args=[session.public_id]),
+        {
+            "proposal": proposal.public_id,
+            "decision": "approved",
+            "reason": "fits",
+            "version": proposal.version,
+        },
+    )
+    assert decided.status_code == 302
+    client.force_login(world.shelter_admin)
+    page = client.get(reverse("regulation:proposal", args=[proposal.public_id])).content.decode()
+    assert "Réponse de la structure" in page and "checked" not in page  # nothing pre-ticked
+    assert "Les suivants" not in page  # the runners-up are the SIAO's
+    proposal.refresh_from_db()
+    empty = client.post(
+        reverse("regulation:proposal_structure", args=[proposal.public_id]),
+        {"version": proposal.version},
+    )
+    assert empty.status_code == 400
+    proposal.refresh_from_db()
+    assert proposal.state == "sent"
+    refused = client.post(
+        reverse("regulation:proposal_structure", args=[proposal.public_id]),
+        {"accept": "0", "reason": "other", "version": proposal.version},
+    )
+    assert refused.status_code == 400 and "Précisez le motif" in refused.content.decode()
+    accepted = client.post(
+        reverse("regulation:proposal_structure", args=[proposal.public_id]),
+        {"accept": "1", "version": proposal.version},
+    )
+    assert accepted.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.state == "structure_accepted"
+
+
+def test_the_medical_part_is_read_by_the_coordinating_physician_only(client, world, cast):
+    dossier = actions.place_request_create(
+        actor=world.prescriber,
+        data=inputs.PlaceRequestIn(
+            members=household(born=dt.date(1940, 1, 1)), recommended_kinds=["ehpad"], consent=True
+        ),
+    )
+    client.force_login(world.prescriber)
+    saved = client.post(
+        reverse("regulation:medical", args=[dossier.public_id]),
+        {"gir": "3", "diagnoses": "Chutes", "care_needs": "Toilette", "complete": "on"},
+    )
+    assert saved.status_code == 302
+    # Not sent before the person signed.
+    refused = actions.applications_send
+    client.post(reverse("regulation:request_sign", args=[dossier.public_id]))
+    (application,) = refused(
+        actor=world.prescriber,
+        place_request=dossier,
+        data=inputs.ApplicationsIn(programmes=[world.ehpad.public_id]),
+    )
+    client.force_login(world.physician)
+    page = client.get(
+        reverse("regulation:application", args=[application.public_id])
+    ).content.decode()
+    assert "Chutes" in page
+    assert AuditEvent.objects.filter(action="medical.read", actor_id=world.physician.public_id).exists()
+    client.force_login(world.shelter_admin)
+    assert client.get(reverse("regulation:medical", args=[dossier.public_id])).status_code == 404
+
+
+def test_the_ranked_list_keeps_a_constant_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    for n in range(3):
+        waiting_request(world, members=household(first=f"P{n}"), waited=n)
+    client.force_login(world.regulator)
+    with django_assert_max_num_queries(25) as few:
+        assert client.get(reverse("regulation:ranking")).status_code == 200
+    for n in range(12):
+        waiting_request(world, members=household(first=f"Q{n}"), waited=50 + n)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("regulation:ranking"))
+    assert "15 demandes en attente" in page.content.decode()
+
+
+def test_the_115_takes_a_call_and_shelters_the_household_tonight(client, world):
+    _units, (bed,) = add_units(world, world.emergency, label="Lit", free=1, tonight=True)
+    client.force_login(world.operator)
+    response = client.post(
+        reverse("regulation:emergency"),
+        {
+            "last_name": "Fabre",
+            "first_name": "Luc",
+            "sex": "M",
+            "adults": "1",
+            "children": "0",
+            "tonight_location": "Gare",
+            "regulator": str(world.siao.public_id),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Ce soir" in page and "HU test — Lit" in page
+    request = PlaceRequest.objects.get(emergency=True)
+    unmet = client.post(
+        reverse("regulation:emergency_night", args=[request.public_id]), {"outcome": "unmet"}
+    )
+    assert unmet.status_code == 400 and "Dites pourquoi" in unmet.content.decode()
+    sheltered = client.post(
+        reverse("regulation:emergency_night", args=[request.public_id]),
+        {"outcome": "sheltered", "vacancy": str(bed.public_id)},
+    )
+    assert sheltered.status_code == 302
+    request.refresh_from_db()
+    bed.refresh_from_db()
+    assert request.state == RequestState.ADMITTED and bed.state == "filled"
