@@ -743,6 +743,8 @@ PRESCRIBERS = ["coordinator", "professional", "colleague", "outsider", "regulato
 KEEPERS = ["professional", "colleague", "organisation_admin", "regulator"]
 REGULATION = {
     "regulation:home": (None, "get", only(PLACE_USERS)),
+    # The person's own requests (none here): anyone logged in has the page, empty.
+    "regulation:portal": (None, "get", logged_in(200)),
     # The outsider's organisation has a structure of its own in the directory (_orientation).
     "regulation:programmes": (None, "get", only([*KEEPERS, "outsider"])),
     "regulation:programme": (
@@ -798,6 +800,17 @@ REGULATION = {
         lambda c, t: _why_not(c),
         "get",
         only(["regulator"], others=404, professional=403),
+    ),
+    # Documents: joined by those who edit the request, read by those who see it (none here).
+    "regulation:documents_add": (
+        lambda c, t: {"public_id": _place_request(c).public_id},
+        "post",
+        only(["professional", "regulator"], status=400, others=404),
+    ),
+    "regulation:document": (
+        lambda c, t: {"public_id": _place_request(c).public_id, "document_id": uuid.uuid4()},
+        "get",
+        logged_in(404),
     ),
     "regulation:medical": (
         lambda c, t: {"public_id": _dossier(c).public_id},

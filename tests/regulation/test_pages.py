@@ -146,7 +146,9 @@ def test_the_medical_part_is_read_by_the_coordinating_physician_only(client, wor
         reverse("regulation:application", args=[application.public_id])
     ).content.decode()
     assert "Chutes" in page
-    assert AuditEvent.objects.filter(action="medical.read", actor_id=world.physician.public_id).exists()
+    assert AuditEvent.objects.filter(
+        action="medical.read", actor_id=world.physician.public_id
+    ).exists()
     client.force_login(world.shelter_admin)
     assert client.get(reverse("regulation:medical", args=[dossier.public_id])).status_code == 404
 
@@ -197,3 +199,68 @@ def test_the_115_takes_a_call_and_shelters_the_household_tonight(client, world):
     request.refresh_from_db()
     bed.refresh_from_db()
     assert request.state == RequestState.ADMITTED and bed.state == "filled"
+
+
+def test_documents_are_joined_checked_and_read_by_those_who_see_the_request(client, world, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    request = waiting_request(world)
+    client.force_login(world.prescriber)
+    url = reverse("regulation:documents_add", args=[request.public_id])
+    wrong = client.post(url, {"documents": SimpleUploadedFile("note.txt", b"hello")})
+    assert wrong.status_code == 400 and "n&#x27;est pas accepté" in wrong.content.decode()
+    pdf = SimpleUploadedFile(
+        "evaluation.pdf", b"%PDF-1.4 evaluation sociale", content_type="application/pdf"
+    )
+    assert client.post(url, {"documents": pdf}).status_code == 302
+    (document,) = request.documents.all()
+    download = reverse("regulation:document", args=[request.public_id, document.public_id])
+    client.force_login(world.regulator)
+    response = client.get(download)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+    assert AuditEvent.objects.filter(
+        action="place_request.document_read", actor_id=world.regulator.public_id
+    ).exists()
+    client.force_login(cast.colleague)  # same organisation as the prescriber, not hers to see
+    assert client.get(download).status_code == 404
+
+
+def test_the_commission_s_minutes_are_printed_to_pdf(client, world):
+    import io
+
+    from pypdf import PdfReader
+
+    add_units(world, world.chrs, free=1)
+    request = waiting_request(world)
+    session = actions.commission_create(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.CommissionIn(held_on=timezone.localdate() + dt.timedelta(days=1)),
+    )
+    actions.match_run(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.MatchRunIn(session=session.public_id),
+    )
+    proposal = Proposal.objects.get(request=request)
+    actions.commission_decide(
+        actor=world.regulator,
+        session=session,
+        data=inputs.CommissionDecisionIn(
+            proposal=proposal.public_id,
+            decision="approved",
+            reason="fits",
+            version=proposal.version,
+        ),
+    )
+    session.refresh_from_db()
+    actions.commission_close(
+        actor=world.regulator,
+        session=session,
+        data=inputs.MinutesIn(minutes="Une place attribuée.", version=session.version),
+    )
+    client.force_login(world.regulator)
+    response = client.get(reverse("regulation:session_minutes", args=[session.public_id]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "CHRS test" in text and "Proposition validée" in text and "Une place attribuée." in text

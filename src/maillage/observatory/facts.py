@@ -32,6 +32,11 @@ DAY_BANDS = (
     "CASE WHEN {d} < 91 THEN 'm0_3' WHEN {d} < 183 THEN 'm3_6' WHEN {d} < 365 THEN 'm6_12' "
     "ELSE 'm12' END"
 )
+# Time from the first request to a place: a week, a month, 3 months, 6 months, more.
+PLACEMENT_BANDS = (
+    "CASE WHEN {d} < 8 THEN 'w1' WHEN {d} < 31 THEN 'm1' WHEN {d} < 91 THEN 'm3' "
+    "WHEN {d} < 183 THEN 'm6' ELSE 'm6plus' END"
+)
 AGE_BANDS = (
     "CASE WHEN {a} IS NULL THEN '' WHEN {a} < 18 THEN '0-17' WHEN {a} < 40 THEN '18-39' "
     "WHEN {a} < 60 THEN '40-59' WHEN {a} < 75 THEN '60-74' WHEN {a} < 85 THEN '75-84' "
@@ -161,6 +166,78 @@ FAMILIES: dict[str, str] = {
                          ORDER BY w.opened_at LIMIT 1), ''),
                count(*), 0
         FROM first f JOIN pathways_person p ON p.id = f.person_id
+        GROUP BY 2, 3, 4, 5""",
+    # Regulation (places): requests sent, by mode (115, SIAO, applications to
+    # establishments), in the commune where the household lives.
+    "place_request": f"""
+        SELECT 'place_request', {_month("r.created_at")}, r.commune_id,
+               CASE WHEN r.emergency THEN 'emergency' ELSE r.mode END, '', count(*), 0
+        FROM regulation_placerequest r
+        WHERE r.state <> 'draft'
+        GROUP BY 2, 3, 4""",
+    # The 115's nights: sheltered, or unmet and why (the « demandes non pourvues »).
+    "place_night": """
+        SELECT 'place_night', date_trunc('month', n.night)::date, r.commune_id, n.outcome,
+               n.reason, count(*), 0
+        FROM regulation_night n JOIN regulation_placerequest r ON r.id = n.request_id
+        GROUP BY 2, 3, 4, 5""",
+    # Admissions: the time from the first request to the place, in bands, days summed.
+    "placement": f"""
+        SELECT 'placement', {_month("r.closed_at")}, r.commune_id,
+               CASE WHEN r.emergency THEN 'emergency' ELSE r.mode END,
+               {PLACEMENT_BANDS.format(d=f"({_day('r.closed_at')} - r.first_requested_on)")},
+               count(*), sum({_day("r.closed_at")} - r.first_requested_on)
+        FROM regulation_placerequest r
+        WHERE r.state = 'admitted' AND r.closed_at IS NOT NULL
+        GROUP BY 2, 3, 4, 5""",
+    # Refusals of places: by whom and why.
+    "place_refusal": f"""
+        SELECT 'place_refusal', {_month("f.at")}, r.commune_id, f.party, f.reason, count(*), 0
+        FROM regulation_refusal f JOIN regulation_placerequest r ON r.id = f.request_id
+        GROUP BY 2, 3, 4, 5""",
+    # Proposals (by the engine that made them) and applications, by where they ended.
+    "place_proposal": f"""
+        SELECT 'place_proposal', {_month("p.created_at")}, r.commune_id, p.engine, p.state,
+               count(*), 0
+        FROM regulation_proposal p JOIN regulation_placerequest r ON r.id = p.request_id
+        GROUP BY 2, 3, 4, 5
+        UNION ALL
+        SELECT 'place_proposal', {_month("a.created_at")}, r.commune_id, 'application',
+               a.state, count(*), 0
+        FROM regulation_application a JOIN regulation_placerequest r ON r.id = a.request_id
+        GROUP BY 2, 3, 4, 5""",
+    # Vacancy-days lost: the days a regulated place stayed vacant (up to its first
+    # proposal, its closure or today) while a request for its kind was waiting.
+    "vacancy_days": """
+        SELECT 'vacancy_days', date_trunc('month', v.available_from)::date, pg.commune_id,
+               pg.kind, '', count(*),
+               sum(GREATEST(0, COALESCE(
+                   (SELECT min(p.created_at AT TIME ZONE %(tz)s)::date
+                    FROM regulation_proposal p WHERE p.vacancy_id = v.id),
+                   (v.closed_at AT TIME ZONE %(tz)s)::date,
+                   CURRENT_DATE) - v.available_from))
+        FROM regulation_vacancy v
+        JOIN regulation_unit u ON u.id = v.unit_id
+        JOIN regulation_programme pg ON pg.id = u.programme_id
+        WHERE pg.regulator_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM regulation_placerequest q
+                      WHERE q.regulator_id = pg.regulator_id
+                        AND pg.kind = ANY(q.recommended_kinds)
+                        AND q.state <> 'draft'
+                        AND (q.created_at AT TIME ZONE %(tz)s)::date <= v.available_from
+                        AND (q.closed_at IS NULL
+                             OR (q.closed_at AT TIME ZONE %(tz)s)::date > v.available_from))
+        GROUP BY 2, 3, 4""",
+    # Places today (a snapshot in the current month): active places, and those vacant.
+    "place_stock": """
+        SELECT 'place_stock', date_trunc('month', now() AT TIME ZONE %(tz)s)::date,
+               pg.commune_id, pg.kind,
+               CASE WHEN EXISTS (SELECT 1 FROM regulation_vacancy v
+                                 WHERE v.unit_id = u.id AND v.state = 'open')
+                    THEN 'vacant' ELSE 'taken' END,
+               count(*), 0
+        FROM regulation_unit u JOIN regulation_programme pg ON pg.id = u.programme_id
+        WHERE u.active AND pg.active
         GROUP BY 2, 3, 4, 5""",
     # The directory today (a snapshot in the current month): listed services per need
     # (parent theme; a service counts once for each need it serves), and whether each is

@@ -30,6 +30,7 @@ from maillage.pathways.enums import (
     TriageOutcome,
     Urgency,
 )
+from maillage.regulation import enums as regulation
 from maillage.territories.models import Commune, Departement, Epci, Territory
 
 MONTHS = (
@@ -298,6 +299,7 @@ def compute(scope: Scope) -> Indicators:
         *_pathways(reading),
         *_orientations(reading),
         *_unmet(reading),
+        *_regulation(reading),
         *_coverage(reading),
         *_people(reading),
     ]
@@ -562,6 +564,174 @@ def _unmet(reading: _Reading) -> list[Table]:
     )
     searches = _counts(scope, "unmet_search", "key2")
     reading.totals.update(searches=searches)
+    return tables
+
+
+PLACE_MODES = (
+    ("emergency", gettext_lazy("Urgence (115)")),
+    (regulation.Mode.CENTRALISED.value, gettext_lazy("Hébergement et logement (SIAO)")),
+    (regulation.Mode.APPLICATIONS.value, gettext_lazy("Établissements (dossier unique)")),
+)
+PLACEMENT_BANDS = (
+    ("w1", gettext_lazy("moins d'une semaine")),
+    ("m1", gettext_lazy("1 semaine à 1 mois")),
+    ("m3", gettext_lazy("1 à 3 mois")),
+    ("m6", gettext_lazy("3 à 6 mois")),
+    ("m6plus", gettext_lazy("plus de 6 mois")),
+)
+PROPOSAL_SOURCES = (
+    (regulation.Engine.OPTIMUM.value, gettext_lazy("Propositions (optimum global)")),
+    (regulation.Engine.GREEDY.value, gettext_lazy("Propositions (règle gloutonne)")),
+    ("application", gettext_lazy("Candidatures en établissement")),
+)
+
+
+def _regulation(reading: _Reading) -> list[Table]:
+    """Places: requests, the 115's unmet requests and why, time to a place, refusals by
+    party and reason, proposals and admissions, vacancy-days lost, places today."""
+    scope = reading.scope
+    tables: list[Table] = []
+    requests = _counts(scope, "place_request", "key")
+    placements = _counts(scope, "placement", "key", "key2")
+    tables.append(
+        Table(
+            "demandes-de-place",
+            _("Demandes de place envoyées et admissions, selon le mode"),
+            _("Mode"),
+            [_("Demandes"), _("Admissions")],
+            [
+                (
+                    str(label),
+                    [
+                        _n(requests, key),
+                        sum(_n(placements, (key, band)) for band, _l in PLACEMENT_BANDS),
+                    ],
+                )
+                for key, label in PLACE_MODES
+            ],
+            additive="columns",
+        )
+    )
+    nights = _counts(scope, "place_night", "key", "key2")
+    tables.append(
+        Table(
+            "demandes-non-pourvues",
+            _("Nuits du 115 : mises à l'abri et demandes non pourvues, avec leur motif"),
+            _("Issue"),
+            [_("Demandes")],
+            [
+                (
+                    str(regulation.EmergencyOutcome.SHELTERED.label),
+                    [_n(nights, (regulation.EmergencyOutcome.SHELTERED.value, ""))],
+                ),
+                *[
+                    (
+                        str(reason.label),
+                        [_n(nights, (regulation.EmergencyOutcome.UNMET.value, reason.value))],
+                    )
+                    for reason in regulation.UnmetReason
+                ],
+            ],
+            additive="columns",
+        )
+    )
+    tables.append(
+        Table(
+            "delai-admission",
+            _("Délai entre la première demande et l'admission"),
+            _("Mode"),
+            [str(label) for _band, label in PLACEMENT_BANDS],
+            [
+                (str(label), [_n(placements, (key, band)) for band, _l in PLACEMENT_BANDS])
+                for key, label in PLACE_MODES
+            ],
+        )
+    )
+    refusals = _counts(scope, "place_refusal", "key", "key2")
+    reasons = [r for r in regulation.RefusalReason if any(k[1] == r.value for k in refusals)]
+    tables.append(
+        Table(
+            "refus-de-places",
+            _("Refus de places, selon qui refuse et le motif"),
+            _("Motif"),
+            [str(party.label) for party in regulation.Party],
+            [
+                (
+                    str(reason.label),
+                    [_n(refusals, (party.value, reason.value)) for party in regulation.Party],
+                )
+                for reason in reasons
+            ],
+        )
+    )
+    proposals = _counts(scope, "place_proposal", "key", "key2")
+    admitted = {
+        regulation.ProposalState.ADMITTED.value,
+        regulation.ApplicationState.ADMITTED.value,
+    }
+    rows = []
+    for key, label in PROPOSAL_SOURCES:
+        made = sum(n for (k, _state), (n, _t) in proposals.items() if k == key)
+        taken = sum(
+            n for (k, state), (n, _t) in proposals.items() if k == key and state in admitted
+        )
+        rows.append((str(label), [made, taken, _ratio(taken, made)]))
+    tables.append(
+        Table(
+            "propositions-admissions",
+            _("Propositions et candidatures, et celles qui ont abouti à une admission"),
+            _("Origine"),
+            [_("Propositions"), _("Admissions"), _("Part d'admissions (%)")],
+            rows,
+            counts=False,
+            masks={0: (2,), 1: (2,)},
+        )
+    )
+    lost = _counts(scope, "vacancy_days", "key")
+    stock = _counts(scope, "place_stock", "key", "key2", since_start=False)
+    kinds = [
+        k
+        for k in regulation.ProgrammeKind
+        if _n(lost, k.value) or any(key[0] == k.value for key in stock)
+    ]
+    tables.append(
+        Table(
+            "journees-vacantes",
+            _("Places vacantes alors qu'une demande attendait : journées perdues"),
+            _("Dispositif"),
+            [_("Vacances"), _("Journées perdues")],
+            [
+                (str(k.label), [_n(lost, k.value), round(lost.get(k.value, (0, 0))[1])])
+                for k in kinds
+            ],
+            counts=False,
+            masks={0: (1,)},
+        )
+    )
+    tables.append(
+        Table(
+            "occupation-des-places",
+            _("Places aujourd'hui : occupées et vacantes"),
+            _("Dispositif"),
+            [_("Places occupées"), _("Places vacantes"), _("Taux d'occupation (%)")],
+            [
+                (
+                    str(k.label),
+                    [
+                        _n(stock, (k.value, "taken")),
+                        _n(stock, (k.value, "vacant")),
+                        _ratio(
+                            _n(stock, (k.value, "taken")),
+                            _n(stock, (k.value, "taken")) + _n(stock, (k.value, "vacant")),
+                        ),
+                    ],
+                )
+                for k in kinds
+            ],
+            counts=False,
+            masks={0: (2,), 1: (2,)},
+        )
+    )
     return tables
 
 

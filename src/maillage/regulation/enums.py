@@ -386,6 +386,14 @@ class AuditAction(models.TextChoices):
     MEDICAL_READ = "medical.read", _("a consulté le volet médical du dossier")
     MEDICAL_SAVE = "medical.save", _("a rempli le volet médical du dossier")
     PLACE_REQUEST_CREATE = "place_request.create", _("a rédigé une demande de place")
+    PLACE_REQUEST_DOCUMENT_ADD = (
+        "place_request.document_add",
+        _("a joint des documents à une demande de place"),
+    )
+    PLACE_REQUEST_DOCUMENT_READ = (
+        "place_request.document_read",
+        _("a téléchargé un document d'une demande de place"),
+    )
     PLACE_REQUEST_MOVE = "place_request.move", _("a fait avancer une demande de place")
     PLACE_REQUEST_READ = "place_request.read", _("a consulté une demande de place")
     PLACE_REQUEST_SUSPEND = "place_request.suspend", _("a suspendu une demande sans mise à jour")

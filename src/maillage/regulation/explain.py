@@ -118,18 +118,20 @@ def explanation(comparison: Comparison, engine: str, c: int, row: int, rank: np.
     board = comparison.board
     place = board.classes[c]
     record = board.requests[row]
-    household = queries.household_of(record, list(record.members.all()), board.today)
+    household = queries.household_of(record, record.members, board.today)
     standing = queries.standing_of(record, board.today)
     rows, weights = comparison.pairs.of(c)
-    chosen = set(comparison.outcomes[engine].assignment.matches[c])
-    others = [r for r in rows.tolist() if r not in chosen]
-    others.sort(key=lambda r: rank[r])
-    weight = int(weights[rows.tolist().index(row)]) if row in rows else 0
+    chosen = np.asarray(comparison.outcomes[engine].assignment.matches[c], dtype=np.int64)
+    others = rows[~np.isin(rows, chosen)]
+    if len(others) > 3:  # the three best-ranked, without sorting them all
+        others = others[np.argpartition(rank[others], 3)[:3]]
+    others = others[np.argsort(rank[others], kind="stable")]
+    at = int(np.searchsorted(rows, row))  # rows are in increasing order (np.flatnonzero)
+    weight = int(weights[at]) if at < len(rows) and rows[at] == row else 0
     return {
-        "engine": engine,
-        "policy": board.policy.as_data(),
+        "engine": engine,  # the policy is the run's (a published policy never changes)
         "rules": [
-            {"text": v.text, "passed": v.passed, "level": v.rule.level, "rule": v.rule.as_data()}
+            {"text": v.text, "passed": v.passed, "rule": v.rule.as_data()}
             for v in eligibility.verdicts(place.rules, household)
         ],
         "preferences": preference_lines(record, place.kind, place.commune),
@@ -147,7 +149,7 @@ def explanation(comparison: Comparison, engine: str, c: int, row: int, rank: np.
                 "rank": int(rank[r]),
                 "score": int(board.demand.priority[r]),
             }
-            for r in others[:3]
+            for r in others.tolist()
         ],
     }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.forms import Form, IdPrefixed
+from maillage.core.forms import Form, IdPrefixed, MultipleFileField
 from maillage.core.operations import InputForm
 from maillage.regulation import inputs
 from maillage.regulation.enums import (
@@ -142,6 +142,12 @@ class PlaceRequestForm(InputForm, Form):
     ui_only = ("communes_text",)
     regulator = forms.ChoiceField(label=_("SIAO destinataire"), required=False)
     pathway = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    commune = forms.CharField(
+        label=_("Commune où vit le ménage (code INSEE)"),
+        required=False,
+        min_length=5,
+        max_length=5,
+    )
     recommended_kinds = forms.MultipleChoiceField(
         label=_("Préconisation : dispositifs adaptés"),
         choices=ProgrammeKind.choices,
@@ -245,6 +251,9 @@ class PlaceRequestForm(InputForm, Form):
     def clean_regulator(self):
         return self.cleaned_data["regulator"] or None
 
+    def clean_commune(self):
+        return self.cleaned_data["commune"] or None
+
     def clean(self):
         data = super().clean()
         members = []
@@ -313,6 +322,7 @@ class PlaceRequestForm(InputForm, Form):
             )
         }
         initial["regulator"] = str(view["regulator_id"] or "")
+        initial["commune"] = view["commune"]
         initial["communes_text"] = ", ".join(view["preferred_communes"])
         for n, member in enumerate(view["members"], start=1):
             for name in ("role", "first_name", "last_name", "birth_date", "sex"):
@@ -352,6 +362,9 @@ class EmergencyCallForm(InputForm, Form):
     adults = forms.IntegerField(label=_("Adultes"), min_value=1, max_value=6, initial=1)
     children = forms.IntegerField(label=_("Enfants"), min_value=0, max_value=12, initial=0)
     tonight_location = forms.CharField(label=_("Où se trouvent-ils ce soir ?"), max_length=200)
+    commune = forms.CharField(
+        label=_("Commune (code INSEE, si connue)"), required=False, min_length=5, max_length=5
+    )
     pets = forms.BooleanField(label=_("Avec un animal"), required=False)
     reduced_mobility = forms.BooleanField(label=_("Mobilité réduite"), required=False)
     needs = forms.CharField(label=_("Besoins (santé, soins…)"), required=False, max_length=1000)
@@ -362,6 +375,9 @@ class EmergencyCallForm(InputForm, Form):
 
     def clean_regulator(self):
         return self.cleaned_data["regulator"] or None
+
+    def clean_commune(self):
+        return self.cleaned_data["commune"] or None
 
 
 class NightForm(IdPrefixed, InputForm, Form):
@@ -593,3 +609,10 @@ class ApplicationAnswerForm(IdPrefixed, InputForm, Form):
 
     def clean_reason(self):
         return self.cleaned_data["reason"] or None
+
+
+class DocumentsForm(IdPrefixed, Form):
+    """Documents of a request: the page only (the JSON API carries no files)."""
+
+    id_prefix = "documents"
+    documents = MultipleFileField(label=_("Documents (PDF, PNG ou JPEG)"))

@@ -90,6 +90,9 @@ class PlaceRequestIn(Schema):
         default=None, description="le SIAO (demande d'hébergement ou de logement accompagné)"
     )
     pathway: UUID | None = Field(default=None, description="le parcours d'où vient la demande")
+    commune: str | None = Field(
+        default=None, pattern=_INSEE, description="code INSEE de la commune où vit le ménage"
+    )
     recommended_kinds: list[ProgrammeKind] = Field(min_length=1, max_length=10)
     recommendation: str = Field(default="", max_length=4000)
     preferred_kinds: list[ProgrammeKind] = Field(default=[], max_length=10)
@@ -134,6 +137,7 @@ class EmergencyCallIn(Schema):
     adults: int = Field(default=1, ge=1, le=6)
     children: int = Field(default=0, ge=0, le=12)
     tonight_location: str = Field(min_length=1, max_length=200)
+    commune: str | None = Field(default=None, pattern=_INSEE, description="code INSEE")
     pets: bool = False
     reduced_mobility: bool = False
     needs: str = Field(default="", max_length=1000)

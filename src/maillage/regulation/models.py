@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from maillage.core.models import PublicModel
+from maillage.core.models import PrivateFile, PublicModel
 from maillage.regulation import eligibility
 from maillage.regulation.enums import (
     NUMBER_CRITERIA,
@@ -43,6 +43,26 @@ from maillage.regulation.enums import (
 
 def _codes(max_length=40, **kwargs):
     return ArrayField(models.CharField(max_length=max_length), default=list, blank=True, **kwargs)
+
+
+def unit_rules(persons: int, accessible: bool) -> list[eligibility.Rule]:
+    """What a place itself says: how many people it takes, and whether it is accessible —
+    besides the requirements set on it."""
+    rules = [eligibility.Rule(Criterion.HOUSEHOLD_SIZE, Operator.AT_MOST, persons)]
+    if not accessible:
+        rules.append(eligibility.Rule(Criterion.REDUCED_MOBILITY, Operator.MUST_NOT))
+    return rules
+
+
+def requirement_rule(criterion, operator, number, values, level) -> eligibility.Rule:
+    """A requirement's row as the engine's rule."""
+    if criterion in NUMBER_CRITERIA:
+        value = number
+    elif operator == Operator.ONE_OF:
+        value = tuple(sorted(values))
+    else:
+        value = None
+    return eligibility.Rule(criterion, operator, value, level)
 
 
 class Programme(PublicModel):
@@ -113,12 +133,7 @@ class Unit(PublicModel):
         return self.label
 
     def own_rules(self) -> list[eligibility.Rule]:
-        """What the place itself says: how many people it takes, and whether it is
-        accessible — besides the requirements set on it."""
-        rules = [eligibility.Rule(Criterion.HOUSEHOLD_SIZE, Operator.AT_MOST, self.persons)]
-        if not self.accessible:
-            rules.append(eligibility.Rule(Criterion.REDUCED_MOBILITY, Operator.MUST_NOT))
-        return rules
+        return unit_rules(self.persons, self.accessible)
 
 
 class Requirement(models.Model):
@@ -166,13 +181,7 @@ class Requirement(models.Model):
         return Level.PROGRAMME if self.programme_id else Level.STRUCTURE
 
     def rule(self) -> eligibility.Rule:
-        if self.criterion in NUMBER_CRITERIA:
-            value = self.number
-        elif self.operator == Operator.ONE_OF:
-            value = tuple(sorted(self.values))
-        else:
-            value = None
-        return eligibility.Rule(self.criterion, self.operator, value, self.level)
+        return requirement_rule(self.criterion, self.operator, self.number, self.values, self.level)
 
 
 class Vacancy(PublicModel):
@@ -229,6 +238,10 @@ class PlaceRequest(PublicModel):
     )
     state = models.CharField(
         max_length=20, choices=RequestState.choices, default=RequestState.DRAFT
+    )
+    # Where the household lives (or is tonight): the observatory counts requests there.
+    commune = models.ForeignKey(
+        "territories.Commune", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     emergency = models.BooleanField(default=False)
     tonight_location = models.CharField(
@@ -290,6 +303,25 @@ class Member(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+
+class RequestDocument(PrivateFile):
+    """A document of the request (an evaluation, a proof of rights), served only to those
+    who see the request, each download audited."""
+
+    request = models.ForeignKey(PlaceRequest, on_delete=models.CASCADE, related_name="documents")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    @property
+    def path(self):
+        return (
+            settings.PRIVATE_FILES_DIR
+            / "regulation"
+            / str(self.request.public_id)
+            / str(self.public_id)
+        )
 
 
 class MedicalPart(models.Model):

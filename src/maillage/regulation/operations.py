@@ -31,4 +31,8 @@ PAGE_OPERATIONS = (
     Op("regulation:session_close", "commission_close", i.MinutesIn),
 )
 
-PAGE_ONLY: dict[str, str] = {}
+PAGE_ONLY: dict[str, str] = {
+    "regulation:documents_add": (
+        "des fichiers joints depuis la page : l'API JSON ne transporte pas de fichiers"
+    ),
+}

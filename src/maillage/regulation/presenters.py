@@ -52,6 +52,7 @@ def request_out(place_request, *, events=(), side=None, today=None) -> dict:
         "regulator": place_request.regulator.name if place_request.regulator_id else "",
         "regulator_id": place_request.regulator.public_id if place_request.regulator_id else None,
         "pathway": place_request.pathway.public_id if place_request.pathway_id else None,
+        "commune": place_request.commune_id or "",
         "members": [member_out(m, today) for m in members],
         "household_size": household.household_size,
         "children": household.children,

@@ -9,13 +9,27 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from maillage.accounts.models import Membership, Organisation
 from maillage.core.roles import Capability, roles_with
 from maillage.directory.models import Structure
-from maillage.pathways.queries import pathways_visible_to
+from maillage.pathways.queries import pathways_visible_to, portal_pathways
 from maillage.regulation import access, eligibility, matching, priority
 from maillage.regulation.enums import (
     EMERGENCY_KINDS,
@@ -29,6 +43,7 @@ from maillage.regulation.enums import (
     PolicyState,
     ProposalState,
     RequestState,
+    Tier,
     VacancyState,
 )
 from maillage.regulation.models import (
@@ -41,8 +56,11 @@ from maillage.regulation.models import (
     Programme,
     Proposal,
     Refusal,
+    Requirement,
     Unit,
     Vacancy,
+    requirement_rule,
+    unit_rules,
 )
 
 
@@ -311,6 +329,16 @@ def proposals_of(place_request) -> list:
             "vacancy__unit__programme__structure", "vacancy__unit__programme__commune", "session"
         ).order_by("-created_at")
     )
+
+
+def documents_of(place_request) -> list:
+    return list(
+        place_request.documents.filter(removed_at__isnull=True).order_by("created_at", "id")
+    )
+
+
+def document_of(place_request, public_id):
+    return place_request.documents.filter(public_id=public_id, removed_at__isnull=True).first()
 
 
 def applications_of(place_request) -> list:
@@ -624,20 +652,85 @@ class Board:
     today: dt.date
 
 
-def waiting_requests(regulator_id: int):
-    return (
-        PlaceRequest.objects.filter(
-            regulator_id=regulator_id, state=RequestState.WAITING, mode=Mode.CENTRALISED
-        )
-        .prefetch_related(Prefetch("members", queryset=Member.objects.order_by("position", "id")))
-        .order_by("first_requested_on", "id")
+@dataclass(frozen=True)
+class MemberFacts:
+    role: str
+    birth_date: dt.date | None
+    sex: str
+
+
+@dataclass
+class RequestFacts:
+    """What matching reads of a waiting request: no name, no free text (a board of 20,000
+    requests is read as plain values, not as records)."""
+
+    pk: int
+    public_id: object
+    first_requested_on: dt.date
+    dalo: bool
+    urgency: int
+    vulnerabilities: list
+    person_refusals: int
+    recommended_kinds: list
+    preferred_kinds: list
+    preferred_communes: list
+    pets: bool
+    reduced_mobility: bool
+    support_needed: bool
+    gir: int | None
+    resources: list
+    members: list
+
+    FIELDS = (
+        "pk",
+        "public_id",
+        "first_requested_on",
+        "dalo",
+        "urgency",
+        "vulnerabilities",
+        "person_refusals",
+        "recommended_kinds",
+        "preferred_kinds",
+        "preferred_communes",
+        "pets",
+        "reduced_mobility",
+        "support_needed",
+        "gir",
+        "resources",
     )
 
 
+def waiting_requests(regulator_id: int) -> list[RequestFacts]:
+    """The SIAO's waiting requests, in a stable order (first request, then id), with their
+    members: two queries."""
+    found = [
+        RequestFacts(*values, members=[])
+        for values in PlaceRequest.objects.filter(
+            regulator_id=regulator_id, state=RequestState.WAITING, mode=Mode.CENTRALISED
+        )
+        .order_by("first_requested_on", "id")
+        .values_list(*RequestFacts.FIELDS)
+    ]
+    by_pk = {r.pk: r for r in found}
+    for request_id, role, birth_date, sex in (
+        Member.objects.filter(
+            request__regulator_id=regulator_id,
+            request__state=RequestState.WAITING,
+            request__mode=Mode.CENTRALISED,
+        )
+        .order_by("request_id", "position", "id")
+        .values_list("request_id", "role", "birth_date", "sex")
+    ):
+        if request_id in by_pk:  # one that changed state between the two reads is not here
+            by_pk[request_id].members.append(MemberFacts(role, birth_date, sex))
+    return found
+
+
 def board_for(regulator_id: int, policy: priority.Policy, today: dt.date | None = None) -> Board:
+    """The SIAO's waiting requests and free places, as the engine reads them."""
     today = today or timezone.localdate()
-    requests = list(waiting_requests(regulator_id))
-    households = [household_of(r, list(r.members.all()), today) for r in requests]
+    requests = waiting_requests(regulator_id)
+    households = [household_of(r, r.members, today) for r in requests]
     standings = [standing_of(r, today) for r in requests]
     table = priority.StandingTable.of(standings)
     demand = matching.Demand(
@@ -652,7 +745,8 @@ def board_for(regulator_id: int, policy: priority.Policy, today: dt.date | None 
 
 def free_classes(regulator_id: int, requests: list, today: dt.date, horizon_days: int = 30):
     """The free places regulated by this SIAO, grouped: units alike (same programme, size,
-    accessibility, rules, refused by no one) form one class with a capacity."""
+    accessibility, rules, refused by no one) form one class with a capacity; a class's
+    units are vacancy ids. Read as plain values, in four queries."""
     vacancies = list(
         Vacancy.objects.filter(
             state=VacancyState.OPEN,
@@ -662,45 +756,93 @@ def free_classes(regulator_id: int, requests: list, today: dt.date, horizon_days
             unit__programme__regulator_id=regulator_id,
         )
         .exclude(unit__programme__kind__in=list(EMERGENCY_KINDS))
-        .select_related("unit__programme__commune", "unit__programme__structure__commune")
-        .prefetch_related(
-            "unit__requirements",
-            "unit__programme__requirements",
-            "unit__programme__structure__place_requirements",
-        )
         .order_by("available_from", "id")
+        .values_list(
+            "pk",
+            "unit_id",
+            "unit__persons",
+            "unit__accessible",
+            "unit__programme_id",
+            "unit__programme__kind",
+            "unit__programme__commune_id",
+            "unit__programme__structure__commune_id",
+            "unit__programme__structure_id",
+        )
     )
+    rules: dict[tuple, list] = defaultdict(list)  # (level, id) → the rules set there
+    for programme_id, unit_id, structure_id, criterion, operator, number, values in (
+        Requirement.objects.filter(
+            Q(programme__regulator_id=regulator_id)
+            | Q(unit__programme__regulator_id=regulator_id)
+            | Q(structure__programmes__regulator_id=regulator_id)
+        )
+        .distinct()
+        .values_list(
+            "programme_id", "unit_id", "structure_id", "criterion", "operator", "number", "values"
+        )
+    ):
+        level = (
+            ("unit", unit_id)
+            if unit_id
+            else ("programme", programme_id)
+            if programme_id
+            else ("structure", structure_id)
+        )
+        rules[level].append(requirement_rule(criterion, operator, number, values, level[0]))
     row_of = {r.pk: i for i, r in enumerate(requests)}
     refused: dict[int, set[int]] = defaultdict(set)
     for request_id, unit_id in Refusal.objects.filter(
-        unit_id__in=[v.unit_id for v in vacancies], request_id__in=list(row_of)
+        unit__programme__regulator_id=regulator_id,
+        request__regulator_id=regulator_id,
+        request__state=RequestState.WAITING,
     ).values_list("request_id", "unit_id"):
-        refused[unit_id].add(row_of[request_id])
+        if request_id in row_of:
+            refused[unit_id].add(row_of[request_id])
     grouped: dict[tuple, matching.PlaceClass] = {}
-    for vacancy in vacancies:
-        unit = vacancy.unit
-        programme = unit.programme
-        structure_rules = [r.rule() for r in programme.structure.place_requirements.all()]
-        rules = rules_of_unit(unit, programme, structure_rules)
-        excluded = frozenset(refused.get(unit.pk, ()))
-        commune = place_commune(programme)
+    in_force: dict[tuple, tuple] = {}  # the same place rules are evaluated once
+    for (
+        pk,
+        unit_id,
+        persons,
+        accessible,
+        programme_id,
+        kind,
+        commune,
+        structure_commune,
+        structure_id,
+    ) in vacancies:
+        own = ("unit", unit_id) in rules
+        key_rules = (programme_id, persons, accessible, unit_id if own else None)
+        place_rules = in_force.get(key_rules)
+        if place_rules is None:
+            place_rules = in_force[key_rules] = eligibility.effective_rules(
+                [
+                    (Level.STRUCTURE, rules.get(("structure", structure_id), ())),
+                    (Level.PROGRAMME, rules.get(("programme", programme_id), ())),
+                    (
+                        Level.UNIT,
+                        unit_rules(persons, accessible) + rules.get(("unit", unit_id), []),
+                    ),
+                ]
+            )
+        excluded = frozenset(refused.get(unit_id, ()))
         key = (
-            programme.pk,
-            unit.persons,
-            tuple(r.key() for r in rules),
-            unit.pk if excluded else None,
+            programme_id,
+            persons,
+            tuple(r.key() for r in place_rules),
+            unit_id if excluded else None,
         )
         place = grouped.get(key)
         if place is None:
             place = grouped[key] = matching.PlaceClass(
                 units=[],
-                kind=programme.kind,
-                commune=commune,
-                persons=unit.persons,
-                rules=rules,
+                kind=kind,
+                commune=commune or structure_commune or "",
+                persons=persons,
+                rules=place_rules,
                 excluded=excluded,
             )
-        place.units.append(vacancy)
+        place.units.append(pk)
     return list(grouped.values())
 
 
@@ -727,40 +869,89 @@ class Ranked:
     rows: list  # (rank, PlaceRequest, score, breakdown)
 
 
+def score_sql(policy: priority.Policy, today: dt.date):
+    """The policy's score of a request, computed by PostgreSQL: the same sum as
+    priority.scores (tests/regulation/test_ranking.py checks that both agree)."""
+    # date - date is a number of days in PostgreSQL (Django would make it an interval).
+    days = Func(
+        Value(today),
+        F("first_requested_on"),
+        template="(%(expressions)s)",
+        arg_joiner="::date - ",
+        output_field=IntegerField(),
+    )
+    waited = Greatest(days, Value(0))
+    raw = {
+        Tier.DALO: Case(When(dalo=True, then=Value(1)), default=Value(0)),
+        Tier.URGENCY: F("urgency"),
+        Tier.VULNERABILITY: Coalesce(
+            Func(F("vulnerabilities"), function="cardinality", output_field=IntegerField()),
+            Value(0),
+        ),
+        Tier.SENIORITY: waited - Value(policy.refusal_penalty_days) * F("person_refusals"),
+    }
+    total = Value(0, output_field=IntegerField())
+    for tier in policy.tiers:
+        units = Least(Greatest(raw[tier.tier], Value(0)), Value(tier.cap or priority.MAX_CAP))
+        total = total + units * Value(tier.points)
+    return ExpressionWrapper(total, output_field=IntegerField())
+
+
 def ranked_requests(
     regulator_id: int, policy: priority.Policy, *, page: int = 1, per_page: int = 50, today=None
 ) -> Ranked:
-    """The regulator's waiting requests in rank order, a page of them with the reasons of
-    their rank: two queries whatever the number of requests."""
+    """The regulator's waiting requests in rank order (the highest score, then the longest
+    wait, then the oldest record: the board's order), a page of them with the reasons of
+    their rank; the ranking is PostgreSQL's, in three queries whatever the number."""
     today = today or timezone.localdate()
-    numbers = list(
-        PlaceRequest.objects.filter(
-            regulator_id=regulator_id, state=RequestState.WAITING
-        ).values_list(
-            "pk", "dalo", "urgency", "first_requested_on", "vulnerabilities", "person_refusals"
-        )
-    )
-    if not numbers:
-        return Ranked(0, [])
-    n = len(numbers)
-    waiting = np.fromiter(((today - row[3]).days for row in numbers), np.int64, n)
-    table = priority.StandingTable(
-        dalo=np.fromiter((row[1] for row in numbers), np.int64, n),
-        urgency=np.fromiter((row[2] for row in numbers), np.int64, n),
-        waiting_days=np.maximum(waiting, 0),
-        vulnerabilities=np.fromiter((len(row[4]) for row in numbers), np.int64, n),
-        refusals=np.fromiter((row[5] for row in numbers), np.int64, n),
-    )
-    scores = priority.scores(policy, table)
-    order = priority.ranking(scores, table.waiting_days)
+    waiting = PlaceRequest.objects.filter(regulator_id=regulator_id, state=RequestState.WAITING)
+    total = waiting.count()
     start = (page - 1) * per_page
-    chosen = order[start : start + per_page]
-    by_pk = PlaceRequest.objects.prefetch_related(
-        Prefetch("members", queryset=Member.objects.filter(role=MemberRole.APPLICANT))
-    ).in_bulk([numbers[i][0] for i in chosen])
-    rows = []
-    for position, index in enumerate(chosen, start=start + 1):
-        record = by_pk[numbers[index][0]]
-        standing = standing_of(record, today)
-        rows.append((position, record, int(scores[index]), priority.breakdown(policy, standing)))
-    return Ranked(n, rows)
+    found = list(
+        waiting.annotate(score=score_sql(policy, today))
+        .order_by("-score", "first_requested_on", "id")
+        .prefetch_related(
+            Prefetch("members", queryset=Member.objects.filter(role=MemberRole.APPLICANT))
+        )[start : start + per_page]
+    )
+    rows = [
+        (
+            position,
+            record,
+            record.score,
+            priority.breakdown(policy, standing_of(record, today)),
+        )
+        for position, record in enumerate(found, start=start + 1)
+    ]
+    return Ranked(total, rows)
+
+
+def portal_requests(user) -> list:
+    """The place requests of the pathways whose space this user opens (hers, or those of
+    the person she helps as caregiver)."""
+    return list(
+        PlaceRequest.objects.filter(pathway__in=portal_pathways(user).values("pk"))
+        .exclude(state=RequestState.DRAFT)
+        .select_related("regulator")
+        .prefetch_related("members")
+        .order_by("-updated_at")
+    )
+
+
+def rank_of(place_request, policy: priority.Policy, today: dt.date) -> int:
+    """Her rank among the waiting requests of her SIAO (the list's order), counted by
+    PostgreSQL without reading anyone else's request."""
+    waiting = PlaceRequest.objects.filter(
+        regulator_id=place_request.regulator_id, state=RequestState.WAITING
+    ).annotate(score=score_sql(policy, today))
+    mine = waiting.filter(pk=place_request.pk).values_list("score", flat=True).first()
+    if mine is None:
+        return 0
+    ahead = waiting.filter(
+        Q(score__gt=mine)
+        | Q(score=mine, first_requested_on__lt=place_request.first_requested_on)
+        | Q(
+            score=mine, first_requested_on=place_request.first_requested_on, pk__lt=place_request.pk
+        )
+    ).count()
+    return ahead + 1

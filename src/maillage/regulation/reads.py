@@ -148,3 +148,22 @@ def why_not(*, place_request, vacancy_id, acting):
     request_record_read(place_request=place_request, acting=acting)
     policy = queries.policy_of(queries.policy_in_force(place_request.regulator_id))
     return vacancy, explain.why_not(place_request, vacancy, policy)
+
+
+def document_read(*, place_request, public_id, acting):
+    """A document of a request the user sees; its download audited."""
+    document = queries.document_of(place_request, public_id)
+    document = found(
+        document if document is not None and document.path.exists() else None,
+        "place_request.document_read",
+        "regulation.requestdocument",
+        public_id,
+        "document",
+    )
+    audit.record(
+        "place_request.document_read",
+        actor=acting,
+        obj=place_request,
+        details={"document": str(document.public_id)},
+    )
+    return document

@@ -42,6 +42,7 @@ class PlaceRequestOut(Schema):
     regulator: str
     regulator_id: UUID | None
     pathway: UUID | None
+    commune: str
     members: list[MemberOut]
     household_size: int
     children: int

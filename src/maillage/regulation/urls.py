@@ -6,6 +6,7 @@ app_name = "regulation"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("mes-demandes/", views.portal, name="portal"),
     path("dispositifs/", views.programmes, name="programmes"),
     path("dispositifs/<uuid:public_id>/", views.programme, name="programme"),
     path("dispositifs/<uuid:public_id>/places/", views.unit_add, name="unit_add"),
@@ -32,6 +33,12 @@ urlpatterns = [
         "demandes/<uuid:public_id>/pourquoi-pas/<uuid:vacancy_id>/",
         views.why_not,
         name="why_not",
+    ),
+    path("demandes/<uuid:public_id>/documents/", views.documents_add, name="documents_add"),
+    path(
+        "demandes/<uuid:public_id>/documents/<uuid:document_id>/",
+        views.document,
+        name="document",
     ),
     path("demandes/<uuid:public_id>/volet-medical/", views.medical, name="medical"),
     path("demandes/<uuid:public_id>/signature/", views.request_sign, name="request_sign"),

@@ -12,6 +12,7 @@ from maillage.regulation.actions.proposals import match_run, proposal_answer, pr
 from maillage.regulation.actions.requests import (
     application_answer,
     applications_send,
+    documents_add,
     medical_save,
     place_request_create,
     place_request_move,
@@ -34,6 +35,7 @@ __all__ = [
     "commission_close",
     "commission_create",
     "commission_decide",
+    "documents_add",
     "emergency_call",
     "emergency_night",
     "match_run",

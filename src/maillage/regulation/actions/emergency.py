@@ -25,6 +25,7 @@ from maillage.regulation.enums import (
 )
 from maillage.regulation.inputs import EmergencyCallIn, NightIn
 from maillage.regulation.models import Member, Night, PlaceRequest, Vacancy
+from maillage.territories.queries import commune_by_code
 
 
 def emergency_call(*, actor, data: EmergencyCallIn, acting=None, now=None) -> PlaceRequest:
@@ -40,9 +41,15 @@ def emergency_call(*, actor, data: EmergencyCallIn, acting=None, now=None) -> Pl
         regulator = queries.regulators().get(pk=siaos[0])
     else:
         raise ValidationError({"regulator": _("Choisissez le SIAO de l'appel.")})
+    commune = None
+    if data.commune:
+        commune = commune_by_code(data.commune)
+        if commune is None:
+            raise ValidationError({"commune": _("Cette commune n'existe pas.")})
     today = timezone.localdate(now)
     with transaction.atomic():
         place_request = PlaceRequest.objects.create(
+            commune=commune,
             regulator=regulator,
             mode=Mode.CENTRALISED,
             prescriber=actor,

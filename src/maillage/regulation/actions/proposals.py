@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +37,7 @@ from maillage.regulation.models import (
     PlaceRequest,
     Proposal,
     Refusal,
+    RequestEvent,
     Vacancy,
 )
 
@@ -75,37 +77,62 @@ def match_run(*, actor, regulator, data: MatchRunIn, acting=None, now=None) -> M
             created_by=actor,
         )
         chosen = comparison.outcomes[data.engine].assignment
-        created = []
-        for c, rows in enumerate(chosen.matches):
-            vacancies = board.classes[c].units
-            for vacancy, row in zip(vacancies, rows, strict=False):
-                request = board.requests[row]
-                details = explain.explanation(comparison, data.engine, c, row, rank)
-                created.append(
-                    Proposal(
-                        request=request,
-                        vacancy=vacancy,
-                        run=run,
-                        session=session,
-                        engine=data.engine,
-                        weight=details["weight"],
-                        explanation=details,
-                        created_by=actor,
-                    )
-                )
-        Proposal.objects.bulk_create(created)
+        pairs = [
+            (c, vacancy, row)
+            for c, rows in enumerate(chosen.matches)
+            for vacancy, row in zip(board.classes[c].units, rows, strict=False)
+        ]
+        # Read before the lock: a request cancelled or a place withdrawn since is left out.
+        waiting = set(
+            PlaceRequest.objects.select_for_update()
+            .filter(
+                pk__in=[board.requests[row].pk for _c, _v, row in pairs], state=RequestState.WAITING
+            )
+            .values_list("pk", flat=True)
+        )
+        free = set(
+            Vacancy.objects.select_for_update()
+            .filter(pk__in=[v for _c, v, _row in pairs], state=VacancyState.OPEN)
+            .values_list("pk", flat=True)
+        )
+        created = [
+            Proposal(
+                request_id=board.requests[row].pk,
+                vacancy_id=vacancy,
+                run=run,
+                session=session,
+                engine=data.engine,
+                weight=details["weight"],
+                explanation=details,
+                created_by=actor,
+            )
+            for c, vacancy, row in pairs
+            if board.requests[row].pk in waiting and vacancy in free
+            for details in (explain.explanation(comparison, data.engine, c, row, rank),)
+        ]
+        Proposal.objects.bulk_create(created, batch_size=1000)
+        proposed = [p.request_id for p in created]
         Vacancy.objects.filter(pk__in=[p.vacancy_id for p in created]).update(
             state=VacancyState.PROPOSED
         )
-        for proposal in created:
-            request = PlaceRequest.objects.select_for_update().get(pk=proposal.request_id)
-            record_move(
-                request,
-                RequestState.PROPOSED,
-                actor=actor,
-                note=_("Place proposée à la commission"),
-                now=now,
-            )
+        PlaceRequest.objects.filter(pk__in=proposed).update(
+            state=RequestState.PROPOSED, version=F("version") + 1, updated_at=now
+        )
+        note = _("Place proposée à la commission")
+        RequestEvent.objects.bulk_create(
+            [
+                RequestEvent(
+                    request_id=pk,
+                    at=now,
+                    actor=actor,
+                    from_state=RequestState.WAITING,
+                    to_state=RequestState.PROPOSED,
+                    note=note,
+                )
+                for pk in proposed
+            ],
+            batch_size=2000,
+        )
         run.figures = {**run.figures, "proposals": len(created)}
         run.save(update_fields=["figures"])
         audit.record(

@@ -12,6 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
+from maillage.core.attachments import MAX_FILES
+from maillage.core.attachments import check as check_attachment
+from maillage.core.attachments import remove as remove_attachment
+from maillage.core.attachments import store as store_attachment
 from maillage.core.notify import notify
 from maillage.core.versions import lock_version
 from maillage.pathways.queries import pathway_for
@@ -52,6 +56,7 @@ from maillage.regulation.models import (
     Member,
     PlaceRequest,
     Refusal,
+    RequestDocument,
     Vacancy,
 )
 from maillage.territories.queries import commune_by_code
@@ -136,8 +141,18 @@ def _checked(actor, data: PlaceRequestIn, today: dt.date) -> dict:
         pathway = pathway_for(actor, data.pathway)
         if pathway is None:
             raise ValidationError({"pathway": _("Ce parcours n'est pas l'un des vôtres.")})
+    commune = None
+    if data.commune:
+        commune = commune_by_code(data.commune)
+        if commune is None:
+            raise ValidationError(
+                {"commune": _("La commune %(c)s n'existe pas.") % {"c": data.commune}}
+            )
+    elif pathway is not None:
+        commune = pathway.person.commune
     applicant = applicants[0]
     return {
+        "commune": commune,
         "mode": mode,
         "regulator": regulator,
         "pathway": pathway,
@@ -568,3 +583,40 @@ def requests_update_reminders(*, today=None) -> tuple[int, int]:
                 audit.record("place_request.suspend", obj=locked)
             suspended += 1
     return reminded, suspended
+
+
+def documents_add(*, actor, place_request, uploads, acting=None) -> list:
+    """Join documents to the request (PDF, PNG or JPEG, checked by their content): all of
+    them or none, and no file left behind when the write fails."""
+    if not access.can_edit_request(actor, place_request):
+        raise PermissionDenied
+    if not uploads:
+        raise ValidationError({"documents": _("Choisissez au moins un document.")})
+    if len(uploads) > MAX_FILES:
+        raise ValidationError({"documents": _("%(max)s documents au plus.") % {"max": MAX_FILES}})
+    checked = [check_attachment(upload) for upload in uploads]
+    stored = []
+    try:
+        with transaction.atomic():
+            for file in checked:
+                document = RequestDocument.objects.create(
+                    request=place_request,
+                    name=file.name,
+                    content_type=file.content_type,
+                    size=file.size,
+                    added_by=actor,
+                )
+                document.request = place_request
+                store_attachment(document, file)
+                stored.append(document)
+            audit.record(
+                "place_request.document_add",
+                actor=audit.actor_of(actor, acting),
+                obj=place_request,
+                details={"documents": [str(d.public_id) for d in stored]},
+            )
+    except BaseException:
+        for document in stored:
+            remove_attachment(document)
+        raise
+    return stored

@@ -8,6 +8,7 @@ from maillage.regulation.views.commission import (
     sessions,
 )
 from maillage.regulation.views.home import home
+from maillage.regulation.views.portal import portal
 from maillage.regulation.views.proposals import proposal, proposal_person, proposal_structure
 from maillage.regulation.views.ranking import (
     policies,
@@ -21,6 +22,8 @@ from maillage.regulation.views.ranking import (
 from maillage.regulation.views.requests import (
     application,
     applications_send,
+    document,
+    documents_add,
     emergency,
     emergency_night,
     medical,
@@ -46,6 +49,8 @@ from maillage.regulation.views.supply import (
 __all__ = [
     "application",
     "applications_send",
+    "document",
+    "documents_add",
     "emergency",
     "emergency_night",
     "home",
@@ -54,6 +59,7 @@ __all__ = [
     "policy",
     "policy_publish",
     "policy_simulate",
+    "portal",
     "programme",
     "programmes",
     "proposal",

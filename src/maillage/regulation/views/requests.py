@@ -2,6 +2,7 @@
 the reader may make), « pourquoi pas moi ? », and the 115's call and night."""
 
 from django.contrib import messages
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from maillage.regulation.enums import Mode, RequestState
 from maillage.regulation.forms import (
     ApplicationAnswerForm,
     ApplicationsForm,
+    DocumentsForm,
     EmergencyCallForm,
     MedicalForm,
     NightForm,
@@ -78,7 +80,13 @@ def request_new(request):
 
 
 def _request_page(
-    request, place_request, status=200, move_form=None, night_form=None, apply_form=None
+    request,
+    place_request,
+    status=200,
+    move_form=None,
+    night_form=None,
+    apply_form=None,
+    documents_form=None,
 ):
     user = request.user
     reads.request_record_read(place_request=place_request, acting=acting(request))
@@ -125,6 +133,9 @@ def _request_page(
             "night_form": night_form
             or (NightForm(places=[p for p in tonight if p["fits"]]) if tonight else None),
             "apply_form": apply_form or (ApplicationsForm(targets=targets) if targets else None),
+            "documents": queries.documents_of(place_request),
+            "documents_form": documents_form
+            or (DocumentsForm() if access.can_edit_request(user, place_request) else None),
             "why_not_places": queries.open_vacancies([place_request.regulator_id])
             if access.can_regulate_request(user, place_request) and place_request.regulator_id
             else [],
@@ -367,4 +378,40 @@ def application(request, public_id):
             ),
         },
         status=status,
+    )
+
+
+@require_POST
+def documents_add(request, public_id):
+    place_request = visible_request(request, public_id)
+    require(
+        access.can_edit_request(request.user, place_request),
+        "place_request.document_add",
+        obj=place_request,
+    )
+    form = DocumentsForm(request.POST, request.FILES)
+    if form.is_valid():
+        with refusals_on(form) as submitted:
+            actions.documents_add(
+                actor=request.user,
+                place_request=place_request,
+                uploads=form.cleaned_data["documents"],
+                acting=acting(request),
+            )
+        if submitted.done:
+            messages.success(request, _("Documents joints à la demande."))
+            return redirect("regulation:request", public_id=public_id)
+    return _request_page(request, place_request, status=400, documents_form=form)
+
+
+def document(request, public_id, document_id):
+    place_request = visible_request(request, public_id)
+    found = reads.document_read(
+        place_request=place_request, public_id=document_id, acting=acting(request)
+    )
+    return FileResponse(
+        open(found.path, "rb"),  # FileResponse closes it
+        as_attachment=True,
+        filename=found.name,
+        content_type=found.content_type,
     )
