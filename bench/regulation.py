@@ -72,9 +72,9 @@ from maillage.regulation.enums import (  # noqa: E402
     MEDICO_SOCIAL_KINDS,
     Criterion,
     Level,
+    MemberSex,
     Operator,
     ProgrammeKind,
-    Sex,
 )
 
 SHELTER = [
@@ -290,13 +290,14 @@ def build(rng) -> None:
         .Commune.objects.filter(departement_id="85")
         .values_list("code", flat=True)
     )
+    unusable = "!bench"  # no password: nobody logs in as the bench's accounts
     siao = Organisation.objects.create(name="SIAO bench", kind="siao")
     officer = User.objects.create(
-        email="siao@bench.maillage.fr", full_name="Régulatrice", password="!"
+        email="siao@bench.maillage.fr", full_name="Régulatrice", password=unusable
     )
     Membership.objects.create(user=officer, organisation=siao, role=Role.REGULATOR)
     prescriber = User.objects.create(
-        email="pro@bench.maillage.fr", full_name="Prescriptrice", password="!"
+        email="pro@bench.maillage.fr", full_name="Prescriptrice", password=unusable
     )
     Membership.objects.create(user=prescriber, organisation=siao, role=Role.PROFESSIONAL)
     today = timezone.localdate()
@@ -413,7 +414,7 @@ def build(rng) -> None:
                     role="child",
                     first_name=f"Enfant {c}",
                     last_name="Nom",
-                    sex=Sex.UNSAID,
+                    sex=MemberSex.UNSAID,
                     position=2 + c,
                 )
             )
@@ -428,7 +429,8 @@ def build(rng) -> None:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print(
-        f"  built {len(requests)} requests, {len(members)} members, {len(units)} vacancies in {time.perf_counter() - started:.0f} s",
+        f"  built {len(requests)} requests, {len(members)} members, {len(units)} vacancies "
+        f"in {time.perf_counter() - started:.0f} s",
         flush=True,
     )
 
@@ -476,7 +478,8 @@ def database_part(rng) -> dict:
     board = queries.board_for(siao.pk, policy)
     loaded = time.perf_counter() - started
     print(
-        f"  board read from the tables ({len(board.requests)} requests, {len(board.classes)} classes): {loaded:.2f} s",
+        f"  board read from the tables ({len(board.requests)} requests, "
+        f"{len(board.classes)} classes): {loaded:.2f} s",
         flush=True,
     )
     started = time.perf_counter()

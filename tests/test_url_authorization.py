@@ -1251,7 +1251,16 @@ def _session(cast):
 
 def _proposal(cast):
     """A proposal the commission approved: the structure (the professional's organisation)
-    sees it; the request is the professional's."""
+    sees it; the request is the professional's. Built once per persona's test (the rows
+    that reach it only read it or are refused before writing)."""
+    made = getattr(cast, "_proposal_made", None)
+    if made is not None:
+        return made
+    cast._proposal_made = _approved_proposal(cast)
+    return cast._proposal_made
+
+
+def _approved_proposal(cast):
     from maillage.core.versions import current_version
     from maillage.regulation import actions
     from maillage.regulation import inputs as r

@@ -12,7 +12,13 @@ from maillage.accounts.enums import OrganisationKind
 from maillage.core.roles import Role
 from maillage.core.versions import current_version
 from maillage.regulation import actions, inputs, priority
-from maillage.regulation.enums import MemberRole, ProgrammeKind, RequestState, Sex, UnitType
+from maillage.regulation.enums import (
+    MemberRole,
+    MemberSex,
+    PlaceRequestState,
+    ProgrammeKind,
+    UnitType,
+)
 from tests.factories import OrganisationFactory, StructureFactory, member
 
 
@@ -118,7 +124,9 @@ def add_units(
     return units, vacancies
 
 
-def household(first="Awa", last="Diallo", born=dt.date(1990, 1, 1), sex=Sex.FEMALE, others=()):
+def household(
+    first="Awa", last="Diallo", born=dt.date(1990, 1, 1), sex=MemberSex.FEMALE, others=()
+):
     members = [
         inputs.MemberIn(
             role=MemberRole.APPLICANT, first_name=first, last_name=last, birth_date=born, sex=sex
@@ -148,9 +156,9 @@ def waiting_request(
             **fields,
         ),
     )
-    move(world.prescriber, created, RequestState.SENT)
-    move(world.regulator, created, RequestState.CHECKED)
-    move(world.regulator, created, RequestState.WAITING)
+    move(world.prescriber, created, PlaceRequestState.SENT)
+    move(world.regulator, created, PlaceRequestState.CHECKED)
+    move(world.regulator, created, PlaceRequestState.WAITING)
     created.refresh_from_db()
     return created
 

@@ -10,7 +10,14 @@ from scipy.optimize import linear_sum_assignment
 
 from maillage.regulation import eligibility as el
 from maillage.regulation import matching, priority
-from maillage.regulation.enums import KIND_BITS, Criterion, Level, Operator, ProgrammeKind, Sex
+from maillage.regulation.enums import (
+    KIND_BITS,
+    Criterion,
+    Level,
+    MemberSex,
+    Operator,
+    ProgrammeKind,
+)
 
 KINDS = [ProgrammeKind.CHRS, ProgrammeKind.EMERGENCY, ProgrammeKind.FAMILY_HOUSE]
 COMMUNES = ["85191", "85213", "85003"]
@@ -20,7 +27,9 @@ households = st.builds(
     household_size=st.integers(1, 6),
     adults=st.integers(1, 2),
     children=st.integers(0, 4),
-    adult_sexes=st.frozensets(st.sampled_from([Sex.FEMALE, Sex.MALE, Sex.UNSAID]), min_size=1),
+    adult_sexes=st.frozensets(
+        st.sampled_from([MemberSex.FEMALE, MemberSex.MALE, MemberSex.UNSAID]), min_size=1
+    ),
     applicant_age=st.one_of(st.none(), st.integers(16, 95)),
     couple=st.booleans(),
     pets=st.booleans(),
@@ -39,7 +48,9 @@ def rules(draw):
         return el.Rule(criterion, op, draw(st.integers(0, 90)))
     if criterion == Criterion.ADULT_SEX:
         values = draw(
-            st.frozensets(st.sampled_from([Sex.FEMALE, Sex.MALE, Sex.UNSAID]), min_size=1)
+            st.frozensets(
+                st.sampled_from([MemberSex.FEMALE, MemberSex.MALE, MemberSex.UNSAID]), min_size=1
+            )
         )
         return el.Rule(criterion, Operator.ONE_OF, tuple(sorted(values)))
     return el.Rule(criterion, draw(st.sampled_from([Operator.MUST, Operator.MUST_NOT])))

@@ -17,12 +17,12 @@ from maillage.regulation.enums import (
     DecisionReason,
     Engine,
     MemberRole,
+    MemberSex,
     Operator,
     Party,
+    PlaceRefusalReason,
+    PlaceRequestState,
     ProposalState,
-    RefusalReason,
-    RequestState,
-    Sex,
     VacancyState,
 )
 from maillage.regulation.models import Proposal, Refusal
@@ -99,7 +99,7 @@ def test_a_request_goes_from_draft_to_admission_and_opens_the_exit_checklist(wor
     assert proposal.explanation["breakdown"]  # the priority, tier by tier
     request.refresh_from_db()
     vacancy.refresh_from_db()
-    assert request.state == RequestState.PROPOSED and vacancy.state == VacancyState.PROPOSED
+    assert request.state == PlaceRequestState.PROPOSED and vacancy.state == VacancyState.PROPOSED
 
     decide(world, session, proposal)
     proposal.refresh_from_db()
@@ -110,7 +110,7 @@ def test_a_request_goes_from_draft_to_admission_and_opens_the_exit_checklist(wor
 
     request.refresh_from_db()
     vacancy.refresh_from_db()
-    assert request.state == RequestState.ADMITTED and request.closed_at is not None
+    assert request.state == PlaceRequestState.ADMITTED and request.closed_at is not None
     assert vacancy.state == VacancyState.FILLED
     assert TimelineEvent.objects.filter(pathway=pathway, kind="placement").exists()
     assert PlanAction.objects.filter(objective__plan__pathway=pathway).count() == 5
@@ -130,10 +130,10 @@ def test_a_refused_place_is_never_proposed_again_to_that_household(world):
     proposal.refresh_from_db()
     with pytest.raises(ValidationError):  # a refusal has a reason
         answer(world.prescriber, proposal, "person", False)
-    answer(world.prescriber, proposal, "person", False, RefusalReason.LOCATION)
+    answer(world.prescriber, proposal, "person", False, PlaceRefusalReason.LOCATION)
     request.refresh_from_db()
     vacancy.refresh_from_db()
-    assert request.state == RequestState.WAITING and request.person_refusals == 1
+    assert request.state == PlaceRequestState.WAITING and request.person_refusals == 1
     assert vacancy.state == VacancyState.OPEN
     refusal = Refusal.objects.get(request=request)
     assert refusal.party == Party.PERSON and refusal.unit_id == vacancy.unit_id
@@ -146,13 +146,13 @@ def test_a_refused_place_is_never_proposed_again_to_that_household(world):
 def test_an_other_refusal_needs_words(world):
     request, _vacancy, proposal = approved(world)
     with pytest.raises(ValidationError):
-        answer(world.shelter_admin, proposal, "structure", False, RefusalReason.OTHER)
+        answer(world.shelter_admin, proposal, "structure", False, PlaceRefusalReason.OTHER)
     answer(
         world.shelter_admin,
         proposal,
         "structure",
         False,
-        RefusalReason.OTHER,
+        PlaceRefusalReason.OTHER,
         "Travaux dans le logement",
     )
     assert Refusal.objects.get(request=request).party == Party.STRUCTURE
@@ -166,7 +166,7 @@ def test_two_answers_on_one_proposal_give_one_winner(world):
         actor=world.shelter_admin, proposal=proposal, side="structure", data=data
     )
     refusal = inputs.ProposalAnswerIn(
-        accept=False, reason=RefusalReason.GROUP_BALANCE, version=read
+        accept=False, reason=PlaceRefusalReason.GROUP_BALANCE, version=read
     )
     with pytest.raises(StaleVersion):
         actions.proposal_answer(
@@ -193,15 +193,15 @@ def test_the_rules_of_a_place_are_obeyed_and_explained(world):
         data=inputs.RequirementIn(
             criterion=Criterion.ADULT_SEX,
             operator=Operator.ONE_OF,
-            values=[Sex.FEMALE],
+            values=[MemberSex.FEMALE],
             unit=units[0].public_id,
         ),
     )
-    man = waiting_request(world, members=household("Marc", "Petit", sex=Sex.MALE), waited=400)
+    man = waiting_request(world, members=household("Marc", "Petit", sex=MemberSex.MALE), waited=400)
     family = waiting_request(
         world,
         members=household(
-            "Lina", "Roux", others=[(MemberRole.CHILD, "Noé", dt.date(2019, 1, 1), Sex.MALE)]
+            "Lina", "Roux", others=[(MemberRole.CHILD, "Noé", dt.date(2019, 1, 1), MemberSex.MALE)]
         ),
         waited=300,
     )
@@ -222,19 +222,19 @@ def test_the_commission_may_turn_down_a_proposal_and_the_place_is_free_again(wor
     decide(world, session, proposal, CommissionDecision.REJECTED, DecisionReason.NEEDS_NOT_MET)
     request.refresh_from_db()
     vacancy.refresh_from_db()
-    assert request.state == RequestState.WAITING and vacancy.state == VacancyState.OPEN
+    assert request.state == PlaceRequestState.WAITING and vacancy.state == VacancyState.OPEN
     assert Refusal.objects.get(request=request).party == Party.COMMISSION
 
 
 def test_an_illegal_move_is_refused_in_french_and_changes_nothing(world):
     request = waiting_request(world)
     with pytest.raises(ValidationError) as error:
-        move(world.regulator, request, RequestState.SENT)
+        move(world.regulator, request, PlaceRequestState.SENT)
     assert "Impossible de passer" in str(error.value)
     with pytest.raises(ValidationError):  # a cancellation says why
-        move(world.prescriber, request, RequestState.CANCELLED)
+        move(world.prescriber, request, PlaceRequestState.CANCELLED)
     request.refresh_from_db()
-    assert request.state == RequestState.WAITING
+    assert request.state == PlaceRequestState.WAITING
 
 
 def test_a_request_cannot_be_sent_without_the_person_s_consent(world):
@@ -245,7 +245,7 @@ def test_a_request_cannot_be_sent_without_the_person_s_consent(world):
         ),
     )
     with pytest.raises(ValidationError, match="accord de la personne"):
-        move(world.prescriber, draft, RequestState.SENT)
+        move(world.prescriber, draft, PlaceRequestState.SENT)
 
 
 def test_a_request_mixing_shelter_and_ehpad_is_refused(world):
@@ -274,7 +274,7 @@ def test_the_optimum_serves_more_than_greedy_where_greedy_blocks(world):
     )
     waiting_request(world, members=household("Zoé", "Marin"), waited=500)  # fits both
     waiting_request(
-        world, members=household("Alain", "Roy", sex=Sex.MALE), waited=10, pets=True
+        world, members=household("Alain", "Roy", sex=MemberSex.MALE), waited=10, pets=True
     )  # room only
     figures = run(world).figures
     assert figures["optimum"]["matched"] == 2
@@ -287,11 +287,12 @@ def test_waiting_requests_are_reminded_then_suspended_never_deleted(world):
     assert actions.requests_update_reminders(today=due) == (1, 0)
     assert actions.requests_update_reminders(today=due + dt.timedelta(days=31)) == (0, 1)
     request.refresh_from_db()
-    assert request.state == RequestState.SUSPENDED
-    move(world.prescriber, request, RequestState.WAITING)
+    assert request.state == PlaceRequestState.SUSPENDED
+    move(world.prescriber, request, PlaceRequestState.WAITING)
     request.refresh_from_db()
     assert (
-        request.state == RequestState.WAITING and request.first_requested_on < timezone.localdate()
+        request.state == PlaceRequestState.WAITING
+        and request.first_requested_on < timezone.localdate()
     )
 
 
@@ -302,5 +303,5 @@ def test_an_offer_left_unanswered_expires_and_the_siao_is_told(world):
     assert actions.proposals_expire(today=proposal.expires_on + dt.timedelta(days=1)) == 1
     proposal.refresh_from_db()
     request.refresh_from_db()
-    assert proposal.state == ProposalState.EXPIRED and request.state == RequestState.WAITING
+    assert proposal.state == ProposalState.EXPIRED and request.state == PlaceRequestState.WAITING
     assert Notification.objects.filter(user=world.regulator, message__contains="expiré").exists()

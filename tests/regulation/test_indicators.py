@@ -9,7 +9,7 @@ from django.utils import timezone
 from maillage.core.versions import current_version
 from maillage.observatory import facts, indicators
 from maillage.regulation import actions, inputs
-from maillage.regulation.enums import RefusalReason
+from maillage.regulation.enums import PlaceRefusalReason
 from maillage.regulation.models import Proposal
 from tests.regulation.conftest import add_units, household, waiting_request
 
@@ -86,7 +86,7 @@ def test_the_observatory_counts_what_regulation_did(world):
             side="person",
             data=inputs.ProposalAnswerIn(
                 accept=accept,
-                reason=None if accept else RefusalReason.LOCATION,
+                reason=None if accept else PlaceRefusalReason.LOCATION,
                 version=current_version(proposal),
             ),
         )
@@ -104,7 +104,7 @@ def test_the_observatory_counts_what_regulation_did(world):
     delays = computed.table("delai-admission")
     assert values(delays, "Hébergement et logement (SIAO)") == [0, 1, 0, 0, 0]  # 20 days
     refusals = computed.table("refus-de-places")
-    assert values(refusals, str(RefusalReason.LOCATION.label)) == [0, 0, 1, 0]  # by the person
+    assert values(refusals, str(PlaceRefusalReason.LOCATION.label)) == [0, 0, 1, 0]  # by the person
     proposals = computed.table("propositions-admissions")
     assert values(proposals, "Propositions (optimum global)") == [2, 1, 50.0]
     stock = computed.table("occupation-des-places")

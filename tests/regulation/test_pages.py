@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from maillage.core.models import AuditEvent
 from maillage.regulation import actions, inputs
-from maillage.regulation.enums import RequestState
+from maillage.regulation.enums import PlaceRequestState
 from maillage.regulation.models import PlaceRequest, Proposal
 from tests.regulation.conftest import add_units, household, waiting_request
 
@@ -43,7 +43,7 @@ def test_a_prescriber_writes_a_request_on_the_page(client, world):
     assert response.status_code == 302, response.content.decode()[:2000]
     created = PlaceRequest.objects.get()
     assert created.members.count() == 2 and created.preferred_communes == ["85191", "85213"]
-    assert created.resources[0]["kind"] == "rsa" and created.state == RequestState.DRAFT
+    assert created.resources[0]["kind"] == "rsa" and created.state == PlaceRequestState.DRAFT
     detail = client.get(response.url).content.decode()
     assert "Le ménage : 2 personnes" in detail and "Envoyée" in detail  # the next move offered
 
@@ -198,7 +198,7 @@ def test_the_115_takes_a_call_and_shelters_the_household_tonight(client, world):
     assert sheltered.status_code == 302
     request.refresh_from_db()
     bed.refresh_from_db()
-    assert request.state == RequestState.ADMITTED and bed.state == "filled"
+    assert request.state == PlaceRequestState.ADMITTED and bed.state == "filled"
 
 
 def test_documents_are_joined_checked_and_read_by_those_who_see_the_request(client, world, cast):
@@ -257,7 +257,7 @@ def test_the_commission_s_minutes_are_printed_to_pdf(client, world):
     actions.commission_close(
         actor=world.regulator,
         session=session,
-        data=inputs.MinutesIn(minutes="Une place attribuée.", version=session.version),
+        data=inputs.CommissionMinutesIn(minutes="Une place attribuée.", version=session.version),
     )
     client.force_login(world.regulator)
     response = client.get(reverse("regulation:session_minutes", args=[session.public_id]))

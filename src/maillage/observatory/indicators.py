@@ -648,7 +648,7 @@ def _regulation(reading: _Reading) -> list[Table]:
         )
     )
     refusals = _counts(scope, "place_refusal", "key", "key2")
-    reasons = [r for r in regulation.RefusalReason if any(k[1] == r.value for k in refusals)]
+    reasons = [r for r in regulation.PlaceRefusalReason if any(k[1] == r.value for k in refusals)]
     tables.append(
         Table(
             "refus-de-places",

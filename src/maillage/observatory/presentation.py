@@ -28,6 +28,18 @@ DASHBOARD = (
     (gettext_lazy("Parcours"), ("parcours", "parcours-clotures", "satisfaction")),
     (gettext_lazy("Orientations"), ("orientations", "orientations-delai", "orientations-refus")),
     (gettext_lazy("Besoins non couverts"), ("besoins-non-couverts", "besoins-sans-ressource")),
+    (
+        gettext_lazy("Places d'hébergement, de logement et d'établissement"),
+        (
+            "demandes-de-place",
+            "demandes-non-pourvues",
+            "delai-admission",
+            "refus-de-places",
+            "propositions-admissions",
+            "journees-vacantes",
+            "occupation-des-places",
+        ),
+    ),
     (gettext_lazy("Offre de l'annuaire"), ("couverture",)),
     (gettext_lazy("Personnes accompagnées"), ("personnes-age-sexe", "personnes-type-commune")),
 )

@@ -19,8 +19,8 @@ from maillage.regulation.enums import (
     PRESCRIBER,
     REGULATOR,
     ApplicationState,
+    PlaceRequestState,
     ProposalState,
-    RequestState,
 )
 
 
@@ -97,11 +97,11 @@ def can_edit_request(user, place_request) -> bool:
     if can_regulate_request(user, place_request):
         return True
     return place_request.prescriber_id == user.pk and place_request.state in (
-        RequestState.DRAFT,
-        RequestState.INCOMPLETE,
-        RequestState.SUSPENDED,
-        RequestState.WAITING,
-        RequestState.SENT,
+        PlaceRequestState.DRAFT,
+        PlaceRequestState.INCOMPLETE,
+        PlaceRequestState.SUSPENDED,
+        PlaceRequestState.WAITING,
+        PlaceRequestState.SENT,
     )
 
 
@@ -154,7 +154,7 @@ def can_read_medical(user, place_request, applications) -> bool:
 def can_write_medical(user, place_request) -> bool:
     """The GP (a professional) the prescriber asked, or the prescriber if she is the GP; the
     part is locked once the dossier is sent."""
-    if place_request.state not in (RequestState.DRAFT, RequestState.INCOMPLETE):
+    if place_request.state not in (PlaceRequestState.DRAFT, PlaceRequestState.INCOMPLETE):
         return False
     medical = getattr(place_request, "medical", None)
     if medical is not None and medical.physician_id is not None:

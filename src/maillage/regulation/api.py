@@ -14,10 +14,10 @@ from maillage.regulation.inputs import (
     ApplicationsIn,
     CommissionDecisionIn,
     CommissionIn,
+    CommissionMinutesIn,
     EmergencyCallIn,
     MatchRunIn,
     MedicalIn,
-    MinutesIn,
     NightIn,
     NoteIn,
     PlaceRequestIn,
@@ -647,7 +647,7 @@ def commission_decide(request, public_id: UUID, payload: CommissionDecisionIn):
     summary="Clore la commission avec son compte rendu",
 )
 @acting("commission.close")
-def commission_close(request, public_id: UUID, payload: MinutesIn):
+def commission_close(request, public_id: UUID, payload: CommissionMinutesIn):
     closed = actions.commission_close(
         actor=request.user,
         session=_session(request, public_id),

@@ -21,10 +21,10 @@ from maillage.regulation.enums import (
     Criterion,
     Engine,
     MemberRole,
+    MemberSex,
     Operator,
+    PlaceRequestState,
     ProgrammeKind,
-    RequestState,
-    Sex,
     Tier,
     UnitType,
 )
@@ -88,10 +88,10 @@ HOUSEHOLDS = [
         "Sophie",
         "Lambert",
         dt.date(1990, 4, 2),
-        Sex.FEMALE,
+        MemberSex.FEMALE,
         [
-            (MemberRole.CHILD, "Léa", dt.date(2018, 6, 1), Sex.FEMALE),
-            (MemberRole.CHILD, "Tom", dt.date(2021, 2, 9), Sex.MALE),
+            (MemberRole.CHILD, "Léa", dt.date(2018, 6, 1), MemberSex.FEMALE),
+            (MemberRole.CHILD, "Tom", dt.date(2021, 2, 9), MemberSex.MALE),
         ],
         [ProgrammeKind.CHRS],
         ["85191"],
@@ -106,7 +106,7 @@ HOUSEHOLDS = [
         "Karim",
         "Haddad",
         dt.date(1979, 9, 15),
-        Sex.MALE,
+        MemberSex.MALE,
         [],
         [ProgrammeKind.CHRS, ProgrammeKind.FAMILY_HOUSE],
         [],
@@ -121,7 +121,7 @@ HOUSEHOLDS = [
         "Julie",
         "Moreau",
         dt.date(1996, 1, 20),
-        Sex.FEMALE,
+        MemberSex.FEMALE,
         [],
         [ProgrammeKind.CHRS],
         ["85191", "85213"],
@@ -136,7 +136,7 @@ HOUSEHOLDS = [
         "Bernard",
         "Rousseau",
         dt.date(1961, 11, 3),
-        Sex.MALE,
+        MemberSex.MALE,
         [],
         [ProgrammeKind.FAMILY_HOUSE],
         ["85003"],
@@ -151,10 +151,10 @@ HOUSEHOLDS = [
         "Nadia",
         "Cherif",
         dt.date(1985, 7, 8),
-        Sex.FEMALE,
+        MemberSex.FEMALE,
         [
-            (MemberRole.PARTNER, "Yacine", dt.date(1983, 3, 1), Sex.MALE),
-            (MemberRole.CHILD, "Inès", dt.date(2015, 9, 9), Sex.FEMALE),
+            (MemberRole.PARTNER, "Yacine", dt.date(1983, 3, 1), MemberSex.MALE),
+            (MemberRole.CHILD, "Inès", dt.date(2015, 9, 9), MemberSex.FEMALE),
         ],
         [ProgrammeKind.CHRS],
         ["85191"],
@@ -169,7 +169,7 @@ HOUSEHOLDS = [
         "Thomas",
         "Girard",
         dt.date(2001, 5, 30),
-        Sex.MALE,
+        MemberSex.MALE,
         [],
         [ProgrammeKind.CHRS],
         [],
@@ -184,7 +184,7 @@ HOUSEHOLDS = [
         "Mireille",
         "Blanchard",
         dt.date(1958, 2, 14),
-        Sex.FEMALE,
+        MemberSex.FEMALE,
         [],
         [ProgrammeKind.FAMILY_HOUSE, ProgrammeKind.CHRS],
         [],
@@ -199,7 +199,7 @@ HOUSEHOLDS = [
         "Kevin",
         "Perrin",
         dt.date(1993, 8, 22),
-        Sex.MALE,
+        MemberSex.MALE,
         [],
         [ProgrammeKind.CHRS],
         ["85213"],
@@ -288,7 +288,7 @@ def setup_demo_regulation() -> None:
                         data=inputs.RequirementIn(
                             criterion=Criterion.ADULT_SEX,
                             operator=Operator.ONE_OF,
-                            values=[Sex.FEMALE],
+                            values=[MemberSex.FEMALE],
                             unit=unit.public_id,
                         ),
                     )
@@ -388,9 +388,11 @@ def setup_demo_regulation() -> None:
         actions.place_request_move(
             actor=social,
             place_request=created,
-            data=inputs.RequestMoveIn(to_state=RequestState.SENT, version=current_version(created)),
+            data=inputs.RequestMoveIn(
+                to_state=PlaceRequestState.SENT, version=current_version(created)
+            ),
         )
-        for target in (RequestState.CHECKED, RequestState.WAITING):
+        for target in (PlaceRequestState.CHECKED, PlaceRequestState.WAITING):
             actions.place_request_move(
                 actor=officer,
                 place_request=created,
@@ -416,7 +418,7 @@ def setup_demo_regulation() -> None:
         data=inputs.EmergencyCallIn(
             first_name="Luc",
             last_name="Fabre",
-            sex=Sex.MALE,
+            sex=MemberSex.MALE,
             adults=1,
             children=0,
             tonight_location="Gare de La Roche-sur-Yon",
@@ -452,7 +454,7 @@ def _ehpad_dossier(gp, programmes, now) -> None:
                     first_name="Jeanne",
                     last_name="Martineau",
                     birth_date=dt.date(1938, 5, 2),
-                    sex=Sex.FEMALE,
+                    sex=MemberSex.FEMALE,
                 )
             ],
             pathway=pathway.public_id if pathway else None,

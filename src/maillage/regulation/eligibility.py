@@ -25,8 +25,8 @@ from maillage.regulation.enums import (
     OPERATORS_OF,
     Criterion,
     Level,
+    MemberSex,
     Operator,
-    Sex,
 )
 
 
@@ -143,11 +143,13 @@ def verdict(rule: Rule, household: Household) -> Verdict:
     if c in NUMBER_CRITERIA:
         number = _number(household, c)
         return Verdict(rule, _compare(number, op, value), _number_text(c, op, value, number))
-    # Sex of every adult among the accepted ones.
+    # MemberSex of every adult among the accepted ones.
     accepted = set(value or ())
     sexes = set(household.adult_sexes)
     passed = bool(sexes) and sexes <= accepted
-    labels = ", ".join(str(Sex(s).label).lower() for s in sorted(accepted) if s in Sex.values)
+    labels = ", ".join(
+        str(MemberSex(s).label).lower() for s in sorted(accepted) if s in MemberSex.values
+    )
     text = (
         _("adultes du ménage : accueil réservé (%(who)s)") % {"who": labels}
         if passed
@@ -198,7 +200,7 @@ def eligible(rules: Sequence[Rule], household: Household) -> bool:
 
 # -- the same rules on a table of households ------------------------------------------------
 
-SEX_BITS = {Sex.FEMALE: 1, Sex.MALE: 2, Sex.UNSAID: 4}
+SEX_BITS = {MemberSex.FEMALE: 1, MemberSex.MALE: 2, MemberSex.UNSAID: 4}
 UNKNOWN = -1
 
 

@@ -75,7 +75,7 @@ class UnitType(models.TextChoices):
     SLOT = "slot", _("Place (service)")
 
 
-class Sex(models.TextChoices):
+class MemberSex(models.TextChoices):
     FEMALE = "F", _("Femme")
     MALE = "M", _("Homme")
     UNSAID = "X", _("Non précisé")
@@ -142,14 +142,14 @@ class Level(models.TextChoices):
 LEVEL_ORDER = (Level.STRUCTURE, Level.PROGRAMME, Level.UNIT)
 
 
-class Urgency(models.IntegerChoices):
+class PlaceUrgency(models.IntegerChoices):
     NONE = 0, _("Pas d'urgence particulière")
     MODERATE = 1, _("Urgence modérée")
     HIGH = 2, _("Urgence forte")
     IMMEDIATE = 3, _("Mise à l'abri immédiate")
 
 
-class RequestState(models.TextChoices):
+class PlaceRequestState(models.TextChoices):
     DRAFT = "draft", _("Brouillon")
     SENT = "sent", _("Envoyée")
     INCOMPLETE = "incomplete", _("À compléter")
@@ -164,34 +164,34 @@ class RequestState(models.TextChoices):
 
 OPEN_REQUEST_STATES = frozenset(
     {
-        RequestState.SENT,
-        RequestState.INCOMPLETE,
-        RequestState.CHECKED,
-        RequestState.WAITING,
-        RequestState.PROPOSED,
-        RequestState.SUSPENDED,
+        PlaceRequestState.SENT,
+        PlaceRequestState.INCOMPLETE,
+        PlaceRequestState.CHECKED,
+        PlaceRequestState.WAITING,
+        PlaceRequestState.PROPOSED,
+        PlaceRequestState.SUSPENDED,
     }
 )
 # Who may make each move: the prescriber who wrote the request, the regulator (SIAO or the
 # establishment that receives applications), or the platform's own jobs.
 PRESCRIBER, REGULATOR, PLATFORM = "prescriber", "regulator", "platform"
 REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (RequestState.DRAFT, RequestState.SENT): frozenset({PRESCRIBER, REGULATOR}),
-    (RequestState.DRAFT, RequestState.CANCELLED): frozenset({PRESCRIBER, REGULATOR}),
-    (RequestState.SENT, RequestState.INCOMPLETE): frozenset({REGULATOR}),
-    (RequestState.SENT, RequestState.CHECKED): frozenset({REGULATOR}),
-    (RequestState.INCOMPLETE, RequestState.SENT): frozenset({PRESCRIBER, REGULATOR}),
-    (RequestState.CHECKED, RequestState.WAITING): frozenset({REGULATOR}),
-    (RequestState.WAITING, RequestState.PROPOSED): frozenset({REGULATOR, PLATFORM}),
-    (RequestState.PROPOSED, RequestState.WAITING): frozenset({REGULATOR, PLATFORM}),
-    (RequestState.PROPOSED, RequestState.ADMITTED): frozenset({REGULATOR, PLATFORM}),
-    (RequestState.WAITING, RequestState.ADMITTED): frozenset({REGULATOR, PLATFORM}),
-    (RequestState.WAITING, RequestState.SUSPENDED): frozenset({PLATFORM, REGULATOR}),
-    (RequestState.SUSPENDED, RequestState.WAITING): frozenset({PRESCRIBER, REGULATOR}),
-    (RequestState.SENT, RequestState.REFUSED): frozenset({REGULATOR}),
-    (RequestState.CHECKED, RequestState.REFUSED): frozenset({REGULATOR}),
+    (PlaceRequestState.DRAFT, PlaceRequestState.SENT): frozenset({PRESCRIBER, REGULATOR}),
+    (PlaceRequestState.DRAFT, PlaceRequestState.CANCELLED): frozenset({PRESCRIBER, REGULATOR}),
+    (PlaceRequestState.SENT, PlaceRequestState.INCOMPLETE): frozenset({REGULATOR}),
+    (PlaceRequestState.SENT, PlaceRequestState.CHECKED): frozenset({REGULATOR}),
+    (PlaceRequestState.INCOMPLETE, PlaceRequestState.SENT): frozenset({PRESCRIBER, REGULATOR}),
+    (PlaceRequestState.CHECKED, PlaceRequestState.WAITING): frozenset({REGULATOR}),
+    (PlaceRequestState.WAITING, PlaceRequestState.PROPOSED): frozenset({REGULATOR, PLATFORM}),
+    (PlaceRequestState.PROPOSED, PlaceRequestState.WAITING): frozenset({REGULATOR, PLATFORM}),
+    (PlaceRequestState.PROPOSED, PlaceRequestState.ADMITTED): frozenset({REGULATOR, PLATFORM}),
+    (PlaceRequestState.WAITING, PlaceRequestState.ADMITTED): frozenset({REGULATOR, PLATFORM}),
+    (PlaceRequestState.WAITING, PlaceRequestState.SUSPENDED): frozenset({PLATFORM, REGULATOR}),
+    (PlaceRequestState.SUSPENDED, PlaceRequestState.WAITING): frozenset({PRESCRIBER, REGULATOR}),
+    (PlaceRequestState.SENT, PlaceRequestState.REFUSED): frozenset({REGULATOR}),
+    (PlaceRequestState.CHECKED, PlaceRequestState.REFUSED): frozenset({REGULATOR}),
     **{
-        (state, RequestState.CANCELLED): frozenset({PRESCRIBER, REGULATOR, PLATFORM})
+        (state, PlaceRequestState.CANCELLED): frozenset({PRESCRIBER, REGULATOR, PLATFORM})
         for state in OPEN_REQUEST_STATES
     },
 }
@@ -246,7 +246,7 @@ class Party(models.TextChoices):
     REGULATOR = "regulator", _("Le SIAO")
 
 
-class RefusalReason(models.TextChoices):
+class PlaceRefusalReason(models.TextChoices):
     NOT_ELIGIBLE = "not_eligible", _("Ne correspond pas aux critères du dispositif")
     NEEDS_NOT_MET = "needs_not_met", _("Accompagnement inadapté aux besoins")
     HEALTH = "health", _("Besoins de santé incompatibles avec la place")

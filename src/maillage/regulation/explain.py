@@ -16,8 +16,8 @@ from maillage.regulation import eligibility, matching, priority, queries
 from maillage.regulation.enums import (
     LIVE_PROPOSAL_STATES,
     Engine,
+    PlaceRequestState,
     ProgrammeKind,
-    RequestState,
 )
 from maillage.regulation.models import Refusal
 
@@ -172,10 +172,10 @@ def why_not(place_request, vacancy, policy: priority.Policy, today=None) -> dict
         reasons.append(
             _("cette place a déjà été refusée pour ce ménage : elle ne lui est plus proposée")
         )
-    if place_request.state != RequestState.WAITING:
+    if place_request.state != PlaceRequestState.WAITING:
         reasons.append(
             _("la demande est « %(s)s », pas en attente d'une place")
-            % {"s": RequestState(place_request.state).label}
+            % {"s": PlaceRequestState(place_request.state).label}
         )
     if (
         vacancy.proposals.filter(state__in=list(LIVE_PROPOSAL_STATES))

@@ -17,15 +17,15 @@ from maillage.regulation.enums import (
     EmergencyOutcome,
     Engine,
     MemberRole,
+    MemberSex,
     Operator,
+    PlaceRefusalReason,
+    PlaceUrgency,
     ProgrammeKind,
-    RefusalReason,
     ResourceKind,
-    Sex,
     Tier,
     UnitType,
     UnmetReason,
-    Urgency,
     Vulnerability,
 )
 
@@ -99,7 +99,7 @@ class RequirementForm(IdPrefixed, InputForm, Form):
     )
     values = forms.MultipleChoiceField(
         label=_("Valeurs (sexe des adultes)"),
-        choices=Sex.choices,
+        choices=MemberSex.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -174,7 +174,7 @@ class PlaceRequestForm(InputForm, Form):
         widget=forms.Textarea,
     )
     urgency = forms.TypedChoiceField(
-        label=_("Urgence"), choices=Urgency.choices, coerce=int, initial=Urgency.NONE
+        label=_("Urgence"), choices=PlaceUrgency.choices, coerce=int, initial=PlaceUrgency.NONE
     )
     dalo = forms.BooleanField(label=_("Reconnu·e prioritaire DALO / DAHO"), required=False)
     first_requested_on = forms.DateField(
@@ -227,7 +227,10 @@ class PlaceRequestForm(InputForm, Form):
                 "last_name": forms.CharField(label=_("Nom"), max_length=100, required=required),
                 "birth_date": forms.DateField(label=_("Date de naissance"), required=False, **DATE),
                 "sex": forms.ChoiceField(
-                    label=_("Sexe"), choices=Sex.choices, initial=Sex.UNSAID, required=False
+                    label=_("Sexe"),
+                    choices=MemberSex.choices,
+                    initial=MemberSex.UNSAID,
+                    required=False,
                 ),
             }
             for name, field in row.items():
@@ -274,7 +277,7 @@ class PlaceRequestForm(InputForm, Form):
                     "first_name": first,
                     "last_name": last,
                     "birth_date": data.get(f"member_{n}_birth_date"),
-                    "sex": data.get(f"member_{n}_sex") or Sex.UNSAID,
+                    "sex": data.get(f"member_{n}_sex") or MemberSex.UNSAID,
                 }
             )
         data["members"] = members
@@ -357,7 +360,7 @@ class EmergencyCallForm(InputForm, Form):
     regulator = forms.ChoiceField(label=_("SIAO"), required=False)
     last_name = forms.CharField(label=_("Nom"), max_length=100)
     first_name = forms.CharField(label=_("Prénom"), max_length=100)
-    sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices, initial=Sex.UNSAID)
+    sex = forms.ChoiceField(label=_("Sexe"), choices=MemberSex.choices, initial=MemberSex.UNSAID)
     birth_date = forms.DateField(label=_("Date de naissance (si connue)"), required=False, **DATE)
     adults = forms.IntegerField(label=_("Adultes"), min_value=1, max_value=6, initial=1)
     children = forms.IntegerField(label=_("Enfants"), min_value=0, max_value=12, initial=0)
@@ -515,7 +518,7 @@ class ProposalAnswerForm(IdPrefixed, InputForm, Form):
         label=_("Réponse"), choices=YES_NO, coerce=_bool, widget=forms.RadioSelect
     )
     reason = forms.ChoiceField(
-        label=_("Motif du refus"), choices=BLANK + RefusalReason.choices, required=False
+        label=_("Motif du refus"), choices=BLANK + PlaceRefusalReason.choices, required=False
     )
     text = forms.CharField(label=_("Précisions"), required=False, max_length=500)
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -549,7 +552,7 @@ class CommissionDecisionForm(IdPrefixed, InputForm, Form):
 
 
 class MinutesForm(IdPrefixed, InputForm, Form):
-    input = inputs.MinutesIn
+    input = inputs.CommissionMinutesIn
     id_prefix = "minutes"
     minutes = forms.CharField(
         label=_("Compte rendu"), required=False, max_length=20_000, widget=forms.Textarea
@@ -602,7 +605,7 @@ class ApplicationAnswerForm(IdPrefixed, InputForm, Form):
         widget=forms.RadioSelect,
     )
     reason = forms.ChoiceField(
-        label=_("Motif du refus"), choices=BLANK + RefusalReason.choices, required=False
+        label=_("Motif du refus"), choices=BLANK + PlaceRefusalReason.choices, required=False
     )
     text = forms.CharField(label=_("Précisions"), required=False, max_length=500)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -14,16 +14,16 @@ from maillage.regulation.enums import (
     EmergencyOutcome,
     Engine,
     MemberRole,
+    MemberSex,
     Operator,
+    PlaceRefusalReason,
+    PlaceRequestState,
+    PlaceUrgency,
     ProgrammeKind,
-    RefusalReason,
-    RequestState,
     ResourceKind,
-    Sex,
     Tier,
     UnitType,
     UnmetReason,
-    Urgency,
     Vulnerability,
 )
 
@@ -56,7 +56,7 @@ class RequirementIn(Schema):
     criterion: Criterion
     operator: Operator
     number: int | None = Field(default=None, ge=0, le=150)
-    values: list[Sex] = Field(default=[], max_length=3)
+    values: list[MemberSex] = Field(default=[], max_length=3)
     unit: UUID | None = Field(default=None, description="une place du dispositif, sinon tout")
 
 
@@ -75,7 +75,7 @@ class MemberIn(Schema):
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
     birth_date: date | None = None
-    sex: Sex = Sex.UNSAID
+    sex: MemberSex = MemberSex.UNSAID
 
 
 class ResourceIn(Schema):
@@ -98,7 +98,7 @@ class PlaceRequestIn(Schema):
     preferred_kinds: list[ProgrammeKind] = Field(default=[], max_length=10)
     preferred_communes: list[str] = Field(default=[], max_length=60)
     wishes: str = Field(default="", max_length=4000)
-    urgency: Urgency = Urgency.NONE
+    urgency: PlaceUrgency = PlaceUrgency.NONE
     dalo: bool = False
     first_requested_on: date | None = Field(
         default=None, description="la première demande, si plus ancienne (ancienneté)"
@@ -123,7 +123,7 @@ class PlaceRequestUpdateIn(PlaceRequestIn):
 
 
 class RequestMoveIn(Schema):
-    to_state: RequestState
+    to_state: PlaceRequestState
     note: str = Field(default="", max_length=500)
     version: int
 
@@ -132,7 +132,7 @@ class EmergencyCallIn(Schema):
     regulator: UUID | None = None
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    sex: Sex = Sex.UNSAID
+    sex: MemberSex = MemberSex.UNSAID
     birth_date: date | None = None
     adults: int = Field(default=1, ge=1, le=6)
     children: int = Field(default=0, ge=0, le=12)
@@ -174,7 +174,7 @@ class MatchRunIn(Schema):
 
 class ProposalAnswerIn(Schema):
     accept: bool
-    reason: RefusalReason | None = None
+    reason: PlaceRefusalReason | None = None
     text: str = Field(default="", max_length=500)
     version: int
 
@@ -192,7 +192,7 @@ class CommissionDecisionIn(Schema):
     version: int
 
 
-class MinutesIn(Schema):
+class CommissionMinutesIn(Schema):
     minutes: str = Field(default="", max_length=20_000)
     version: int
 
@@ -211,6 +211,6 @@ class ApplicationsIn(Schema):
 
 class ApplicationAnswerIn(Schema):
     state: ApplicationState
-    reason: RefusalReason | None = None
+    reason: PlaceRefusalReason | None = None
     text: str = Field(default="", max_length=500)
     version: int

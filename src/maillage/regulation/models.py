@@ -23,19 +23,19 @@ from maillage.regulation.enums import (
     Engine,
     Level,
     MemberRole,
+    MemberSex,
     Mode,
     Operator,
     Party,
+    PlaceRefusalReason,
+    PlaceRequestState,
+    PlaceUrgency,
     PolicyState,
     ProgrammeKind,
     ProposalState,
-    RefusalReason,
-    RequestState,
     SessionState,
-    Sex,
     UnitType,
     UnmetReason,
-    Urgency,
     VacancyState,
     mode_of,
 )
@@ -237,7 +237,7 @@ class PlaceRequest(PublicModel):
         related_name="place_requests",
     )
     state = models.CharField(
-        max_length=20, choices=RequestState.choices, default=RequestState.DRAFT
+        max_length=20, choices=PlaceRequestState.choices, default=PlaceRequestState.DRAFT
     )
     # Where the household lives (or is tonight): the observatory counts requests there.
     commune = models.ForeignKey(
@@ -247,7 +247,9 @@ class PlaceRequest(PublicModel):
     tonight_location = models.CharField(
         _("où le ménage se trouve ce soir"), max_length=200, blank=True
     )
-    urgency = models.PositiveSmallIntegerField(choices=Urgency.choices, default=Urgency.NONE)
+    urgency = models.PositiveSmallIntegerField(
+        choices=PlaceUrgency.choices, default=PlaceUrgency.NONE
+    )
     dalo = models.BooleanField(_("reconnu·e prioritaire DALO / DAHO"), default=False)
     first_requested_on = models.DateField(_("date de la première demande"))
     vulnerabilities = _codes()
@@ -295,7 +297,9 @@ class Member(models.Model):
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
-    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, default=Sex.UNSAID)
+    sex = models.CharField(
+        _("sexe"), max_length=1, choices=MemberSex.choices, default=MemberSex.UNSAID
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -507,7 +511,7 @@ class Refusal(models.Model):
         Application, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     party = models.CharField(max_length=12, choices=Party.choices)
-    reason = models.CharField(max_length=20, choices=RefusalReason.choices)
+    reason = models.CharField(max_length=20, choices=PlaceRefusalReason.choices)
     text = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField()
     by = models.ForeignKey(

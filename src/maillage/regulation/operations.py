@@ -28,7 +28,7 @@ PAGE_OPERATIONS = (
     Op("regulation:proposal_person", "proposal_person", i.ProposalAnswerIn),
     Op("regulation:sessions", "commission_create", i.CommissionIn),
     Op("regulation:session_decide", "commission_decide", i.CommissionDecisionIn),
-    Op("regulation:session_close", "commission_close", i.MinutesIn),
+    Op("regulation:session_close", "commission_close", i.CommissionMinutesIn),
 )
 
 PAGE_ONLY: dict[str, str] = {

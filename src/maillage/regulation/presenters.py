@@ -12,10 +12,10 @@ from maillage.regulation.enums import (
     PROPOSAL_TRANSITIONS,
     REQUEST_TRANSITIONS,
     MemberRole,
+    PlaceRequestState,
+    PlaceUrgency,
     ProgrammeKind,
     ProposalState,
-    RequestState,
-    Urgency,
     Vulnerability,
     moves_from,
 )
@@ -46,7 +46,7 @@ def request_out(place_request, *, events=(), side=None, today=None) -> dict:
     return {
         "id": place_request.public_id,
         "state": place_request.state,
-        "state_label": str(RequestState(place_request.state).label),
+        "state_label": str(PlaceRequestState(place_request.state).label),
         "mode": place_request.mode,
         "emergency": place_request.emergency,
         "regulator": place_request.regulator.name if place_request.regulator_id else "",
@@ -57,7 +57,7 @@ def request_out(place_request, *, events=(), side=None, today=None) -> dict:
         "household_size": household.household_size,
         "children": household.children,
         "urgency": place_request.urgency,
-        "urgency_label": str(Urgency(place_request.urgency).label),
+        "urgency_label": str(PlaceUrgency(place_request.urgency).label),
         "dalo": place_request.dalo,
         "first_requested_on": place_request.first_requested_on,
         "waiting_days": max(0, (today - place_request.first_requested_on).days),
@@ -90,7 +90,7 @@ def request_out(place_request, *, events=(), side=None, today=None) -> dict:
         "person_refusals": place_request.person_refusals,
         "version": place_request.version,
         "moves": [
-            {"state": s, "label": str(RequestState(s).label)}
+            {"state": s, "label": str(PlaceRequestState(s).label)}
             for s in moves_from(REQUEST_TRANSITIONS, place_request.state, side)
         ],
         "events": [
@@ -98,8 +98,8 @@ def request_out(place_request, *, events=(), side=None, today=None) -> dict:
                 "at": e.at,
                 "from_state": e.from_state,
                 "to_state": e.to_state,
-                "label": str(RequestState(e.to_state).label)
-                if e.to_state in RequestState.values
+                "label": str(PlaceRequestState(e.to_state).label)
+                if e.to_state in PlaceRequestState.values
                 else "",
                 "note": e.note,
             }

@@ -40,9 +40,9 @@ from maillage.regulation.enums import (
     Level,
     MemberRole,
     Mode,
+    PlaceRequestState,
     PolicyState,
     ProposalState,
-    RequestState,
     Tier,
     VacancyState,
 )
@@ -214,9 +214,9 @@ def regulator_counts(regulators: list[int], today: dt.date) -> dict:
     vacancies = Vacancy.objects.filter(unit__programme__regulator_id__in=regulators)
     proposals = Proposal.objects.filter(request__regulator_id__in=regulators)
     return {
-        "to_check": requests.filter(state=RequestState.SENT).count(),
-        "waiting": requests.filter(state=RequestState.WAITING).count(),
-        "suspended": requests.filter(state=RequestState.SUSPENDED).count(),
+        "to_check": requests.filter(state=PlaceRequestState.SENT).count(),
+        "waiting": requests.filter(state=PlaceRequestState.WAITING).count(),
+        "suspended": requests.filter(state=PlaceRequestState.SUSPENDED).count(),
         "drafts": proposals.filter(state=ProposalState.DRAFT).count(),
         "awaiting_answer": proposals.filter(
             state__in=[ProposalState.SENT, ProposalState.STRUCTURE_ACCEPTED]
@@ -706,7 +706,7 @@ def waiting_requests(regulator_id: int) -> list[RequestFacts]:
     found = [
         RequestFacts(*values, members=[])
         for values in PlaceRequest.objects.filter(
-            regulator_id=regulator_id, state=RequestState.WAITING, mode=Mode.CENTRALISED
+            regulator_id=regulator_id, state=PlaceRequestState.WAITING, mode=Mode.CENTRALISED
         )
         .order_by("first_requested_on", "id")
         .values_list(*RequestFacts.FIELDS)
@@ -715,7 +715,7 @@ def waiting_requests(regulator_id: int) -> list[RequestFacts]:
     for request_id, role, birth_date, sex in (
         Member.objects.filter(
             request__regulator_id=regulator_id,
-            request__state=RequestState.WAITING,
+            request__state=PlaceRequestState.WAITING,
             request__mode=Mode.CENTRALISED,
         )
         .order_by("request_id", "position", "id")
@@ -794,7 +794,7 @@ def free_classes(regulator_id: int, requests: list, today: dt.date, horizon_days
     for request_id, unit_id in Refusal.objects.filter(
         unit__programme__regulator_id=regulator_id,
         request__regulator_id=regulator_id,
-        request__state=RequestState.WAITING,
+        request__state=PlaceRequestState.WAITING,
     ).values_list("request_id", "unit_id"):
         if request_id in row_of:
             refused[unit_id].add(row_of[request_id])
@@ -904,7 +904,9 @@ def ranked_requests(
     wait, then the oldest record: the board's order), a page of them with the reasons of
     their rank; the ranking is PostgreSQL's, in three queries whatever the number."""
     today = today or timezone.localdate()
-    waiting = PlaceRequest.objects.filter(regulator_id=regulator_id, state=RequestState.WAITING)
+    waiting = PlaceRequest.objects.filter(
+        regulator_id=regulator_id, state=PlaceRequestState.WAITING
+    )
     total = waiting.count()
     start = (page - 1) * per_page
     found = list(
@@ -931,7 +933,7 @@ def portal_requests(user) -> list:
     the person she helps as caregiver)."""
     return list(
         PlaceRequest.objects.filter(pathway__in=portal_pathways(user).values("pk"))
-        .exclude(state=RequestState.DRAFT)
+        .exclude(state=PlaceRequestState.DRAFT)
         .select_related("regulator")
         .prefetch_related("members")
         .order_by("-updated_at")
@@ -942,7 +944,7 @@ def rank_of(place_request, policy: priority.Policy, today: dt.date) -> int:
     """Her rank among the waiting requests of her SIAO (the list's order), counted by
     PostgreSQL without reading anyone else's request."""
     waiting = PlaceRequest.objects.filter(
-        regulator_id=place_request.regulator_id, state=RequestState.WAITING
+        regulator_id=place_request.regulator_id, state=PlaceRequestState.WAITING
     ).annotate(score=score_sql(policy, today))
     mine = waiting.filter(pk=place_request.pk).values_list("score", flat=True).first()
     if mine is None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.pathways.actions import placement_prepared
-from maillage.regulation.enums import RefusalReason, RequestState
+from maillage.regulation.enums import PlaceRefusalReason, PlaceRequestState
 from maillage.regulation.models import RequestEvent
 
 # How often a waiting request is updated: a reminder at the date, a suspension a month
@@ -32,11 +32,15 @@ def record_move(place_request, to_state: str, *, actor, note: str = "", now=None
     )
     place_request.state = to_state
     fields = ["state", "updated_at", "version"]
-    if to_state == RequestState.WAITING:
+    if to_state == PlaceRequestState.WAITING:
         place_request.update_due_on = timezone.localdate(now) + dt.timedelta(days=UPDATE_EVERY_DAYS)
         place_request.reminded_on = None
         fields += ["update_due_on", "reminded_on"]
-    if to_state in (RequestState.ADMITTED, RequestState.REFUSED, RequestState.CANCELLED):
+    if to_state in (
+        PlaceRequestState.ADMITTED,
+        PlaceRequestState.REFUSED,
+        PlaceRequestState.CANCELLED,
+    ):
         place_request.closed_at = now
         place_request.closed_note = note[:300]
         fields += ["closed_at", "closed_note"]
@@ -49,7 +53,7 @@ def refusal_checked(reason, text: str) -> tuple[str, str]:
     if reason is None:
         raise ValidationError({"reason": _("Choisissez le motif du refus.")})
     text = (text or "").strip()
-    if reason == RefusalReason.OTHER and not text:
+    if reason == PlaceRefusalReason.OTHER and not text:
         raise ValidationError({"text": _("Précisez le motif du refus.")})
     return str(reason), text
 

@@ -18,13 +18,13 @@ from maillage.regulation.enums import (
     CommissionDecision,
     DecisionReason,
     Party,
+    PlaceRefusalReason,
+    PlaceRequestState,
     ProposalState,
-    RefusalReason,
-    RequestState,
     SessionState,
     VacancyState,
 )
-from maillage.regulation.inputs import CommissionDecisionIn, CommissionIn, MinutesIn
+from maillage.regulation.inputs import CommissionDecisionIn, CommissionIn, CommissionMinutesIn
 from maillage.regulation.models import CommissionSession, PlaceRequest, Proposal, Refusal, Vacancy
 
 
@@ -102,9 +102,9 @@ def commission_decide(
                 unit=locked.vacancy.unit,
                 proposal=locked,
                 party=Party.COMMISSION,
-                reason=RefusalReason.NEEDS_NOT_MET
+                reason=PlaceRefusalReason.NEEDS_NOT_MET
                 if data.reason == DecisionReason.NEEDS_NOT_MET
-                else RefusalReason.OTHER,
+                else PlaceRefusalReason.OTHER,
                 text=text or str(DecisionReason(data.reason).label),
                 at=now,
                 by=actor,
@@ -112,7 +112,7 @@ def commission_decide(
             Vacancy.objects.filter(pk=locked.vacancy_id).update(state=VacancyState.OPEN)
             record_move(
                 request,
-                RequestState.WAITING,
+                PlaceRequestState.WAITING,
                 actor=actor,
                 note=_("Non retenue en commission"),
                 now=now,
@@ -129,7 +129,9 @@ def commission_decide(
     return locked
 
 
-def commission_close(*, actor, session, data: MinutesIn, acting=None) -> CommissionSession:
+def commission_close(
+    *, actor, session, data: CommissionMinutesIn, acting=None
+) -> CommissionSession:
     if session.regulator_id not in access.regulating(actor):
         raise PermissionDenied
     with transaction.atomic():

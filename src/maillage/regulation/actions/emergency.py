@@ -16,10 +16,10 @@ from maillage.regulation.enums import (
     EMERGENCY_KINDS,
     EmergencyOutcome,
     MemberRole,
+    MemberSex,
     Mode,
-    RequestState,
-    Sex,
-    Urgency,
+    PlaceRequestState,
+    PlaceUrgency,
     VacancyState,
     Vulnerability,
 )
@@ -56,7 +56,7 @@ def emergency_call(*, actor, data: EmergencyCallIn, acting=None, now=None) -> Pl
             prescriber_organisation=regulator,
             emergency=True,
             tonight_location=data.tonight_location.strip(),
-            urgency=Urgency.IMMEDIATE,
+            urgency=PlaceUrgency.IMMEDIATE,
             first_requested_on=today,
             recommended_kinds=sorted(EMERGENCY_KINDS),
             vulnerabilities=[Vulnerability.CHILDREN] if data.children else [],
@@ -86,7 +86,7 @@ def emergency_call(*, actor, data: EmergencyCallIn, acting=None, now=None) -> Pl
                     role=MemberRole.PARTNER if n == 2 else MemberRole.OTHER,
                     first_name=_("Adulte %(n)s") % {"n": n},
                     last_name=data.last_name.strip(),
-                    sex=Sex.UNSAID,
+                    sex=MemberSex.UNSAID,
                     position=len(members),
                 )
             )
@@ -102,7 +102,7 @@ def emergency_call(*, actor, data: EmergencyCallIn, acting=None, now=None) -> Pl
             )
         Member.objects.bulk_create(members)
         record_move(
-            place_request, RequestState.WAITING, actor=actor, note=_("Appel au 115"), now=now
+            place_request, PlaceRequestState.WAITING, actor=actor, note=_("Appel au 115"), now=now
         )
         audit.record("emergency.call", actor=audit.actor_of(actor, acting), obj=place_request)
     return place_request
@@ -140,7 +140,7 @@ def emergency_night(*, actor, place_request, data: NightIn, acting=None, now=Non
     try:
         with transaction.atomic():
             locked = PlaceRequest.objects.select_for_update().get(pk=place_request.pk)
-            if locked.state != RequestState.WAITING:
+            if locked.state != PlaceRequestState.WAITING:
                 raise ValidationError(_("Cette demande n'attend plus de place ce soir."))
             if vacancy is not None:
                 taken = Vacancy.objects.filter(pk=vacancy.pk, state=VacancyState.OPEN).update(
@@ -160,7 +160,7 @@ def emergency_night(*, actor, place_request, data: NightIn, acting=None, now=Non
             if vacancy is not None:
                 record_move(
                     locked,
-                    RequestState.ADMITTED,
+                    PlaceRequestState.ADMITTED,
                     actor=actor,
                     note=f"{vacancy.unit.programme.name} — {vacancy.unit.label}",
                     now=now,

@@ -24,8 +24,8 @@ from maillage.regulation.enums import (
     STRUCTURE,
     ApplicationState,
     Party,
+    PlaceRequestState,
     ProposalState,
-    RequestState,
     SessionState,
     VacancyState,
     move_allowed,
@@ -86,7 +86,8 @@ def match_run(*, actor, regulator, data: MatchRunIn, acting=None, now=None) -> M
         waiting = set(
             PlaceRequest.objects.select_for_update()
             .filter(
-                pk__in=[board.requests[row].pk for _c, _v, row in pairs], state=RequestState.WAITING
+                pk__in=[board.requests[row].pk for _c, _v, row in pairs],
+                state=PlaceRequestState.WAITING,
             )
             .values_list("pk", flat=True)
         )
@@ -116,7 +117,7 @@ def match_run(*, actor, regulator, data: MatchRunIn, acting=None, now=None) -> M
             state=VacancyState.PROPOSED
         )
         PlaceRequest.objects.filter(pk__in=proposed).update(
-            state=RequestState.PROPOSED, version=F("version") + 1, updated_at=now
+            state=PlaceRequestState.PROPOSED, version=F("version") + 1, updated_at=now
         )
         note = _("Place proposée à la commission")
         RequestEvent.objects.bulk_create(
@@ -125,8 +126,8 @@ def match_run(*, actor, regulator, data: MatchRunIn, acting=None, now=None) -> M
                     request_id=pk,
                     at=now,
                     actor=actor,
-                    from_state=RequestState.WAITING,
-                    to_state=RequestState.PROPOSED,
+                    from_state=PlaceRequestState.WAITING,
+                    to_state=PlaceRequestState.PROPOSED,
                     note=note,
                 )
                 for pk in proposed
@@ -221,7 +222,7 @@ def proposal_answer(*, actor, proposal, data: ProposalAnswerIn, side: str, actin
                 request.save(update_fields=["person_refusals"])
             vacancy.state = VacancyState.OPEN
             record_move(
-                request, RequestState.WAITING, actor=actor, note=_("Place refusée"), now=now
+                request, PlaceRequestState.WAITING, actor=actor, note=_("Place refusée"), now=now
             )
         elif target == ProposalState.ADMITTED:
             vacancy.state = VacancyState.FILLED
@@ -230,7 +231,7 @@ def proposal_answer(*, actor, proposal, data: ProposalAnswerIn, side: str, actin
                 state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED]
             ).update(state=ApplicationState.CANCELLED, answered_at=now)
             place = f"{vacancy.unit.programme.name} — {vacancy.unit.label}"
-            record_move(request, RequestState.ADMITTED, actor=actor, note=place, now=now)
+            record_move(request, PlaceRequestState.ADMITTED, actor=actor, note=place, now=now)
             placement_opened(request, place, actor, acting, now)
         vacancy.save()
         locked.save()
@@ -295,10 +296,10 @@ def proposals_expire(*, today=None) -> int:
                 state=VacancyState.OPEN
             )
             request = PlaceRequest.objects.select_for_update().get(pk=proposal.request_id)
-            if request.state == RequestState.PROPOSED:
+            if request.state == PlaceRequestState.PROPOSED:
                 record_move(
                     request,
-                    RequestState.WAITING,
+                    PlaceRequestState.WAITING,
                     actor=None,
                     note=_("Proposition expirée sans réponse"),
                     now=now,

@@ -37,8 +37,8 @@ from maillage.regulation.enums import (
     MemberRole,
     Mode,
     Party,
+    PlaceRequestState,
     ProposalState,
-    RequestState,
     VacancyState,
     move_allowed,
 )
@@ -230,7 +230,7 @@ def place_request_create(*, actor, data: PlaceRequestIn, acting=None, now=None) 
         )
         _members(place_request, data)
         record_move(
-            place_request, RequestState.DRAFT, actor=actor, note=_("Demande rédigée"), now=now
+            place_request, PlaceRequestState.DRAFT, actor=actor, note=_("Demande rédigée"), now=now
         )
         audit.record(
             "place_request.create",
@@ -272,7 +272,7 @@ def place_request_update(
             setattr(locked, name, value)
         if data.consent and locked.consent_at is None:
             locked.consent_at, locked.consent_by = now, actor
-        if locked.state == RequestState.WAITING:
+        if locked.state == PlaceRequestState.WAITING:
             locked.update_due_on = timezone.localdate(now) + dt.timedelta(days=UPDATE_EVERY_DAYS)
             locked.reminded_on = None
         locked.version += 1
@@ -301,18 +301,23 @@ def place_request_move(
         if not move_allowed(REQUEST_TRANSITIONS, locked.state, target, side):
             raise ValidationError(
                 _("Impossible de passer de « %(a)s » à « %(b)s ».")
-                % {"a": RequestState(locked.state).label, "b": RequestState(target).label}
+                % {"a": PlaceRequestState(locked.state).label, "b": PlaceRequestState(target).label}
             )
         if (
-            target in (RequestState.INCOMPLETE, RequestState.REFUSED, RequestState.CANCELLED)
+            target
+            in (
+                PlaceRequestState.INCOMPLETE,
+                PlaceRequestState.REFUSED,
+                PlaceRequestState.CANCELLED,
+            )
             and not note
         ):
             raise ValidationError(
                 {"note": _("Dites pourquoi : la personne et le prescripteur le liront.")}
             )
-        if target == RequestState.SENT:
+        if target == PlaceRequestState.SENT:
             _ready_to_send(locked)
-        if target == RequestState.CANCELLED:
+        if target == PlaceRequestState.CANCELLED:
             _close_everything(locked, actor, now)
         record_move(locked, target, actor=actor, note=note, now=now)
         audit.record(
@@ -369,7 +374,7 @@ def _tell_about_move(place_request, actor, target) -> None:
         notify(
             users=[place_request.prescriber],
             message=_("Votre demande de place est passée à l'état « %(s)s ».")
-            % {"s": RequestState(target).label},
+            % {"s": PlaceRequestState(target).label},
             link=link,
             email_subject=_("Une demande de place a avancé"),
         )
@@ -422,7 +427,7 @@ def place_request_sign(*, actor, place_request, acting=None, now=None) -> PlaceR
         locked = PlaceRequest.objects.select_for_update().get(pk=place_request.pk)
         if locked.prescriber_id != actor.pk:
             raise PermissionDenied
-        if locked.state not in (RequestState.DRAFT, RequestState.INCOMPLETE):
+        if locked.state not in (PlaceRequestState.DRAFT, PlaceRequestState.INCOMPLETE):
             raise ValidationError(_("Le dossier est déjà parti."))
         locked.admin_signed_at = now
         locked.consent_at = locked.consent_at or now
@@ -442,7 +447,11 @@ def applications_send(*, actor, place_request, data: ApplicationsIn, acting=None
             raise PermissionDenied
         if locked.mode != Mode.APPLICATIONS:
             raise ValidationError(_("Cette demande est régulée par le SIAO."))
-        if locked.state not in (RequestState.DRAFT, RequestState.INCOMPLETE, RequestState.WAITING):
+        if locked.state not in (
+            PlaceRequestState.DRAFT,
+            PlaceRequestState.INCOMPLETE,
+            PlaceRequestState.WAITING,
+        ):
             raise ValidationError(_("Ce dossier ne peut plus être envoyé."))
         if locked.admin_signed_at is None:
             raise ValidationError(_("La personne n'a pas encore signé le volet administratif."))
@@ -462,9 +471,9 @@ def applications_send(*, actor, place_request, data: ApplicationsIn, acting=None
         ]
         if not created:
             raise ValidationError({"programmes": _("Le dossier est déjà chez ces établissements.")})
-        if locked.state != RequestState.WAITING:
+        if locked.state != PlaceRequestState.WAITING:
             record_move(
-                locked, RequestState.WAITING, actor=actor, note=_("Dossier envoyé"), now=now
+                locked, PlaceRequestState.WAITING, actor=actor, note=_("Dossier envoyé"), now=now
             )
         audit.record(
             "application.send",
@@ -525,7 +534,7 @@ def application_answer(*, actor, application, data: ApplicationAnswerIn, acting=
             others.update(state=ApplicationState.CANCELLED, answered_at=now)
             record_move(
                 request,
-                RequestState.ADMITTED,
+                PlaceRequestState.ADMITTED,
                 actor=actor,
                 note=_("Admission : %(p)s") % {"p": locked.programme.name},
                 now=now,
@@ -555,7 +564,7 @@ def requests_update_reminders(*, today=None) -> tuple[int, int]:
     now = timezone.now()
     reminded = suspended = 0
     due = PlaceRequest.objects.filter(
-        state=RequestState.WAITING, emergency=False, update_due_on__lte=today
+        state=PlaceRequestState.WAITING, emergency=False, update_due_on__lte=today
     ).select_related("prescriber")
     for place_request in due:
         if place_request.reminded_on is None:
@@ -571,11 +580,11 @@ def requests_update_reminders(*, today=None) -> tuple[int, int]:
         elif place_request.reminded_on <= today - dt.timedelta(days=SUSPEND_AFTER_DAYS):
             with transaction.atomic():
                 locked = PlaceRequest.objects.select_for_update().get(pk=place_request.pk)
-                if locked.state != RequestState.WAITING:
+                if locked.state != PlaceRequestState.WAITING:
                     continue
                 record_move(
                     locked,
-                    RequestState.SUSPENDED,
+                    PlaceRequestState.SUSPENDED,
                     actor=None,
                     note=_("Sans mise à jour depuis un mois après le rappel"),
                     now=now,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from maillage.core.pipeline import Denied
 from maillage.regulation import access, queries
-from maillage.regulation.enums import RequestState
+from maillage.regulation.enums import PlaceRequestState
 
 
 def home(request):
@@ -30,6 +30,6 @@ def home(request):
             "mine": queries.requests_listed(user, mine=True, limit=20)
             if access.can_request_places(user)
             else [],
-            "states": RequestState,
+            "states": PlaceRequestState,
         },
     )

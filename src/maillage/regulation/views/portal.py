@@ -8,28 +8,28 @@ from django.utils.translation import gettext_lazy
 
 from maillage.core import audit
 from maillage.regulation import presenters, priority, queries
-from maillage.regulation.enums import Mode, RequestState
+from maillage.regulation.enums import Mode, PlaceRequestState
 
 WAITED_FOR = {
-    RequestState.SENT: gettext_lazy("Le SIAO va lire votre demande."),
-    RequestState.INCOMPLETE: gettext_lazy(
+    PlaceRequestState.SENT: gettext_lazy("Le SIAO va lire votre demande."),
+    PlaceRequestState.INCOMPLETE: gettext_lazy(
         "Il manque des informations : votre référent·e vous en parlera."
     ),
-    RequestState.CHECKED: gettext_lazy(
+    PlaceRequestState.CHECKED: gettext_lazy(
         "Votre demande est vérifiée : elle va entrer dans la liste d'attente."
     ),
-    RequestState.WAITING: gettext_lazy("On cherche une place qui vous convient."),
-    RequestState.PROPOSED: gettext_lazy(
+    PlaceRequestState.WAITING: gettext_lazy("On cherche une place qui vous convient."),
+    PlaceRequestState.PROPOSED: gettext_lazy(
         "Une place est proposée : la commission et la structure vont répondre."
     ),
-    RequestState.ADMITTED: gettext_lazy("Une place vous est attribuée."),
-    RequestState.REFUSED: gettext_lazy(
+    PlaceRequestState.ADMITTED: gettext_lazy("Une place vous est attribuée."),
+    PlaceRequestState.REFUSED: gettext_lazy(
         "Votre demande n'a pas été retenue : votre référent·e vous dira pourquoi."
     ),
-    RequestState.SUSPENDED: gettext_lazy(
+    PlaceRequestState.SUSPENDED: gettext_lazy(
         "Votre demande attend une mise à jour : parlez-en à votre référent·e."
     ),
-    RequestState.CANCELLED: gettext_lazy("Votre demande est annulée."),
+    PlaceRequestState.CANCELLED: gettext_lazy("Votre demande est annulée."),
 }
 
 
@@ -48,7 +48,10 @@ def portal(request):
     for place_request in found:
         view = presenters.request_out(place_request, events=queries.events_of(place_request))
         band = reasons = None
-        if place_request.state == RequestState.WAITING and place_request.mode == Mode.CENTRALISED:
+        if (
+            place_request.state == PlaceRequestState.WAITING
+            and place_request.mode == Mode.CENTRALISED
+        ):
             policy = queries.policy_of(queries.policy_in_force(place_request.regulator_id))
             band = band_of(queries.rank_of(place_request, policy, today))
             reasons = [

@@ -12,7 +12,7 @@ from maillage.core.inputs import is_uuid
 from maillage.core.pipeline import Denied, Missing, refusal_returns_to, refusals_on, require
 from maillage.pathways.queries import pathway_for
 from maillage.regulation import access, actions, explain, presenters, queries, reads
-from maillage.regulation.enums import Mode, RequestState
+from maillage.regulation.enums import Mode, PlaceRequestState
 from maillage.regulation.forms import (
     ApplicationAnswerForm,
     ApplicationsForm,
@@ -32,12 +32,12 @@ def request_list(request):
     if not access.can_use_regulation(user):
         raise Denied("place_request.read")
     state = request.GET.get("etat", "")
-    state = state if state in RequestState.values else ""
+    state = state if state in PlaceRequestState.values else ""
     found = queries.requests_listed(user, state)
     return render(
         request,
         "regulation/request_list.html",
-        {"requests": found, "state": state, "states": RequestState.choices},
+        {"requests": found, "state": state, "states": PlaceRequestState.choices},
     )
 
 
@@ -96,7 +96,7 @@ def _request_page(
     tonight = []
     if (
         place_request.emergency
-        and place_request.state == RequestState.WAITING
+        and place_request.state == PlaceRequestState.WAITING
         and access.can_take_calls(user)
     ):
         places = queries.tonight_places([place_request.regulator_id], timezone.localdate())
