@@ -23,9 +23,9 @@ def _classes_named(name):
             except ModuleNotFoundError:
                 continue
             cls = vars(module).get(name)
-            if inspect.isclass(cls) and cls.__module__ == module.__name__:
-                if issubclass(cls, Schema | enum.Enum):
-                    found.append(cls)
+            ours = inspect.isclass(cls) and cls.__module__ == module.__name__
+            if ours and issubclass(cls, Schema | enum.Enum):
+                found.append(cls)
     return found
 
 
