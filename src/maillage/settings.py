@@ -230,6 +230,11 @@ else:
     EMBEDDED_DATABASE = True
 # JIT compilation costs up to a second on the first run of a complex query: for short
 # interactive queries it only adds latency (measured by bench/directory_search.py).
+# Regulation: a waiting place request is updated every this many days (a reminder to its
+# prescriber), then suspended REGULATION_SUSPEND_AFTER_DAYS later without news.
+REGULATION_UPDATE_EVERY_DAYS = env_int("MAILLAGE_REGULATION_UPDATE_EVERY_DAYS", 92, minimum=7)
+REGULATION_SUSPEND_AFTER_DAYS = env_int("MAILLAGE_REGULATION_SUSPEND_AFTER_DAYS", 30, minimum=1)
+
 # Statements are bounded in time: a page or an API call gives up after STATEMENT_TIMEOUT
 # seconds (a French 503, core.middleware.StatementTimeoutMiddleware), so that a query left
 # by a client that went away does not keep the CPUs busy; the other work of a connection

@@ -305,3 +305,9 @@ def test_an_offer_left_unanswered_expires_and_the_siao_is_told(world):
     request.refresh_from_db()
     assert proposal.state == ProposalState.EXPIRED and request.state == PlaceRequestState.WAITING
     assert Notification.objects.filter(user=world.regulator, message__contains="expiré").exists()
+
+
+def test_the_update_period_is_a_setting(world, settings):
+    settings.REGULATION_UPDATE_EVERY_DAYS = 30
+    request = waiting_request(world)
+    assert request.update_due_on == timezone.localdate() + dt.timedelta(days=30)

@@ -92,10 +92,16 @@ def can_regulate_request(user, place_request) -> bool:
     return place_request.regulator_id is not None and place_request.regulator_id in regulating(user)
 
 
+CLOSED_STATES = (PlaceRequestState.ADMITTED, PlaceRequestState.REFUSED, PlaceRequestState.CANCELLED)
+
+
 def can_edit_request(user, place_request) -> bool:
-    """The prescriber while the request is hers to complete, and the regulator."""
+    """The prescriber while the request is hers to complete, and the regulator once it was
+    sent; a closed request is kept as it was."""
+    if place_request.state in CLOSED_STATES:
+        return False
     if can_regulate_request(user, place_request):
-        return True
+        return place_request.state != PlaceRequestState.DRAFT
     return place_request.prescriber_id == user.pk and place_request.state in (
         PlaceRequestState.DRAFT,
         PlaceRequestState.INCOMPLETE,
@@ -164,6 +170,21 @@ def can_write_medical(user, place_request) -> bool:
 
 def live(proposal) -> bool:
     return proposal.state in LIVE_PROPOSAL_STATES
+
+
+def proposals_shown(user, place_request, proposals) -> list:
+    """The proposals of a request this user may read: all of them for its regulator; for
+    the prescriber and a structure, those the commission sent — and a structure only its
+    own."""
+    if can_regulate_request(user, place_request):
+        return list(proposals)
+    shown = []
+    for proposal in proposals:
+        if not structure_may_see(proposal):
+            continue
+        if place_request.prescriber_id == user.pk or can_answer_for_structure(user, proposal):
+            shown.append(proposal)
+    return shown
 
 
 def structure_may_see(proposal) -> bool:

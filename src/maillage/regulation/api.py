@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from maillage.core import audit
 from maillage.core.pipeline import Missing, acting, require
@@ -70,6 +70,13 @@ def _programme(request, public_id):
 def _programme_out(programme):
     fresh = queries.programme_for_output(programme.pk)
     return presenters.programme_out(fresh, queries.live_vacancies_of(fresh))
+
+
+def _proposal_out(request, proposal):
+    """The runners-up and the weights are the SIAO's, not the structure's nor the
+    prescriber's."""
+    regulates = access.can_regulate_request(request.user, proposal.request)
+    return presenters.proposal_out(proposal, reveal=regulates)
 
 
 def _request(request, public_id):
@@ -430,7 +437,7 @@ def emergency_night(request, public_id: UUID, payload: NightIn):
 
 
 class Page(Schema):
-    page: int = 1
+    page: int = Field(default=1, ge=1, le=1_000_000)
 
 
 @router.get(
@@ -564,9 +571,8 @@ def run_detail(request, public_id: UUID):
     summary="Une proposition : règles passées, priorité, suivants",
 )
 def proposal_detail(request, public_id: UUID):
-    return presenters.proposal_out(
-        reads.visible_proposal(public_id=public_id, acting=_acting(request))
-    )
+    proposal = reads.visible_proposal(public_id=public_id, acting=_acting(request))
+    return _proposal_out(request, proposal)
 
 
 @router.post(
@@ -580,7 +586,7 @@ def proposal_structure(request, public_id: UUID, payload: ProposalAnswerIn):
     answered = actions.proposal_answer(
         actor=request.user, proposal=proposal, data=payload, side=STRUCTURE, acting=_acting(request)
     )
-    return presenters.proposal_out(answered)
+    return _proposal_out(request, answered)
 
 
 @router.post(
@@ -594,7 +600,7 @@ def proposal_person(request, public_id: UUID, payload: ProposalAnswerIn):
     answered = actions.proposal_answer(
         actor=request.user, proposal=proposal, data=payload, side=PERSON, acting=_acting(request)
     )
-    return presenters.proposal_out(answered)
+    return _proposal_out(request, answered)
 
 
 @router.post(

@@ -85,12 +85,21 @@ class Verdict:
 def effective_rules(levels: Iterable[tuple[str, Iterable[Rule]]]) -> tuple[Rule, ...]:
     """The rules in force on a place: each criterion (with its direction, so that an
     « au moins » and an « au plus » coexist) takes the rule of the lowest level that sets
-    it (structure → programme → place)."""
+    it (structure → programme → place) — except the household size's upper limit, which
+    keeps the smallest of all (a place's capacity, a programme's own limit)."""
     ranked = sorted(levels, key=lambda pair: LEVEL_ORDER.index(pair[0]))
     chosen: dict[tuple[str, str], Rule] = {}
     for level, rules in ranked:
         for rule in rules:
             slot = (rule.criterion, _direction(rule.operator))
+            before = chosen.get(slot)
+            if (
+                rule.criterion == Criterion.HOUSEHOLD_SIZE
+                and rule.operator == Operator.AT_MOST
+                and before is not None
+                and before.value <= rule.value
+            ):
+                continue  # a size limit is never raised below: a place has its capacity
             chosen[slot] = Rule(rule.criterion, rule.operator, rule.value, level)
     return tuple(sorted(chosen.values(), key=lambda r: (r.criterion, r.operator)))
 

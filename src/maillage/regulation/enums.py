@@ -176,16 +176,18 @@ OPEN_REQUEST_STATES = frozenset(
 # establishment that receives applications), or the platform's own jobs.
 PRESCRIBER, REGULATOR, PLATFORM = "prescriber", "regulator", "platform"
 REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
-    (PlaceRequestState.DRAFT, PlaceRequestState.SENT): frozenset({PRESCRIBER, REGULATOR}),
-    (PlaceRequestState.DRAFT, PlaceRequestState.CANCELLED): frozenset({PRESCRIBER, REGULATOR}),
+    (PlaceRequestState.DRAFT, PlaceRequestState.SENT): frozenset({PRESCRIBER}),
+    (PlaceRequestState.DRAFT, PlaceRequestState.CANCELLED): frozenset({PRESCRIBER}),
     (PlaceRequestState.SENT, PlaceRequestState.INCOMPLETE): frozenset({REGULATOR}),
     (PlaceRequestState.SENT, PlaceRequestState.CHECKED): frozenset({REGULATOR}),
     (PlaceRequestState.INCOMPLETE, PlaceRequestState.SENT): frozenset({PRESCRIBER, REGULATOR}),
     (PlaceRequestState.CHECKED, PlaceRequestState.WAITING): frozenset({REGULATOR}),
-    (PlaceRequestState.WAITING, PlaceRequestState.PROPOSED): frozenset({REGULATOR, PLATFORM}),
-    (PlaceRequestState.PROPOSED, PlaceRequestState.WAITING): frozenset({REGULATOR, PLATFORM}),
-    (PlaceRequestState.PROPOSED, PlaceRequestState.ADMITTED): frozenset({REGULATOR, PLATFORM}),
-    (PlaceRequestState.WAITING, PlaceRequestState.ADMITTED): frozenset({REGULATOR, PLATFORM}),
+    # Proposals and admissions move a request through their own actions (a match run, the
+    # answers, an expiry, the 115's night), never by hand: the place follows.
+    (PlaceRequestState.WAITING, PlaceRequestState.PROPOSED): frozenset({PLATFORM}),
+    (PlaceRequestState.PROPOSED, PlaceRequestState.WAITING): frozenset({PLATFORM}),
+    (PlaceRequestState.PROPOSED, PlaceRequestState.ADMITTED): frozenset({PLATFORM}),
+    (PlaceRequestState.WAITING, PlaceRequestState.ADMITTED): frozenset({PLATFORM}),
     (PlaceRequestState.WAITING, PlaceRequestState.SUSPENDED): frozenset({PLATFORM, REGULATOR}),
     (PlaceRequestState.SUSPENDED, PlaceRequestState.WAITING): frozenset({PRESCRIBER, REGULATOR}),
     (PlaceRequestState.SENT, PlaceRequestState.REFUSED): frozenset({REGULATOR}),

@@ -108,7 +108,8 @@ def request_out(place_request, *, events=(), side=None, today=None) -> dict:
     }
 
 
-def proposal_out(proposal, side=None) -> dict:
+def proposal_out(proposal, side=None, reveal=True) -> dict:
+    """`reveal`: the runners-up and the weight, for the regulator only."""
     unit = proposal.vacancy.unit
     programme = unit.programme
     return {
@@ -124,8 +125,10 @@ def proposal_out(proposal, side=None) -> dict:
         "unit": unit.label,
         "persons": unit.persons,
         "available_from": proposal.vacancy.available_from,
-        "weight": proposal.weight,
-        "explanation": proposal.explanation,
+        "weight": proposal.weight if reveal else 0,
+        "explanation": proposal.explanation
+        if reveal
+        else {k: v for k, v in proposal.explanation.items() if k not in ("runners_up", "weight")},
         "decision": proposal.decision,
         "expires_on": proposal.expires_on,
         "version": proposal.version,

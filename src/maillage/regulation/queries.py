@@ -251,7 +251,7 @@ def requests_visible_to(user):
     circles = pathways_visible_to(user).values("pk")
     return PlaceRequest.objects.filter(
         Q(prescriber=user)
-        | Q(regulator_id__in=access.regulating(user))
+        | (Q(regulator_id__in=access.regulating(user)) & ~Q(state=PlaceRequestState.DRAFT))
         | Q(emergency=True, regulator_id__in=access.answering_calls(user))
         | Q(pathway_id__in=circles)
         | Exists(proposed)
@@ -706,7 +706,10 @@ def waiting_requests(regulator_id: int) -> list[RequestFacts]:
     found = [
         RequestFacts(*values, members=[])
         for values in PlaceRequest.objects.filter(
-            regulator_id=regulator_id, state=PlaceRequestState.WAITING, mode=Mode.CENTRALISED
+            regulator_id=regulator_id,
+            state=PlaceRequestState.WAITING,
+            mode=Mode.CENTRALISED,
+            emergency=False,  # the 115's calls are answered tonight, not queued
         )
         .order_by("first_requested_on", "id")
         .values_list(*RequestFacts.FIELDS)
@@ -717,6 +720,7 @@ def waiting_requests(regulator_id: int) -> list[RequestFacts]:
             request__regulator_id=regulator_id,
             request__state=PlaceRequestState.WAITING,
             request__mode=Mode.CENTRALISED,
+            request__emergency=False,
         )
         .order_by("request_id", "position", "id")
         .values_list("request_id", "role", "birth_date", "sex")
@@ -905,9 +909,10 @@ def ranked_requests(
     their rank; the ranking is PostgreSQL's, in three queries whatever the number."""
     today = today or timezone.localdate()
     waiting = PlaceRequest.objects.filter(
-        regulator_id=regulator_id, state=PlaceRequestState.WAITING
+        regulator_id=regulator_id, state=PlaceRequestState.WAITING, emergency=False
     )
     total = waiting.count()
+    page = max(1, min(page, (total + per_page - 1) // per_page or 1))  # a page that exists
     start = (page - 1) * per_page
     found = list(
         waiting.annotate(score=score_sql(policy, today))
@@ -944,7 +949,7 @@ def rank_of(place_request, policy: priority.Policy, today: dt.date) -> int:
     """Her rank among the waiting requests of her SIAO (the list's order), counted by
     PostgreSQL without reading anyone else's request."""
     waiting = PlaceRequest.objects.filter(
-        regulator_id=place_request.regulator_id, state=PlaceRequestState.WAITING
+        regulator_id=place_request.regulator_id, state=PlaceRequestState.WAITING, emergency=False
     ).annotate(score=score_sql(policy, today))
     mine = waiting.filter(pk=place_request.pk).values_list("score", flat=True).first()
     if mine is None:

@@ -167,3 +167,14 @@ def document_read(*, place_request, public_id, acting):
         details={"document": str(document.public_id)},
     )
     return document
+
+
+def requests_listed_read(*, requests, acting) -> None:
+    """A list of requests shows the applicants' names: the ids shown are traced."""
+    if requests:
+        audit.record(
+            "place_request.read",
+            actor=acting,
+            object_type="regulation.placerequest",
+            details={"shown": [str(r.public_id) for r in requests]},
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +14,15 @@ from maillage.pathways.actions import placement_prepared
 from maillage.regulation.enums import PlaceRefusalReason, PlaceRequestState
 from maillage.regulation.models import RequestEvent
 
-# How often a waiting request is updated: a reminder at the date, a suspension a month
-# later if nothing came — never a silent deletion.
-UPDATE_EVERY_DAYS = 92
-SUSPEND_AFTER_DAYS = 30
+
+def update_every_days() -> int:
+    """How often a waiting request is updated: a reminder at the date, a suspension
+    later if nothing came — never a silent deletion (settings, from the environment)."""
+    return settings.REGULATION_UPDATE_EVERY_DAYS
+
+
+def suspend_after_days() -> int:
+    return settings.REGULATION_SUSPEND_AFTER_DAYS
 
 
 def record_move(place_request, to_state: str, *, actor, note: str = "", now=None) -> None:
@@ -33,7 +39,9 @@ def record_move(place_request, to_state: str, *, actor, note: str = "", now=None
     place_request.state = to_state
     fields = ["state", "updated_at", "version"]
     if to_state == PlaceRequestState.WAITING:
-        place_request.update_due_on = timezone.localdate(now) + dt.timedelta(days=UPDATE_EVERY_DAYS)
+        place_request.update_due_on = timezone.localdate(now) + dt.timedelta(
+            days=update_every_days()
+        )
         place_request.reminded_on = None
         fields += ["update_due_on", "reminded_on"]
     if to_state in (

@@ -56,6 +56,11 @@ def commission_create(
             regulator=regulator, held_on=data.held_on, created_by=actor
         )
         session.members.set(members or [actor])
+        # Proposals waiting for a commission (computed without one, or adjourned) are put
+        # on this one's agenda.
+        Proposal.objects.filter(
+            request__regulator=regulator, state=ProposalState.DRAFT, session__isnull=True
+        ).update(session=session)
         audit.record("commission.create", actor=audit.actor_of(actor, acting), obj=session)
     return session
 

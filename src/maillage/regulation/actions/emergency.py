@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
-from maillage.regulation import access, queries
+from maillage.regulation import access, explain, queries
 from maillage.regulation.actions._common import record_move
 from maillage.regulation.actions.requests import identity_key
 from maillage.regulation.enums import (
@@ -131,6 +131,9 @@ def emergency_night(*, actor, place_request, data: NightIn, acting=None, now=Non
         )
         if vacancy is None:
             raise ValidationError({"vacancy": _("Cette place n'est plus libre ce soir.")})
+        (fit,) = explain.tonight_matches(place_request, [vacancy], night)
+        if not fit["fits"]:
+            raise ValidationError({"vacancy": "; ".join(fit["reasons"])})
         if data.reason:
             raise ValidationError(
                 {"reason": _("Un motif de non-attribution ne va pas avec une mise à l'abri.")}

@@ -182,13 +182,10 @@ def proposal_answer(*, actor, proposal, data: ProposalAnswerIn, side: str, actin
             raise PermissionDenied
 
     with transaction.atomic():
-        locked = lock_version(
-            Proposal.objects.select_related("vacancy__unit__programme__structure", "request"),
-            proposal.pk,
-            data.version,
-            STALE,
-            check=check,
-        )
+        # The request first, then the proposal: the order every action takes, so that an
+        # answer and a cancellation meeting on one request wait, never deadlock.
+        PlaceRequest.objects.select_for_update().get(pk=proposal.request_id)
+        locked = lock_version(Proposal.objects.all(), proposal.pk, data.version, STALE, check=check)
         target = (
             (ProposalState.STRUCTURE_ACCEPTED if side == STRUCTURE else ProposalState.ADMITTED)
             if data.accept

@@ -21,11 +21,11 @@ from maillage.core.versions import lock_version
 from maillage.pathways.queries import pathway_for
 from maillage.regulation import access, queries
 from maillage.regulation.actions._common import (
-    SUSPEND_AFTER_DAYS,
-    UPDATE_EVERY_DAYS,
     placement_opened,
     record_move,
     refusal_checked,
+    suspend_after_days,
+    update_every_days,
 )
 from maillage.regulation.enums import (
     APPLICATION_TRANSITIONS,
@@ -273,7 +273,7 @@ def place_request_update(
         if data.consent and locked.consent_at is None:
             locked.consent_at, locked.consent_by = now, actor
         if locked.state == PlaceRequestState.WAITING:
-            locked.update_due_on = timezone.localdate(now) + dt.timedelta(days=UPDATE_EVERY_DAYS)
+            locked.update_due_on = timezone.localdate(now) + dt.timedelta(days=update_every_days())
             locked.reminded_on = None
         locked.version += 1
         locked.save()
@@ -496,8 +496,11 @@ def application_answer(*, actor, application, data: ApplicationAnswerIn, acting=
     the request and cancels the other applications."""
     now = now or timezone.now()
     with transaction.atomic():
+        # The request first (as every action on it): two admissions on one dossier wait for
+        # each other, the second then finds its application cancelled.
+        PlaceRequest.objects.select_for_update().get(pk=application.request_id)
         locked = lock_version(
-            Application.objects.select_related("programme__structure", "request"),
+            Application.objects.all(),
             application.pk,
             data.version,
             _("Quelqu'un a déjà répondu à cette candidature : relisez sa réponse."),
@@ -557,9 +560,9 @@ def application_answer(*, actor, application, data: ApplicationAnswerIn, acting=
 
 
 def requests_update_reminders(*, today=None) -> tuple[int, int]:
-    """Waiting requests are updated every three months: at the date the prescriber is
-    reminded; a month later without news the request is suspended (never deleted: one
-    update brings it back, with its seniority)."""
+    """Waiting requests are updated every three months (MAILLAGE_REGULATION_UPDATE_EVERY_DAYS):
+    at the date the prescriber is reminded; a month later without news the request is
+    suspended (never deleted: one update brings it back, with its seniority)."""
     today = today or timezone.localdate()
     now = timezone.now()
     reminded = suspended = 0
@@ -577,7 +580,7 @@ def requests_update_reminders(*, today=None) -> tuple[int, int]:
                 reminder=True,
             )
             reminded += 1
-        elif place_request.reminded_on <= today - dt.timedelta(days=SUSPEND_AFTER_DAYS):
+        elif place_request.reminded_on <= today - dt.timedelta(days=suspend_after_days()):
             with transaction.atomic():
                 locked = PlaceRequest.objects.select_for_update().get(pk=place_request.pk)
                 if locked.state != PlaceRequestState.WAITING:

@@ -3,8 +3,9 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from maillage.core import audit
 from maillage.core.pipeline import Denied
-from maillage.regulation import access, queries
+from maillage.regulation import access, queries, reads
 from maillage.regulation.enums import PlaceRequestState
 
 
@@ -14,6 +15,12 @@ def home(request):
         raise Denied("place_request.read")
     today = timezone.localdate()
     regulating = access.regulating(user)
+    mine = (
+        queries.requests_listed(user, mine=True, limit=20)
+        if access.can_request_places(user)
+        else []
+    )
+    reads.requests_listed_read(requests=mine, acting=audit.Actor.of(request))
     counts = queries.regulator_counts(regulating, today) if regulating else {}
     return render(
         request,
@@ -27,9 +34,7 @@ def home(request):
             "tonight": queries.tonight_places(regulating or access.answering_calls(user), today),
             "received": queries.proposals_received(user),
             "applications": queries.applications_received(user),
-            "mine": queries.requests_listed(user, mine=True, limit=20)
-            if access.can_request_places(user)
-            else [],
+            "mine": mine,
             "states": PlaceRequestState,
         },
     )

@@ -24,7 +24,7 @@ def ranking(request):
     record = queries.policy_in_force(regulator.pk)
     policy = queries.policy_of(record)
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = max(1, min(int(request.GET.get("page", "1")), 1_000_000))
     except ValueError:
         page = 1
     ranked = queries.ranked_requests(regulator.pk, policy, page=page, per_page=PER_PAGE)

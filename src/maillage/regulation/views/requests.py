@@ -34,6 +34,7 @@ def request_list(request):
     state = request.GET.get("etat", "")
     state = state if state in PlaceRequestState.values else ""
     found = queries.requests_listed(user, state)
+    reads.requests_listed_read(requests=found, acting=acting(request))
     return render(
         request,
         "regulation/request_list.html",
@@ -120,7 +121,9 @@ def _request_page(
                 if view["moves"]
                 else None
             ),
-            "proposals": queries.proposals_of(place_request),
+            "proposals": access.proposals_shown(
+                user, place_request, queries.proposals_of(place_request)
+            ),
             "applications": applications,
             "medical": reads.medical_read(
                 place_request=place_request, applications=applications, acting=acting(request)

@@ -1,0 +1,153 @@
+"""What must never happen: a request admitted or proposed by hand around its proposal, a
+structure reading another's proposals or the runners-up, a place's capacity raising a
+programme's limit, a 115 call queued with the SIAO's requests, a night in a place that
+does not fit, a proposal left without a commission."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.core.versions import current_version
+from maillage.regulation import actions, inputs, priority, queries
+from maillage.regulation.enums import Criterion, MemberRole, MemberSex, Operator, PlaceRequestState
+from maillage.regulation.models import Proposal
+from tests.factories import StructureFactory
+from tests.regulation.conftest import add_units, household, move, waiting_request
+
+
+def _sent_proposal(world, session=None):
+    add_units(world, world.chrs, free=1)
+    request = waiting_request(world)
+    session = session or actions.commission_create(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.CommissionIn(held_on=timezone.localdate() + dt.timedelta(days=1)),
+    )
+    actions.match_run(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.MatchRunIn(session=session.public_id),
+    )
+    proposal = Proposal.objects.get(request=request)
+    actions.commission_decide(
+        actor=world.regulator,
+        session=session,
+        data=inputs.CommissionDecisionIn(
+            proposal=proposal.public_id,
+            decision="approved",
+            reason="fits",
+            version=current_version(proposal),
+        ),
+    )
+    proposal.refresh_from_db()
+    return request, proposal
+
+
+def test_nobody_admits_or_proposes_by_hand(world):
+    request, _proposal = _sent_proposal(world)
+    for target in (PlaceRequestState.ADMITTED, PlaceRequestState.WAITING):
+        with pytest.raises(ValidationError):
+            move(world.regulator, request, target)
+    other = waiting_request(world, members=household("Zoé", "Lenoir"))
+    with pytest.raises(ValidationError):
+        move(world.regulator, other, PlaceRequestState.PROPOSED)
+
+
+def test_a_structure_reads_only_its_own_sent_proposals_and_never_the_runners_up(client, world):
+    request, proposal = _sent_proposal(world)
+    client.force_login(world.shelter_admin)
+    body = client.get(f"/api/v1/regulation/proposals/{proposal.public_id}").json()
+    assert "runners_up" not in body["explanation"] and body["weight"] == 0
+    client.force_login(world.regulator)
+    assert (
+        "runners_up"
+        in client.get(f"/api/v1/regulation/proposals/{proposal.public_id}").json()["explanation"]
+    )
+    # Refused by the structure, then proposed elsewhere: the first structure no longer reads it.
+    actions.proposal_answer(
+        actor=world.shelter_admin,
+        proposal=proposal,
+        side="structure",
+        data=inputs.ProposalAnswerIn(
+            accept=False, reason="group_balance", version=proposal.version
+        ),
+    )
+    other_org_structure = StructureFactory(name="Autre foyer")
+    other = actions.programme_create(
+        actor=world.regulator,
+        data=inputs.ProgrammeIn(
+            structure=other_org_structure.public_id,
+            kind="chrs",
+            name="CHRS secret",
+            regulator=world.siao.public_id,
+        ),
+    )
+    (unit,) = actions.unit_add(
+        actor=world.regulator, programme=other, data=inputs.UnitIn(label="Studio")
+    )
+    actions.vacancy_declare(
+        actor=world.regulator,
+        programme=other,
+        data=inputs.VacancyIn(unit=unit.public_id, available_from=timezone.localdate()),
+    )
+    actions.match_run(actor=world.regulator, regulator=world.siao, data=inputs.MatchRunIn())
+    client.force_login(world.shelter_admin)
+    page = client.get(reverse("regulation:request", args=[request.public_id])).content.decode()
+    assert "CHRS secret" not in page
+
+
+def test_a_place_s_capacity_never_raises_the_programme_s_limit(world):
+    actions.requirement_add(
+        actor=world.regulator,
+        programme=world.chrs,
+        data=inputs.RequirementIn(
+            criterion=Criterion.HOUSEHOLD_SIZE, operator=Operator.AT_MOST, number=1
+        ),
+    )
+    add_units(world, world.chrs, label="T3", persons=3, free=1)
+    waiting_request(
+        world,
+        members=household(
+            "Ana", "Roy", others=[(MemberRole.PARTNER, "Léo", dt.date(1988, 1, 1), MemberSex.MALE)]
+        ),
+    )
+    run = actions.match_run(actor=world.regulator, regulator=world.siao, data=inputs.MatchRunIn())
+    assert run.figures["optimum"]["matched"] == 0
+
+
+def test_the_115_s_calls_are_not_queued_with_the_siao_s_requests_and_nights_must_fit(client, world):
+    _units, (bed,) = add_units(world, world.emergency, label="Lit", persons=1, free=1, tonight=True)
+    call = actions.emergency_call(
+        actor=world.operator,
+        data=inputs.EmergencyCallIn(
+            first_name="Léa", last_name="Morin", adults=2, children=3, tonight_location="Gare"
+        ),
+    )
+    waiting_request(world)
+    ranked = queries.ranked_requests(world.siao.pk, priority.DEFAULT_POLICY)
+    assert ranked.total == 1 and call.pk not in [r[1].pk for r in ranked.rows]
+    with pytest.raises(ValidationError, match="capacité"):
+        actions.emergency_night(
+            actor=world.operator,
+            place_request=call,
+            data=inputs.NightIn(outcome="sheltered", vacancy=bed.public_id),
+        )
+    client.force_login(world.regulator)
+    assert (
+        client.get(reverse("regulation:ranking") + "?page=99999999999999999999").status_code == 200
+    )
+
+
+def test_proposals_computed_without_a_commission_go_to_the_next_one(world):
+    add_units(world, world.chrs, free=1)
+    request = waiting_request(world)
+    actions.match_run(actor=world.regulator, regulator=world.siao, data=inputs.MatchRunIn())
+    session = actions.commission_create(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.CommissionIn(held_on=timezone.localdate() + dt.timedelta(days=2)),
+    )
+    assert Proposal.objects.get(request=request).session == session
