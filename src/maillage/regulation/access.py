@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from maillage.core.roles import Capability, organisations_with
 from maillage.regulation.enums import (
-    LIVE_PROPOSAL_STATES,
     PRESCRIBER,
     REGULATOR,
     ApplicationState,
@@ -166,10 +165,6 @@ def can_write_medical(user, place_request) -> bool:
     if medical is not None and medical.physician_id is not None:
         return medical.physician_id == user.pk
     return place_request.prescriber_id == user.pk
-
-
-def live(proposal) -> bool:
-    return proposal.state in LIVE_PROPOSAL_STATES
 
 
 def proposals_shown(user, place_request, proposals) -> list:

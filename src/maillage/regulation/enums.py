@@ -6,11 +6,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Family(models.TextChoices):
-    SHELTER = "shelter", _("Hébergement et logement accompagné")
-    MEDICO_SOCIAL = "medico_social", _("Médico-social")
-
-
 class Mode(models.TextChoices):
     """How places of a kind are shared on the territory."""
 
@@ -52,10 +47,6 @@ MEDICO_SOCIAL_KINDS = frozenset(
 )
 # Places answered tonight: the 115 sees them at a glance.
 EMERGENCY_KINDS = frozenset({ProgrammeKind.EMERGENCY})
-
-
-def family_of(kind: str) -> str:
-    return Family.MEDICO_SOCIAL if kind in MEDICO_SOCIAL_KINDS else Family.SHELTER
 
 
 def mode_of(kind: str) -> str:

@@ -34,7 +34,6 @@ from maillage.regulation import access, eligibility, matching, priority
 from maillage.regulation.enums import (
     EMERGENCY_KINDS,
     KIND_BITS,
-    LIVE_PROPOSAL_STATES,
     OPEN_REQUEST_STATES,
     ApplicationState,
     Level,
@@ -854,14 +853,6 @@ def place_commune(programme) -> str:
     if programme.commune_id:
         return programme.commune_id
     return programme.structure.commune_id or ""
-
-
-def live_proposal_exists(vacancy_ids) -> set[int]:
-    return set(
-        Proposal.objects.filter(
-            vacancy_id__in=vacancy_ids, state__in=list(LIVE_PROPOSAL_STATES)
-        ).values_list("vacancy_id", flat=True)
-    )
 
 
 # -- the ranked list ----------------------------------------------------------------------------

@@ -125,9 +125,9 @@ def _request_page(
                 user, place_request, queries.proposals_of(place_request)
             ),
             "applications": applications,
-            "medical": reads.medical_read(
-                place_request=place_request, applications=applications, acting=acting(request)
-            ),
+            # Whether a link to the medical part is offered: its content is read (and the
+            # reading audited) on its own page only.
+            "medical": access.can_read_medical(user, place_request, applications),
             "writes_medical": access.can_write_medical(user, place_request),
             "duplicates": queries.possible_duplicates(place_request)
             if access.can_regulate_request(user, place_request)
