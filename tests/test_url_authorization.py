@@ -817,6 +817,11 @@ REGULATION = {
         "get",
         only(["professional"], others=404),
     ),
+    "regulation:physician_name": (
+        lambda c, t: {"public_id": _dossier(c).public_id},
+        "post",
+        only(["professional"], status=400, others=404),
+    ),
     "regulation:request_sign": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "post",
@@ -966,12 +971,17 @@ REGULATION = {
     "api:medical_detail": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "get",
-        logged_in(404, anonymous=401),
+        only(["professional"], others=404, anonymous=401),
+    ),
+    "api:physician_name": (
+        lambda c, t: {"public_id": _dossier(c).public_id},
+        "put",
+        logged_in(400, anonymous=401),
     ),
     "api:medical_save": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "get",
-        logged_in(404, anonymous=401),
+        only(["professional"], others=404, anonymous=401),
     ),  # same path
     "api:applications_send": (
         lambda c, t: {"public_id": _dossier(c).public_id},
@@ -1180,10 +1190,17 @@ def _dossier(cast):
     from maillage.regulation import actions
     from maillage.regulation import inputs as r
 
-    return actions.place_request_create(
+    dossier = actions.place_request_create(
         actor=cast.professional,
         data=r.PlaceRequestIn(members=_members(), recommended_kinds=["ehpad"], consent=True),
     )
+    # She is the person's GP: she names herself to write the medical part.
+    actions.physician_name(
+        actor=cast.professional,
+        place_request=dossier,
+        data=r.PhysicianIn(email=cast.professional.email),
+    )
+    return dossier
 
 
 def _application(cast):
@@ -1397,6 +1414,7 @@ def _names_a_person_record(name: str) -> bool:
         "caregiver_",
         "place_request_",
         "medical_",
+        "physician_",
         "application_",
         "proposal_",
         "why_not",
@@ -1407,6 +1425,7 @@ def _names_a_person_record(name: str) -> bool:
             "pathways:",
             "regulation:request",
             "regulation:medical",
+            "regulation:physician",
             "regulation:proposal",
             "regulation:application",
             "regulation:why_not",

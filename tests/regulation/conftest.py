@@ -36,11 +36,16 @@ class World:
     physician: object
     ehpad: object
     prescriber: object
+    gp: object
     stranger: object
 
 
 @pytest.fixture
 def world(cast, territories) -> World:
+    return build_world(cast.professional, cast.outsider)
+
+
+def build_world(prescriber, stranger) -> World:
     siao = OrganisationFactory(name="SIAO test", kind=OrganisationKind.SIAO)
     regulator = member(Role.REGULATOR, siao, full_name="Régulatrice")
     operator = member(Role.EMERGENCY_OPERATOR, siao, full_name="Écoutant 115")
@@ -92,8 +97,9 @@ def world(cast, territories) -> World:
         ehpad_org=ehpad_org,
         physician=physician,
         ehpad=ehpad,
-        prescriber=cast.professional,
-        stranger=cast.outsider,
+        prescriber=prescriber,
+        gp=member(Role.PROFESSIONAL, OrganisationFactory(name="Cabinet"), full_name="Dr Traitant"),
+        stranger=stranger,
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from maillage.core.models import Notification
 from maillage.core.versions import StaleVersion, current_version
 from maillage.pathways.models import PlanAction, TimelineEvent
 from maillage.regulation import actions, inputs
@@ -224,6 +225,8 @@ def test_the_commission_may_turn_down_a_proposal_and_the_place_is_free_again(wor
     vacancy.refresh_from_db()
     assert request.state == PlaceRequestState.WAITING and vacancy.state == VacancyState.OPEN
     assert Refusal.objects.get(request=request).party == Party.COMMISSION
+    told = Notification.objects.filter(user=world.prescriber).first()  # the newest
+    assert "n'a pas retenu" in told.message and str(request.public_id) in told.link
 
 
 def test_an_illegal_move_is_refused_in_french_and_changes_nothing(world):

@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.core.models import Notification
+from maillage.core.roles import Role
 from maillage.core.versions import current_version
-from maillage.regulation import actions, inputs, priority, queries
+from maillage.regulation import actions, explain, inputs, priority, queries
 from maillage.regulation.enums import Criterion, MemberRole, MemberSex, Operator, PlaceRequestState
-from maillage.regulation.models import Proposal
-from tests.factories import StructureFactory
+from maillage.regulation.models import PlaceRequest, Proposal
+from tests.factories import OrganisationFactory, StructureFactory, member
 from tests.regulation.conftest import add_units, household, move, waiting_request
 
 
@@ -126,6 +128,16 @@ def test_the_115_s_calls_are_not_queued_with_the_siao_s_requests_and_nights_must
             first_name="Léa", last_name="Morin", adults=2, children=3, tonight_location="Gare"
         ),
     )
+    with pytest.raises(ValidationError, match="pas plausible"):
+        actions.emergency_call(
+            actor=world.operator,
+            data=inputs.EmergencyCallIn(
+                first_name="Léa",
+                last_name="Morin",
+                birth_date=timezone.localdate() + dt.timedelta(days=1),
+                tonight_location="Gare",
+            ),
+        )
     waiting_request(world)
     ranked = queries.ranked_requests(world.siao.pk, priority.DEFAULT_POLICY)
     assert ranked.total == 1 and call.pk not in [r[1].pk for r in ranked.rows]
@@ -151,3 +163,84 @@ def test_proposals_computed_without_a_commission_go_to_the_next_one(world):
         data=inputs.CommissionIn(held_on=timezone.localdate() + dt.timedelta(days=2)),
     )
     assert Proposal.objects.get(request=request).session == session
+
+
+def test_why_not_says_a_place_is_no_longer_free(world):
+    _units, (vacancy,) = add_units(world, world.chrs, free=1)
+    request = waiting_request(world)
+    actions.vacancy_withdraw(actor=world.shelter_admin, vacancy=vacancy, data=inputs.NoteIn())
+    vacancy = queries.regulated_vacancy(world.siao.pk, vacancy.public_id)
+    answer = explain.why_not(request, vacancy, priority.DEFAULT_POLICY)
+    assert "cette place n'est plus libre (« Retirée »)" in answer["reasons"]
+
+
+def _dossier_sent_to_two(world):
+    """An EHPAD dossier, its medical part written by the GP named, sent to two EHPAD."""
+    other_org = OrganisationFactory(name="EHPAD voisin", kind="ehpad")
+    other_team = member(Role.ORGANISATION_ADMIN, other_org, full_name="Direction voisine")
+    other = actions.programme_create(
+        actor=other_team,
+        data=inputs.ProgrammeIn(
+            structure=StructureFactory(organisation=other_org).public_id,
+            kind="ehpad",
+            name="Voisin",
+        ),
+    )
+    dossier = actions.place_request_create(
+        actor=world.prescriber,
+        data=inputs.PlaceRequestIn(
+            members=household(born=dt.date(1938, 3, 1)), recommended_kinds=["ehpad"], consent=True
+        ),
+    )
+    actions.physician_name(
+        actor=world.prescriber, place_request=dossier, data=inputs.PhysicianIn(email=world.gp.email)
+    )
+    actions.medical_save(
+        actor=world.gp,
+        place_request=dossier,
+        data=inputs.MedicalIn(gir=2, diagnoses="Démence", care_needs="Toilette", complete=True),
+    )
+    actions.place_request_sign(actor=world.prescriber, place_request=dossier)
+    first, second = actions.applications_send(
+        actor=world.prescriber,
+        place_request=dossier,
+        data=inputs.ApplicationsIn(programmes=[world.ehpad.public_id, other.public_id]),
+    )
+    return dossier, first, second, other_team
+
+
+def test_a_suspended_dossier_is_not_admitted_and_the_others_learn_of_an_admission(world):
+    dossier, first, second, other_team = _dossier_sent_to_two(world)
+    PlaceRequest.objects.filter(pk=dossier.pk).update(state=PlaceRequestState.SUSPENDED)
+    admit = inputs.ApplicationAnswerIn(state="admitted", version=first.version)
+    with pytest.raises(ValidationError, match="Suspendue"):
+        actions.application_answer(actor=world.physician, application=first, data=admit)
+    first.refresh_from_db()
+    assert first.state == "sent"
+    PlaceRequest.objects.filter(pk=dossier.pk).update(state=PlaceRequestState.WAITING)
+    actions.application_answer(actor=world.physician, application=first, data=admit)
+    second.refresh_from_db()
+    assert second.state == "cancelled"
+    told = Notification.objects.filter(user=other_team).first()  # the newest
+    assert "admise ailleurs" in told.message and str(second.public_id) in told.link
+
+
+def test_only_the_siao_s_team_and_its_structures_sit_in_its_commission(world):
+    with pytest.raises(ValidationError, match="ne fait partie"):
+        actions.commission_create(
+            actor=world.regulator,
+            regulator=world.siao,
+            data=inputs.CommissionIn(
+                held_on=timezone.localdate() + dt.timedelta(days=1),
+                members=[world.stranger.public_id, world.regulator.public_id],
+            ),
+        )
+    session = actions.commission_create(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.CommissionIn(
+            held_on=timezone.localdate() + dt.timedelta(days=1),
+            members=[world.shelter_admin.public_id, world.regulator.public_id],
+        ),
+    )
+    assert set(session.members.all()) == {world.shelter_admin, world.regulator}

@@ -97,10 +97,11 @@ def test_the_observatory_counts_what_regulation_did(world):
     assert values(modes, "Urgence (115)") == [3, 1]
     assert values(modes, "Hébergement et logement (SIAO)") == [2, 1]
     unmet = computed.table("demandes-non-pourvues")
-    assert values(unmet, "Mise à l'abri") == [1]
-    assert values(unmet, "Aucune place adaptée au ménage") == [1]
-    assert values(unmet, "Personne injoignable") == [1]
-    assert values(unmet, "Aucune place disponible") == [0]
+    # Each outcome with its share of the 115's requests answered (3 this month).
+    assert values(unmet, "Mise à l'abri") == [1, 33.3]
+    assert values(unmet, "Aucune place adaptée au ménage") == [1, 33.3]
+    assert values(unmet, "Personne injoignable") == [1, 33.3]
+    assert values(unmet, "Aucune place disponible") == [0, 0.0]
     delays = computed.table("delai-admission")
     assert values(delays, "Hébergement et logement (SIAO)") == [0, 1, 0, 0, 0]  # 20 days
     refusals = computed.table("refus-de-places")

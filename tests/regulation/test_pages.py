@@ -7,7 +7,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils import timezone
 
-from maillage.core.models import AuditEvent
+from maillage.core.models import AuditEvent, Notification
 from maillage.regulation import actions, inputs
 from maillage.regulation.enums import PlaceRequestState
 from maillage.regulation.models import PlaceRequest, Proposal
@@ -128,11 +128,29 @@ def test_the_medical_part_is_read_by_the_coordinating_physician_only(client, wor
         ),
     )
     client.force_login(world.prescriber)
+    # Nobody writes the medical part before the prescriber names the physician, and an
+    # address that is no physician's account is refused in French.
+    medical = reverse("regulation:medical", args=[dossier.public_id])
+    assert client.get(medical).status_code == 404
+    named = reverse("regulation:physician_name", args=[dossier.public_id])
+    unknown = client.post(named, {"email": "personne@example.org"})
+    assert unknown.status_code == 400 and "Aucun médecin" in unknown.content.decode()
+    assert client.post(named, {"email": world.gp.email}).status_code == 302
+    assert Notification.objects.filter(
+        user=world.gp, link__contains=str(dossier.public_id)
+    ).exists()
+    # The prescriber neither writes nor reads it; the GP does.
+    assert client.get(medical).status_code == 404
+    client.force_login(world.gp)
     saved = client.post(
-        reverse("regulation:medical", args=[dossier.public_id]),
-        {"gir": "3", "diagnoses": "Chutes", "care_needs": "Toilette", "complete": "on"},
+        medical, {"gir": "3", "diagnoses": "Chutes", "care_needs": "Toilette", "complete": "on"}
     )
     assert saved.status_code == 302
+    # Once she has written it, the part stays hers.
+    client.force_login(world.prescriber)
+    other = client.post(named, {"email": world.physician.email})
+    assert other.status_code == 400 and "lui seul" in other.content.decode()
+    assert client.get(medical).status_code == 404
     # Not sent before the person signed.
     refused = actions.applications_send
     client.post(reverse("regulation:request_sign", args=[dossier.public_id]))

@@ -50,6 +50,7 @@ class Capability(models.TextChoices):
         _("Répondre aux propositions et candidatures reçues par sa structure"),
     )
     READ_MEDICAL_PARTS = "read_medical_parts", _("Lire le volet médical des dossiers reçus")
+    WRITE_MEDICAL_PARTS = "write_medical_parts", _("Remplir le volet médical d'un dossier")
 
 
 C = Capability
@@ -89,6 +90,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.REQUEST_SUPPORT,
             C.REQUEST_PLACES,
             C.ANSWER_PLACE_PROPOSALS,
+            C.WRITE_MEDICAL_PARTS,
         }
     ),
     Role.ORGANISATION_ADMIN: frozenset(
@@ -114,7 +116,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         {C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.TAKE_EMERGENCY_CALLS}
     ),
     Role.COORDINATING_PHYSICIAN: frozenset(
-        {C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.ANSWER_PLACE_PROPOSALS, C.READ_MEDICAL_PARTS}
+        {
+            C.VIEW_TERRITORIES,
+            C.SEARCH_DIRECTORY,
+            C.ANSWER_PLACE_PROPOSALS,
+            C.READ_MEDICAL_PARTS,
+            C.WRITE_MEDICAL_PARTS,
+        }
     ),
     Role.PEER_WORKER: frozenset({C.VIEW_TERRITORIES, C.SEARCH_DIRECTORY, C.REQUEST_SUPPORT}),
     Role.USER_REPRESENTATIVE: frozenset({C.VIEW_TERRITORIES, C.VIEW_OBSERVATORY}),

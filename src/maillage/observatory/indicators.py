@@ -613,26 +613,26 @@ def _regulation(reading: _Reading) -> list[Table]:
         )
     )
     nights = _counts(scope, "place_night", "key", "key2")
+    night_rows = [
+        (
+            str(regulation.EmergencyOutcome.SHELTERED.label),
+            _n(nights, (regulation.EmergencyOutcome.SHELTERED.value, "")),
+        ),
+        *[
+            (str(reason.label), _n(nights, (regulation.EmergencyOutcome.UNMET.value, reason.value)))
+            for reason in regulation.UnmetReason
+        ],
+    ]
+    answered = sum(n for _label, n in night_rows)
     tables.append(
         Table(
             "demandes-non-pourvues",
             _("Nuits du 115 : mises à l'abri et demandes non pourvues, avec leur motif"),
             _("Issue"),
-            [_("Demandes")],
-            [
-                (
-                    str(regulation.EmergencyOutcome.SHELTERED.label),
-                    [_n(nights, (regulation.EmergencyOutcome.SHELTERED.value, ""))],
-                ),
-                *[
-                    (
-                        str(reason.label),
-                        [_n(nights, (regulation.EmergencyOutcome.UNMET.value, reason.value))],
-                    )
-                    for reason in regulation.UnmetReason
-                ],
-            ],
-            additive="columns",
+            [_("Demandes"), _("Part des demandes (%)")],
+            [(label, [n, _ratio(n, answered)]) for label, n in night_rows],
+            counts=False,
+            masks={0: (1,)},
         )
     )
     tables.append(

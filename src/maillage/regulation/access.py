@@ -5,8 +5,9 @@
 - A prescriber (a professional, a coordinator) writes requests and follows her own.
 - A structure (its team) manages its programmes and places, declares its vacancies, and sees
   the requests proposed to it or applied to it — nothing else.
-- A coordinating physician of an establishment reads the medical part of the dossiers sent to
-  it; the GP who writes the medical part reads it too.
+- The prescriber names the physician (the person's GP) who writes the medical part; that
+  physician and the coordinating physicians of the establishments the dossier was sent to
+  read it — nobody else, not the prescriber.
 - Commission members see the proposals on their session's agenda.
 - Observers see figures only (the observatory).
 """
@@ -143,8 +144,9 @@ def can_answer_application(user, application) -> bool:
 
 
 def can_read_medical(user, place_request, applications) -> bool:
-    """The GP who wrote it, and the coordinating physicians of the establishments the dossier
-    was sent to (`applications`: the request's, already fetched)."""
+    """The physician named to write it, and the coordinating physicians of the
+    establishments the dossier was sent to (`applications`: the request's, already fetched).
+    The prescriber does not read it, unless she is the physician named."""
     medical = getattr(place_request, "medical", None)
     if medical is not None and medical.physician_id == user.pk:
         return True
@@ -156,15 +158,27 @@ def can_read_medical(user, place_request, applications) -> bool:
     )
 
 
+def may_write_medical_parts(user) -> bool:
+    """Whether this account may be named the physician of a dossier's medical part."""
+    return user.is_active and user.has_capability(Capability.WRITE_MEDICAL_PARTS)
+
+
+def can_name_physician(user, place_request) -> bool:
+    """The prescriber names the physician (the person's GP, or herself if she is the GP)
+    while the dossier is being put together."""
+    return place_request.prescriber_id == user.pk and place_request.state in (
+        PlaceRequestState.DRAFT,
+        PlaceRequestState.INCOMPLETE,
+    )
+
+
 def can_write_medical(user, place_request) -> bool:
-    """The GP (a professional) the prescriber asked, or the prescriber if she is the GP; the
-    part is locked once the dossier is sent."""
+    """The physician the prescriber named, and nobody else; the part is locked once the
+    dossier is sent."""
     if place_request.state not in (PlaceRequestState.DRAFT, PlaceRequestState.INCOMPLETE):
         return False
     medical = getattr(place_request, "medical", None)
-    if medical is not None and medical.physician_id is not None:
-        return medical.physician_id == user.pk
-    return place_request.prescriber_id == user.pk
+    return medical is not None and medical.physician_id == user.pk
 
 
 def proposals_shown(user, place_request, proposals) -> list:

@@ -20,6 +20,7 @@ from maillage.regulation.inputs import (
     MedicalIn,
     NightIn,
     NoteIn,
+    PhysicianIn,
     PlaceRequestIn,
     PlaceRequestUpdateIn,
     PolicyIn,
@@ -331,6 +332,20 @@ def medical_detail(request, public_id: UUID):
     if medical is None:
         raise Missing("medical.read", obj=place_request, what="volet médical")
     return _medical_out(medical)
+
+
+@router.put(
+    "/regulation/requests/{public_id}/physician",
+    response={200: PlaceRequestOut, **E},
+    summary="Désigner le médecin qui remplit le volet médical",
+)
+@acting("medical.name")
+def physician_name(request, public_id: UUID, payload: PhysicianIn):
+    place_request = _request(request, public_id)
+    actions.physician_name(
+        actor=request.user, place_request=place_request, data=payload, acting=_acting(request)
+    )
+    return _request_out(request, place_request)
 
 
 @router.put(

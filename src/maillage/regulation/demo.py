@@ -465,6 +465,12 @@ def _ehpad_dossier(gp, programmes, now) -> None:
             consent=True,
         ),
     )
+    actions.physician_name(
+        actor=gp,
+        place_request=created,
+        acting=acting,
+        data=inputs.PhysicianIn(email=gp.email),
+    )
     actions.medical_save(
         actor=gp,
         place_request=created,

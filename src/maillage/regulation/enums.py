@@ -378,6 +378,7 @@ class AuditAction(models.TextChoices):
     MATCH_RUN = "match.run", _("a calculé des propositions de places")
     MEDICAL_READ = "medical.read", _("a consulté le volet médical du dossier")
     MEDICAL_SAVE = "medical.save", _("a rempli le volet médical du dossier")
+    MEDICAL_NAME = "medical.name", _("a désigné le médecin qui remplit le volet médical")
     PLACE_REQUEST_CREATE = "place_request.create", _("a rédigé une demande de place")
     PLACE_REQUEST_DOCUMENT_ADD = (
         "place_request.document_add",

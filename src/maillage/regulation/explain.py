@@ -18,6 +18,7 @@ from maillage.regulation.enums import (
     Engine,
     PlaceRequestState,
     ProgrammeKind,
+    VacancyState,
 )
 from maillage.regulation.models import Refusal
 
@@ -176,6 +177,10 @@ def why_not(place_request, vacancy, policy: priority.Policy, today=None) -> dict
         reasons.append(
             _("la demande est « %(s)s », pas en attente d'une place")
             % {"s": PlaceRequestState(place_request.state).label}
+        )
+    if vacancy.state in (VacancyState.FILLED, VacancyState.WITHDRAWN):
+        reasons.append(
+            _("cette place n'est plus libre (« %(s)s »)") % {"s": VacancyState(vacancy.state).label}
         )
     if (
         vacancy.proposals.filter(state__in=list(LIVE_PROPOSAL_STATES))

@@ -560,6 +560,19 @@ class MinutesForm(IdPrefixed, InputForm, Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class PhysicianForm(IdPrefixed, InputForm, Form):
+    input = inputs.PhysicianIn
+    id_prefix = "physician"
+    email = forms.EmailField(
+        label=_("Adresse e-mail du médecin"),
+        help_text=_(
+            "Le médecin traitant de la personne, ou vous-même si vous l'êtes : lui seul "
+            "remplira et lira le volet médical avec les médecins coordonnateurs."
+        ),
+        max_length=254,
+    )
+
+
 class MedicalForm(InputForm, Form):
     input = inputs.MedicalIn
     gir = forms.IntegerField(label=_("GIR"), required=False, min_value=1, max_value=6)

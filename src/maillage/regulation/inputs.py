@@ -6,6 +6,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
+from maillage.core.operations import Email
 from maillage.regulation.enums import (
     ApplicationState,
     CommissionDecision,
@@ -195,6 +196,10 @@ class CommissionDecisionIn(Schema):
 class CommissionMinutesIn(Schema):
     minutes: str = Field(default="", max_length=20_000)
     version: int
+
+
+class PhysicianIn(Schema):
+    email: Email = Field(description="l'adresse de son compte sur la plateforme")
 
 
 class MedicalIn(Schema):

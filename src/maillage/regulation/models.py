@@ -346,6 +346,10 @@ class MedicalPart(models.Model):
     def __str__(self):
         return f"volet médical {self.request_id}"
 
+    @property
+    def started(self) -> bool:
+        return bool(self.gir or self.diagnoses or self.treatments or self.care_needs)
+
 
 class RequestEvent(models.Model):
     """The history of a request, step by step, as the person and her prescriber see it."""

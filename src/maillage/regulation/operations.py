@@ -16,6 +16,7 @@ PAGE_OPERATIONS = (
     Op("regulation:request_new", "place_request_create", i.PlaceRequestIn),
     Op("regulation:request_edit", "place_request_update", i.PlaceRequestUpdateIn),
     Op("regulation:request_move", "place_request_move", i.RequestMoveIn),
+    Op("regulation:physician_name", "physician_name", i.PhysicianIn),
     Op("regulation:medical", "medical_save", i.MedicalIn),
     Op("regulation:request_sign", "place_request_sign", None),
     Op("regulation:applications_send", "applications_send", i.ApplicationsIn),

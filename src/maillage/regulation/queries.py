@@ -29,6 +29,8 @@ from django.utils import timezone
 from maillage.accounts.models import Membership, Organisation
 from maillage.core.roles import Capability, roles_with
 from maillage.directory.models import Structure
+from maillage.pathways.enums import CircleRole, MemberStatus
+from maillage.pathways.models import CircleMember
 from maillage.pathways.queries import pathways_visible_to, portal_pathways
 from maillage.regulation import access, eligibility, matching, priority
 from maillage.regulation.enums import (
@@ -49,6 +51,7 @@ from maillage.regulation.models import (
     Application,
     CommissionSession,
     MatchRun,
+    MedicalPart,
     Member,
     PlaceRequest,
     PriorityPolicy,
@@ -236,7 +239,8 @@ def regulator_counts(regulators: list[int], today: dt.date) -> dict:
 def requests_visible_to(user):
     """Requests the user may see: her own as prescriber, her SIAO's, emergency requests for
     a 115 operator, those proposed or applied to her structure, those on the agenda of her
-    commission, and those of the pathways whose circle she belongs to."""
+    commission, those of the pathways whose circle she belongs to, and the dossiers whose
+    medical part she was named to write."""
     if not user.is_authenticated:
         return PlaceRequest.objects.none()
     receiving = access.receiving(user)
@@ -253,6 +257,7 @@ def requests_visible_to(user):
         | (Q(regulator_id__in=access.regulating(user)) & ~Q(state=PlaceRequestState.DRAFT))
         | Q(emergency=True, regulator_id__in=access.answering_calls(user))
         | Q(pathway_id__in=circles)
+        | Q(medical__physician=user)
         | Exists(proposed)
         | Exists(applied)
         | Exists(on_agenda)
@@ -344,6 +349,35 @@ def applications_of(place_request) -> list:
     return list(
         place_request.applications.select_related("programme__structure", "programme__commune")
     )
+
+
+def physician_of(place_request):
+    """The physician named to write the medical part, if any."""
+    return (
+        get_user_model()
+        .objects.filter(
+            pk__in=MedicalPart.objects.filter(request=place_request).values("physician")
+        )
+        .first()
+    )
+
+
+def circle_gp_email(place_request) -> str:
+    """The e-mail of the GP in the care circle of the request's pathway, offered as the
+    physician to name."""
+    if place_request.pathway_id is None:
+        return ""
+    member = (
+        CircleMember.objects.filter(
+            pathway_id=place_request.pathway_id,
+            role=CircleRole.GP,
+            status=MemberStatus.ACTIVE,
+            user__is_active=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    return member.user.email if member else ""
 
 
 def medical_of(place_request):

@@ -41,6 +41,7 @@ urlpatterns = [
         name="document",
     ),
     path("demandes/<uuid:public_id>/volet-medical/", views.medical, name="medical"),
+    path("demandes/<uuid:public_id>/medecin/", views.physician_name, name="physician_name"),
     path("demandes/<uuid:public_id>/signature/", views.request_sign, name="request_sign"),
     path(
         "demandes/<uuid:public_id>/candidatures/",

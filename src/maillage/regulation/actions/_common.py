@@ -11,8 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.pathways.actions import placement_prepared
-from maillage.regulation.enums import PlaceRefusalReason, PlaceRequestState
-from maillage.regulation.models import RequestEvent
+from maillage.regulation.enums import (
+    VACANCY_TRANSITIONS,
+    PlaceRefusalReason,
+    PlaceRequestState,
+    move_allowed,
+)
+from maillage.regulation.models import RequestEvent, Vacancy
 
 
 def update_every_days() -> int:
@@ -23,6 +28,23 @@ def update_every_days() -> int:
 
 def suspend_after_days() -> int:
     return settings.REGULATION_SUSPEND_AFTER_DAYS
+
+
+def vacancy_move(vacancy, to_state: str, side: str) -> None:
+    """Move a (locked) vacancy along enums.VACANCY_TRANSITIONS; the caller saves it."""
+    if not move_allowed(VACANCY_TRANSITIONS, vacancy.state, to_state, side):
+        raise ValueError(f"a vacancy does not move from {vacancy.state} to {to_state} ({side})")
+    vacancy.state = to_state
+
+
+def vacancies_move(pks, from_state: str, to_state: str, side: str, **fields) -> int:
+    """Move the vacancies still in `from_state` (a concurrent move wins: the count says how
+    many moved), along enums.VACANCY_TRANSITIONS."""
+    if not move_allowed(VACANCY_TRANSITIONS, from_state, to_state, side):
+        raise ValueError(f"a vacancy does not move from {from_state} to {to_state} ({side})")
+    return Vacancy.objects.filter(pk__in=list(pks), state=from_state).update(
+        state=to_state, updated_at=timezone.now(), **fields
+    )
 
 
 def record_move(place_request, to_state: str, *, actor, note: str = "", now=None) -> None:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
-from maillage.core.roles import PROFESSIONAL_ROLES
+from maillage.core.notify import notify
 from maillage.core.versions import lock_version
-from maillage.regulation import access
-from maillage.regulation.actions._common import record_move
+from maillage.regulation import access, queries
+from maillage.regulation.actions._common import record_move, vacancies_move
 from maillage.regulation.actions.proposals import proposal_send
 from maillage.regulation.enums import (
+    PLATFORM,
     CommissionDecision,
     DecisionReason,
     Party,
@@ -25,7 +26,7 @@ from maillage.regulation.enums import (
     VacancyState,
 )
 from maillage.regulation.inputs import CommissionDecisionIn, CommissionIn, CommissionMinutesIn
-from maillage.regulation.models import CommissionSession, PlaceRequest, Proposal, Refusal, Vacancy
+from maillage.regulation.models import CommissionSession, PlaceRequest, Proposal, Refusal
 
 
 def commission_create(
@@ -38,18 +39,18 @@ def commission_create(
         raise ValidationError(
             {"held_on": _("Une commission se programme aujourd'hui ou plus tard.")}
         )
-    User = get_user_model()
-    members = list(
-        User.objects.filter(
-            public_id__in=data.members,
-            is_active=True,
-            memberships__is_active=True,
-            memberships__role__in=PROFESSIONAL_ROLES,
-        ).distinct()
-    )
+    # Members come from the SIAO's own team and the teams of the structures whose places it
+    # regulates (the same list the page offers): nobody else sits in, and reads, its agenda.
+    candidates = {u.public_id: u for u in queries.commission_candidates(regulator.pk)}
+    members = [candidates[m] for m in set(data.members) if m in candidates]
     if len(members) != len(set(data.members)):
         raise ValidationError(
-            {"members": _("Un membre choisi n'a pas de compte professionnel actif.")}
+            {
+                "members": _(
+                    "Un membre choisi ne fait partie ni de l'équipe du SIAO, ni d'une structure "
+                    "dont il régule les places."
+                )
+            }
         )
     with transaction.atomic():
         session = CommissionSession.objects.create(
@@ -114,7 +115,7 @@ def commission_decide(
                 at=now,
                 by=actor,
             )
-            Vacancy.objects.filter(pk=locked.vacancy_id).update(state=VacancyState.OPEN)
+            vacancies_move([locked.vacancy_id], VacancyState.PROPOSED, VacancyState.OPEN, PLATFORM)
             record_move(
                 request,
                 PlaceRequestState.WAITING,
@@ -130,6 +131,19 @@ def commission_decide(
             actor=audit.actor_of(actor, acting),
             obj=session,
             details={"proposal": str(locked.public_id), "decision": data.decision},
+        )
+    if data.decision != CommissionDecision.APPROVED:
+        # Approved, the structure and the prescriber are told when the proposal is sent.
+        request = locked.request
+        notify(
+            users=[request.prescriber],
+            message=(
+                _("La commission n'a pas retenu la place proposée : la demande reste en attente.")
+                if data.decision == CommissionDecision.REJECTED
+                else _("La commission a reporté l'examen d'une proposition de place.")
+            ),
+            link=reverse("regulation:request", kwargs={"public_id": request.public_id}),
+            email_subject=_("Décision de la commission"),
         )
     return locked
 

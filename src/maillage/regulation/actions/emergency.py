@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.regulation import access, explain, queries
-from maillage.regulation.actions._common import record_move
-from maillage.regulation.actions.requests import identity_key
+from maillage.regulation.actions._common import record_move, vacancies_move
+from maillage.regulation.actions.requests import birth_plausible, identity_key
 from maillage.regulation.enums import (
     EMERGENCY_KINDS,
+    REGULATOR,
     EmergencyOutcome,
     MemberRole,
     MemberSex,
@@ -24,7 +25,7 @@ from maillage.regulation.enums import (
     Vulnerability,
 )
 from maillage.regulation.inputs import EmergencyCallIn, NightIn
-from maillage.regulation.models import Member, Night, PlaceRequest, Vacancy
+from maillage.regulation.models import Member, Night, PlaceRequest
 from maillage.territories.queries import commune_by_code
 
 
@@ -47,6 +48,8 @@ def emergency_call(*, actor, data: EmergencyCallIn, acting=None, now=None) -> Pl
         if commune is None:
             raise ValidationError({"commune": _("Cette commune n'existe pas.")})
     today = timezone.localdate(now)
+    if not birth_plausible(data.birth_date, today):
+        raise ValidationError({"birth_date": _("Cette date de naissance n'est pas plausible.")})
     with transaction.atomic():
         place_request = PlaceRequest.objects.create(
             commune=commune,
@@ -146,8 +149,14 @@ def emergency_night(*, actor, place_request, data: NightIn, acting=None, now=Non
             if locked.state != PlaceRequestState.WAITING:
                 raise ValidationError(_("Cette demande n'attend plus de place ce soir."))
             if vacancy is not None:
-                taken = Vacancy.objects.filter(pk=vacancy.pk, state=VacancyState.OPEN).update(
-                    state=VacancyState.FILLED, closed_at=now, closed_by=actor, closed_note=_("115")
+                taken = vacancies_move(
+                    [vacancy.pk],
+                    VacancyState.OPEN,
+                    VacancyState.FILLED,
+                    REGULATOR,
+                    closed_at=now,
+                    closed_by=actor,
+                    closed_note=_("115"),
                 )
                 if not taken:
                     raise ValidationError({"vacancy": _("Cette place vient d'être attribuée.")})

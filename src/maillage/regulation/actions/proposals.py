@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,13 @@ from maillage.core import audit
 from maillage.core.notify import notify
 from maillage.core.versions import lock_version
 from maillage.regulation import access, explain, queries
-from maillage.regulation.actions._common import placement_opened, record_move, refusal_checked
+from maillage.regulation.actions._common import (
+    placement_opened,
+    record_move,
+    refusal_checked,
+    vacancies_move,
+    vacancy_move,
+)
 from maillage.regulation.enums import (
     PERSON,
     PLATFORM,
@@ -64,8 +70,13 @@ def match_run(*, actor, regulator, data: MatchRunIn, acting=None, now=None) -> M
             _("Publiez d'abord une politique de priorité : elle dit qui passe avant.")
         )
     with transaction.atomic():
-        # One run at a time per SIAO: the free places and waiting requests are read locked.
-        type(regulator).objects.select_for_update().get(pk=regulator.pk)
+        # One run at a time per SIAO, without locking the SIAO's row: a 115 call filed
+        # meanwhile (its request points at that row) is not kept waiting by the run.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"regulation.match_run.{regulator.pk}"],
+            )
         board = queries.board_for(regulator.pk, queries.policy_of(record), timezone.localdate(now))
         comparison = explain.compare(board)
         rank = explain.ranks(board)
@@ -113,8 +124,8 @@ def match_run(*, actor, regulator, data: MatchRunIn, acting=None, now=None) -> M
         ]
         Proposal.objects.bulk_create(created, batch_size=1000)
         proposed = [p.request_id for p in created]
-        Vacancy.objects.filter(pk__in=[p.vacancy_id for p in created]).update(
-            state=VacancyState.PROPOSED
+        vacancies_move(
+            [p.vacancy_id for p in created], VacancyState.OPEN, VacancyState.PROPOSED, PLATFORM
         )
         PlaceRequest.objects.filter(pk__in=proposed).update(
             state=PlaceRequestState.PROPOSED, version=F("version") + 1, updated_at=now
@@ -217,12 +228,12 @@ def proposal_answer(*, actor, proposal, data: ProposalAnswerIn, side: str, actin
             if side == PERSON:
                 request.person_refusals += 1
                 request.save(update_fields=["person_refusals"])
-            vacancy.state = VacancyState.OPEN
+            vacancy_move(vacancy, VacancyState.OPEN, PLATFORM)
             record_move(
                 request, PlaceRequestState.WAITING, actor=actor, note=_("Place refusée"), now=now
             )
         elif target == ProposalState.ADMITTED:
-            vacancy.state = VacancyState.FILLED
+            vacancy_move(vacancy, VacancyState.FILLED, PLATFORM)
             vacancy.closed_at, vacancy.closed_by = now, actor
             request.applications.filter(
                 state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED]
@@ -289,8 +300,8 @@ def proposals_expire(*, today=None) -> int:
             proposal.state = ProposalState.EXPIRED
             proposal.version += 1
             proposal.save(update_fields=["state", "version", "updated_at"])
-            Vacancy.objects.filter(pk=proposal.vacancy_id, state=VacancyState.PROPOSED).update(
-                state=VacancyState.OPEN
+            vacancies_move(
+                [proposal.vacancy_id], VacancyState.PROPOSED, VacancyState.OPEN, PLATFORM
             )
             request = PlaceRequest.objects.select_for_update().get(pk=proposal.request_id)
             if request.state == PlaceRequestState.PROPOSED:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -26,11 +27,13 @@ from maillage.regulation.actions._common import (
     refusal_checked,
     suspend_after_days,
     update_every_days,
+    vacancies_move,
 )
 from maillage.regulation.enums import (
     APPLICATION_TRANSITIONS,
     LIVE_PROPOSAL_STATES,
     MEDICO_SOCIAL_KINDS,
+    PLATFORM,
     REQUEST_TRANSITIONS,
     STRUCTURE,
     ApplicationState,
@@ -46,6 +49,7 @@ from maillage.regulation.inputs import (
     ApplicationAnswerIn,
     ApplicationsIn,
     MedicalIn,
+    PhysicianIn,
     PlaceRequestIn,
     PlaceRequestUpdateIn,
     RequestMoveIn,
@@ -57,7 +61,6 @@ from maillage.regulation.models import (
     PlaceRequest,
     Refusal,
     RequestDocument,
-    Vacancy,
 )
 from maillage.territories.queries import commune_by_code
 from maillage.territories.text import normalise_name
@@ -66,6 +69,11 @@ STALE = _(
     "La demande a été modifiée par quelqu'un d'autre pendant que vous la lisiez. Votre saisie "
     "est conservée : relisez la nouvelle version, puis enregistrez à nouveau."
 )
+
+
+def birth_plausible(birth_date, today) -> bool:
+    """No birth date (not known yet), or one between 125 years ago and today."""
+    return birth_date is None or today - dt.timedelta(days=125 * 366) <= birth_date <= today
 
 
 def identity_key(first_name: str, last_name: str, birth_date, sex: str) -> str:
@@ -117,9 +125,7 @@ def _checked(actor, data: PlaceRequestIn, today: dt.date) -> dict:
     if sum(m.role == MemberRole.PARTNER for m in data.members) > 1:
         raise ValidationError({"members": _("Un ménage compte au plus un·e conjoint·e.")})
     for member in data.members:
-        if member.birth_date and not (
-            today - dt.timedelta(days=125 * 366) <= member.birth_date <= today
-        ):
+        if not birth_plausible(member.birth_date, today):
             raise ValidationError(
                 {
                     "members": _("La date de naissance de %(n)s n'est pas plausible.")
@@ -360,9 +366,7 @@ def _close_everything(place_request, actor, now) -> None:
         proposal.state = ProposalState.WITHDRAWN
         proposal.version += 1
         proposal.save(update_fields=["state", "version", "updated_at"])
-        Vacancy.objects.filter(pk=proposal.vacancy_id, state=VacancyState.PROPOSED).update(
-            state=VacancyState.OPEN
-        )
+        vacancies_move([proposal.vacancy_id], VacancyState.PROPOSED, VacancyState.OPEN, PLATFORM)
     place_request.applications.filter(
         state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED]
     ).update(state=ApplicationState.CANCELLED, answered_at=now)
@@ -383,6 +387,58 @@ def _tell_about_move(place_request, actor, target) -> None:
 # -- the multi-application mode --------------------------------------------------------------
 
 
+def physician_name(*, actor, place_request, data: PhysicianIn, acting=None) -> MedicalPart:
+    """The prescriber names the physician who writes the medical part: the person's GP, or
+    herself if she is the GP. Once the physician has written in it, the part stays hers."""
+    if place_request.mode != Mode.APPLICATIONS:
+        raise ValidationError(
+            _("Le volet médical est celui d'un dossier d'admission en établissement.")
+        )
+    physician = get_user_model().objects.filter(email__iexact=data.email, is_active=True).first()
+    if physician is None or not access.may_write_medical_parts(physician):
+        raise ValidationError(
+            {
+                "email": _(
+                    "Aucun médecin n'a de compte actif à cette adresse sur la plateforme : "
+                    "vérifiez l'adresse, ou demandez-lui de créer son compte."
+                )
+            }
+        )
+    with transaction.atomic():
+        locked = PlaceRequest.objects.select_for_update().get(pk=place_request.pk)
+        if not access.can_name_physician(actor, locked):
+            raise PermissionDenied
+        medical, created = MedicalPart.objects.get_or_create(
+            request=locked, defaults={"physician": physician}
+        )
+        if not created and medical.physician_id != physician.pk:
+            if medical.started:
+                raise ValidationError(
+                    {
+                        "email": _(
+                            "Le médecin désigné a commencé le volet médical : lui seul peut le "
+                            "poursuivre."
+                        )
+                    }
+                )
+            medical.physician = physician
+            medical.save(update_fields=["physician", "updated_at"])
+        audit.record(
+            "medical.name",
+            actor=audit.actor_of(actor, acting),
+            obj=locked,
+            details={"physician": str(physician.public_id)},
+        )
+    if physician.pk != actor.pk:
+        notify(
+            users=[physician],
+            message=_("On vous demande de remplir le volet médical d'un dossier d'admission."),
+            link=reverse("regulation:medical", kwargs={"public_id": locked.public_id}),
+            email_subject=_("Un volet médical à remplir"),
+        )
+    return medical
+
+
 def medical_save(*, actor, place_request, data: MedicalIn, acting=None, now=None) -> MedicalPart:
     """The GP writes the medical part; once complete, the dossier may be sent."""
     now = now or timezone.now()
@@ -394,9 +450,7 @@ def medical_save(*, actor, place_request, data: MedicalIn, acting=None, now=None
         locked = PlaceRequest.objects.select_for_update().get(pk=place_request.pk)
         if not access.can_write_medical(actor, locked):
             raise PermissionDenied
-        medical, _created = MedicalPart.objects.get_or_create(
-            request=locked, defaults={"physician": actor}
-        )
+        medical = MedicalPart.objects.get(request=locked)
         if data.complete and not (data.diagnoses.strip() and data.care_needs.strip() and data.gir):
             raise ValidationError(
                 _("Pour terminer le volet médical, indiquez le GIR, les pathologies et les soins.")
@@ -406,7 +460,6 @@ def medical_save(*, actor, place_request, data: MedicalIn, acting=None, now=None
         medical.treatments = data.treatments.strip()
         medical.care_needs = data.care_needs.strip()
         medical.completed_at = now if data.complete else None
-        medical.physician = medical.physician or actor
         medical.save()
         if data.gir:
             locked.gir = data.gir
@@ -515,6 +568,11 @@ def application_answer(*, actor, application, data: ApplicationAnswerIn, acting=
                 }
             )
         request = PlaceRequest.objects.select_for_update().get(pk=locked.request_id)
+        if data.state == ApplicationState.ADMITTED and request.state != PlaceRequestState.WAITING:
+            raise ValidationError(
+                _("Le dossier est « %(s)s » : il ne peut pas donner lieu à une admission.")
+                % {"s": PlaceRequestState(request.state).label}
+            )
         if data.state == ApplicationState.REFUSED:
             reason, text = refusal_checked(data.reason, data.text)
             Refusal.objects.create(
@@ -530,10 +588,12 @@ def application_answer(*, actor, application, data: ApplicationAnswerIn, acting=
         locked.answered_at, locked.answered_by = now, actor
         locked.version += 1
         locked.save()
+        cancelled = []
         if data.state == ApplicationState.ADMITTED:
             others = request.applications.exclude(pk=locked.pk).filter(
                 state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED]
             )
+            cancelled = list(others.select_related("programme__structure"))
             others.update(state=ApplicationState.CANCELLED, answered_at=now)
             record_move(
                 request,
@@ -556,6 +616,15 @@ def application_answer(*, actor, application, data: ApplicationAnswerIn, acting=
             link=reverse("regulation:request", kwargs={"public_id": request.public_id}),
             email_subject=_("Réponse d'un établissement"),
         )
+        for other in cancelled:
+            # The other establishments learn that the person was admitted elsewhere: the
+            # place they kept for her is free for someone else.
+            notify(
+                users=queries.receivers_of_programme(other.programme),
+                message=_("Un dossier reçu est annulé : la personne est admise ailleurs."),
+                link=reverse("regulation:application", kwargs={"public_id": other.public_id}),
+                email_subject=_("Candidature annulée"),
+            )
     return locked
 
 

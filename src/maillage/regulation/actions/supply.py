@@ -12,10 +12,13 @@ from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.regulation import access, queries
+from maillage.regulation.actions._common import vacancy_move
 from maillage.regulation.enums import (
     LIST_CRITERIA,
     NUMBER_CRITERIA,
     OPERATORS_OF,
+    REGULATOR,
+    STRUCTURE,
     Criterion,
     Mode,
     Operator,
@@ -228,7 +231,11 @@ def vacancy_withdraw(*, actor, vacancy, data: NoteIn, acting=None, now=None) -> 
                 if locked.state == VacancyState.PROPOSED
                 else _("Cette vacance est déjà close.")
             )
-        locked.state = VacancyState.WITHDRAWN
+        vacancy_move(
+            locked,
+            VacancyState.WITHDRAWN,
+            REGULATOR if programme.regulator_id in access.regulating(actor) else STRUCTURE,
+        )
         locked.closed_at = now
         locked.closed_by = actor
         locked.closed_note = data.note.strip()

@@ -20,6 +20,7 @@ from maillage.regulation.forms import (
     EmergencyCallForm,
     MedicalForm,
     NightForm,
+    PhysicianForm,
     PlaceRequestForm,
     PlaceRequestUpdateForm,
     RequestMoveForm,
@@ -88,6 +89,7 @@ def _request_page(
     night_form=None,
     apply_form=None,
     documents_form=None,
+    physician_form=None,
 ):
     user = request.user
     reads.request_record_read(place_request=place_request, acting=acting(request))
@@ -129,6 +131,14 @@ def _request_page(
             # reading audited) on its own page only.
             "medical": access.can_read_medical(user, place_request, applications),
             "writes_medical": access.can_write_medical(user, place_request),
+            "physician": queries.physician_of(place_request),
+            "physician_form": physician_form
+            or (
+                PhysicianForm(initial={"email": queries.circle_gp_email(place_request)})
+                if place_request.mode == Mode.APPLICATIONS
+                and access.can_name_physician(user, place_request)
+                else None
+            ),
             "duplicates": queries.possible_duplicates(place_request)
             if access.can_regulate_request(user, place_request)
             else [],
@@ -229,6 +239,30 @@ def request_sign(request, public_id):
     )
     messages.success(request, _("Signature du volet administratif enregistrée."))
     return redirect("regulation:request", public_id=public_id)
+
+
+@require_POST
+def physician_name(request, public_id):
+    """The prescriber names the physician who writes the medical part."""
+    place_request = visible_request(request, public_id)
+    require(
+        access.can_name_physician(request.user, place_request), "medical.name", obj=place_request
+    )
+    form = PhysicianForm(request.POST)
+    if form.is_valid():
+        with refusals_on(form) as submitted:
+            actions.physician_name(
+                actor=request.user,
+                place_request=place_request,
+                data=form.to_input(),
+                acting=acting(request),
+            )
+        if submitted.done:
+            messages.success(
+                request, _("Le médecin est désigné : il peut remplir le volet médical.")
+            )
+            return redirect("regulation:request", public_id=public_id)
+    return _request_page(request, place_request, status=400, physician_form=form)
 
 
 @require_POST
