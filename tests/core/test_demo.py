@@ -61,3 +61,14 @@ def test_every_demo_service_can_receive_an_orientation(territories, db):
         assert queries.receivers_of(service) or queries.receiver_email_for(service), service
     msp = Service.objects.get(source="demo", source_id="msp-mg")
     assert "medecin@demo.maillage.fr" in {u.email for u in queries.receivers_of(msp)}
+
+
+def test_the_demo_commission_has_proposals_from_both_engines(territories, db):
+    from maillage.regulation.models import MedicalPart, Proposal
+
+    setup_demo()
+    agenda = Proposal.objects.filter(session__isnull=False)
+    assert set(agenda.values_list("engine", flat=True)) == {"greedy", "optimum"}
+    # The EHPAD dossier's medical part was written by the GP named for it.
+    medical = MedicalPart.objects.get()
+    assert medical.physician.email == "medecin@demo.maillage.fr" and medical.completed_at

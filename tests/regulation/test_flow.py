@@ -314,3 +314,15 @@ def test_the_update_period_is_a_setting(world, settings):
     settings.REGULATION_UPDATE_EVERY_DAYS = 30
     request = waiting_request(world)
     assert request.update_due_on == timezone.localdate() + dt.timedelta(days=30)
+
+
+def test_a_vacancy_left_unanswered_past_its_delay_is_flagged_to_the_siao_once(world):
+    from maillage.core.models import Notification
+
+    _units, (vacancy,) = add_units(world, world.chrs, free=1)
+    due = vacancy.answer_due_on
+    assert actions.vacancies_overdue(today=due) == 0  # still within the delay
+    assert actions.vacancies_overdue(today=due + dt.timedelta(days=1)) == 1
+    told = Notification.objects.filter(user=world.regulator, message__contains="au-delà du délai")
+    assert told.count() == 1
+    assert actions.vacancies_overdue(today=due + dt.timedelta(days=2)) == 0  # told once

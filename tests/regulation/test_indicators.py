@@ -9,7 +9,7 @@ from django.utils import timezone
 from maillage.core.versions import current_version
 from maillage.observatory import facts, indicators
 from maillage.regulation import actions, inputs
-from maillage.regulation.enums import PlaceRefusalReason
+from maillage.regulation.enums import MemberRole, MemberSex, PlaceRefusalReason
 from maillage.regulation.models import Proposal
 from tests.regulation.conftest import add_units, household, waiting_request
 
@@ -111,3 +111,30 @@ def test_the_observatory_counts_what_regulation_did(world):
     stock = computed.table("occupation-des-places")
     # The bed taken by the 115, the studio admitted; the refused studio is vacant again.
     assert values(stock, "CHRS insertion") == [1, 1, 50.0]
+
+
+def test_a_vacancy_counts_as_lost_only_while_a_household_it_could_take_waits(world):
+    add_units(world, world.chrs, label="Studio", persons=1, free=1)
+    waiting_request(
+        world,
+        members=household(
+            "Ana",
+            "Roy",
+            others=[
+                (MemberRole.PARTNER, "Léo", dt.date(1988, 1, 1), MemberSex.MALE),
+                (MemberRole.CHILD, "Noé", dt.date(2018, 1, 1), MemberSex.MALE),
+            ],
+        ),
+        commune="85191",
+    )
+    month = timezone.localdate().replace(day=1)
+
+    def lost():
+        facts.refresh()
+        computed = indicators.compute(indicators.make_scope("dep-85", month, month))
+        table = computed.table("journees-vacantes")
+        return values(table, "CHRS insertion")[0] if table and not table.is_empty else 0
+
+    assert lost() == 0  # a family of three waits, the studio takes one
+    waiting_request(world, members=household("Zoé", "Lenoir"), commune="85191")
+    assert lost() == 1

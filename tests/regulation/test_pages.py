@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.models import AuditEvent, Notification
-from maillage.regulation import actions, inputs
+from maillage.regulation import actions, explain, inputs, priority
 from maillage.regulation.enums import PlaceRequestState
 from maillage.regulation.models import PlaceRequest, Proposal
 from tests.regulation.conftest import add_units, household, waiting_request
@@ -282,3 +282,36 @@ def test_the_commission_s_minutes_are_printed_to_pdf(client, world):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "CHRS test" in text and "Proposition validée" in text and "Une place attribuée." in text
+
+
+def test_a_rule_for_the_whole_structure_binds_all_its_programmes(client, world):
+    client.force_login(world.shelter_admin)
+    added = client.post(
+        reverse("regulation:requirement_add", args=[world.chrs.public_id]),
+        {
+            "criterion": "pets",
+            "operator": "must_not",
+            "unit": "structure",
+        },
+    )
+    assert added.status_code == 302, added.context["rule_form"].errors
+    (rule,) = world.shelter.place_requirements.all()
+    # Shown on the structure's other programme too, and obeyed there.
+    page = client.get(reverse("regulation:programme", args=[world.emergency.public_id]))
+    assert "Structure : Animaux" in page.content.decode()
+    _units, (vacancy,) = add_units(world, world.emergency, free=1)
+    request = waiting_request(world, pets=True)
+    answer = explain.why_not(request, vacancy, priority.DEFAULT_POLICY)
+    assert answer["reasons"] and not all(r["passed"] for r in answer["rules"])
+    # A regulator who does not regulate every programme of the structure cannot remove it.
+    unregulated = actions.programme_create(
+        actor=world.shelter_admin,
+        data=inputs.ProgrammeIn(structure=world.shelter.public_id, kind="ehpad", name="Sans SIAO"),
+    )
+    assert unregulated.regulator_id is None
+    client.force_login(world.regulator)
+    removed = client.post(
+        reverse("regulation:requirement_remove", args=[world.chrs.public_id, rule.public_id])
+    )
+    assert removed.status_code in (302, 403, 404)
+    assert world.shelter.place_requirements.exists()

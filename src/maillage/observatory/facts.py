@@ -207,7 +207,9 @@ FAMILIES: dict[str, str] = {
         FROM regulation_application a JOIN regulation_placerequest r ON r.id = a.request_id
         GROUP BY 2, 3, 4, 5""",
     # Vacancy-days lost: the days a regulated place stayed vacant (up to its first
-    # proposal, its closure or today) while a request for its kind was waiting.
+    # proposal, its closure or today) while a request it could take was waiting: one for
+    # its kind, of a household no larger than the place, needing an accessible place only
+    # if it is one (the place's own rules; those of its programme are the engine's).
     "vacancy_days": """
         SELECT 'vacancy_days', date_trunc('month', v.available_from)::date, pg.commune_id,
                pg.kind, '', count(*),
@@ -224,6 +226,9 @@ FAMILIES: dict[str, str] = {
                       WHERE q.regulator_id = pg.regulator_id
                         AND pg.kind = ANY(q.recommended_kinds)
                         AND q.state <> 'draft'
+                        AND (u.accessible OR NOT q.reduced_mobility)
+                        AND (SELECT count(*) FROM regulation_member m
+                             WHERE m.request_id = q.id) <= u.persons
                         AND (q.created_at AT TIME ZONE %(tz)s)::date <= v.available_from
                         AND (q.closed_at IS NULL
                              OR (q.closed_at AT TIME ZONE %(tz)s)::date > v.available_from))

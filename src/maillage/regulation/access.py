@@ -82,6 +82,15 @@ def can_manage_programme(user, programme) -> bool:
     return organisation is None and can_regulate(user)
 
 
+def can_set_structure_rules(user, structure) -> bool:
+    """A rule for the whole structure binds every one of its programmes: its own team sets
+    it, or the SIAO that regulates all of them."""
+    if structure.organisation_id is not None and structure.organisation_id in receiving(user):
+        return True
+    regulators = set(structure.programmes.values_list("regulator_id", flat=True))
+    return bool(regulators) and None not in regulators and regulators <= set(regulating(user))
+
+
 def can_create_programme(user, structure) -> bool:
     return (
         structure.organisation_id is not None and structure.organisation_id in receiving(user)

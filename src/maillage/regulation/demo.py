@@ -236,6 +236,9 @@ def setup_demo_regulation() -> None:
     acting = audit.Actor.for_user(officer)
     physician = _user("medco@demo.maillage.fr")
     programmes = {}
+    # Places freed after a first run, for a second one: the commission sees proposals from
+    # both engines.
+    later = []
     for key, kind, name, units, rules in PROGRAMMES:
         structure = _structure(key)
         if structure is None:
@@ -292,6 +295,8 @@ def setup_demo_regulation() -> None:
                             unit=unit.public_id,
                         ),
                     )
+            if not medico and kind != ProgrammeKind.EMERGENCY and len(made) > free:
+                later.append((keeper, programme, made[free]))
             for unit in made[:free]:
                 actions.vacancy_declare(
                     actor=keeper,
@@ -405,6 +410,19 @@ def setup_demo_regulation() -> None:
         acting=acting,
         data=inputs.CommissionIn(held_on=today + dt.timedelta(days=7), members=[officer.public_id]),
     )
+    actions.match_run(
+        actor=officer,
+        regulator=siao,
+        acting=acting,
+        data=inputs.MatchRunIn(engine=Engine.GREEDY, session=session.public_id),
+    )
+    for keeper, programme, unit in later:
+        actions.vacancy_declare(
+            actor=keeper,
+            programme=programme,
+            acting=acting,
+            data=inputs.VacancyIn(unit=unit.public_id, available_from=today),
+        )
     actions.match_run(
         actor=officer,
         regulator=siao,

@@ -89,6 +89,9 @@ class UnitForm(IdPrefixed, InputForm, Form):
     )
 
 
+WHOLE_STRUCTURE = "structure"
+
+
 class RequirementForm(IdPrefixed, InputForm, Form):
     input = inputs.RequirementIn
     id_prefix = "rule"
@@ -104,15 +107,21 @@ class RequirementForm(IdPrefixed, InputForm, Form):
         widget=forms.CheckboxSelectMultiple,
     )
     unit = forms.ChoiceField(label=_("S'applique à"), required=False)
+    composes = ("whole_structure",)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("tout le dispositif"))] + [
-            (str(u.public_id), u.label) for u in units
-        ]
+        self.fields["unit"].choices = [
+            ("", _("tout le dispositif")),
+            (WHOLE_STRUCTURE, _("toute la structure (tous ses dispositifs)")),
+        ] + [(str(u.public_id), u.label) for u in units]
 
-    def clean_unit(self):
-        return self.cleaned_data["unit"] or None
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["whole_structure"] = cleaned.get("unit") == WHOLE_STRUCTURE
+        if cleaned["whole_structure"] or not cleaned.get("unit"):
+            cleaned["unit"] = None
+        return cleaned
 
 
 class VacancyForm(IdPrefixed, InputForm, Form):

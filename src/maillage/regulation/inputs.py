@@ -59,6 +59,9 @@ class RequirementIn(Schema):
     number: int | None = Field(default=None, ge=0, le=150)
     values: list[MemberSex] = Field(default=[], max_length=3)
     unit: UUID | None = Field(default=None, description="une place du dispositif, sinon tout")
+    whole_structure: bool = Field(
+        default=False, description="pour toute la structure : tous ses dispositifs"
+    )
 
 
 class VacancyIn(Schema):

@@ -26,6 +26,7 @@ from maillage.regulation.actions.supply import (
     requirement_add,
     requirement_remove,
     unit_add,
+    vacancies_overdue,
     vacancy_declare,
     vacancy_withdraw,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "requirement_add",
     "requirement_remove",
     "unit_add",
+    "vacancies_overdue",
     "vacancy_declare",
     "vacancy_withdraw",
 ]

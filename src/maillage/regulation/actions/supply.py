@@ -6,11 +6,14 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from maillage.core import audit
+from maillage.core.notify import notify
 from maillage.regulation import access, queries
 from maillage.regulation.actions._common import vacancy_move
 from maillage.regulation.enums import (
@@ -136,8 +139,27 @@ def requirement_add(*, actor, programme, data: RequirementIn, acting=None) -> Re
         unit = queries.unit_of(programme, data.unit)
         if unit is None:
             raise ValidationError({"unit": _("Cette place n'est pas dans ce dispositif.")})
+    if data.whole_structure:
+        if unit is not None:
+            raise ValidationError(
+                {"unit": _("Un critère vaut pour une place ou pour la structure.")}
+            )
+        if not access.can_set_structure_rules(actor, programme.structure):
+            raise ValidationError(
+                {
+                    "unit": _(
+                        "Un critère pour toute la structure est posé par son équipe, ou par le "
+                        "SIAO qui régule tous ses dispositifs."
+                    )
+                }
+            )
     with transaction.atomic():
-        target = {"unit": unit} if unit is not None else {"programme": programme}
+        if data.whole_structure:
+            target = {"structure": programme.structure}
+        elif unit is not None:
+            target = {"unit": unit}
+        else:
+            target = {"programme": programme}
         same = Requirement.objects.filter(criterion=data.criterion, **target)
         if data.operator in (Operator.AT_MOST, Operator.AT_LEAST):
             same = same.filter(operator=data.operator)
@@ -153,6 +175,7 @@ def requirement_add(*, actor, programme, data: RequirementIn, acting=None) -> Re
                 "criterion": data.criterion,
                 "operator": data.operator,
                 "unit": str(unit.public_id) if unit else "",
+                "structure": data.whole_structure,
             },
         )
     return requirement
@@ -164,10 +187,17 @@ def requirement_remove(*, actor, programme, requirement_id, acting=None) -> None
         raise PermissionDenied
     with transaction.atomic():
         requirement = Requirement.objects.filter(
-            Q(programme=programme) | Q(unit__programme=programme), public_id=requirement_id
+            Q(programme=programme)
+            | Q(unit__programme=programme)
+            | Q(structure_id=programme.structure_id),
+            public_id=requirement_id,
         ).first()
         if requirement is None:
             raise ValidationError(_("Ce critère n'existe plus."))
+        if requirement.structure_id is not None and not access.can_set_structure_rules(
+            actor, programme.structure
+        ):
+            raise PermissionDenied
         criterion = requirement.criterion
         requirement.delete()
         audit.record(
@@ -242,3 +272,35 @@ def vacancy_withdraw(*, actor, vacancy, data: NoteIn, acting=None, now=None) -> 
         locked.save(update_fields=["state", "closed_at", "closed_by", "closed_note", "updated_at"])
         audit.record("vacancy.withdraw", actor=audit.actor_of(actor, acting), obj=locked)
     return locked
+
+
+def vacancies_overdue(*, today=None) -> int:
+    """Each morning, the SIAO is told of the places whose answer delay ran out yesterday
+    (the home page keeps counting them until they are answered): a stalled step is flagged,
+    never left silent. Returns how many places were flagged."""
+    today = today or timezone.localdate()
+    late = (
+        Vacancy.objects.filter(
+            state=VacancyState.OPEN,
+            answer_due_on=today - dt.timedelta(days=1),
+            unit__programme__regulator__isnull=False,
+        )
+        .values("unit__programme__regulator_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    flagged = 0
+    for row in late:
+        notify(
+            users=queries.regulator_team(row["unit__programme__regulator_id"]),
+            message=ngettext(
+                "%(n)s place vacante attend votre réponse au-delà du délai.",
+                "%(n)s places vacantes attendent votre réponse au-delà du délai.",
+                row["n"],
+            )
+            % {"n": row["n"]},
+            link=reverse("regulation:runs"),
+            email_subject=_("Places vacantes sans réponse"),
+        )
+        flagged += row["n"]
+    return flagged

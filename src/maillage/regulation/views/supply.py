@@ -60,9 +60,8 @@ def _programme_page(request, programme, status=200, **forms):
         "vacancy_form": forms.get("vacancy_form")
         or VacancyForm(units=free_units, initial={"available_from": timezone.localdate()}),
         "withdraw_form": NoteForm(),
-        "structure_rules": [
-            r.rule().as_data() for r in programme.structure.place_requirements.all()
-        ],
+        "structure_rules": list(programme.structure.place_requirements.all()),
+        "manages_structure": access.can_set_structure_rules(request.user, programme.structure),
     }
     return render(request, "regulation/programme.html", context, status=status)
 
