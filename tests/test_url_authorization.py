@@ -301,6 +301,11 @@ EXPECTATIONS = {
         "post",
         logged_in(404, anonymous=401, professional=200, coordinator=200),
     ),
+    "api:support_request_reopen": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(404, anonymous=401, professional=403, coordinator=400),
+    ),
     # The person agreed herself: nothing to note (400) for its two sides, 404 for others.
     "api:support_request_person_informed": (
         lambda cast, territory: {"public_id": _support_request(cast).public_id},
@@ -455,6 +460,13 @@ EXPECTATIONS = {
         logged_in(404, professional=403, coordinator=400),
     ),
     "pathways:request_withdraw": (
+        lambda cast, territory: {"public_id": _support_request(cast).public_id},
+        "post",
+        logged_in(404, professional=302, coordinator=302),
+    ),
+    # Back to the queue: only a request closed with information; this one is still to
+    # sort, so its coordinator is refused (back to its page with why), others told nothing.
+    "pathways:request_reopen": (
         lambda cast, territory: {"public_id": _support_request(cast).public_id},
         "post",
         logged_in(404, professional=302, coordinator=302),

@@ -225,3 +225,36 @@ def test_a_model_form_stores_its_text_in_nfc(db):
     form = OrganisationForm(data={"name": "E\u0301cole de sante\u0301", "kind": "association"})
     assert form.is_valid(), form.errors
     assert form.save().name == "École de santé"
+
+
+phone_separators = st.sampled_from([" ", ".", "-", ""])
+
+
+@given(
+    st.lists(st.text("0123456789", min_size=1, max_size=3), min_size=1, max_size=5),
+    phone_separators,
+    st.booleans(),
+)
+def test_a_phone_written_as_people_write_it_is_accepted(groups, separator, international):
+    from pydantic import TypeAdapter, ValidationError
+
+    from maillage.core.operations import Phone
+
+    number = ("+33 " if international else "") + separator.join(groups)
+    digits = sum(c.isdigit() for c in number)
+    adapter = TypeAdapter(Phone)
+    if 3 <= digits <= 15:
+        assert adapter.validate_python(f"  {number} ") == number
+    else:
+        with pytest.raises(ValidationError):
+            adapter.validate_python(number)
+
+
+@given(st.text(min_size=1, max_size=20).filter(lambda t: any(c.isalpha() for c in t)))
+def test_a_phone_with_letters_is_refused(text):
+    from pydantic import TypeAdapter, ValidationError
+
+    from maillage.core.operations import Phone
+
+    with pytest.raises(ValidationError):
+        TypeAdapter(Phone).validate_python(text)

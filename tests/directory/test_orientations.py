@@ -127,6 +127,30 @@ def test_without_the_persons_agreement_nothing_is_sent(client, cast, team_servic
         _send(cast, team_service, consent_method="")
 
 
+def test_a_birth_year_to_come_and_letters_for_a_phone_are_refused_on_their_fields(
+    client, cast, team_service
+):
+    client.force_login(cast.professional)
+    url = reverse("directory:orientation_new", kwargs={"public_id": team_service.public_id})
+    response = client.post(
+        url,
+        {
+            "person_first_name": "Lucie",
+            "person_last_name": "Moreau",
+            "person_birth_year": "2090",
+            "person_phone": "abc",
+            "reason": "Besoin.",
+            "consent": "on",
+            "consent_method": "oral",
+        },
+    )
+    page = _text(response)
+    assert response.status_code in (200, 400)
+    assert "année de naissance invalide" in page and "numéro de téléphone invalide" in page
+    assert "2090" in page  # what was typed is kept
+    assert not Orientation.objects.exists()
+
+
 def test_a_service_nobody_can_be_reached_at_is_explained(client, cast, territories):
     service = ServiceFactory(structure=StructureFactory(email=""), email="")
     client.force_login(cast.professional)

@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from maillage.core.models import AuditEvent
 from maillage.pathways import actions
 from maillage.pathways.models import SupportRequest
@@ -232,7 +234,11 @@ def test_the_circle_the_action_statuses_and_validations_through_the_api(client, 
     assert stale.status_code == 409
     validated = client.post(
         f"{base}/plan/validations",
-        {"version": done.json()["version"], "validator": "person", "validated_on": "2026-11-20"},
+        {
+            "version": done.json()["version"],
+            "validator": "person",
+            "validated_on": timezone.localdate().isoformat(),
+        },
         content_type=JSON,
     )
     assert validated.status_code == 201

@@ -106,3 +106,14 @@ def test_the_caregiver_burden_is_the_mini_zarit_total(answers, score, label):
     total = scores.zarit_score(dict(zip(codes, answers, strict=True)))
     assert total == Decimal(score)
     assert burden_label(total).endswith(label)
+
+
+@pytest.mark.parametrize("day", ["2031-01-01", "1990-06-01"])
+def test_an_assessment_out_of_time_is_refused_on_its_date(client, cast, day):
+    pathway = opened_pathway(cast)
+    client.force_login(cast.coordinator)
+    url = reverse("pathways:assessment_new", kwargs={"public_id": pathway.public_id})
+    response = client.post(url, _form(assessed_on=day))
+    assert response.status_code == 400
+    assert "au plus tard" in response.content.decode().replace("&#x27;", "'")
+    assert not pathway.assessments.exists()

@@ -106,6 +106,35 @@ def test_closing_asks_the_outcome_of_each_objective_and_records_satisfaction(cli
         )
 
 
+def test_closure_states_nothing_in_advance_and_reopening_gives_the_plan_back(client, cast, pathway):
+    plan, objective, action = _objective_with_actions(cast, pathway)
+    client.force_login(cast.coordinator)
+    # Submitted as shown, the form records nothing: no reason, no objective reached.
+    shown = client.get(_url("pathway_close", pathway)).context["form"]
+    as_shown = {name: shown[name].value() or "" for name in shown.fields}
+    refused = client.post(_url("pathway_close", pathway), as_shown)
+    assert refused.status_code == 400
+    objective.refresh_from_db()
+    assert Pathway.objects.get(pk=pathway.pk).state == "open" and objective.status == "open"
+    actions.pathway_close(
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.CloseIn(
+            reason="institution", objectives={str(objective.public_id): "not_reached"}
+        ),
+    )
+    objective.refresh_from_db()
+    action.refresh_from_db()
+    assert objective.status == "not_reached" and action.status == "cancelled"
+    assert client.post(_url("pathway_reopen", pathway)).status_code == 302
+    objective.refresh_from_db()
+    action.refresh_from_db()
+    assert objective.status == "open" and action.status == "planned"
+    assert PlanVersion.objects.filter(plan=plan).order_by("-number").first().number == (
+        current_version(plan)
+    )
+
+
 def test_only_the_platform_coordinators_close_and_reopen(client, cast, pathway):
     client.force_login(cast.professional)
     assert client.get(_url("pathway_close", pathway)).status_code == 403

@@ -178,7 +178,7 @@ def test_after_the_meeting_attendance_minutes_and_decisions_that_become_plan_act
             "text": "Demander le portage des repas",
             "objective": str(objective.public_id),
             "owner": str(nurse.public_id),
-            "due_on": "2027-01-15",
+            "due_on": (timezone.localdate() + dt.timedelta(days=40)).isoformat(),
             "plan_version": plan.version,
         },
     )

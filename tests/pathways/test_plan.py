@@ -4,6 +4,7 @@ import html
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from maillage.core.models import AuditEvent
 from maillage.core.versions import current_version
@@ -29,7 +30,7 @@ def test_a_plan_is_built_in_its_four_parts_and_printed_for_the_person(client, ca
             "problems": "Chutes, isolement depuis le décès de son mari.",
             "person_project": "Rester chez moi avec mon chat.",
             "alert_procedure": "Appeler sa fille, puis l'infirmière.",
-            "revision_on": "2027-02-01",
+            "revision_on": (timezone.localdate() + dt.timedelta(days=60)).isoformat(),
             "version": 0,
         },
     )
@@ -52,7 +53,7 @@ def test_a_plan_is_built_in_its_four_parts_and_printed_for_the_person(client, ca
             "objective": str(objective.public_id),
             "text": "Installer une téléalarme",
             "owner": str(nurse.public_id),
-            "due_on": "2026-12-15",
+            "due_on": (timezone.localdate() + dt.timedelta(days=12)).isoformat(),
             "version": 2,
         },
     )
@@ -125,7 +126,7 @@ def test_the_person_and_the_gp_validate_a_version_which_stays_readable(client, c
     client.force_login(cast.coordinator)
     response = client.post(
         _url("plan_validate", pathway),
-        {"validator": "person", "validated_on": "2026-11-28", "version": 0},
+        {"validator": "person", "validated_on": timezone.localdate().isoformat(), "version": 0},
     )
     assert response.status_code == 400
     assert "enregistrez-le avant" in html.unescape(response.content.decode())
@@ -139,7 +140,11 @@ def test_the_person_and_the_gp_validate_a_version_which_stays_readable(client, c
     for validator in ("person", "gp"):
         client.post(
             _url("plan_validate", pathway),
-            {"validator": validator, "validated_on": "2026-11-28", "version": 1},
+            {
+                "validator": validator,
+                "validated_on": timezone.localdate().isoformat(),
+                "version": 1,
+            },
         )
     version = plan.versions.get(number=1)
     assert {v.validator for v in version.validations.all()} == {"person", "gp"}
@@ -182,7 +187,7 @@ def test_an_action_is_owned_by_an_active_member_or_the_person(cast, pathway):
             objective=objective.public_id,
             text="Bilan",
             owner="person",
-            due_on=dt.date(2026, 12, 1),
+            due_on=timezone.localdate() - dt.timedelta(days=2),
             version=current_version(objective.plan),
         ),
     )
@@ -391,3 +396,52 @@ def test_an_action_carried_by_a_directory_service_sends_an_orientation_the_circl
     resources = {e["resource"]["resourceType"]: e["resource"] for e in document["entry"]}
     assert resources["ServiceRequest"]["status"] == "active"
     assert resources["Task"]["focus"]["reference"] == f"urn:uuid:{orientation.public_id}"
+
+
+def test_dates_out_of_their_span_are_refused_on_their_field(client, cast, pathway):
+    plan = actions.plan_ensure(pathway=pathway)
+    client.force_login(cast.coordinator)
+    today = timezone.localdate()
+    revision = client.post(
+        _url("plan", pathway),
+        {"problems": "x", "revision_on": "2020-01-01", "version": plan.version},
+    )
+    assert revision.status_code == 400
+    assert "entre aujourd'hui et dans deux ans" in html.unescape(revision.content.decode())
+    plan.refresh_from_db()
+    assert plan.revision_on is None and plan.version == 0
+    # A revision date already past stays as it was when the plan is saved for another reason.
+    Plan.objects.filter(pk=plan.pk).update(revision_on=today - dt.timedelta(days=10))
+    kept = actions.plan_save(
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.PlanIn(version=0, problems="y", revision_on=today - dt.timedelta(days=10)),
+    )
+    assert kept.revision_on == today - dt.timedelta(days=10)
+    objective = actions.objective_add(
+        actor=cast.coordinator,
+        plan=kept,
+        data=inputs.ObjectiveIn(need="health", text="Se soigner", version=current_version(kept)),
+    )
+    with pytest.raises(ValidationError, match="il y a un mois et dans trois ans"):
+        actions.plan_action_add(
+            actor=cast.coordinator,
+            plan=kept,
+            data=inputs.PlanActionIn(
+                objective=objective.public_id,
+                text="Consultation",
+                owner="person",
+                due_on=dt.date(2019, 1, 1),
+                version=current_version(kept),
+            ),
+        )
+    with pytest.raises(ValidationError, match="et aujourd'hui"):
+        actions.plan_validate(
+            actor=cast.coordinator,
+            plan=kept,
+            data=inputs.ValidationIn(
+                version=current_version(kept),
+                validator="person",
+                validated_on=today + dt.timedelta(days=365 * 4),
+            ),
+        )

@@ -136,6 +136,21 @@ def test_triage_opens_a_pathway_with_its_referent_and_the_professional_in_the_ci
     assert "Lucie Moreau" in page and "Coordinateur·rice référent·e" in page
 
 
+def test_triage_submitted_as_shown_decides_nothing(client, cast):
+    request = support_request(cast)
+    client.force_login(cast.coordinator)
+    url = reverse("pathways:request", kwargs={"public_id": request.public_id})
+    form = client.get(url).context["triage_form"]
+    assert form["outcome"].value() in (None, "")  # no outcome chosen in advance
+    response = client.post(
+        reverse("pathways:request_triage", kwargs={"public_id": request.public_id}),
+        {name: form[name].value() or "" for name in form.fields},
+    )
+    assert response.status_code == 400 and "Ce champ est obligatoire" in response.content.decode()
+    request.refresh_from_db()
+    assert request.state == RequestState.RECEIVED
+
+
 def test_a_second_triage_on_a_stale_page_gets_a_conflict_and_keeps_the_input(client, cast):
     request = support_request(cast)
     version = request.version
@@ -170,6 +185,8 @@ def test_only_declared_moves_happen(cast):
                 try:
                     if to_state == RequestState.WITHDRAWN:
                         actions.support_request_withdraw(actor=actor, support_request=request)
+                    elif to_state == RequestState.RECEIVED:
+                        actions.support_request_reopen(actor=actor, support_request=request)
                     else:
                         outcome = {
                             "information": "information",
@@ -301,3 +318,27 @@ def test_information_and_orientation_sends_orientations_from_the_request(client,
     # The requesting professional sees the answer on her request, but does not send.
     client.force_login(cast.professional)
     assert client.post(url, {"service": str(service.public_id)}).status_code == 403
+
+
+def test_a_request_closed_with_information_is_found_again_and_reopened(client, cast):
+    request = support_request(cast)
+    actions.support_request_triage(
+        actor=cast.coordinator,
+        support_request=request,
+        data=inputs.TriageIn(answers=[], outcome="information", version=current_version(request)),
+    )
+    client.force_login(cast.coordinator)
+    listing = client.get(reverse("pathways:request_list")).content.decode()
+    assert "Triées récemment" in listing and str(request.public_id) in listing
+    reopen = reverse("pathways:request_reopen", kwargs={"public_id": request.public_id})
+    client.force_login(cast.professional)  # the requester does not reopen it herself
+    assert client.post(reopen).status_code == 403
+    client.force_login(cast.coordinator)
+    assert client.post(reopen).status_code == 302
+    request.refresh_from_db()
+    assert request.state == RequestState.RECEIVED
+    assert Notification.objects.filter(
+        user=cast.professional, message__contains="de nouveau"
+    ).exists()
+    listing = client.get(reverse("pathways:request_list")).content.decode()
+    assert "À trier" in listing and str(request.public_id) in listing

@@ -14,6 +14,8 @@ that it is in one of the two.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -21,6 +23,7 @@ import pydantic
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
@@ -52,6 +55,49 @@ EmailOrBlank = Annotated[
     StringConstraints(max_length=254),
     AfterValidator(_email),
 ]
+
+
+_PHONE_CHARACTERS = re.compile(r"\+?[0-9 .\-()/]+")
+
+
+def _phone(value: str) -> str:
+    """A phone number as people write it: digits, spaces, dots, dashes, brackets, a leading
+    +; between 3 digits (a short number: 115, 3975) and 15 (E.164)."""
+    if value and not (
+        _PHONE_CHARACTERS.fullmatch(value) and 3 <= sum(c.isdigit() for c in value) <= 15
+    ):
+        raise ValueError("numéro de téléphone invalide : des chiffres (espaces, points, + admis)")
+    return value
+
+
+# A phone number, or nothing.
+Phone = Annotated[
+    str,
+    BeforeValidator(lambda v: v.strip() if isinstance(v, str) else v),
+    StringConstraints(max_length=30),
+    AfterValidator(_phone),
+]
+
+OLDEST_AGE = 125  # years: a birth date further back is a typing error
+
+
+def _birth_date(value: dt.date | None) -> dt.date | None:
+    today = timezone.localdate()
+    if value is not None and not (today.year - OLDEST_AGE <= value.year and value <= today):
+        raise ValueError("date de naissance invalide : ni dans le futur, ni il y a plus de 125 ans")
+    return value
+
+
+def _birth_year(value: int | None) -> int | None:
+    year = timezone.localdate().year
+    if value is not None and not (year - OLDEST_AGE <= value <= year):
+        raise ValueError(f"année de naissance invalide : entre {year - OLDEST_AGE} et {year}")
+    return value
+
+
+# A birth date (or year), or nothing: never in the future, never more than 125 years ago.
+BirthDate = Annotated[dt.date | None, AfterValidator(_birth_date)]
+BirthYear = Annotated[int | None, AfterValidator(_birth_year)]
 
 
 @dataclass(frozen=True)

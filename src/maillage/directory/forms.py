@@ -165,7 +165,7 @@ class OrientationForm(InputForm, Form):
         label=_("Année de naissance"), required=False, min_value=1900, max_value=2100
     )
     person_phone = forms.CharField(
-        label=_("Téléphone de la personne"), required=False, max_length=40
+        label=_("Téléphone de la personne"), required=False, max_length=30
     )
     person_email = forms.EmailField(
         label=_("Courriel de la personne"), required=False, max_length=254

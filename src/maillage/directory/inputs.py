@@ -6,7 +6,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from maillage.core.operations import EmailOrBlank
+from maillage.core.operations import BirthYear, EmailOrBlank, Phone
 from maillage.directory.enums import RefusalReason
 
 
@@ -14,8 +14,8 @@ class OrientationIn(Schema):
     service: UUID
     person_first_name: str = Field(min_length=1, max_length=100)
     person_last_name: str = Field(min_length=1, max_length=100)
-    person_birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    person_phone: str = Field(default="", max_length=40)
+    person_birth_year: BirthYear = None
+    person_phone: Phone = ""
     person_email: EmailOrBlank = ""
     need_theme: str = Field(default="", max_length=100)
     reason: str = Field(min_length=1, max_length=4000)

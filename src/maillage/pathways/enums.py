@@ -89,6 +89,8 @@ REQUEST_TRANSITIONS: dict[tuple[str, str], frozenset[str]] = {
     (RequestState.RECEIVED, RequestState.WITHDRAWN): frozenset({REQUESTER, COORDINATOR}),
     # Support to the professional may turn out to need a whole pathway.
     (RequestState.SUPPORT, RequestState.PATHWAY): frozenset({COORDINATOR}),
+    # A request closed with information only goes back to the queue if that was too early.
+    (RequestState.INFORMATION, RequestState.RECEIVED): frozenset({COORDINATOR}),
 }
 
 
@@ -382,6 +384,7 @@ class AuditAction(models.TextChoices):
     PLAN_ACTION_ADD = "plan.action_add", _("a ajouté une action au plan personnalisé")
     PLAN_ACTION_STATUS = "plan.action_status", _("a changé l'état d'une action du plan")
     PLAN_CLOSE = "plan.close", _("a clos le plan personnalisé")
+    PLAN_REOPEN = "plan.reopen", _("a rouvert le plan personnalisé")
     PLAN_OBJECTIVE_ADD = "plan.objective_add", _("a ajouté un objectif au plan personnalisé")
     PLAN_READ = "plan.read", _("a consulté le plan personnalisé")
     PLAN_SAVE = "plan.save", _("a modifié le plan personnalisé")
@@ -413,3 +416,4 @@ class AuditAction(models.TextChoices):
     SUPPORT_REQUEST_READ = "support_request.read", _("a consulté la demande d'appui")
     SUPPORT_REQUEST_TRIAGE = "support_request.triage", _("a trié la demande d'appui")
     SUPPORT_REQUEST_WITHDRAW = "support_request.withdraw", _("a retiré la demande d'appui")
+    SUPPORT_REQUEST_REOPEN = "support_request.reopen", _("a remis la demande d'appui à trier")

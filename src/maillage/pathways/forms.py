@@ -557,7 +557,10 @@ class CloseForm(InputForm, Form):
     input = inputs.CloseIn
     composes = ("objectives",)  # from one field per objective in progress
 
-    reason = forms.ChoiceField(label=_("Raison de la clôture"), choices=ClosureReason.choices)
+    # No reason and no objective status chosen in advance: each is a statement of fact.
+    reason = forms.ChoiceField(
+        label=_("Raison de la clôture"), choices=[("", _("— choisir —")), *ClosureReason.choices]
+    )
     outcome = forms.CharField(
         label=_("Bilan : ce qui a changé, où la personne va ensuite"),
         required=False,
@@ -589,7 +592,8 @@ class CloseForm(InputForm, Form):
                 continue
             name = f"objective_{objective.public_id}"
             self.fields[name] = forms.ChoiceField(
-                label=_("Objectif « %(text)s »") % {"text": objective.text}, choices=final
+                label=_("Objectif « %(text)s »") % {"text": objective.text},
+                choices=[("", _("— choisir —")), *final],
             )
             self.objective_fields.append((name, objective.public_id))
 

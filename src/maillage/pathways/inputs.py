@@ -11,7 +11,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
-from maillage.core.operations import Email, EmailOrBlank
+from maillage.core.operations import BirthDate, Email, EmailOrBlank, Phone
 from maillage.directory.enums import ConsentMethod
 from maillage.pathways.enums import (
     ConsentMode,
@@ -32,10 +32,10 @@ class SupportRequestIn(Schema):
     requester_kind: RequesterKind = RequesterKind.PROFESSIONAL
     person_first_name: str = Field(min_length=1, max_length=100)
     person_last_name: str = Field(min_length=1, max_length=100)
-    person_birth_date: date | None = None
+    person_birth_date: BirthDate = None
     person_sex: Sex = Sex.OTHER
     person_commune: str | None = Field(default=None, description="code INSEE")
-    person_phone: str = Field(default="", max_length=30)
+    person_phone: Phone = ""
     gp_name: str = Field(default="", max_length=200)
     reason: str = Field(min_length=1, max_length=4000)
     needs: list[Need] = []
@@ -220,7 +220,7 @@ class PersonNoteIn(Schema):
 class CaregiverIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     relationship: str = Field(description="SPS, CHILD, PRN, SIB, EXT, FRND, NBOR ou other")
-    phone: str = Field(default="", max_length=30)
+    phone: Phone = ""
     email: EmailOrBlank = ""
     is_main: bool = False
     person_agreed: bool = Field(description="la personne est d'accord (obligatoire)")

@@ -213,6 +213,9 @@ class Pathway(PublicModel):
         _("satisfaction de la personne"), max_length=1, choices=Satisfaction.choices, blank=True
     )
     satisfaction_comment = models.TextField(_("ce que la personne en dit"), blank=True)
+    # What the closure changed in the plan (objectives settled, actions cancelled), so that
+    # reopening a pathway closed too early gives the plan back as it was.
+    closure_changes = models.JSONField(default=dict, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
     # Kept when the record is anonymised (the person's identity is gone): "75-84".

@@ -9,6 +9,7 @@ PAGE_OPERATIONS = (
     Op("pathways:request_triage", "support_request_triage", i.TriageIn),
     Op("pathways:request_orient", "support_request_orient", i.RequestOrientIn),
     Op("pathways:request_withdraw", "support_request_withdraw", None),
+    Op("pathways:request_reopen", "support_request_reopen", None),
     Op("pathways:request_person_informed", "support_request_person_informed", None),
     Op("pathways:circle_add", "circle_add", i.CircleMemberIn),
     Op("pathways:circle_approve", "circle_approve", None),

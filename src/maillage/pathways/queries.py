@@ -6,6 +6,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -83,6 +84,17 @@ def triage_queue(user):
         )
         .select_related("person", "requester", "requester_organisation", "pathway")
         .order_by("urgency_rank", "received_at", "pk")
+    )
+
+
+def requests_handled(user):
+    """Requests already sorted (or withdrawn) on this coordinator's platforms, the latest
+    first: found again, and reopened if closed too early."""
+    return (
+        SupportRequest.objects.filter(platform_id__in=access.coordinated_platform_ids(user))
+        .exclude(state=RequestState.RECEIVED)
+        .select_related("person", "requester", "triaged_by", "pathway")
+        .order_by(F("triaged_at").desc(nulls_last=True), "-received_at", "-pk")
     )
 
 

@@ -56,13 +56,15 @@ def pathways_listed(*, acting) -> list:
     return pathways
 
 
-def support_requests_listed(*, acting, api: bool = False) -> tuple[list, list]:
-    """The triage queue (for a coordinator) and the user's own requests, with the ids shown
-    written to the audit trail — the same for the page and the API."""
+def support_requests_listed(*, acting, api: bool = False, handled_too: bool = False):
+    """The triage queue (for a coordinator) and the user's own requests — and, with
+    `handled_too`, those her platforms already sorted — with the ids shown written to the
+    audit trail, the same for the page and the API."""
     user = acting.user
     queue = list(queries.triage_queue(user)[:200]) if access.can_triage(user) else []
     mine = list(queries.requests_made_by(user)[:100])
-    shown = [str(r.public_id) for r in queue + mine]
+    handled = list(queries.requests_handled(user)[:100]) if handled_too else []
+    shown = [str(r.public_id) for r in queue + mine + handled]
     if shown:
         details = {"shown": shown, **({"api": 1} if api else {})}
         audit.record(
@@ -71,7 +73,7 @@ def support_requests_listed(*, acting, api: bool = False) -> tuple[list, list]:
             object_type="pathways.supportrequest",
             details=details,
         )
-    return queue, mine
+    return (queue, mine, handled) if handled_too else (queue, mine)
 
 
 def support_request_record_read(*, support_request, acting, duplicates=()) -> None:

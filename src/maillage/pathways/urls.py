@@ -19,6 +19,7 @@ urlpatterns = [
     path("demandes/<uuid:public_id>/", views.request_detail, name="request"),
     path("demandes/<uuid:public_id>/tri/", views.request_triage, name="request_triage"),
     path("demandes/<uuid:public_id>/retrait/", views.request_withdraw, name="request_withdraw"),
+    path("demandes/<uuid:public_id>/a-trier/", views.request_reopen, name="request_reopen"),
     path("demandes/<uuid:public_id>/orienter/", views.request_orient, name="request_orient"),
     path(
         "demandes/<uuid:public_id>/personne-informee/",

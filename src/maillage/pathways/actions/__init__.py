@@ -59,7 +59,11 @@ from maillage.pathways.actions.requests import (
     support_request_withdraw,
 )
 from maillage.pathways.actions.stays import stay_admit, stay_check, stay_discharge
-from maillage.pathways.actions.triage import shares_with_circle, support_request_triage
+from maillage.pathways.actions.triage import (
+    shares_with_circle,
+    support_request_reopen,
+    support_request_triage,
+)
 from maillage.pathways.enums import OPEN_ACTION_STATES
 
 __all__ = [
@@ -108,6 +112,7 @@ __all__ = [
     "stay_admit",
     "stay_check",
     "stay_discharge",
+    "support_request_reopen",
     "support_request_submit",
     "support_request_triage",
     "support_request_withdraw",

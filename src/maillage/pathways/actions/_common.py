@@ -18,6 +18,13 @@ from maillage.pathways.models import (
 from maillage.territories.text import normalise_name
 
 
+def date_within(value, earliest, latest, field: str, message: str) -> None:
+    """A date typed by someone, refused in French (on its field) outside its plausible span:
+    an assessment in 2031, an action due in 2019 are typing errors, not facts."""
+    if value is not None and not (earliest <= value <= latest):
+        raise ValidationError({field: message})
+
+
 def identity_key(first_name: str, last_name: str, birth_date: dt.date | None) -> str:
     return "|".join([normalise_name(last_name), normalise_name(first_name), str(birth_date or "")])
 

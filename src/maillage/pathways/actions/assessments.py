@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
 from maillage.pathways import access, aggir
+from maillage.pathways.actions._common import date_within
 from maillage.pathways.enums import (
     EventKind,
     Need,
@@ -57,6 +61,19 @@ def assessment_record(*, actor, pathway, data: AssessmentIn, acting=None) -> Ass
         except aggir.AggirError as error:
             raise ValidationError(_("Grille AGGIR incomplète : %(e)s") % {"e": error}) from None
     burden = zarit_score(zarit) if zarit else None
+    today = timezone.localdate()
+    opened = timezone.localdate(pathway.opened_at)
+    date_within(
+        assessed_on,
+        min(opened, today) - dt.timedelta(days=365),
+        today,
+        "assessed_on",
+        _(
+            "L'évaluation est datée d'aujourd'hui au plus tard, et d'un an au plus avant "
+            "l'ouverture du parcours (%(d)s)."
+        )
+        % {"d": date_format(opened, "j F Y")},
+    )
     with transaction.atomic():
         assessment = Assessment.objects.create(
             pathway=pathway,

@@ -96,6 +96,15 @@ def pathway_close(*, actor, pathway, data: CloseIn, acting=None, now=None) -> Pa
         plan = Plan.objects.select_for_update().filter(pathway=locked).first()
         if plan is not None:
             still_open = list(plan.objectives.filter(status=ObjectiveStatus.OPEN))
+            cancelled = PlanAction.objects.filter(
+                objective__plan=plan, status__in=OPEN_ACTION_STATES
+            )
+            locked.closure_changes = {
+                "objectives": [o.pk for o in still_open],
+                "actions": {
+                    str(pk): status for pk, status in cancelled.values_list("pk", "status")
+                },
+            }
             for objective in still_open:
                 status = objective_statuses.get(str(objective.public_id))
                 if status not in FINAL_OBJECTIVE_STATES:
@@ -104,9 +113,7 @@ def pathway_close(*, actor, pathway, data: CloseIn, acting=None, now=None) -> Pa
                     )
                 objective.status = status
                 objective.save(update_fields=["status"])
-            PlanAction.objects.filter(objective__plan=plan, status__in=OPEN_ACTION_STATES).update(
-                status=ActionStatus.CANCELLED
-            )
+            cancelled.update(status=ActionStatus.CANCELLED)
             if still_open:
                 plan.pathway = locked
                 _saved(plan, actor, acting, "plan.close", now=now)
@@ -151,6 +158,25 @@ def pathway_reopen(*, actor, pathway, acting=None, now=None) -> Pathway:
             PathwayState.OPEN,
             _("Seul un parcours clos, pas encore archivé, se rouvre."),
         )
+        # The plan as it was before the closure: its objectives in progress again, its
+        # actions back to their state. Meetings cancelled stay cancelled (their invitees were
+        # told): they are planned again if need be.
+        changes = locked.closure_changes or {}
+        Objective.objects.filter(pk__in=changes.get("objectives", []), plan__pathway=locked).update(
+            status=ObjectiveStatus.OPEN
+        )
+        for status in set(changes.get("actions", {}).values()):
+            PlanAction.objects.filter(
+                pk__in=[int(pk) for pk, s in changes["actions"].items() if s == status],
+                objective__plan__pathway=locked,
+                status=ActionStatus.CANCELLED,
+            ).update(status=status)
+        if changes.get("objectives") or changes.get("actions"):
+            plan = Plan.objects.select_for_update().filter(pathway=locked).first()
+            if plan is not None:
+                plan.pathway = locked
+                _saved(plan, actor, acting, "plan.reopen", now=now)
+        locked.closure_changes = {}
         locked.state = PathwayState.OPEN
         locked.closed_at = None
         locked.closed_by = None

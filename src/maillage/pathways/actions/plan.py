@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.core import audit
@@ -16,9 +19,7 @@ from maillage.directory import actions as directory_actions
 from maillage.directory.access import can_orient
 from maillage.directory.queries import published_service
 from maillage.pathways import presenters
-from maillage.pathways.actions._common import (
-    _contributes,
-)
+from maillage.pathways.actions._common import _contributes, date_within
 from maillage.pathways.enums import (
     ACTION_TRANSITIONS,
     PLACEMENT_CHECKLIST,
@@ -132,6 +133,15 @@ def plan_save(*, actor, plan, data: PlanIn, acting=None) -> Plan:
     """Save the plan's written parts, unless someone saved since the version read."""
     with transaction.atomic():
         locked = _lock_plan(plan, actor, data.version)
+        if data.revision_on != locked.revision_on:  # a date already past may stay as it was
+            today = timezone.localdate()
+            date_within(
+                data.revision_on,
+                today,
+                today + dt.timedelta(days=2 * 366),
+                "revision_on",
+                _("La prochaine révision se situe entre aujourd'hui et dans deux ans."),
+            )
         locked.problems = data.problems.strip()
         locked.person_project = data.person_project.strip()
         locked.alert_procedure = data.alert_procedure.strip()
@@ -163,6 +173,14 @@ def plan_action_add(*, actor, plan, data: PlanActionIn, acting=None) -> PlanActi
     text = data.text.strip()
     if not text:
         raise ValidationError(_("Dites quelle est l'action."))
+    today = timezone.localdate()
+    date_within(
+        data.due_on,
+        today - dt.timedelta(days=31),  # an action written down a little late
+        today + dt.timedelta(days=3 * 366),
+        "due_on",
+        _("L'échéance d'une action se situe entre il y a un mois et dans trois ans."),
+    )
     if data.owner == "service" and not can_orient(actor):
         # Refused before any write, so that the denial's audit row is not rolled back.
         raise PermissionDenied
@@ -246,6 +264,17 @@ def plan_validate(*, actor, plan, data: ValidationIn, acting=None) -> PlanValida
         version = locked.versions.filter(number=locked.version).first()
         if version is None:
             raise ValidationError(_("Le plan est vide : enregistrez-le avant de le faire valider."))
+        date_within(
+            data.validated_on,
+            timezone.localdate(version.saved_at),
+            timezone.localdate(),
+            "validated_on",
+            _(
+                "La validation est datée entre l'enregistrement de cette version du plan "
+                "(%(d)s) et aujourd'hui."
+            )
+            % {"d": date_format(timezone.localdate(version.saved_at), "j F Y")},
+        )
         if version.validations.filter(validator=validator).exists():
             raise ValidationError(_("Cette version est déjà validée par cette personne."))
         validation = PlanValidation.objects.create(

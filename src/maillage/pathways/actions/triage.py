@@ -55,6 +55,23 @@ def _move(support_request, to_state: str, sides) -> None:
     support_request.version += 1
 
 
+def support_request_reopen(*, actor, support_request, acting=None) -> SupportRequest:
+    """A request closed with information only goes back to the triage queue (a closure made
+    too early); its requester is told."""
+    with transaction.atomic():
+        locked = _lock_request(support_request, None)
+        _move(locked, RequestState.RECEIVED, access.request_sides(actor, locked) & {COORDINATOR})
+        locked.save()
+        audit.record("support_request.reopen", actor=audit.actor_of(actor, acting), obj=locked)
+    if locked.requester_id and locked.requester_id != actor.pk:
+        notify(
+            users=[locked.requester],
+            message=_("Votre demande d'appui est de nouveau à l'étude par la coordination."),
+            link=reverse("pathways:request", kwargs={"public_id": locked.public_id}),
+        )
+    return locked
+
+
 def support_request_triage(
     *, actor, support_request, data: TriageIn, acting=None, now=None
 ) -> SupportRequest:

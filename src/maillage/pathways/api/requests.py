@@ -114,6 +114,20 @@ def support_request_withdraw(request, public_id: UUID):
 
 
 @router.post(
+    "/support-requests/{public_id}/reopen",
+    response={200: SupportRequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Remettre à trier une demande close par une information (sa coordination)",
+)
+@acting("support_request.reopen")
+def support_request_reopen(request, public_id: UUID):
+    found = visible_request(request, public_id)
+    actions.support_request_reopen(
+        actor=request.user, support_request=found, acting=audit.Actor.of(request)
+    )
+    return _current(request, public_id)
+
+
+@router.post(
     "/support-requests/{public_id}/person-informed",
     response={200: SupportRequestOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Noter que la personne a été informée de la demande faite pour elle",

@@ -57,6 +57,7 @@ from maillage.pathways.views.requests import (  # noqa: F401
     request_new,
     request_orient,
     request_person_informed,
+    request_reopen,
     request_triage,
     request_withdraw,
 )

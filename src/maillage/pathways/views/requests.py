@@ -12,7 +12,7 @@ from maillage.core.pipeline import (
     refusals_on,
     require,
 )
-from maillage.pathways import access, actions, queries, reads, scores
+from maillage.pathways import access, actions, queries, reads
 from maillage.pathways.enums import COORDINATOR, ConsentMode, Need, RequestState, TriageOutcome
 from maillage.pathways.forms import (
     RequestOrientForm,
@@ -50,11 +50,13 @@ def request_list(request):
         triager or access.can_request_support(request.user),
         "support_request.list",
     )
-    queue, mine = reads.support_requests_listed(acting=audit.Actor.of(request))
+    queue, mine, handled = reads.support_requests_listed(
+        acting=audit.Actor.of(request), handled_too=triager
+    )
     return render(
         request,
         "pathways/request_list.html",
-        {"queue": queue, "mine": mine, "triager": triager},
+        {"queue": queue, "mine": mine, "handled": handled, "triager": triager},
     )
 
 
@@ -62,15 +64,15 @@ def _request_page(request, support_request, triage_form=None, status=200, orient
     sides = access.request_sides(request.user, support_request)
     moves = access.request_moves(sides, support_request)
     questions = queries.screening_questions()
-    can_triage = bool(set(moves) - {RequestState.WITHDRAWN}) and COORDINATOR in sides
+    can_triage = (
+        bool(set(moves) - {RequestState.WITHDRAWN, RequestState.RECEIVED}) and COORDINATOR in sides
+    )
     if can_triage and triage_form is None:
         triage_form = TriageForm(
             questions=questions,
             referents=queries.coordinators_of(support_request.platform),
-            initial={
-                "version": support_request.version,
-                "outcome": scores.suggested_outcome(0),  # nothing checked yet
-            },
+            # No outcome chosen in advance: recording the triage is a decision.
+            initial={"version": support_request.version},
         )
     duplicates = queries.possible_duplicates(support_request) if COORDINATOR in sides else []
     reads.support_request_record_read(
@@ -89,6 +91,7 @@ def _request_page(request, support_request, triage_form=None, status=200, orient
             "orient_form": (orient_form or RequestOrientForm()) if orients else None,
             "triage_form": triage_form if can_triage else None,
             "can_withdraw": "withdrawn" in moves,
+            "can_reopen": RequestState.RECEIVED in moves,
             "duplicates": duplicates,
             "awaiting_information": support_request.consent_mode == ConsentMode.CANNOT_EXPRESS
             and support_request.informed_afterwards_at is None,
@@ -167,6 +170,17 @@ def request_withdraw(request, public_id):
     )
     messages.success(request, _("Demande retirée."))
     return redirect("pathways:request_list")
+
+
+@require_POST
+@refusal_returns_to("pathways:request", "public_id")
+def request_reopen(request, public_id):
+    support_request = visible_request(request, public_id)
+    actions.support_request_reopen(
+        actor=request.user, support_request=support_request, acting=audit.Actor.of(request)
+    )
+    messages.success(request, _("La demande est de nouveau à trier."))
+    return redirect("pathways:request", public_id=public_id)
 
 
 @require_POST
