@@ -464,12 +464,13 @@ EXPECTATIONS = {
         "post",
         logged_in(404, professional=302, coordinator=302),
     ),
-    # Back to the queue: only a request closed with information; this one is still to
-    # sort, so its coordinator is refused (back to its page with why), others told nothing.
+    # Back to the queue: by its coordination only (the requester is refused), and only a
+    # request closed with information: this one is still to sort, so the coordinator is
+    # sent back to its page with why; others are told nothing.
     "pathways:request_reopen": (
         lambda cast, territory: {"public_id": _support_request(cast).public_id},
         "post",
-        logged_in(404, professional=302, coordinator=302),
+        logged_in(404, professional=403, coordinator=302),
     ),
     # Orienting from a request: the platform's coordinators (an empty form: 400).
     "pathways:request_orient": (
@@ -827,22 +828,22 @@ REGULATION = {
     "regulation:medical": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "get",
-        only(["professional"], others=404),
+        only(["coordinating_physician"], others=404),
     ),
     "regulation:physician_name": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "post",
-        only(["professional"], status=400, others=404),
+        only(["professional"], status=400, others=404, coordinating_physician=403),
     ),
     "regulation:request_sign": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "post",
-        only(["professional"], status=302, others=404),
+        only(["professional"], status=302, others=404, coordinating_physician=403),
     ),
     "regulation:applications_send": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "post",
-        only(["professional"], status=400, others=404),
+        only(["professional"], status=400, others=404, coordinating_physician=403),
     ),
     "regulation:emergency_night": (
         lambda c, t: {"public_id": _emergency_request(c).public_id},
@@ -978,12 +979,12 @@ REGULATION = {
     "api:place_request_sign": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "post",
-        only(["professional"], others=404, anonymous=401),
+        only(["professional"], others=404, anonymous=401, coordinating_physician=403),
     ),
     "api:medical_detail": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "get",
-        only(["professional"], others=404, anonymous=401),
+        only(["coordinating_physician"], others=404, anonymous=401),
     ),
     "api:physician_name": (
         lambda c, t: {"public_id": _dossier(c).public_id},
@@ -993,7 +994,7 @@ REGULATION = {
     "api:medical_save": (
         lambda c, t: {"public_id": _dossier(c).public_id},
         "get",
-        only(["professional"], others=404, anonymous=401),
+        only(["coordinating_physician"], others=404, anonymous=401),
     ),  # same path
     "api:applications_send": (
         lambda c, t: {"public_id": _dossier(c).public_id},
@@ -1206,11 +1207,11 @@ def _dossier(cast):
         actor=cast.professional,
         data=r.PlaceRequestIn(members=_members(), recommended_kinds=["ehpad"], consent=True),
     )
-    # She is the person's GP: she names herself to write the medical part.
+    # A physician's account writes the medical part.
     actions.physician_name(
         actor=cast.professional,
         place_request=dossier,
-        data=r.PhysicianIn(email=cast.professional.email),
+        data=r.PhysicianIn(email=cast.coordinating_physician.email),
     )
     return dossier
 
@@ -1230,7 +1231,7 @@ def _application(cast):
     )
     dossier = _dossier(cast)
     actions.medical_save(
-        actor=cast.professional,
+        actor=cast.coordinating_physician,
         place_request=dossier,
         data=r.MedicalIn(gir=3, diagnoses="Chutes", care_needs="Toilette", complete=True),
     )

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from django.utils import translation
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "src/maillage/locale/en/LC_MESSAGES/django.po"
@@ -40,3 +41,21 @@ def test_the_english_catalogue_is_complete_and_has_no_fuzzy_entry():
 def test_the_compiled_catalogue_is_used():
     with translation.override("en"):
         assert translation.gettext("Journal d'audit") == "Audit log"
+
+
+@pytest.mark.parametrize(
+    ("name", "written"),
+    [
+        ("Aizenay", "d'Aizenay"),
+        ("Essarts-en-Bocage", "d'Essarts-en-Bocage"),
+        ("Le Poiré-sur-Vie", "du Poiré-sur-Vie"),
+        ("Les Herbiers", "des Herbiers"),
+        ("La Roche-sur-Yon", "de La Roche-sur-Yon"),
+        ("Nesmy", "de Nesmy"),
+        ("L'Île-d'Yeu", "de L'Île-d'Yeu"),
+    ],
+)
+def test_a_place_after_de_is_written_as_french_writes_it(name, written):
+    from maillage.core.templatetags.french import of_place
+
+    assert of_place(name) == written

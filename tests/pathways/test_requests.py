@@ -342,3 +342,25 @@ def test_a_request_closed_with_information_is_found_again_and_reopened(client, c
     ).exists()
     listing = client.get(reverse("pathways:request_list")).content.decode()
     assert "À trier" in listing and str(request.public_id) in listing
+
+
+def test_the_gp_named_in_a_request_joins_the_circle_as_gp(cast):
+    from tests.factories import opened_pathway
+
+    pathway = opened_pathway(cast, gp_name=f"Dr {cast.professional.full_name.upper()}")
+    member = pathway.members.get(user=cast.professional)
+    assert member.role == "gp"
+    other = opened_pathway(cast, gp_name="Dr Quelqu'un d'autre", person_first_name="Jules")
+    assert other.members.get(user=cast.professional).role == "other_professional"
+
+
+names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèêëàâçôîïû'-", min_size=3, max_size=12)
+
+
+@given(names, names, st.sampled_from(["Dr ", "Dr. ", "docteur ", "DOCTEURE ", ""]))
+def test_a_name_is_the_same_physician_with_or_without_title_case_or_accents(first, last, title):
+    from maillage.pathways.actions.triage import same_physician
+
+    assert same_physician(f"{title}{first} {last}", f"{first.upper()} {last}")
+    assert not same_physician(f"{title}{first} {last}", f"{first} {last}x")
+    assert not same_physician("", f"{first} {last}")

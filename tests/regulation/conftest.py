@@ -103,6 +103,31 @@ def build_world(prescriber, stranger) -> World:
     )
 
 
+def dossier_with_gp(world, cast, **fields):
+    """An EHPAD dossier written by the prescriber for a person followed in a pathway whose
+    care circle has `world.gp` as GP."""
+    from maillage.pathways import actions as pathway_actions
+    from maillage.pathways import inputs as pathway_inputs
+    from tests.factories import opened_pathway
+
+    pathway = opened_pathway(cast)
+    pathway_actions.circle_propose(
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=pathway_inputs.CircleMemberIn(email=world.gp.email, role="gp", person_informed=True),
+    )
+    return actions.place_request_create(
+        actor=world.prescriber,
+        data=inputs.PlaceRequestIn(
+            members=household(born=dt.date(1938, 3, 1)),
+            recommended_kinds=["ehpad"],
+            consent=True,
+            pathway=pathway.public_id,
+            **fields,
+        ),
+    )
+
+
 def add_units(
     world, programme, *, label="Place", persons=1, count=1, free=0, accessible=True, tonight=False
 ):

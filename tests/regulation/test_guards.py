@@ -6,18 +6,26 @@ does not fit, a proposal left without a commission."""
 import datetime as dt
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.models import Notification
 from maillage.core.roles import Role
 from maillage.core.versions import current_version
+from maillage.pathways.models import PortalAccess
 from maillage.regulation import actions, explain, inputs, priority, queries
 from maillage.regulation.enums import Criterion, MemberRole, MemberSex, Operator, PlaceRequestState
 from maillage.regulation.models import PlaceRequest, Proposal
+from tests.conftest import login_verified
 from tests.factories import OrganisationFactory, StructureFactory, member
-from tests.regulation.conftest import add_units, household, move, waiting_request
+from tests.regulation.conftest import (
+    add_units,
+    dossier_with_gp,
+    household,
+    move,
+    waiting_request,
+)
 
 
 def _sent_proposal(world, session=None):
@@ -174,7 +182,7 @@ def test_why_not_says_a_place_is_no_longer_free(world):
     assert "cette place n'est plus libre (« Retirée »)" in answer["reasons"]
 
 
-def _dossier_sent_to_two(world):
+def _dossier_sent_to_two(world, cast):
     """An EHPAD dossier, its medical part written by the GP named, sent to two EHPAD."""
     other_org = OrganisationFactory(name="EHPAD voisin", kind="ehpad")
     other_team = member(Role.ORGANISATION_ADMIN, other_org, full_name="Direction voisine")
@@ -186,12 +194,7 @@ def _dossier_sent_to_two(world):
             name="Voisin",
         ),
     )
-    dossier = actions.place_request_create(
-        actor=world.prescriber,
-        data=inputs.PlaceRequestIn(
-            members=household(born=dt.date(1938, 3, 1)), recommended_kinds=["ehpad"], consent=True
-        ),
-    )
+    dossier = dossier_with_gp(world, cast)
     actions.physician_name(
         actor=world.prescriber, place_request=dossier, data=inputs.PhysicianIn(email=world.gp.email)
     )
@@ -209,8 +212,8 @@ def _dossier_sent_to_two(world):
     return dossier, first, second, other_team
 
 
-def test_a_suspended_dossier_is_not_admitted_and_the_others_learn_of_an_admission(world):
-    dossier, first, second, other_team = _dossier_sent_to_two(world)
+def test_a_suspended_dossier_is_not_admitted_and_the_others_learn_of_an_admission(world, cast):
+    dossier, first, second, other_team = _dossier_sent_to_two(world, cast)
     PlaceRequest.objects.filter(pk=dossier.pk).update(state=PlaceRequestState.SUSPENDED)
     admit = inputs.ApplicationAnswerIn(state="admitted", version=first.version)
     with pytest.raises(ValidationError, match="Suspendue"):
@@ -244,3 +247,99 @@ def test_only_the_siao_s_team_and_its_structures_sit_in_its_commission(world):
         ),
     )
     assert set(session.members.all()) == {world.shelter_admin, world.regulator}
+
+
+def test_from_the_care_circle_only_the_referent_and_the_gp_follow_a_sent_request(
+    client, world, cast
+):
+    from maillage.pathways import actions as pathway_actions
+    from maillage.pathways import inputs as pathway_inputs
+
+    dossier = dossier_with_gp(world, cast)
+    home_help = member(Role.PROFESSIONAL, OrganisationFactory(name="SAAD"), full_name="Aide")
+    pathway_actions.circle_propose(
+        actor=cast.coordinator,
+        pathway=dossier.pathway,
+        data=pathway_inputs.CircleMemberIn(
+            email=home_help.email, role="home_help", person_informed=True
+        ),
+    )
+    url = reverse("regulation:request", args=[dossier.public_id])
+    for reader in (cast.coordinator, world.gp, home_help):  # a draft: the prescriber's own
+        client.force_login(reader)
+        assert client.get(url).status_code == 404
+    PlaceRequest.objects.filter(pk=dossier.pk).update(state=PlaceRequestState.WAITING)
+    for reader, status in ((cast.coordinator, 200), (world.gp, 200), (home_help, 404)):
+        client.force_login(reader)
+        assert client.get(url).status_code == status, reader
+
+
+def test_a_household_with_a_place_proposed_is_not_rewritten(world):
+    request, _proposal = _sent_proposal(world)
+    bigger = household(
+        "Awa", "Diallo", others=[(MemberRole.CHILD, "Ali", dt.date(2019, 1, 1), MemberSex.MALE)]
+    )
+    with pytest.raises(PermissionDenied):
+        actions.place_request_update(
+            actor=world.regulator,
+            place_request=request,
+            data=inputs.PlaceRequestUpdateIn(
+                members=bigger,
+                regulator=world.siao.public_id,
+                recommended_kinds=["chrs"],
+                consent=True,
+                version=current_version(request),
+            ),
+        )
+    assert request.members.count() == 1
+
+
+def test_a_regulator_declares_places_for_her_own_siao_only(world):
+    other_siao = OrganisationFactory(name="SIAO voisin", kind="siao")
+    member(Role.REGULATOR, other_siao, full_name="Régulateur voisin")
+    with pytest.raises(ValidationError, match="votre SIAO"):
+        actions.programme_create(
+            actor=world.regulator,
+            data=inputs.ProgrammeIn(
+                structure=StructureFactory().public_id,
+                kind="chrs",
+                name="Ailleurs",
+                regulator=other_siao.public_id,
+            ),
+        )
+
+
+def test_a_dossier_changed_before_it_leaves_is_signed_again_and_cancelling_tells_everyone(
+    client, world, cast
+):
+    dossier, first, _second, other_team = _dossier_sent_to_two(world, cast)
+    # The person follows each establishment's answer in her space.
+    PortalAccess.objects.create(pathway=dossier.pathway, user=cast.person)
+    actions.application_answer(
+        actor=world.physician,
+        application=first,
+        data=inputs.ApplicationAnswerIn(state="waitlisted", version=first.version),
+    )
+    login_verified(client, cast.person)
+    page = client.get(reverse("regulation:portal")).content.decode()
+    assert "EHPAD test — Sur liste d&#x27;attente" in page and "Voisin — Envoyée" in page
+    # Cancelled, the dossier's establishments are told.
+    move(world.prescriber, dossier, PlaceRequestState.CANCELLED, note="Chez sa fille")
+    assert Notification.objects.filter(user=other_team, message__contains="demande est close")
+    # A draft changed after the signature is signed again.
+    draft = dossier_with_gp(world, cast)
+    actions.place_request_sign(actor=world.prescriber, place_request=draft)
+    actions.place_request_update(
+        actor=world.prescriber,
+        place_request=draft,
+        data=inputs.PlaceRequestUpdateIn(
+            members=household(born=dt.date(1938, 3, 1)),
+            recommended_kinds=["ehpad"],
+            wishes="Près de sa fille",
+            consent=True,
+            pathway=draft.pathway.public_id,
+            version=current_version(draft),
+        ),
+    )
+    draft.refresh_from_db()
+    assert draft.admin_signed_at is None

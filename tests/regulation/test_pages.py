@@ -11,7 +11,7 @@ from maillage.core.models import AuditEvent, Notification
 from maillage.regulation import actions, explain, inputs, priority
 from maillage.regulation.enums import PlaceRequestState
 from maillage.regulation.models import PlaceRequest, Proposal
-from tests.regulation.conftest import add_units, household, waiting_request
+from tests.regulation.conftest import add_units, dossier_with_gp, household, waiting_request
 
 
 def test_a_prescriber_writes_a_request_on_the_page(client, world):
@@ -121,20 +121,20 @@ def test_the_structure_answers_a_proposal_and_no_answer_is_chosen_in_advance(cli
 
 
 def test_the_medical_part_is_read_by_the_coordinating_physician_only(client, world, cast):
-    dossier = actions.place_request_create(
-        actor=world.prescriber,
-        data=inputs.PlaceRequestIn(
-            members=household(born=dt.date(1940, 1, 1)), recommended_kinds=["ehpad"], consent=True
-        ),
-    )
+    dossier = dossier_with_gp(world, cast)
     client.force_login(world.prescriber)
-    # Nobody writes the medical part before the prescriber names the physician, and an
-    # address that is no physician's account is refused in French.
+    # Nobody writes the medical part before the prescriber names the physician; an address
+    # that is no physician's (an unknown one, a colleague's, her own) is refused in French.
     medical = reverse("regulation:medical", args=[dossier.public_id])
     assert client.get(medical).status_code == 404
     named = reverse("regulation:physician_name", args=[dossier.public_id])
-    unknown = client.post(named, {"email": "personne@example.org"})
-    assert unknown.status_code == 400 and "Aucun médecin" in unknown.content.decode()
+    for email in ("personne@example.org", cast.colleague.email, world.prescriber.email):
+        refused = client.post(named, {"email": email})
+        assert refused.status_code == 400
+        assert "pas celle d'un médecin" in refused.content.decode().replace("&#x27;", "'")
+    # The care circle's GP is offered.
+    page = client.get(reverse("regulation:request", args=[dossier.public_id])).content.decode()
+    assert world.gp.email in page
     assert client.post(named, {"email": world.gp.email}).status_code == 302
     assert Notification.objects.filter(
         user=world.gp, link__contains=str(dossier.public_id)

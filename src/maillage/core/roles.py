@@ -90,7 +90,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.REQUEST_SUPPORT,
             C.REQUEST_PLACES,
             C.ANSWER_PLACE_PROPOSALS,
-            C.WRITE_MEDICAL_PARTS,
         }
     ),
     Role.ORGANISATION_ADMIN: frozenset(

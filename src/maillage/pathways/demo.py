@@ -45,6 +45,7 @@ def setup_demo_pathways() -> None:
                 needs=["autonomy", "social_ties", "housing"],
                 urgency=urgency,
                 tried="Passage infirmier deux fois par semaine.",
+                gp_name="Dr Paul Généraliste",
                 gp_informed=True,
                 gp_agrees=True,
                 consent_mode="consents",

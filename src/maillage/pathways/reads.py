@@ -73,7 +73,7 @@ def support_requests_listed(*, acting, api: bool = False, handled_too: bool = Fa
             object_type="pathways.supportrequest",
             details=details,
         )
-    return (queue, mine, handled) if handled_too else (queue, mine)
+    return queue, mine, handled
 
 
 def support_request_record_read(*, support_request, acting, duplicates=()) -> None:

@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 from maillage.core.roles import Capability, organisations_with
+from maillage.pathways.enums import CircleRole, MemberStatus
+from maillage.pathways.models import CircleMember
 from maillage.regulation.enums import (
     PRESCRIBER,
     REGULATOR,
@@ -106,8 +108,9 @@ CLOSED_STATES = (PlaceRequestState.ADMITTED, PlaceRequestState.REFUSED, PlaceReq
 
 def can_edit_request(user, place_request) -> bool:
     """The prescriber while the request is hers to complete, and the regulator once it was
-    sent; a closed request is kept as it was."""
-    if place_request.state in CLOSED_STATES:
+    sent; a closed request is kept as it was, and a request with a place proposed keeps the
+    household the place was checked for (the proposal is answered or withdrawn first)."""
+    if place_request.state in CLOSED_STATES or place_request.state == PlaceRequestState.PROPOSED:
         return False
     if can_regulate_request(user, place_request):
         return place_request.state != PlaceRequestState.DRAFT
@@ -167,9 +170,21 @@ def can_read_medical(user, place_request, applications) -> bool:
     )
 
 
-def may_write_medical_parts(user) -> bool:
-    """Whether this account may be named the physician of a dossier's medical part."""
-    return user.is_active and user.has_capability(Capability.WRITE_MEDICAL_PARTS)
+def may_write_medical_parts(user, place_request) -> bool:
+    """Whether this account may be named the physician of this dossier's medical part: the
+    GP of the person's care circle (the pathway the request comes from), or a physician's
+    account (Capability.WRITE_MEDICAL_PARTS). Being the prescriber is not enough."""
+    if not user.is_active:
+        return False
+    if user.has_capability(Capability.WRITE_MEDICAL_PARTS):
+        return True
+    return place_request.pathway_id is not None and is_circle_gp(user, place_request.pathway_id)
+
+
+def is_circle_gp(user, pathway_id) -> bool:
+    return CircleMember.objects.filter(
+        pathway_id=pathway_id, user=user, role=CircleRole.GP, status=MemberStatus.ACTIVE
+    ).exists()
 
 
 def can_name_physician(user, place_request) -> bool:

@@ -209,7 +209,7 @@ def run_out(run) -> dict:
     }
 
 
-def session_out(session, agenda=()) -> dict:
+def session_out(session, agenda=(), *, reveal: bool = False) -> dict:
     return {
         "id": session.public_id,
         "held_on": session.held_on,
@@ -217,7 +217,8 @@ def session_out(session, agenda=()) -> dict:
         "minutes": session.minutes,
         "version": session.version,
         "members": [m.public_id for m in session.members.all()],
-        "agenda": [proposal_out(p) for p in agenda],
+        # The runners-up and the weights are the SIAO's, not the structures' who sit in.
+        "agenda": [proposal_out(p, reveal=reveal) for p in agenda],
     }
 
 

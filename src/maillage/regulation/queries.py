@@ -31,7 +31,7 @@ from maillage.core.roles import Capability, roles_with
 from maillage.directory.models import Structure
 from maillage.pathways.enums import CircleRole, MemberStatus
 from maillage.pathways.models import CircleMember
-from maillage.pathways.queries import pathways_visible_to, portal_pathways
+from maillage.pathways.queries import portal_pathways
 from maillage.regulation import access, eligibility, matching, priority
 from maillage.regulation.enums import (
     EMERGENCY_KINDS,
@@ -239,8 +239,8 @@ def regulator_counts(regulators: list[int], today: dt.date) -> dict:
 def requests_visible_to(user):
     """Requests the user may see: her own as prescriber, her SIAO's, emergency requests for
     a 115 operator, those proposed or applied to her structure, those on the agenda of her
-    commission, those of the pathways whose circle she belongs to, and the dossiers whose
-    medical part she was named to write."""
+    commission, those sent from a pathway whose care circle she belongs to as referent or
+    GP, and the dossiers whose medical part she was named to write."""
     if not user.is_authenticated:
         return PlaceRequest.objects.none()
     receiving = access.receiving(user)
@@ -251,12 +251,16 @@ def requests_visible_to(user):
         request=OuterRef("pk"), programme__structure__organisation_id__in=receiving
     )
     on_agenda = Proposal.objects.filter(request=OuterRef("pk"), session__members=user)
-    circles = pathways_visible_to(user).values("pk")
+    # From the person's care circle, her referent and her GP follow the request once it is
+    # sent; the rest of the circle (home help, peer worker…) does not read her evaluation.
+    circles = CircleMember.objects.filter(
+        user=user, status=MemberStatus.ACTIVE, role__in=[CircleRole.REFERENT, CircleRole.GP]
+    ).values("pathway_id")
     return PlaceRequest.objects.filter(
         Q(prescriber=user)
         | (Q(regulator_id__in=access.regulating(user)) & ~Q(state=PlaceRequestState.DRAFT))
         | Q(emergency=True, regulator_id__in=access.answering_calls(user))
-        | Q(pathway_id__in=circles)
+        | (Q(pathway_id__in=circles) & ~Q(state=PlaceRequestState.DRAFT))
         | Q(medical__physician=user)
         | Exists(proposed)
         | Exists(applied)
@@ -437,7 +441,9 @@ def possible_duplicates(place_request) -> list:
         return []
     return list(
         PlaceRequest.objects.filter(
-            identity_key=place_request.identity_key, state__in=list(OPEN_REQUEST_STATES)
+            identity_key=place_request.identity_key,
+            state__in=list(OPEN_REQUEST_STATES),
+            regulator_id=place_request.regulator_id,  # a link the regulator can follow
         )
         .exclude(pk=place_request.pk)
         .values_list("public_id", flat=True)[:10]

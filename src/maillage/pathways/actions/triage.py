@@ -37,6 +37,7 @@ from maillage.pathways.models import (
     TimelineEvent,
 )
 from maillage.pathways.scores import screening_score
+from maillage.territories.text import normalise_name
 
 
 def _move(support_request, to_state: str, sides) -> None:
@@ -53,6 +54,17 @@ def _move(support_request, to_state: str, sides) -> None:
         )
     support_request.state = to_state
     support_request.version += 1
+
+
+def same_physician(named: str, full_name: str) -> bool:
+    """Whether the GP named in a request (« Dr Paul Martin ») is this account's holder
+    (« Paul Martin »): names compared without accents, case, nor the title."""
+
+    def bare(name: str) -> str:
+        words = normalise_name(name).replace(".", " ").split()
+        return " ".join(w for w in words if w not in ("dr", "docteur", "docteure"))
+
+    return bool(named.strip()) and bare(named) == bare(full_name)
 
 
 def support_request_reopen(*, actor, support_request, acting=None) -> SupportRequest:
@@ -168,13 +180,15 @@ def _open_pathway(support_request, *, referent, actor, now) -> Pathway:
         support_request
     ):
         # The professional who asked is in the circle from the start (the person agreed
-        # to share with the circle when the request was made).
+        # to share with the circle when the request was made) — as her GP when she is the
+        # GP the request names.
+        is_gp = same_physician(support_request.person.gp_name, support_request.requester.full_name)
         CircleMember.objects.get_or_create(
             pathway=pathway,
             user=support_request.requester,
             defaults={
                 "organisation_id": support_request.requester_organisation_id,
-                "role": CircleRole.OTHER_PROFESSIONAL,
+                "role": CircleRole.GP if is_gp else CircleRole.OTHER_PROFESSIONAL,
                 "status": MemberStatus.ACTIVE,
                 "joined_at": now,
                 "created_by": actor,

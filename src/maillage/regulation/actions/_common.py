@@ -1,5 +1,6 @@
-"""What several regulation actions share: a request's move with its history, and the
-words of a refusal."""
+"""What several regulation actions share: a request's move with its history, the moves of
+vacancies, applications cancelled with a word to each establishment, and the words of a
+refusal."""
 
 from __future__ import annotations
 
@@ -7,12 +8,16 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.core.notify import notify
 from maillage.pathways.actions import placement_prepared
+from maillage.regulation import queries
 from maillage.regulation.enums import (
     VACANCY_TRANSITIONS,
+    ApplicationState,
     PlaceRefusalReason,
     PlaceRequestState,
     move_allowed,
@@ -45,6 +50,21 @@ def vacancies_move(pks, from_state: str, to_state: str, side: str, **fields) -> 
     return Vacancy.objects.filter(pk__in=list(pks), state=from_state).update(
         state=to_state, updated_at=timezone.now(), **fields
     )
+
+
+def cancel_applications(applications, now, message: str) -> list:
+    """Cancel the applications still waiting for an answer, and tell each establishment."""
+    waiting = applications.filter(state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED])
+    cancelled = list(waiting.select_related("programme__structure"))
+    waiting.update(state=ApplicationState.CANCELLED, answered_at=now)
+    for application in cancelled:
+        notify(
+            users=queries.receivers_of_programme(application.programme),
+            message=message,
+            link=reverse("regulation:application", kwargs={"public_id": application.public_id}),
+            email_subject=_("Candidature annulée"),
+        )
+    return cancelled
 
 
 def record_move(place_request, to_state: str, *, actor, note: str = "", now=None) -> None:

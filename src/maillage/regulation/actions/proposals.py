@@ -17,6 +17,7 @@ from maillage.core.notify import notify
 from maillage.core.versions import lock_version
 from maillage.regulation import access, explain, queries
 from maillage.regulation.actions._common import (
+    cancel_applications,
     placement_opened,
     record_move,
     refusal_checked,
@@ -28,7 +29,6 @@ from maillage.regulation.enums import (
     PLATFORM,
     PROPOSAL_TRANSITIONS,
     STRUCTURE,
-    ApplicationState,
     Party,
     PlaceRequestState,
     ProposalState,
@@ -235,9 +235,11 @@ def proposal_answer(*, actor, proposal, data: ProposalAnswerIn, side: str, actin
         elif target == ProposalState.ADMITTED:
             vacancy_move(vacancy, VacancyState.FILLED, PLATFORM)
             vacancy.closed_at, vacancy.closed_by = now, actor
-            request.applications.filter(
-                state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED]
-            ).update(state=ApplicationState.CANCELLED, answered_at=now)
+            cancel_applications(
+                request.applications.all(),
+                now,
+                _("Un dossier reçu est annulé : la personne est admise ailleurs."),
+            )
             place = f"{vacancy.unit.programme.name} — {vacancy.unit.label}"
             record_move(request, PlaceRequestState.ADMITTED, actor=actor, note=place, now=now)
             placement_opened(request, place, actor, acting, now)

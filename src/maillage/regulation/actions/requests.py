@@ -22,6 +22,7 @@ from maillage.core.versions import lock_version
 from maillage.pathways.queries import pathway_for
 from maillage.regulation import access, queries
 from maillage.regulation.actions._common import (
+    cancel_applications,
     placement_opened,
     record_move,
     refusal_checked,
@@ -278,6 +279,12 @@ def place_request_update(
             setattr(locked, name, value)
         if data.consent and locked.consent_at is None:
             locked.consent_at, locked.consent_by = now, actor
+        if locked.admin_signed_at is not None and locked.state in (
+            PlaceRequestState.DRAFT,
+            PlaceRequestState.INCOMPLETE,
+        ):
+            # She signed what she read: a dossier changed before it leaves is signed again.
+            locked.admin_signed_at = None
         if locked.state == PlaceRequestState.WAITING:
             locked.update_due_on = timezone.localdate(now) + dt.timedelta(days=update_every_days())
             locked.reminded_on = None
@@ -363,13 +370,23 @@ def _close_everything(place_request, actor, now) -> None:
     for proposal in place_request.proposals.filter(
         state__in=list(LIVE_PROPOSAL_STATES)
     ).select_for_update():
+        shown = access.structure_may_see(proposal)
         proposal.state = ProposalState.WITHDRAWN
         proposal.version += 1
         proposal.save(update_fields=["state", "version", "updated_at"])
         vacancies_move([proposal.vacancy_id], VacancyState.PROPOSED, VacancyState.OPEN, PLATFORM)
-    place_request.applications.filter(
-        state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED]
-    ).update(state=ApplicationState.CANCELLED, answered_at=now)
+        if shown:  # the structure had received it: its place is free for someone else
+            notify(
+                users=queries.receivers_of_programme(proposal.vacancy.unit.programme),
+                message=_("Une proposition de place reçue est retirée : la demande est close."),
+                link=reverse("regulation:proposal", kwargs={"public_id": proposal.public_id}),
+                email_subject=_("Proposition retirée"),
+            )
+    cancel_applications(
+        place_request.applications.all(),
+        now,
+        _("Un dossier reçu est annulé : la demande est close."),
+    )
 
 
 def _tell_about_move(place_request, actor, target) -> None:
@@ -395,12 +412,13 @@ def physician_name(*, actor, place_request, data: PhysicianIn, acting=None) -> M
             _("Le volet médical est celui d'un dossier d'admission en établissement.")
         )
     physician = get_user_model().objects.filter(email__iexact=data.email, is_active=True).first()
-    if physician is None or not access.may_write_medical_parts(physician):
+    if physician is None or not access.may_write_medical_parts(physician, place_request):
         raise ValidationError(
             {
                 "email": _(
-                    "Aucun médecin n'a de compte actif à cette adresse sur la plateforme : "
-                    "vérifiez l'adresse, ou demandez-lui de créer son compte."
+                    "Cette adresse n'est pas celle d'un médecin sur la plateforme : nommez le "
+                    "médecin traitant du cercle de soins de la personne, ou un compte de "
+                    "médecin."
                 )
             }
         )
@@ -588,13 +606,14 @@ def application_answer(*, actor, application, data: ApplicationAnswerIn, acting=
         locked.answered_at, locked.answered_by = now, actor
         locked.version += 1
         locked.save()
-        cancelled = []
         if data.state == ApplicationState.ADMITTED:
-            others = request.applications.exclude(pk=locked.pk).filter(
-                state__in=[ApplicationState.SENT, ApplicationState.WAITLISTED]
+            # The other establishments learn that the person was admitted elsewhere: the
+            # place they kept for her is free for someone else.
+            cancel_applications(
+                request.applications.exclude(pk=locked.pk),
+                now,
+                _("Un dossier reçu est annulé : la personne est admise ailleurs."),
             )
-            cancelled = list(others.select_related("programme__structure"))
-            others.update(state=ApplicationState.CANCELLED, answered_at=now)
             record_move(
                 request,
                 PlaceRequestState.ADMITTED,
@@ -616,15 +635,6 @@ def application_answer(*, actor, application, data: ApplicationAnswerIn, acting=
             link=reverse("regulation:request", kwargs={"public_id": request.public_id}),
             email_subject=_("Réponse d'un établissement"),
         )
-        for other in cancelled:
-            # The other establishments learn that the person was admitted elsewhere: the
-            # place they kept for her is free for someone else.
-            notify(
-                users=queries.receivers_of_programme(other.programme),
-                message=_("Un dossier reçu est annulé : la personne est admise ailleurs."),
-                link=reverse("regulation:application", kwargs={"public_id": other.public_id}),
-                email_subject=_("Candidature annulée"),
-            )
     return locked
 
 

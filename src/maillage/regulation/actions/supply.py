@@ -46,6 +46,15 @@ def programme_create(*, actor, data: ProgrammeIn, acting=None) -> Programme:
         regulator = queries.regulator_by_public_id(data.regulator)
         if regulator is None:
             raise ValidationError({"regulator": _("Ce SIAO n'existe pas.")})
+        # A structure's own team declares which SIAO regulates its places; a regulator
+        # keeps places only for her own SIAO.
+        own_team = structure.organisation_id is not None and structure.organisation_id in (
+            access.receiving(actor)
+        )
+        if not own_team and regulator.pk not in access.regulating(actor):
+            raise ValidationError(
+                {"regulator": _("Vous ne pouvez déclarer des places que pour votre SIAO.")}
+            )
     commune = None
     if data.commune:
         commune = commune_by_code(data.commune)

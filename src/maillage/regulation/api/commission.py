@@ -5,7 +5,7 @@ from uuid import UUID
 from ninja import Router, Status
 
 from maillage.core.pipeline import acting
-from maillage.regulation import actions, presenters, queries, reads
+from maillage.regulation import access, actions, presenters, queries, reads
 from maillage.regulation.api._common import E, actor_of, regulator_for
 from maillage.regulation.inputs import CommissionDecisionIn, CommissionIn, CommissionMinutesIn
 from maillage.regulation.schemas import ErrorOut, ProposalOut, SessionOut
@@ -24,7 +24,7 @@ def commission_create(request, regulator_id: UUID, payload: CommissionIn):
     created = actions.commission_create(
         actor=request.user, regulator=regulator, data=payload, acting=actor_of(request)
     )
-    return Status(201, presenters.session_out(created))
+    return Status(201, presenters.session_out(created, reveal=True))
 
 
 def _session(request, public_id):
@@ -38,7 +38,11 @@ def _session(request, public_id):
 )
 def session_detail(request, public_id: UUID):
     found = _session(request, public_id)
-    return presenters.session_out(found, queries.agenda_of(found))
+    return presenters.session_out(
+        found,
+        queries.agenda_of(found),
+        reveal=found.regulator_id in access.regulating(request.user),
+    )
 
 
 @router.post(
@@ -70,4 +74,8 @@ def commission_close(request, public_id: UUID, payload: CommissionMinutesIn):
         data=payload,
         acting=actor_of(request),
     )
-    return presenters.session_out(closed, queries.agenda_of(closed))
+    return presenters.session_out(
+        closed,
+        queries.agenda_of(closed),
+        reveal=closed.regulator_id in access.regulating(request.user),
+    )

@@ -59,12 +59,27 @@ def portal(request):
                 for line in priority.breakdown(policy, queries.standing_of(place_request, today))
                 if line.points
             ]
+        # A dossier sent to establishments: where it went and what each one answered.
+        applications = (
+            [
+                {
+                    "establishment": a.programme.name,
+                    "state": a.get_state_display(),
+                    "answered_at": a.answered_at,
+                    "sent_at": a.created_at,
+                }
+                for a in queries.applications_of(place_request)
+            ]
+            if place_request.mode == Mode.APPLICATIONS
+            else []
+        )
         shown.append(
             {
                 "view": view,
                 "waited_for": WAITED_FOR.get(place_request.state, ""),
                 "band": band,
                 "reasons": reasons,
+                "applications": applications,
             }
         )
     if found:
