@@ -399,3 +399,39 @@ def test_a_hostile_service_name_shows_as_text_in_the_map_tooltip(
             break
     assert page.locator(".leaflet-tooltip", has_text=name).count() == 1
     assert page.locator("[data-xss]").count() == 0
+
+
+def test_the_service_edit_page_fits_a_phone_with_each_choice_beside_its_label(
+    phone, live_app, e2e_cast, committed
+):
+    from maillage.accounts.models import User
+
+    with committed():
+        admin = User.objects.get(email=e2e_cast["organisation_admin"])
+        organisation = admin.memberships.get().organisation
+    service = _listed_service(
+        committed,
+        {"commune_id": "85191", "organisation": organisation},
+        name="Service à modifier sur un téléphone",
+        thematiques=["sante--acces-aux-soins"],
+    )
+    log_in(phone, live_app, e2e_cast["organisation_admin"])
+    phone.goto(f"{live_app}/annuaire/mes-fiches/services/{service.public_id}/")
+    assert phone.locator("h1").count() == 1
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    wide = phone.evaluate(
+        "[...document.querySelectorAll('main *')]"
+        ".filter(e => e.getBoundingClientRect().right > 361)"
+        ".slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' +"
+        " Math.round(e.getBoundingClientRect().width))"
+    )
+    assert overflow <= 0, f"the service edit page scrolls sideways by {overflow}px: {wide}"
+    assert "---------" not in phone.locator("main").inner_text()
+    box = phone.locator("fieldset input[type=checkbox]").first.bounding_box()
+    label = phone.locator("fieldset label:has(input[type=checkbox])").first.bounding_box()
+    # The box sits on its label's line, not above it.
+    assert label["y"] <= box["y"] + box["height"] / 2 <= label["y"] + label["height"]
+    assert box["width"] < 40
+    assert serious_violations(phone) == []

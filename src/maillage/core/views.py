@@ -12,12 +12,13 @@ from django.http import HttpResponse, JsonResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from maillage.core import access, actions, audit, middleware, pipeline, queries
+from maillage.core import access, actions, audit, dashboard, middleware, pipeline, queries
 from maillage.core.actions import platform_settings_update
 from maillage.core.forms import PlatformSettingsForm
 from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
@@ -121,9 +122,15 @@ def home(request):
     membership = request.active_membership
     role = membership.role if membership else None
     settings_row = PlatformSettings.current()
+    team = request.GET.get("vue") == "equipe" and dashboard.has_team(user)
     context = {
         "role": role,
         "is_portal": role in PORTAL_ROLES,
+        "tiles": []
+        if role in PORTAL_ROLES
+        else dashboard.tiles_for(user, team=team, today=timezone.localdate()),
+        "team": team,
+        "has_team": role not in PORTAL_ROLES and dashboard.has_team(user),
         "memberships": user.active_memberships(),
         "platform": settings_row,
         "Capability": Capability,

@@ -303,7 +303,12 @@ def _tags_field(label, choices=None, help_text=""):
 def _formfield(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs["assume_scheme"] = "https"  # people type "www.exemple.fr"
-    return db_field.formfield(**kwargs)
+    field = db_field.formfield(**kwargs)
+    choices = list(getattr(field, "choices", None) or [])
+    if choices and choices[0] == ("", "---------"):
+        # Words, not dashes, for "nothing chosen yet".
+        field.choices = [("", _("— choisir —")), *choices[1:]]
+    return field
 
 
 class _EntryForm(ModelForm):

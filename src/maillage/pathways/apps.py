@@ -16,3 +16,9 @@ class PathwaysConfig(AppConfig):
         # the care circle reads the orientations its plan sent; one pathway exports as FHIR.
         hooks.register_orientation_reader(plan_orientations_seen_by)
         hooks.register_record_export("fhir-pathway", export_command)
+
+        from maillage.core import dashboard
+        from maillage.pathways import access
+        from maillage.pathways import dashboard as pathways_dashboard
+
+        dashboard.register(pathways_dashboard.tiles, has_team=access.can_triage)

@@ -187,20 +187,22 @@ def timeline_of(pathway, limit: int = 200):
     return list(pathway.events.select_related("actor")[:limit])
 
 
-def my_pathways(user, today=None, limit: int = 200) -> list:
-    """The pathways this user follows (circle member or referent), open first then the
-    latest opened, each with its number of overdue actions, whether its plan is due for
-    revision, the notebook's messages she has not read yet and whether the person is in
-    hospital. Archived pathways are no longer worked on: they are left out.
+def my_pathways(user, today=None, limit: int = 200, *, team: bool = False) -> list:
+    """The pathways this user follows (circle member or referent) — with `team`, those of
+    the platforms she coordinates — open first then the latest opened, each with its
+    number of overdue actions, whether its plan is due for revision, the notebook's
+    messages she has not read yet and whether the person is in hospital. Archived pathways
+    are no longer worked on: they are left out.
 
     Two steps: the page's pathways are chosen first (a referent may hold thousands), then
     the counts are computed for those only — three queries whatever the numbers."""
 
     today = today or timezone.localdate()
+    followed = pathways_visible_to(user)
+    if not team:  # her team: every pathway of the platforms she coordinates
+        followed = followed.filter(Q(referent=user) | active_member_exists(user))
     ids = list(
-        pathways_visible_to(user)
-        .filter(Q(referent=user) | active_member_exists(user))
-        .exclude(state=PathwayState.ARCHIVED)
+        followed.exclude(state=PathwayState.ARCHIVED)
         .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at", "-id")
         .values_list("pk", flat=True)[:limit]
     )

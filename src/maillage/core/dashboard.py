@@ -1,0 +1,54 @@
+"""The work dashboard of the home page: what waits for the user today, as counts with their
+lists, for her or for her team. Core knows no app: each app registers a provider in its
+AppConfig.ready(), which returns its tiles for a user (nothing when the app has nothing for
+her). Providers read through their app's scoped queries: a tile never shows a record its
+reader may not open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+SHOWN = 5  # items listed on a tile; its link opens the whole list
+
+
+@dataclass(frozen=True)
+class Item:
+    text: str
+    url: str
+    note: str = ""  # a date, a state: what tells the items apart
+
+
+@dataclass(frozen=True)
+class Tile:
+    key: str  # stable, for tests and anchors
+    title: str
+    count: int
+    items: tuple[Item, ...] = ()
+    more_url: str = ""  # the whole list
+    urgent: bool = False  # drawn first: something is late
+
+
+Provider = Callable[..., list[Tile]]
+_PROVIDERS: list[Provider] = []
+_TEAMS: list[Callable] = []
+
+
+def register(provider: Provider, *, has_team: Callable | None = None) -> None:
+    """`provider(user, *, team: bool, today)` → its tiles (empty when nothing concerns her).
+    `has_team(user)`: whether the provider's team view differs from hers (a coordinator's
+    platform, say) — the page then offers « mon équipe »."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
+    if has_team is not None and has_team not in _TEAMS:
+        _TEAMS.append(has_team)
+
+
+def has_team(user) -> bool:
+    return any(check(user) for check in _TEAMS)
+
+
+def tiles_for(user, *, team: bool, today) -> list[Tile]:
+    tiles = [tile for provider in _PROVIDERS for tile in provider(user, team=team, today=today)]
+    # Late things first, then the rest in the providers' order.
+    return sorted(tiles, key=lambda tile: not (tile.urgent and tile.count))

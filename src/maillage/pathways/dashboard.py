@@ -1,0 +1,142 @@
+"""What pathways put on the home page's work dashboard (core.dashboard): requests to sort,
+overdue actions, plans due for revision, meetings this week, hospital stays in progress,
+the notebook's unread messages — for the user, or for her team (the platforms she
+coordinates). A constant number of queries whatever the numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from maillage.core.dashboard import SHOWN, Item, Tile
+from maillage.pathways import access, queries
+from maillage.pathways.enums import MeetingState, PathwayState
+from maillage.pathways.models import Meeting
+
+
+def _name(pathway) -> str:
+    return f"{pathway.person.first_name} {pathway.person.last_name}"
+
+
+def _url(name: str, pathway) -> str:
+    return reverse(f"pathways:{name}", kwargs={"public_id": pathway.public_id})
+
+
+def tiles(user, *, team: bool, today) -> list[Tile]:
+    found: list[Tile] = []
+    if access.can_triage(user):
+        queue = queries.triage_queue(user)
+        found.append(
+            Tile(
+                "triage",
+                _("Demandes d'appui à trier"),
+                queue.count(),
+                tuple(
+                    Item(
+                        f"{r.person.first_name} {r.person.last_name}",
+                        reverse("pathways:request", kwargs={"public_id": r.public_id}),
+                        r.get_urgency_display(),
+                    )
+                    for r in queue[:SHOWN]
+                ),
+                reverse("pathways:request_list"),
+            )
+        )
+    rows = [
+        p
+        for p in queries.my_pathways(user, today, team=team and access.can_triage(user))
+        if p.state == PathwayState.OPEN
+    ]
+    if not rows and not access.can_triage(user):
+        return found  # she follows no open pathway: nothing of pathways to show
+    more = reverse("pathways:pathway_list")
+
+    def tile(key, title, chosen, url_name, note, *, count=None, urgent=False):
+        return Tile(
+            key,
+            title,
+            len(chosen) if count is None else count,
+            tuple(Item(_name(p), _url(url_name, p), note(p)) for p in chosen[:SHOWN]),
+            more,
+            urgent,
+        )
+
+    overdue = [p for p in rows if p.overdue]
+    found.append(
+        tile(
+            "overdue",
+            _("Actions du plan en retard"),
+            overdue,
+            "plan",
+            lambda p: ngettext("%(n)s action", "%(n)s actions", p.overdue) % {"n": p.overdue},
+            count=sum(p.overdue for p in overdue),
+            urgent=True,
+        )
+    )
+    found.append(
+        tile(
+            "revision",
+            _("Plans à réviser"),
+            [p for p in rows if p.revision_due],
+            "plan",
+            lambda p: "",
+            urgent=True,
+        )
+    )
+    found.append(
+        tile(
+            "hospital",
+            _("Hospitalisations en cours"),
+            [p for p in rows if p.in_hospital],
+            "stays",
+            lambda p: "",
+        )
+    )
+    unread = [p for p in rows if p.new_messages]
+    found.append(
+        tile(
+            "notebook",
+            _("Messages non lus du cahier de liaison"),
+            unread,
+            "notebook",
+            lambda p: (
+                ngettext("%(n)s message", "%(n)s messages", p.new_messages) % {"n": p.new_messages}
+            ),
+            count=sum(p.new_messages for p in unread),
+        )
+    )
+    now = timezone.now()
+    week = Meeting.objects.filter(
+        pathway_id__in=[p.pk for p in rows],
+        state=MeetingState.PLANNED,
+        starts_at__gte=now,
+        starts_at__lt=now + dt.timedelta(days=7),
+    ).select_related("pathway__person")
+    if not team:  # hers: those she is invited to, or holds as referent
+        week = week.filter(attendees__user=user) | week.filter(pathway__referent=user)
+    week = week.distinct()
+    found.append(
+        Tile(
+            "meetings",
+            _("Réunions de concertation cette semaine"),
+            week.count(),
+            tuple(
+                Item(
+                    _name(m.pathway),
+                    reverse(
+                        "pathways:meeting",
+                        kwargs={"public_id": m.pathway.public_id, "meeting_id": m.public_id},
+                    ),
+                    date_format(timezone.localtime(m.starts_at), "l j F, H:i"),
+                )
+                for m in week.order_by("starts_at")[:SHOWN]
+            ),
+            more,
+        )
+    )
+    return found

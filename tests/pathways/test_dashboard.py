@@ -1,0 +1,101 @@
+"""The home page's work dashboard: what waits for the coordinator today, each a count with
+its list, hers or her team's, in a constant number of queries."""
+
+import datetime as dt
+import re
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from maillage.core.roles import Role
+from maillage.core.versions import current_version
+from maillage.pathways import actions, inputs
+from tests.factories import member, opened_pathway, support_request
+
+
+def _count(page: str, key: str) -> int:
+    found = re.search(rf'id="tile-{key}"><span class="tile-count">(\d+)</span>', page)
+    assert found, f"no tile {key}"
+    return int(found.group(1))
+
+
+def _busy_pathway(cast, first="Lucie"):
+    """An open pathway with an overdue action, a stay in progress, a meeting in two days and
+    a message from the professional the coordinator has not read."""
+    pathway = opened_pathway(cast, person_first_name=first)
+    plan = actions.plan_ensure(pathway=pathway)
+    objective = actions.objective_add(
+        actor=cast.coordinator,
+        plan=plan,
+        data=inputs.ObjectiveIn(need="health", text="Se soigner", version=current_version(plan)),
+    )
+    actions.plan_action_add(
+        actor=cast.coordinator,
+        plan=objective.plan,
+        data=inputs.PlanActionIn(
+            objective=objective.public_id,
+            text="Prendre rendez-vous",
+            owner="person",
+            due_on=timezone.localdate() - dt.timedelta(days=3),
+            version=current_version(objective.plan),
+        ),
+    )
+    actions.stay_admit(
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.StayIn(facility="CHD Vendée", admitted_on=timezone.localdate()),
+    )
+    actions.meeting_schedule(
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.MeetingIn(starts_at=timezone.now() + dt.timedelta(days=2)),
+    )
+    actions.message_post(
+        actor=cast.professional, pathway=pathway, data=inputs.MessageIn(body="Vue ce matin.")
+    )
+    return pathway
+
+
+def test_the_coordinator_sees_what_waits_for_her_and_opens_each_list(client, cast):
+    pathway = _busy_pathway(cast)
+    support_request(cast, person_first_name="Jules")  # to sort
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("core:home")).content.decode()
+    assert _count(page, "triage") == 1 and "Jules Moreau" in page
+    assert _count(page, "overdue") == 1
+    assert _count(page, "hospital") == 1
+    assert _count(page, "meetings") == 1
+    assert _count(page, "notebook") == 1
+    assert reverse("pathways:plan", kwargs={"public_id": pathway.public_id}) in page
+    assert reverse("pathways:stays", kwargs={"public_id": pathway.public_id}) in page
+    # Late things come first.
+    assert page.index('id="tile-overdue"') < page.index('id="tile-hospital"')
+
+
+def test_her_team_s_work_is_one_click_away_and_only_for_a_coordinator(client, cast):
+    colleague = member(Role.COORDINATOR, cast.platform, full_name="Autre coordinatrice")
+    _busy_pathway(cast)  # held by cast.coordinator, not by her colleague
+    client.force_login(colleague)
+    mine = client.get(reverse("core:home")).content.decode()
+    assert _count(mine, "overdue") == 0 and "Voir celui de mon équipe" in mine
+    team = client.get(reverse("core:home") + "?vue=equipe").content.decode()
+    assert "Le travail de mon équipe" in team and _count(team, "overdue") == 1
+    client.force_login(cast.professional)
+    page = client.get(reverse("core:home") + "?vue=equipe").content.decode()
+    assert "Voir celui de mon équipe" not in page and "Le travail de mon équipe" not in page
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_pathway_or_many(
+    client, cast, django_assert_max_num_queries
+):
+    _busy_pathway(cast)
+    client.force_login(cast.coordinator)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("core:home"))
+    for first in ("Anne", "Paul", "Rose"):
+        _busy_pathway(cast, first=first)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("core:home")).content.decode()
+    assert _count(page, "overdue") == 4
