@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from maillage.core.models import AuditEvent
 from maillage.core.roles import Role
 from maillage.core.versions import current_version
 from maillage.pathways import actions, inputs
@@ -72,6 +73,12 @@ def test_the_coordinator_sees_what_waits_for_her_and_opens_each_list(client, cas
     assert reverse("pathways:stays", kwargs={"public_id": pathway.public_id}) in page
     # Late things come first.
     assert page.index('id="tile-overdue"') < page.index('id="tile-hospital"')
+    # Every pathway page opens on who she is, how to reach her and where she is now.
+    notebook = client.get(reverse("pathways:notebook", kwargs={"public_id": pathway.public_id}))
+    header = notebook.content.decode().split('class="person-header"')[1].split("</aside>")[0]
+    person = pathway.person
+    assert f"{person.first_name} {person.last_name}" in header and " ans" in header
+    assert "CHD Vendée, depuis le" in header and cast.coordinator.full_name in header
 
 
 def test_her_team_s_work_is_one_click_away_and_only_for_a_coordinator(client, cast):
@@ -99,3 +106,19 @@ def test_the_dashboard_costs_the_same_queries_for_one_pathway_or_many(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(reverse("core:home")).content.decode()
     assert _count(page, "overdue") == 4
+
+
+def test_she_finds_the_people_she_follows_by_name_and_only_them(client, cast):
+    mine = opened_pathway(cast, person_first_name="Hélène", person_last_name="Dupré")
+    opened_pathway(cast, person_first_name="Jules", person_last_name="Moreau")
+    outsider = member(Role.PROFESSIONAL, cast.other_organisation, full_name="Hors cercle")
+    client.force_login(cast.coordinator)
+    url = reverse("pathways:pathway_list")
+    found = client.post(url, {"nom": "dupre HELENE"}).content.decode()
+    assert "1 parcours trouvé" in found and str(mine.public_id) in found
+    assert "Jules" not in found
+    trace = AuditEvent.objects.filter(action="pathway.list").latest("id")
+    assert '"search": 1' in str(trace.details) or "'search': 1" in str(trace.details)
+    assert "dupre" not in str(trace.details).lower()
+    client.force_login(outsider)
+    assert "0 parcours trouvé" in client.post(url, {"nom": "Dupré"}).content.decode()

@@ -41,6 +41,10 @@ PAGE_OPERATIONS = (
 # professionals and partners, and never acts as the person.
 _PERSON = "l'espace personnel de la personne : l'API sert les professionnels, pas elle"
 PAGE_ONLY = {
+    "pathways:pathway_list": (
+        "une recherche par nom, envoyée en POST pour que le nom ne passe jamais dans une "
+        "adresse ; elle n'écrit rien (l'API liste les parcours par GET)"
+    ),
     "pathways:portal_pathway": _PERSON,
     "pathways:portal_accept": _PERSON,
 }

@@ -47,6 +47,7 @@ from maillage.pathways.models import (
     SupportRequest,
     overdue_actions_q,
 )
+from maillage.territories.text import normalise_name
 
 
 def requests_visible_to(user):
@@ -187,12 +188,13 @@ def timeline_of(pathway, limit: int = 200):
     return list(pathway.events.select_related("actor")[:limit])
 
 
-def my_pathways(user, today=None, limit: int = 200, *, team: bool = False) -> list:
+def my_pathways(user, today=None, limit: int = 200, *, team: bool = False, name: str = "") -> list:
     """The pathways this user follows (circle member or referent) — with `team`, those of
     the platforms she coordinates — open first then the latest opened, each with its
     number of overdue actions, whether its plan is due for revision, the notebook's
     messages she has not read yet and whether the person is in hospital. Archived pathways
-    are no longer worked on: they are left out.
+    are no longer worked on: they are left out. `name` keeps those whose person's name
+    holds each of its words.
 
     Two steps: the page's pathways are chosen first (a referent may hold thousands), then
     the counts are computed for those only — three queries whatever the numbers."""
@@ -201,6 +203,8 @@ def my_pathways(user, today=None, limit: int = 200, *, team: bool = False) -> li
     followed = pathways_visible_to(user)
     if not team:  # her team: every pathway of the platforms she coordinates
         followed = followed.filter(Q(referent=user) | active_member_exists(user))
+    for word in normalise_name(name).split():  # « moreau lucie », accents and case aside
+        followed = followed.filter(person__identity_key__contains=word)
     ids = list(
         followed.exclude(state=PathwayState.ARCHIVED)
         .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at", "-id")

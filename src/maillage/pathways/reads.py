@@ -37,7 +37,7 @@ def visible_pathway(*, public_id, acting):
     )
 
 
-def pathways_listed(*, acting) -> list:
+def pathways_listed(*, acting, name: str = "") -> list:
     """The pathways the user follows, with the ids shown written to the audit trail — the
     same for the page and the API. Refused (PermissionDenied, audited) to those who neither
     coordinate nor ask for support."""
@@ -45,13 +45,18 @@ def pathways_listed(*, acting) -> list:
     if not (access.can_triage(user) or access.can_request_support(user)):
         audit.deny("pathway.list", actor=acting)
         raise PermissionDenied
-    pathways = queries.my_pathways(user)
-    if pathways:
+    pathways = queries.my_pathways(user, name=name)
+    if pathways or name:
+        # A search by name is traced (what was shown, that it was a search), never the
+        # name typed: it would be personal data in the trail's details.
         audit.record(
             "pathway.list",
             actor=acting,
             object_type="pathways.pathway",
-            details={"shown": [str(p.public_id) for p in pathways]},
+            details={
+                "shown": [str(p.public_id) for p in pathways],
+                **({"search": 1} if name else {}),
+            },
         )
     return pathways
 

@@ -14,9 +14,11 @@ from maillage.pathways.views._common import (
 
 
 def pathway_list(request):
-    """The pathways one follows: as referent, circle member or platform coordinator."""
-    pathways = reads.pathways_listed(acting=audit.Actor.of(request))
-    return render(request, "pathways/pathway_list.html", {"pathways": pathways})
+    """The pathways one follows: as referent, circle member or platform coordinator; found
+    by the person's name (sent by POST: a name never goes into an address)."""
+    name = request.POST.get("nom", "").strip()[:100] if request.method == "POST" else ""
+    pathways = reads.pathways_listed(acting=audit.Actor.of(request), name=name)
+    return render(request, "pathways/pathway_list.html", {"pathways": pathways, "name": name})
 
 
 def pathway_detail(request, public_id):

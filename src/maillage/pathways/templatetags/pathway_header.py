@@ -1,0 +1,39 @@
+"""The header of every pathway page: who the person is (name, age, commune), how to reach
+her, her GP, her referent, and whether she is in hospital now — without going back to the
+pathway's first page."""
+
+from django import template
+from django.utils import timezone
+
+from maillage.pathways.enums import CircleRole, MemberStatus, StayState
+from maillage.pathways.models import CircleMember, HospitalStay
+
+register = template.Library()
+
+
+def age_on(birth, today) -> int | None:
+    if birth is None:
+        return None
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+@register.inclusion_tag("pathways/_header.html")
+def pathway_header(pathway):
+    person = pathway.person
+    stay = (
+        HospitalStay.objects.filter(pathway=pathway, state=StayState.IN_HOSPITAL)
+        .order_by("-admitted_on")
+        .first()
+    )
+    gp = (
+        CircleMember.objects.filter(pathway=pathway, role=CircleRole.GP, status=MemberStatus.ACTIVE)
+        .select_related("user")
+        .first()
+    )
+    return {
+        "pathway": pathway,
+        "person": person,
+        "age": age_on(person.birth_date, timezone.localdate()),
+        "gp": gp.user.full_name if gp else person.gp_name,
+        "stay": stay,
+    }
