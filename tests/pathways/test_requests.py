@@ -364,3 +364,16 @@ def test_a_name_is_the_same_physician_with_or_without_title_case_or_accents(firs
     assert same_physician(f"{title}{first} {last}", f"{first.upper()} {last}")
     assert not same_physician(f"{title}{first} {last}", f"{first} {last}x")
     assert not same_physician("", f"{first} {last}")
+
+
+def test_withdrawing_a_request_is_confirmed_before_it_is_done(client, cast):
+    request = support_request(cast)
+    client.force_login(cast.professional)
+    page = html.unescape(
+        client.get(
+            reverse("pathways:request", kwargs={"public_id": request.public_id})
+        ).content.decode()
+    )
+    confirm = page.split('<details class="confirm">')[1].split("</details>")[0]
+    assert "Retirer la demande…" in confirm and "cela ne se défait pas" in confirm
+    assert "Confirmer le retrait de la demande" in confirm
