@@ -7,6 +7,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from maillage.directory import hours
 from maillage.directory.hours import (
     HoursError,
     is_open,
@@ -107,3 +108,58 @@ def test_a_simple_daily_range_is_open_exactly_inside_it(opens, length, day, minu
             monday + dt.timedelta(days=day), dt.time(hour, minute), tzinfo=PARIS
         )
         assert is_open(expression, moment) is (opens <= hour < closes)
+
+
+FRENCH_DAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+OSM_DAYS = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
+
+
+@st.composite
+def french_week(draw):
+    """A week as people write it, and the OpenStreetMap rule it means."""
+    first = draw(st.integers(0, 5))
+    last = draw(st.integers(first + 1, 6))
+    opens = draw(st.integers(6, 11))
+    closes = draw(st.integers(opens + 1, 13))
+    again = draw(st.integers(closes + 1, 16))
+    ends = draw(st.integers(again + 1, 20))
+    minutes = draw(st.sampled_from([0, 15, 30, 45]))
+    french = (
+        f"du {FRENCH_DAYS[first]} au {FRENCH_DAYS[last]} de {opens}h{minutes:02d} "
+        f"à {closes}h et de {again}h à {ends}h"
+    )
+    osm = (
+        f"{OSM_DAYS[first]}-{OSM_DAYS[last]} {opens:02d}:{minutes:02d}-{closes:02d}:00,"
+        f"{again:02d}:00-{ends:02d}:00"
+    )
+    if draw(st.booleans()):
+        french += " ; fermé les jours fériés"
+        osm += "; PH off"
+    return draw(st.sampled_from([french, french.capitalize(), french.upper()])), osm
+
+
+@given(french_week())
+def test_hours_written_in_french_become_the_same_osm_rule(week):
+    french, osm = week
+    assert hours.from_french(french) == osm
+
+
+@pytest.mark.parametrize(
+    ("french", "osm"),
+    [
+        ("lundi, mardi et jeudi 9h-12h", "Mo,Tu,Th 09:00-12:00"),
+        ("tous les jours de 8h à 20h", "Mo-Su 08:00-20:00"),
+        ("Le samedi de 9h30 à 12h. Dimanche fermé", "Sa 09:30-12:00; Su off"),
+        ("le week-end 10:00-16:00", "Sa,Su 10:00-16:00"),
+    ],
+)
+def test_common_french_phrasings_are_understood(french, osm):
+    assert hours.from_french(french) == osm
+
+
+@pytest.mark.parametrize(
+    "french", ["du vendredi au lundi de 9h à 12h", "le mardi", "de 9h à 12h", "lundi de 25h à 26h"]
+)
+def test_what_is_not_understood_is_refused_in_french(french):
+    with pytest.raises(hours.HoursError):
+        hours.from_french(french)

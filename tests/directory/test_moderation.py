@@ -234,3 +234,31 @@ def test_editing_an_entry_that_waits_for_validation_withdraws_it(cast, own_struc
     assert (service.name, service.state) == ("Atelier 2", "draft")
     with pytest.raises(ValidationError):
         actions.moderation_approve(actor=cast.coordinator, entry=service)
+
+
+def test_an_entry_is_written_as_people_say_it_and_kept_as_the_standard_wants(
+    client, cast, own_structure
+):
+    client.force_login(cast.organisation_admin)
+    url = reverse("directory:service_new", args=[own_structure.public_id])
+    wrong = client.post(
+        url,
+        {**SERVICE_FORM, "postal_code": "ABCDE", "languages": "français, klingon"},
+    )
+    page = _text(wrong)
+    assert wrong.status_code in (200, 400)
+    assert "Un code postal a cinq chiffres" in page and "Langue inconnue : « klingon »" in page
+    assert not Service.objects.filter(structure=own_structure).exists()
+    done = client.post(
+        url,
+        {
+            **SERVICE_FORM,
+            "postal_code": "85000",
+            "languages": "Français, arabe, LSF",
+            "opening_hours": "du lundi au vendredi de 9h à 18h ; fermé les jours fériés",
+        },
+    )
+    assert done.status_code == 302
+    service = Service.objects.get(structure=own_structure)
+    assert service.languages == ["fr", "ar", "fsl"]
+    assert service.opening_hours == "Mo-Fr 09:00-18:00; PH off"

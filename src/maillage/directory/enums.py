@@ -34,8 +34,12 @@ Maillage extensions (`FeeSector`, `LegalForm`, `PublicationState`) are ours, not
 
 # The standard writes its labels with the typographic apostrophe (’); they are kept verbatim.
 
+import functools
+import unicodedata
+
+from django.conf.locale import LANG_INFO
 from django.db import models
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language_info, override
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.roles import Role
@@ -646,6 +650,37 @@ LANGUAGE_NAMES = {
     "kab": _("kabyle"),
     "fsl": _("langue des signes française (LSF)"),
 }
+
+
+def language_code(text: str) -> str | None:
+    """The ISO 639 code of a language written as its code (« ar ») or its French name
+    (« arabe », « Langue des signes française »), accents and case aside; None if unknown."""
+    plain = _plain(text)
+    if not plain:
+        return None
+    if plain in LANGUAGE_NAMES or (plain.isalpha() and plain in LANG_INFO and len(plain) <= 3):
+        return plain
+    return _names().get(plain)
+
+
+def _plain(text: str) -> str:
+    return "".join(
+        c
+        for c in unicodedata.normalize("NFD", text.strip().lower())
+        if not unicodedata.combining(c)
+    )
+
+
+@functools.cache
+def _names() -> dict[str, str]:
+    """French names → codes: ours (LANGUAGE_NAMES), then Django's list."""
+    with override("fr"):
+        names = {_plain(str(name)): code for code, name in LANGUAGE_NAMES.items()}
+        for code, info in LANG_INFO.items():
+            if len(code) <= 3 and "name_translated" not in info and "name" in info:
+                names.setdefault(_plain(str(info["name"])), code)
+        names.update({"lsf": "fsl", "langue des signes": "fsl", "anglais": "en", "francais": "fr"})
+    return names
 
 
 def language_name(code: str) -> str:

@@ -20,6 +20,7 @@ from maillage.directory.enums import (
     Public,
     RefusalReason,
     Thematique,
+    language_code,
 )
 from maillage.directory.models import (
     SERVICE_HEALTH_FIELDS,
@@ -327,6 +328,12 @@ class _EntryForm(ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.commune_id:
             self.initial["commune_text"] = self.instance.commune.name
+        if "opening_hours" in self.fields:
+            self.fields["opening_hours"].help_text = _(
+                "En français, par exemple « du lundi au vendredi de 9h à 12h et de 14h à 17h ; "
+                "le samedi de 9h à 12h ; fermé les jours fériés », ou dans la syntaxe "
+                "OpenStreetMap (« Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off »)."
+            )
         for name in self.LIST_FIELDS:
             self.initial[name] = ", ".join(getattr(self.instance, name) or [])
 
@@ -349,12 +356,25 @@ class _EntryForm(ModelForm):
             try:
                 hours.parse(value)
             except hours.HoursError:
-                raise forms.ValidationError(
-                    _(
-                        "Horaires illisibles. Exemple : « Mo-Fr 09:00-12:00,14:00-17:00; "
-                        "Sa 09:00-12:00; PH off »."
-                    )
-                ) from None
+                # Written in French (« du lundi au vendredi de 9h à 18h »): kept in the
+                # OpenStreetMap syntax that data·inclusion exchanges.
+                try:
+                    return hours.from_french(value)
+                except hours.HoursError as error:
+                    raise forms.ValidationError(
+                        _(
+                            "Horaires illisibles (%(why)s). Écrivez par exemple « du lundi au "
+                            "vendredi de 9h à 12h et de 14h à 17h ; le samedi de 9h à 12h ; "
+                            "fermé les jours fériés »."
+                        )
+                        % {"why": str(error).rstrip(".")}
+                    ) from None
+        return value
+
+    def clean_postal_code(self):
+        value = self.cleaned_data.get("postal_code", "").strip()
+        if value and not re.fullmatch(r"\d{5}", value):
+            raise forms.ValidationError(_("Un code postal a cinq chiffres, par exemple 85000."))
         return value
 
     def _clean_list(self, name, max_length):
@@ -407,7 +427,8 @@ class ServiceForm(_EntryForm):
     mobilisable_by = _tags_field(_("Mobilisable par"), MobilisablePar.choices)
     fee_sectors = _tags_field(_("Secteurs de conventionnement"), FeeSector.choices)
     languages = _tags_field(
-        _("Langues parlées"), help_text=_("Codes ISO 639 séparés par des virgules : fr, en, ar.")
+        _("Langues parlées"),
+        help_text=_("Séparées par des virgules : français, arabe, LSF (ou leurs codes fr, ar)."),
     )
     professions = _tags_field(_("Professions de santé"), help_text=_("Séparées par des virgules."))
     eligibility_zone = _tags_field(
@@ -456,7 +477,21 @@ class ServiceForm(_EntryForm):
         }
 
     def clean_languages(self):
-        return [code.lower() for code in self._clean_list("languages", 8)]
+        """ISO 639 codes, or the languages' names in French (« français, arabe ») turned
+        into their codes: a code the language filter finds, never free text."""
+        codes = []
+        for item in self._clean_list("languages", 60):
+            code = language_code(item)
+            if code is None:
+                raise forms.ValidationError(
+                    _(
+                        "Langue inconnue : « %(item)s ». Écrivez son nom (« arabe ») ou "
+                        "son code (« ar »)."
+                    )
+                    % {"item": item}
+                )
+            codes.append(code)
+        return list(dict.fromkeys(codes))
 
     def clean_professions(self):
         return self._clean_list("professions", 100)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
+import unicodedata
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -165,3 +167,81 @@ def ordinary_week(expression: str) -> dict[tuple[dt.time, dt.time], list[int]]:
         for opens, closes in day.slots:
             slots.setdefault((opens, closes), []).append(day.date.weekday())
     return dict(sorted(slots.items()))
+
+
+# -- opening hours written in French -------------------------------------------------------
+
+_DAYS = {
+    "lundi": "Mo",
+    "mardi": "Tu",
+    "mercredi": "We",
+    "jeudi": "Th",
+    "vendredi": "Fr",
+    "samedi": "Sa",
+    "dimanche": "Su",
+}
+_ORDER = list(_DAYS.values())
+_DAY = r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?"
+_HOUR = r"(\d{1,2})\s*(?:h|:)\s*(\d{2})?"
+_RANGE = re.compile(rf"(?:de\s+)?{_HOUR}\s*(?:a|-|–)\s*{_HOUR}")
+_SPAN = re.compile(rf"du\s+{_DAY}\s+au\s+{_DAY}")
+_ONE_DAY = re.compile(_DAY)
+
+
+def _clock_of(hours: str, minutes: str | None) -> str:
+    h, m = int(hours), int(minutes or 0)
+    if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
+        raise HoursError(_("Heure impossible : %(h)sh%(m)02d.") % {"h": h, "m": m})
+    return f"{h:02d}:{m:02d}"
+
+
+def _days_of(text: str) -> str:
+    if re.search(r"tous les jours|7\s*j\s*/\s*7|chaque jour", text):
+        return "Mo-Su"
+    if "en semaine" in text:
+        return "Mo-Fr"
+    span = _SPAN.search(text)
+    if span:
+        first, last = _DAYS[span.group(1)], _DAYS[span.group(2)]
+        if _ORDER.index(first) >= _ORDER.index(last):
+            raise HoursError(_("Jours dans le désordre : « %(t)s ».") % {"t": span.group(0)})
+        return f"{first}-{last}"
+    days = [_DAYS[d] for d in _ONE_DAY.findall(text)]
+    if "week-end" in text or "weekend" in text:
+        days += ["Sa", "Su"]
+    if not days:
+        raise HoursError(_("Aucun jour dans « %(t)s ».") % {"t": text.strip()})
+    return ",".join(sorted(set(days), key=_ORDER.index))
+
+
+def from_french(text: str) -> str:
+    """« du lundi au vendredi de 9h à 12h et de 14h à 17h ; le samedi de 9h à 12h ; fermé
+    les jours fériés » → « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off ». One rule
+    per clause (separated by « ; », « . », a new line or « puis »); HoursError in French
+    when a clause is not understood."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)
+    ).replace("’", "'")
+    rules = []
+    for clause in re.split(r"[;.\n]|\bpuis\b", plain):
+        clause = clause.strip(" ,")
+        if not clause:
+            continue
+        if re.search(r"feries?", clause):
+            rules.append("PH off" if re.search(r"ferme|sauf", clause) else None)
+            if rules[-1] is None:
+                raise HoursError(_("Jours fériés : dites s'ils sont fermés."))
+            continue
+        ranges = [f"{_clock_of(a, b)}-{_clock_of(c, d)}" for a, b, c, d in _RANGE.findall(clause)]
+        days = _days_of(_RANGE.sub(" ", clause))
+        if re.search(r"\bferme", clause) and not ranges:
+            rules.append(f"{days} off")
+        elif ranges:
+            rules.append(f"{days} {','.join(ranges)}")
+        else:
+            raise HoursError(_("Aucune heure dans « %(t)s ».") % {"t": clause})
+    if not rules:
+        raise HoursError(_("Les horaires sont vides."))
+    expression = "; ".join(rules)
+    parse(expression)  # what we wrote must be valid OSM
+    return expression
