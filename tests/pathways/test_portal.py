@@ -173,6 +173,14 @@ def test_a_caregiver_joins_with_the_persons_agreement_and_may_be_given_the_space
     login_verified(client, helper)
     page = html.unescape(client.get(_url("portal_pathway", pathway)).content.decode())
     assert "L'accompagnement de Lucie" in page and "Claire Moreau — Enfant" in page
+    # Written for her: Lucie's plan, not « mon plan »; the coordinator and how to reach her.
+    assert "Le plan de Lucie" in page and "Mon plan" not in page
+    assert cast.coordinator.email in page and "mailto:" in page
+    # Who looked at Lucie's record: others first, her own visits apart.
+    accesses = html.unescape(client.get(_url("portal_accesses", pathway)).content.decode())
+    assert "Qui a consulté le dossier de Lucie" in accesses
+    table = accesses.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in accesses else ""
+    assert "Claire Moreau" not in table and "Vos propres consultations" in accesses
     pathway.person.refresh_from_db()
     assert pathway.person.account is None  # her own account is hers alone
 

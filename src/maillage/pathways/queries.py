@@ -462,6 +462,15 @@ def portal_pathway(user, public_id):
     return portal_pathways(user).filter(public_id=public_id).first()
 
 
+def current_stay(pathway):
+    """Her hospital stay in progress, if any."""
+    return (
+        HospitalStay.objects.filter(pathway=pathway, state=StayState.IN_HOSPITAL)
+        .order_by("-admitted_on")
+        .first()
+    )
+
+
 def upcoming_meetings(pathway, now=None) -> list:
 
     now = now or timezone.now()
@@ -514,6 +523,7 @@ def record_accesses(pathway, limit: int = 300) -> list[dict]:
         {
             "at": e.occurred_at,
             "who": users.get(e.actor_id, "") if e.actor_id else "",
+            "actor_id": e.actor_id,
             "role": Role(e.actor_role).label if e.actor_role in Role.values else "",
             "organisation": organisations.get(e.organisation_id, ""),
             "action": e.action,

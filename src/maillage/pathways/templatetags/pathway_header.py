@@ -5,8 +5,9 @@ pathway's first page."""
 from django import template
 from django.utils import timezone
 
-from maillage.pathways.enums import CircleRole, MemberStatus, StayState
-from maillage.pathways.models import CircleMember, HospitalStay
+from maillage.pathways import queries
+from maillage.pathways.enums import CircleRole, MemberStatus
+from maillage.pathways.models import CircleMember
 
 register = template.Library()
 
@@ -20,11 +21,7 @@ def age_on(birth, today) -> int | None:
 @register.inclusion_tag("pathways/_header.html")
 def pathway_header(pathway):
     person = pathway.person
-    stay = (
-        HospitalStay.objects.filter(pathway=pathway, state=StayState.IN_HOSPITAL)
-        .order_by("-admitted_on")
-        .first()
-    )
+    stay = queries.current_stay(pathway)
     gp = (
         CircleMember.objects.filter(pathway=pathway, role=CircleRole.GP, status=MemberStatus.ACTIVE)
         .select_related("user")

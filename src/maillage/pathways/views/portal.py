@@ -149,6 +149,7 @@ def portal_pathway(request, public_id):
         status = 400
     reads.portal_record_read(pathway=pathway, acting=audit.Actor.of(request))
     plan = getattr(pathway, "plan", None)
+    referent = pathway.referent if pathway.referent_id else None
     return render(
         request,
         "pathways/portal_pathway.html",
@@ -162,6 +163,12 @@ def portal_pathway(request, public_id):
             "meetings": queries.upcoming_meetings(pathway),
             "notes": list(pathway.person_notes.all()[:20]),
             "form": form if pathway.state == PathwayState.OPEN else None,
+            # The page speaks to whoever reads it: « mon plan », or « le plan de Marie »
+            # for her caregiver.
+            "own": pathway.person.account_id == request.user.pk,
+            "referent": referent,
+            "platform": pathway.platform,
+            "stay": queries.current_stay(pathway),
         },
         status=status,
     )
@@ -174,8 +181,17 @@ def portal_accesses(request, public_id):
     reads.portal_record_read(
         pathway=pathway, acting=audit.Actor.of(request), what="portal.accesses.read"
     )
+    # Her own visits apart: what she wants to know is who else looked.
+    own = [a for a in accesses if a["actor_id"] == request.user.public_id]
     return render(
         request,
         "pathways/accesses.html",
-        {"pathway": pathway, "person": pathway.person, "accesses": accesses, "portal": True},
+        {
+            "pathway": pathway,
+            "person": pathway.person,
+            "accesses": [a for a in accesses if a["actor_id"] != request.user.public_id],
+            "own_accesses": own,
+            "portal": True,
+            "own": pathway.person.account_id == request.user.pk,
+        },
     )
