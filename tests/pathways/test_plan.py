@@ -74,6 +74,9 @@ def test_a_plan_is_built_in_its_four_parts_and_printed_for_the_person(client, ca
     assert "Rester chez moi avec mon chat." in page
     assert "Installer une téléalarme" in page and "la personne elle-même" in page
     assert "Ne plus tomber" in page.split("4. Objectifs")[1]
+    # Styled as the rest, with the coordinator's contacts for the person.
+    assert "maillage/maillage.css" in page and 'class="card contact"' in page
+    assert cast.coordinator.email in page.split('class="card contact"')[1].split("</section>")[0]
     assert AuditEvent.objects.filter(action="plan.read", object_id=str(plan.public_id)).exists()
 
 
