@@ -163,3 +163,28 @@ def test_production_needs_its_own_audit_key(tmp_path):
     assert same.returncode != 0 and "must differ" in same.stderr
     given = _settings_in_child(tmp_path, **base, MAILLAGE_AUDIT_KEY="a" * 40)
     assert given.returncode == 0 and given.stdout.strip() == "a" * 40
+
+
+def test_the_audit_log_reads_in_french_with_names_and_filters(client, cast):
+    from tests.factories import opened_pathway
+
+    pathway = opened_pathway(cast)
+    client.force_login(cast.professional)
+    client.get(f"/parcours/{pathway.public_id}/")
+    client.force_login(cast.outsider)
+    client.get(f"/parcours/{pathway.public_id}/")  # refused, audited
+    from tests.conftest import login_verified
+
+    login_verified(client, cast.platform_admin)
+    page = client.get("/plateforme/journal/?action=pathway.read").content.decode()
+    assert cast.professional.full_name in page and cast.outsider.full_name in page
+    assert "Professionnel·le" in page and "a consulté" in page
+    denied = client.get("/plateforme/journal/?action=pathway.read&resultat=denied").content.decode()
+    assert cast.outsider.full_name in denied and cast.professional.full_name not in denied
+    mine = client.get(
+        f"/plateforme/journal/?compte={cast.professional.public_id}&du=2000-01-01&au=2999-12-31"
+    ).content.decode()
+    assert cast.professional.full_name in mine and cast.outsider.full_name not in mine
+    # Bad filters are ignored, never a 500.
+    odd = client.get("/plateforme/journal/?compte=abc&du=demain&resultat=x&action=" + "a" * 500)
+    assert odd.status_code == 200

@@ -23,6 +23,7 @@ from datetime import UTC
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ from django.utils.ipv6 import clean_ipv6_address
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.models import AuditEvent, Outcome
+from maillage.core.roles import Role
 
 
 class AuditAction(models.TextChoices):
@@ -71,6 +73,39 @@ def declared() -> dict[str, str]:
                 raise ImproperlyConfigured(f"audit name declared twice: {member.value}")
             names[member.value] = member.label
     return names
+
+
+def readable(events) -> list[dict]:
+    """Audit events as a person reads them: the action in words, who (her name), her role
+    and structure in words, the object's kind in words. Two queries for a whole page."""
+    names = dict(
+        get_user_model()
+        .objects.filter(public_id__in={e.actor_id for e in events if e.actor_id})
+        .values_list("public_id", "full_name")
+    )
+    organisations = dict(
+        apps.get_model("accounts", "Organisation")
+        .objects.filter(public_id__in={e.organisation_id for e in events if e.organisation_id})
+        .values_list("public_id", "name")
+    )
+
+    def kind(object_type: str) -> str:
+        try:
+            return str(apps.get_model(object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return object_type
+
+    return [
+        {
+            "event": e,
+            "what": label_of(e.action),
+            "who": names.get(e.actor_id, "") if e.actor_id else "",
+            "role": str(Role(e.actor_role).label) if e.actor_role in Role.values else e.actor_role,
+            "organisation": organisations.get(e.organisation_id, ""),
+            "object": kind(e.object_type) if e.object_type else "",
+        }
+        for e in events
+    ]
 
 
 def label_of(action: str) -> str:

@@ -1,7 +1,8 @@
 import json
 import logging
+import re
 import sys
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -13,6 +14,7 @@ from django.http.request import RawPostDataException
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -21,8 +23,9 @@ from django.views.decorators.http import require_GET, require_POST
 from maillage.core import access, actions, audit, dashboard, middleware, pipeline, queries
 from maillage.core.actions import platform_settings_update
 from maillage.core.forms import PlatformSettingsForm
+from maillage.core.inputs import is_uuid
 from maillage.core.middleware import ACTIVE_MEMBERSHIP_KEY
-from maillage.core.models import AuditEvent, PlatformSettings
+from maillage.core.models import AuditEvent, Outcome, PlatformSettings
 from maillage.core.roles import PORTAL_ROLES, Capability, Role
 
 logger = logging.getLogger(__name__)
@@ -170,16 +173,55 @@ def audit_log(request):
     if not access.can_view_audit_log(request.user):
         raise pipeline.Denied("audit.view")
     events = AuditEvent.objects.order_by("-id")
-    action = request.GET.get("action", "").strip()
+    action = request.GET.get("action", "").strip()[:80]
     if action:
         events = events.filter(action__startswith=action)
+    outcome = request.GET.get("resultat", "")
+    if outcome in Outcome.values:
+        events = events.filter(outcome=outcome)
+    account = request.GET.get("compte", "")  # a public id: never a name in an address
+    if is_uuid(account):
+        events = events.filter(actor_id=account)
+    since = parse_date(request.GET.get("du", "") or "") if _is_iso(request.GET.get("du")) else None
+    until = parse_date(request.GET.get("au", "") or "") if _is_iso(request.GET.get("au")) else None
+    if since:
+        events = events.filter(occurred_at__date__gte=since)
+    if until:
+        events = events.filter(occurred_at__date__lte=until)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    rows = audit.readable(list(page))
     audit.record("audit.view", request=request)
+    query = {
+        k: v
+        for k, v in {
+            "action": action,
+            "resultat": outcome if outcome in Outcome.values else "",
+            "compte": account if is_uuid(account) else "",
+            "du": since.isoformat() if since else "",
+            "au": until.isoformat() if until else "",
+        }.items()
+        if v
+    }
     return render(
         request,
         "core/audit_log.html",
-        {"page": page, "action": action, "title": _("Journal d'audit")},
+        {
+            "page": page,
+            "rows": rows,
+            "action": action,
+            "outcome": query.get("resultat", ""),
+            "outcomes": Outcome.choices,
+            "account": query.get("compte", ""),
+            "since": query.get("du", ""),
+            "until": query.get("au", ""),
+            "query": urlencode(query),
+            "title": _("Journal d'audit"),
+        },
     )
+
+
+def _is_iso(value) -> bool:
+    return bool(value) and bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", value))
 
 
 @require_POST
