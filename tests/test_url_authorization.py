@@ -353,16 +353,17 @@ EXPECTATIONS = {
         "post",
         logged_in(404),
     ),
-    "directory:search": (None, "get", only(SEARCHERS)),
+    # The public's directory (as DORA and Soliguide): published services, read by anyone.
+    "directory:search": (None, "get", everyone(200)),
     "directory:service": (
         lambda cast, territory: {"public_id": _published_service().public_id},
         "get",
-        only(SEARCHERS),
+        everyone(200),
     ),
     "directory:service_sheet": (
         lambda cast, territory: {"public_id": _published_service().public_id},
         "get",
-        only(SEARCHERS),
+        everyone(200),
     ),
     "directory:orientation_new": (
         lambda cast, territory: {"public_id": _published_service().public_id},

@@ -181,3 +181,22 @@ def test_the_search_page_runs_a_constant_number_of_queries(
         page = _text(client.get(SEARCH, {"lieu": "85000"}))
     assert "18 services trouvés" in page
     assert "Résultats suivants" not in page  # 18 fit on the first page of 20
+
+
+def test_anyone_reads_the_directory_without_an_account_and_nothing_more(client, db, territories):
+    service = _service("Halte répit des aidants", thematiques=["famille--soutien-aidants"])
+    page = _text(client.get(SEARCH, {"q": "halte répit", "lieu": "La Roche-sur-Yon"}))
+    assert "Halte répit des aidants" in page
+    detail = _text(client.get(reverse("directory:service", args=[service.public_id])))
+    assert "Halte répit des aidants" in detail
+    assert "Orienter une personne vers ce service" not in detail  # orienting needs an account
+    assert "Fiche à imprimer pour la personne" in detail
+    sheet = client.get(reverse("directory:service_sheet", args=[service.public_id]))
+    assert sheet.status_code == 200
+    # Orienting, personal data and editing stay behind the login.
+    for name, args in (
+        ("directory:orientation_new", [service.public_id]),
+        ("directory:orientation_list", []),
+        ("directory:my_entries", []),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 302

@@ -435,3 +435,22 @@ def test_the_service_edit_page_fits_a_phone_with_each_choice_beside_its_label(
     assert label["y"] <= box["y"] + box["height"] / 2 <= label["y"] + label["height"]
     assert box["width"] < 40
     assert serious_violations(phone) == []
+
+
+def test_the_public_reads_the_directory_on_a_phone_without_an_account(phone, live_app, committed):
+    service = _listed_service(
+        committed,
+        {"commune_id": "85191", "name": "Accueil de jour public"},
+        name="Accueil de jour pour personnes âgées",
+        thematiques=["sante--acces-aux-soins"],
+    )
+    for path in ("/annuaire/?q=accueil+de+jour", f"/annuaire/services/{service.public_id}/"):
+        phone.goto(f"{live_app}{path}")
+        assert phone.locator("h1").count() == 1, path
+        assert "Se connecter" in phone.locator("header").inner_text()
+        overflow = phone.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
+        assert serious_violations(phone) == []
+    assert "Orienter une personne" not in phone.locator("main").inner_text()

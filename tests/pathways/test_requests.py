@@ -347,6 +347,11 @@ def test_a_request_closed_with_information_is_found_again_and_reopened(client, c
 def test_the_gp_named_in_a_request_joins_the_circle_as_gp(cast):
     from tests.factories import opened_pathway
 
+    # From an association, typing one's own name as the GP's is not enough.
+    before = opened_pathway(cast, gp_name=cast.professional.full_name, person_first_name="Léa")
+    assert before.members.get(user=cast.professional).role == "other_professional"
+    cast.organisation.kind = "msp"
+    cast.organisation.save(update_fields=["kind"])
     pathway = opened_pathway(cast, gp_name=f"Dr {cast.professional.full_name.upper()}")
     member = pathway.members.get(user=cast.professional)
     assert member.role == "gp"

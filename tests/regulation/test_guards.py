@@ -343,3 +343,56 @@ def test_a_dossier_changed_before_it_leaves_is_signed_again_and_cancelling_tells
     )
     draft.refresh_from_db()
     assert draft.admin_signed_at is None
+
+
+def test_an_update_keeps_the_request_s_pathway(client, world, cast):
+    dossier = dossier_with_gp(world, cast)
+    client.force_login(world.prescriber)
+    form = client.get(reverse("regulation:request_edit", args=[dossier.public_id])).context["form"]
+    assert str(form.initial["pathway"]) == str(dossier.pathway.public_id)
+    actions.place_request_update(
+        actor=world.prescriber,
+        place_request=dossier,
+        data=inputs.PlaceRequestUpdateIn(
+            members=household(born=dt.date(1938, 3, 1)),
+            recommended_kinds=["ehpad"],
+            wishes="Près de sa fille",
+            consent=True,
+            version=current_version(dossier),
+        ),
+    )
+    dossier.refresh_from_db()
+    assert dossier.pathway_id is not None and dossier.wishes == "Près de sa fille"
+
+
+def test_structures_in_the_commission_decide_without_the_siao_s_weights(client, world):
+    add_units(world, world.chrs, free=1)
+    request = waiting_request(world)
+    session = actions.commission_create(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.CommissionIn(
+            held_on=timezone.localdate() + dt.timedelta(days=1),
+            members=[world.shelter_admin.public_id, world.regulator.public_id],
+        ),
+    )
+    actions.match_run(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.MatchRunIn(session=session.public_id),
+    )
+    proposal = Proposal.objects.get(request=request)
+    client.force_login(world.shelter_admin)
+    page = client.get(reverse("regulation:session", args=[session.public_id])).content.decode()
+    assert "poids" not in page
+    body = client.post(
+        f"/api/v1/regulation/sessions/{session.public_id}/decisions",
+        {
+            "proposal": str(proposal.public_id),
+            "decision": "approved",
+            "reason": "fits",
+            "version": proposal.version,
+        },
+        content_type="application/json",
+    ).json()
+    assert "runners_up" not in body["explanation"] and body["weight"] == 0

@@ -812,7 +812,6 @@ class AuditAction(models.TextChoices):
         "directory.moderation.reject",
         _("a refusé une fiche de l'annuaire"),
     )
-    DIRECTORY_SEARCH = "directory.search", _("a cherché dans l'annuaire")
     DIRECTORY_STRUCTURE_MERGE = (
         "directory.structure.merge",
         _("a fusionné deux structures de l'annuaire"),

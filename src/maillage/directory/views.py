@@ -38,15 +38,11 @@ from maillage.directory.models import OrientationLink
 from maillage.territories.queries import zone_names
 
 
-def _require_search(request):
-    if not access.can_search_directory(request.user):
-        raise Denied("directory.search")
-
-
+@login_not_required
 def search(request):
     """One page for finding and orienting: filters in the URL (bookmarkable), results as a
-    list with distances; htmx swaps only the results."""
-    _require_search(request)
+    list with distances; htmx swaps only the results. Public, as DORA's and Soliguide's:
+    published services are public information; orienting someone needs an account."""
     form = SearchForm(request.GET or None)
     results = None
     place_problem = ""
@@ -111,15 +107,16 @@ def _published_service(request, public_id):
     return service
 
 
+@login_not_required
 def service_detail(request, public_id):
-    _require_search(request)
+    """A published service, public; the « orienter » button only for those who orient."""
     service = _published_service(request, public_id)
     return render(request, "directory/service_detail.html", _service_context(service))
 
 
+@login_not_required
 def service_sheet(request, public_id):
-    """A one-page printable sheet to hand to the person."""
-    _require_search(request)
+    """A one-page printable sheet to hand to the person (public, as the service page)."""
     service = _published_service(request, public_id)
     return render(request, "directory/service_sheet.html", _service_context(service))
 

@@ -331,6 +331,7 @@ class PlaceRequestForm(InputForm, Form):
                 "housing_history",
                 "support_needs",
                 "consent",
+                "pathway",
             )
         }
         initial["regulator"] = str(view["regulator_id"] or "")

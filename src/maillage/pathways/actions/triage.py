@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.accounts.enums import OrganisationKind
 from maillage.core import audit
 from maillage.core.notify import notify
 from maillage.pathways import access, queries
@@ -54,6 +55,11 @@ def _move(support_request, to_state: str, sides) -> None:
         )
     support_request.state = to_state
     support_request.version += 1
+
+
+GP_PRACTICES = frozenset(
+    {OrganisationKind.GP_PRACTICE, OrganisationKind.HEALTH_CENTRE, OrganisationKind.MSP}
+)
 
 
 def same_physician(named: str, full_name: str) -> bool:
@@ -181,8 +187,14 @@ def _open_pathway(support_request, *, referent, actor, now) -> Pathway:
     ):
         # The professional who asked is in the circle from the start (the person agreed
         # to share with the circle when the request was made) — as her GP when she is the
-        # GP the request names.
-        is_gp = same_physician(support_request.person.gp_name, support_request.requester.full_name)
+        # GP the request names and writes from a place where GPs practise (a name alone is
+        # hers to type; the referent may still change the role).
+        organisation = support_request.requester_organisation
+        is_gp = (
+            organisation is not None
+            and organisation.kind in GP_PRACTICES
+            and same_physician(support_request.person.gp_name, support_request.requester.full_name)
+        )
         CircleMember.objects.get_or_create(
             pathway=pathway,
             user=support_request.requester,

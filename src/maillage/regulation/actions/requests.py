@@ -83,7 +83,7 @@ def identity_key(first_name: str, last_name: str, birth_date, sex: str) -> str:
     )
 
 
-def _checked(actor, data: PlaceRequestIn, today: dt.date) -> dict:
+def _checked(actor, data: PlaceRequestIn, today: dt.date, *, current_pathway=None) -> dict:
     """What the request's fields say once checked against the database, in French."""
     kinds = set(data.recommended_kinds)
     medico = kinds & MEDICO_SOCIAL_KINDS
@@ -143,8 +143,12 @@ def _checked(actor, data: PlaceRequestIn, today: dt.date) -> dict:
             raise ValidationError(
                 {"resources": _("Une date de fin de ressource est trop lointaine.")}
             )
-    pathway = None
-    if data.pathway is not None:
+    # An update keeps the request's pathway (its link to the person's circle and space)
+    # unless another is named; the regulator who edits need not follow the pathway herself.
+    pathway = current_pathway
+    if data.pathway is not None and (
+        current_pathway is None or data.pathway != current_pathway.public_id
+    ):
         pathway = pathway_for(actor, data.pathway)
         if pathway is None:
             raise ValidationError({"pathway": _("Ce parcours n'est pas l'un des vôtres.")})
@@ -254,7 +258,7 @@ def place_request_update(
     """Complete or update the request (the evaluation changes, her wishes change): the
     seniority stays, the update date moves on."""
     now = now or timezone.now()
-    checked = _checked(actor, data, timezone.localdate(now))
+    checked = _checked(actor, data, timezone.localdate(now), current_pathway=place_request.pathway)
 
     def check(row):
         if not access.can_edit_request(actor, row):

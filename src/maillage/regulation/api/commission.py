@@ -52,13 +52,13 @@ def session_detail(request, public_id: UUID):
 )
 @acting("commission.decide")
 def commission_decide(request, public_id: UUID, payload: CommissionDecisionIn):
+    session = _session(request, public_id)
     decided = actions.commission_decide(
-        actor=request.user,
-        session=_session(request, public_id),
-        data=payload,
-        acting=actor_of(request),
+        actor=request.user, session=session, data=payload, acting=actor_of(request)
     )
-    return presenters.proposal_out(decided)
+    return presenters.proposal_out(
+        decided, reveal=session.regulator_id in access.regulating(request.user)
+    )
 
 
 @router.post(

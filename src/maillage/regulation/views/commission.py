@@ -70,6 +70,9 @@ def _page(request, session, status=200, decision_forms=None, minutes_form=None):
         {
             "session": session,
             "agenda": agenda,
+            # The ranks and weights are the SIAO's; the structures who sit in decide on the
+            # household and the place.
+            "reveal": session.regulator_id in access.regulating(request.user),
             "minutes_form": minutes_form
             or (
                 MinutesForm(initial={"version": session.version, "minutes": session.minutes})
