@@ -1,5 +1,6 @@
 import datetime as dt
 import html
+import re
 
 from django.urls import reverse
 
@@ -200,3 +201,32 @@ def test_anyone_reads_the_directory_without_an_account_and_nothing_more(client, 
         ("directory:my_entries", []),
     ):
         assert client.get(reverse(name, args=args)).status_code == 302
+
+
+def test_a_service_page_calls_writes_routes_and_goes_back_to_the_same_search(
+    client, db, territories
+):
+    service = _service(
+        "Centre de santé du bourg",
+        thematiques=["sante--acces-aux-soins"],
+        phone="02 51 00 00 00",
+        email="accueil@centre.example.org",
+    )
+    results = _text(client.get(SEARCH, {"q": "centre de santé", "lieu": "La Roche-sur-Yon"}))
+    link = re.search(r'href="(/annuaire/services/[^"]+)"', results).group(1)
+    detail = _text(client.get(html.unescape(link)))
+    assert (
+        'href="tel:0251000000"' in detail and 'href="mailto:accueil@centre.example.org"' in detail
+    )
+    if service.geo_latitude is not None:
+        assert "openstreetmap.org/directions?to=" in detail
+    back = re.search(r'href="(/annuaire/[^"]*)">Retour à la recherche', detail).group(1)
+    assert "q=centre" in back and "lieu=La" in back
+    # Anything but the search's own criteria is dropped.
+    odd = _text(
+        client.get(
+            reverse("directory:service", args=[service.public_id]),
+            {"recherche": "q=x&javascript=alert(1)&next=//evil"},
+        )
+    )
+    assert "javascript" not in re.search(r'href="([^"]*)">Retour', odd).group(1)

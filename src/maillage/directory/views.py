@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -111,7 +111,18 @@ def _published_service(request, public_id):
 def service_detail(request, public_id):
     """A published service, public; the « orienter » button only for those who orient."""
     service = _published_service(request, public_id)
-    return render(request, "directory/service_detail.html", _service_context(service))
+    # « Retour à la recherche » keeps the criteria (a search's, never a person's data):
+    # only the search form's own fields, re-encoded.
+    criteria = QueryDict(request.GET.get("recherche", "")[:2000])
+    back = QueryDict(mutable=True)
+    for name in SearchForm.base_fields:
+        if name in criteria:
+            back.setlist(name, criteria.getlist(name)[:20])
+    return render(
+        request,
+        "directory/service_detail.html",
+        {**_service_context(service), "back": back.urlencode()},
+    )
 
 
 @login_not_required
