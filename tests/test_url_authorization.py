@@ -686,10 +686,11 @@ EXPECTATIONS = {
     ),
     "observatory:dashboard": (None, "get", only(OBSERVERS)),
     "observatory:table": (lambda c, t: {"slug": "demandes", "fmt": "xlsx"}, "get", only(OBSERVERS)),
+    # Open statistics: anyone, without an account (small counts suppressed).
     "observatory:open_data": (
         lambda c, t: {"slug": "demandes", "fmt": "csv"},
         "get",
-        only(OBSERVERS),
+        everyone(200),
     ),
     "observatory:reports": (None, "get", only(OBSERVERS)),
     # A report not yet published: its editors read it, the other observers do not find it.

@@ -4,6 +4,7 @@ evaluation report."""
 import csv
 import html
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -106,7 +107,7 @@ def test_csv_and_xlsx_downloads_hold_the_table_as_shown(client, cast, requests_i
     client.force_login(cast.coordinator)
     response = client.get(reverse("observatory:table", args=["demandes", "csv"]), MARCH)
     assert response["Content-Type"].startswith("text/csv")
-    assert 'filename="demandes-dep-85-202603-202603.csv"' in response["Content-Disposition"]
+    assert 'filename="demandes-vendee-85-2026-03-2026-03.csv"' in response["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["Qui demande", *[h for h in rows[0][1:-1]], "Total"]
     assert rows[1][0] == "Un·e professionnel·le" and rows[1][-1] == "12"
@@ -123,6 +124,7 @@ def test_open_statistics_hide_small_counts_and_what_would_reveal_them(
 ):
     client.force_login(cast.observer)
     response = client.get(reverse("observatory:open_data", args=["demandes", "csv"]), MARCH)
+    response_for_observer = response.content
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     table = {row[0]: row[1:] for row in rows[1:]}
     # The caregiver's single request is hidden; so are the professionals' twelve, else the
@@ -134,6 +136,14 @@ def test_open_statistics_hide_small_counts_and_what_would_reveal_them(
     # Tables of rates are not published as open statistics.
     response = client.get(reverse("observatory:open_data", args=["couverture", "csv"]), MARCH)
     assert response.status_code == 404
+    # Open to anyone, without an account, under a name one reads.
+    client.logout()
+    public = client.get(reverse("observatory:open_data", args=["demandes", "csv"]), MARCH)
+    assert public.status_code == 200 and public.content == response_for_observer
+    assert re.search(
+        r'filename="demandes-[a-z0-9-]+-\d{4}-\d{2}-\d{4}-\d{2}-donnees-ouvertes\.csv"',
+        public["Content-Disposition"],
+    )
 
 
 def test_open_rows_of_a_distribution_keep_each_column_safe():

@@ -3,10 +3,12 @@ import logging
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -154,6 +156,17 @@ def dashboard(request):
 
 def table_download(request, slug: str, fmt: str):
     require(access.can_view_observatory(request.user), "observatory.read")
+    return _download(request, slug, fmt)
+
+
+@login_not_required
+def open_data(request, slug: str, fmt: str):
+    """Open statistics: anyone downloads them (no account), small counts suppressed and
+    tables of rates not published — nothing personal."""
+    return _download(request, slug, fmt)
+
+
+def _download(request, slug: str, fmt: str):
     form, scope, status = _scope(request)
     if status != 200:
         return HttpResponseBadRequest(
@@ -171,7 +184,8 @@ def table_download(request, slug: str, fmt: str):
         rows = exports.open_rows(table, presentation.THRESHOLD)
     else:
         rows = presentation.table_rows(table, exact=access.sees_exact_counts(request.user))
-    name = f"{slug}-{scope.key}-{scope.start:%Y%m}-{scope.end:%Y%m}"
+    # A name one reads: the table, the territory's name, the months.
+    name = f"{slug}-{slugify(scope.label) or scope.key}-{scope.start:%Y-%m}-{scope.end:%Y-%m}"
     if open_data:
         name += "-donnees-ouvertes"
     if fmt == "xlsx":
