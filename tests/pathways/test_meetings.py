@@ -333,3 +333,46 @@ def test_illegal_moves_of_meetings_and_pathways_are_refused(cast, pathway):
             pathway=pathway,
             data=inputs.MeetingIn(starts_at=timezone.now() + dt.timedelta(days=1)),
         )
+
+
+def test_the_person_is_invited_through_her_space_and_the_others_do_not_get_her_address(
+    client, cast, pathway
+):
+    from maillage.accounts import actions as accounts_actions
+    from maillage.core.models import Notification
+
+    portal = actions.portal_invite(
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.PortalInviteIn(email="lucie@exemple.fr"),
+    )
+    lucie = accounts_actions.invitation_accept(
+        invitation=portal.invitation,
+        user=None,
+        full_name="Lucie Moreau",
+        password="un mot de passe bien long 2026",
+    )
+    actions.portal_link(lucie)  # she opened her space
+    client.force_login(cast.coordinator)
+    form = client.get(_url("meeting_new", pathway)).content.decode()
+    assert "Lucie Moreau — la personne, par son espace" in html.unescape(form)
+    mail.outbox = []
+    actions.meeting_schedule(
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.MeetingIn(
+            starts_at=timezone.now() + dt.timedelta(days=3),
+            invitees=[lucie.public_id, cast.professional.public_id],
+        ),
+    )
+    told = Notification.objects.filter(user=lucie).latest("id")
+    assert told.link == reverse("pathways:portal_pathway", kwargs={"public_id": pathway.public_id})
+    run_jobs()
+    to = {m.to[0]: m for m in mail.outbox if m.attachments}
+    body = to["lucie@exemple.fr"].body
+    assert reverse("pathways:portal_pathway", kwargs={"public_id": pathway.public_id}) in body
+    assert "/reunions/" not in body  # not the professionals' meeting page
+    _calendar, event = _event(to[cast.professional.email].attachments[0][1])
+    attendees = event.get("attendee")
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    assert "mailto:lucie@exemple.fr" not in {str(a) for a in attendees}

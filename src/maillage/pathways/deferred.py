@@ -6,8 +6,8 @@ from django.core.mail import EmailMessage
 from procrastinate.contrib.django import app
 
 from maillage.core.deferred import EMAIL_RETRY, one_line
-from maillage.pathways import emails
-from maillage.pathways.enums import MeetingState
+from maillage.pathways import emails, queries
+from maillage.pathways.enums import MeetingState, MemberStatus
 from maillage.pathways.ical import meeting_ics
 from maillage.pathways.models import Meeting
 
@@ -20,9 +20,17 @@ def send_meeting_invitation(*, meeting_id: int, user_id: int) -> None:
     meeting = Meeting.objects.select_related("pathway", "organiser").filter(pk=meeting_id).first()
     if user is None or meeting is None:
         return
-    subject, body = emails.meeting_email(meeting)
+    spaces = queries.portal_users(meeting.pathway)
+    portal = user.pk in spaces and not (
+        meeting.pathway.members.filter(user=user, status=MemberStatus.ACTIVE).exists()
+    )
+    subject, body = emails.meeting_email(meeting, portal=portal)
     message = EmailMessage(one_line(subject), body, None, [user.email])
-    attendees = [a.user for a in meeting.attendees.select_related("user")]
+    # Calendars leave Maillage: the person's and her caregivers' addresses are not listed in
+    # the file the others receive (each of them still gets her own invitation).
+    attendees = [
+        a.user for a in meeting.attendees.select_related("user") if a.user_id not in spaces
+    ]
     method = "CANCEL" if meeting.state == MeetingState.CANCELLED else "REQUEST"
     message.attach(
         "reunion.ics",

@@ -21,7 +21,7 @@ def meeting_link(meeting) -> str:
     )
 
 
-def meeting_email(meeting) -> tuple[str, str]:
+def meeting_email(meeting, *, portal: bool = False) -> tuple[str, str]:
     """Subject and body of an invitation: when, where, and the link; nothing about the
     person (emails and calendars leave Maillage)."""
     when = timezone.localtime(meeting.starts_at)
@@ -37,9 +37,21 @@ def meeting_email(meeting) -> tuple[str, str]:
         lead = _("Vous êtes invité·e à une réunion de concertation le %(date)s.") % {"date": date}
     # Neither the place (often her address) nor the agenda: emails leave Maillage.
     lines = [lead]
-    lines.append(
-        _("Ordre du jour et participants (connexion nécessaire) : %(url)s")
-        % {"url": absolute_url(meeting_link(meeting))}
-    )
+    if portal:  # the person or her caregiver: her own space
+        lines.append(
+            _("Retrouvez-la dans votre espace (connexion nécessaire) : %(url)s")
+            % {
+                "url": absolute_url(
+                    reverse(
+                        "pathways:portal_pathway", kwargs={"public_id": meeting.pathway.public_id}
+                    )
+                )
+            }
+        )
+    else:
+        lines.append(
+            _("Ordre du jour et participants (connexion nécessaire) : %(url)s")
+            % {"url": absolute_url(meeting_link(meeting))}
+        )
     lines.append(_("Le fichier joint ajoute la réunion à votre agenda."))
     return subject, "\n\n".join(lines)

@@ -461,7 +461,7 @@ class MeetingForm(InputForm, Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, members=(), **kwargs):
+    def __init__(self, *args, members=(), spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
         if "invitees" not in self.fields:
             return
@@ -469,6 +469,15 @@ class MeetingForm(InputForm, Form):
             (str(m.user.public_id), f"{m.user.full_name} — {m.get_role_display()}")
             for m in members
             if m.status == MemberStatus.ACTIVE
+        ] + [
+            (
+                str(p.user.public_id),
+                _("%(name)s — aidant·e, par son espace") % {"name": p.user.full_name}
+                if p.caregiver_id
+                else _("%(name)s — la personne, par son espace") % {"name": p.user.full_name},
+            )
+            for p in spaces
+            if p.user_id
         ]
 
 

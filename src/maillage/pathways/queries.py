@@ -403,6 +403,15 @@ def portal_accesses_of(pathway) -> list:
     )
 
 
+def portal_users(pathway) -> set[int]:
+    """The accounts (ids) of the person and her caregivers with an open space."""
+    return set(
+        pathway.portal_accesses.filter(revoked_at__isnull=True, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def portal_access_of(pathway, public_id):
     """One open access to the pathway's space, by its public id."""
     return (

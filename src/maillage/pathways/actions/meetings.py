@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,17 @@ from maillage.pathways.models import (
 
 
 def _invite(meeting, users) -> None:
-    notify(users=users, message=meeting_email(meeting)[0], link=meeting_link(meeting))
+    """Each invitee told on-site and by e-mail; the person and her caregivers (through their
+    space) are sent to their space, not to the professionals' meeting page."""
+    spaces = queries.portal_users(meeting.pathway)
+    professionals = [u for u in users if u.pk not in spaces]
+    people = [u for u in users if u.pk in spaces]
+    notify(users=professionals, message=meeting_email(meeting)[0], link=meeting_link(meeting))
+    notify(
+        users=people,
+        message=meeting_email(meeting, portal=True)[0],
+        link=reverse("pathways:portal_pathway", kwargs={"public_id": meeting.pathway.public_id}),
+    )
     for user in users:
         if user.is_active:
             send_meeting_invitation.defer(meeting_id=meeting.pk, user_id=user.pk)
@@ -49,9 +60,18 @@ def _meeting_invitees(pathway, actor, invitee_ids) -> list:
         for m in queries.circle_of(pathway)
         if m.status == MemberStatus.ACTIVE
     }
+    # The person and her caregivers who have their space are invited too.
+    active.update(
+        {str(p.user.public_id): p.user for p in queries.portal_accesses_of(pathway) if p.user}
+    )
     unknown = [i for i in invitee_ids if str(i) not in active]
     if unknown:
-        raise ValidationError(_("On n'invite que des membres actifs du cercle de soins."))
+        raise ValidationError(
+            _(
+                "On invite les membres actifs du cercle de soins, la personne et ses aidant·es "
+                "qui ont leur espace."
+            )
+        )
     users = [active[str(i)] for i in invitee_ids]
     if actor.pk not in {u.pk for u in users}:
         users.insert(0, actor)

@@ -54,9 +54,10 @@ def meeting_new(request, public_id):
     if not access.can_contribute(request.user, pathway):
         raise Denied("meeting.schedule", obj=pathway)
     members = queries.circle_of(pathway)
+    spaces = queries.portal_accesses_of(pathway)
     status = 200
     if request.method == "POST":
-        form = MeetingForm(request.POST, members=members)
+        form = MeetingForm(request.POST, members=members, spaces=spaces)
         if form.is_valid():
             with refusals_on(form) as submitted:
                 meeting = actions.meeting_schedule(
@@ -76,6 +77,7 @@ def meeting_new(request, public_id):
         audit.record("plan.read", request=request, obj=actions.plan_ensure(pathway=pathway))
         form = MeetingForm(
             members=members,
+            spaces=spaces,
             initial={
                 "agenda": queries.agenda_from_plan(pathway),
                 "invitees": [
