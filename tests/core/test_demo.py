@@ -63,7 +63,7 @@ def test_every_demo_service_can_receive_an_orientation(territories, db):
     assert "medecin@demo.maillage.fr" in {u.email for u in queries.receivers_of(msp)}
 
 
-def test_the_demo_commission_has_proposals_from_both_engines(territories, db):
+def test_the_demo_commission_and_accessibility_have_something_to_show(territories, db):
     from maillage.regulation.models import MedicalPart, Proposal
 
     setup_demo()
@@ -72,3 +72,13 @@ def test_the_demo_commission_has_proposals_from_both_engines(territories, db):
     # The EHPAD dossier's medical part was written by the GP named for it.
     medical = MedicalPart.objects.get()
     assert medical.physician.email == "medecin@demo.maillage.fr" and medical.completed_at
+    # The accessibility page computes on a plausible (generated, and said so) supply:
+    # neither everyone under the threshold nor no one.
+    from maillage.demo.setup import COMPETENCE_EPCI
+    from maillage.observatory import queries
+
+    run = queries.latest_run()
+    rows = list(run.indices.filter(commune__epci_id__in=COMPETENCE_EPCI))
+    assert run.supply_points > 20
+    assert [r for r in rows if r.index < run.threshold]
+    assert [r for r in rows if r.index >= run.threshold]

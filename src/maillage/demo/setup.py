@@ -145,7 +145,9 @@ def setup_demo() -> list[DemoAccount]:
                 role=account.role,
             )
 
-    setup_demo_directory()
+    setup_demo_directory(
+        generated_gp_communes=list(Commune.objects.filter(epci_id__in=COMPETENCE_EPCI))
+    )
 
     setup_demo_pathways()
 

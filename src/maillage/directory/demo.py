@@ -1,5 +1,7 @@
 """A small, plausible directory for the demo territory (Pays Yon et Vie). Idempotent."""
 
+import random
+
 from django.db import transaction
 
 from maillage.accounts.models import Organisation
@@ -281,8 +283,54 @@ MANAGED_BY = {
 }
 
 
+GENERATED = "demo-generated"
+# General practitioners per inhabitant drawn around the Vendée's (about 7 for 10,000):
+# enough that the accessibility index means something on the demo territory. Generated, and
+# said so on each entry — never presented as real practices.
+GP_PER_INHABITANT = 7.0 / 10_000
+
+
+def _generated_gp_practices(communes) -> None:
+    """General practices for the demo's communes, their number drawn from each commune's
+    population (deterministic): the accessibility page then has a supply to compute on."""
+    if Service.objects.filter(source=GENERATED).exists():
+        return
+    rng = random.Random(85)  # noqa: S311 - demo data, not security
+    for commune in sorted(communes, key=lambda c: c.code):
+        if not commune.population:
+            continue
+        doctors = round(commune.population * GP_PER_INHABITANT * rng.uniform(0.3, 1.6))
+        number = 0
+        while doctors > 0:
+            size = min(doctors, rng.choice([1, 1, 2, 3, 4, 6]))
+            doctors -= size
+            number += 1
+            kind = "Maison de santé" if size >= 4 else "Cabinet médical"
+            structure = Structure.objects.create(
+                source=GENERATED,
+                source_id=f"{commune.code}-{number}",
+                name=f"{kind} {number} — {commune.name} (démonstration)",
+                commune_id=commune.code,
+                state="published",
+                description="Données de démonstration générées : ce lieu n'existe pas.",
+            )
+            Service.objects.create(
+                source=GENERATED,
+                source_id=f"{commune.code}-{number}-mg",
+                structure=structure,
+                name="Consultations de médecine générale",
+                description="Données de démonstration générées : ce service n'existe pas.",
+                thematiques=["sante--acces-aux-soins"],
+                publics=["tous-publics"],
+                professions=["médecin généraliste"],
+                capacity=size,
+                state="published",
+                reception_modes=["en-presentiel"],
+            )
+
+
 @transaction.atomic
-def setup_demo_directory() -> int:
+def setup_demo_directory(generated_gp_communes=()) -> int:
 
     organisations = {o.name: o for o in Organisation.objects.filter(name__in=MANAGED_BY.values())}
     for key, name, commune, address, phone, hours, services in DIRECTORY:
@@ -317,7 +365,10 @@ def setup_demo_directory() -> int:
                     **extra,
                 },
             )
-    demo_structures = list(Structure.objects.filter(source=SOURCE).values_list("pk", flat=True))
+    _generated_gp_practices(generated_gp_communes)
+    demo_structures = list(
+        Structure.objects.filter(source__in=[SOURCE, GENERATED]).values_list("pk", flat=True)
+    )
     search_index.refresh(structure_ids=demo_structures)
     duplicates.refresh(structure_ids=demo_structures)
     return Service.objects.filter(source=SOURCE).count()
