@@ -54,3 +54,16 @@ def test_no_small_count_shows_and_no_hidden_value_is_a_difference(table, thresho
     for r, row in enumerate(shown):
         for c, value in enumerate(row):
             assert value is None or value == values[r, c]
+
+
+def test_a_hidden_count_is_drawn_as_hidden_never_as_zero():
+    from maillage.observatory import charts, exports, indicators
+
+    table = indicators.Table(
+        "t", "T", "Besoin", ["Demandes"], [("a", [30]), ("b", [4]), ("c", [25])], additive="columns"
+    )
+    drawn = exports.shown_table(table, exports.open_rows(table))
+    assert dict(drawn.rows)["b"] == [None]
+    svg = str(charts.draw(drawn))
+    assert svg.count("masqué") == 2  # b, and c hidden with it (secondary suppression)
+    assert ">30<" in svg.replace("\u202f", "") and ">0<" not in svg

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from maillage.observatory.indicators import Table
 
@@ -64,6 +65,7 @@ def bars(table: Table, columns: list[int] | None = None) -> SafeString:
     columns = list(range(len(table.columns))) if columns is None else columns
     if not table.counts:
         columns = columns[:1]
+    hidden = {label: any(values[c] is None for c in columns) for label, values in table.rows}
     rows = [(label, [values[c] or 0 for c in columns]) for label, values in table.rows]
     biggest = max((sum(v) for _l, v in rows), default=0) or 1
     legend, top = _legend([table.columns[c] for c in columns], 0) if len(columns) > 1 else ("", 0)
@@ -85,9 +87,11 @@ def bars(table: Table, columns: list[int] | None = None) -> SafeString:
                     f'fill="{COLOURS[position % len(COLOURS)]}" stroke="#fff" stroke-width="1"/>'
                 )
             x += width
-        parts.append(
-            f'<text x="{x + 6:.1f}" y="{y + 13}" fill="#161616">{_number(sum(values))}</text>'
-        )
+        # A hidden count is said hidden, never drawn as a zero.
+        shown = _("masqué") if hidden[label] and not sum(values) else _number(sum(values))
+        if hidden[label] and sum(values):
+            shown = _("%(n)s + masqué") % {"n": shown}
+        parts.append(f'<text x="{x + 6:.1f}" y="{y + 13}" fill="#161616">{escape(shown)}</text>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every text above is escaped
 
@@ -117,9 +121,11 @@ def series(table: Table) -> SafeString:
             )
     for column in range(len(table.columns)):
         colour = COLOURS[column % len(COLOURS)]
+        # A hidden value is a gap in the line, not a point at zero.
         points = [
-            (left + index * step, top + plot_height * (1 - (values[column] or 0) / biggest))
+            (left + index * step, top + plot_height * (1 - values[column] / biggest))
             for index, (_l, values) in enumerate(rows)
+            if values[column] is not None
         ]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(

@@ -120,12 +120,13 @@ def _masked(table: Table, keep: list[int], threshold: int) -> list[list]:
 
 
 def shown_table(table: Table, rows: list[list]) -> Table:
-    """The table as drawn for readers who see protected figures: hidden values count 0."""
+    """The table as drawn for readers who see protected figures: a hidden value is None,
+    drawn as hidden (never as a zero, which would be a false figure)."""
 
     header = rows[0]
     width = len(table.columns)
     body = [r for r in rows[1:] if r[0] != _("Total")] if rows else []
-    values = [(r[0], [0 if v == HIDDEN else v for v in r[1 : 1 + width]]) for r in body]
+    values = [(r[0], [None if v == HIDDEN else v for v in r[1 : 1 + width]]) for r in body]
     columns = header[1 : 1 + width] if len(header) > 1 else table.columns
     return replace(table, rows=values, columns=list(columns))
 
