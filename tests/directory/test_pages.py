@@ -230,3 +230,18 @@ def test_a_service_page_calls_writes_routes_and_goes_back_to_the_same_search(
         )
     )
     assert "javascript" not in re.search(r'href="([^"]*)">Retour', odd).group(1)
+
+
+def test_the_commune_field_suggests_the_territory_s_communes(client, db, territories):
+    from maillage.core.models import PlatformSettings
+    from maillage.territories.models import Territory
+
+    territory = Territory.objects.create(name="Autour d'Aizenay", kind="micro")
+    territory.communes.add("85003")  # Aizenay: the whole Vendée is then suggested
+    settings_row = PlatformSettings.current()
+    settings_row.competence_territory = territory
+    settings_row.save()
+    page = _text(client.get(SEARCH))
+    datalist = page.split('<datalist id="communes">')[1].split("</datalist>")[0]
+    assert '<option value="Aizenay">' in datalist and '<option value="Nesmy">' in datalist
+    assert 'list="communes"' in page

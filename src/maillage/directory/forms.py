@@ -97,7 +97,13 @@ class SearchForm(Form):
         ),
     )
     theme = forms.ChoiceField(label=_("Besoin"), required=False, choices=theme_choices)
-    lieu = forms.CharField(label=_("Commune ou code postal"), required=False, max_length=100)
+    lieu = forms.CharField(
+        label=_("Commune ou code postal"),
+        required=False,
+        max_length=100,
+        # Suggestions from the page's list of communes (a datalist: no script needed).
+        widget=forms.TextInput(attrs={"list": "communes", "autocomplete": "off"}),
+    )
     commune = forms.RegexField(
         regex=r"^[0-9][0-9AB][0-9]{3}$", required=False, widget=forms.HiddenInput
     )

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit
+from maillage.core.models import PlatformSettings
 from maillage.core.pipeline import Denied, Missing, refusal_returns_to, refusals_on
 from maillage.directory import access, actions, hours, queries
 from maillage.directory.enums import (
@@ -35,7 +36,7 @@ from maillage.directory.forms import (
     StructureForm,
 )
 from maillage.directory.models import OrientationLink
-from maillage.territories.queries import zone_names
+from maillage.territories.queries import commune_names_around, zone_names
 
 
 @login_not_required
@@ -74,6 +75,7 @@ def search(request):
     ]
     context = {
         "form": form,
+        "commune_names": commune_names_around(PlatformSettings.current().competence_territory),
         "results": results,
         "place_problem": place_problem,
         "unmet_recorded": unmet_recorded,

@@ -104,6 +104,20 @@ def search_places(query: str, limit: int = 10) -> list[PlaceHit]:
     return hits
 
 
+def commune_names_around(territory) -> list[str]:
+    """The names of the communes of the départements a territory lies in, sorted: the
+    suggestions a commune field offers (a datalist, no script), a few hundred at most."""
+    if territory is None:
+        return []
+    departements = territory.communes.values("departement_id")
+    return list(
+        Commune.objects.filter(departement_id__in=departements)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()[:2000]
+    )
+
+
 def territories_list():
     return (
         Territory.objects.select_related("organisation")
