@@ -35,8 +35,10 @@ def test_observers_see_the_index_and_try_a_what_if(client, cast, run):
     noirmoutier = next(line for line in result["lines"] if line["commune"].code == "85163")
     assert noirmoutier["before"] == 0 and noirmoutier["after"] > 2.5 and noirmoutier["crosses"]
     assert result["population_after"] < result["population_before"]
-    # Fewer doctors at La Roche-sur-Yon: its index falls.
-    response = client.post(f"{URL}?departement=85", {"commune_0": "85191", "change_0": "-3"})
+    # Fewer doctors at La Roche-sur-Yon (typed by its name): its index falls.
+    response = client.post(
+        f"{URL}?departement=85", {"commune_0": "la roche sur yon", "change_0": "-3"}
+    )
     line = next(
         line for line in response.context["what_if"]["lines"] if line["commune"].code == "85191"
     )

@@ -2,21 +2,22 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from maillage.core.forms import Form
+from maillage.territories.queries import search_communes
 
 WHAT_IF_ROWS = 3
 
 
 class WhatIfForm(Form):
     """Up to three changes: practitioners added (positive) or removed (negative) at a
-    commune, by its INSEE code."""
+    commune, typed by its name, its postal code or its INSEE code."""
 
     def __init__(self, *args, codes=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.codes = codes
         for row in range(WHAT_IF_ROWS):
             self.fields[f"commune_{row}"] = forms.CharField(
-                label=_("Commune (code INSEE) n°%(n)s") % {"n": row + 1},
-                max_length=5,
+                label=_("Commune (nom ou code) n°%(n)s") % {"n": row + 1},
+                max_length=100,
                 required=False,
             )
             self.fields[f"change_{row}"] = forms.IntegerField(
@@ -30,12 +31,19 @@ class WhatIfForm(Form):
         data = super().clean()
         changes = {}
         for row in range(WHAT_IF_ROWS):
-            code = (data.get(f"commune_{row}") or "").strip().upper()
+            typed = (data.get(f"commune_{row}") or "").strip()
             change = data.get(f"change_{row}")
-            if not code and not change:
+            if not typed and not change:
                 continue
+            code = typed.upper()
             if code not in self.codes:
-                self.add_error(f"commune_{row}", _("Commune inconnue : donnez son code INSEE."))
+                match = search_communes(typed, limit=1).first() if typed else None
+                code = match.code if match is not None else ""
+            if code not in self.codes:
+                self.add_error(
+                    f"commune_{row}",
+                    _("Commune inconnue : vérifiez son nom, ou donnez son code postal."),
+                )
                 continue
             if not change:
                 self.add_error(f"change_{row}", _("Combien de médecins en plus ou en moins ?"))
