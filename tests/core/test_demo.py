@@ -74,9 +74,24 @@ def test_the_demo_commission_and_accessibility_have_something_to_show(territorie
     assert medical.physician.email == "medecin@demo.maillage.fr" and medical.completed_at
     # The accessibility page computes on a plausible (generated, and said so) supply:
     # neither everyone under the threshold nor no one.
+    # The observatory counts the demo's open pathways on the territory (their people live
+    # in its communes).
+    from django.utils import timezone
+
     from maillage.demo.setup import COMPETENCE_EPCI
     from maillage.observatory import queries
+    from maillage.observatory.models import Fact
 
+    opened = Fact.objects.filter(
+        family="pathway_opened",
+        month=timezone.localdate().replace(day=1),
+        commune__epci_id__in=COMPETENCE_EPCI,
+    ).aggregate(n=Sum("n"))["n"]
+    assert opened is not None and opened >= 2
+    from maillage.pathways.models import Pathway
+
+    live = Pathway.objects.filter(state="open", person__identity_key__contains="martineau")
+    assert live.filter(person__commune__epci_id__in=COMPETENCE_EPCI).exists()
     run = queries.latest_run()
     rows = list(run.indices.filter(commune__epci_id__in=COMPETENCE_EPCI))
     assert run.supply_points > 20

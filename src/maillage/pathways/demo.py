@@ -21,12 +21,13 @@ def setup_demo_pathways() -> None:
         return
     platform = platform_organisation()
     now = timezone.now()
+    # Each person lives in a commune of the territory: the observatory counts her there.
     people = [
-        ("Jeanne", "Martineau", dt.date(1938, 5, 2), "soon", True),
-        ("Ahmed", "Benali", dt.date(1957, 11, 20), "urgent", False),
-        ("Marie", "Martin", dt.date(1944, 9, 8), "soon", True),
+        ("Jeanne", "Martineau", dt.date(1938, 5, 2), "soon", True, "85213"),
+        ("Ahmed", "Benali", dt.date(1957, 11, 20), "urgent", False, "85191"),
+        ("Marie", "Martin", dt.date(1944, 9, 8), "soon", True, "85003"),
     ]
-    for first, last, born, urgency, open_pathway in people:
+    for first, last, born, urgency, open_pathway, commune in people:
         if SupportRequest.objects.filter(
             person__first_name=first, person__last_name=last, platform=platform
         ).exists():
@@ -40,6 +41,7 @@ def setup_demo_pathways() -> None:
                 person_first_name=first,
                 person_last_name=last,
                 person_birth_date=born,
+                person_commune=commune,
                 reason="Chutes répétées et isolement depuis le décès de son conjoint ; "
                 "refuse pour l'instant l'aide à domicile.",
                 needs=["autonomy", "social_ties", "housing"],
