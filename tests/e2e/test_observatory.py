@@ -28,7 +28,7 @@ def test_an_observer_tries_a_health_centre_opening(page, live_app, e2e_cast, com
     assert circles.count() == page.locator("table tbody tr").count()
     assert "sous le seuil" in page.locator(".legend").inner_text()
     assert serious_violations(page) == []
-    page.get_by_label("Commune (code INSEE) n°1").fill("85163")
+    page.get_by_label("Commune (nom ou code) n°1").fill("85163")
     page.get_by_label("Médecins en plus (ou en moins, avec un signe −) n°1").fill("8")
     page.get_by_role("button", name="Comparer").click()
     page.wait_for_load_state()

@@ -7,6 +7,8 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Annuaire"
 
     def ready(self):
+        # Imported in ready(): the app registry is loaded only now (Django's rule). The
+        # home page's work dashboard (core.dashboard) gets this app's tiles.
         from maillage.core import dashboard
         from maillage.directory import dashboard as directory_dashboard
 

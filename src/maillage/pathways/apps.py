@@ -17,6 +17,7 @@ class PathwaysConfig(AppConfig):
         hooks.register_orientation_reader(plan_orientations_seen_by)
         hooks.register_record_export("fhir-pathway", export_command)
 
+        # The home page's work dashboard (core.dashboard), registered once the apps load.
         from maillage.core import dashboard
         from maillage.pathways import access
         from maillage.pathways import dashboard as pathways_dashboard

@@ -7,6 +7,8 @@ class RegulationConfig(AppConfig):
     verbose_name = "Régulation des places"
 
     def ready(self):
+        # Imported in ready(): the app registry is loaded only now (Django's rule). The
+        # home page's work dashboard (core.dashboard) gets this app's tiles.
         from maillage.core import dashboard
         from maillage.regulation import dashboard as regulation_dashboard
 
