@@ -19,6 +19,7 @@ from maillage.regulation.enums import (
     ProgrammeKind,
     UnitType,
 )
+from maillage.regulation.models import Proposal
 from tests.factories import OrganisationFactory, StructureFactory, member
 
 
@@ -202,3 +203,32 @@ def move(actor, place_request, state, note=""):
             to_state=state, note=note, version=current_version(place_request)
         ),
     )
+
+
+def sent_proposal(world, session=None):
+    """A place proposed by the optimum and approved by the commission: sent to the structure."""
+    add_units(world, world.chrs, free=1)
+    request = waiting_request(world)
+    session = session or actions.commission_create(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.CommissionIn(held_on=timezone.localdate() + dt.timedelta(days=1)),
+    )
+    actions.match_run(
+        actor=world.regulator,
+        regulator=world.siao,
+        data=inputs.MatchRunIn(session=session.public_id),
+    )
+    proposal = Proposal.objects.get(request=request)
+    actions.commission_decide(
+        actor=world.regulator,
+        session=session,
+        data=inputs.CommissionDecisionIn(
+            proposal=proposal.public_id,
+            decision="approved",
+            reason="fits",
+            version=current_version(proposal),
+        ),
+    )
+    proposal.refresh_from_db()
+    return request, proposal

@@ -13,8 +13,7 @@ from maillage.core.roles import Role
 from maillage.regulation import actions, inputs, queries
 from maillage.regulation.models import MatchRun, Refusal
 from tests.factories import OrganisationFactory, member
-from tests.regulation.conftest import add_units, build_world, waiting_request
-from tests.regulation.test_guards import _sent_proposal
+from tests.regulation.conftest import add_units, build_world, sent_proposal, waiting_request
 
 # Rows these tests commit, removed afterwards (children first); audit rows stay, as always.
 _CLEANED = [
@@ -121,7 +120,7 @@ def test_a_115_call_is_not_kept_waiting_by_a_match_run(shared, monkeypatch):
 
 def test_two_answers_at_the_same_moment_give_one_winner_and_a_409(shared):
     world = shared
-    _request, proposal = _sent_proposal(world)
+    _request, proposal = sent_proposal(world)
     url = f"/api/v1/regulation/proposals/{proposal.public_id}/structure"
     start = threading.Barrier(2)
 

@@ -24,40 +24,13 @@ from tests.regulation.conftest import (
     dossier_with_gp,
     household,
     move,
+    sent_proposal,
     waiting_request,
 )
 
 
-def _sent_proposal(world, session=None):
-    add_units(world, world.chrs, free=1)
-    request = waiting_request(world)
-    session = session or actions.commission_create(
-        actor=world.regulator,
-        regulator=world.siao,
-        data=inputs.CommissionIn(held_on=timezone.localdate() + dt.timedelta(days=1)),
-    )
-    actions.match_run(
-        actor=world.regulator,
-        regulator=world.siao,
-        data=inputs.MatchRunIn(session=session.public_id),
-    )
-    proposal = Proposal.objects.get(request=request)
-    actions.commission_decide(
-        actor=world.regulator,
-        session=session,
-        data=inputs.CommissionDecisionIn(
-            proposal=proposal.public_id,
-            decision="approved",
-            reason="fits",
-            version=current_version(proposal),
-        ),
-    )
-    proposal.refresh_from_db()
-    return request, proposal
-
-
 def test_nobody_admits_or_proposes_by_hand(world):
-    request, _proposal = _sent_proposal(world)
+    request, _proposal = sent_proposal(world)
     for target in (PlaceRequestState.ADMITTED, PlaceRequestState.WAITING):
         with pytest.raises(ValidationError):
             move(world.regulator, request, target)
@@ -67,7 +40,7 @@ def test_nobody_admits_or_proposes_by_hand(world):
 
 
 def test_a_structure_reads_only_its_own_sent_proposals_and_never_the_runners_up(client, world):
-    request, proposal = _sent_proposal(world)
+    request, proposal = sent_proposal(world)
     client.force_login(world.shelter_admin)
     body = client.get(f"/api/v1/regulation/proposals/{proposal.public_id}").json()
     assert "runners_up" not in body["explanation"] and body["weight"] == 0
@@ -275,7 +248,7 @@ def test_from_the_care_circle_only_the_referent_and_the_gp_follow_a_sent_request
 
 
 def test_a_household_with_a_place_proposed_is_not_rewritten(world):
-    request, _proposal = _sent_proposal(world)
+    request, _proposal = sent_proposal(world)
     bigger = household(
         "Awa", "Diallo", others=[(MemberRole.CHILD, "Ali", dt.date(2019, 1, 1), MemberSex.MALE)]
     )

@@ -11,7 +11,13 @@ from maillage.core.models import AuditEvent, Notification
 from maillage.regulation import actions, explain, inputs, priority
 from maillage.regulation.enums import PlaceRequestState
 from maillage.regulation.models import PlaceRequest, Proposal
-from tests.regulation.conftest import add_units, dossier_with_gp, household, waiting_request
+from tests.regulation.conftest import (
+    add_units,
+    dossier_with_gp,
+    household,
+    sent_proposal,
+    waiting_request,
+)
 
 
 def test_a_prescriber_writes_a_request_on_the_page(client, world):
@@ -248,29 +254,12 @@ def test_the_commission_s_minutes_are_printed_to_pdf(client, world):
 
     from pypdf import PdfReader
 
-    add_units(world, world.chrs, free=1)
-    request = waiting_request(world)
     session = actions.commission_create(
         actor=world.regulator,
         regulator=world.siao,
         data=inputs.CommissionIn(held_on=timezone.localdate() + dt.timedelta(days=1)),
     )
-    actions.match_run(
-        actor=world.regulator,
-        regulator=world.siao,
-        data=inputs.MatchRunIn(session=session.public_id),
-    )
-    proposal = Proposal.objects.get(request=request)
-    actions.commission_decide(
-        actor=world.regulator,
-        session=session,
-        data=inputs.CommissionDecisionIn(
-            proposal=proposal.public_id,
-            decision="approved",
-            reason="fits",
-            version=proposal.version,
-        ),
-    )
+    sent_proposal(world, session)
     session.refresh_from_db()
     actions.commission_close(
         actor=world.regulator,

@@ -19,12 +19,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.accounts.models import Organisation, User
+from maillage.accounts.models import User
 from maillage.core import audit
 from maillage.core.models import AuditEvent, Outcome
 from maillage.core.roles import PORTAL_ROLES, Role
 from maillage.pathways import access
 from maillage.pathways.enums import (
+    CircleRole,
     MeetingState,
     MemberStatus,
     Need,
@@ -164,6 +165,19 @@ def pathway_for(user, public_id):
         .filter(public_id=public_id)
         .first()
     )
+
+
+def circle_gps(pathway_id):
+    """The active GPs of a pathway's care circle (memberships, with their accounts): the
+    header of its pages, and the physicians regulation lets write a medical part."""
+    return CircleMember.objects.filter(
+        pathway_id=pathway_id, role=CircleRole.GP, status=MemberStatus.ACTIVE, user__is_active=True
+    ).select_related("user")
+
+
+def circle_gp(pathway_id):
+    """The circle's GP (the first one named), if any."""
+    return circle_gps(pathway_id).order_by("id").first()
 
 
 def circle_of(pathway) -> list[CircleMember]:
@@ -518,26 +532,17 @@ def record_accesses(pathway, limit: int = 300) -> list[dict]:
     events = list(
         AuditEvent.objects.filter(object_id__in=record_object_ids(pathway)).order_by("-id")[:limit]
     )
-    users = {
-        u.public_id: u.full_name
-        for u in User.objects.filter(public_id__in={e.actor_id for e in events if e.actor_id})
-    }
-    organisations = {
-        o.public_id: o.name
-        for o in Organisation.objects.filter(
-            public_id__in={e.organisation_id for e in events if e.organisation_id}
-        )
-    }
+    # The same reading as the platform's audit log (core.audit.readable).
     return [
         {
-            "at": e.occurred_at,
-            "who": users.get(e.actor_id, "") if e.actor_id else "",
-            "actor_id": e.actor_id,
-            "role": Role(e.actor_role).label if e.actor_role in Role.values else "",
-            "organisation": organisations.get(e.organisation_id, ""),
-            "action": e.action,
-            "what": audit.label_of(e.action),
-            "denied": e.outcome == Outcome.DENIED,
+            "at": row["event"].occurred_at,
+            "who": row["who"],
+            "actor_id": row["event"].actor_id,
+            "role": row["role"] if row["event"].actor_role in Role.values else "",
+            "organisation": row["organisation"],
+            "action": row["event"].action,
+            "what": row["what"],
+            "denied": row["event"].outcome == Outcome.DENIED,
         }
-        for e in events
+        for row in audit.readable(events)
     ]

@@ -15,8 +15,7 @@
 from __future__ import annotations
 
 from maillage.core.roles import Capability, organisations_with
-from maillage.pathways.enums import CircleRole, MemberStatus
-from maillage.pathways.models import CircleMember
+from maillage.pathways.queries import circle_gps
 from maillage.regulation.enums import (
     PRESCRIBER,
     REGULATOR,
@@ -182,9 +181,7 @@ def may_write_medical_parts(user, place_request) -> bool:
 
 
 def is_circle_gp(user, pathway_id) -> bool:
-    return CircleMember.objects.filter(
-        pathway_id=pathway_id, user=user, role=CircleRole.GP, status=MemberStatus.ACTIVE
-    ).exists()
+    return circle_gps(pathway_id).filter(user=user).exists()
 
 
 def can_name_physician(user, place_request) -> bool:

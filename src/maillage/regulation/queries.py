@@ -31,7 +31,7 @@ from maillage.core.roles import Capability, roles_with
 from maillage.directory.models import Structure
 from maillage.pathways.enums import CircleRole, MemberStatus
 from maillage.pathways.models import CircleMember
-from maillage.pathways.queries import portal_pathways
+from maillage.pathways.queries import circle_gp, portal_pathways
 from maillage.regulation import access, eligibility, matching, priority
 from maillage.regulation.enums import (
     EMERGENCY_KINDS,
@@ -369,18 +369,7 @@ def physician_of(place_request):
 def circle_gp_email(place_request) -> str:
     """The e-mail of the GP in the care circle of the request's pathway, offered as the
     physician to name."""
-    if place_request.pathway_id is None:
-        return ""
-    member = (
-        CircleMember.objects.filter(
-            pathway_id=place_request.pathway_id,
-            role=CircleRole.GP,
-            status=MemberStatus.ACTIVE,
-            user__is_active=True,
-        )
-        .select_related("user")
-        .first()
-    )
+    member = circle_gp(place_request.pathway_id) if place_request.pathway_id else None
     return member.user.email if member else ""
 
 

@@ -6,8 +6,6 @@ from django import template
 from django.utils import timezone
 
 from maillage.pathways import queries
-from maillage.pathways.enums import CircleRole, MemberStatus
-from maillage.pathways.models import CircleMember
 
 register = template.Library()
 
@@ -22,11 +20,7 @@ def age_on(birth, today) -> int | None:
 def pathway_header(pathway):
     person = pathway.person
     stay = queries.current_stay(pathway)
-    gp = (
-        CircleMember.objects.filter(pathway=pathway, role=CircleRole.GP, status=MemberStatus.ACTIVE)
-        .select_related("user")
-        .first()
-    )
+    gp = queries.circle_gp(pathway.pk)
     return {
         "pathway": pathway,
         "person": person,
