@@ -73,6 +73,12 @@ def test_the_coordinator_sees_what_waits_for_her_and_opens_each_list(client, cas
     assert reverse("pathways:stays", kwargs={"public_id": pathway.public_id}) in page
     # Late things come first.
     assert page.index('id="tile-overdue"') < page.index('id="tile-hospital"')
+    # The people named on the home page are traced, as on their list pages.
+    traced = AuditEvent.objects.filter(action="pathway.list", actor_id=cast.coordinator.public_id)
+    assert str(pathway.public_id) in str(traced.latest("id").details)
+    assert AuditEvent.objects.filter(
+        action="support_request.list", actor_id=cast.coordinator.public_id
+    ).exists()
     # Every pathway page opens on who she is, how to reach her and where she is now.
     notebook = client.get(reverse("pathways:notebook", kwargs={"public_id": pathway.public_id}))
     header = notebook.content.decode().split('class="person-header"')[1].split("</aside>")[0]

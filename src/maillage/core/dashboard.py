@@ -35,7 +35,9 @@ _TEAMS: list[Callable] = []
 
 
 def register(provider: Provider, *, has_team: Callable | None = None) -> None:
-    """`provider(user, *, team: bool, today)` → its tiles (empty when nothing concerns her).
+    """`provider(user, *, team: bool, today, acting)` → its tiles (empty when nothing
+    concerns her). A provider that lists records of people writes their ids to the audit
+    trail with `acting`, as their own list pages do.
     `has_team(user)`: whether the provider's team view differs from hers (a coordinator's
     platform, say) — the page then offers « mon équipe »."""
     if provider not in _PROVIDERS:
@@ -48,7 +50,11 @@ def has_team(user) -> bool:
     return any(check(user) for check in _TEAMS)
 
 
-def tiles_for(user, *, team: bool, today) -> list[Tile]:
-    tiles = [tile for provider in _PROVIDERS for tile in provider(user, team=team, today=today)]
+def tiles_for(user, *, team: bool, today, acting) -> list[Tile]:
+    tiles = [
+        tile
+        for provider in _PROVIDERS
+        for tile in provider(user, team=team, today=today, acting=acting)
+    ]
     # Late things first, then the rest in the providers' order.
     return sorted(tiles, key=lambda tile: not (tile.urgent and tile.count))

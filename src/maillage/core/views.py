@@ -131,7 +131,9 @@ def home(request):
         "is_portal": role in PORTAL_ROLES,
         "tiles": []
         if role in PORTAL_ROLES
-        else dashboard.tiles_for(user, team=team, today=timezone.localdate()),
+        else dashboard.tiles_for(
+            user, team=team, today=timezone.localdate(), acting=audit.Actor.of(request)
+        ),
         "team": team,
         "has_team": role not in PORTAL_ROLES and dashboard.has_team(user),
         "memberships": user.active_memberships(),

@@ -7,12 +7,15 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from maillage.core import audit
 from maillage.core.dashboard import SHOWN, Item, Tile
 from maillage.directory import access, queries
 from maillage.directory.enums import OrientationState
 
 
-def _tile(key, title, found, box, *, urgent=False) -> Tile:
+def _tile(key, title, found, box, shown, *, urgent=False) -> Tile:
+    first = list(found[:SHOWN])
+    shown += [str(o.public_id) for o in first]
     return Tile(
         key,
         title,
@@ -23,15 +26,15 @@ def _tile(key, title, found, box, *, urgent=False) -> Tile:
                 reverse("directory:orientation", args=[o.public_id]),
                 o.service.name,
             )
-            for o in found[:SHOWN]
+            for o in first
         ),
         f"{reverse('directory:orientation_list')}?boite={box}&etat={OrientationState.SENT}",
         urgent,
     )
 
 
-def tiles(user, *, team: bool, today) -> list[Tile]:
-    found = []
+def tiles(user, *, team: bool, today, acting) -> list[Tile]:
+    found, shown = [], []
     if access.receiving_organisation_ids(user):
         received = queries.orientations_for(user, box="received", state=OrientationState.SENT)
         found.append(
@@ -40,6 +43,7 @@ def tiles(user, *, team: bool, today) -> list[Tile]:
                 _("Orientations reçues à traiter"),
                 received,
                 "recues",
+                shown,
                 urgent=True,
             )
         )
@@ -51,6 +55,11 @@ def tiles(user, *, team: bool, today) -> list[Tile]:
                 _("Orientations envoyées en attente de réponse"),
                 sent,
                 "envoyees",
+                shown,
             )
+        )
+    if shown:  # the people's names on the home page: traced as the list page traces them
+        audit.record(
+            "orientation.list", actor=acting, details={"orientations": shown, "dashboard": 1}
         )
     return found

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from maillage.core import audit
 from maillage.core.dashboard import SHOWN, Item, Tile
 from maillage.pathways import access, queries
 from maillage.pathways.enums import MeetingState, PathwayState
@@ -27,10 +28,18 @@ def _url(name: str, pathway) -> str:
     return reverse(f"pathways:{name}", kwargs={"public_id": pathway.public_id})
 
 
-def tiles(user, *, team: bool, today) -> list[Tile]:
+def tiles(user, *, team: bool, today, acting) -> list[Tile]:
     found: list[Tile] = []
     if access.can_triage(user):
         queue = queries.triage_queue(user)
+        first = list(queue[:SHOWN])
+        if first:  # names on the home page: traced as the triage list traces them
+            audit.record(
+                "support_request.list",
+                actor=acting,
+                object_type="pathways.supportrequest",
+                details={"shown": [str(r.public_id) for r in first], "dashboard": 1},
+            )
         found.append(
             Tile(
                 "triage",
@@ -42,7 +51,7 @@ def tiles(user, *, team: bool, today) -> list[Tile]:
                         reverse("pathways:request", kwargs={"public_id": r.public_id}),
                         r.get_urgency_display(),
                     )
-                    for r in queue[:SHOWN]
+                    for r in first
                 ),
                 reverse("pathways:request_list"),
             )
@@ -54,6 +63,13 @@ def tiles(user, *, team: bool, today) -> list[Tile]:
     ]
     if not rows and not access.can_triage(user):
         return found  # she follows no open pathway: nothing of pathways to show
+    if rows:  # the people she follows, named on the tiles: traced as her list traces them
+        audit.record(
+            "pathway.list",
+            actor=acting,
+            object_type="pathways.pathway",
+            details={"shown": [str(p.public_id) for p in rows], "dashboard": 1},
+        )
     more = reverse("pathways:pathway_list")
 
     def tile(key, title, chosen, url_name, note, *, count=None, urgent=False):

@@ -12,7 +12,8 @@ from maillage.regulation import access, queries
 from maillage.regulation.enums import PlaceRequestState
 
 
-def tiles(user, *, team: bool, today) -> list[Tile]:
+def tiles(user, *, team: bool, today, acting) -> list[Tile]:
+    """Counts and places, no one's name: nothing to trace."""
     found = []
     siaos = access.regulating(user)
     if siaos:
