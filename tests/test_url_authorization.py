@@ -129,6 +129,7 @@ EXPECTATIONS = {
     "api:openapi-json": (None, "get", everyone(200)),
     "api:api-root": (None, "get", everyone(404)),
     "api:services": (None, "get", everyone(200)),
+    "api:health_taxonomy": (None, "get", everyone(200)),
     "api:export": (lambda cast, territory: {"format": "hsds"}, "get", everyone(200)),
     # Session API calls: only the fully logged-in (second factor where required) get through.
     "api:orientation_list": (None, "get", logged_in(200, anonymous=401)),
@@ -355,6 +356,7 @@ EXPECTATIONS = {
     ),
     # The public's directory (as DORA and Soliguide): published services, read by anyone.
     "directory:search": (None, "get", everyone(200)),
+    "directory:health_taxonomy": (None, "get", everyone(200)),
     "directory:service": (
         lambda cast, territory: {"public_id": _published_service().public_id},
         "get",
@@ -687,6 +689,7 @@ EXPECTATIONS = {
     "observatory:dashboard": (None, "get", only(OBSERVERS)),
     "observatory:table": (lambda c, t: {"slug": "demandes", "fmt": "xlsx"}, "get", only(OBSERVERS)),
     # Open statistics: anyone, without an account (small counts suppressed).
+    "observatory:open_statistics": (None, "get", everyone(200)),
     "observatory:open_data": (
         lambda c, t: {"slug": "demandes", "fmt": "csv"},
         "get",

@@ -144,7 +144,7 @@ def test_forms_explain_bad_hours_and_unknown_communes_in_french(client, cast, ow
     assert response.status_code == 200
     assert "Horaires illisibles" in page
     assert "Commune introuvable" in page
-    assert "Choisissez au moins une thématique." in page
+    assert "Choisissez au moins une thématique ou une offre de santé." in page
     assert not Service.objects.filter(structure=own_structure).exists()
 
 

@@ -444,7 +444,12 @@ def test_the_public_reads_the_directory_on_a_phone_without_an_account(phone, liv
         name="Accueil de jour pour personnes âgées",
         thematiques=["sante--acces-aux-soins"],
     )
-    for path in ("/annuaire/?q=accueil+de+jour", f"/annuaire/services/{service.public_id}/"):
+    for path in (
+        "/annuaire/?q=accueil+de+jour",
+        f"/annuaire/services/{service.public_id}/",
+        "/annuaire/offres-de-sante/",
+        "/observatoire/donnees-ouvertes/",
+    ):
         phone.goto(f"{live_app}{path}")
         assert phone.locator("h1").count() == 1, path
         assert "Se connecter" in phone.locator("header").inner_text()
@@ -454,3 +459,53 @@ def test_the_public_reads_the_directory_on_a_phone_without_an_account(phone, liv
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px on a phone"
         assert serious_violations(phone) == []
     assert "Orienter une personne" not in phone.locator("main").inner_text()
+
+
+def test_the_hours_editor_writes_the_openstreetmap_expression(page, live_app, e2e_cast, committed):
+    from maillage.accounts.models import User
+    from maillage.directory.models import ProposedChange
+
+    with committed():
+        admin = User.objects.get(email=e2e_cast["organisation_admin"])
+        organisation = admin.memberships.get().organisation
+    service = _listed_service(
+        committed,
+        {"commune_id": "85191", "organisation": organisation},
+        name="Service aux horaires à revoir",
+        thematiques=["sante--acces-aux-soins"],
+        opening_hours="Mo-Fr 09:00-12:00,14:00-17:00; PH off",
+    )
+    log_in(page, live_app, e2e_cast["organisation_admin"])
+    page.goto(f"{live_app}/annuaire/mes-fiches/services/{service.public_id}/")
+    field = page.locator("[data-hours-editor]")
+    editor = page.locator(".hours-editor")
+    # The expression is shown day by day.
+    assert editor.get_by_label("Lundi", exact=True).is_checked()
+    assert not editor.get_by_label("Samedi", exact=True).is_checked()
+    assert editor.get_by_label("Fermé les jours fériés").is_checked()
+    field_id = field.get_attribute("id")
+    assert page.locator(f"#{field_id}_Mo_1_1").input_value() == "17:00"
+    # Saturday morning opens; Wednesday closes; the field follows.
+    editor.get_by_label("Samedi", exact=True).check()
+    page.locator(f"#{field_id}_Sa_1_0").fill("")
+    page.locator(f"#{field_id}_Sa_1_1").fill("")
+    page.locator(f"#{field_id}_Sa_0_1").fill("12:30")
+    assert field.input_value() == "Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:30; PH off"
+    editor.get_by_label("Mercredi", exact=True).uncheck()
+    assert field.input_value() == (
+        "Mo,Tu 09:00-12:00,14:00-17:00; Th,Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:30; PH off"
+    )
+    # Typing an expression the table cannot show leaves it to the text, and says so.
+    field.fill("Mo-Fr 09:00-12:00; Jul-Aug off")
+    assert "modifiez le texte directement" in editor.inner_text()
+    field.fill("Mo 08:00-12:00")
+    assert editor.get_by_label("Lundi", exact=True).is_checked()
+    assert not editor.get_by_label("Mardi", exact=True).is_checked()
+    editor.get_by_role("button", name="Recopier le lundi sur les jours ouvrés").click()
+    assert field.input_value() == "Mo-Fr 08:00-12:00"
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    with committed():
+        change = ProposedChange.objects.get(service_id=service.pk)
+    assert change.changes["opening_hours"] == "Mo-Fr 08:00-12:00"

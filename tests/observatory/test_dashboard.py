@@ -146,6 +146,28 @@ def test_open_statistics_hide_small_counts_and_what_would_reveal_them(
     )
 
 
+def test_the_open_statistics_page_shows_every_published_table_masked_to_anyone(
+    client, cast, requests_in_march
+):
+    response = client.get(reverse("observatory:open_statistics"), MARCH)
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Statistiques ouvertes" in text and "Vendée (85) — mars 2026" in text
+    shown = response.context["tables"]
+    assert shown and all(exports.publishable(t["table"]) for t in shown)
+    assert "couverture" not in {t["table"].slug for t in shown}  # rates stay unpublished
+    requests = next(t for t in shown if t["table"].slug == "demandes")
+    cells = {row[0]: row[1:] for row in requests["rows"][1:]}
+    assert cells["Un·e aidant·e ou proche"][1] == "s" and cells["Total"][1] == 13
+    assert ">s</abbr>" in response.content.decode()
+    assert "donnees-ouvertes/demandes.xlsx?territoire=dep-85&amp;du=2026-03" in (
+        response.content.decode()
+    )
+    assert "Personne0" not in text and "Dupont" not in text
+    bad = client.get(reverse("observatory:open_statistics"), {"du": "mars"})
+    assert bad.status_code == 400
+
+
 def test_open_rows_of_a_distribution_keep_each_column_safe():
     table = indicators.Table(
         "t", "T", "Besoin", ["Demandes"], [("a", [30]), ("b", [4]), ("c", [25])], additive="columns"

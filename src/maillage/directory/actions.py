@@ -26,7 +26,7 @@ from maillage.core.models import PlatformSettings
 from maillage.core.notify import notify, send_email
 from maillage.core.pipeline import Missing
 from maillage.core.roles import CAPABILITIES, PROFESSIONAL_ROLES, Capability, roles_with
-from maillage.directory import access, deferred, duplicates, queries, search_index
+from maillage.directory import access, deferred, duplicates, health, queries, search_index
 from maillage.directory.emails import OUTCOME_LINK_DAYS
 from maillage.directory.enums import (
     ORIENTATION_OPEN_STATES,
@@ -67,10 +67,17 @@ MODERATOR_ROLES = frozenset(
 def record_unmet_search(*, params: SearchParams, results: SearchResults, channel: str) -> bool:
     """Keep an anonymous trace of a need the directory could not meet; whether one was kept
     (a search without a need — no theme, words or public — says nothing of one)."""
-    if not results.empty or (not params.themes and not params.text and not params.publics):
+    if not results.empty or (
+        not params.themes and not params.offers and not params.text and not params.publics
+    ):
         return False
+    # A health offer is recorded as the data·inclusion themes it stands for: the observatory
+    # reads unmet needs by theme.
+    offered = health.themes_of(
+        {o for value in params.offers for o in health.offer_with_children(value)}
+    )
     UnmetSearch.objects.create(
-        themes=params.themes,
+        themes=list(dict.fromkeys([*params.themes, *offered])),
         publics=params.publics,
         commune=results.territory or results.place,
         had_text=bool(params.text),
@@ -139,7 +146,8 @@ def orientation_send(
             validate_email(person_email)
         except ValidationError:
             raise ValidationError(_("Le courriel de la personne n'est pas valide.")) from None
-    if need_theme and need_theme not in service.thematiques:
+    themes = health.exchange_themes(service.thematiques, service.health_offers)
+    if need_theme and need_theme not in themes:
         raise ValidationError(_("Ce besoin ne fait pas partie des thématiques du service."))
     if len(attachments) > MAX_FILES:
         raise ValidationError(_("%(n)s pièces jointes au plus.") % {"n": MAX_FILES})
@@ -173,7 +181,7 @@ def orientation_send(
                 person_birth_year=person_birth_year,
                 person_phone=person_phone.strip(),
                 person_email=person_email.strip(),
-                need_theme=need_theme or (service.thematiques[0] if service.thematiques else ""),
+                need_theme=need_theme or (themes[0] if themes else ""),
                 reason=reason.strip(),
                 consent_method=consent_method,
                 consent_recorded_at=now,

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 
 from maillage.core import audit, ratelimit
 from maillage.core.pipeline import acting, found
-from maillage.directory import actions, hours, queries
+from maillage.directory import actions, health, hours, queries
 from maillage.directory.enums import ModeAccueil, OrientationState, Public, Thematique
 from maillage.directory.inputs import OrientationIn, OrientationMoveIn
 from maillage.directory.queries import (
@@ -29,6 +29,7 @@ from maillage.directory.queries import (
 )
 from maillage.directory.schemas import (
     ErrorOut,
+    HealthTaxonomyOut,
     OrientationList,
     OrientationOut,
     SearchOut,
@@ -42,6 +43,11 @@ class SearchFilters(Schema):
     q: str = Field("", description="Mots cherchés (accents, pluriels et fautes de frappe tolérés)")
     theme: list[str] = Field(
         [], description="Thématique data·inclusion ; un parent inclut ses enfants"
+    )
+    offre: list[str] = Field(
+        [],
+        description="Offre de santé ou médico-sociale (GET /taxonomie-sante) ; "
+        "une famille inclut ses offres",
     )
     commune: str | None = Field(None, description="Code INSEE, nom de commune ou code postal")
     lat: float | None = Field(
@@ -66,6 +72,9 @@ def _check(filters: SearchFilters) -> str | None:
     unknown = [t for t in filters.theme if t not in Thematique.values]
     if unknown:
         problems.append(f"thématique inconnue : {', '.join(unknown)}")
+    unknown = [o for o in filters.offre if o not in health.OFFERS and o not in health.FAMILY_VALUES]
+    if unknown:
+        problems.append(f"offre de santé inconnue : {', '.join(unknown)}")
     unknown = [p for p in filters.public if p not in Public.values]
     if unknown:
         problems.append(f"public inconnu : {', '.join(unknown)}")
@@ -116,6 +125,7 @@ def _service_out(service, place=None, now=None) -> dict:
             "finess": service.structure.finess,
         },
         "thematiques": service.thematiques,
+        "offres_sante": service.health_offers,
         "publics": service.publics,
         "fees": service.fees,
         "reception_modes": service.reception_modes,
@@ -156,6 +166,7 @@ def services(request, filters: Query[SearchFilters]):
     params = SearchParams(
         text=filters.q,
         themes=filters.theme,
+        offers=filters.offre,
         commune=commune,
         latitude=filters.lat,
         longitude=filters.lon,
@@ -203,6 +214,43 @@ def services(request, filters: Query[SearchFilters]):
         unmet = SearchResults([], [], 0, place=results.place) if results.empty else None
         cache.set(key, (body, unmet), settings.SEARCH_CACHE_SECONDS)
     return HttpResponse(body, content_type="application/json")
+
+
+@router.get(
+    "/taxonomie-sante",
+    response=HealthTaxonomyOut,
+    auth=None,
+    summary="Le référentiel de l'offre de santé et médico-sociale",
+    description=(
+        "Les familles et les offres que le filtre `offre` et le champ `offres_sante` "
+        "emploient, chacune avec les thématiques et publics data·inclusion qu'elle recouvre "
+        "et les catégories d'établissement FINESS (nomenclature TRE_R66) qui l'offrent."
+    ),
+)
+def health_taxonomy(request):
+    return {
+        "id": health.TAXONOMY_ID,
+        "uri": health.TAXONOMY_URI,
+        "version": health.TAXONOMY_VERSION,
+        "families": [
+            {
+                "value": family.value,
+                "label": str(family.label),
+                "offers": [
+                    {
+                        "value": offer.value,
+                        "label": str(offer.label),
+                        "keywords": list(offer.keywords),
+                        "thematiques": list(offer.themes),
+                        "publics": list(offer.publics),
+                        "categories_finess": list(offer.finess),
+                    }
+                    for offer in family.offers
+                ],
+            }
+            for family in health.FAMILIES
+        ],
+    }
 
 
 EXPORT_FORMATS = {

@@ -268,7 +268,87 @@ DIRECTORY = [
             ),
         ],
     ),
+    (
+        "ssiad-yon",
+        "SSIAD du Pays Yon et Vie",
+        "85008",
+        "12 rue Georges Clemenceau",
+        "02 51 00 52 52",
+        "Mo-Fr 08:30-12:30,13:30-17:00",
+        [
+            (
+                "ssiad-soins",
+                "Soins infirmiers à domicile pour personnes âgées et handicapées",
+                "Aides-soignantes et infirmières coordinatrices, sur prescription médicale : "
+                "toilette, soins d'hygiène, prévention de la perte d'autonomie.",
+                [],
+                ["seniors", "personnes-en-situation-de-handicap"],
+                "gratuit",
+                {"capacity": 45, "eligibility_zone": ["248500589"]},
+            ),
+            (
+                "ssiad-accueil-jour",
+                "Accueil de jour Alzheimer",
+                "Accueil à la journée de personnes vivant avec une maladie neuro-évolutive, "
+                "activités adaptées ; répit pour les proches. Transport possible.",
+                [],
+                ["seniors"],
+                "payant",
+                {"capacity": 12, "reduced_mobility_access": True},
+            ),
+        ],
+    ),
+    (
+        "dac-vendee",
+        "DAC Vendée — Dispositif d'appui à la coordination",
+        "85191",
+        "33 boulevard d'Angleterre",
+        "02 51 00 60 60",
+        "Mo-Fr 09:00-17:00; PH off",
+        [
+            (
+                "dac-appui",
+                "Appui aux professionnels pour les situations complexes",
+                "Évaluation, orientation et coordination des parcours de santé complexes, "
+                "quel que soit l'âge ou la pathologie. Saisine par tout professionnel.",
+                [],
+                ["tous-publics"],
+                "gratuit",
+                {"mobilisable_by": ["professionnels"]},
+            ),
+            (
+                "emsp",
+                "Équipe mobile de soins palliatifs",
+                "Conseil et soutien aux équipes et aux proches, à domicile, en EHPAD et à "
+                "l'hôpital, pour les personnes en soins palliatifs.",
+                [],
+                ["tous-publics"],
+                "gratuit",
+                {},
+            ),
+        ],
+    ),
 ]
+
+# Each demo service's health and medico-social offer (directory.health).
+HEALTH_OFFERS = {
+    "msp-mg": ["premier-recours--medecin-traitant", "premier-recours--maison-de-sante"],
+    "msp-ide": ["premier-recours--soins-infirmiers"],
+    "pass": ["precarite--pass"],
+    "cmp": ["sante-mentale--cmp"],
+    "csapa-consult": ["addictions--csapa"],
+    "cjc": ["addictions--csapa"],
+    "repit": ["aidants--plateforme-repit"],
+    "ehpad-glycines-hebergement": [
+        "personnes-agees--ehpad",
+        "personnes-agees--hebergement-temporaire",
+    ],
+    "ehpad-rives-hebergement": ["personnes-agees--ehpad"],
+    "ssiad-soins": ["domicile--ssiad"],
+    "ssiad-accueil-jour": ["personnes-agees--accueil-de-jour", "domicile--esa"],
+    "dac-appui": ["coordination--dac"],
+    "emsp": ["soins-palliatifs--equipe-mobile"],
+}
 
 
 # Structures managed by a demo organisation (their team answers orientations on the platform
@@ -321,6 +401,10 @@ def _generated_gp_practices(communes) -> None:
                 name="Consultations de médecine générale",
                 description="Données de démonstration générées : ce service n'existe pas.",
                 thematiques=["sante--acces-aux-soins"],
+                health_offers=[
+                    "premier-recours--medecin-traitant",
+                    *(["premier-recours--maison-de-sante"] if size >= 4 else []),
+                ],
                 publics=["tous-publics"],
                 professions=["médecin généraliste"],
                 capacity=size,
@@ -358,6 +442,7 @@ def setup_demo_directory(generated_gp_communes=()) -> int:
                     "name": sname,
                     "description": description,
                     "thematiques": themes,
+                    "health_offers": HEALTH_OFFERS.get(sid, []),
                     "publics": publics,
                     "fees": fees,
                     "state": "published",

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from maillage.core.forms import Form, ModelForm, MultipleFileField
 from maillage.core.operations import InputForm
-from maillage.directory import hours, inputs
+from maillage.directory import health, hours, inputs
 from maillage.directory.enums import (
     LANGUAGE_NAMES,
     PARENT_THEMES,
@@ -63,6 +63,25 @@ def theme_choices():
     return choices
 
 
+def offer_choices():
+    """The search's health offers: each family (all its offers) then its offers."""
+    choices = [("", _("Toutes les offres"))]
+    for family in health.FAMILIES:
+        group = [(family.value, _("%(theme)s (tout)") % {"theme": family.label})]
+        group += [(offer.value, offer.label) for offer in family.offers]
+        choices.append((family.label, group))
+    return choices
+
+
+def health_offer_choices():
+    """What a service is tagged with: the offers, grouped by family (a family is a search
+    filter, not a tag)."""
+    return [
+        (family.label, [(offer.value, offer.label) for offer in family.offers])
+        for family in health.FAMILIES
+    ]
+
+
 def language_choices():
     named = sorted(LANGUAGE_NAMES.items(), key=lambda item: str(item[1]))
     return [
@@ -97,6 +116,9 @@ class SearchForm(Form):
         ),
     )
     theme = forms.ChoiceField(label=_("Besoin"), required=False, choices=theme_choices)
+    offre = forms.ChoiceField(
+        label=_("Offre de santé ou médico-sociale"), required=False, choices=offer_choices
+    )
     lieu = forms.CharField(
         label=_("Commune ou code postal"),
         required=False,
@@ -144,6 +166,7 @@ class SearchForm(Form):
         return SearchParams(
             text=data.get("q") or "",
             themes=[data["theme"]] if data.get("theme") else [],
+            offers=[data["offre"]] if data.get("offre") else [],
             commune=commune_code,
             radius_km=data.get("radius_km") or 30,
             publics=[data["public"]] if data.get("public") else [],
@@ -208,8 +231,9 @@ class OrientationForm(InputForm, Form):
         self.service = service
         super().__init__(*args, **kwargs)
         labels = dict(Thematique.choices)
-        self.fields["need_theme"].choices = [(t, labels.get(t, t)) for t in service.thematiques]
-        if not service.thematiques:
+        themes = health.exchange_themes(service.thematiques, service.health_offers)
+        self.fields["need_theme"].choices = [(t, labels.get(t, t)) for t in themes]
+        if not themes:
             del self.fields["need_theme"]
 
     def given_from_path(self) -> dict:
@@ -335,6 +359,8 @@ class _EntryForm(ModelForm):
         if self.instance.commune_id:
             self.initial["commune_text"] = self.instance.commune.name
         if "opening_hours" in self.fields:
+            # Filled by the day-by-day editor beside it (static/maillage/hours-editor.js).
+            self.fields["opening_hours"].widget.attrs["data-hours-editor"] = ""
             self.fields["opening_hours"].help_text = _(
                 "En français, par exemple « du lundi au vendredi de 9h à 12h et de 14h à 17h ; "
                 "le samedi de 9h à 12h ; fermé les jours fériés », ou dans la syntaxe "
@@ -426,7 +452,12 @@ class StructureForm(_EntryForm):
 
 class ServiceForm(_EntryForm):
     LIST_FIELDS = ("languages", "professions", "eligibility_zone")
-    thematiques = _tags_field(_("Thématiques"), subtheme_choices)
+    thematiques = _tags_field(
+        _("Thématiques (data·inclusion)"),
+        subtheme_choices,
+        help_text=_("Celles de l'offre de santé choisie ci-dessous s'ajoutent d'elles-mêmes."),
+    )
+    health_offers = _tags_field(_("Offre de santé et médico-sociale"), health_offer_choices)
     publics = _tags_field(_("Publics"), Public.choices)
     reception_modes = _tags_field(_("Modes d'accueil"), ModeAccueil.choices)
     mobilisation_modes = _tags_field(_("Modes de mobilisation"), ModeMobilisation.choices)
@@ -453,6 +484,7 @@ class ServiceForm(_EntryForm):
             "description",
             "type",
             "thematiques",
+            "health_offers",
             "publics",
             "publics_details",
             "access_conditions",
@@ -509,11 +541,19 @@ class ServiceForm(_EntryForm):
             raise forms.ValidationError(_("Code inconnu : « %(code)s ».") % {"code": bad[0]})
         return codes
 
-    def clean_thematiques(self):
-        themes = self.cleaned_data["thematiques"]
-        if not themes:
-            raise forms.ValidationError(_("Choisissez au moins une thématique."))
-        return themes
+    def clean(self):
+        data = super().clean()
+        if (
+            "thematiques" in data
+            and "health_offers" in data
+            and not data["thematiques"]
+            and not data["health_offers"]
+        ):
+            self.add_error(
+                "thematiques",
+                _("Choisissez au moins une thématique ou une offre de santé."),
+            )
+        return data
 
 
 class RejectForm(Form):

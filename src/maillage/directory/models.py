@@ -232,6 +232,8 @@ class Service(PublicModel, Place, Sourced):
         max_length=9, verbose_name=_("zone d'éligibilité (codes INSEE, EPCI, départements)")
     )
     # Health extensions (Maillage's own, not data·inclusion's).
+    # The health and medico-social offer (directory.health: values `famille--offre`).
+    health_offers = _tags(verbose_name=_("offre de santé et médico-sociale"))
     professions = _tags(verbose_name=_("professions de santé"))
     capacity = models.PositiveIntegerField(_("capacité"), null=True, blank=True)
     fee_sectors = _tags(max_length=30, verbose_name=_("secteurs de conventionnement"))
@@ -330,7 +332,9 @@ class ServiceSearch(models.Model):
     name = models.CharField(max_length=150)
     # Weighted French full text (search_index.py).
     search_vector = SearchVectorField(null=True)
+    # The service's sub-themes and those its health offers stand for (health.themes_of).
     thematiques = _tags()
+    health_offers = _tags()
     publics = _tags()
     languages = _tags(max_length=8)
     reception_modes = _tags()
@@ -340,6 +344,7 @@ class ServiceSearch(models.Model):
         indexes = [
             GinIndex(fields=["search_vector"], name="search_vector"),
             GinIndex(fields=["thematiques"], name="search_thematiques"),
+            GinIndex(fields=["health_offers"], name="search_health_offers"),
             GinIndex(fields=["eligibility_zone"], name="search_eligibility_zone"),
             GinIndex(fields=["publics"], name="search_publics"),
             GinIndex(

@@ -19,6 +19,7 @@ class ServiceOut(Schema):
     description: str
     structure: StructureOut
     thematiques: list[str]
+    offres_sante: list[str]  # directory.health values
     publics: list[str]
     fees: str
     reception_modes: list[str]
@@ -83,3 +84,25 @@ class OrientationList(Schema):
     count: int
     page: int
     results: list[OrientationOut]
+
+
+class HealthOfferOut(Schema):
+    value: str
+    label: str
+    keywords: list[str]
+    thematiques: list[str]  # data·inclusion sub-themes it stands for
+    publics: list[str]  # data·inclusion publics
+    categories_finess: list[str]  # TRE_R66 codes of the establishments offering it
+
+
+class HealthFamilyOut(Schema):
+    value: str
+    label: str
+    offers: list[HealthOfferOut]
+
+
+class HealthTaxonomyOut(Schema):
+    id: str
+    uri: str
+    version: str
+    families: list[HealthFamilyOut]

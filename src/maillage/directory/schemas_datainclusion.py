@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from maillage.accounts.validators import FINESS_PATTERN, siret_valid
+from maillage.directory import health
 from maillage.directory.enums import (
     THEME_PARENTS,
     FeeSector,
@@ -396,6 +397,18 @@ class DIService(_Row):
     interpretariat: YesNo = None
     pair_aidance: YesNo = None
     accueil_anonyme: YesNo = None
+    # Maillage's health and medico-social offer (directory.health), offers only: a family
+    # is a search filter, not a tag.
+    offres_sante: list[str] | None = None
+
+    @field_validator("offres_sante")
+    @classmethod
+    def _offers(cls, value):
+        value = [str(v).strip() for v in value or [] if str(v).strip()]
+        unknown = sorted({v for v in value if v not in health.OFFERS})
+        if unknown:
+            raise ValueError(f"offre(s) de santé inconnue(s) : {', '.join(unknown)}")
+        return list(dict.fromkeys(value))
 
     @field_validator("secteurs_conventionnement")
     @classmethod

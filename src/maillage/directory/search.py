@@ -32,7 +32,7 @@ from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from maillage.directory import search_index
+from maillage.directory import health, search_index
 from maillage.directory.enums import theme_with_children
 from maillage.directory.models import (
     Service,
@@ -62,6 +62,8 @@ BOOLEAN_FACETS = (
 class SearchParams:
     text: str = ""
     themes: list[str] = field(default_factory=list)
+    # Health offers (directory.health: a family selects all its offers).
+    offers: list[str] = field(default_factory=list)
     commune: str | None = None  # INSEE code
     latitude: float | None = None
     longitude: float | None = None
@@ -296,6 +298,12 @@ def _criteria_sql(
             wanted |= theme_with_children(theme)
         args["themes"] = sorted(wanted)
         where.append("x.thematiques && %(themes)s::varchar[]")
+    if params.offers:
+        offers = set()
+        for offer in params.offers:
+            offers |= health.offer_with_children(offer)
+        args["offers"] = sorted(offers)
+        where.append("x.health_offers && %(offers)s::varchar[]")
     if params.publics:
         args["publics"] = list(params.publics)
         where.append(
@@ -417,6 +425,7 @@ def _criteria_sql(
 def _words_only(params: SearchParams) -> bool:
     return not (
         params.themes
+        or params.offers
         or params.commune
         or params.latitude is not None
         or params.publics
@@ -550,6 +559,7 @@ RESULT_FIELDS = (
     "name",
     "description",
     "thematiques",
+    "health_offers",
     "publics",
     "fees",
     "reception_modes",

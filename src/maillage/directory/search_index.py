@@ -3,7 +3,8 @@
 `Service.listed` says the service and its structure are both published; the effective
 position is the service's own, else its structure's, else its commune's, else its
 structure's commune's. Each listed service has a narrow `ServiceSearch` row with what the
-search filters and ranks on: full-text weights A the service's name and its themes' labels,
+search filters and ranks on: full-text weights A the service's name, its themes' labels and
+its health offers' words (label, family, acronyms: « SSIAD »),
 B the structure's name, C the descriptions, D the publics' labels; the decoded opening hours'
 key. `ServiceText` holds the text alone for words-only searches, with `name_vector` (weight A's
 words); `SearchWord` the vocabulary that corrects mistyped words.
@@ -18,6 +19,7 @@ import threading
 from django.db import connection, transaction
 from django.utils import timezone
 
+from maillage.directory import health
 from maillage.directory import hours as hours_module
 from maillage.directory.enums import Public, Thematique
 from maillage.directory.models import OpeningSchedule, SearchGeneration
@@ -27,6 +29,9 @@ from maillage.directory.models import OpeningSchedule, SearchGeneration
 # migration, which an older one running before it would not find (0014_search_sector_1).
 REFRESH_SQL = """
 WITH labels(code, label) AS (SELECT * FROM unnest(%(codes)s::text[], %(labels)s::text[])),
+offer_themes(offer, theme) AS (
+    SELECT * FROM unnest(%(offer_codes)s::text[], %(offer_themes)s::text[])
+),
 v AS (
     SELECT
         s.id,
@@ -49,8 +54,8 @@ v AS (
         END AS geo_approximate,
         COALESCE(s.commune_id, st.commune_id) AS geo_commune_id,
         md5(NULLIF(COALESCE(NULLIF(s.opening_hours, ''), st.opening_hours), '')) AS hours_key,
-        lower(public.unaccent(concat_ws(' ', s.name, st.name, themes.text, publics.text,
-            array_to_string(s.professions, ' ')))) AS vocabulary,
+        lower(public.unaccent(concat_ws(' ', s.name, st.name, themes.text, offers.text,
+            publics.text, array_to_string(s.professions, ' ')))) AS vocabulary,
         named.vector AS name_vector,
         setweight(named.vector, 'A')
             || setweight(to_tsvector('french_unaccent', st.name), 'B')
@@ -61,7 +66,8 @@ v AS (
         COALESCE(s.source_updated_on, s.updated_at::date) + s.update_frequency_days AS stale_on,
         (s.reception_modes @> ARRAY['a-distance']::varchar[]
             AND NOT s.reception_modes @> ARRAY['en-presentiel']::varchar[]) AS remote_only,
-        s.name, s.thematiques, s.publics, s.fees, s.free_under_conditions,
+        s.name, all_themes.list AS thematiques, s.health_offers, s.publics, s.fees,
+        s.free_under_conditions,
         s.reduced_mobility_access, s.unconditional_welcome, s.no_appointment, s.interpreting,
         s.peer_workers, s.anonymous, s.third_party_payment, s.languages, s.reception_modes,
         s.eligibility_zone, s.fee_sectors @> ARRAY['secteur-1']::varchar[] AS sector_1
@@ -69,15 +75,28 @@ v AS (
     JOIN directory_structure st ON st.id = s.structure_id
     LEFT JOIN territories_commune c ON c.code = s.commune_id
     LEFT JOIN territories_commune sc ON sc.code = st.commune_id
+    -- The sub-themes a search on data·inclusion's themes finds the service by: its own and
+    -- those its health offers stand for (health.themes_of).
     CROSS JOIN LATERAL (
-        SELECT string_agg(label, ' ') AS text FROM labels WHERE code = ANY(s.thematiques)
+        SELECT CASE WHEN s.health_offers = '{{}}' THEN s.thematiques ELSE (
+            SELECT COALESCE(array_agg(DISTINCT t ORDER BY t), '{{}}')::varchar[]
+            FROM (SELECT unnest(s.thematiques) AS t
+                  UNION SELECT theme FROM offer_themes WHERE offer = ANY(s.health_offers)) x
+        ) END AS list
+    ) all_themes
+    CROSS JOIN LATERAL (
+        SELECT string_agg(label, ' ') AS text FROM labels WHERE code = ANY(all_themes.list)
     ) themes
+    CROSS JOIN LATERAL (
+        SELECT string_agg(label, ' ') AS text FROM labels WHERE code = ANY(s.health_offers)
+    ) offers
     CROSS JOIN LATERAL (
         SELECT string_agg(label, ' ') AS text FROM labels WHERE code = ANY(s.publics)
     ) publics
     CROSS JOIN LATERAL (
         SELECT to_tsvector('french_unaccent',
-            concat_ws(' ', s.name, themes.text, array_to_string(s.professions, ' '))) AS vector
+            concat_ws(' ', s.name, themes.text, offers.text,
+                array_to_string(s.professions, ' '))) AS vector
     ) named
     WHERE {where}
 ),
@@ -125,14 +144,14 @@ vocabulary AS (
     RETURNING word
 )
 INSERT INTO directory_servicesearch AS t (
-    service_id, name, search_vector, thematiques, publics, fees,
+    service_id, name, search_vector, thematiques, health_offers, publics, fees,
     free_under_conditions, reduced_mobility_access, unconditional_welcome, no_appointment,
     interpreting, peer_workers, anonymous, third_party_payment, sector_1, languages,
     reception_modes, eligibility_zone, remote_only, geo_latitude, geo_longitude, commune_id,
     stale_on, hours_key
 )
 SELECT
-    id, name, search_vector, thematiques, publics, fees,
+    id, name, search_vector, thematiques, health_offers, publics, fees,
     free_under_conditions, reduced_mobility_access, unconditional_welcome, no_appointment,
     interpreting, peer_workers, anonymous, third_party_payment, sector_1, languages,
     reception_modes, eligibility_zone, remote_only, geo_latitude, geo_longitude,
@@ -144,6 +163,7 @@ ON CONFLICT (service_id) DO UPDATE SET
     name = EXCLUDED.name,
     search_vector = EXCLUDED.search_vector,
     thematiques = EXCLUDED.thematiques,
+    health_offers = EXCLUDED.health_offers,
     publics = EXCLUDED.publics,
     fees = EXCLUDED.fees,
     free_under_conditions = EXCLUDED.free_under_conditions,
@@ -165,14 +185,16 @@ ON CONFLICT (service_id) DO UPDATE SET
     stale_on = EXCLUDED.stale_on,
     hours_key = EXCLUDED.hours_key
 WHERE (
-    t.name, t.search_vector, t.thematiques, t.publics, t.fees, t.free_under_conditions,
+    t.name, t.search_vector, t.thematiques, t.health_offers, t.publics, t.fees,
+    t.free_under_conditions,
     t.reduced_mobility_access, t.unconditional_welcome, t.no_appointment,
     t.interpreting, t.peer_workers, t.anonymous, t.third_party_payment, t.sector_1,
     t.languages,
     t.reception_modes, t.eligibility_zone, t.remote_only, t.geo_latitude,
     t.geo_longitude, t.commune_id, t.stale_on, t.hours_key
 ) IS DISTINCT FROM (
-    EXCLUDED.name, EXCLUDED.search_vector, EXCLUDED.thematiques, EXCLUDED.publics,
+    EXCLUDED.name, EXCLUDED.search_vector, EXCLUDED.thematiques, EXCLUDED.health_offers,
+    EXCLUDED.publics,
     EXCLUDED.fees, EXCLUDED.free_under_conditions, EXCLUDED.reduced_mobility_access,
     EXCLUDED.unconditional_welcome, EXCLUDED.no_appointment, EXCLUDED.interpreting,
     EXCLUDED.peer_workers, EXCLUDED.anonymous, EXCLUDED.third_party_payment,
@@ -186,13 +208,25 @@ WHERE (
 def _labels() -> tuple[list[str], list[str]]:
     pairs = [(value, str(label)) for value, label in Thematique.choices]
     pairs += [(value, str(label)) for value, label in Public.choices]
+    pairs += [(value, health.search_words(value)) for value in health.OFFERS]
     return [code for code, _ in pairs], [label for _, label in pairs]
+
+
+def _offer_themes() -> tuple[list[str], list[str]]:
+    pairs = [(value, theme) for value, offer in health.OFFERS.items() for theme in offer.themes]
+    return [offer for offer, _ in pairs], [theme for _, theme in pairs]
 
 
 def refresh(*, service_ids: list[int] | None = None, structure_ids: list[int] | None = None):
     """Recompute the read-model for some services (or those of some structures), or all."""
     codes, labels = _labels()
-    params = {"codes": codes, "labels": labels}
+    offer_codes, offer_themes = _offer_themes()
+    params = {
+        "codes": codes,
+        "labels": labels,
+        "offer_codes": offer_codes,
+        "offer_themes": offer_themes,
+    }
     where = "TRUE"
     if service_ids is not None:
         where, params["ids"] = "s.id = ANY(%(ids)s)", list(service_ids)

@@ -6,6 +6,7 @@ app_name = "directory"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("offres-de-sante/", views.health_taxonomy, name="health_taxonomy"),
     path("services/<uuid:public_id>/", views.service_detail, name="service"),
     path("services/<uuid:public_id>/fiche/", views.service_sheet, name="service_sheet"),
     path("services/<uuid:public_id>/orienter/", views.orientation_new, name="orientation_new"),

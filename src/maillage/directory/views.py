@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from maillage.core import audit
 from maillage.core.models import PlatformSettings
 from maillage.core.pipeline import Denied, Missing, refusal_returns_to, refusals_on
-from maillage.directory import access, actions, hours, queries
+from maillage.directory import access, actions, health, hours, queries
 from maillage.directory.enums import (
     FeeSector,
     MobilisablePar,
@@ -61,7 +61,10 @@ def search(request):
                 params=params, results=results, channel="page"
             )
             for service in results.services:
-                service.theme_names = _labels(Thematique, service.thematiques)
+                service.theme_names = [
+                    *map(health.label, service.health_offers),
+                    *_labels(Thematique, service.thematiques),
+                ]
     page = (form.cleaned_data.get("page") or 1) if form.is_bound and form.is_valid() else 1
     markers = [
         {
@@ -147,6 +150,7 @@ def _service_context(service) -> dict:
         "open_now": hours.is_open(expression) if expression else None,
         "hours_raw": expression,
         "themes": _labels(Thematique, service.thematiques),
+        "offers": [health.label(value) for value in service.health_offers],
         "publics": _labels(Public, service.publics),
         # The sector is shown with the cost.
         "facets": [
@@ -162,6 +166,33 @@ def _service_context(service) -> dict:
         "zone": zone_names(service.eligibility_zone),
         "legal_form": service.structure.get_legal_form_display(),
     }
+
+
+@login_not_required
+def health_taxonomy(request):
+    """The health and medico-social offer's reference: each offer with the data·inclusion
+    themes and publics it stands for and the FINESS categories offering it (public)."""
+    themes, publics = dict(Thematique.choices), dict(Public.choices)
+    families = [
+        {
+            "family": family,
+            "offers": [
+                {
+                    "offer": offer,
+                    "themes": [str(themes.get(t, t)) for t in offer.themes],
+                    "publics": [str(publics.get(p, p)) for p in offer.publics],
+                    "categories": [(c, health.FINESS_CATEGORIES.get(c, c)) for c in offer.finess],
+                }
+                for offer in family.offers
+            ],
+        }
+        for family in health.FAMILIES
+    ]
+    return render(
+        request,
+        "directory/health_taxonomy.html",
+        {"families": families, "version": health.TAXONOMY_VERSION},
+    )
 
 
 def _labels(choices, values: list[str]) -> list[str]:

@@ -33,6 +33,7 @@ register_converter(Year, "year")
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("tableaux/<slug:slug>.<tableformat:fmt>", views.table_download, name="table"),
+    path("donnees-ouvertes/", views.open_statistics, name="open_statistics"),
     path("donnees-ouvertes/<slug:slug>.<tableformat:fmt>", views.open_data, name="open_data"),
     path("rapport/", views.report_index, name="reports"),
     path("rapport/<year:year>/", views.annual_report, name="report"),

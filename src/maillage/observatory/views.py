@@ -91,6 +91,13 @@ def _month(text: str) -> dt.date:
     return dt.date(int(year), int(month), 1)
 
 
+def _scope_query(scope) -> str:
+    """The address's query naming the scope: a shared view, a download of the same figures."""
+    return urlencode(
+        {"territoire": scope.key, "du": f"{scope.start:%Y-%m}", "au": f"{scope.end:%Y-%m}"}
+    )
+
+
 def _scope(request):
     """(form, scope, status) from the page's address: the territory and months asked, else
     the platform's territory over the last twelve months."""
@@ -137,9 +144,7 @@ def dashboard(request):
     shown = presentation.present(
         indicators.compute(scope), exact=access.sees_exact_counts(request.user)
     )
-    query = urlencode(
-        {"territoire": scope.key, "du": f"{scope.start:%Y-%m}", "au": f"{scope.end:%Y-%m}"}
-    )
+    query = _scope_query(scope)
     context = {
         "form": form,
         "scope": scope,
@@ -157,6 +162,28 @@ def dashboard(request):
 def table_download(request, slug: str, fmt: str):
     require(access.can_view_observatory(request.user), "observatory.read")
     return _download(request, slug, fmt)
+
+
+@login_not_required
+def open_statistics(request):
+    """Open statistics, read by anyone: every publishable table of a territory over a period,
+    small counts hidden with secondary suppression (exports.open_rows), each to download."""
+    form, scope, status = _scope(request)
+    tables = [
+        {"table": table, "rows": exports.open_rows(table, presentation.THRESHOLD)}
+        for table in indicators.compute(scope).tables
+        if exports.publishable(table)
+    ]
+    query = _scope_query(scope)
+    context = {
+        "form": form,
+        "scope": scope,
+        "tables": tables,
+        "query": query,
+        "threshold": presentation.THRESHOLD,
+        "refreshed": facts.last_refresh(),
+    }
+    return render(request, "observatory/open_statistics.html", context, status=status)
 
 
 @login_not_required

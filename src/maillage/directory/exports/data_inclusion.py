@@ -19,6 +19,7 @@ from typing import IO
 
 from django.utils import timezone
 
+from maillage.directory import health
 from maillage.directory.enums import SCHEMA_VERSION, THEME_PARENTS, PublicationState
 from maillage.directory.exports import ExportCounts
 from maillage.directory.models import MAILLAGE_SOURCE, Service, Structure
@@ -182,8 +183,13 @@ def service_row(service: Service) -> dict | None:
         **_place(service),
         "type": service.type or None,
         # Sub-themes only, as the schema has it (a parent saved before the editing form
-        # offered sub-themes only would make the file invalid).
-        "thematiques": _listed(t for t in service.thematiques if t in THEME_PARENTS),
+        # offered sub-themes only would make the file invalid); with those the service's
+        # health offers stand for (the schema has no field for Maillage's taxonomy).
+        "thematiques": _listed(
+            t
+            for t in health.exchange_themes(service.thematiques, service.health_offers)
+            if t in THEME_PARENTS
+        ),
         "publics": _publics(service.publics),
         "publics_precisions": service.publics_details or None,
         "conditions_acces": service.access_conditions or None,

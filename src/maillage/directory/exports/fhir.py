@@ -25,7 +25,7 @@ from fhir.resources.R4B.organization import Organization
 from pydantic import ValidationError
 
 from maillage.core.fhir import pruned
-from maillage.directory import hours
+from maillage.directory import health, hours
 from maillage.directory.enums import (
     ModeAccueil,
     ModeMobilisation,
@@ -232,6 +232,20 @@ def healthcare_service(service: Service, location_ids: list[str], labels: dict) 
         {"coding": [{"system": THEMES_SYSTEM, "code": t, "display": str(labels.get(t, t))}]}
         for t in service.thematiques
     ]
+    # Maillage's health offers next to the themes, in their own code system; their families
+    # as the service's category.
+    offers = [
+        {"coding": [{"system": health.TAXONOMY_URI, "code": value, "display": health.label(value)}]}
+        for value in service.health_offers
+        if value in health.OFFERS
+    ]
+    families = dict.fromkeys(
+        health.FAMILY_OF[value].value for value in service.health_offers if value in health.OFFERS
+    )
+    categories = [
+        {"coding": [{"system": health.TAXONOMY_URI, "code": value, "display": health.label(value)}]}
+        for value in families
+    ]
     characteristics = [{"text": text} for name, text in FACETS.items() if getattr(service, name)]
     if "a-distance" in service.reception_modes:
         characteristics.append({"text": str(ModeAccueil("a-distance").label)})
@@ -247,7 +261,8 @@ def healthcare_service(service: Service, location_ids: list[str], labels: dict) 
         "name": service.name,
         "comment": service.description[:1000] if service.description else None,
         "extraDetails": service.description or None,
-        "type": themes,
+        "category": categories,
+        "type": offers + themes,
         "location": [{"reference": f"Location/{lid}"} for lid in location_ids],
         "telecom": _telecom(service, service.mobilisation_link),
         "appointmentRequired": not service.no_appointment,

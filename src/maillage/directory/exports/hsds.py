@@ -26,7 +26,7 @@ from typing import IO
 
 from django.db.models import Prefetch
 
-from maillage.directory import hours
+from maillage.directory import health, hours
 from maillage.directory.enums import (
     Frais,
     LegalForm,
@@ -47,6 +47,7 @@ LABELS = {
     "type": dict(ServiceType.choices),
     "modes_accueil": dict(ModeAccueil.choices),
     "frais": dict(Frais.choices),
+    "offres_sante": dict(health.choices()),
 }
 TAXONOMY_OF = {name: taxonomy for taxonomy, (name, _) in ATTRIBUTE_TAXONOMIES.items()}
 
@@ -226,9 +227,12 @@ def service_object(service: Service) -> dict:
             sid,
             "service",
             {
-                "thematiques": service.thematiques,
+                # data·inclusion's themes, those the health offers stand for included: a
+                # partner that knows only data·inclusion finds the service by them.
+                "thematiques": health.exchange_themes(service.thematiques, service.health_offers),
                 "publics": service.publics,
                 "type": service.type,
+                "offres_sante": service.health_offers,
                 "modes_accueil": service.reception_modes,
                 "frais": service.fees,
             },

@@ -77,8 +77,11 @@ SERVICE_COLUMNS = {
     "interpretariat": "interpretariat",
     "pair_aidance": "pair_aidance",
     "accueil_anonyme": "accueil_anonyme",
+    # Maillage's health and medico-social offer (values of GET /api/annuaire/taxonomie-sante).
+    "offres_sante": "offres_sante",
 }
 LIST_FIELDS = {
+    "offres_sante",
     "thematiques",
     "publics",
     "modes_accueil",
@@ -100,6 +103,7 @@ def _cells(value: str, field: str):
 
 # Template column → the model field it fills, for Maillage's own fields.
 EXTENSION_FIELDS = {
+    "offres_sante": "health_offers",
     "structure_forme_juridique": "legal_form",
     "structure_agrement_esus": "ess_approved",
     "professions": "professions",

@@ -269,7 +269,7 @@ def _structure(row: DIStructure, state: str) -> dict:
 
 # Maillage's own fields, as the spreadsheet template gives them (Reader.extended).
 STRUCTURE_EXTENSIONS = frozenset(STRUCTURE_STATUS_FIELDS)
-SERVICE_EXTENSIONS = frozenset(SERVICE_HEALTH_FIELDS)
+SERVICE_EXTENSIONS = frozenset({*SERVICE_HEALTH_FIELDS, "health_offers"})
 
 
 def _structure_extensions(row: DIStructure) -> dict:
@@ -314,6 +314,9 @@ def _service(row: DIService, state: str) -> dict:
         "weeks": row.nombre_semaines,
         "weekly_hours": row.volume_horaire_hebdomadaire,
         "eligibility_zone": row.zone_eligibilite or [],
+        # Maillage's taxonomy (FINESS gives it from the category; data·inclusion has none):
+        # set when the service is created, refreshed only by a format that owns it.
+        "health_offers": row.offres_sante or [],
     }
 
 
@@ -345,6 +348,7 @@ _KEPT = {
 }
 _SERVICE_OWN = {
     *SERVICE_HEALTH_FIELDS,
+    "health_offers",
     "update_frequency_days",
     "freshness_reminded_on",  # the reminder sent to the editors (actions.remind_stale_services)
 }

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from pyproj import Transformer
 
+from maillage.directory import health
 from maillage.directory.imports import data_inclusion
 from maillage.directory.imports.data_inclusion import ImportRejected, Reader, open_metered
 from maillage.directory.imports.reading import (
@@ -510,7 +511,12 @@ def _structure(cells: list[str], points) -> dict:
 def _service(structure: dict) -> dict:
     """The establishment's offer, at its address (the search takes the structure's place)."""
     label = structure["libelle_categorie_finess"] or ""
+    # The category's code says the offer (directory.health); a category the taxonomy does
+    # not cover falls back on the words of its label.
+    offers = health.offers_of_category(structure["categorie_finess"] or "")
     themes, publics = category_profile(label)
+    if offers:
+        themes, publics = health.themes_of(offers), health.publics_of(offers) or publics
     name = label if len(label) >= 3 else structure["nom"]
     kind = f"« {label} »" if label else "sans catégorie"
     return {
@@ -524,6 +530,7 @@ def _service(structure: dict) -> dict:
         ),
         "thematiques": themes,
         "publics": publics,
+        "offres_sante": offers,
         "date_maj": structure["date_maj"],
     }
 

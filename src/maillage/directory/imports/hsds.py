@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from maillage.directory import hours
+from maillage.directory import health, hours
 from maillage.directory.enums import LegalForm
 from maillage.directory.imports import data_inclusion
 from maillage.directory.imports.data_inclusion import (
@@ -72,6 +72,8 @@ ATTRIBUTE_TAXONOMIES = {
     "data-inclusion-types": ("type", True),
     "data-inclusion-modes-accueil": ("modes_accueil", False),
     "data-inclusion-frais": ("frais", True),
+    # Maillage's health and medico-social offer (directory.health).
+    health.TAXONOMY_ID: ("offres_sante", False),
 }
 DAYS = {"MO": "Mo", "TU": "Tu", "WE": "We", "TH": "Th", "FR": "Fr", "SA": "Sa", "SU": "Su"}
 ORDER = list(DAYS)

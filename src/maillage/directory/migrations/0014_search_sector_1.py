@@ -4,13 +4,9 @@ from django.db import migrations, models
 
 
 def refill(apps, schema_editor):
-    """Rebuild the read-model (the new column, and 0011's words). search_index.refresh()
-    writes the read-model as the latest migration shapes it: when a later migration changes
-    it, that one calls refresh() and this becomes a no-op."""
-    from maillage.directory import search_index
-
-    if apps.get_model("directory", "Service").objects.exists():
-        search_index.refresh()
+    # The full refresh this migration ran moved to 0019: search_index.refresh() writes the
+    # read-model as the latest migration shapes it, so only the latest may call it.
+    pass
 
 
 class Migration(migrations.Migration):
