@@ -142,6 +142,11 @@ def _no_search_cache(settings):
     settings.SEARCH_CACHE_SECONDS = 0
     # An audit name no app declares fails the test that writes it (core.audit.declared).
     settings.MAILLAGE_AUDIT_STRICT = True
+    # Text messages are kept in core.sms.outbox, as Django keeps e-mails in mail.outbox.
+    from maillage.core import sms
+
+    settings.SMS_BACKEND = "memory"
+    sms.outbox.clear()
     # Likewise the communes a process keeps: a test's own communes go with its rollback.
     from maillage.territories.queries import _COMMUNES
 

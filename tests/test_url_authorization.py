@@ -134,6 +134,7 @@ EXPECTATIONS = {
     # Session API calls: only the fully logged-in (second factor where required) get through.
     "api:orientation_list": (None, "get", logged_in(200, anonymous=401)),
     "api:orientation_create": (None, "get", logged_in(200, anonymous=401)),  # same path
+    "api:sheet_send": (None, "post", logged_in(400, anonymous=401)),  # a body first
     "api:orientation_detail": (
         lambda cast, territory: {"public_id": _orientation(cast).public_id},
         "get",
@@ -366,6 +367,12 @@ EXPECTATIONS = {
         lambda cast, territory: {"public_id": _published_service().public_id},
         "get",
         everyone(200),
+    ),
+    # Sending a sheet to a person: those who orient; an empty form is refused in French.
+    "directory:sheet_send": (
+        lambda cast, territory: {"public_id": _published_service().public_id},
+        "post",
+        only(ORIENTERS, status=400),
     ),
     "directory:orientation_new": (
         lambda cast, territory: {"public_id": _published_service().public_id},

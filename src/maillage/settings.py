@@ -372,6 +372,13 @@ EMAIL_HOST_USER = env_str("MAILLAGE_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("MAILLAGE_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("MAILLAGE_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("MAILLAGE_FROM_EMAIL", "Maillage <ne-pas-repondre@maillage.local>")
+# Text messages (core.sms): console (masked number, the demo's), memory (tests) or http.
+SMS_BACKEND = env_str("MAILLAGE_SMS_BACKEND", "console")
+SMS_HTTP_URL = env_str("MAILLAGE_SMS_HTTP_URL", "")
+SMS_HTTP_TOKEN = env_str("MAILLAGE_SMS_HTTP_TOKEN", "")
+SMS_SENDER = env_str("MAILLAGE_SMS_SENDER", "Maillage")
+# Sheets a professional may send to people (e-mail or SMS) per hour: a relay for no one.
+SHEET_SENDS_PER_HOUR = env_int("MAILLAGE_SHEET_SENDS_PER_HOUR", 30, minimum=1)
 
 # Files people send (orientation attachments) live outside the web root and are only ever
 # served by a view that checks access and writes the audit trail.

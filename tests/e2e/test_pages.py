@@ -509,3 +509,38 @@ def test_the_hours_editor_writes_the_openstreetmap_expression(page, live_app, e2
     with committed():
         change = ProposedChange.objects.get(service_id=service.pk)
     assert change.changes["opening_hours"] == "Mo-Fr 08:00-12:00"
+
+
+def test_a_professional_sends_the_sheet_by_sms_from_a_phone(phone, live_app, e2e_cast, committed):
+    from django.db import connection
+
+    from maillage.directory.models import SheetSending
+
+    service = _listed_service(
+        committed,
+        {"commune_id": "85191", "name": "Équipe à joindre", "phone": "02 51 00 00 00"},
+        name="Service dont on envoie la fiche",
+        thematiques=["sante--acces-aux-soins"],
+    )
+    log_in(phone, live_app, e2e_cast["professional"])
+    phone.goto(f"{live_app}/annuaire/services/{service.public_id}/")
+    phone.get_by_text("Envoyer la fiche à la personne (SMS ou courriel)").click()
+    assert phone.get_by_label("SMS").is_checked()
+    phone.get_by_label("Numéro de portable ou adresse e-mail de la personne").fill("07 00 00 00 00")
+    assert serious_violations(phone) == []
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"the service page scrolls sideways by {overflow}px"
+    phone.get_by_role("button", name="Envoyer", exact=True).click()
+    assert "Fiche envoyée par SMS au 07 •• •• •• 00." in phone.locator("main").inner_text()
+    with committed():
+        assert SheetSending.objects.filter(service_id=service.pk, channel="sms").count() == 1
+        # Nothing is rolled back here: the job left for the worker goes, not to be run by a
+        # later test's run_jobs().
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM procrastinate_jobs WHERE task_name = %s",
+                ["maillage.directory.deferred.send_sheet"],
+            )
+        SheetSending.objects.filter(service_id=service.pk).delete()

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.accounts.models import User
-from maillage.core import audit
+from maillage.core import audit, ratelimit, sms
 from maillage.core.attachments import MAX_FILES
 from maillage.core.attachments import check as check_attachment
 from maillage.core.attachments import remove as remove_attachment
@@ -38,7 +38,7 @@ from maillage.directory.enums import (
     PublicationState,
     RefusalReason,
 )
-from maillage.directory.inputs import OrientationIn, OrientationMoveIn
+from maillage.directory.inputs import OrientationIn, OrientationMoveIn, SheetSendIn
 from maillage.directory.models import (
     MAILLAGE_SOURCE,
     ChangeState,
@@ -49,6 +49,7 @@ from maillage.directory.models import (
     OrientationTransition,
     ProposedChange,
     Service,
+    SheetSending,
     Structure,
     UnmetSearch,
 )
@@ -269,17 +270,22 @@ def orientation_find_link(token: str) -> OrientationLink | None:
     return link
 
 
+def _published_or_missing(public_id, action: str) -> Service:
+    service = queries.published_service(public_id)
+    if service is None:
+        raise Missing(
+            action,
+            object_type="directory.service",
+            object_id=public_id,
+            what="service (non publié ou inexistant)",
+        )
+    return service
+
+
 def orientation_create(*, actor, data: OrientationIn, attachments=(), acting=None) -> Orientation:
     """Orient a person to a published service (`data.service`), from a page or the API: the
     one entry point both take; `orientation_send` does the work."""
-    service = queries.published_service(data.service)
-    if service is None:
-        raise Missing(
-            "orientation.send",
-            object_type="directory.service",
-            object_id=data.service,
-            what="service (non publié ou inexistant)",
-        )
+    service = _published_or_missing(data.service, "orientation.send")
     fields = data.model_dump(exclude={"service"})
     return orientation_send(
         actor=actor, service=service, attachments=attachments, acting=acting, **fields
@@ -957,3 +963,52 @@ def orientations_anonymise(*, orientation_ids) -> int:
         person_email="",
         reason="",
     )
+
+
+# --- A service's sheet, sent to the person ---------------------------------------------------
+
+
+def sheet_send(*, actor, data: SheetSendIn, acting=None) -> SheetSending:
+    """Send a published service's sheet to a person, by e-mail or SMS, for whoever orients
+    (a page or the API). The address is kept until the job has sent it, then erased; the
+    audit trail says which sheet was sent, by whom and how, never to whom."""
+    service = _published_or_missing(data.service, "directory.sheet.send")
+    if not access.can_orient(actor):
+        audit.deny("directory.sheet.send", actor=audit.actor_of(actor, acting), obj=service)
+        raise PermissionDenied
+    recipient = data.recipient.strip()
+    if data.channel == SheetSending.EMAIL:
+        try:
+            validate_email(recipient)
+        except ValidationError:
+            raise ValidationError(
+                {"recipient": _("Adresse e-mail invalide : par exemple nom@exemple.fr.")}
+            ) from None
+    else:
+        recipient = sms.mobile_number(recipient)
+        if recipient is None:
+            raise ValidationError(
+                {
+                    "recipient": _(
+                        "Numéro de portable invalide : un numéro en 06 ou 07 (ou +33 6, +33 7)."
+                    )
+                }
+            )
+    if not ratelimit.hit(
+        f"sheet-send:{actor.pk}", limit=settings.SHEET_SENDS_PER_HOUR, window_seconds=3600
+    ):
+        raise ValidationError(
+            _("Vous avez envoyé beaucoup de fiches en une heure : réessayez un peu plus tard.")
+        )
+    with transaction.atomic():
+        sending = SheetSending.objects.create(
+            service=service, channel=data.channel, recipient=recipient, sent_by=actor
+        )
+        deferred.send_sheet.defer(sending_id=sending.pk)
+        audit.record(
+            "directory.sheet.send",
+            actor=audit.actor_of(actor, acting),
+            obj=service,
+            details={"channel": data.channel, "sending": str(sending.public_id)},
+        )
+    return sending

@@ -18,7 +18,7 @@ from maillage.core import audit, ratelimit
 from maillage.core.pipeline import acting, found
 from maillage.directory import actions, health, hours, queries
 from maillage.directory.enums import ModeAccueil, OrientationState, Public, Thematique
-from maillage.directory.inputs import OrientationIn, OrientationMoveIn
+from maillage.directory.inputs import OrientationIn, OrientationMoveIn, SheetSendIn
 from maillage.directory.queries import (
     BOOLEAN_FACETS,
     MAX_RADIUS_KM,
@@ -33,6 +33,7 @@ from maillage.directory.schemas import (
     OrientationList,
     OrientationOut,
     SearchOut,
+    SheetSendOut,
 )
 from maillage.territories.queries import commune_by_code
 
@@ -386,6 +387,21 @@ def orientation_create(request, payload: OrientationIn):
     return Status(
         201, _orientation_out(queries.orientation_for(request.user, orientation.public_id))
     )
+
+
+@router.post(
+    "/envois-de-fiches",
+    response={202: SheetSendOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Envoyer la fiche d'un service à une personne, par SMS ou courriel",
+    description=(
+        "Pour qui oriente. L'adresse n'est gardée que le temps de l'envoi (par la file des "
+        "tâches), puis effacée ; le journal d'audit note la fiche, l'auteur et le canal."
+    ),
+)
+@acting("directory.sheet.send")
+def sheet_send(request, payload: SheetSendIn):
+    sending = actions.sheet_send(actor=request.user, data=payload, acting=audit.Actor.of(request))
+    return Status(202, {"id": sending.public_id, "channel": sending.channel})
 
 
 @router.post(

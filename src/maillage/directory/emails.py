@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.core.notify import absolute_url
+from maillage.directory import hours
 from maillage.directory.models import (
     OrientationLink,
 )
@@ -50,3 +51,65 @@ def link_email(link: OrientationLink, kind: str) -> tuple[str, str]:
         "deadline": deadline,
         "link": url,
     }
+
+
+def _sheet_facts(service) -> dict:
+    structure = service.structure
+    commune = service.geo_commune or service.commune or structure.commune
+    city = commune.name if commune else (service.city_name or structure.city_name)
+    address = ", ".join(
+        part
+        for part in (
+            service.address or structure.address,
+            " ".join(p for p in (service.postal_code or structure.postal_code, city) if p),
+        )
+        if part
+    )
+    return {
+        "service": service.name,
+        "structure": structure.name,
+        "address": address,
+        "phone": service.phone or structure.phone,
+        "email": service.email or structure.email,
+        "url": absolute_url(reverse("directory:service", kwargs={"public_id": service.public_id})),
+    }
+
+
+def sheet_email(service) -> tuple[str, str]:
+    """Subject and body of a service's sheet sent to a person (who reads it without an
+    account: the link goes to the public page)."""
+    facts = _sheet_facts(service)
+    expression = service.opening_hours or service.structure.opening_hours
+    try:
+        week = hours.week(expression) if expression else []
+    except hours.HoursError:
+        week = []
+    lines = [
+        _("Bonjour,"),
+        "",
+        _("Voici les coordonnées du service dont on vous a parlé :"),
+        "",
+        f"{facts['service']} — {facts['structure']}",
+    ]
+    if facts["address"]:
+        lines.append(_("Adresse : %(address)s") % facts)
+    if facts["phone"]:
+        lines.append(_("Téléphone : %(phone)s") % facts)
+    if facts["email"]:
+        lines.append(_("Courriel : %(email)s") % facts)
+    if week:
+        lines += ["", _("Horaires :"), *(f"  {day.label} : {day.in_words}" for day in week)]
+    lines += ["", _("La fiche complète : %(url)s") % facts, "", _("Bonne journée.")]
+    return _("Les coordonnées de « %(service)s »") % facts, "\n".join(lines)
+
+
+def sheet_sms(service) -> str:
+    """A service's sheet in a text message: who, where, the phone, the page for the rest."""
+    facts = _sheet_facts(service)
+    parts = [f"{facts['service']} ({facts['structure']})"]
+    if facts["address"]:
+        parts.append(facts["address"])
+    if facts["phone"]:
+        parts.append(_("Tél. %(phone)s") % facts)
+    parts.append(_("Fiche : %(url)s") % facts)
+    return ". ".join(parts)

@@ -812,6 +812,10 @@ class AuditAction(models.TextChoices):
         "directory.moderation.reject",
         _("a refusé une fiche de l'annuaire"),
     )
+    DIRECTORY_SHEET_SEND = (
+        "directory.sheet.send",
+        _("a envoyé la fiche d'un service à une personne"),
+    )
     DIRECTORY_STRUCTURE_MERGE = (
         "directory.structure.merge",
         _("a fusionné deux structures de l'annuaire"),

@@ -181,6 +181,34 @@ class SearchForm(Form):
         )
 
 
+# --- A service's sheet, sent to the person ---------------------------------------------------
+
+
+class SheetSendForm(InputForm, Form):
+    input = inputs.SheetSendIn
+    channel = forms.ChoiceField(
+        label=_("Envoyer par"),
+        choices=[("sms", _("SMS")), ("email", _("courriel"))],
+        initial="sms",
+        widget=forms.RadioSelect,
+    )
+    recipient = forms.CharField(
+        label=_("Numéro de portable ou adresse e-mail de la personne"),
+        max_length=254,
+        help_text=_(
+            "Avec son accord. Gardé le temps de l'envoi, puis effacé : il n'est écrit nulle part."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, service, **kwargs):
+        self.service = service
+        super().__init__(*args, **kwargs)
+
+    def given_from_path(self) -> dict:
+        return {"service": self.service.public_id}
+
+
 # --- Orientation ------------------------------------------------------------------------------
 
 

@@ -32,3 +32,14 @@ class OrientationMoveIn(Schema):
         default="", description="le motif, pour un refus (obligatoire alors)"
     )
     comment: str = Field(default="", max_length=2000)
+
+
+class SheetSendIn(Schema):
+    service: UUID
+    channel: Literal["email", "sms"] = Field(description="email (courriel) ou sms")
+    recipient: str = Field(
+        min_length=1,
+        max_length=254,
+        description="l'adresse e-mail ou le numéro de portable (06, 07) de la personne : "
+        "gardé le temps de l'envoi, puis effacé",
+    )

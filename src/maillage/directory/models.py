@@ -606,6 +606,27 @@ class OrientationLink(models.Model):
         return self.used_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
+class SheetSending(models.Model):
+    """A service's sheet sent to a person by e-mail or SMS. The address waits here for the
+    job that sends it (never in the job's arguments, never in a log) and is erased once sent;
+    the row remains: which sheet, by whom, how, when."""
+
+    EMAIL, SMS = "email", "sms"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="sendings")
+    channel = models.CharField(max_length=5, choices=[(EMAIL, _("courriel")), (SMS, _("SMS"))])
+    recipient = models.CharField(max_length=254, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.channel} sheet of {self.service_id}"
+
+
 class OrientationAttachment(PrivateFile):
     """A document sent with an orientation; deleted when the orientation ends (the row
     stays, for the record)."""

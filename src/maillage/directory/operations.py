@@ -7,6 +7,7 @@ from maillage.directory import inputs as i
 PAGE_OPERATIONS = (
     Op("directory:orientation_new", "orientation_create", i.OrientationIn, from_path=("service",)),
     Op("directory:orientation_move", "orientation_answer", i.OrientationMoveIn),
+    Op("directory:sheet_send", "sheet_send", i.SheetSendIn, from_path=("service",)),
 )
 
 _EDITING = (

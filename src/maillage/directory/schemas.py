@@ -106,3 +106,8 @@ class HealthTaxonomyOut(Schema):
     uri: str
     version: str
     families: list[HealthFamilyOut]
+
+
+class SheetSendOut(Schema):
+    id: UUID
+    channel: str

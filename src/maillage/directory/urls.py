@@ -9,6 +9,7 @@ urlpatterns = [
     path("offres-de-sante/", views.health_taxonomy, name="health_taxonomy"),
     path("services/<uuid:public_id>/", views.service_detail, name="service"),
     path("services/<uuid:public_id>/fiche/", views.service_sheet, name="service_sheet"),
+    path("services/<uuid:public_id>/envoyer/", views.sheet_send, name="sheet_send"),
     path("services/<uuid:public_id>/orienter/", views.orientation_new, name="orientation_new"),
     path("orientations/", views.orientation_list, name="orientation_list"),
     path(

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from maillage.core import audit
+from maillage.core import audit, sms
 from maillage.core.models import PlatformSettings
 from maillage.core.pipeline import Denied, Missing, refusal_returns_to, refusals_on
 from maillage.directory import access, actions, health, hours, queries
@@ -32,6 +32,7 @@ from maillage.directory.forms import (
     RejectForm,
     SearchForm,
     ServiceForm,
+    SheetSendForm,
     StatisticsForm,
     StructureForm,
 )
@@ -123,10 +124,40 @@ def service_detail(request, public_id):
     for name in SearchForm.base_fields:
         if name in criteria:
             back.setlist(name, criteria.getlist(name)[:20])
+    send_form = SheetSendForm(service=service) if access.can_orient(request.user) else None
     return render(
         request,
         "directory/service_detail.html",
-        {**_service_context(service), "back": back.urlencode()},
+        {**_service_context(service), "back": back.urlencode(), "send_form": send_form},
+    )
+
+
+@require_POST
+def sheet_send(request, public_id):
+    """Send the service's sheet to the person, by SMS or e-mail (for those who orient)."""
+    if not access.can_orient(request.user):
+        raise Denied("directory.sheet.send")
+    service = _published_service(request, public_id)
+    form = SheetSendForm(request.POST, service=service)
+    if form.is_valid():
+        with refusals_on(form) as submitted:
+            sending = actions.sheet_send(
+                actor=request.user, data=form.to_input(), acting=audit.Actor.of(request)
+            )
+        if submitted.done:
+            if sending.channel == "sms":
+                done = _("Fiche envoyée par SMS au %(number)s.") % {
+                    "number": sms.masked(sending.recipient)
+                }
+            else:
+                done = _("Fiche envoyée par courriel.")
+            messages.success(request, done)
+            return redirect("directory:service", public_id=service.public_id)
+    return render(
+        request,
+        "directory/service_detail.html",
+        {**_service_context(service), "back": "", "send_form": form, "send_open": True},
+        status=400,
     )
 
 

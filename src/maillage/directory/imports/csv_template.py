@@ -77,7 +77,7 @@ SERVICE_COLUMNS = {
     "interpretariat": "interpretariat",
     "pair_aidance": "pair_aidance",
     "accueil_anonyme": "accueil_anonyme",
-    # Maillage's health and medico-social offer (values of GET /api/annuaire/taxonomie-sante).
+    # Maillage's health and medico-social offer (values of GET /api/v1/taxonomie-sante).
     "offres_sante": "offres_sante",
 }
 LIST_FIELDS = {
