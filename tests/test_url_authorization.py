@@ -158,6 +158,11 @@ EXPECTATIONS = {
         "post",
         logged_in(400, anonymous=401),
     ),
+    "api:circle_invite": (
+        lambda cast, territory: {"public_id": _pathway(cast).public_id},
+        "post",
+        logged_in(400, anonymous=401),
+    ),
     "api:circle_add": (
         lambda cast, territory: {"public_id": _pathway(cast).public_id},
         "post",

@@ -1,3 +1,6 @@
+import html
+import re
+
 from django.urls import reverse
 
 from maillage.core.models import AuditEvent, Notification
@@ -164,3 +167,85 @@ def test_the_referent_is_told_when_a_leaving_member_still_carried_actions(client
     assert client.post(_url("circle_remove", pathway, own)).status_code == 302
     notice = Notification.objects.get(user=cast.coordinator)
     assert "1 action(s)" in notice.message and notice.link.endswith("/plan/")
+
+
+def _invitation_path() -> str:
+    from django.core import mail
+
+    return re.search(r"https?://[^/]+(/compte/invitation/\S+)", mail.outbox[-1].body).group(1)
+
+
+def test_the_referent_invites_a_professional_without_an_account_in_one_step(
+    client, cast, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from maillage.accounts.models import User
+    from maillage.core.roles import Role
+
+    pathway = opened_pathway(cast)
+    client.force_login(cast.coordinator)
+    data = {"email": "IDE.Libre@exemple.fr", "role": "nurse", "person_informed": "on"}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url("circle_add", pathway), data, follow=True)
+    page = html.unescape(response.content.decode())
+    assert "Invitation envoyée : elle entrera dans le cercle en créant son compte" in page
+    assert "ide.libre@exemple.fr" in page  # the pending invitation, for the referent
+    (email,) = mail.outbox
+    assert email.to == ["ide.libre@exemple.fr"]
+    assert "cercle de soins" in email.body
+    assert pathway.person.last_name not in email.body  # never the person's name by e-mail
+    invited = AuditEvent.objects.get(action="circle.invite")
+    assert "ide.libre" not in invited.details
+    # She follows the link, creates her account, and is in the circle.
+    client.logout()
+    client.get(_invitation_path())
+    client.post(
+        reverse("accounts:invitation_accept"),
+        {
+            "full_name": "Infirmière Libérale",
+            "password1": "un très bon mot de passe",
+            "password2": "un très bon mot de passe",
+        },
+    )
+    nurse = User.objects.get(email="ide.libre@exemple.fr")
+    assert nurse.roles == {Role.PROFESSIONAL}
+    joined = pathway.members.get(user=nurse)
+    assert joined.status == MemberStatus.ACTIVE and joined.role == "nurse"
+    assert AuditEvent.objects.filter(action="circle.join").count() == 1
+    assert Notification.objects.filter(user=cast.coordinator).exists()
+    assert client.get(_url("pathway", pathway)).status_code == 200
+
+
+def test_only_the_referent_invites_and_the_rules_of_entry_hold(client, cast):
+    pathway = opened_pathway(cast)
+    data = {"email": "personne@exemple.fr", "role": "nurse", "person_informed": "on"}
+    # A member proposes: without an account, there is nobody to propose.
+    client.force_login(cast.professional)
+    response = client.post(_url("circle_add", pathway), data)
+    assert response.status_code == 400
+    assert "le ou la référent·e peut l'inviter" in html.unescape(response.content.decode())
+    client.force_login(cast.coordinator)
+    for bad in ({**data, "person_informed": ""}, {**data, "role": "caregiver"}):
+        assert client.post(_url("circle_add", pathway), bad).status_code == 400
+    # Checked for the API too: the role of a member, never the person's or a caregiver's.
+    from maillage.pathways.models import CircleInvitation
+
+    assert not CircleInvitation.objects.exists()
+
+
+def test_the_api_invites_into_the_circle(client, cast):
+    pathway = opened_pathway(cast)
+    client.force_login(cast.coordinator)
+    url = f"/api/v1/pathways/{pathway.public_id}/circle/invitations"
+    body = {"email": "kine@exemple.fr", "role": "other_professional", "person_informed": True}
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response.json()["email"] == "kine@exemple.fr"
+    again = client.post(
+        url, {**body, "email": cast.professional.email}, content_type="application/json"
+    )
+    assert again.status_code == 400 and "déjà un compte" in again.json()["detail"]
+    client.force_login(cast.professional)
+    refused = client.post(url, {**body, "email": "x@exemple.fr"}, content_type="application/json")
+    assert refused.status_code == 403

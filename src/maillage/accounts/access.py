@@ -44,6 +44,16 @@ def can_grant_role(user, organisation, role: str) -> bool:
     return role in GRANTABLE_BY_ORGANISATION_ADMIN and is_organisation_admin(user, organisation)
 
 
+def can_invite_circle_professional(user, organisation) -> bool:
+    """A coordinator of a platform invites, into her platform, a professional who has no
+    account yet, to join a care circle she manages (pathways.actions.circle_invite): the
+    professional role only, as she opens the person's space to the person."""
+    return any(
+        m.organisation_id == organisation.pk and m.role == Role.COORDINATOR
+        for m in user.active_memberships()
+    )
+
+
 def can_view_organisation(user, organisation) -> bool:
     """Professional members of an organisation and platform admins see its page. A person
     supported or a caregiver never sees the member lists: her link to the platform is her

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from maillage.accounts import access
-from maillage.accounts.emails import invitation_email
+from maillage.accounts.emails import circle_invitation_email, invitation_email
 from maillage.accounts.models import (
     ApiToken,
     Invitation,
@@ -32,6 +32,7 @@ from maillage.accounts.models import (
     Organisation,
     User,
 )
+from maillage.accounts.signals import invitation_accepted
 from maillage.core import audit
 from maillage.core.models import AuditEvent
 from maillage.core.notify import absolute_url
@@ -304,6 +305,33 @@ def invitation_send(
             details={"role": role},
         )
         raise PermissionDenied
+    return _invite(actor=actor, organisation=organisation, email=email, role=role, acting=acting)
+
+
+def invitation_send_for_circle(
+    *, actor: User, organisation: Organisation, email: str, acting=None
+) -> tuple[Invitation, str]:
+    """Invite a professional without an account into the coordinator's platform, to join a
+    care circle (the circle's side is pathways.actions.circle_invite)."""
+    if not access.can_invite_circle_professional(actor, organisation):
+        audit.deny(
+            "invitation.send",
+            actor=audit.actor_of(actor, acting),
+            obj=organisation,
+            details={"role": Role.PROFESSIONAL, "circle": True},
+        )
+        raise PermissionDenied
+    return _invite(
+        actor=actor,
+        organisation=organisation,
+        email=email,
+        role=Role.PROFESSIONAL,
+        acting=acting,
+        wording=circle_invitation_email,
+    )
+
+
+def _invite(*, actor, organisation, email, role, acting, wording=None):
     email = email.strip().lower()
     if email == actor.email.lower():
         raise ValidationError(_("Vous ne pouvez pas vous inviter vous-même."))
@@ -335,11 +363,13 @@ def invitation_send(
             object_id=str(invitation.public_id),
             details={"organisation": str(organisation.public_id), "role": role},
         )
-        link = reverse("accounts:invitation_open", kwargs={"token": token})
-        base = absolute_url("")
-        subject, body = invitation_email(
-            inviter=actor, organisation=organisation, role=role, link=base + link
-        )
+        link = absolute_url("") + reverse("accounts:invitation_open", kwargs={"token": token})
+        if wording is None:
+            subject, body = invitation_email(
+                inviter=actor, organisation=organisation, role=role, link=link
+            )
+        else:
+            subject, body = wording(inviter=actor, organisation=organisation, link=link)
         transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
     return invitation, token
 
@@ -396,6 +426,8 @@ def invitation_accept(
             object_type="accounts.invitation",
             object_id=str(invitation.public_id),
         )
+        # What the invitation was for besides the role (a care circle): its app's receiver.
+        invitation_accepted.send(sender=Invitation, invitation=invitation, user=user)
     return user
 
 

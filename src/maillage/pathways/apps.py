@@ -23,3 +23,10 @@ class PathwaysConfig(AppConfig):
         from maillage.pathways import dashboard as pathways_dashboard
 
         dashboard.register(pathways_dashboard.tiles, has_team=access.can_triage)
+
+        # A professional invited into a care circle joins it when she accepts (the accounts
+        # app signals it without knowing of pathways).
+        from maillage.accounts.signals import invitation_accepted
+        from maillage.pathways.actions.circle import join_invited_circles
+
+        invitation_accepted.connect(join_invited_circles, dispatch_uid="pathways-circle-join")

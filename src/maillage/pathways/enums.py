@@ -355,6 +355,11 @@ class AuditAction(models.TextChoices):
     CIRCLE_APPROVE = "circle.approve", _("a accepté un membre proposé au cercle de soins")
     CIRCLE_LEAVE = "circle.leave", _("a quitté le cercle de soins")
     CIRCLE_PROPOSE = "circle.propose", _("a proposé un membre pour le cercle de soins")
+    CIRCLE_INVITE = (
+        "circle.invite",
+        _("a invité dans le cercle de soins un·e professionnel·le sans compte"),
+    )
+    CIRCLE_JOIN = "circle.join", _("a rejoint le cercle de soins en acceptant l'invitation")
     CIRCLE_READ = "circle.read", _("a consulté un membre du cercle de soins")
     CIRCLE_REMOVE = "circle.remove", _("a retiré un membre du cercle de soins")
     MEETING_CANCEL = "meeting.cancel", _("a annulé une réunion de concertation")

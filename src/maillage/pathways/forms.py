@@ -183,7 +183,10 @@ class CircleMemberForm(InputForm, Form):
     email = forms.EmailField(
         max_length=254,
         label=_("Adresse e-mail du ou de la professionnel·le"),
-        help_text=_("Son compte sur la plateforme."),
+        help_text=_(
+            "Son compte sur la plateforme. Sans compte, le ou la référent·e l'invite ici "
+            "même : elle reçoit un lien pour en créer un et entre alors dans le cercle."
+        ),
     )
     role = forms.ChoiceField(
         label=_("Rôle dans le cercle"),

@@ -229,6 +229,26 @@ class Pathway(PublicModel):
         return f"{self.person} ({self.get_state_display()})"
 
 
+class CircleInvitation(PublicModel):
+    """A professional without an account invited into a care circle: she joins it, with
+    this role, when she accepts the account invitation (accounts.Invitation) it rides on."""
+
+    pathway = models.ForeignKey(
+        "Pathway", on_delete=models.CASCADE, related_name="circle_invitations"
+    )
+    invitation = models.ForeignKey(
+        "accounts.Invitation", on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField(_("rôle"), max_length=30, choices=CircleRole.choices)
+    joined_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation dans un cercle de soins")
+
+    def __str__(self):
+        return f"{self.invitation.email} → {self.pathway_id}"
+
+
 class CircleMember(PublicModel):
     """One member of a pathway's care circle. Only active members see the pathway; leaving
     or being removed ends that at once."""

@@ -409,6 +409,21 @@ def caregivers_of(pathway) -> list:
     return list(pathway.caregivers.filter(removed_at__isnull=True))
 
 
+def circle_invitations_of(pathway) -> list:
+    """Professionals invited into the circle who have not joined yet (the invitation still
+    open), for those who manage it."""
+    return list(
+        pathway.circle_invitations.filter(
+            joined_at__isnull=True,
+            invitation__accepted_at__isnull=True,
+            invitation__revoked_at__isnull=True,
+            invitation__expires_at__gt=timezone.now(),
+        )
+        .select_related("invitation")
+        .order_by("created_at")
+    )
+
+
 def portal_accesses_of(pathway) -> list:
     return list(
         pathway.portal_accesses.filter(revoked_at__isnull=True).select_related(

@@ -40,6 +40,13 @@ class CircleMemberOut(Schema):
     status: str
 
 
+class CircleInvitationOut(Schema):
+    id: UUID
+    email: str
+    role: str
+    expires_at: datetime
+
+
 class PlanActionOut(Schema):
     id: UUID
     text: str

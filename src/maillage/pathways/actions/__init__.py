@@ -8,8 +8,10 @@ from maillage.pathways.actions._common import identity_key
 from maillage.pathways.actions.assessments import assessment_record
 from maillage.pathways.actions.circle import (
     circle_approve,
+    circle_invite,
     circle_propose,
     circle_remove,
+    needs_invitation,
     pathway_handover,
 )
 from maillage.pathways.actions.closure import (
@@ -79,6 +81,7 @@ __all__ = [
     "assessment_record",
     "caregiver_add",
     "circle_approve",
+    "circle_invite",
     "circle_propose",
     "circle_remove",
     "identity_key",
@@ -88,6 +91,7 @@ __all__ = [
     "meeting_reschedule",
     "meeting_schedule",
     "message_post",
+    "needs_invitation",
     "objective_add",
     "pathway_close",
     "pathway_handover",

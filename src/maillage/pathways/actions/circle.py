@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from maillage.accounts.actions import invitation_send_for_circle
+from maillage.accounts.models import User
 from maillage.core import audit
 from maillage.core.notify import notify
 from maillage.pathways import access, queries
@@ -22,6 +24,7 @@ from maillage.pathways.enums import (
 )
 from maillage.pathways.inputs import CircleMemberIn, HandoverIn
 from maillage.pathways.models import (
+    CircleInvitation,
     CircleMember,
     Pathway,
     TimelineEvent,
@@ -42,26 +45,17 @@ def circle_propose(*, actor, pathway, data: CircleMemberIn, acting=None, now=Non
     """Bring someone into the care circle, found by the e-mail of her account. From the
     referent or a platform coordinator the member is in at once; from another member, the
     proposal waits for the referent. Either way the person must have been told who joins."""
-    role, person_informed = data.role, data.person_informed
+    role = data.role
     now = now or timezone.now()
     if not access.can_propose_member(actor, pathway):
         raise PermissionDenied
-    if role not in CircleRole.values or role in (CircleRole.REFERENT, CircleRole.PERSON):
-        raise ValidationError(_("Choisissez le rôle de ce membre."))
-    if not person_informed:
-        raise ValidationError(
-            _("La personne doit être informée de qui entre dans son cercle de soins.")
-        )
+    _check_entry(pathway, data)
     user = queries.professional_by_email(data.email)
     if user is None or not user.is_active or not (user.roles & CIRCLE_MEMBER_ROLES):
         raise ValidationError(
-            _("Aucun compte professionnel actif avec cette adresse : invitez d'abord la personne.")
-        )
-    if pathway.request is not None and not shares_with_circle(pathway.request):
-        raise ValidationError(
             _(
-                "La personne n'a pas accepté que ses informations soient partagées avec un "
-                "cercle de soins : recueillez son accord avant d'y faire entrer quelqu'un."
+                "Aucun compte professionnel actif avec cette adresse : le ou la référent·e "
+                "peut l'inviter à en créer un."
             )
         )
     direct = access.can_manage_circle(actor, pathway)
@@ -102,6 +96,100 @@ def circle_propose(*, actor, pathway, data: CircleMemberIn, acting=None, now=Non
                 link=link,
             )
     return member
+
+
+def _check_entry(pathway, data: CircleMemberIn) -> None:
+    """What entering the circle asks, with or without an account: a member's role, the
+    person told, her agreement that a circle shares her information."""
+    if data.role not in CircleRole.values or data.role in (
+        CircleRole.REFERENT,
+        CircleRole.PERSON,
+        CircleRole.CAREGIVER,
+    ):
+        raise ValidationError(_("Choisissez le rôle de ce membre."))
+    if not data.person_informed:
+        raise ValidationError(
+            _("La personne doit être informée de qui entre dans son cercle de soins.")
+        )
+    if pathway.state != PathwayState.OPEN:
+        raise ValidationError(_("Ce parcours est clos : personne n'y entre plus."))
+    if pathway.request is not None and not shares_with_circle(pathway.request):
+        raise ValidationError(
+            _(
+                "La personne n'a pas accepté que ses informations soient partagées avec un "
+                "cercle de soins : recueillez son accord avant d'y faire entrer quelqu'un."
+            )
+        )
+
+
+def needs_invitation(email: str) -> bool:
+    """Whether this address has no account yet (an inactive one is not invited again)."""
+    return not User.objects.filter(email__iexact=email.strip()).exists()
+
+
+def circle_invite(
+    *, actor, pathway, data: CircleMemberIn, acting=None, now=None
+) -> CircleInvitation:
+    """Invite into the circle a professional who has no account, in one step: the referent
+    or a coordinator of the platform sends her an account invitation (professional of the
+    platform) that brings her into the circle, with this role, when she accepts."""
+    if not access.can_manage_circle(actor, pathway):
+        raise PermissionDenied
+    _check_entry(pathway, data)
+    if not needs_invitation(data.email):
+        raise ValidationError(_("Cette adresse a déjà un compte : ajoutez-la au cercle."))
+    with transaction.atomic():
+        invitation, _token = invitation_send_for_circle(
+            actor=actor, organisation=pathway.platform, email=data.email, acting=acting
+        )
+        invited = CircleInvitation.objects.create(
+            pathway=pathway, invitation=invitation, role=data.role, created_by=actor
+        )
+        audit.record(
+            "circle.invite",
+            actor=audit.actor_of(actor, acting),
+            obj=pathway,
+            details={"invitation": str(invitation.public_id), "role": data.role},
+        )
+    return invited
+
+
+def join_invited_circles(sender, *, invitation, user, **kwargs) -> None:
+    """Receiver of accounts' invitation_accepted: the circles this invitation was for are
+    joined, if their pathway is still open and she is not in them already."""
+    now = timezone.now()
+    for invited in CircleInvitation.objects.select_related("pathway").filter(
+        invitation=invitation, joined_at__isnull=True
+    ):
+        pathway = invited.pathway
+        invited.joined_at = now
+        invited.save(update_fields=["joined_at", "updated_at"])
+        if pathway.state != PathwayState.OPEN:
+            continue
+        if pathway.members.filter(user=user).exclude(status=MemberStatus.LEFT).exists():
+            continue
+        member = CircleMember.objects.create(
+            pathway=pathway,
+            user=user,
+            organisation=invitation.organisation,
+            role=invited.role,
+            status=MemberStatus.ACTIVE,
+            joined_at=now,
+            created_by=invited.created_by,
+        )
+        _member_event(member, EventKind.MEMBER_JOINED, user, now)
+        audit.record(
+            "circle.join",
+            actor=audit.Actor(user_id=user.public_id),
+            obj=member,
+            details={"pathway": str(pathway.public_id), "role": invited.role},
+        )
+        if pathway.referent_id:
+            notify(
+                users=[pathway.referent],
+                message=_("Un·e professionnel·le invité·e a rejoint un cercle de soins."),
+                link=reverse("pathways:pathway", kwargs={"public_id": pathway.public_id}),
+            )
 
 
 def circle_approve(*, actor, member, acting=None, now=None) -> CircleMember:

@@ -9,7 +9,7 @@ from maillage.core.pipeline import acting
 from maillage.pathways import actions, presenters, reads
 from maillage.pathways.api._common import visible_pathway
 from maillage.pathways.inputs import CircleMemberIn, HandoverIn
-from maillage.pathways.schemas import CircleMemberOut, ErrorOut, PathwayOut
+from maillage.pathways.schemas import CircleInvitationOut, CircleMemberOut, ErrorOut, PathwayOut
 
 router = Router(tags=["parcours"])
 
@@ -26,6 +26,33 @@ def circle_add(request, public_id: UUID, payload: CircleMemberIn):
         actor=request.user, pathway=pathway, data=payload, acting=audit.Actor.of(request)
     )
     return Status(201, presenters.member_out(member))
+
+
+@router.post(
+    "/pathways/{public_id}/circle/invitations",
+    response={201: CircleInvitationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Inviter dans le cercle un·e professionnel·le qui n'a pas de compte",
+    description=(
+        "Référent·e ou coordination de la plateforme. Elle reçoit par e-mail un lien pour "
+        "créer son compte (professionnel·le de la plateforme) et entre alors dans le cercle "
+        "avec ce rôle."
+    ),
+)
+@acting("circle.invite")
+def circle_invite(request, public_id: UUID, payload: CircleMemberIn):
+    pathway = visible_pathway(request, public_id)
+    invited = actions.circle_invite(
+        actor=request.user, pathway=pathway, data=payload, acting=audit.Actor.of(request)
+    )
+    return Status(
+        201,
+        {
+            "id": invited.public_id,
+            "email": invited.invitation.email,
+            "role": invited.role,
+            "expires_at": invited.invitation.expires_at,
+        },
+    )
 
 
 @router.post(

@@ -54,6 +54,7 @@ def pathway_page(
             "member_form": (member_form or CircleMemberForm()) if proposes else None,
             "caregiver_form": (caregiver_form or CaregiverForm()) if contributes else None,
             "portal_accesses": queries.portal_accesses_of(pathway) if manages else [],
+            "circle_invitations": queries.circle_invitations_of(pathway) if manages else [],
             "portal_form": (portal_form or PortalInviteForm(caregivers=caregivers))
             if opens_portal
             else None,

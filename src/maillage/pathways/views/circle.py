@@ -30,15 +30,30 @@ def circle_add(request, public_id):
         raise Denied("circle.propose", obj=pathway)
     form = CircleMemberForm(request.POST)
     if form.is_valid():
+        data = form.to_input()
+        # One step for the referent: someone without an account is invited to create one.
+        invite = access.can_manage_circle(request.user, pathway) and actions.needs_invitation(
+            data.email
+        )
         with refusals_on(form) as submitted:
-            member = actions.circle_propose(
-                actor=request.user,
-                pathway=pathway,
-                data=form.to_input(),
-                acting=audit.Actor.of(request),
-            )
+            if invite:
+                actions.circle_invite(
+                    actor=request.user, pathway=pathway, data=data, acting=audit.Actor.of(request)
+                )
+            else:
+                member = actions.circle_propose(
+                    actor=request.user, pathway=pathway, data=data, acting=audit.Actor.of(request)
+                )
         if submitted.done:
-            if member.status == MemberStatus.ACTIVE:
+            if invite:
+                messages.success(
+                    request,
+                    _(
+                        "Invitation envoyée : elle entrera dans le cercle en créant son compte "
+                        "avec le lien reçu par e-mail."
+                    ),
+                )
+            elif member.status == MemberStatus.ACTIVE:
                 messages.success(request, _("Membre ajouté au cercle de soins."))
             else:
                 messages.success(
