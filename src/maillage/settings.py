@@ -365,7 +365,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-EMAIL_BACKEND = env_str("MAILLAGE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console, recipients masked (core.mail), unless a real backend is named.
+EMAIL_BACKEND = env_str("MAILLAGE_EMAIL_BACKEND", "maillage.core.mail.ConsoleEmailBackend")
 EMAIL_HOST = env_str("MAILLAGE_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("MAILLAGE_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("MAILLAGE_EMAIL_USER", "")

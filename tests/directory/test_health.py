@@ -321,3 +321,70 @@ def test_the_fhir_export_codes_the_offer_and_its_family(tmp_path, tagged):
         "code": "domicile",
         "display": "Soins et aide à domicile",
     }
+
+
+def _finess_file(tmp_path, category, name="finess.csv"):
+    cells = [""] * 32
+    cells[0], cells[1], cells[2] = "structureet", "850000019", "850000001"
+    cells[3] = cells[4] = "ETABLISSEMENT DU BOCAGE"
+    cells[12], cells[13], cells[14] = "191", "85", "VENDEE"
+    cells[15] = "85000 LA ROCHE SUR YON"
+    cells[18], cells[19] = category, health.FINESS_CATEGORIES[category]
+    cells[30] = "2025-06-30"
+    path = tmp_path / name
+    path.write_bytes(("finess;etalab;96;2026-03-11\n" + ";".join(cells) + "\n").encode("cp1252"))
+    return path
+
+
+def test_a_new_extraction_retags_the_establishment_after_its_category(tmp_path, territories, db):
+    finess.import_files([_finess_file(tmp_path, "354")])
+    service = Service.objects.get(source="finess")
+    Service.objects.filter(pk=service.pk).update(health_offers=[])  # imported before the taxonomy
+    finess.import_files([_finess_file(tmp_path, "354", name="finess-2.csv")])
+    service.refresh_from_db()
+    assert service.health_offers == ["domicile--ssiad"]
+    finess.import_files([_finess_file(tmp_path, "500", name="finess-3.csv")])
+    service.refresh_from_db()
+    assert service.health_offers == ["personnes-agees--ehpad"]
+
+
+def test_the_migration_tags_the_establishments_imported_before_it(tmp_path, territories, db):
+    import importlib
+
+    from django.apps import apps
+
+    finess.import_files([_finess_file(tmp_path, "606")])
+    Service.objects.filter(source="finess").update(health_offers=[])
+    migration = importlib.import_module("maillage.directory.migrations.0019_health_offers")
+    migration.refill(apps, None)
+    assert Service.objects.get(source="finess").health_offers == ["coordination--dac"]
+    assert len(search_services(SearchParams(offers=["coordination--dac"])).services) == 1
+
+
+def test_a_service_without_publics_is_found_for_those_of_its_offers(tmp_path, tagged):
+    assert "Soins à domicile du bocage" in _names(publics=["seniors"])
+    assert "Soins à domicile du bocage" not in _names(publics=["jeunes"])
+    document, _ = exported(di_export, tmp_path / "di.json")
+    assert official_di.errors(document) == []
+    assert document["services"][0]["publics"] == ["personnes-en-situation-de-handicap", "seniors"]
+
+
+def test_an_hsds_reimport_follows_the_offers_and_keeps_its_own_themes_apart(tmp_path, tagged):
+    exported(hsds, tmp_path / "hsds.json")
+    Service.objects.all().delete()
+    hsds_import.import_files([tmp_path / "hsds.json"], source="partenaire")
+    service = Service.objects.get(source="partenaire")
+    assert service.health_offers == ["domicile--ssiad"]
+    assert service.thematiques == []  # the offer's themes are the offer's
+    text = (tmp_path / "hsds.json").read_text(encoding="utf-8")
+    (tmp_path / "hsds-2.json").write_text(
+        text.replace('"domicile--ssiad"', '"domicile--had"'), encoding="utf-8"
+    )
+    hsds_import.import_files([tmp_path / "hsds-2.json"], source="partenaire")
+    service.refresh_from_db()
+    assert service.health_offers == ["domicile--had"]
+
+
+def test_an_empty_offer_asks_for_nothing(client, offers):
+    response = client.get("/api/v1/services", {"offre": ""})
+    assert response.status_code == 200 and response.json()["count"] == 3

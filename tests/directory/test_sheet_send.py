@@ -4,6 +4,7 @@ queue, the address erased once sent and written nowhere else (audit, logs, job a
 import html
 import json
 import logging
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -176,13 +177,32 @@ def test_a_mobile_number_is_read_however_it_is_written(first, rest, separator, p
     digits = first + rest
     pairs = [digits[i : i + 2] for i in range(0, 9, 2)]
     written = prefix + separator.join([pairs[0], *pairs[1:]])
-    assert sms.mobile_number(written) == "+33" + digits
+    country = sms.OVERSEAS.get("0" + digits[:3], "33")  # 0692…: La Réunion, +262
+    assert sms.mobile_number(written) == f"+{country}{digits}"
+
+
+@pytest.mark.parametrize(
+    ("written", "e164"),
+    [
+        ("0692 12 34 56", "+262692123456"),
+        ("+262 692 12 34 56", "+262692123456"),
+        ("0696 12 34 56", "+596696123456"),
+        ("0694 12 34 56", "+594694123456"),
+        ("0690 12 34 56", "+590690123456"),
+        ("0639 12 34 56", "+262639123456"),
+        ("+33 (0)6 12 34 56 78", "+33612345678"),
+        ("(06) 12 34 56 78", "+33612345678"),
+    ],
+)
+def test_overseas_mobiles_get_their_own_country_code(written, e164):
+    assert sms.mobile_number(written) == e164
+    assert sms.masked(e164).startswith("06 ••")
 
 
 @given(st.text(max_size=20))
 def test_anything_but_a_french_mobile_is_refused(text):
     found = sms.mobile_number(text)
-    assert found is None or (found.startswith("+33") and found[3] in "67" and len(found) == 12)
+    assert found is None or re.fullmatch(r"\+(33|262|590|594|596)[67][0-9]{8}", found)
 
 
 def test_the_console_backend_masks_the_number(capsys, settings):
@@ -227,3 +247,44 @@ def test_the_http_backend_posts_to_the_provider_and_reports_its_refusals(setting
             sms.send(E164, "Bonjour")
     finally:
         server.shutdown()
+
+
+def test_the_link_survives_long_names(territories, db):
+    from maillage.directory import emails
+
+    structure = StructureFactory(name="S" * 150, address="A" * 150, commune_id="85191")
+    service = ServiceFactory(structure=structure, name="N" * 150)
+    text = emails.sheet_sms(service)
+    assert text.endswith(f"/annuaire/services/{service.public_id}/")
+    assert len(text) <= sms.MAX_LENGTH
+
+
+def test_the_console_e_mail_of_the_demo_masks_the_recipient(capsys):
+    from django.core.mail import EmailMessage
+
+    from maillage.core.mail import ConsoleEmailBackend
+
+    message = EmailMessage(
+        "Fiche", "Le lien : https://exemple.fr/x", to=["marie.durand@exemple.fr"]
+    )
+    ConsoleEmailBackend().send_messages([message])
+    out = capsys.readouterr().out
+    assert "m***@exemple.fr" in out and "marie.durand" not in out
+    assert "https://exemple.fr/x" in out
+    assert message.to == ["marie.durand@exemple.fr"]  # the message itself is left as it was
+
+
+def test_an_address_never_sent_is_erased_after_a_day(client, cast, service):
+    import datetime as dt
+
+    from maillage.directory import actions
+
+    client.force_login(cast.professional)
+    client.post(_url(service), {"channel": "sms", "recipient": NUMBER})
+    sending = SheetSending.objects.get()
+    # The provider refused it for good: the job is dead, the number still there.
+    assert actions.erase_unsent_sheet_addresses() == 0
+    later = sending.created_at + dt.timedelta(hours=actions.UNSENT_SHEET_HOURS, minutes=1)
+    assert actions.erase_unsent_sheet_addresses(now=later) == 1
+    sending.refresh_from_db()
+    assert sending.recipient == "" and sending.sent_at is None

@@ -498,6 +498,15 @@ def test_the_hours_editor_writes_the_openstreetmap_expression(page, live_app, e2
     # Typing an expression the table cannot show leaves it to the text, and says so.
     field.fill("Mo-Fr 09:00-12:00; Jul-Aug off")
     assert "modifiez le texte directement" in editor.inner_text()
+    # …and the table cannot overwrite it: disabled until the text is simple again.
+    assert editor.get_by_label("Samedi", exact=True).is_disabled()
+    assert field.input_value() == "Mo-Fr 09:00-12:00; Jul-Aug off"
+    field.fill("Mo-Fr 18:00-24:00")  # 24:00 fits no time input: left to the text too
+    assert editor.get_by_label("Lundi", exact=True).is_disabled()
+    field.fill("PH off")
+    editor.get_by_label("Fermé les jours fériés").uncheck()
+    editor.get_by_label("Fermé les jours fériés").check()
+    assert field.input_value() == "PH off"
     field.fill("Mo 08:00-12:00")
     assert editor.get_by_label("Lundi", exact=True).is_checked()
     assert not editor.get_by_label("Mardi", exact=True).is_checked()

@@ -7,8 +7,8 @@
   token MAILLAGE_SMS_HTTP_TOKEN — the shape of the HTTP APIs of French SMS providers, or of a
   small gateway in front of the one a platform has a contract with.
 
-Numbers are French mobiles (06, 07, or +33 6/7, and the overseas mobile prefixes of the same
-plan) kept as E.164 (`+33612345678`); `mobile_number` reads them as people write them.
+Numbers are French mobiles (06, 07, or +33 6/7; overseas, 0692… or +262 692…) kept in E.164
+(`+33612345678`, `+262692123456`); `mobile_number` reads them as people write them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-MAX_LENGTH = 459  # three concatenated messages of 153 characters (GSM 03.38)
+# A bound, not the wording's budget (emails.sheet_sms keeps its link whole under it): six
+# parts of 67 characters, a text with accents travelling in UCS-2.
+MAX_LENGTH = 402
 
 
 class SmsError(Exception):
@@ -35,22 +37,41 @@ class Message:
     text: str
 
 
+# The mobile prefixes of the overseas départements within the French plan (0 + 9 digits), and
+# the country code each is dialled with: a Réunion mobile is +262 692…, not +33 692….
+OVERSEAS = {
+    "0639": "262",  # Mayotte
+    "0692": "262",  # La Réunion
+    "0693": "262",
+    "0690": "590",  # Guadeloupe, Saint-Martin, Saint-Barthélemy
+    "0691": "590",
+    "0694": "594",  # Guyane
+    "0696": "596",  # Martinique
+    "0697": "596",
+}
+
+
 def mobile_number(text: str) -> str | None:
     """A French mobile number in E.164, or None: « 06 12 34 56 78 », « +33 6 12… »,
-    « 0033612… »."""
-    digits = re.sub(r"[\s.\-()/]", "", text or "")
+    « +33 (0)6 12… », « 0033612… »; overseas, « 0692 12 34 56 » or « +262 692… »."""
+    digits = re.sub(r"[\s.\-/]|\(0\)|[()]", "", text or "")
     if digits.startswith("00"):
         digits = "+" + digits[2:]
-    if re.fullmatch(r"0[67][0-9]{8}", digits):
-        return "+33" + digits[1:]
-    if re.fullmatch(r"\+33[67][0-9]{8}", digits):
-        return digits
-    return None
+    if re.fullmatch(r"\+33[0-9]{9}", digits):
+        digits = "0" + digits[3:]
+    for prefix, country in OVERSEAS.items():
+        if re.fullmatch(rf"\+{country}[0-9]{{9}}", digits) and "0" + digits[4:7] == prefix:
+            digits = "0" + digits[4:]
+            break
+    if not re.fullmatch(r"0[67][0-9]{8}", digits):
+        return None
+    country = OVERSEAS.get(digits[:4], "33")
+    return f"+{country}{digits[1:]}"
 
 
 def masked(number: str) -> str:
     """The number as a log or a confirmation may show it: « 06 •• •• •• 78 »."""
-    national = "0" + number[3:] if number.startswith("+33") else number
+    national = "0" + number[-9:] if number.startswith("+") else number
     return f"{national[:2]} •• •• •• {national[-2:]}"
 
 

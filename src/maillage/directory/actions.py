@@ -1012,3 +1012,21 @@ def sheet_send(*, actor, data: SheetSendIn, acting=None) -> SheetSending:
             details={"channel": data.channel, "sending": str(sending.public_id)},
         )
     return sending
+
+
+# A sheet not sent within this long (its job failed for good, the provider refused it) loses
+# its address all the same: nothing personal waits without end.
+UNSENT_SHEET_HOURS = 24
+
+
+def erase_unsent_sheet_addresses(now=None) -> int:
+    """Erase the address of sheets still unsent UNSENT_SHEET_HOURS after they were asked for
+    (the periodic job); how many."""
+    now = now or timezone.now()
+    return (
+        SheetSending.objects.filter(
+            sent_at__isnull=True, created_at__lt=now - timedelta(hours=UNSENT_SHEET_HOURS)
+        )
+        .exclude(recipient="")
+        .update(recipient="")
+    )

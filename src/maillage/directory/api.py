@@ -73,6 +73,7 @@ def _check(filters: SearchFilters) -> str | None:
     unknown = [t for t in filters.theme if t not in Thematique.values]
     if unknown:
         problems.append(f"thématique inconnue : {', '.join(unknown)}")
+    filters.offre = [o for o in filters.offre if o.strip()]  # « offre= » asks for nothing
     unknown = [o for o in filters.offre if o not in health.OFFERS and o not in health.FAMILY_VALUES]
     if unknown:
         problems.append(f"offre de santé inconnue : {', '.join(unknown)}")

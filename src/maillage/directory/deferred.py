@@ -3,6 +3,7 @@ carries a single-use link to a structure without account (its name stays the one
 `directory.tasks`), and a service's sheet sent to a person."""
 
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
@@ -32,16 +33,20 @@ def send_sheet(*, sending_id: int) -> None:
     """Send a sheet (e-mail or SMS) to the address its row holds, then erase the address.
     Sent once: a row already sent is not sent again (a job retried after a crash between the
     send and the erasure re-sends at most that one message)."""
-    sending = (
-        SheetSending.objects.select_related("service__structure", "service__geo_commune")
-        .filter(pk=sending_id, sent_at__isnull=True)
-        .first()
-    )
-    if sending is None or not sending.recipient:
-        return
-    if sending.channel == SheetSending.SMS:
-        sms.send(sending.recipient, emails.sheet_sms(sending.service))
-    else:
-        subject, body = emails.sheet_email(sending.service)
-        send_mail(one_line(subject), body, None, [sending.recipient])
-    SheetSending.objects.filter(pk=sending.pk).update(recipient="", sent_at=timezone.now())
+    with transaction.atomic():
+        # Two runs of the job at once (a retry beside a slow first run): the second waits for
+        # the row, then finds it sent.
+        sending = (
+            SheetSending.objects.select_for_update(of=("self",))
+            .select_related("service__structure", "service__geo_commune")
+            .filter(pk=sending_id, sent_at__isnull=True)
+            .first()
+        )
+        if sending is None or not sending.recipient:
+            return
+        if sending.channel == SheetSending.SMS:
+            sms.send(sending.recipient, emails.sheet_sms(sending.service))
+        else:
+            subject, body = emails.sheet_email(sending.service)
+            send_mail(one_line(subject), body, None, [sending.recipient])
+        SheetSending.objects.filter(pk=sending.pk).update(recipient="", sent_at=timezone.now())

@@ -103,13 +103,21 @@ def sheet_email(service) -> tuple[str, str]:
     return _("Les coordonnées de « %(service)s »") % facts, "\n".join(lines)
 
 
+# What a text message says before its link, at most: with accents it travels in UCS-2, at 67
+# characters a part; this and the link fit in about four.
+SMS_HEAD_LENGTH = 180
+
+
 def sheet_sms(service) -> str:
-    """A service's sheet in a text message: who, where, the phone, the page for the rest."""
+    """A service's sheet in a text message: who, where, the phone, then the page for the rest
+    — the link whole, whatever the length of the names before it."""
     facts = _sheet_facts(service)
     parts = [f"{facts['service']} ({facts['structure']})"]
     if facts["address"]:
         parts.append(facts["address"])
     if facts["phone"]:
         parts.append(_("Tél. %(phone)s") % facts)
-    parts.append(_("Fiche : %(url)s") % facts)
-    return ". ".join(parts)
+    head = ". ".join(parts)
+    if len(head) > SMS_HEAD_LENGTH:
+        head = head[: SMS_HEAD_LENGTH - 1].rstrip() + "…"
+    return f"{head}. " + _("Fiche : %(url)s") % facts

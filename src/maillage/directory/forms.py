@@ -1,8 +1,10 @@
+import json
 import re
 
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from maillage.core.forms import Form, ModelForm, MultipleFileField
 from maillage.core.operations import InputForm
@@ -370,6 +372,26 @@ def _formfield(db_field, **kwargs):
     return field
 
 
+def hours_editor_words() -> dict:
+    return {
+        "days": [str(label) for value, label in WEEKDAYS if value],
+        "legend": str(_("Saisir les horaires jour par jour")),
+        "from": pgettext("plage horaire", "de"),
+        "to": pgettext("plage horaire", "à"),
+        "then": pgettext("plage horaire", "puis "),
+        "first": str(_("première plage")),
+        "second": str(_("deuxième plage")),
+        "holidays": str(_("Fermé les jours fériés")),
+        "copy": str(_("Recopier le lundi sur les jours ouvrés")),
+        "unreadable": str(
+            _(
+                "Ces horaires sont plus particuliers que ce que le tableau montre : modifiez "
+                "le texte directement (le tableau reviendra pour des horaires simples)."
+            )
+        ),
+    }
+
+
 class _EntryForm(ModelForm):
     """Shared by structures and services: the commune is typed as people say it (name or
     postal code), opening hours are checked by the parser, free lists are comma-separated."""
@@ -387,8 +409,11 @@ class _EntryForm(ModelForm):
         if self.instance.commune_id:
             self.initial["commune_text"] = self.instance.commune.name
         if "opening_hours" in self.fields:
-            # Filled by the day-by-day editor beside it (static/maillage/hours-editor.js).
-            self.fields["opening_hours"].widget.attrs["data-hours-editor"] = ""
+            # Filled by the day-by-day editor beside it (static/maillage/hours-editor.js),
+            # given its words in the page's language.
+            self.fields["opening_hours"].widget.attrs["data-hours-editor"] = json.dumps(
+                hours_editor_words(), ensure_ascii=False
+            )
             self.fields["opening_hours"].help_text = _(
                 "En français, par exemple « du lundi au vendredi de 9h à 12h et de 14h à 17h ; "
                 "le samedi de 9h à 12h ; fermé les jours fériés », ou dans la syntaxe "

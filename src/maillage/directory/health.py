@@ -11,8 +11,11 @@ de jour, a CMP or a DAC; the families and offers below are the words she uses. T
   is found by a search on « Prise en charge d’une personne dépendante » and exported to
   data·inclusion with those themes (`themes_of`, `publics_of`);
 - the FINESS categories of establishment whose establishments offer it, so that a FINESS
-  extraction tags each establishment (`offers_of_category`), and a FHIR export can name the
-  category (`categories_of`).
+  extraction tags each establishment (`offers_of_category`), and the reference page says
+  which categories each offer covers.
+
+A service is found and exported with its own themes plus those of its offers
+(`exchange_themes`), and with its own publics, else its offers' (`exchange_publics`).
 
 FINESS category codes and labels are those of the ANS nomenclature TRE_R66
 « CatégorieEtablissement », as listed by the value set JDV_J55 « CategorieEG-ROR »
@@ -672,6 +675,12 @@ def exchange_themes(thematiques, offers) -> list[str]:
     """A service's data·inclusion sub-themes with those its offers stand for: what it is
     found by, exported with, oriented for."""
     return list(dict.fromkeys([*thematiques, *themes_of(offers)]))
+
+
+def exchange_publics(publics, offers) -> list[str]:
+    """A service's publics as searched and exported: its own, else those of its offers (an
+    editor's choice is never widened nor narrowed by the offers)."""
+    return list(publics) if publics else publics_of(offers)
 
 
 def publics_of(offers) -> list[str]:

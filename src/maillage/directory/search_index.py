@@ -32,6 +32,9 @@ WITH labels(code, label) AS (SELECT * FROM unnest(%(codes)s::text[], %(labels)s:
 offer_themes(offer, theme) AS (
     SELECT * FROM unnest(%(offer_codes)s::text[], %(offer_themes)s::text[])
 ),
+offer_publics(offer, public) AS (
+    SELECT * FROM unnest(%(public_offers)s::text[], %(offer_publics)s::text[])
+),
 v AS (
     SELECT
         s.id,
@@ -66,7 +69,8 @@ v AS (
         COALESCE(s.source_updated_on, s.updated_at::date) + s.update_frequency_days AS stale_on,
         (s.reception_modes @> ARRAY['a-distance']::varchar[]
             AND NOT s.reception_modes @> ARRAY['en-presentiel']::varchar[]) AS remote_only,
-        s.name, all_themes.list AS thematiques, s.health_offers, s.publics, s.fees,
+        s.name, all_themes.list AS thematiques, s.health_offers, all_publics.list AS publics,
+        s.fees,
         s.free_under_conditions,
         s.reduced_mobility_access, s.unconditional_welcome, s.no_appointment, s.interpreting,
         s.peer_workers, s.anonymous, s.third_party_payment, s.languages, s.reception_modes,
@@ -90,8 +94,16 @@ v AS (
     CROSS JOIN LATERAL (
         SELECT string_agg(label, ' ') AS text FROM labels WHERE code = ANY(s.health_offers)
     ) offers
+    -- The publics the service is found for: its own, else those its offers are for
+    -- (health.exchange_publics).
     CROSS JOIN LATERAL (
-        SELECT string_agg(label, ' ') AS text FROM labels WHERE code = ANY(s.publics)
+        SELECT CASE WHEN s.publics <> '{{}}' OR s.health_offers = '{{}}' THEN s.publics ELSE (
+            SELECT COALESCE(array_agg(DISTINCT public ORDER BY public), '{{}}')::varchar[]
+            FROM offer_publics WHERE offer = ANY(s.health_offers)
+        ) END AS list
+    ) all_publics
+    CROSS JOIN LATERAL (
+        SELECT string_agg(label, ' ') AS text FROM labels WHERE code = ANY(all_publics.list)
     ) publics
     CROSS JOIN LATERAL (
         SELECT to_tsvector('french_unaccent',
@@ -217,11 +229,19 @@ def _offer_themes() -> tuple[list[str], list[str]]:
     return [offer for offer, _ in pairs], [theme for _, theme in pairs]
 
 
+def _offer_publics() -> tuple[list[str], list[str]]:
+    pairs = [(value, public) for value, offer in health.OFFERS.items() for public in offer.publics]
+    return [offer for offer, _ in pairs], [public for _, public in pairs]
+
+
 def refresh(*, service_ids: list[int] | None = None, structure_ids: list[int] | None = None):
     """Recompute the read-model for some services (or those of some structures), or all."""
     codes, labels = _labels()
     offer_codes, offer_themes = _offer_themes()
+    public_offers, offer_publics = _offer_publics()
     params = {
+        "public_offers": public_offers,
+        "offer_publics": offer_publics,
         "codes": codes,
         "labels": labels,
         "offer_codes": offer_codes,

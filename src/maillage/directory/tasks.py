@@ -14,6 +14,7 @@ def orientation_deadlines(timestamp: int) -> dict:
         "reminded": actions.remind_orientations(),
         "expired": actions.expire_orientations(),
         "attachments_removed": actions.purge_accepted_attachments(),
+        "sheet_addresses_erased": actions.erase_unsent_sheet_addresses(),
     }
 
 

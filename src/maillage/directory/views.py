@@ -647,7 +647,10 @@ def _change_rows(change) -> list[tuple[str, object, object]]:
     for name, value in sorted(change.changes.items()):
         field_name = "commune" if name == "commune_id" else name
         field = entry._meta.get_field(field_name)
-        rows.append((str(field.verbose_name), getattr(entry, name), value))
+        before, after = getattr(entry, name), value
+        if name == "health_offers":  # the moderator reads the offers' names, not their codes
+            before, after = [health.label(v) for v in before], [health.label(v) for v in after]
+        rows.append((str(field.verbose_name), before, after))
     return rows
 
 

@@ -190,7 +190,7 @@ def service_row(service: Service) -> dict | None:
             for t in health.exchange_themes(service.thematiques, service.health_offers)
             if t in THEME_PARENTS
         ),
-        "publics": _publics(service.publics),
+        "publics": _publics(health.exchange_publics(service.publics, service.health_offers)),
         "publics_precisions": service.publics_details or None,
         "conditions_acces": service.access_conditions or None,
         "frais": service.fees or None,

@@ -219,7 +219,7 @@ def _eligibility(service: Service) -> list[dict]:
                 ]
             }
         }
-        for code in service.publics
+        for code in health.exchange_publics(service.publics, service.health_offers)
     ]
     if service.access_conditions:
         result.append({"comment": service.access_conditions})

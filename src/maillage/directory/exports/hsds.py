@@ -230,7 +230,7 @@ def service_object(service: Service) -> dict:
                 # data·inclusion's themes, those the health offers stand for included: a
                 # partner that knows only data·inclusion finds the service by them.
                 "thematiques": health.exchange_themes(service.thematiques, service.health_offers),
-                "publics": service.publics,
+                "publics": health.exchange_publics(service.publics, service.health_offers),
                 "type": service.type,
                 "offres_sante": service.health_offers,
                 "modes_accueil": service.reception_modes,

@@ -553,8 +553,9 @@ READER = Reader(
     # A position is not erased by an extraction without its geolocation lines.
     kept_when_missing=frozenset({"latitude", "longitude"}),
     # An establishment's service is a placeholder its editors complete (hours, contacts,
-    # description, themes): a new extraction leaves it as they made it, dating it only.
-    service_updates=frozenset({"source_updated_on"}),
+    # description, themes): a new extraction leaves it as they made it, dating it only —
+    # but for its health offers, which its category says (directory.health).
+    service_updates=frozenset({"source_updated_on", "health_offers"}),
 )
 
 

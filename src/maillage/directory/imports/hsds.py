@@ -385,6 +385,12 @@ def service_row(
     updated = _text(service.get("assured_date")) or _text(service.get("last_modified"))
     own_place = physical if physical and str(physical.get("id")) not in shared else None
     attributes = _attributes(service.get("attributes"))
+    offers = [o for o in attributes.get("offres_sante", []) if o in health.OFFERS]
+    if offers and "thematiques" in attributes:
+        # Our export adds the themes the offers stand for (for partners who know only
+        # data·inclusion's): read back, they stay the offers', not the service's own.
+        implied = set(health.themes_of(offers))
+        attributes["thematiques"] = [t for t in attributes["thematiques"] if t not in implied]
     row = {
         UNREAD: _unread(service, SERVICE_READ),
         "source": source,
@@ -547,6 +553,7 @@ SERVICE_CARRIED = frozenset(
         "fees_details",
         "mobilisation_details",
         "thematiques",
+        "health_offers",
         "publics",
         "type",
         "reception_modes",

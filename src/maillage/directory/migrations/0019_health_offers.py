@@ -4,13 +4,27 @@ from django.db import migrations, models
 
 
 def refill(apps, schema_editor):
-    """Rebuild the read-model with the new column. search_index.refresh() writes the
+    """Tag the establishments already imported from FINESS with the offers of their category,
+    then rebuild the read-model with the new column. search_index.refresh() writes the
     read-model as the latest migration shapes it: when a later migration changes it, that one
     calls refresh() and this becomes a no-op."""
-    from maillage.directory import search_index
+    from maillage.directory import health, search_index
 
-    if apps.get_model("directory", "Service").objects.exists():
-        search_index.refresh()
+    Service = apps.get_model("directory", "Service")
+    if not Service.objects.exists():
+        return
+    for code in (
+        Service.objects.filter(source="finess")
+        .exclude(structure__finess_category="")
+        .values_list("structure__finess_category", flat=True)
+        .distinct()
+    ):
+        offers = health.offers_of_category(code)
+        if offers:
+            Service.objects.filter(
+                source="finess", structure__finess_category=code, health_offers=[]
+            ).update(health_offers=offers)
+    search_index.refresh()
 
 
 def _tags(**kwargs):

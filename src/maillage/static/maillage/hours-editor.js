@@ -11,7 +11,20 @@
     ["Fr", "vendredi"], ["Sa", "samedi"], ["Su", "dimanche"]
   ];
   var RANGES = 2; // morning and afternoon: what most services need
-  var TIME = /^([01][0-9]|2[0-4]):[0-5][0-9]$/;
+  // What a time input holds: 00:00 to 23:59 (a range ending at 24:00 is left to the text).
+  var TIME = /^([01][0-9]|2[0-3]):[0-5][0-9]$/;
+  // The words, in the page's language: the form gives them (data-hours-editor, a JSON object
+  // of the keys below); these are the French ones.
+  var WORDS = {
+    days: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    legend: "Saisir les horaires jour par jour",
+    from: "de", to: "à", then: "puis ",
+    first: "première plage", second: "deuxième plage",
+    holidays: "Fermé les jours fériés",
+    copy: "Recopier le lundi sur les jours ouvrés",
+    unreadable: "Ces horaires sont plus particuliers que ce que le tableau montre : " +
+      "modifiez le texte directement (le tableau reviendra pour des horaires simples)."
+  };
 
   function element(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -83,13 +96,16 @@
       }
       d = last + 1;
     }
-    if (holidaysOff && rules.length) { rules.push("PH off"); }
+    if (holidaysOff) { rules.push("PH off"); }
     return rules.join("; ");
   }
 
   function build(field) {
+    var words = Object.assign({}, WORDS);
+    try { Object.assign(words, JSON.parse(field.getAttribute("data-hours-editor") || "{}")); }
+    catch (error) { /* the French words stay */ }
     var editor = element("fieldset", { "class": "hours-editor" });
-    editor.appendChild(element("legend", {}, "Saisir les horaires jour par jour"));
+    editor.appendChild(element("legend", {}, words.legend));
     var note = element("p", { "class": "help", "id": field.id + "_editor_note" });
     editor.appendChild(note);
     var rows = [];
@@ -97,18 +113,19 @@
       var row = element("div", { "class": "hours-day" });
       var id = field.id + "_" + day[0];
       var open = element("input", { type: "checkbox", id: id + "_open" });
-      var label = element("label", { "for": id + "_open" }, day[1].charAt(0).toUpperCase() + day[1].slice(1));
+      var name = words.days[index] || day[1];
+      var label = element("label", { "for": id + "_open" }, name.charAt(0).toUpperCase() + name.slice(1));
       row.appendChild(open);
       row.appendChild(label);
       var times = [];
       for (var r = 0; r < RANGES; r++) {
         var pair = [];
-        ["de", "à"].forEach(function (word, side) {
+        [words.from, words.to].forEach(function (word, side) {
           var input = element("input", { type: "time", id: id + "_" + r + "_" + side, step: "300" });
-          var what = (r === 0 ? "" : "puis ") + word;
+          var what = (r === 0 ? "" : words.then) + word;
           var text = element("label", { "for": input.id, "class": "hours-word" }, what);
           var hidden = element("span", { "class": "visually-hidden" },
-            " (" + day[1] + (r === 0 ? ", première plage" : ", deuxième plage") + ")");
+            " (" + name + ", " + (r === 0 ? words.first : words.second) + ")");
           text.appendChild(hidden);
           row.appendChild(text);
           row.appendChild(input);
@@ -122,9 +139,9 @@
     var holidays = element("input", { type: "checkbox", id: field.id + "_PH" });
     var holidaysRow = element("div", { "class": "hours-day" });
     holidaysRow.appendChild(holidays);
-    holidaysRow.appendChild(element("label", { "for": holidays.id }, "Fermé les jours fériés"));
+    holidaysRow.appendChild(element("label", { "for": holidays.id }, words.holidays));
     editor.appendChild(holidaysRow);
-    var copy = element("button", { type: "button", "class": "secondary" }, "Recopier le lundi sur les jours ouvrés");
+    var copy = element("button", { type: "button", "class": "secondary" }, words.copy);
     editor.appendChild(copy);
 
     function read() {
@@ -155,6 +172,14 @@
       note.textContent = "";
     }
 
+    // An expression the table cannot show is never overwritten by it: the table is
+    // disabled until the text is simple again.
+    function follow(parsed) {
+      editor.disabled = !parsed;
+      if (parsed) { show(parsed); note.textContent = ""; }
+      else { note.textContent = words.unreadable; }
+    }
+
     editor.addEventListener("change", function (event) {
       var target = event.target;
       rows.forEach(function (row) {
@@ -182,17 +207,8 @@
       }
       write();
     });
-    field.addEventListener("input", function () {
-      var parsed = parse(field.value);
-      if (parsed) { show(parsed); note.textContent = ""; }
-      else { note.textContent = "Ces horaires sont plus particuliers que ce que le tableau montre : modifiez le texte directement."; }
-    });
-
-    var parsed = parse(field.value);
-    if (parsed) { show(parsed); }
-    else {
-      note.textContent = "Ces horaires sont plus particuliers que ce que le tableau montre : modifiez le texte directement.";
-    }
+    field.addEventListener("input", function () { follow(parse(field.value)); });
+    follow(parse(field.value));
     var wrapper = field.closest(".field") || field.parentNode;
     wrapper.parentNode.insertBefore(editor, wrapper.nextSibling);
   }
