@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "maillage.pathways",
     "maillage.regulation",
     "maillage.observatory",
+    "maillage.cooperation",
     "maillage.demo",
 ]
 

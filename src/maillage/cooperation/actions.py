@@ -1,0 +1,375 @@
+"""Writes on conventions: typed, atomic, audited in the same transaction (DESIGN.md)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from maillage.accounts.models import Organisation, User
+from maillage.cooperation import access, queries
+from maillage.cooperation.enums import (
+    CONVENTION_TRANSITIONS,
+    DECLARED_KINDS,
+    GROUPING_KINDS,
+    IN_FORCE,
+    ContributionKind,
+    ConventionKind,
+    ConventionState,
+    ObligationState,
+)
+from maillage.cooperation.inputs import (
+    ConventionIn,
+    ConventionMoveIn,
+    ConventionUpdateIn,
+    ObligationIn,
+    ObligationMoveIn,
+    PartyIn,
+    PartyLeaveIn,
+)
+from maillage.cooperation.models import Convention, ConventionObligation, ConventionParty
+from maillage.core import audit
+from maillage.core.notify import notify
+from maillage.core.pipeline import Missing
+from maillage.core.roles import Role
+from maillage.core.versions import lock_version
+from maillage.directory.models import Structure
+
+_FIELDS = (
+    "kind",
+    "title",
+    "purpose",
+    "seat",
+    "legal_nature",
+    "starts_on",
+    "ends_on",
+    "tacit_renewal",
+    "staff_arrangements",
+    "joining_rules",
+    "leaving_rules",
+    "dissolution_rules",
+)
+
+
+def _checked(actor, data: ConventionIn) -> dict:
+    """The fields of a convention from its input, or a French refusal."""
+    organisation = Organisation.objects.filter(public_id=data.managed_by, is_active=True).first()
+    if organisation is None:
+        raise ValidationError({"managed_by": _("Organisation inconnue.")})
+    if not access.can_manage_conventions_of(actor, organisation):
+        raise PermissionDenied
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        raise ValidationError({"ends_on": _("L'échéance précède la prise d'effet.")})
+    values = {name: getattr(data, name) for name in _FIELDS}
+    values["managed_by"] = organisation
+    values["amends"] = None
+    if data.kind == ConventionKind.AMENDMENT:
+        amended = (
+            queries.conventions_visible_to(actor)
+            .filter(public_id=data.amends, managed_by=organisation)
+            .exclude(kind=ConventionKind.AMENDMENT)
+            .first()
+            if data.amends
+            else None
+        )
+        if amended is None:
+            raise ValidationError(
+                {"amends": _("Un avenant modifie une convention que cette organisation tient.")}
+            )
+        values["amends"] = amended
+    return values
+
+
+def convention_create(*, actor, data: ConventionIn, acting=None) -> Convention:
+    """Register a convention (in draft: it is signed, declared, published later)."""
+    values = _checked(actor, data)
+    with transaction.atomic():
+        convention = Convention.objects.create(**values, created_by=actor)
+        audit.record(
+            "convention.create",
+            actor=audit.actor_of(actor, acting),
+            obj=convention,
+            details={"kind": convention.kind},
+        )
+    return convention
+
+
+def convention_update(*, actor, convention, data: ConventionUpdateIn, acting=None) -> Convention:
+    """Change what a convention says; refused when someone changed it since it was read."""
+    values = _checked(actor, data)
+    with transaction.atomic():
+        row = lock_version(
+            Convention.objects,
+            convention.pk,
+            data.version,
+            _("La convention a été modifiée entre-temps : relisez-la avant d'enregistrer."),
+            check=lambda row: _require_manager(actor, row),
+        )
+        if row.state == ConventionState.ENDED:
+            raise ValidationError(_("Cette convention est terminée : elle ne change plus."))
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.version += 1
+        row.save()
+        audit.record("convention.update", actor=audit.actor_of(actor, acting), obj=row)
+    return row
+
+
+def _require_manager(actor, convention) -> None:
+    if not access.can_manage(actor, convention):
+        raise PermissionDenied
+
+
+def convention_move(*, actor, convention, data: ConventionMoveIn, acting=None) -> Convention:
+    """Move a convention along its life: signed, declared (a grouping, to its authority),
+    published, amended, renewed (to a new term), ended (with its reason)."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        row = lock_version(
+            Convention.objects,
+            convention.pk,
+            data.version,
+            _("La convention a été modifiée entre-temps : relisez-la avant d'enregistrer."),
+            check=lambda row: _require_manager(actor, row),
+        )
+        target = data.to_state
+        if target not in CONVENTION_TRANSITIONS[row.state]:
+            raise ValidationError(
+                _("Une convention %(from)s ne peut pas être %(to)s.")
+                % {"from": row.get_state_display(), "to": ConventionState(target).label}
+            )
+        if data.on > today:
+            raise ValidationError(_("Cette date est dans le futur."))
+        if target == ConventionState.SIGNED:
+            if row.parties.filter(left_on__isnull=True).count() < 2:
+                raise ValidationError(_("Une convention se signe à deux parties au moins."))
+            _check_shares(row)
+            row.signed_on = data.on
+        elif target == ConventionState.DECLARED:
+            if row.kind not in DECLARED_KINDS:
+                raise ValidationError(_("Seule la convention d'un groupement se déclare."))
+            if not data.declared_to:
+                raise ValidationError(_("Dites à qui elle a été déclarée."))
+            row.declared_on, row.declared_to = data.on, data.declared_to
+        elif target == ConventionState.PUBLISHED:
+            if row.kind in DECLARED_KINDS and row.declared_on is None:
+                raise ValidationError(
+                    _("La convention d'un groupement est déclarée avant d'être publiée.")
+                )
+            row.published_on = data.on
+        elif target == ConventionState.AMENDED:
+            if not row.amendments.exclude(state=ConventionState.DRAFT).exists():
+                raise ValidationError(_("Enregistrez et signez d'abord l'avenant."))
+        elif target == ConventionState.RENEWED:
+            if data.ends_on is None or (row.ends_on and data.ends_on <= row.ends_on):
+                raise ValidationError(_("Donnez la nouvelle échéance, après l'actuelle."))
+            row.ends_on = data.ends_on
+            row.end_reminded_on = None
+        elif target == ConventionState.ENDED:
+            if not data.end_reason.strip():
+                raise ValidationError(_("Dites pourquoi la convention prend fin."))
+            row.ended_on, row.end_reason = data.on, data.end_reason.strip()
+        before = row.state
+        row.state = target
+        row.version += 1
+        row.save()
+        audit.record(
+            "convention.move",
+            actor=audit.actor_of(actor, acting),
+            obj=row,
+            details={"from": before, "to": target},
+        )
+    return row
+
+
+def _check_shares(convention) -> None:
+    """A grouping's shares, when given, add up to 100 %."""
+    shares = convention.parties.filter(left_on__isnull=True, share__isnull=False)
+    if shares.exists():
+        total = shares.aggregate(total=Sum("share"))["total"]
+        if total != 100:
+            raise ValidationError(
+                _("Les parts des membres font %(total)s %% : elles doivent faire 100 %%.")
+                % {"total": f"{total.normalize():f}".replace(".", ",")}
+            )
+
+
+def party_add(*, actor, convention, data: PartyIn, acting=None) -> ConventionParty:
+    """A party joins: a platform organisation or a directory structure, with its share and
+    what it brings."""
+    _require_manager(actor, convention)
+    if convention.state == ConventionState.ENDED:
+        raise ValidationError(_("Cette convention est terminée : elle ne change plus."))
+    if (data.organisation is None) == (data.structure is None):
+        raise ValidationError(_("Choisissez une organisation ou une structure de l'annuaire."))
+    organisation = structure = None
+    if data.organisation is not None:
+        organisation = Organisation.objects.filter(public_id=data.organisation).first()
+        if organisation is None:
+            raise Missing("convention.party.add", what="organisation")
+    else:
+        structure = Structure.objects.filter(public_id=data.structure).first()
+        if structure is None:
+            raise Missing("convention.party.add", what="structure de l'annuaire")
+    if data.contribution_kind in (ContributionKind.FINANCIAL, ContributionKind.BOTH) and (
+        data.financial_amount is None
+    ):
+        raise ValidationError(_("Donnez le montant de la contribution financière."))
+    with transaction.atomic():
+        Convention.objects.select_for_update().get(pk=convention.pk)
+        present = convention.parties.filter(left_on__isnull=True)
+        if (organisation and present.filter(organisation=organisation).exists()) or (
+            structure and present.filter(structure=structure).exists()
+        ):
+            raise ValidationError(_("Cette partie est déjà à la convention."))
+        party = ConventionParty.objects.create(
+            convention=convention,
+            organisation=organisation,
+            structure=structure,
+            share=data.share,
+            contribution_kind=data.contribution_kind,
+            financial_amount=data.financial_amount,
+            in_kind=data.in_kind.strip(),
+            joined_on=data.joined_on,
+            created_by=actor,
+        )
+        audit.record(
+            "convention.party.add",
+            actor=audit.actor_of(actor, acting),
+            obj=convention,
+            details={"party": str(party.public_id)},
+        )
+    return party
+
+
+def party_leave(*, actor, party, data: PartyLeaveIn, acting=None) -> ConventionParty:
+    """A party leaves (its withdrawal as the convention's rules allow): it stays in the
+    record, dated."""
+    convention = party.convention
+    _require_manager(actor, convention)
+    with transaction.atomic():
+        party = ConventionParty.objects.select_for_update().get(pk=party.pk)
+        if party.left_on is not None:
+            raise ValidationError(_("Cette partie s'est déjà retirée."))
+        if party.joined_on and data.left_on < party.joined_on:
+            raise ValidationError(_("Le retrait précède l'entrée."))
+        party.left_on = data.left_on
+        party.save(update_fields=["left_on", "updated_at"])
+        audit.record(
+            "convention.party.leave",
+            actor=audit.actor_of(actor, acting),
+            obj=convention,
+            details={"party": str(party.public_id)},
+        )
+    return party
+
+
+def obligation_add(*, actor, convention, data: ObligationIn, acting=None) -> ConventionObligation:
+    _require_manager(actor, convention)
+    party = convention.parties.filter(public_id=data.party, left_on__isnull=True).first()
+    if party is None:
+        raise ValidationError(_("Choisissez une partie de la convention."))
+    with transaction.atomic():
+        obligation = ConventionObligation.objects.create(
+            convention=convention,
+            party=party,
+            description=data.description.strip(),
+            due_on=data.due_on,
+            created_by=actor,
+        )
+        audit.record(
+            "convention.obligation.add",
+            actor=audit.actor_of(actor, acting),
+            obj=convention,
+            details={"obligation": str(obligation.public_id)},
+        )
+    return obligation
+
+
+def obligation_move(
+    *, actor, obligation, data: ObligationMoveIn, acting=None
+) -> ConventionObligation:
+    """Say that an obligation is done (on which day), waived, or to do again."""
+    _require_manager(actor, obligation.convention)
+    if data.state == ObligationState.DONE:
+        if data.done_on is None:
+            raise ValidationError(_("Dites quel jour elle a été faite."))
+        if data.done_on > timezone.localdate():
+            raise ValidationError(_("Cette date est dans le futur."))
+    with transaction.atomic():
+        obligation = ConventionObligation.objects.select_for_update().get(pk=obligation.pk)
+        obligation.state = data.state
+        obligation.done_on = data.done_on if data.state == ObligationState.DONE else None
+        obligation.save(update_fields=["state", "done_on", "updated_at"])
+        audit.record(
+            "convention.obligation.move",
+            actor=audit.actor_of(actor, acting),
+            obj=obligation.convention,
+            details={"obligation": str(obligation.public_id), "state": data.state},
+        )
+    return obligation
+
+
+# How long before a term or a mandate ends its keepers are told (a general assembly is called
+# fifteen days ahead: this leaves time to prepare it).
+REMINDER_DAYS = 90
+
+
+def remind_conventions(today=None) -> int:
+    """Tell the keepers of conventions in force whose term ends within REMINDER_DAYS, and of
+    groupings whose administrator's three-year mandate does: once per term, once per mandate.
+    How many reminders."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=REMINDER_DAYS)
+    sent = 0
+    in_force = Convention.objects.filter(state__in=IN_FORCE).select_related("managed_by")
+    for convention in in_force:
+        keepers = list(
+            User.objects.filter(
+                is_active=True,
+                memberships__organisation=convention.managed_by,
+                memberships__role=Role.ORGANISATION_ADMIN,
+                memberships__is_active=True,
+            )
+        )
+        link = ""  # the register's pages come with the next part of the cooperation
+        term = convention.ends_on
+        if term and today <= term <= horizon and convention.end_reminded_on is None:
+            notify(
+                users=keepers,
+                message=_("La convention « %(title)s » arrive à échéance le %(date)s.")
+                % {"title": convention.title, "date": term.strftime("%d/%m/%Y")},
+                link=link,
+                email_subject=_("Une convention arrive à échéance"),
+                reminder=True,
+            )
+            convention.end_reminded_on = today
+            convention.save(update_fields=["end_reminded_on"])
+            sent += 1
+        mandate = convention.mandate_ends_on
+        elected = convention.administrator_elected_on
+        if (
+            convention.kind in GROUPING_KINDS
+            and mandate
+            and today <= mandate <= horizon
+            and (convention.mandate_reminded_on is None or convention.mandate_reminded_on < elected)
+        ):
+            notify(
+                users=keepers,
+                message=_(
+                    "Le mandat de l'administrateur·rice de « %(title)s » prend fin le %(date)s : "
+                    "l'assemblée générale élit son successeur."
+                )
+                % {"title": convention.title, "date": mandate.strftime("%d/%m/%Y")},
+                link=link,
+                email_subject=_("Un mandat d'administrateur·rice prend fin"),
+                reminder=True,
+            )
+            convention.mandate_reminded_on = today
+            convention.save(update_fields=["mandate_reminded_on"])
+            sent += 1
+    return sent

@@ -1,0 +1,89 @@
+"""The cooperation's referentials: conventions and groupings (seed 003), their life cycle."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConventionKind(models.TextChoices):
+    PARTNERSHIP = "partnership", _("Convention de partenariat")
+    GCSMS = "gcsms", _("Convention constitutive de GCSMS")
+    GCS = "gcs", _("Convention constitutive de GCS")
+    CPOM = "cpom", _("Contrat pluriannuel d'objectifs et de moyens (CPOM)")
+    AMENDMENT = "amendment", _("Avenant")
+
+
+# Groupings whose constitutive convention is declared to the authority (since 2019 a GCSMS
+# convention is declared to the ARS, the préfet or the département; no longer approved).
+DECLARED_KINDS = frozenset({ConventionKind.GCSMS, ConventionKind.GCS})
+# Groupings with bodies: a general assembly, an administrator elected for three years.
+GROUPING_KINDS = DECLARED_KINDS
+ADMINISTRATOR_MANDATE_YEARS = 3
+
+
+class LegalNature(models.TextChoices):
+    PUBLIC = "public", _("de droit public")
+    PRIVATE = "private", _("de droit privé")
+
+
+class Authority(models.TextChoices):
+    ARS = "ars", _("Agence régionale de santé")
+    PREFET = "prefet", _("Préfet")
+    DEPARTEMENT = "departement", _("Conseil départemental")
+
+
+class ConventionState(models.TextChoices):
+    DRAFT = "draft", _("en projet")
+    SIGNED = "signed", _("signée")
+    DECLARED = "declared", _("déclarée")
+    PUBLISHED = "published", _("publiée")
+    AMENDED = "amended", _("modifiée par avenant")
+    RENEWED = "renewed", _("renouvelée")
+    ENDED = "ended", _("terminée")
+
+
+S = ConventionState
+IN_FORCE = frozenset({S.SIGNED, S.DECLARED, S.PUBLISHED, S.AMENDED, S.RENEWED})
+CONVENTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SIGNED}),
+    S.SIGNED: frozenset({S.DECLARED, S.PUBLISHED, S.ENDED}),
+    S.DECLARED: frozenset({S.PUBLISHED, S.ENDED}),
+    S.PUBLISHED: frozenset({S.AMENDED, S.RENEWED, S.ENDED}),
+    S.AMENDED: frozenset({S.AMENDED, S.RENEWED, S.ENDED}),
+    S.RENEWED: frozenset({S.AMENDED, S.RENEWED, S.ENDED}),
+    S.ENDED: frozenset(),
+}
+"""Each state → the states a convention may move to (actions.convention_move)."""
+
+
+class ContributionKind(models.TextChoices):
+    FINANCIAL = "financial", _("financière")
+    IN_KIND = "in_kind", _("en nature")
+    BOTH = "both", _("financière et en nature")
+    NONE = "none", _("aucune")
+
+
+class ObligationState(models.TextChoices):
+    TODO = "todo", _("à faire")
+    DONE = "done", _("faite")
+    WAIVED = "waived", _("levée")
+
+
+class AuditAction(models.TextChoices):
+    """What the audit trail records for this app (core.audit.declared)."""
+
+    CONVENTION_CREATE = "convention.create", _("a créé une convention")
+    CONVENTION_UPDATE = "convention.update", _("a modifié une convention")
+    CONVENTION_MOVE = "convention.move", _("a fait avancer une convention")
+    CONVENTION_PARTY_ADD = "convention.party.add", _("a ajouté une partie à une convention")
+    CONVENTION_PARTY_LEAVE = (
+        "convention.party.leave",
+        _("a noté le retrait d'une partie d'une convention"),
+    )
+    CONVENTION_OBLIGATION_ADD = (
+        "convention.obligation.add",
+        _("a ajouté une obligation à une convention"),
+    )
+    CONVENTION_OBLIGATION_MOVE = (
+        "convention.obligation.move",
+        _("a noté l'état d'une obligation d'une convention"),
+    )

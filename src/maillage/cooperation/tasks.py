@@ -1,0 +1,12 @@
+"""Periodic jobs of the cooperation (procrastinate)."""
+
+from procrastinate.contrib.django import app
+
+from maillage.cooperation import actions
+
+
+@app.periodic(cron="15 7 * * *", periodic_id="conventions")
+@app.task(queue="periodic", queueing_lock="conventions")
+def convention_reminders(timestamp: int) -> dict:
+    """Each morning, tell the keepers of terms and mandates coming to their end."""
+    return {"reminded": actions.remind_conventions()}
