@@ -67,6 +67,24 @@ SEARCHERS = [
 ]
 
 ORIENTERS = ["coordinator", "professional", "colleague", "outsider"]
+KEEPERS = ["platform_admin", "organisation_admin"]
+# The organisation's members read its conventions (its admin and the platform's keep them).
+CONVENTION_READERS = [
+    "platform_admin",
+    "professional",
+    "colleague",
+    "organisation_admin",
+    "peer_worker",
+]
+
+
+def _keepers(status, members=403, others=404):
+    """Keepers get `status`; the other members of the organisation `members`; the rest
+    `others` (the convention is not theirs to know of)."""
+    members_only = [p for p in CONVENTION_READERS if p not in KEEPERS]
+    return only(KEEPERS, status=status, others=others, **dict.fromkeys(members_only, members))
+
+
 REQUESTERS = ["coordinator", "professional", "colleague", "outsider", "peer_worker"]
 MODERATORS = ["platform_admin", "coordinator"]
 # Professionals, coordinators and organisation admins receive the orientations sent to their
@@ -698,6 +716,41 @@ EXPECTATIONS = {
         "post",
         only(["platform_admin", "coordinator"], status=302),
     ),
+    # The register of conventions: the keepers write, the organisation's members read.
+    "cooperation:conventions": (None, "get", logged_in(200, person=403, caregiver=403)),
+    "cooperation:convention_new": (None, "get", only(KEEPERS)),
+    "cooperation:convention": (
+        lambda c, t: _convention_ids(c),
+        "get",
+        only(CONVENTION_READERS, others=404),
+    ),
+    "cooperation:convention_edit": (lambda c, t: _convention_ids(c), "get", _keepers(200)),
+    "cooperation:convention_move": (lambda c, t: _convention_ids(c), "post", _keepers(400)),
+    "cooperation:party_add": (lambda c, t: _convention_ids(c), "post", _keepers(400)),
+    "cooperation:obligation_add": (lambda c, t: _convention_ids(c), "post", _keepers(400)),
+    "cooperation:party_leave": (lambda c, t: _party_ids(c), "post", _keepers(302)),
+    "cooperation:obligation_move": (lambda c, t: _obligation_ids(c), "post", _keepers(302)),
+    "api:convention_list": (None, "get", logged_in(200, anonymous=401)),
+    "api:convention_create": (None, "get", logged_in(200, anonymous=401)),  # same path
+    "api:convention_detail": (
+        lambda c, t: _convention_ids(c),
+        "get",
+        only(CONVENTION_READERS, others=404, anonymous=401),
+    ),
+    "api:convention_update": (
+        lambda c, t: _convention_ids(c),
+        "get",
+        only(CONVENTION_READERS, others=404, anonymous=401),
+    ),
+    "api:convention_move": (
+        lambda c, t: _convention_ids(c),
+        "post",
+        logged_in(400, anonymous=401),
+    ),
+    "api:party_add": (lambda c, t: _convention_ids(c), "post", logged_in(400, anonymous=401)),
+    "api:party_leave": (lambda c, t: _party_ids(c), "post", logged_in(400, anonymous=401)),
+    "api:obligation_add": (lambda c, t: _convention_ids(c), "post", logged_in(400, anonymous=401)),
+    "api:obligation_move": (lambda c, t: _obligation_ids(c), "post", logged_in(400, anonymous=401)),
     "observatory:dashboard": (None, "get", only(OBSERVERS)),
     "observatory:table": (lambda c, t: {"slug": "demandes", "fmt": "xlsx"}, "get", only(OBSERVERS)),
     # Open statistics: anyone, without an account (small counts suppressed).
@@ -1380,6 +1433,48 @@ def _support_request(cast):
     from tests.factories import support_request
 
     return support_request(cast)
+
+
+def _convention(cast):
+    """A grouping kept by the organisation (its professional's, peer worker's and admin's),
+    with one party and one obligation."""
+    from maillage.cooperation import actions
+    from maillage.cooperation.inputs import ConventionIn, ObligationIn, PartyIn
+
+    convention = actions.convention_create(
+        actor=cast.organisation_admin,
+        data=ConventionIn(
+            kind="gcsms",
+            title="GCSMS de test",
+            purpose="Mutualiser",
+            managed_by=cast.organisation.public_id,
+        ),
+    )
+    party = actions.party_add(
+        actor=cast.organisation_admin,
+        convention=convention,
+        data=PartyIn(organisation=cast.organisation.public_id),
+    )
+    obligation = actions.obligation_add(
+        actor=cast.organisation_admin,
+        convention=convention,
+        data=ObligationIn(party=party.public_id, description="Verser sa part"),
+    )
+    return convention, party, obligation
+
+
+def _convention_ids(cast):
+    return {"public_id": _convention(cast)[0].public_id}
+
+
+def _party_ids(cast):
+    convention, party, _ = _convention(cast)
+    return {"public_id": convention.public_id, "party_id": party.public_id}
+
+
+def _obligation_ids(cast):
+    convention, _, obligation = _convention(cast)
+    return {"public_id": convention.public_id, "obligation_id": obligation.public_id}
 
 
 def _pathway(cast):

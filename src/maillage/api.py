@@ -12,6 +12,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from maillage.accounts.actions import api_token_user
+from maillage.cooperation.api import router as cooperation_router
 from maillage.core import audit
 from maillage.core.access import second_factor_step
 from maillage.core.inputs import InvalidInput, clean_data, pydantic_reason
@@ -235,6 +236,7 @@ api = MaillageAPI(
 api.add_router("/", directory_router)
 api.add_router("/", pathways_router)
 api.add_router("/", regulation_router)
+api.add_router("/", cooperation_router)
 
 
 @api.exception_handler(ValidationError)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("parcours/", include("maillage.pathways.urls")),
     path("regulation/", include("maillage.regulation.urls")),
     path("observatoire/", include("maillage.observatory.urls")),
+    path("cooperation/", include("maillage.cooperation.urls")),
     path("", include("maillage.core.urls")),
 ]
 

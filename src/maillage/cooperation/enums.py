@@ -72,6 +72,8 @@ class AuditAction(models.TextChoices):
     """What the audit trail records for this app (core.audit.declared)."""
 
     CONVENTION_CREATE = "convention.create", _("a créé une convention")
+    CONVENTION_LIST = "convention.list", _("a consulté le registre des conventions")
+    CONVENTION_READ = "convention.read", _("a consulté une convention")
     CONVENTION_UPDATE = "convention.update", _("a modifié une convention")
     CONVENTION_MOVE = "convention.move", _("a fait avancer une convention")
     CONVENTION_PARTY_ADD = "convention.party.add", _("a ajouté une partie à une convention")

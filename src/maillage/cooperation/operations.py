@@ -1,0 +1,16 @@
+"""Every page of the cooperation that writes, and the API route that does the same with the
+same input (core.operations; checked by tests/core/test_parity.py)."""
+
+from maillage.cooperation import inputs as i
+from maillage.core.operations import PageOperation as Op
+
+PAGE_OPERATIONS = (
+    Op("cooperation:convention_new", "convention_create", i.ConventionIn),
+    Op("cooperation:convention_edit", "convention_update", i.ConventionUpdateIn),
+    Op("cooperation:convention_move", "convention_move", i.ConventionMoveIn),
+    Op("cooperation:party_add", "party_add", i.PartyIn),
+    Op("cooperation:party_leave", "party_leave", i.PartyLeaveIn),
+    Op("cooperation:obligation_add", "obligation_add", i.ObligationIn),
+    Op("cooperation:obligation_move", "obligation_move", i.ObligationMoveIn),
+)
+PAGE_ONLY: dict[str, str] = {}

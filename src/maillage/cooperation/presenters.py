@@ -1,0 +1,75 @@
+"""What the API says of a convention (the pages read the models directly)."""
+
+from django.utils import timezone
+
+from maillage.cooperation.enums import ObligationState
+
+
+def party_out(party) -> dict:
+    holder = party.organisation or party.structure
+    return {
+        "id": party.public_id,
+        "name": holder.name,
+        "organisation": party.organisation.public_id if party.organisation else None,
+        "structure": party.structure.public_id if party.structure else None,
+        "siret": holder.siret,
+        "finess": holder.finess,
+        "share": party.share,
+        "contribution_kind": party.contribution_kind,
+        "financial_amount": party.financial_amount,
+        "in_kind": party.in_kind,
+        "joined_on": party.joined_on,
+        "left_on": party.left_on,
+    }
+
+
+def convention_out(convention) -> dict:
+    today = timezone.localdate()
+    parties = {p.pk: p for p in convention.parties.all()}
+    return {
+        "id": convention.public_id,
+        "kind": convention.kind,
+        "title": convention.title,
+        "purpose": convention.purpose,
+        "managed_by": convention.managed_by.public_id,
+        "amends": convention.amends.public_id if convention.amends else None,
+        "seat": convention.seat,
+        "legal_nature": convention.legal_nature,
+        "starts_on": convention.starts_on,
+        "ends_on": convention.ends_on,
+        "tacit_renewal": convention.tacit_renewal,
+        "state": convention.state,
+        "signed_on": convention.signed_on,
+        "declared_on": convention.declared_on,
+        "declared_to": convention.declared_to,
+        "published_on": convention.published_on,
+        "ended_on": convention.ended_on,
+        "end_reason": convention.end_reason,
+        "version": convention.version,
+        "parties": [party_out(p) for p in parties.values()],
+        "obligations": [
+            {
+                "id": o.public_id,
+                "party": parties[o.party_id].public_id,
+                "description": o.description,
+                "due_on": o.due_on,
+                "state": o.state,
+                "done_on": o.done_on,
+                "late": o.state == ObligationState.TODO and bool(o.due_on and o.due_on < today),
+            }
+            for o in convention.obligations.all()
+        ],
+    }
+
+
+def summary_out(convention) -> dict:
+    return {
+        "id": convention.public_id,
+        "kind": convention.kind,
+        "title": convention.title,
+        "state": convention.state,
+        "managed_by": convention.managed_by.public_id,
+        "ends_on": convention.ends_on,
+        "parties": convention.party_count,
+        "open_obligations": convention.open_obligations,
+    }

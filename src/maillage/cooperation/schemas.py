@@ -1,0 +1,71 @@
+"""API schemas of the cooperation."""
+
+from datetime import date
+from decimal import Decimal
+from uuid import UUID
+
+from ninja import Schema
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class PartyOut(Schema):
+    id: UUID
+    name: str
+    organisation: UUID | None
+    structure: UUID | None
+    siret: str
+    finess: str
+    share: Decimal | None
+    contribution_kind: str
+    financial_amount: Decimal | None
+    in_kind: str
+    joined_on: date | None
+    left_on: date | None
+
+
+class ObligationOut(Schema):
+    id: UUID
+    party: UUID
+    description: str
+    due_on: date | None
+    state: str
+    done_on: date | None
+    late: bool
+
+
+class ConventionOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    purpose: str
+    managed_by: UUID
+    amends: UUID | None
+    seat: str
+    legal_nature: str
+    starts_on: date | None
+    ends_on: date | None
+    tacit_renewal: bool
+    state: str
+    signed_on: date | None
+    declared_on: date | None
+    declared_to: str
+    published_on: date | None
+    ended_on: date | None
+    end_reason: str
+    version: int
+    parties: list[PartyOut]
+    obligations: list[ObligationOut]
+
+
+class ConventionSummaryOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    state: str
+    managed_by: UUID
+    ends_on: date | None
+    parties: int
+    open_obligations: int

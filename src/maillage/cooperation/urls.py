@@ -1,0 +1,25 @@
+from django.urls import path
+
+from maillage.cooperation import views
+
+app_name = "cooperation"
+
+urlpatterns = [
+    path("conventions/", views.convention_list, name="conventions"),
+    path("conventions/nouvelle/", views.convention_new, name="convention_new"),
+    path("conventions/<uuid:public_id>/", views.convention_detail, name="convention"),
+    path("conventions/<uuid:public_id>/modifier/", views.convention_edit, name="convention_edit"),
+    path("conventions/<uuid:public_id>/etat/", views.convention_move, name="convention_move"),
+    path("conventions/<uuid:public_id>/parties/", views.party_add, name="party_add"),
+    path(
+        "conventions/<uuid:public_id>/parties/<uuid:party_id>/retrait/",
+        views.party_leave,
+        name="party_leave",
+    ),
+    path("conventions/<uuid:public_id>/obligations/", views.obligation_add, name="obligation_add"),
+    path(
+        "conventions/<uuid:public_id>/obligations/<uuid:obligation_id>/",
+        views.obligation_move,
+        name="obligation_move",
+    ),
+]

@@ -1,0 +1,46 @@
+"""The register of conventions in Chromium, at phone width: a keeper registers a partnership
+convention, adds its parties and an obligation, and signs it; axe finds nothing serious."""
+
+from tests.e2e.conftest import log_in
+from tests.e2e.test_pages import serious_violations
+
+
+def _fits(phone) -> int:
+    return phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def test_a_keeper_registers_and_signs_a_convention_on_a_phone(phone, live_app, e2e_cast):
+    log_in(phone, live_app, e2e_cast["organisation_admin"])
+    phone.goto(f"{live_app}/cooperation/conventions/")
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+    phone.get_by_role("link", name="Enregistrer une convention").click()
+    phone.locator("#id_kind").select_option("partnership")
+    phone.get_by_label("Intitulé").fill("Sortie d'hospitalisation : CH et CHRS (essai e2e)")
+    phone.get_by_label("Objet").fill(
+        "Ce qui suit un séjour à l'hôpital pour une personne sans abri."
+    )
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+    phone.get_by_role("button", name="Enregistrer").click()
+    assert "Convention enregistrée" in phone.locator("main").inner_text()
+    for index in range(2):
+        phone.get_by_text("Ajouter une partie").click()
+        organisations = phone.get_by_label("Organisation de la plateforme")
+        values = organisations.locator("option").evaluate_all(
+            "options => options.map(o => o.value).filter(Boolean)"
+        )
+        organisations.select_option(values[index])
+        phone.get_by_role("button", name="Ajouter", exact=True).first.click()
+        assert "Partie ajoutée." in phone.locator("main").inner_text()
+    phone.get_by_text("Ajouter une obligation").click()
+    phone.get_by_label("Ce qui est dû").fill("Prévenir le CHRS 48 h avant la sortie")
+    phone.locator("#id_party").select_option(index=1)
+    phone.get_by_role("button", name="Ajouter", exact=True).last.click()
+    assert "Obligation ajoutée." in phone.locator("main").inner_text()
+    phone.get_by_label("Nouvel état").select_option("signed")
+    phone.get_by_role("button", name="Enregistrer").click()
+    main = phone.locator("main").inner_text()
+    assert "La convention est signée." in main
+    assert "Prévenir le CHRS 48 h avant la sortie" in main
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
