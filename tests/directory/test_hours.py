@@ -163,3 +163,25 @@ def test_common_french_phrasings_are_understood(french, osm):
 def test_what_is_not_understood_is_refused_in_french(french):
     with pytest.raises(hours.HoursError):
         hours.from_french(french)
+
+
+@pytest.mark.parametrize(
+    ("french", "expression"),
+    [
+        ("lundi au vendredi 9h-18h", "Mo-Fr 09:00-18:00"),
+        ("lundi-vendredi 9h-12h / 14h-17h", "Mo-Fr 09:00-12:00,14:00-17:00"),
+        ("de lundi à vendredi de 9h à 17h", "Mo-Fr 09:00-17:00"),
+        (
+            "du lundi au vendredi de 9h à 12h30 et de 13h30 à 17h, le samedi matin de 9h à 12h",
+            "Mo-Fr 09:00-12:30,13:30-17:00; Sa 09:00-12:00",
+        ),
+        ("lundi et mardi de 9h à 12h", "Mo,Tu 09:00-12:00"),
+        ("le mardi de 14h à 17h et le jeudi de 9h à 12h", "Tu 14:00-17:00; Th 09:00-12:00"),
+        (
+            "en semaine de 9h à 17h, le week-end de 10h à 12h",
+            "Mo-Fr 09:00-17:00; Sa,Su 10:00-12:00",
+        ),
+    ],
+)
+def test_ways_people_write_their_hours_keep_every_day_and_range(french, expression):
+    assert hours.from_french(french) == expression

@@ -106,6 +106,9 @@ def test_changes_to_a_published_service_wait_for_the_moderator(client, cast, own
     client.force_login(cast.coordinator)
     page = _text(client.get(reverse("directory:moderation")))
     assert "Consultation infirmière du soir" in page
+    # The moderator reads names and days, not codes and Python lists.
+    assert "français, anglais" in page and "['fr', 'en']" not in page
+    assert "lundi : 9 h – 12 h" in page and "Mo-Fr 09:00-12:00" not in page
     client.post(
         reverse("directory:moderation_decide", args=["modification", change.public_id]),
         {"decision": "reject"},

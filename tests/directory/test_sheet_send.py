@@ -97,7 +97,8 @@ def test_by_e_mail_the_person_gets_the_address_the_phone_and_the_hours(client, c
     assert email.to == ["marie@exemple.fr"]
     assert email.subject == "Les coordonnées de « Consultations en santé mentale »"
     assert "Téléphone : 02 51 09 70 00" in email.body
-    assert "Horaires :" in email.body and "9" in email.body
+    assert "Horaires :" in email.body and "9 h – 17 h" in email.body
+    assert "bound method" not in email.body
     assert SheetSending.objects.get().recipient == ""
 
 

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from maillage.observatory.suppression import extended, published, suppress
+from maillage.observatory.suppression import _lines, extended, pinned, published, suppress
 
 tables = st.integers(min_value=1, max_value=6).flatmap(
     lambda rows: st.integers(min_value=1, max_value=6).flatmap(
@@ -67,3 +67,25 @@ def test_a_hidden_count_is_drawn_as_hidden_never_as_zero():
     svg = str(charts.draw(drawn))
     assert svg.count("masqué") == 2  # b, and c hidden with it (secondary suppression)
     assert ">30<" in svg.replace("\u202f", "") and ">0<" not in svg
+
+
+def test_hidden_counts_are_not_given_away_by_their_sum():
+    # Two months hidden in a column whose total is shown: 10 + 10 = 20 would pin both to 10
+    # (a hidden count is at most 10): a third value is hidden with them.
+    table = [[10], [10], [50], [60], [70]]
+    hidden = suppress(table)
+    assert hidden[0, 0] and hidden[1, 0]
+    assert hidden[:5, 0].sum() >= 3
+
+
+@settings(max_examples=300, deadline=None)
+@given(table=tables, threshold=st.integers(min_value=3, max_value=20))
+def test_no_line_narrows_a_hidden_count_to_one_or_two_values(table, threshold):
+    values = extended(table)
+    hidden = suppress(table, threshold)
+    rows, columns = values.shape
+    for line in _lines(rows, columns):
+        cells = list(line)
+        if pinned(values, hidden, cells, threshold):
+            # Only when nothing is left in the line to hide.
+            assert all(hidden[c] or values[c] == 0 for c in cells)

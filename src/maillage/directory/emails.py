@@ -98,7 +98,7 @@ def sheet_email(service) -> tuple[str, str]:
     if facts["email"]:
         lines.append(_("Courriel : %(email)s") % facts)
     if week:
-        lines += ["", _("Horaires :"), *(f"  {day.label} : {day.in_words}" for day in week)]
+        lines += ["", _("Horaires :"), *(f"  {day.label} : {day.in_words()}" for day in week)]
     lines += ["", _("La fiche complète : %(url)s") % facts, "", _("Bonne journée.")]
     return _("Les coordonnées de « %(service)s »") % facts, "\n".join(lines)
 

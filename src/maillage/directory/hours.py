@@ -169,6 +169,13 @@ def ordinary_week(expression: str) -> dict[tuple[dt.time, dt.time], list[int]]:
     return dict(sorted(slots.items()))
 
 
+def in_words(expression: str) -> str:
+    """An ordinary week in French, day by day (« lundi : 9 h – 12 h ; … ; dimanche : fermé »),
+    for a reader who does not read the OpenStreetMap syntax (the moderator)."""
+    days = week(expression, REFERENCE_MONDAY)
+    return " ; ".join(f"{day.label.split()[0]} : {day.in_words()}" for day in days)
+
+
 # -- opening hours written in French -------------------------------------------------------
 
 _DAYS = {
@@ -184,7 +191,13 @@ _ORDER = list(_DAYS.values())
 _DAY = r"(lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)s?"
 _HOUR = r"(\d{1,2})\s*(?:h|:)\s*(\d{2})?"
 _RANGE = re.compile(rf"(?:de\s+)?{_HOUR}\s*(?:a|-|–)\s*{_HOUR}")
-_SPAN = re.compile(rf"du\s+{_DAY}\s+au\s+{_DAY}")
+# « du lundi au vendredi », « lundi au vendredi », « lundi-vendredi », « de lundi à vendredi »
+_SPAN = re.compile(rf"(?:du\s+|de\s+)?{_DAY}\s*(?:\bau\b|\ba\b|-|–)\s*{_DAY}")
+# Where a clause names new days after hours (« …à 17h, le samedi de 9h à 12h »): a new rule.
+_NEXT_DAYS = re.compile(
+    r"(?:,|\bet\b)\s*(?=(?:le\s+|les\s+|du\s+|de\s+)?"
+    r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|week-?end|en semaine))"
+)
 _ONE_DAY = re.compile(_DAY)
 
 
@@ -214,6 +227,27 @@ def _days_of(text: str) -> str:
     return ",".join(sorted(set(days), key=_ORDER.index))
 
 
+def _clauses(plain: str) -> list[str]:
+    """One clause per rule: split at « ; », « . », a new line, « puis », and where new days
+    follow hours; days named without hours (« lundi et mardi de 9h à 12h ») take the hours
+    of what follows them."""
+    found = []
+    for part in re.split(r"[;.\n]|\bpuis\b", plain):
+        pending = ""
+        for piece in _NEXT_DAYS.split(part):
+            piece = piece.strip(" ,")
+            if not piece:
+                continue
+            if not _RANGE.search(piece) and not re.search(r"ferme|feries?", piece):
+                pending = f"{pending} {piece}"  # days waiting for their hours
+                continue
+            found.append(f"{pending} {piece}".strip())
+            pending = ""
+        if pending.strip():
+            found.append(pending.strip())
+    return found
+
+
 def from_french(text: str) -> str:
     """« du lundi au vendredi de 9h à 12h et de 14h à 17h ; le samedi de 9h à 12h ; fermé
     les jours fériés » → « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; PH off ». One rule
@@ -223,10 +257,7 @@ def from_french(text: str) -> str:
         c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c)
     ).replace("’", "'")
     rules = []
-    for clause in re.split(r"[;.\n]|\bpuis\b", plain):
-        clause = clause.strip(" ,")
-        if not clause:
-            continue
+    for clause in _clauses(plain):
         if re.search(r"feries?", clause):
             rules.append("PH off" if re.search(r"ferme|sauf", clause) else None)
             if rules[-1] is None:

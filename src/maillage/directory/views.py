@@ -641,16 +641,42 @@ def moderation(request):
     return render(request, "directory/moderation.html", {**queue, "reject_form": RejectForm()})
 
 
+# How the moderator reads a proposed change's values: names, not codes or Python lists.
+_CHANGE_LABELS = {
+    "thematiques": lambda v: _labels(Thematique, v),
+    "publics": lambda v: _labels(Public, v),
+    "reception_modes": lambda v: _labels(ModeAccueil, v),
+    "mobilisation_modes": lambda v: _labels(ModeMobilisation, v),
+    "mobilisable_by": lambda v: _labels(MobilisablePar, v),
+    "fee_sectors": lambda v: _labels(FeeSector, v),
+    "languages": lambda v: [language_name(code) for code in v],
+    "health_offers": lambda v: [health.label(value) for value in v],
+}
+
+
+def _shown(name: str, value):
+    if isinstance(value, list):
+        labelled = _CHANGE_LABELS.get(name)
+        return ", ".join(str(v) for v in (labelled(value) if labelled else value)) or "—"
+    if name == "opening_hours" and value:
+        try:
+            return hours.in_words(value)
+        except hours.HoursError:
+            return value
+    if isinstance(value, bool):
+        return _("oui") if value else _("non")
+    return "—" if value in (None, "") else value
+
+
 def _change_rows(change) -> list[tuple[str, object, object]]:
     entry = change.entry
     rows = []
     for name, value in sorted(change.changes.items()):
         field_name = "commune" if name == "commune_id" else name
         field = entry._meta.get_field(field_name)
-        before, after = getattr(entry, name), value
-        if name == "health_offers":  # the moderator reads the offers' names, not their codes
-            before, after = [health.label(v) for v in before], [health.label(v) for v in after]
-        rows.append((str(field.verbose_name), before, after))
+        rows.append(
+            (str(field.verbose_name), _shown(name, getattr(entry, name)), _shown(name, value))
+        )
     return rows
 
 

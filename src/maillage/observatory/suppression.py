@@ -12,7 +12,13 @@ total — adds up. A hidden value in a line where everything else is shown is th
 difference: so every line must hide either nothing or at least two values. While some line
 hides exactly one, the smallest other value of that line that is not zero is hidden too
 (an inner cell rather than a total when both are possible, to keep the margins); this only
-ever adds hidden values, so it ends.
+ever adds hidden values, so it ends. A line whose hidden values would be narrowed down by
+their known sum (`pinned`: hidden counts lie between 1 and threshold − 1, so two of them
+making 20 are both 10) hides one more value the same way.
+
+What this does not do: solve the whole table as a linear programme (an attacker combining
+rows and columns may narrow a value further); the tables published here are small and
+one-way or two-way, and each line is protected on its own.
 """
 
 from __future__ import annotations
@@ -36,6 +42,27 @@ def extended(table) -> np.ndarray:
     return out
 
 
+def pinned(values, hidden, line, threshold: int) -> bool:
+    """Whether a line's hidden values can be narrowed down to one or two possibilities by
+    someone who knows that a hidden count lies between 1 and threshold − 1: with its total
+    shown, the hidden values add up to a known sum (two hidden cells making 20 under a
+    threshold of 11 are both 10)."""
+    *inner, total = line
+    if hidden[total]:
+        return False  # no known sum in this line
+    secret = [c for c in inner if hidden[c]]
+    k = len(secret)
+    if k < 2:
+        return False
+    low, high = 1, threshold - 1
+    hidden_sum = int(sum(values[c] for c in secret))
+    if hidden_sum > k * high:
+        return False  # some hidden value is large: the bounds say nothing precise
+    lowest = max(low, hidden_sum - (k - 1) * high)
+    highest = min(high, hidden_sum - (k - 1) * low)
+    return highest - lowest < 2
+
+
 def suppress(table, threshold: int = DEFAULT_THRESHOLD) -> np.ndarray:
     """Which values of the extended table to hide (a boolean grid of its shape)."""
     values = extended(table)
@@ -46,7 +73,7 @@ def suppress(table, threshold: int = DEFAULT_THRESHOLD) -> np.ndarray:
         for line in _lines(rows, columns):
             cells = list(line)
             count = sum(hidden[c] for c in cells)
-            if count != 1:
+            if count != 1 and not (count >= 2 and pinned(values, hidden, cells, threshold)):
                 continue
             candidates = [c for c in cells if not hidden[c] and values[c] != 0]
             if not candidates:
