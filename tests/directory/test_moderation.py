@@ -211,6 +211,8 @@ def test_archiving_takes_a_service_out_of_search(client, cast, own_structure):
     search_index.refresh(service_ids=[service.pk])
     assert _search("bus sante itinerant")
     client.force_login(cast.organisation_admin)
+    page = _text(client.get(reverse("directory:my_entries")))
+    assert "Archiver…" in page and "quitte l'annuaire public" in page  # confirmed first
     client.post(reverse("directory:entry_action", args=["service", service.public_id, "archiver"]))
     assert _search("bus sante itinerant") == []
 

@@ -268,9 +268,11 @@ def test_the_console_e_mail_of_the_demo_masks_the_recipient(capsys):
     message = EmailMessage(
         "Fiche", "Le lien : https://exemple.fr/x", to=["marie.durand@exemple.fr"]
     )
+    message.attach("reunion.ics", "ATTENDEE:mailto:paul.martin@exemple.fr\r\n", "text/calendar")
     ConsoleEmailBackend().send_messages([message])
     out = capsys.readouterr().out
     assert "m***@exemple.fr" in out and "marie.durand" not in out
+    assert "paul.martin" not in out and "p***@exemple.fr" in out
     assert "https://exemple.fr/x" in out
     assert message.to == ["marie.durand@exemple.fr"]  # the message itself is left as it was
 
@@ -289,3 +291,14 @@ def test_an_address_never_sent_is_erased_after_a_day(client, cast, service):
     assert actions.erase_unsent_sheet_addresses(now=later) == 1
     sending.refresh_from_db()
     assert sending.recipient == "" and sending.sent_at is None
+
+
+def test_after_sending_the_way_back_to_the_search_keeps_its_criteria(client, cast, service):
+    client.force_login(cast.professional)
+    response = client.post(
+        _url(service),
+        {"channel": "sms", "recipient": NUMBER, "recherche": "q=psy&lieu=Aizenay&nom=Durand"},
+    )
+    assert response.status_code == 302
+    assert "recherche=q%3Dpsy%26lieu%3DAizenay" in response["Location"]
+    assert "Durand" not in response["Location"]  # only the search form's fields travel

@@ -11,8 +11,16 @@ pytestmark = pytest.mark.browser
 def test_an_observer_tries_a_health_centre_opening(page, live_app, e2e_cast, committed):
     from maillage.observatory import actions
 
+    from maillage.observatory import queries
+    from maillage.territories.models import Commune
+
     with committed():
         actions.accessibility_compute()
+        # The most populated commune of the Vendée still under the threshold: where a new
+        # health centre would change the most.
+        codes = list(Commune.objects.filter(departement_id="85").values_list("code", flat=True))
+        rows = queries.run_rows(queries.latest_run(), codes).filter(under_served=True)
+        target = rows.select_related("commune").order_by("-population").first().commune
     log_in(page, live_app, e2e_cast["observer"])
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Observatoire"
@@ -28,12 +36,12 @@ def test_an_observer_tries_a_health_centre_opening(page, live_app, e2e_cast, com
     assert circles.count() == page.locator("table tbody tr").count()
     assert "sous le seuil" in page.locator(".legend").inner_text()
     assert serious_violations(page) == []
-    page.get_by_label("Commune (nom ou code) n°1").fill("85163")
-    page.get_by_label("Médecins en plus (ou en moins, avec un signe −) n°1").fill("8")
+    page.get_by_label("Commune (nom ou code) n°1").fill(target.code)
+    page.get_by_label("Médecins en plus (ou en moins, avec un signe -) n°1").fill("8")
     page.get_by_role("button", name="Comparer").click()
     page.wait_for_load_state()
     result = page.get_by_role("region", name="Communes dont l'indice change").inner_text()
-    assert "Noirmoutier-en-l'Île (85163)" in result and "passe le seuil" in result
+    assert f"{target.name} ({target.code})" in result and "passe le seuil" in result
     assert serious_violations(page) == []
 
 

@@ -237,6 +237,7 @@ def test_a_professional_orients_a_person_and_the_structure_accepts_through_its_l
     page.get_by_label("Téléphone de la personne").fill("06 00 00 00 00")
     page.get_by_label("Motif de l'orientation").fill("Épuisement de l'aidante, besoin de répit.")
     page.get_by_label("La personne est d'accord").check()
+    page.get_by_label("Comment cet accord a été recueilli").select_option("oral")
     page.get_by_role("button", name="Envoyer l'orientation").click()
     page.wait_for_load_state()
     assert "Orientation envoyée" in page.locator(".messages").inner_text()
@@ -366,6 +367,8 @@ def test_an_orientation_is_sent_with_the_keyboard_only(page, live_app, e2e_cast,
     page.keyboard.type("Essai au clavier")
     page.get_by_label("La personne est d'accord").focus()
     page.keyboard.press("Space")
+    page.get_by_label("Comment cet accord a été recueilli").focus()
+    page.keyboard.type("Accord oral")  # a focused list selects what is typed
     page.get_by_role("button", name="Envoyer l'orientation").focus()
     page.keyboard.press("Enter")
     page.wait_for_load_state()

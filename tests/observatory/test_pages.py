@@ -45,6 +45,19 @@ def test_observers_see_the_index_and_try_a_what_if(client, cast, run):
     assert line["after"] < line["before"]
 
 
+def test_a_what_if_reads_a_typographic_minus_and_a_name_shared_elsewhere(client, cast, run):
+    client.force_login(cast.observer)
+    # « Apremont » is the Vendée's here (France has six); « − » is a minus.
+    response = client.post(
+        f"{URL}?departement=85",
+        {"commune_0": "Apremont", "change_0": "8", "commune_1": "85191", "change_1": "\u22122"},
+    )
+    assert response.status_code == 200, html.unescape(response.content.decode())[-3000:]
+    lines = {line["commune"].code: line for line in response.context["what_if"]["lines"]}
+    assert "85006" in lines
+    assert lines["85191"]["after"] < lines["85191"]["before"]
+
+
 def test_a_what_if_with_an_unknown_commune_says_so_in_french(client, cast, run):
     client.force_login(cast.coordinator)
     response = client.post(f"{URL}?departement=85", {"commune_0": "99999", "change_0": "1"})

@@ -89,3 +89,18 @@ def test_no_line_narrows_a_hidden_count_to_one_or_two_values(table, threshold):
         if pinned(values, hidden, cells, threshold):
             # Only when nothing is left in the line to hide.
             assert all(hidden[c] or values[c] == 0 for c in cells)
+
+
+def test_a_line_chart_breaks_at_a_hidden_month_instead_of_joining_across_it():
+    from maillage.observatory import charts, indicators
+
+    table = indicators.Table(
+        slug="mois",
+        title="Parcours ouverts",
+        row_heading="Mois",
+        columns=["Parcours"],
+        rows=[("janv.", [20]), ("févr.", [None]), ("mars", [30]), ("avril", [40])],
+        chart="series",
+    )
+    svg = str(charts.series(table))
+    assert svg.count("<polyline") == 2  # janvier alone, then mars–avril

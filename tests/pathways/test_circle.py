@@ -249,3 +249,12 @@ def test_the_api_invites_into_the_circle(client, cast):
     client.force_login(cast.professional)
     refused = client.post(url, {**body, "email": "x@exemple.fr"}, content_type="application/json")
     assert refused.status_code == 403
+
+
+def test_removing_a_member_is_confirmed_first(client, cast):
+    pathway = opened_pathway(cast)
+    client.force_login(cast.coordinator)
+    page = html.unescape(client.get(_url("pathway", pathway)).content.decode())
+    # The button that ends someone's access is behind a disclosure that says so.
+    details = page[page.index('<details class="confirm"><summary>Retirer') :]
+    assert "Son accès au parcours cesse aussitôt" in details[: details.index("</details>")]

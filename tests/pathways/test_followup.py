@@ -195,6 +195,29 @@ def test_a_discharge_before_the_admission_is_refused(cast, pathway):
     assert stay.state == "in_hospital"
 
 
+def test_stay_dates_out_of_any_plausible_range_are_refused(cast, pathway):
+    today = timezone.localdate()
+    with pytest.raises(Exception, match="trop ancienne"):
+        actions.stay_admit(
+            actor=cast.coordinator,
+            pathway=pathway,
+            data=inputs.StayIn(facility="CHD", admitted_on=dt.date(1990, 1, 1)),
+        )
+    stay = actions.stay_admit(
+        actor=cast.coordinator,
+        pathway=pathway,
+        data=inputs.StayIn(facility="CHD", admitted_on=today),
+    )
+    with pytest.raises(Exception, match="futur"):
+        actions.stay_discharge(
+            actor=cast.coordinator,
+            stay=stay,
+            data=inputs.DischargeIn(discharged_on=today + dt.timedelta(days=30)),
+        )
+    stay.refresh_from_db()
+    assert stay.state == "in_hospital"
+
+
 def test_the_pathway_list_shows_who_is_in_hospital_in_a_fixed_number_of_queries(
     client, cast, django_assert_max_num_queries
 ):

@@ -129,6 +129,7 @@ def home(request):
     context = {
         "role": role,
         "is_portal": role in PORTAL_ROLES,
+        "portal_role": role,
         "tiles": []
         if role in PORTAL_ROLES
         else dashboard.tiles_for(

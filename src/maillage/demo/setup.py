@@ -146,7 +146,9 @@ def setup_demo() -> list[DemoAccount]:
             )
 
     setup_demo_directory(
-        generated_gp_communes=list(Commune.objects.filter(epci_id__in=COMPETENCE_EPCI))
+        # The whole département: the accessibility page reads the Vendée, not the platform
+        # alone (a département half without practices would be half « under the threshold »).
+        generated_gp_communes=list(Commune.objects.filter(departement_id="85"))
     )
 
     setup_demo_pathways()

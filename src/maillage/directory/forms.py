@@ -248,8 +248,10 @@ class OrientationForm(InputForm, Form):
             "required": _("Sans l'accord de la personne, l'orientation ne peut pas être envoyée.")
         },
     )
+    # No default: how the person agreed is said by whoever collected it.
     consent_method = forms.ChoiceField(
-        label=_("Comment cet accord a été recueilli"), choices=ConsentMethod.choices
+        label=_("Comment cet accord a été recueilli"),
+        choices=[("", _("— choisir —")), *ConsentMethod.choices],
     )
     attachments = MultipleFileField(
         label=_("Pièces jointes (facultatif)"),

@@ -1,4 +1,5 @@
 import copy
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -117,19 +118,24 @@ def _published_service(request, public_id):
 def service_detail(request, public_id):
     """A published service, public; the « orienter » button only for those who orient."""
     service = _published_service(request, public_id)
-    # « Retour à la recherche » keeps the criteria (a search's, never a person's data):
-    # only the search form's own fields, re-encoded.
-    criteria = QueryDict(request.GET.get("recherche", "")[:2000])
-    back = QueryDict(mutable=True)
-    for name in SearchForm.base_fields:
-        if name in criteria:
-            back.setlist(name, criteria.getlist(name)[:20])
+    back = _search_criteria(request.GET.get("recherche", ""))
     send_form = SheetSendForm(service=service) if access.can_orient(request.user) else None
     return render(
         request,
         "directory/service_detail.html",
-        {**_service_context(service), "back": back.urlencode(), "send_form": send_form},
+        {**_service_context(service), "back": back, "send_form": send_form},
     )
+
+
+def _search_criteria(text: str) -> str:
+    """« Retour à la recherche » keeps the criteria (a search's, never a person's data): only
+    the search form's own fields, re-encoded."""
+    criteria = QueryDict(text[:2000])
+    back = QueryDict(mutable=True)
+    for name in SearchForm.base_fields:
+        if name in criteria:
+            back.setlist(name, criteria.getlist(name)[:20])
+    return back.urlencode()
 
 
 @require_POST
@@ -138,6 +144,7 @@ def sheet_send(request, public_id):
     if not access.can_orient(request.user):
         raise Denied("directory.sheet.send")
     service = _published_service(request, public_id)
+    back = _search_criteria(request.POST.get("recherche", ""))
     form = SheetSendForm(request.POST, service=service)
     if form.is_valid():
         with refusals_on(form) as submitted:
@@ -152,11 +159,14 @@ def sheet_send(request, public_id):
             else:
                 done = _("Fiche envoyée par courriel.")
             messages.success(request, done)
-            return redirect("directory:service", public_id=service.public_id)
+            url = reverse("directory:service", kwargs={"public_id": service.public_id})
+            if back:
+                url += "?" + urlencode({"recherche": back})
+            return redirect(url)
     return render(
         request,
         "directory/service_detail.html",
-        {**_service_context(service), "back": "", "send_form": form, "send_open": True},
+        {**_service_context(service), "back": back, "send_form": form, "send_open": True},
         status=400,
     )
 

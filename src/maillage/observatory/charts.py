@@ -121,19 +121,26 @@ def series(table: Table) -> SafeString:
             )
     for column in range(len(table.columns)):
         colour = COLOURS[column % len(COLOURS)]
-        # A hidden value is a gap in the line, not a point at zero.
-        points = [
-            (left + index * step, top + plot_height * (1 - values[column] / biggest))
-            for index, (_l, values) in enumerate(rows)
-            if values[column] is not None
-        ]
-        path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
-            + "".join(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points
+        # A hidden value is a gap in the line, not a point at zero, nor a straight line
+        # drawn across it: one polyline per run of shown values.
+        runs, run = [], []
+        for index, (_l, values) in enumerate(rows):
+            if values[column] is None:
+                if run:
+                    runs.append(run)
+                run = []
+                continue
+            run.append((left + index * step, top + plot_height * (1 - values[column] / biggest)))
+        if run:
+            runs.append(run)
+        for points in runs:
+            path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+                + "".join(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>' for x, y in points
+                )
             )
-        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 — every text above is escaped
 

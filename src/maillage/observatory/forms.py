@@ -7,6 +7,15 @@ from maillage.territories.queries import search_communes
 WHAT_IF_ROWS = 3
 
 
+class SignedIntegerField(forms.IntegerField):
+    """An integer typed with a typographic minus (« −3 ») as well as a hyphen (« -3 »)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\N{MINUS SIGN}", "-").replace("\N{EN DASH}", "-")
+        return super().to_python(value)
+
+
 class WhatIfForm(Form):
     """Up to three changes: practitioners added (positive) or removed (negative) at a
     commune, typed by its name, its postal code or its INSEE code."""
@@ -20,8 +29,8 @@ class WhatIfForm(Form):
                 max_length=100,
                 required=False,
             )
-            self.fields[f"change_{row}"] = forms.IntegerField(
-                label=_("Médecins en plus (ou en moins, avec un signe −) n°%(n)s") % {"n": row + 1},
+            self.fields[f"change_{row}"] = SignedIntegerField(
+                label=_("Médecins en plus (ou en moins, avec un signe -) n°%(n)s") % {"n": row + 1},
                 min_value=-500,
                 max_value=500,
                 required=False,
@@ -36,9 +45,20 @@ class WhatIfForm(Form):
             if not typed and not change:
                 continue
             code = typed.upper()
-            if code not in self.codes:
-                match = search_communes(typed, limit=1).first() if typed else None
-                code = match.code if match is not None else ""
+            if code not in self.codes and typed:
+                # The communes of the département the page shows: « Saint-Martin » is the
+                # one there, not the first of France's many.
+                found = [m for m in search_communes(typed, limit=50) if m.code in self.codes]
+                same = (
+                    [m for m in found if m.name.lower() == found[0].name.lower()] if found else []
+                )
+                if len(same) > 1:
+                    self.add_error(
+                        f"commune_{row}",
+                        _("Plusieurs communes portent ce nom : donnez son code postal."),
+                    )
+                    continue
+                code = found[0].code if found else ""
             if code not in self.codes:
                 self.add_error(
                     f"commune_{row}",

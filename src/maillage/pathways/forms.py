@@ -77,7 +77,9 @@ class SupportRequestForm(InputForm, Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    urgency = forms.ChoiceField(label=_("Urgence"), choices=Urgency.choices, initial="routine")
+    urgency = forms.ChoiceField(
+        label=_("Urgence"), choices=[("", _("— choisir —")), *Urgency.choices]
+    )
     tried = forms.CharField(
         label=_("Ce qui a déjà été essayé"),
         required=False,
@@ -393,7 +395,10 @@ class PlanActionForm(IdPrefixed, InputForm, Form):
 class PlanValidationForm(IdPrefixed, InputForm, Form):
     input = inputs.ValidationIn
     id_prefix = "validation"
-    validator = forms.ChoiceField(label=_("Qui valide"), choices=Validator.choices)
+    # No default: who agreed is a fact the coordinator states, never one the form assumes.
+    validator = forms.ChoiceField(
+        label=_("Qui valide"), choices=[("", _("— choisir —")), *Validator.choices]
+    )
     validated_on = forms.DateField(
         label=_("Date de l'accord"),
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),

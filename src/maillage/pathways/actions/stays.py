@@ -46,10 +46,16 @@ def stay_admit(*, actor, pathway, data: StayIn, acting=None, now=None) -> Hospit
         raise PermissionDenied
     if not facility or admitted_on is None:
         raise ValidationError(_("Dites dans quel établissement et depuis quand."))
-    if admitted_on > timezone.localdate(now) + dt.timedelta(days=60):
+    today = timezone.localdate(now)
+    if admitted_on > today + dt.timedelta(days=60):
         raise ValidationError(_("La date d'entrée est trop lointaine."))
+    # A stay in progress began within the last two years (a typing error otherwise: 1990).
+    if admitted_on < today - dt.timedelta(days=2 * 366):
+        raise ValidationError(_("La date d'entrée est trop ancienne pour un séjour en cours."))
     if expected_discharge_on is not None and expected_discharge_on < admitted_on:
         raise ValidationError(_("La sortie prévue ne peut pas précéder l'entrée."))
+    if expected_discharge_on is not None and expected_discharge_on > today + dt.timedelta(days=366):
+        raise ValidationError(_("La sortie prévue est à plus d'un an."))
     with transaction.atomic():
         Pathway.objects.select_for_update().get(pk=pathway.pk)
         if pathway.stays.filter(state=StayState.IN_HOSPITAL).exists():
@@ -132,6 +138,8 @@ def stay_discharge(*, actor, stay, data: DischargeIn, acting=None, now=None) -> 
         )
         if discharged_on is None or discharged_on < locked.admitted_on:
             raise ValidationError(_("La date de sortie ne peut pas précéder l'entrée."))
+        if discharged_on > timezone.localdate() + dt.timedelta(days=1):
+            raise ValidationError(_("La date de sortie est dans le futur."))
         locked.state = StayState.DISCHARGED
         locked.discharged_on = discharged_on
         locked.discharge_destination = (destination or "").strip()[:200]
