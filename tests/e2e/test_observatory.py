@@ -9,9 +9,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_observer_tries_a_health_centre_opening(page, live_app, e2e_cast, committed):
-    from maillage.observatory import actions
-
-    from maillage.observatory import queries
+    from maillage.observatory import actions, queries
     from maillage.territories.models import Commune
 
     with committed():
