@@ -13,7 +13,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from maillage.accounts.actions import api_token_user
 from maillage.cooperation.api import router as cooperation_router
-from maillage.core import audit
+from maillage.core import audit, ratelimit
 from maillage.core.access import second_factor_step
 from maillage.core.inputs import InvalidInput, clean_data, pydantic_reason
 from maillage.core.pipeline import Missing, denial_of
@@ -293,6 +293,12 @@ def permission_denied(request, exc):
 def stale_version(request, exc):
     """Someone else changed the record since it was read: 409, nothing written."""
     return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(ratelimit.Exceeded)
+def exceeded(request, exc):
+    """Done too often in the window (sheets sent, say): 429 with its French message."""
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=429)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -178,7 +178,7 @@ def test_the_audit_log_reads_in_french_with_names_and_filters(client, cast):
     login_verified(client, cast.platform_admin)
     page = client.get("/plateforme/journal/?action=pathway.read").content.decode()
     assert cast.professional.full_name in page and cast.outsider.full_name in page
-    assert "Professionnel·le" in page and "a consulté" in page
+    assert "Professionnel·le" in page and "A consulté" in page
     denied = client.get("/plateforme/journal/?action=pathway.read&resultat=denied").content.decode()
     assert cast.outsider.full_name in denied and cast.professional.full_name not in denied
     mine = client.get(
@@ -188,3 +188,24 @@ def test_the_audit_log_reads_in_french_with_names_and_filters(client, cast):
     # Bad filters are ignored, never a 500.
     odd = client.get("/plateforme/journal/?compte=abc&du=demain&resultat=x&action=" + "a" * 500)
     assert odd.status_code == 200
+
+
+def test_the_audit_log_filters_in_words_and_follows_one_record(client, cast):
+    from tests.conftest import login_verified
+    from tests.factories import opened_pathway
+
+    pathway = opened_pathway(cast)
+    other = opened_pathway(cast, person_first_name="Jules")
+    client.force_login(cast.professional)
+    client.get(f"/parcours/{pathway.public_id}/")
+    client.get(f"/parcours/{other.public_id}/")
+    login_verified(client, cast.platform_admin)
+    page = client.get("/plateforme/journal/").content.decode()
+    # The choice of what was done is in words, grouped by module; no technical code shown.
+    assert '<optgroup label="Parcours">' in page and "Toutes : Parcours" in page
+    assert '<option value="pathway.read">A consulté' in page
+    assert "(pathway.read)" not in page
+    one = client.get(f"/plateforme/journal/?objet={other.public_id}").content.decode()
+    assert f"?objet={other.public_id}" in one and f"?objet={pathway.public_id}" not in one
+    family = client.get("/plateforme/journal/?action=app:pathways").content.decode()
+    assert "A consulté" in family and "journal d'audit" not in family.split("<tbody>")[1]

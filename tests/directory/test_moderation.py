@@ -254,6 +254,9 @@ def test_an_entry_is_written_as_people_say_it_and_kept_as_the_standard_wants(
     assert wrong.status_code in (200, 400)
     assert "Un code postal a cinq chiffres" in page and "Langue inconnue : « klingon »" in page
     assert not Service.objects.filter(structure=own_structure).exists()
+    elsewhere = _text(client.post(url, {**SERVICE_FORM, "postal_code": "85150"}))
+    assert "Le code postal de La Roche-sur-Yon est 85000." in elsewhere
+    assert not Service.objects.filter(structure=own_structure).exists()
     done = client.post(
         url,
         {

@@ -139,8 +139,14 @@ def test_sends_are_limited_per_hour(client, cast, service, settings):
             client.post(_url(service), {"channel": "sms", "recipient": NUMBER}).status_code == 302
         )
     response = client.post(_url(service), {"channel": "sms", "recipient": NUMBER})
-    assert response.status_code == 400
+    assert response.status_code == 429
     assert "beaucoup de fiches en une heure" in _text(response)
+    api = client.post(
+        "/api/v1/envois-de-fiches",
+        {"service": str(service.public_id), "channel": "sms", "recipient": NUMBER},
+        content_type="application/json",
+    )
+    assert api.status_code == 429 and "beaucoup de fiches" in api.json()["detail"]
     assert SheetSending.objects.count() == 2
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from maillage.core.models import AuditEvent
+from maillage.core.notify import notify
 from maillage.core.roles import Role
 from maillage.core.versions import current_version
 from maillage.pathways import actions, inputs
@@ -128,3 +129,39 @@ def test_she_finds_the_people_she_follows_by_name_and_only_them(client, cast):
     assert "dupre" not in str(trace.details).lower()
     client.force_login(outsider)
     assert "0 parcours trouvé" in client.post(url, {"nom": "Dupré"}).content.decode()
+
+
+def test_each_tile_opens_the_list_of_what_it_counts_for_her_or_her_team(client, cast):
+    busy = _busy_pathway(cast, first="Lucie")
+    calm = opened_pathway(cast, person_first_name="Paul")
+    colleague = member(Role.COORDINATOR, cast.platform, full_name="Autre coordinatrice")
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("core:home")).content.decode()
+    for todo in ("retard", "hopital", "messages"):
+        link = reverse("pathways:pathway_list") + f"?a_faire={todo}"
+        assert f'href="{link}"' in page, todo
+        listing = client.get(link).content.decode()
+        assert str(busy.public_id) in listing and str(calm.public_id) not in listing, todo
+    assert str(calm.public_id) in client.get(reverse("pathways:pathway_list")).content.decode()
+    # Her colleague, in the team view, opens the same lists for the whole platform.
+    client.force_login(colleague)
+    team = client.get(reverse("core:home") + "?vue=equipe").content.decode()
+    link = reverse("pathways:pathway_list") + "?a_faire=retard&amp;vue=equipe"
+    assert f'href="{link}"' in team
+    listing = client.get(link.replace("&amp;", "&")).content.decode()
+    assert "Parcours de mon équipe" in listing and str(busy.public_id) in listing
+    hers = client.get(reverse("pathways:pathway_list") + "?a_faire=retard").content.decode()
+    assert str(busy.public_id) not in hers
+    # A professional asks for the team view in vain: she sees her own.
+    client.force_login(cast.professional)
+    mine = client.get(reverse("pathways:pathway_list") + "?vue=equipe").content.decode()
+    assert "Parcours de mon équipe" not in mine
+
+
+def test_unread_notices_have_their_tile_and_leave_it_once_read(client, cast):
+    notify(users=[cast.coordinator], message="Votre orientation a été acceptée.", link="/annuaire/")
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("core:home")).content.decode()
+    assert _count(page, "notices") == 1 and "Votre orientation a été acceptée." in page
+    client.get(reverse("core:notifications"))
+    assert _count(client.get(reverse("core:home")).content.decode(), "notices") == 0

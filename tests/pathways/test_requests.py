@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maillage.core.models import AuditEvent, Notification
+from maillage.core.roles import Role
 from maillage.core.versions import current_version
 from maillage.pathways import actions, inputs, scores
 from maillage.pathways.enums import (
@@ -19,7 +20,8 @@ from maillage.pathways.enums import (
     RequestState,
 )
 from maillage.pathways.models import ScreeningQuestion, SupportRequest
-from tests.factories import member, opened_pathway, support_request
+from maillage.pathways.reads import HANDLED_PAGE
+from tests.factories import OrganisationFactory, member, opened_pathway, support_request
 
 FORM = {
     "requester_kind": "professional",
@@ -329,7 +331,7 @@ def test_a_request_closed_with_information_is_found_again_and_reopened(client, c
     )
     client.force_login(cast.coordinator)
     listing = client.get(reverse("pathways:request_list")).content.decode()
-    assert "Triées récemment" in listing and str(request.public_id) in listing
+    assert "Demandes triées" in listing and str(request.public_id) in listing
     reopen = reverse("pathways:request_reopen", kwargs={"public_id": request.public_id})
     client.force_login(cast.professional)  # the requester does not reopen it herself
     assert client.post(reopen).status_code == 403
@@ -359,6 +361,22 @@ def test_the_gp_named_in_a_request_joins_the_circle_as_gp(cast):
     assert other.members.get(user=cast.professional).role == "other_professional"
 
 
+def test_a_gp_with_an_account_named_in_the_request_is_proposed_to_the_circle(cast):
+    practice = OrganisationFactory(name="Cabinet du bourg", kind="gp_practice")
+    gp = member(Role.PROFESSIONAL, practice, full_name="Paul Généraliste")
+    # A namesake outside any GP's place does not count.
+    member(Role.PROFESSIONAL, cast.other_organisation, full_name="Paul Generaliste")
+    pathway = opened_pathway(cast, gp_name="Dr paul generaliste")
+    proposed = pathway.members.get(user=gp)
+    assert proposed.role == "gp" and proposed.status == "pending"
+    assert Notification.objects.filter(user=pathway.referent, message__contains="médecin traitant")
+    assert AuditEvent.objects.filter(action="circle.propose", object_id=str(proposed.public_id))
+    # Two GPs answer to the name: nobody is proposed, the referent chooses.
+    member(Role.PROFESSIONAL, OrganisationFactory(kind="msp"), full_name="Paul Généraliste")
+    other = opened_pathway(cast, gp_name="Dr Paul Généraliste", person_first_name="Jules")
+    assert not other.members.filter(role="gp").exists()
+
+
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèêëàâçôîïû'-", min_size=3, max_size=12)
 
 
@@ -382,3 +400,37 @@ def test_withdrawing_a_request_is_confirmed_before_it_is_done(client, cast):
     confirm = page.split('<details class="confirm">')[1].split("</details>")[0]
     assert "Retirer la demande…" in confirm and "cela ne se défait pas" in confirm
     assert "Confirmer le retrait de la demande" in confirm
+
+
+def test_sorted_requests_are_searched_by_name_and_outcome_and_paged(client, cast):
+    def sorted_request(first, last, outcome):
+        request = support_request(cast, person_first_name=first, person_last_name=last)
+        actions.support_request_triage(
+            actor=cast.coordinator,
+            support_request=request,
+            data=inputs.TriageIn(answers=[], outcome=outcome, version=current_version(request)),
+        )
+        return request
+
+    helene = sorted_request("Hélène", "Bérégovoy", "information")
+    marc = sorted_request("Marc", "Durand", "support")
+    client.force_login(cast.coordinator)
+    url = reverse("pathways:request_list")
+    # Accents and case aside, by POST: the name never enters the address or the trail.
+    found = client.post(url, {"nom": "helene beregovoy"}).content.decode()
+    assert str(helene.public_id) in found and str(marc.public_id) not in found
+    event = AuditEvent.objects.filter(action="support_request.list").latest("pk")
+    assert '"search": 1' in str(event.details) and "helene" not in str(event.details).lower()
+    found = client.post(url, {"suite": "support"}).content.decode()
+    assert str(marc.public_id) in found and str(helene.public_id) not in found
+    found = client.post(url, {"nom": "personne inconnue"}).content.decode()
+    assert "Aucune demande triée ne correspond" in found
+    # A state that is not an outcome is ignored rather than an error.
+    assert client.post(url, {"suite": "n'importe", "page": "x"}).status_code == 200
+    # Beyond a page, the older ones are one button away.
+    for n in range(HANDLED_PAGE):
+        sorted_request("Anne", f"Page{n}", "information")
+    first = client.post(url, {"suite": "information"}).content.decode()
+    assert "Plus anciennes" in first and str(helene.public_id) not in first
+    second = client.post(url, {"suite": "information", "page": "2"}).content.decode()
+    assert str(helene.public_id) in second and "Plus récentes" in second

@@ -75,6 +75,36 @@ def declared() -> dict[str, str]:
     return names
 
 
+@functools.cache
+def declared_by_app() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The audit names grouped by the app that declares them, in words, for the journal's
+    filter: (app label, app name in words, [(name, words)…]) — core's first."""
+    groups = [
+        (
+            "core",
+            str(apps.get_app_config("core").verbose_name),
+            sorted(((m.value, str(m.label)) for m in AuditAction), key=lambda item: item[1]),
+        )
+    ]
+    for config in apps.get_app_configs():
+        if config.label == "core":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.enums")
+        except ModuleNotFoundError:
+            continue
+        members = list(getattr(module, "AuditAction", ()))
+        if members:
+            groups.append(
+                (
+                    config.label,
+                    str(config.verbose_name),
+                    sorted(((m.value, str(m.label)) for m in members), key=lambda item: item[1]),
+                )
+            )
+    return groups
+
+
 def readable(events) -> list[dict]:
     """Audit events as a person reads them: the action in words, who (her name), her role
     and structure in words, the object's kind in words. Two queries for a whole page."""

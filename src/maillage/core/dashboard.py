@@ -9,6 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from maillage.core.models import Notification
+
 SHOWN = 5  # items listed on a tile; its link opens the whole list
 
 
@@ -56,5 +63,29 @@ def tiles_for(user, *, team: bool, today, acting) -> list[Tile]:
         for provider in _PROVIDERS
         for tile in provider(user, team=team, today=today, acting=acting)
     ]
-    # Late things first, then the rest in the providers' order.
-    return sorted(tiles, key=lambda tile: not (tile.urgent and tile.count))
+    # Late things first, then the rest in the providers' order, the notices last.
+    return sorted(tiles, key=lambda tile: (not (tile.urgent and tile.count), tile.key == "notices"))
+
+
+def notice_tiles(user, *, team: bool, today, acting) -> list[Tile]:
+    """Core's own tile: the on-site notices she has not read yet (an orientation answered,
+    a request reopened, an alert of her territory). Their text names a record, never health
+    content (see core.models.Notification): nothing to trace."""
+    unread = Notification.objects.filter(user=user, read_at__isnull=True)
+    first = list(unread[:SHOWN])
+    return [
+        Tile(
+            "notices",
+            _("Alertes et avis non lus"),
+            unread.count() if first else 0,
+            tuple(
+                Item(
+                    n.message,
+                    n.link or reverse("core:notifications"),
+                    date_format(timezone.localtime(n.created_at), "j F, H:i"),
+                )
+                for n in first
+            ),
+            reverse("core:notifications"),
+        )
+    ]

@@ -27,6 +27,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from maillage.core import ratelimit
 from maillage.core.inputs import pydantic_reason
 from maillage.core.versions import StaleVersion
 
@@ -123,6 +124,9 @@ def refusals_on(form):
             _rebind_version(form, error.current)
         form.add_error(None, error)
         submitted.status = 409
+    except ratelimit.Exceeded as error:
+        form.add_error(None, error)
+        submitted.status = 429
     except ValidationError as error:
         if hasattr(error, "error_dict"):
             known = {k: v for k, v in error.error_dict.items() if k in form.fields}

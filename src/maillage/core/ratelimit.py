@@ -2,8 +2,14 @@
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+
+
+class Exceeded(ValidationError):
+    """An action refused because its user did it too often in the window: a French message
+    on the page's form, 429 in the API (maillage.api), nothing written."""
 
 
 def hit(key: str, *, limit: int, window_seconds: int) -> bool:

@@ -176,12 +176,24 @@ def audit_log(request):
     if not access.can_view_audit_log(request.user):
         raise pipeline.Denied("audit.view")
     events = AuditEvent.objects.order_by("-id")
+    # What was done, chosen in words: one action, or every action of an app (« app:… »).
+    groups = audit.declared_by_app()
     action = request.GET.get("action", "").strip()[:80]
-    if action:
-        events = events.filter(action__startswith=action)
+    by_app = {f"app:{label}": [name for name, _words in names] for label, _n, names in groups}
+    if action in by_app:
+        events = events.filter(action__in=by_app[action])
+    elif action in audit.declared():
+        events = events.filter(action=action)
+    else:
+        action = ""
     outcome = request.GET.get("resultat", "")
     if outcome in Outcome.values:
         events = events.filter(outcome=outcome)
+    record = request.GET.get("objet", "")  # a record's public id: every access to it
+    if is_uuid(record):
+        events = events.filter(object_id=record)
+    else:
+        record = ""
     account = request.GET.get("compte", "")  # a public id: never a name in an address
     if is_uuid(account):
         events = events.filter(actor_id=account)
@@ -200,6 +212,7 @@ def audit_log(request):
             "action": action,
             "resultat": outcome if outcome in Outcome.values else "",
             "compte": account if is_uuid(account) else "",
+            "objet": record,
             "du": since.isoformat() if since else "",
             "au": until.isoformat() if until else "",
         }.items()
@@ -215,6 +228,8 @@ def audit_log(request):
             "outcome": query.get("resultat", ""),
             "outcomes": Outcome.choices,
             "account": query.get("compte", ""),
+            "record": record,
+            "groups": groups,
             "since": query.get("du", ""),
             "until": query.get("au", ""),
             "query": urlencode(query),

@@ -997,7 +997,7 @@ def sheet_send(*, actor, data: SheetSendIn, acting=None) -> SheetSending:
     if not ratelimit.hit(
         f"sheet-send:{actor.pk}", limit=settings.SHEET_SENDS_PER_HOUR, window_seconds=3600
     ):
-        raise ValidationError(
+        raise ratelimit.Exceeded(
             _("Vous avez envoyé beaucoup de fiches en une heure : réessayez un peu plus tard.")
         )
     with transaction.atomic():

@@ -392,7 +392,7 @@ def orientation_create(request, payload: OrientationIn):
 
 @router.post(
     "/envois-de-fiches",
-    response={202: SheetSendOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={202: SheetSendOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut},
     summary="Envoyer la fiche d'un service à une personne, par SMS ou courriel",
     description=(
         "Pour qui oriente. L'adresse n'est gardée que le temps de l'envoi (par la file des "

@@ -1,6 +1,11 @@
 """What the directory puts on the home page's work dashboard (core.dashboard): the
 orientations her structures received and must answer, and those she sent that wait for an
-answer."""
+answer.
+
+The team view changes nothing here, by design: what a structure received is already the
+team's (every member of the receiving organisation answers it), and an orientation a
+colleague sent is visible to its sender only (directory.models.OrientationQuerySet), so
+« mon équipe » never widens the sent ones — the tile says they are hers."""
 
 from __future__ import annotations
 
@@ -52,7 +57,9 @@ def tiles(user, *, team: bool, today, acting) -> list[Tile]:
         found.append(
             _tile(
                 "orientations_sent",
-                _("Orientations envoyées en attente de réponse"),
+                _("Mes orientations envoyées en attente de réponse")
+                if team
+                else _("Orientations envoyées en attente de réponse"),
                 sent,
                 "envoyees",
                 shown,

@@ -31,6 +31,7 @@ from maillage.directory.models import (
     Structure,
 )
 from maillage.directory.queries import BOOLEAN_FACETS, MAX_RADIUS_KM, SearchParams, resolve_place
+from maillage.territories.queries import commune_by_code
 
 FACET_LABELS = {
     "reduced_mobility_access": _("Accessible en fauteuil roulant"),
@@ -463,6 +464,20 @@ class _EntryForm(ModelForm):
         if value and not re.fullmatch(r"\d{5}", value):
             raise forms.ValidationError(_("Un code postal a cinq chiffres, par exemple 85000."))
         return value
+
+    def clean(self):
+        """The postal code belongs to the commune chosen: a sheet that sends people to
+        « 85000 Aizenay » sends them nowhere."""
+        data = super().clean()
+        code, postal = data.get("commune_text"), data.get("postal_code")
+        commune = commune_by_code(code) if code and postal else None
+        if commune is not None and commune.postal_codes and postal not in commune.postal_codes:
+            self.add_error(
+                "postal_code",
+                _("Le code postal de %(commune)s est %(codes)s.")
+                % {"commune": commune.name, "codes": ", ".join(sorted(commune.postal_codes))},
+            )
+        return data
 
     def _clean_list(self, name, max_length):
         items = [item.strip() for item in self.cleaned_data.get(name, "").split(",")]

@@ -146,6 +146,7 @@ def sheet_send(request, public_id):
     service = _published_service(request, public_id)
     back = _search_criteria(request.POST.get("recherche", ""))
     form = SheetSendForm(request.POST, service=service)
+    status = 400
     if form.is_valid():
         with refusals_on(form) as submitted:
             sending = actions.sheet_send(
@@ -163,11 +164,12 @@ def sheet_send(request, public_id):
             if back:
                 url += "?" + urlencode({"recherche": back})
             return redirect(url)
+        status = submitted.status
     return render(
         request,
         "directory/service_detail.html",
         {**_service_context(service), "back": back, "send_form": form, "send_open": True},
-        status=400,
+        status=status,
     )
 
 

@@ -70,15 +70,18 @@ def tiles(user, *, team: bool, today, acting) -> list[Tile]:
             object_type="pathways.pathway",
             details={"shown": [str(p.public_id) for p in rows], "dashboard": 1},
         )
-    more = reverse("pathways:pathway_list")
+    team = team and access.can_triage(user)
+    more = reverse("pathways:pathway_list") + ("?vue=equipe" if team else "")
 
-    def tile(key, title, chosen, url_name, note, *, count=None, urgent=False):
+    def tile(key, title, chosen, url_name, note, *, todo, count=None, urgent=False):
+        # « Tout voir » opens the list narrowed to what the tile counts, for her or her team.
+        query = f"?a_faire={todo}" + ("&vue=equipe" if team else "")
         return Tile(
             key,
             title,
             len(chosen) if count is None else count,
             tuple(Item(_name(p), _url(url_name, p), note(p)) for p in chosen[:SHOWN]),
-            more,
+            reverse("pathways:pathway_list") + query,
             urgent,
         )
 
@@ -90,6 +93,7 @@ def tiles(user, *, team: bool, today, acting) -> list[Tile]:
             overdue,
             "plan",
             lambda p: ngettext("%(n)s action", "%(n)s actions", p.overdue) % {"n": p.overdue},
+            todo="retard",
             count=sum(p.overdue for p in overdue),
             urgent=True,
         )
@@ -101,6 +105,7 @@ def tiles(user, *, team: bool, today, acting) -> list[Tile]:
             [p for p in rows if p.revision_due],
             "plan",
             lambda p: "",
+            todo="revision",
             urgent=True,
         )
     )
@@ -111,6 +116,7 @@ def tiles(user, *, team: bool, today, acting) -> list[Tile]:
             [p for p in rows if p.in_hospital],
             "stays",
             lambda p: "",
+            todo="hopital",
         )
     )
     unread = [p for p in rows if p.new_messages]
@@ -123,6 +129,7 @@ def tiles(user, *, team: bool, today, acting) -> list[Tile]:
             lambda p: (
                 ngettext("%(n)s message", "%(n)s messages", p.new_messages) % {"n": p.new_messages}
             ),
+            todo="messages",
             count=sum(p.new_messages for p in unread),
         )
     )

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.postgres.lookups import Unaccent
 from django.db.models import (
     Case,
     Count,
@@ -15,11 +16,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from maillage.accounts.models import User
+from maillage.accounts.models import Membership, User
 from maillage.core import audit
 from maillage.core.models import AuditEvent, Outcome
 from maillage.core.roles import PORTAL_ROLES, Role
@@ -89,15 +90,21 @@ def triage_queue(user):
     )
 
 
-def requests_handled(user):
+def requests_handled(user, *, name: str = "", state: str = ""):
     """Requests already sorted (or withdrawn) on this coordinator's platforms, the latest
-    first: found again, and reopened if closed too early."""
-    return (
+    first: found again, and reopened if closed too early. `name` keeps those whose
+    person's name holds each of its words (accents and case aside), `state` one outcome."""
+    handled = (
         SupportRequest.objects.filter(platform_id__in=access.coordinated_platform_ids(user))
         .exclude(state=RequestState.RECEIVED)
         .select_related("person", "requester", "triaged_by", "pathway")
         .order_by(F("triaged_at").desc(nulls_last=True), "-received_at", "-pk")
     )
+    for word in normalise_name(name).split():
+        handled = handled.filter(person__identity_key__contains=word)
+    if state:
+        handled = handled.filter(state=state)
+    return handled
 
 
 def requests_made_by(user):
@@ -202,13 +209,31 @@ def timeline_of(pathway, limit: int = 200):
     return list(pathway.events.select_related("actor")[:limit])
 
 
-def my_pathways(user, today=None, limit: int = 200, *, team: bool = False, name: str = "") -> list:
+# What the work dashboard's tiles open: the list narrowed to what waits (see `my_pathways`).
+PATHWAY_TODO = {
+    "retard": _("avec des actions en retard"),
+    "revision": _("dont le plan est à réviser"),
+    "hopital": _("hospitalisées en ce moment"),
+    "messages": _("avec des messages non lus"),
+}
+
+
+def my_pathways(
+    user,
+    today=None,
+    limit: int = 200,
+    *,
+    team: bool = False,
+    name: str = "",
+    todo: str = "",
+) -> list:
     """The pathways this user follows (circle member or referent) — with `team`, those of
     the platforms she coordinates — open first then the latest opened, each with its
     number of overdue actions, whether its plan is due for revision, the notebook's
     messages she has not read yet and whether the person is in hospital. Archived pathways
     are no longer worked on: they are left out. `name` keeps those whose person's name
-    holds each of its words.
+    holds each of its words; `todo` (a key of PATHWAY_TODO) those where that waits —
+    chosen before the limit, so that a referent of thousands finds every one of them.
 
     Two steps: the page's pathways are chosen first (a referent may hold thousands), then
     the counts are computed for those only — three queries whatever the numbers."""
@@ -219,6 +244,22 @@ def my_pathways(user, today=None, limit: int = 200, *, team: bool = False, name:
         followed = followed.filter(Q(referent=user) | active_member_exists(user))
     for word in normalise_name(name).split():  # « moreau lucie », accents and case aside
         followed = followed.filter(person__identity_key__contains=word)
+    if todo == "retard":
+        followed = followed.filter(
+            Exists(
+                PlanAction.objects.filter(objective__plan__pathway=OuterRef("pk")).filter(
+                    overdue_actions_q(today)
+                )
+            )
+        )
+    elif todo == "revision":
+        followed = followed.filter(plan__revision_on__lte=today)
+    elif todo == "hopital":
+        followed = followed.filter(
+            Exists(HospitalStay.objects.filter(pathway=OuterRef("pk"), state=StayState.IN_HOSPITAL))
+        )
+    if todo:  # what waits is worked on: open pathways only
+        followed = followed.filter(state=PathwayState.OPEN)
     ids = list(
         followed.exclude(state=PathwayState.ARCHIVED)
         .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at", "-id")
@@ -258,7 +299,31 @@ def my_pathways(user, today=None, limit: int = 200, *, team: bool = False, name:
         .select_related("person", "referent")
     )
     by_id = {p.pk: p for p in rows}
-    return [by_id[i] for i in ids if i in by_id]
+    found = [by_id[i] for i in ids if i in by_id]
+    if todo == "messages":  # counted per reader: kept after the count
+        found = [p for p in found if p.new_messages]
+    return found
+
+
+def practising_gps_named(word: str, kinds) -> list:
+    """Active accounts practising in a GP's place (`kinds` of organisation) whose name holds
+    `word` (accents and case aside), each with that organisation as `practice`: the few
+    the GP named in a request may be."""
+    memberships = Membership.objects.filter(
+        is_active=True,
+        organisation__kind__in=kinds,
+        user__is_active=True,
+    ).select_related("user", "organisation")
+    found = (
+        memberships.annotate(bare=Unaccent(Lower("user__full_name")))
+        .filter(bare__contains=word)
+        .order_by("user_id", "pk")[:20]
+    )
+    people = {}
+    for membership in found:
+        membership.user.practice = membership.organisation
+        people.setdefault(membership.user_id, membership.user)
+    return list(people.values())
 
 
 def coordinators_of(platform) -> list:

@@ -37,7 +37,7 @@ def visible_pathway(*, public_id, acting):
     )
 
 
-def pathways_listed(*, acting, name: str = "") -> list:
+def pathways_listed(*, acting, name: str = "", team: bool = False, todo: str = "") -> list:
     """The pathways the user follows, with the ids shown written to the audit trail — the
     same for the page and the API. Refused (PermissionDenied, audited) to those who neither
     coordinate nor ask for support."""
@@ -45,7 +45,8 @@ def pathways_listed(*, acting, name: str = "") -> list:
     if not (access.can_triage(user) or access.can_request_support(user)):
         audit.deny("pathway.list", actor=acting)
         raise PermissionDenied
-    pathways = queries.my_pathways(user, name=name)
+    team = team and access.can_triage(user)  # her team: the platforms she coordinates
+    pathways = queries.my_pathways(user, name=name, team=team, todo=todo)
     if pathways or name:
         # A search by name is traced (what was shown, that it was a search), never the
         # name typed: it would be personal data in the trail's details.
@@ -56,29 +57,50 @@ def pathways_listed(*, acting, name: str = "") -> list:
             details={
                 "shown": [str(p.public_id) for p in pathways],
                 **({"search": 1} if name else {}),
+                **({"team": 1} if team else {}),
             },
         )
     return pathways
 
 
-def support_requests_listed(*, acting, api: bool = False, handled_too: bool = False):
+HANDLED_PAGE = 50
+
+
+def support_requests_listed(
+    *,
+    acting,
+    api: bool = False,
+    handled_too: bool = False,
+    name: str = "",
+    state: str = "",
+    page: int = 1,
+):
     """The triage queue (for a coordinator) and the user's own requests — and, with
-    `handled_too`, those her platforms already sorted — with the ids shown written to the
-    audit trail, the same for the page and the API."""
+    `handled_too`, a page of those her platforms already sorted, found by the person's
+    name and the outcome — with the ids shown written to the audit trail, the same for
+    the page and the API. Returns the queue, her requests, the sorted page and whether
+    an older page follows."""
     user = acting.user
     queue = list(queries.triage_queue(user)[:200]) if access.can_triage(user) else []
     mine = list(queries.requests_made_by(user)[:100])
-    handled = list(queries.requests_handled(user)[:100]) if handled_too else []
+    handled, more = [], False
+    if handled_too:
+        start = (max(page, 1) - 1) * HANDLED_PAGE
+        handled = list(
+            queries.requests_handled(user, name=name, state=state)[start : start + HANDLED_PAGE + 1]
+        )
+        more, handled = len(handled) > HANDLED_PAGE, handled[:HANDLED_PAGE]
     shown = [str(r.public_id) for r in queue + mine + handled]
-    if shown:
-        details = {"shown": shown, **({"api": 1} if api else {})}
+    if shown or name:
+        # As for the pathways: that a name was searched is traced, never the name.
+        details = {"shown": shown, **({"api": 1} if api else {}), **({"search": 1} if name else {})}
         audit.record(
             "support_request.list",
             actor=acting,
             object_type="pathways.supportrequest",
             details=details,
         )
-    return queue, mine, handled
+    return queue, mine, handled, more
 
 
 def support_request_record_read(*, support_request, acting, duplicates=()) -> None:

@@ -73,6 +73,21 @@ def same_physician(named: str, full_name: str) -> bool:
     return bool(named.strip()) and bare(named) == bare(full_name)
 
 
+def named_gp(named: str):
+    """The one account practising where GPs practise whose holder is the GP named (« Dr
+    Paul Martin »); None when nobody, or more than one, answers to that name."""
+    words = normalise_name(named).replace(".", " ").split()
+    words = [w for w in words if w not in ("dr", "docteur", "docteure")]
+    if not words:
+        return None
+    candidates = [
+        user
+        for user in queries.practising_gps_named(max(words, key=len), GP_PRACTICES)
+        if same_physician(named, user.full_name)
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
 def support_request_reopen(*, actor, support_request, acting=None) -> SupportRequest:
     """A request closed with information only goes back to the triage queue (a closure made
     too early); its requester is told."""
@@ -129,7 +144,7 @@ def support_request_triage(
         locked.save()
         pathway = None
         if outcome == TriageOutcome.PATHWAY:
-            pathway = _open_pathway(locked, referent=referent, actor=actor, now=now)
+            pathway = _open_pathway(locked, referent=referent, actor=actor, now=now, acting=acting)
         audit.record(
             "support_request.triage",
             actor=audit.actor_of(actor, acting),
@@ -163,7 +178,7 @@ def shares_with_circle(support_request) -> bool:
     )
 
 
-def _open_pathway(support_request, *, referent, actor, now) -> Pathway:
+def _open_pathway(support_request, *, referent, actor, now, acting=None) -> Pathway:
     pathway = Pathway.objects.create(
         platform_id=support_request.platform_id,
         person_id=support_request.person_id,
@@ -205,6 +220,35 @@ def _open_pathway(support_request, *, referent, actor, now) -> Pathway:
                 "joined_at": now,
                 "created_by": actor,
             },
+        )
+    named = (
+        named_gp(support_request.person.gp_name) if shares_with_circle(support_request) else None
+    )
+    if named is not None and not pathway.members.filter(user=named).exists():
+        # The GP the request names, when one account alone answers to that name among those
+        # practising where GPs practise: proposed to the circle as her GP, the referent
+        # confirms (a name may have a namesake; the person's data waits for a human yes).
+        proposed = CircleMember.objects.create(
+            pathway=pathway,
+            user=named,
+            organisation=named.practice,
+            role=CircleRole.GP,
+            status=MemberStatus.PENDING,
+            created_by=actor,
+        )
+        audit.record(
+            "circle.propose",
+            actor=audit.actor_of(actor, acting),
+            obj=proposed,
+            details={"pathway": str(pathway.public_id), "role": CircleRole.GP, "named": 1},
+        )
+        notify(
+            users=[referent],
+            message=_(
+                "Le médecin traitant nommé dans la demande est proposé pour le cercle de "
+                "soins : confirmez-le."
+            ),
+            link=reverse("pathways:pathway", kwargs={"public_id": pathway.public_id}),
         )
     TimelineEvent.objects.bulk_create(
         [

@@ -45,7 +45,9 @@ def support_request_create(request, payload: SupportRequestIn):
 def support_request_list(request):
     triager = access.can_triage(request.user)
     require(triager or access.can_request_support(request.user), "support_request.list")
-    queue, mine, _handled = reads.support_requests_listed(acting=audit.Actor.of(request), api=True)
+    queue, mine, _handled, _more = reads.support_requests_listed(
+        acting=audit.Actor.of(request), api=True
+    )
     return {
         "queue": [presenters.request_out(r) for r in queue],
         "mine": [presenters.request_out(r) for r in mine],

@@ -15,10 +15,29 @@ from maillage.pathways.views._common import (
 
 def pathway_list(request):
     """The pathways one follows: as referent, circle member or platform coordinator; found
-    by the person's name (sent by POST: a name never goes into an address)."""
+    by the person's name (sent by POST: a name never goes into an address); narrowed to
+    what waits (`a_faire`) and widened to her team (`vue=equipe`), as the dashboard's
+    tiles open them."""
     name = request.POST.get("nom", "").strip()[:100] if request.method == "POST" else ""
-    pathways = reads.pathways_listed(acting=audit.Actor.of(request), name=name)
-    return render(request, "pathways/pathway_list.html", {"pathways": pathways, "name": name})
+    todo = request.GET.get("a_faire", "")
+    todo = todo if todo in queries.PATHWAY_TODO else ""
+    team = request.GET.get("vue") == "equipe" and access.can_triage(request.user)
+    pathways = reads.pathways_listed(
+        acting=audit.Actor.of(request), name=name, team=team, todo=todo
+    )
+    return render(
+        request,
+        "pathways/pathway_list.html",
+        {
+            "pathways": pathways,
+            "name": name,
+            "team": team,
+            "todo": todo,
+            "todo_label": queries.PATHWAY_TODO.get(todo, ""),
+            "todos": queries.PATHWAY_TODO.items(),
+            "has_team": access.can_triage(request.user),
+        },
+    )
 
 
 def pathway_detail(request, public_id):

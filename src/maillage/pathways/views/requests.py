@@ -50,14 +50,37 @@ def request_list(request):
         triager or access.can_request_support(request.user),
         "support_request.list",
     )
-    queue, mine, handled = reads.support_requests_listed(
-        acting=audit.Actor.of(request), handled_too=triager
+    # The search of the sorted requests comes by POST: a name never goes into an address.
+    sent = request.POST if request.method == "POST" else {}
+    name = sent.get("nom", "").strip()[:100]
+    state = sent.get("suite", "")
+    if state not in HANDLED_STATES:
+        state = ""
+    try:
+        page = min(max(int(sent.get("page", 1)), 1), 1000)
+    except ValueError:
+        page = 1
+    queue, mine, handled, more = reads.support_requests_listed(
+        acting=audit.Actor.of(request), handled_too=triager, name=name, state=state, page=page
     )
     return render(
         request,
         "pathways/request_list.html",
-        {"queue": queue, "mine": mine, "handled": handled, "triager": triager},
+        {
+            "queue": queue,
+            "mine": mine,
+            "handled": handled,
+            "triager": triager,
+            "name": name,
+            "state": state,
+            "page": page,
+            "more": more,
+            "states": [(s, RequestState(s).label) for s in HANDLED_STATES],
+        },
     )
+
+
+HANDLED_STATES = [s for s in RequestState.values if s != RequestState.RECEIVED]
 
 
 def _request_page(request, support_request, triage_form=None, status=200, orient_form=None):
