@@ -85,6 +85,12 @@ def _keepers(status, members=403, others=404):
     return only(KEEPERS, status=status, others=others, **dict.fromkeys(members_only, members))
 
 
+# A heat-wave alert of a territory holding the organisation's commune, to its professionals,
+# admin and peer worker; the platform's coordinator issued it.
+ALERT_RECIPIENTS = ["professional", "colleague", "organisation_admin", "peer_worker"]
+ALERT_READERS = [*ALERT_RECIPIENTS, "coordinator"]
+
+
 REQUESTERS = ["coordinator", "professional", "colleague", "outsider", "peer_worker"]
 MODERATORS = ["platform_admin", "coordinator"]
 # Professionals, coordinators and organisation admins receive the orientations sent to their
@@ -751,6 +757,39 @@ EXPECTATIONS = {
     "api:party_leave": (lambda c, t: _party_ids(c), "post", logged_in(400, anonymous=401)),
     "api:obligation_add": (lambda c, t: _convention_ids(c), "post", logged_in(400, anonymous=401)),
     "api:obligation_move": (lambda c, t: _obligation_ids(c), "post", logged_in(400, anonymous=401)),
+    # Territorial alerts: the platform's coordinator alerts; its recipients read it.
+    "cooperation:alerts": (None, "get", logged_in(200, person=403, caregiver=403)),
+    "cooperation:alert_new": (None, "get", only(["coordinator"])),
+    "cooperation:alert": (lambda c, t: _alert_ids(c, t), "get", only(ALERT_READERS, others=404)),
+    "cooperation:alert_update": (
+        lambda c, t: _alert_ids(c, t),
+        "post",
+        only(["coordinator"], status=400, others=404, **dict.fromkeys(ALERT_RECIPIENTS, 403)),
+    ),
+    "cooperation:alert_move": (
+        lambda c, t: _alert_ids(c, t),
+        "post",
+        only(["coordinator"], status=302, others=404, **dict.fromkeys(ALERT_RECIPIENTS, 403)),
+    ),
+    "cooperation:alert_acknowledge": (
+        lambda c, t: _alert_ids(c, t),
+        "post",
+        only(ALERT_READERS, status=302, others=404),
+    ),
+    "api:alert_list": (None, "get", logged_in(200, anonymous=401)),
+    "api:alert_issue": (None, "get", logged_in(200, anonymous=401)),  # same path
+    "api:alert_detail": (
+        lambda c, t: _alert_ids(c, t),
+        "get",
+        only(ALERT_READERS, others=404, anonymous=401),
+    ),
+    "api:alert_update": (lambda c, t: _alert_ids(c, t), "post", logged_in(400, anonymous=401)),
+    "api:alert_move": (lambda c, t: _alert_ids(c, t), "post", logged_in(400, anonymous=401)),
+    "api:alert_acknowledge": (
+        lambda c, t: _alert_ids(c, t),
+        "post",
+        only(ALERT_RECIPIENTS, others=404, anonymous=401, coordinator=400),
+    ),
     "observatory:dashboard": (None, "get", only(OBSERVERS)),
     "observatory:table": (lambda c, t: {"slug": "demandes", "fmt": "xlsx"}, "get", only(OBSERVERS)),
     # Open statistics: anyone, without an account (small counts suppressed).
@@ -1461,6 +1500,26 @@ def _convention(cast):
         data=ObligationIn(party=party.public_id, description="Verser sa part"),
     )
     return convention, party, obligation
+
+
+def _alert_ids(cast, territory):
+    from maillage.cooperation import actions
+    from maillage.cooperation.inputs import AlertIn
+
+    cast.organisation.commune_id = "85191"
+    cast.organisation.save(update_fields=["commune"])
+    territory.communes.add("85191")
+    alert = actions.alert_issue(
+        actor=cast.coordinator,
+        data=AlertIn(
+            kind="heat_wave",
+            title="Canicule",
+            body="Appelez les personnes isolées.",
+            territory=territory.public_id,
+            audience_roles=["professional", "organisation_admin", "peer_worker"],
+        ),
+    )
+    return {"public_id": alert.public_id}
 
 
 def _convention_ids(cast):

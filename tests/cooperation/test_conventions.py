@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from maillage.cooperation import actions, queries
@@ -243,6 +244,9 @@ def test_keepers_are_reminded_once_of_a_term_and_of_a_mandate(cast, territories)
     notices = Notification.objects.filter(user=cast.organisation_admin)
     assert any("arrive à échéance" in n.message for n in notices)
     assert any("mandat de l'administrateur" in n.message for n in notices)
+    page = reverse("cooperation:convention", kwargs={"public_id": convention.public_id})
+    assert all(n.link == page for n in notices)
+    assert not any("/" in n.message.split(" le ")[-1] for n in notices)  # « 2 février 2027 »
     # Re-elected: the next mandate is reminded in its turn.
     convention.administrator_elected_on = TODAY
     convention.save()

@@ -6,23 +6,31 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from maillage.accounts.models import Organisation, User
+from maillage.accounts.models import Membership, Organisation, User
 from maillage.cooperation import access, queries
 from maillage.cooperation.enums import (
+    ADMINISTRATOR_MANDATE_YEARS,
+    ALERT_TRANSITIONS,
     CONVENTION_TRANSITIONS,
     DECLARED_KINDS,
     GROUPING_KINDS,
     IN_FORCE,
+    AlertState,
     ContributionKind,
     ConventionKind,
     ConventionState,
     ObligationState,
 )
 from maillage.cooperation.inputs import (
+    AlertIn,
+    AlertMoveIn,
+    AlertUpdateIn,
     ConventionIn,
     ConventionMoveIn,
     ConventionUpdateIn,
@@ -31,7 +39,14 @@ from maillage.cooperation.inputs import (
     PartyIn,
     PartyLeaveIn,
 )
-from maillage.cooperation.models import Convention, ConventionObligation, ConventionParty
+from maillage.cooperation.models import (
+    AlertReceipt,
+    AlertUpdate,
+    Convention,
+    ConventionObligation,
+    ConventionParty,
+    TerritorialAlert,
+)
 from maillage.core import audit
 from maillage.core.notify import notify
 from maillage.core.pipeline import Missing
@@ -326,23 +341,32 @@ def remind_conventions(today=None) -> int:
     today = today or timezone.localdate()
     horizon = today + timedelta(days=REMINDER_DAYS)
     sent = 0
-    in_force = Convention.objects.filter(state__in=IN_FORCE).select_related("managed_by")
-    for convention in in_force:
-        keepers = list(
-            User.objects.filter(
-                is_active=True,
-                memberships__organisation=convention.managed_by,
-                memberships__role=Role.ORGANISATION_ADMIN,
-                memberships__is_active=True,
-            )
-        )
-        link = ""  # the register's pages come with the next part of the cooperation
+    # Only those with something to tell, in SQL: a term in the window not yet reminded, or
+    # a grouping whose administrator, elected three years before the window, is due.
+    mandate_window = Q(
+        kind__in=GROUPING_KINDS,
+        administrator_elected_on__gte=_years_before(today),
+        administrator_elected_on__lte=_years_before(horizon),
+    )
+    term_window = Q(ends_on__gte=today, ends_on__lte=horizon, end_reminded_on__isnull=True)
+    due = list(Convention.objects.filter(state__in=IN_FORCE).filter(term_window | mandate_window))
+    keepers_of: dict[int, list] = {}
+    for membership in Membership.objects.filter(
+        organisation_id__in={c.managed_by_id for c in due},
+        role=Role.ORGANISATION_ADMIN,
+        is_active=True,
+        user__is_active=True,
+    ).select_related("user"):
+        keepers_of.setdefault(membership.organisation_id, []).append(membership.user)
+    for convention in due:
+        keepers = keepers_of.get(convention.managed_by_id, [])
+        link = reverse("cooperation:convention", kwargs={"public_id": convention.public_id})
         term = convention.ends_on
         if term and today <= term <= horizon and convention.end_reminded_on is None:
             notify(
                 users=keepers,
                 message=_("La convention « %(title)s » arrive à échéance le %(date)s.")
-                % {"title": convention.title, "date": term.strftime("%d/%m/%Y")},
+                % {"title": convention.title, "date": date_format(term, "j F Y")},
                 link=link,
                 email_subject=_("Une convention arrive à échéance"),
                 reminder=True,
@@ -364,7 +388,7 @@ def remind_conventions(today=None) -> int:
                     "Le mandat de l'administrateur·rice de « %(title)s » prend fin le %(date)s : "
                     "l'assemblée générale élit son successeur."
                 )
-                % {"title": convention.title, "date": mandate.strftime("%d/%m/%Y")},
+                % {"title": convention.title, "date": date_format(mandate, "j F Y")},
                 link=link,
                 email_subject=_("Un mandat d'administrateur·rice prend fin"),
                 reminder=True,
@@ -373,3 +397,155 @@ def remind_conventions(today=None) -> int:
             convention.save(update_fields=["mandate_reminded_on"])
             sent += 1
     return sent
+
+
+def _years_before(day):
+    """The day the mandate ending on `day` began (ADMINISTRATOR_MANDATE_YEARS before)."""
+    try:
+        return day.replace(year=day.year - ADMINISTRATOR_MANDATE_YEARS)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - ADMINISTRATOR_MANDATE_YEARS, day=28)
+
+
+# Territorial alerts ----------------------------------------------------------------------
+
+
+def _alert_link(alert) -> str:
+    return reverse("cooperation:alert", kwargs={"public_id": alert.public_id})
+
+
+def alert_issue(*, actor, data: AlertIn, acting=None) -> TerritorialAlert:
+    """A coordinator alerts a territory: every active member, in the roles chosen, of the
+    organisations whose commune lies in it gets a receipt, an on-site notice and an e-mail
+    (through the job queue, after the commit). Refused in French when nobody would hear it."""
+    platforms = access.alerting_platforms(actor)
+    if not platforms:
+        raise PermissionDenied
+    territory = queries.territory_by_public_id(data.territory)
+    if territory is None:
+        raise ValidationError({"territory": _("Territoire inconnu.")})
+    roles = list(dict.fromkeys(data.audience_roles))
+    unknown = [r for r in roles if r not in access.ALERT_AUDIENCE]
+    if unknown:
+        raise ValidationError(
+            {
+                "audience_roles": _("Rôle inconnu ou hors d'atteinte : « %(role)s ».")
+                % {"role": unknown[0][:40]}
+            }
+        )
+    audience = queries.alert_audience(territory, roles)
+    if not audience:
+        raise ValidationError(
+            {
+                "audience_roles": _(
+                    "Personne ne recevrait cette alerte : aucune structure du territoire n'a "
+                    "de membre dans ces rôles."
+                )
+            }
+        )
+    with transaction.atomic():
+        alert = TerritorialAlert.objects.create(
+            kind=data.kind,
+            title=data.title.strip(),
+            body=data.body.strip(),
+            territory=territory,
+            audience_roles=roles,
+            issued_by_organisation=platforms[0],
+            created_by=actor,
+        )
+        AlertReceipt.objects.bulk_create(
+            [
+                AlertReceipt(alert=alert, user_id=user_id, organisation_id=organisation_id)
+                for user_id, organisation_id in audience.items()
+            ]
+        )
+        audit.record(
+            "alert.issue",
+            actor=audit.actor_of(actor, acting),
+            obj=alert,
+            details={"recipients": len(audience), "roles": roles},
+        )
+        recipients = list(User.objects.filter(pk__in=audience))
+        notify(
+            users=recipients,
+            message=_("Alerte — %(kind)s : %(title)s")
+            % {"kind": alert.get_kind_display(), "title": alert.title},
+            link=_alert_link(alert),
+            email_subject=_("Alerte sur votre territoire : %(title)s") % {"title": alert.title},
+            email_body=alert.body,
+        )
+    return alert
+
+
+def alert_update(*, actor, alert, data: AlertUpdateIn, acting=None) -> AlertUpdate:
+    """News of an active alert, to the same recipients; their receipts count as unread again."""
+    if not access.keeps_alert(actor, alert):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = TerritorialAlert.objects.select_for_update().get(pk=alert.pk)
+        if locked.state != AlertState.ACTIVE:
+            raise ValidationError(_("Cette alerte est terminée : elle n'a plus de nouvelles."))
+        update = AlertUpdate.objects.create(alert=locked, body=data.body.strip(), written_by=actor)
+        locked.receipts.update(read_at=None)
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        audit.record("alert.update", actor=audit.actor_of(actor, acting), obj=locked)
+        notify(
+            users=list(User.objects.filter(alert_receipts__alert=locked)),
+            message=_("Nouvelles de l'alerte : %(title)s") % {"title": locked.title},
+            link=_alert_link(locked),
+            email_subject=_("Nouvelles de l'alerte : %(title)s") % {"title": locked.title},
+            email_body=update.body,
+        )
+    return update
+
+
+def alert_move(*, actor, alert, data: AlertMoveIn, acting=None) -> TerritorialAlert:
+    """End an alert (its recipients are told), then archive it (out of the lists)."""
+    if not access.keeps_alert(actor, alert):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = lock_version(
+            TerritorialAlert.objects,
+            alert.pk,
+            data.version,
+            _("L'alerte a changé depuis que vous l'avez ouverte : relisez-la."),
+        )
+        if data.to_state not in ALERT_TRANSITIONS[locked.state]:
+            raise ValidationError(
+                _("Une alerte %(state)s ne peut pas être %(to)s.")
+                % {
+                    "state": AlertState(locked.state).label,
+                    "to": AlertState(data.to_state).label,
+                }
+            )
+        locked.state = data.to_state
+        if data.to_state == AlertState.ENDED:
+            locked.ended_at = timezone.now()
+        locked.version += 1
+        locked.save(update_fields=["state", "ended_at", "version", "updated_at"])
+        audit.record(
+            "alert.move",
+            actor=audit.actor_of(actor, acting),
+            obj=locked,
+            details={"to": data.to_state},
+        )
+        if data.to_state == AlertState.ENDED:
+            notify(
+                users=list(User.objects.filter(alert_receipts__alert=locked)),
+                message=_("Fin de l'alerte : %(title)s") % {"title": locked.title},
+                link=_alert_link(locked),
+            )
+    return locked
+
+
+def alert_acknowledge(*, actor, alert, acting=None) -> AlertReceipt:
+    """She read it: her receipt says when (the issuer sees how many did)."""
+    receipt = AlertReceipt.objects.filter(alert=alert, user=actor).first()
+    if receipt is None:
+        raise ValidationError(_("Cette alerte ne vous a pas été adressée."))
+    if receipt.read_at is None:
+        receipt.read_at = timezone.now()
+        receipt.save(update_fields=["read_at"])
+        audit.record("alert.acknowledge", actor=audit.actor_of(actor, acting), obj=alert)
+    return receipt

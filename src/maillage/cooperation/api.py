@@ -4,8 +4,11 @@ from uuid import UUID
 
 from ninja import Router, Status
 
-from maillage.cooperation import actions, presenters, queries
+from maillage.cooperation import actions, presenters, queries, reads
 from maillage.cooperation.inputs import (
+    AlertIn,
+    AlertMoveIn,
+    AlertUpdateIn,
     ConventionIn,
     ConventionMoveIn,
     ConventionUpdateIn,
@@ -14,21 +17,12 @@ from maillage.cooperation.inputs import (
     PartyIn,
     PartyLeaveIn,
 )
-from maillage.cooperation.schemas import ConventionOut, ConventionSummaryOut, ErrorOut
+from maillage.cooperation.schemas import AlertOut, ConventionOut, ConventionSummaryOut, ErrorOut
 from maillage.core import audit
-from maillage.core.pipeline import Missing, acting
+from maillage.core.pipeline import acting
 
 router = Router(tags=["coopération"])
 E = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-def _visible(request, public_id, action="convention.read"):
-    convention = queries.convention_for(request.user, public_id)
-    if convention is None:
-        raise Missing(
-            action, object_type="cooperation.convention", object_id=public_id, what="convention"
-        )
-    return convention
 
 
 def _out(request, convention):
@@ -62,7 +56,7 @@ def convention_create(request, payload: ConventionIn):
     summary="Une convention, ses parties et leurs obligations",
 )
 def convention_detail(request, public_id: UUID):
-    return presenters.convention_out(_visible(request, public_id))
+    return presenters.convention_out(reads.visible_convention(request.user, public_id))
 
 
 @router.put(
@@ -72,7 +66,7 @@ def convention_detail(request, public_id: UUID):
 )
 @acting("convention.update")
 def convention_update(request, public_id: UUID, payload: ConventionUpdateIn):
-    convention = _visible(request, public_id, "convention.update")
+    convention = reads.visible_convention(request.user, public_id, "convention.update")
     actions.convention_update(
         actor=request.user, convention=convention, data=payload, acting=audit.Actor.of(request)
     )
@@ -87,7 +81,7 @@ def convention_update(request, public_id: UUID, payload: ConventionUpdateIn):
 )
 @acting("convention.move")
 def convention_move(request, public_id: UUID, payload: ConventionMoveIn):
-    convention = _visible(request, public_id, "convention.move")
+    convention = reads.visible_convention(request.user, public_id, "convention.move")
     actions.convention_move(
         actor=request.user, convention=convention, data=payload, acting=audit.Actor.of(request)
     )
@@ -101,7 +95,7 @@ def convention_move(request, public_id: UUID, payload: ConventionMoveIn):
 )
 @acting("convention.party.add")
 def party_add(request, public_id: UUID, payload: PartyIn):
-    convention = _visible(request, public_id, "convention.party.add")
+    convention = reads.visible_convention(request.user, public_id, "convention.party.add")
     actions.party_add(
         actor=request.user, convention=convention, data=payload, acting=audit.Actor.of(request)
     )
@@ -115,10 +109,8 @@ def party_add(request, public_id: UUID, payload: PartyIn):
 )
 @acting("convention.party.leave")
 def party_leave(request, public_id: UUID, party_id: UUID, payload: PartyLeaveIn):
-    convention = _visible(request, public_id, "convention.party.leave")
-    party = convention.parties.filter(public_id=party_id).first()
-    if party is None:
-        raise Missing("convention.party.leave", what="partie")
+    convention = reads.visible_convention(request.user, public_id, "convention.party.leave")
+    party = reads.party_of(convention, party_id, "convention.party.leave")
     actions.party_leave(
         actor=request.user, party=party, data=payload, acting=audit.Actor.of(request)
     )
@@ -132,7 +124,7 @@ def party_leave(request, public_id: UUID, party_id: UUID, payload: PartyLeaveIn)
 )
 @acting("convention.obligation.add")
 def obligation_add(request, public_id: UUID, payload: ObligationIn):
-    convention = _visible(request, public_id, "convention.obligation.add")
+    convention = reads.visible_convention(request.user, public_id, "convention.obligation.add")
     actions.obligation_add(
         actor=request.user, convention=convention, data=payload, acting=audit.Actor.of(request)
     )
@@ -146,11 +138,100 @@ def obligation_add(request, public_id: UUID, payload: ObligationIn):
 )
 @acting("convention.obligation.move")
 def obligation_move(request, public_id: UUID, obligation_id: UUID, payload: ObligationMoveIn):
-    convention = _visible(request, public_id, "convention.obligation.move")
-    obligation = convention.obligations.filter(public_id=obligation_id).first()
-    if obligation is None:
-        raise Missing("convention.obligation.move", what="obligation")
+    convention = reads.visible_convention(request.user, public_id, "convention.obligation.move")
+    obligation = reads.obligation_of(convention, obligation_id, "convention.obligation.move")
     actions.obligation_move(
         actor=request.user, obligation=obligation, data=payload, acting=audit.Actor.of(request)
     )
     return _out(request, convention)
+
+
+# Territorial alerts -----------------------------------------------------------------------
+
+
+def _alert_out(request, alert):
+    return presenters.alert_out(queries.alert_for(request.user, alert.public_id))
+
+
+@router.get(
+    "/alerts",
+    response={200: list[AlertOut]},
+    summary="Mes alertes territoriales : reçues, ou lancées par la plateforme que je coordonne",
+    description="Les archivées avec `archives=true` ; sans leurs nouvelles (voir une alerte).",
+)
+def alert_list(request, archives: bool = False):
+    alerts = queries.alert_list(request.user, archived=archives)
+    if alerts:
+        audit.record(
+            "alert.list",
+            request=request,
+            details={"shown": [str(a.public_id) for a in alerts], "api": 1},
+        )
+    return [presenters.alert_out(a, updates=False) for a in alerts]
+
+
+@router.post(
+    "/alerts",
+    response={201: AlertOut, **E},
+    summary="Alerter un territoire (coordination) : ses professionnels, dans les rôles choisis",
+    description=(
+        "Chaque membre actif, dans ces rôles, d'une structure dont la commune est dans le "
+        "territoire reçoit un avis et un courriel (par la file des tâches). 400 si personne ne "
+        "la recevrait."
+    ),
+)
+@acting("alert.issue")
+def alert_issue(request, payload: AlertIn):
+    alert = actions.alert_issue(actor=request.user, data=payload, acting=audit.Actor.of(request))
+    return Status(201, _alert_out(request, alert))
+
+
+@router.get(
+    "/alerts/{public_id}",
+    response={200: AlertOut, 404: ErrorOut},
+    summary="Une alerte, ses nouvelles, combien l'ont lue, et ma lecture",
+)
+def alert_detail(request, public_id: UUID):
+    alert = reads.visible_alert(request.user, public_id)
+    audit.record("alert.read", request=request, obj=alert, details={"api": 1})
+    return presenters.alert_out(alert)
+
+
+@router.post(
+    "/alerts/{public_id}/updates",
+    response={200: AlertOut, **E},
+    summary="Donner des nouvelles d'une alerte en cours (à ses destinataires)",
+)
+@acting("alert.update")
+def alert_update(request, public_id: UUID, payload: AlertUpdateIn):
+    alert = reads.visible_alert(request.user, public_id, "alert.update")
+    actions.alert_update(
+        actor=request.user, alert=alert, data=payload, acting=audit.Actor.of(request)
+    )
+    return _alert_out(request, alert)
+
+
+@router.post(
+    "/alerts/{public_id}/moves",
+    response={200: AlertOut, **E},
+    summary="Mettre fin à une alerte, puis l'archiver (avec la version lue)",
+)
+@acting("alert.move")
+def alert_move(request, public_id: UUID, payload: AlertMoveIn):
+    alert = reads.visible_alert(request.user, public_id, "alert.move")
+    actions.alert_move(
+        actor=request.user, alert=alert, data=payload, acting=audit.Actor.of(request)
+    )
+    return _alert_out(request, alert)
+
+
+@router.post(
+    "/alerts/{public_id}/acknowledgement",
+    response={200: AlertOut, **E},
+    summary="Accuser lecture d'une alerte reçue",
+)
+@acting("alert.acknowledge")
+def alert_acknowledge(request, public_id: UUID):
+    alert = reads.visible_alert(request.user, public_id, "alert.acknowledge")
+    actions.alert_acknowledge(actor=request.user, alert=alert, acting=audit.Actor.of(request))
+    return _alert_out(request, alert)

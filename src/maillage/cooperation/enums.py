@@ -68,6 +68,34 @@ class ObligationState(models.TextChoices):
     WAIVED = "waived", _("levée")
 
 
+class AlertKind(models.TextChoices):
+    """What a territorial alert is about (seed 004: a coordinator alerts the actors of a
+    micro-territory)."""
+
+    HEAT_WAVE = "heat_wave", _("Canicule")
+    COLD_SPELL = "cold_spell", _("Grand froid")
+    EPIDEMIC = "epidemic", _("Épidémie")
+    MEDICINE_SHORTAGE = "medicine_shortage", _("Pénurie d'un médicament")
+    SERVICE_SHORTAGE = "service_shortage", _("Manque d'un service")
+    PSYCHOSOCIAL = "psychosocial", _("Risque psychosocial")
+    CLOSURE = "closure", _("Fermeture d'un lieu ou d'un service")
+    OTHER = "other", _("Autre")
+
+
+class AlertState(models.TextChoices):
+    ACTIVE = "active", _("en cours")
+    ENDED = "ended", _("terminée")
+    ARCHIVED = "archived", _("archivée")
+
+
+ALERT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AlertState.ACTIVE: frozenset({AlertState.ENDED}),
+    AlertState.ENDED: frozenset({AlertState.ARCHIVED}),
+    AlertState.ARCHIVED: frozenset(),
+}
+"""Each state → the states an alert may move to (actions.alert_move)."""
+
+
 class AuditAction(models.TextChoices):
     """What the audit trail records for this app (core.audit.declared)."""
 
@@ -89,3 +117,9 @@ class AuditAction(models.TextChoices):
         "convention.obligation.move",
         _("a noté l'état d'une obligation d'une convention"),
     )
+    ALERT_ISSUE = "alert.issue", _("a lancé une alerte territoriale")
+    ALERT_LIST = "alert.list", _("a consulté les alertes territoriales")
+    ALERT_READ = "alert.read", _("a consulté une alerte territoriale")
+    ALERT_UPDATE = "alert.update", _("a donné des nouvelles d'une alerte territoriale")
+    ALERT_MOVE = "alert.move", _("a mis fin à une alerte territoriale ou l'a archivée")
+    ALERT_ACKNOWLEDGE = "alert.acknowledge", _("a accusé lecture d'une alerte territoriale")

@@ -4,12 +4,13 @@ French labels and checks."""
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from maillage.accounts.models import Organisation
 from maillage.cooperation import inputs
+from maillage.cooperation.access import ALERT_AUDIENCE
 from maillage.cooperation.enums import (
+    AlertKind,
     Authority,
     ContributionKind,
     ConventionKind,
@@ -17,7 +18,7 @@ from maillage.cooperation.enums import (
 )
 from maillage.core.forms import Form
 from maillage.core.operations import InputForm
-from maillage.directory.models import Structure
+from maillage.directory.queries import structure_by_identifier
 
 DATE = {"widget": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
 BLANK = [("", _("— choisir —"))]
@@ -120,13 +121,10 @@ class PartyForm(InputForm, Form):
     joined_on = forms.DateField(label=_("Entrée le"), required=False, **DATE)
 
     def clean_structure(self):
-        identifier = self.cleaned_data["structure"].replace(" ", "")
-        if not identifier:
+        identifier = self.cleaned_data["structure"]
+        if not identifier.strip():
             return None
-        found = Structure.objects.filter(Q(siret=identifier) | Q(finess=identifier)).exclude(
-            state="archived"
-        )
-        structure = found.first()
+        structure = structure_by_identifier(identifier)
         if structure is None:
             raise forms.ValidationError(
                 _("Aucune structure de l'annuaire avec ce SIRET ou ce FINESS.")
@@ -148,3 +146,35 @@ class ObligationForm(InputForm, Form):
     def __init__(self, *args, parties=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].choices = BLANK + [(str(p.public_id), p.name) for p in parties]
+
+
+class AlertForm(InputForm, Form):
+    input = inputs.AlertIn
+    kind = forms.ChoiceField(label=_("Nature de l'alerte"), choices=BLANK + AlertKind.choices)
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Ce qui se passe, ce qu'il faut faire, jusqu'à quand, qui joindre."),
+    )
+    territory = forms.ChoiceField(label=_("Territoire alerté"))
+    audience_roles = forms.MultipleChoiceField(
+        label=_("Qui alerter"),
+        choices=[(r.value, r.label) for r in ALERT_AUDIENCE],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Les membres, dans ces rôles, des structures dont la commune est dans le territoire."
+        ),
+    )
+
+    def __init__(self, *args, territories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].choices = BLANK + [(str(t.public_id), t.name) for t in territories]
+
+
+class AlertUpdateForm(InputForm, Form):
+    input = inputs.AlertUpdateIn
+    body = forms.CharField(
+        label=_("Nouvelles à envoyer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -9,6 +9,8 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from maillage.cooperation.enums import (
+    AlertKind,
+    AlertState,
     Authority,
     ContributionKind,
     ConventionKind,
@@ -73,3 +75,25 @@ class ObligationIn(Schema):
 class ObligationMoveIn(Schema):
     state: ObligationState
     done_on: date | None = None
+
+
+class AlertIn(Schema):
+    kind: AlertKind
+    title: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1, max_length=5000)
+    territory: UUID = Field(description="le territoire alerté (ses communes)")
+    audience_roles: list[str] = Field(
+        min_length=1,
+        max_length=12,
+        description="les rôles alertés, parmi les rôles professionnels (coordinator, "
+        "professional, organisation_admin…)",
+    )
+
+
+class AlertUpdateIn(Schema):
+    body: str = Field(min_length=1, max_length=5000)
+
+
+class AlertMoveIn(Schema):
+    to_state: Literal[AlertState.ENDED, AlertState.ARCHIVED]
+    version: int = Field(ge=1)

@@ -4,14 +4,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from maillage.cooperation.enums import (
     ADMINISTRATOR_MANDATE_YEARS,
+    AlertKind,
+    AlertState,
     Authority,
     ContributionKind,
     ConventionKind,
@@ -220,3 +224,74 @@ class ConventionDocument(PrivateFile):
             / str(self.convention.public_id)
             / str(self.public_id)
         )
+
+
+class TerritorialAlert(PublicModel):
+    """A coordinator alerts the professionals and organisations of a territory (a heat wave,
+    an epidemic, a shortage, a closure): to whom (the territory, the roles), what, its news
+    and its end. Each recipient has a receipt, read or not (AlertReceipt)."""
+
+    kind = models.CharField(_("nature"), max_length=30, choices=AlertKind.choices)
+    title = models.CharField(_("titre"), max_length=200)
+    body = models.TextField(_("message"), max_length=5000)
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name=_("territoire"),
+        on_delete=models.PROTECT,
+        related_name="alerts",
+    )
+    audience_roles = ArrayField(models.CharField(max_length=30), verbose_name=_("destinataires"))
+    issued_by_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="alerts_issued"
+    )
+    state = models.CharField(
+        _("état"), max_length=20, choices=AlertState.choices, default=AlertState.ACTIVE
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alerte territoriale")
+        verbose_name_plural = _("alertes territoriales")
+
+    def __str__(self):
+        return self.title
+
+
+class AlertUpdate(models.Model):
+    """News of an alert, sent to the same recipients (« la vigilance passe au rouge »)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    alert = models.ForeignKey(TerritorialAlert, on_delete=models.CASCADE, related_name="updates")
+    body = models.TextField(_("nouvelles"), max_length=5000)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["written_at", "id"]
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class AlertReceipt(models.Model):
+    """One recipient of an alert, chosen when it was issued, and when she read it."""
+
+    alert = models.ForeignKey(TerritorialAlert, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_receipts"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "user"], name="alert_receipt_once")]
+        indexes = [models.Index(fields=["user", "read_at"], name="alert_receipt_user")]
+
+    def __str__(self):
+        return f"{self.alert_id}:{self.user_id}"

@@ -12,5 +12,9 @@ PAGE_OPERATIONS = (
     Op("cooperation:party_leave", "party_leave", i.PartyLeaveIn),
     Op("cooperation:obligation_add", "obligation_add", i.ObligationIn),
     Op("cooperation:obligation_move", "obligation_move", i.ObligationMoveIn),
+    Op("cooperation:alert_new", "alert_issue", i.AlertIn),
+    Op("cooperation:alert_update", "alert_update", i.AlertUpdateIn),
+    Op("cooperation:alert_move", "alert_move", i.AlertMoveIn),
+    Op("cooperation:alert_acknowledge", "alert_acknowledge", None),
 )
 PAGE_ONLY: dict[str, str] = {}

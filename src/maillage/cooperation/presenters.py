@@ -73,3 +73,30 @@ def summary_out(convention) -> dict:
         "parties": convention.party_count,
         "open_obligations": convention.open_obligations,
     }
+
+
+def alert_out(alert, *, updates=True) -> dict:
+    receipt = getattr(alert, "receipt", None)
+    return {
+        "id": alert.public_id,
+        "kind": alert.kind,
+        "title": alert.title,
+        "body": alert.body,
+        "territory": alert.territory.public_id,
+        "territory_name": alert.territory.name,
+        "audience_roles": alert.audience_roles,
+        "issued_by": alert.issued_by_organisation.public_id,
+        "state": alert.state,
+        "created_at": alert.created_at,
+        "ended_at": alert.ended_at,
+        "version": alert.version,
+        "recipients": alert.recipients,
+        "acknowledged": alert.acknowledged,
+        "read_at": receipt.read_at if receipt else None,
+        "updates": [
+            {"id": u.public_id, "body": u.body, "written_at": u.written_at}
+            for u in alert.updates.all()
+        ]
+        if updates
+        else [],
+    }

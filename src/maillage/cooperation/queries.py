@@ -1,9 +1,20 @@
 """Reads of the cooperation: the conventions a user may see, with what their pages show."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from maillage.accounts.models import Membership
 from maillage.cooperation import access
-from maillage.cooperation.models import Convention, ConventionObligation, ConventionParty
+from maillage.cooperation.enums import AlertState
+from maillage.cooperation.models import (
+    AlertReceipt,
+    AlertUpdate,
+    Convention,
+    ConventionObligation,
+    ConventionParty,
+    TerritorialAlert,
+)
+from maillage.core.roles import Role
+from maillage.territories.models import Territory
 
 
 def conventions_visible_to(user):
@@ -57,4 +68,99 @@ def convention_for(user, public_id):
         )
         .filter(public_id=public_id)
         .first()
+    )
+
+
+def alerts_visible_to(user):
+    """An alert is read by its recipients and by the coordinators of the platform that
+    issued it; nobody else (a 404 for the others)."""
+    if not user.is_authenticated:
+        return TerritorialAlert.objects.none()
+    issuing = [m.organisation_id for m in user.active_memberships() if m.role == Role.COORDINATOR]
+    return TerritorialAlert.objects.filter(
+        Q(issued_by_organisation_id__in=issuing)
+        | Exists(AlertReceipt.objects.filter(alert=OuterRef("pk"), user=user))
+    )
+
+
+def alert_list(user, *, archived: bool = False, limit: int = 100) -> list:
+    """Her alerts, the active ones first, each with whether she read it (`read_at`, None for
+    a keeper who received nothing) and how many of its recipients did — in one query."""
+    mine = AlertReceipt.objects.filter(alert=OuterRef("pk"), user=user)
+    alerts = alerts_visible_to(user)
+    alerts = (
+        alerts.filter(state=AlertState.ARCHIVED)
+        if archived
+        else alerts.exclude(state=AlertState.ARCHIVED)
+    )
+    return list(
+        alerts.select_related("territory", "issued_by_organisation")
+        .annotate(
+            recipients=Count("receipts", distinct=True),
+            acknowledged=Count(
+                "receipts", filter=Q(receipts__read_at__isnull=False), distinct=True
+            ),
+            received=Exists(mine),
+            unread=Exists(mine.filter(read_at__isnull=True)),
+        )
+        .order_by("state", "-created_at", "-id")[:limit]
+    )
+
+
+def alert_for(user, public_id):
+    """One alert as its page shows it (its news, its counts, her receipt), or None."""
+    alert = (
+        alerts_visible_to(user)
+        .select_related("territory", "issued_by_organisation", "created_by")
+        .prefetch_related(
+            Prefetch("updates", queryset=AlertUpdate.objects.select_related("written_by"))
+        )
+        .annotate(
+            recipients=Count("receipts", distinct=True),
+            acknowledged=Count(
+                "receipts", filter=Q(receipts__read_at__isnull=False), distinct=True
+            ),
+        )
+        .filter(public_id=public_id)
+        .first()
+    )
+    if alert is not None:
+        alert.receipt = AlertReceipt.objects.filter(alert=alert, user=user).first()
+    return alert
+
+
+def alert_audience(territory, roles) -> dict[int, int]:
+    """Who an alert of this territory reaches: the active members, in these roles, of the
+    organisations whose commune lies in the territory — user id → her organisation's id
+    (the first, when she belongs to several)."""
+    found: dict[int, int] = {}
+    for user_id, organisation_id in (
+        Membership.objects.filter(
+            is_active=True,
+            user__is_active=True,
+            role__in=roles,
+            organisation__commune__territories=territory,
+        )
+        .order_by("user_id", "pk")
+        .values_list("user_id", "organisation_id")
+    ):
+        found.setdefault(user_id, organisation_id)
+    return found
+
+
+def alert_territories() -> list:
+    """The territories an alert may name, by name."""
+    return list(Territory.objects.order_by("name"))
+
+
+def territory_by_public_id(public_id):
+    return Territory.objects.filter(public_id=public_id).first()
+
+
+def unread_alerts(user):
+    """Her receipts of active alerts she has not read yet, the latest first."""
+    return (
+        AlertReceipt.objects.filter(user=user, read_at__isnull=True, alert__state=AlertState.ACTIVE)
+        .select_related("alert")
+        .order_by("-alert__created_at", "-id")
     )

@@ -1,6 +1,6 @@
 """API schemas of the cooperation."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from uuid import UUID
 
@@ -69,3 +69,28 @@ class ConventionSummaryOut(Schema):
     ends_on: date | None
     parties: int
     open_obligations: int
+
+
+class AlertUpdateOut(Schema):
+    id: UUID
+    body: str
+    written_at: datetime
+
+
+class AlertOut(Schema):
+    id: UUID
+    kind: str
+    title: str
+    body: str
+    territory: UUID
+    territory_name: str
+    audience_roles: list[str]
+    issued_by: UUID
+    state: str
+    created_at: datetime
+    ended_at: datetime | None
+    version: int
+    recipients: int
+    acknowledged: int
+    read_at: datetime | None = None
+    updates: list[AlertUpdateOut] = []

@@ -5,6 +5,12 @@ from maillage.cooperation import views
 app_name = "cooperation"
 
 urlpatterns = [
+    path("alertes/", views.alert_list, name="alerts"),
+    path("alertes/nouvelle/", views.alert_new, name="alert_new"),
+    path("alertes/<uuid:public_id>/", views.alert_detail, name="alert"),
+    path("alertes/<uuid:public_id>/nouvelles/", views.alert_update, name="alert_update"),
+    path("alertes/<uuid:public_id>/etat/", views.alert_move, name="alert_move"),
+    path("alertes/<uuid:public_id>/lu/", views.alert_acknowledge, name="alert_acknowledge"),
     path("conventions/", views.convention_list, name="conventions"),
     path("conventions/nouvelle/", views.convention_new, name="convention_new"),
     path("conventions/<uuid:public_id>/", views.convention_detail, name="convention"),

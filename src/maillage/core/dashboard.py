@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from maillage.core.models import Notification
+from maillage.core.templatetags.links import site_path
 
 SHOWN = 5  # items listed on a tile; its link opens the whole list
 
@@ -81,7 +82,9 @@ def notice_tiles(user, *, team: bool, today, acting) -> list[Tile]:
             tuple(
                 Item(
                     n.message,
-                    n.link or reverse("core:notifications"),
+                    # Its own pages only, whatever a row was made to hold (as on the page
+                    # of notices): never a `javascript:` link on the home page.
+                    site_path(n.link) or reverse("core:notifications"),
                     date_format(timezone.localtime(n.created_at), "j F, H:i"),
                 )
                 for n in first

@@ -312,3 +312,17 @@ def service_counts(structure_ids: list[int]) -> dict[int, int]:
         .annotate(n=Count("id"))
         .values_list("structure_id", "n")
     )
+
+
+def structure_by_identifier(identifier: str):
+    """The directory structure with this SIRET or FINESS (spaces aside), archived ones
+    left out; None when none has it. For the parties of a convention, say."""
+    identifier = identifier.replace(" ", "")
+    if not identifier:
+        return None
+    return (
+        Structure.objects.filter(Q(siret=identifier) | Q(finess=identifier))
+        .exclude(state=PublicationState.ARCHIVED)
+        .order_by("pk")
+        .first()
+    )

@@ -45,6 +45,10 @@ PAGE_ONLY = {
         "une recherche par nom, envoyée en POST pour que le nom ne passe jamais dans une "
         "adresse ; elle n'écrit rien (l'API liste les parcours par GET)"
     ),
+    "pathways:request_list": (
+        "la recherche des demandes triées par nom, envoyée en POST pour que le nom ne passe "
+        "jamais dans une adresse ; elle n'écrit rien (l'API liste les demandes par GET)"
+    ),
     "pathways:portal_pathway": _PERSON,
     "pathways:portal_accept": _PERSON,
 }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from maillage.accounts.models import Organisation
-from maillage.cooperation import access, actions, inputs, queries
+from maillage.cooperation import access, actions, inputs, queries, reads
 from maillage.cooperation.enums import CONVENTION_TRANSITIONS, ConventionKind, ConventionState
 from maillage.cooperation.forms import (
     ConventionForm,
@@ -19,7 +19,7 @@ from maillage.cooperation.forms import (
     PartyLeaveForm,
 )
 from maillage.core import audit
-from maillage.core.pipeline import Denied, Missing, posted, refusal_returns_to, refusals_on
+from maillage.core.pipeline import Denied, posted, refusal_returns_to, refusals_on
 
 
 def _acting(request):
@@ -31,13 +31,6 @@ def _keeping(user) -> list:
     if access.is_platform_admin(user):
         return list(Organisation.objects.filter(is_active=True).order_by("name"))
     return access.managing_organisations(user)
-
-
-def _visible(request, public_id, action="convention.read"):
-    convention = queries.convention_for(request.user, public_id)
-    if convention is None:
-        raise Missing(action, object_type="cooperation.convention", object_id=public_id)
-    return convention
 
 
 def _amendable(user):
@@ -85,7 +78,7 @@ def convention_new(request):
 
 
 def convention_edit(request, public_id):
-    convention = _visible(request, public_id, "convention.update")
+    convention = reads.visible_convention(request.user, public_id, "convention.update")
     if not access.can_manage(request.user, convention):
         raise Denied("convention.update", obj=convention)
     args = {
@@ -121,7 +114,7 @@ def convention_edit(request, public_id):
 
 
 def convention_detail(request, public_id, status=200, **forms):
-    convention = _visible(request, public_id)
+    convention = reads.visible_convention(request.user, public_id)
     manages = access.can_manage(request.user, convention)
     parties = [p for p in convention.parties.all() if p.left_on is None]
     moves = [
@@ -152,7 +145,7 @@ def convention_detail(request, public_id, status=200, **forms):
 
 def _kept(request, public_id, action):
     """The convention the POST is about, for its keepers only."""
-    convention = _visible(request, public_id, action)
+    convention = reads.visible_convention(request.user, public_id, action)
     if not access.can_manage(request.user, convention):
         raise Denied(action, obj=convention)
     return convention
@@ -205,9 +198,7 @@ def party_add(request, public_id):
 @refusal_returns_to("cooperation:convention", "public_id")
 def party_leave(request, public_id, party_id):
     convention = _kept(request, public_id, "convention.party.leave")
-    party = convention.parties.filter(public_id=party_id).first()
-    if party is None:
-        raise Missing("convention.party.leave", what="partie")
+    party = reads.party_of(convention, party_id, "convention.party.leave")
     actions.party_leave(
         actor=request.user,
         party=party,
@@ -238,9 +229,7 @@ def obligation_add(request, public_id):
 @refusal_returns_to("cooperation:convention", "public_id")
 def obligation_move(request, public_id, obligation_id):
     convention = _kept(request, public_id, "convention.obligation.move")
-    obligation = convention.obligations.filter(public_id=obligation_id).first()
-    if obligation is None:
-        raise Missing("convention.obligation.move", what="obligation")
+    obligation = reads.obligation_of(convention, obligation_id, "convention.obligation.move")
     actions.obligation_move(
         actor=request.user,
         obligation=obligation,

@@ -1,0 +1,4 @@
+"""The cooperation's pages: the register of conventions, territorial alerts."""
+
+from maillage.cooperation.views.alerts import *  # noqa: F403
+from maillage.cooperation.views.conventions import *  # noqa: F403
