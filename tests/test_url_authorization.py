@@ -90,6 +90,10 @@ def _keepers(status, members=403, others=404):
 ALERT_RECIPIENTS = ["professional", "colleague", "organisation_admin", "peer_worker"]
 ALERT_READERS = [*ALERT_RECIPIENTS, "coordinator"]
 
+# A campaign calling one person of the commune, 85 years old: her referent (the platform's
+# coordinator) and the professional who asked for her pathway are her circle.
+CAMPAIGN_READERS = ["coordinator", "professional"]
+
 
 REQUESTERS = ["coordinator", "professional", "colleague", "outsider", "peer_worker"]
 MODERATORS = ["platform_admin", "coordinator"]
@@ -789,6 +793,35 @@ EXPECTATIONS = {
         lambda c, t: _alert_ids(c, t),
         "post",
         only(ALERT_RECIPIENTS, others=404, anonymous=401, coordinator=400),
+    ),
+    # Check-call campaigns: the coordinator launches; the person's circle sees her call.
+    "cooperation:campaign_new": (None, "get", only(["coordinator"])),
+    "cooperation:campaign": (
+        lambda c, t: _campaign_ids(c, t),
+        "get",
+        only(CAMPAIGN_READERS, others=404),
+    ),
+    "cooperation:campaign_close": (
+        lambda c, t: _campaign_ids(c, t),
+        "post",
+        only(["coordinator"], status=302, others=404, professional=403),
+    ),
+    "cooperation:call_move": (
+        lambda c, t: _call_ids(c, t),
+        "post",
+        only(CAMPAIGN_READERS, status=400, others=404),
+    ),
+    "api:campaign_create": (None, "post", logged_in(400, anonymous=401)),
+    "api:campaign_detail": (
+        lambda c, t: _campaign_ids(c, t),
+        "get",
+        only(CAMPAIGN_READERS, others=404, anonymous=401),
+    ),
+    "api:call_move": (lambda c, t: _call_ids(c, t), "post", logged_in(400, anonymous=401)),
+    "api:campaign_close": (
+        lambda c, t: _campaign_ids(c, t),
+        "post",
+        logged_in(400, anonymous=401),
     ),
     "observatory:dashboard": (None, "get", only(OBSERVERS)),
     "observatory:table": (lambda c, t: {"slug": "demandes", "fmt": "xlsx"}, "get", only(OBSERVERS)),
@@ -1520,6 +1553,37 @@ def _alert_ids(cast, territory):
         ),
     )
     return {"public_id": alert.public_id}
+
+
+def _campaign(cast, territory):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from maillage.cooperation import actions
+    from maillage.cooperation.inputs import CampaignIn
+    from tests.factories import opened_pathway
+
+    opened_pathway(cast, person_commune="85191")
+    territory.communes.add("85191")
+    return actions.campaign_create(
+        actor=cast.coordinator,
+        data=CampaignIn(
+            title="Canicule",
+            territory=territory.public_id,
+            due_on=timezone.localdate() + dt.timedelta(days=1),
+            min_age=75,
+        ),
+    )
+
+
+def _campaign_ids(cast, territory):
+    return {"public_id": _campaign(cast, territory).public_id}
+
+
+def _call_ids(cast, territory):
+    campaign = _campaign(cast, territory)
+    return {"public_id": campaign.public_id, "call_id": campaign.calls.first().public_id}
 
 
 def _convention_ids(cast):

@@ -39,7 +39,7 @@ def test_observers_read_the_figures_of_a_territory_and_a_period_and_no_name(
     tables = response.context["tables"]
     drawn = [t for t in tables if not t["table"].is_empty]
     assert text.count('<svg class="chart" role="img"') == len(drawn) >= 3
-    assert text.count('<table class="table figures">') == len(tables) == 22
+    assert text.count('<table class="table figures">') == len(tables) == 23
     assert "Demandes d'appui reçues, selon qui demande et l'urgence" in text
     assert "Personne0" not in text and "Dupont" not in text
     # The view can be shared: the download links carry the territory and the months.

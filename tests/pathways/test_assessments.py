@@ -27,7 +27,14 @@ def test_an_assessment_covers_every_domain_with_the_persons_words_and_the_gir(cl
     zarit = {f"zarit_{code}": "0.5" for code, _text in ZARIT_QUESTIONS}
     response = client.post(
         reverse("pathways:assessment_new", kwargs={"public_id": pathway.public_id}),
-        _form(level_autonomy="high", notes_autonomy="Chutes", **grid, **zarit),
+        _form(
+            level_autonomy="high",
+            notes_autonomy="Chutes",
+            lives_alone="true",
+            declared_fragility="on",
+            **grid,
+            **zarit,
+        ),
     )
     assert response.status_code == 302
     assessment = pathway.assessments.get()
@@ -39,6 +46,8 @@ def test_an_assessment_covers_every_domain_with_the_persons_words_and_the_gir(cl
     assert "Besoin important" in page and "fardeau léger à modéré" in page
     assert AuditEvent.objects.filter(action="assessment.read").exists()
     assert pathway.events.filter(kind="assessed", summary="GIR 5").exists()
+    assert assessment.lives_alone is True and assessment.declared_fragility is True
+    assert "Fragilité déclarée pour les crises" in page
 
 
 def test_a_half_filled_grid_is_refused_and_nothing_is_written(client, cast):

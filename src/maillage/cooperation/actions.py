@@ -11,17 +11,21 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import Membership, Organisation, User
 from maillage.cooperation import access, queries
 from maillage.cooperation.enums import (
     ADMINISTRATOR_MANDATE_YEARS,
     ALERT_TRANSITIONS,
+    CALL_TRANSITIONS,
     CONVENTION_TRANSITIONS,
     DECLARED_KINDS,
     GROUPING_KINDS,
     IN_FORCE,
     AlertState,
+    CallState,
+    CampaignState,
     ContributionKind,
     ConventionKind,
     ConventionState,
@@ -31,6 +35,8 @@ from maillage.cooperation.inputs import (
     AlertIn,
     AlertMoveIn,
     AlertUpdateIn,
+    CallMoveIn,
+    CampaignIn,
     ConventionIn,
     ConventionMoveIn,
     ConventionUpdateIn,
@@ -42,6 +48,8 @@ from maillage.cooperation.inputs import (
 from maillage.cooperation.models import (
     AlertReceipt,
     AlertUpdate,
+    CheckCall,
+    CheckCallCampaign,
     Convention,
     ConventionObligation,
     ConventionParty,
@@ -52,7 +60,11 @@ from maillage.core.notify import notify
 from maillage.core.pipeline import Missing
 from maillage.core.roles import Role
 from maillage.core.versions import lock_version
+from maillage.core.workflows import check_move
 from maillage.directory.models import Structure
+from maillage.pathways import actions as pathway_actions
+from maillage.pathways import queries as pathway_queries
+from maillage.pathways.enums import ActionStatus
 
 _FIELDS = (
     "kind",
@@ -549,3 +561,188 @@ def alert_acknowledge(*, actor, alert, acting=None) -> AlertReceipt:
         receipt.save(update_fields=["read_at"])
         audit.record("alert.acknowledge", actor=audit.actor_of(actor, acting), obj=alert)
     return receipt
+
+
+# Check-call campaigns --------------------------------------------------------------------
+
+CALL_OBJECTIVE = gettext_lazy("Traverser l'épisode de crise en sécurité")
+CALL_TEXT = gettext_lazy("Appeler pour prendre des nouvelles (%(campaign)s)")
+# What a call's outcome makes of the action in her plan.
+CALL_ACTION_STATUS = {
+    CallState.REACHED: ActionStatus.DONE,
+    CallState.ESCALATED: ActionStatus.IN_PROGRESS,
+    CallState.CLOSED: ActionStatus.DONE,
+}
+
+
+def campaign_create(*, actor, data: CampaignIn, acting=None) -> CheckCallCampaign:
+    """Select, among the open pathways of her platform whose person lives in the territory,
+    those matching the criteria; write a "call to check" action in each plan, carried by the
+    referent; one call each on the board. Refused in French when nobody matches."""
+    platforms = access.alerting_platforms(actor)
+    if not platforms:
+        raise PermissionDenied
+    territory = queries.territory_by_public_id(data.territory)
+    if territory is None:
+        raise ValidationError({"territory": _("Territoire inconnu.")})
+    alert = None
+    if data.alert:
+        alert = next(
+            (a for a in queries.alerts_for_campaigns(actor) if a.public_id == data.alert), None
+        )
+        if alert is None:
+            raise ValidationError({"alert": _("Alerte inconnue ou terminée.")})
+    today = timezone.localdate()
+    if not today <= data.due_on <= today + timedelta(days=60):
+        raise ValidationError(
+            {"due_on": _("Les appels se passent d'aujourd'hui à dans deux mois au plus.")}
+        )
+    criteria = {
+        "match": data.match,
+        "lives_alone": data.lives_alone,
+        "gir_max": data.gir_max,
+        "min_age": data.min_age,
+        "fragility": data.fragility,
+    }
+    if not (data.lives_alone or data.gir_max or data.min_age or data.fragility):
+        raise ValidationError(_("Choisissez au moins un critère de risque."))
+    communes = territory.communes.values_list("code", flat=True)
+    chosen = pathway_queries.crisis_candidates(platforms[0], communes, today=today, **criteria)
+    if not chosen:
+        raise ValidationError(
+            _("Aucune personne suivie sur ce territoire ne répond à ces critères.")
+        )
+    with transaction.atomic():
+        campaign = CheckCallCampaign.objects.create(
+            alert=alert,
+            title=data.title.strip(),
+            territory=territory,
+            platform=platforms[0],
+            criteria=criteria,
+            due_on=data.due_on,
+            created_by=actor,
+        )
+        written = pathway_actions.crisis_actions_add(
+            actor=actor,
+            pathways=chosen,
+            objective_text=str(CALL_OBJECTIVE),
+            action_text=str(CALL_TEXT) % {"campaign": campaign.title[:200]},
+            due_on=data.due_on,
+            acting=acting,
+        )
+        CheckCall.objects.bulk_create(
+            [
+                CheckCall(
+                    campaign=campaign,
+                    pathway=pathway,
+                    action=written[pathway.pk],
+                    caller_id=written[pathway.pk].owner_member_id,
+                )
+                for pathway in chosen
+            ]
+        )
+        audit.record(
+            "campaign.create",
+            actor=audit.actor_of(actor, acting),
+            obj=campaign,
+            details={"calls": len(chosen), "criteria": criteria},
+        )
+        callers = User.objects.filter(
+            pk__in={a.owner_member.user_id for a in written.values() if a.owner_member}
+        )
+        notify(
+            users=list(callers),
+            message=_("Appels de vérification à passer : %(title)s") % {"title": campaign.title},
+            link=reverse("cooperation:campaign", kwargs={"public_id": campaign.public_id}),
+            email_subject=_("Appels de vérification à passer"),
+        )
+    return campaign
+
+
+def call_move(*, actor, call, data: CallMoveIn, acting=None) -> CheckCall:
+    """How the call went, by a member of the person's circle: reached (her plan's action is
+    done), escalated (in progress: someone acts; the referent is told), closed."""
+    with transaction.atomic():
+        locked = lock_version(
+            CheckCall.objects,  # the row alone: its campaign and action are read after
+            call.pk,
+            data.version,
+            _("Quelqu'un a noté cet appel pendant que vous le lisiez : relisez-le."),
+        )
+        if locked.campaign.state != CampaignState.RUNNING:
+            raise ValidationError(_("La campagne est close."))
+        check_move(CALL_TRANSITIONS, locked.state, data.to_state, labels=CallState)
+        locked.state = data.to_state
+        locked.note = data.note.strip()
+        locked.updated_at = timezone.now()
+        locked.updated_by = actor
+        locked.version += 1
+        locked.save()
+        if locked.action is not None:
+            pathway_actions.crisis_action_move(
+                actor=actor,
+                action=locked.action,
+                status=CALL_ACTION_STATUS[data.to_state],
+                acting=acting,
+            )
+        audit.record(
+            "call.move",
+            actor=audit.actor_of(actor, acting),
+            obj=locked.pathway,
+            details={"campaign": str(locked.campaign.public_id), "to": data.to_state},
+        )
+        if data.to_state == CallState.ESCALATED and locked.pathway.referent_id != actor.pk:
+            notify(
+                users=[locked.pathway.referent],
+                message=_("Un appel de vérification est à relayer : %(title)s")
+                % {"title": locked.campaign.title},
+                link=reverse(
+                    "cooperation:campaign", kwargs={"public_id": locked.campaign.public_id}
+                ),
+            )
+    return locked
+
+
+def campaign_close(*, actor, campaign, version: int, acting=None) -> CheckCallCampaign:
+    if not any(p.pk == campaign.platform_id for p in access.alerting_platforms(actor)):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = lock_version(
+            CheckCallCampaign.objects,
+            campaign.pk,
+            version,
+            _("La campagne a changé depuis que vous l'avez ouverte : relisez-la."),
+        )
+        if locked.state == CampaignState.CLOSED:
+            raise ValidationError(_("La campagne est déjà close."))
+        locked.state = CampaignState.CLOSED
+        locked.version += 1
+        locked.save(update_fields=["state", "version", "updated_at"])
+        audit.record("campaign.close", actor=audit.actor_of(actor, acting), obj=locked)
+    return locked
+
+
+def remind_callers(today=None) -> int:
+    """Each morning of a running campaign past its day, the callers with people still to
+    call are told once a day. How many callers."""
+    today = today or timezone.localdate()
+    late = CheckCall.objects.filter(
+        campaign__state=CampaignState.RUNNING,
+        campaign__due_on__lte=today,
+        state=CallState.TO_CALL,
+        caller__isnull=False,
+    ).exclude(reminded_on=today)
+    by_caller: dict[int, set] = {}
+    for user_id, campaign_id in late.values_list("caller__user_id", "campaign__public_id"):
+        by_caller.setdefault(user_id, set()).add(campaign_id)
+    users = {u.pk: u for u in User.objects.filter(pk__in=by_caller)}
+    for user_id, campaigns in by_caller.items():
+        notify(
+            users=[users[user_id]],
+            message=_("Des appels de vérification restent à passer."),
+            link=reverse("cooperation:campaign", kwargs={"public_id": sorted(campaigns)[0]}),
+            email_subject=_("Des appels de vérification restent à passer"),
+            reminder=True,
+        )
+    late.update(reminded_on=today)
+    return len(by_caller)

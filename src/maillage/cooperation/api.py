@@ -5,10 +5,14 @@ from uuid import UUID
 from ninja import Router, Status
 
 from maillage.cooperation import actions, presenters, queries, reads
+from maillage.cooperation.enums import CallState
 from maillage.cooperation.inputs import (
     AlertIn,
     AlertMoveIn,
     AlertUpdateIn,
+    CallMoveIn,
+    CampaignCloseIn,
+    CampaignIn,
     ConventionIn,
     ConventionMoveIn,
     ConventionUpdateIn,
@@ -17,7 +21,13 @@ from maillage.cooperation.inputs import (
     PartyIn,
     PartyLeaveIn,
 )
-from maillage.cooperation.schemas import AlertOut, ConventionOut, ConventionSummaryOut, ErrorOut
+from maillage.cooperation.schemas import (
+    AlertOut,
+    CampaignOut,
+    ConventionOut,
+    ConventionSummaryOut,
+    ErrorOut,
+)
 from maillage.core import audit
 from maillage.core.pipeline import acting
 
@@ -235,3 +245,78 @@ def alert_acknowledge(request, public_id: UUID):
     alert = reads.visible_alert(request.user, public_id, "alert.acknowledge")
     actions.alert_acknowledge(actor=request.user, alert=alert, acting=audit.Actor.of(request))
     return _alert_out(request, alert)
+
+
+# Check-call campaigns ---------------------------------------------------------------------
+
+
+def _campaign_out(request, public_id, *, state="", page=1):
+    campaign = reads.visible_campaign(request.user, public_id)
+    calls, more = queries.campaign_board(request.user, campaign, state=state, page=page)
+    return campaign, presenters.campaign_out(campaign, calls, more)
+
+
+@router.post(
+    "/campaigns",
+    response={201: CampaignOut, **E},
+    summary="Lancer une campagne d'appels de vérification (coordination)",
+    description=(
+        "Parmi les parcours ouverts de ma plateforme dont la personne habite le territoire, "
+        "ceux qui répondent aux critères (dernière évaluation, date de naissance) reçoivent "
+        "une action « appeler pour prendre des nouvelles » dans leur plan. 400 si personne."
+    ),
+)
+@acting("campaign.create")
+def campaign_create(request, payload: CampaignIn):
+    campaign = actions.campaign_create(
+        actor=request.user, data=payload, acting=audit.Actor.of(request)
+    )
+    return Status(201, _campaign_out(request, campaign.public_id)[1])
+
+
+@router.get(
+    "/campaigns/{public_id}",
+    response={200: CampaignOut, 404: ErrorOut},
+    summary="Le tableau d'une campagne : ses chiffres, et les appels de mes cercles (100 par page)",
+)
+def campaign_detail(request, public_id: UUID, etat: str = "", page: int = 1):
+    campaign, out = _campaign_out(
+        request, public_id, state=etat if etat in CallState.values else "", page=max(page, 1)
+    )
+    audit.record(
+        "campaign.read",
+        request=request,
+        obj=campaign,
+        details={"shown": [str(c["pathway"]) for c in out["calls"]], "api": 1},
+    )
+    return out
+
+
+@router.post(
+    "/campaigns/{public_id}/calls/{call_id}/moves",
+    response={200: CampaignOut, **E},
+    summary="Noter l'issue d'un appel (un membre du cercle de la personne)",
+)
+@acting("call.move")
+def call_move(request, public_id: UUID, call_id: UUID, payload: CallMoveIn):
+    campaign = reads.visible_campaign(request.user, public_id, "call.move")
+    call = reads.call_of(request.user, campaign, call_id)
+    actions.call_move(actor=request.user, call=call, data=payload, acting=audit.Actor.of(request))
+    return _campaign_out(request, public_id)[1]
+
+
+@router.post(
+    "/campaigns/{public_id}/close",
+    response={200: CampaignOut, **E},
+    summary="Clore une campagne (avec la version lue)",
+)
+@acting("campaign.close")
+def campaign_close(request, public_id: UUID, payload: CampaignCloseIn):
+    campaign = reads.visible_campaign(request.user, public_id, "campaign.close")
+    actions.campaign_close(
+        actor=request.user,
+        campaign=campaign,
+        version=payload.version,
+        acting=audit.Actor.of(request),
+    )
+    return _campaign_out(request, public_id)[1]

@@ -96,6 +96,27 @@ ALERT_TRANSITIONS: dict[str, frozenset[str]] = {
 """Each state → the states an alert may move to (actions.alert_move)."""
 
 
+class CampaignState(models.TextChoices):
+    RUNNING = "running", _("en cours")
+    CLOSED = "closed", _("close")
+
+
+class CallState(models.TextChoices):
+    TO_CALL = "to_call", _("à appeler")
+    REACHED = "reached", _("jointe, tout va bien")
+    ESCALATED = "escalated", _("à relayer (injoignable ou inquiétude)")
+    CLOSED = "closed", _("close")
+
+
+CALL_TRANSITIONS: dict[str, frozenset[str]] = {
+    CallState.TO_CALL: frozenset({CallState.REACHED, CallState.ESCALATED}),
+    CallState.REACHED: frozenset({CallState.ESCALATED, CallState.CLOSED}),
+    CallState.ESCALATED: frozenset({CallState.REACHED, CallState.CLOSED}),
+    CallState.CLOSED: frozenset(),
+}
+"""Each state of a check call → where it may go (actions.call_move)."""
+
+
 class AuditAction(models.TextChoices):
     """What the audit trail records for this app (core.audit.declared)."""
 
@@ -123,3 +144,7 @@ class AuditAction(models.TextChoices):
     ALERT_UPDATE = "alert.update", _("a donné des nouvelles d'une alerte territoriale")
     ALERT_MOVE = "alert.move", _("a mis fin à une alerte territoriale ou l'a archivée")
     ALERT_ACKNOWLEDGE = "alert.acknowledge", _("a accusé lecture d'une alerte territoriale")
+    CAMPAIGN_CREATE = "campaign.create", _("a lancé une campagne d'appels de vérification")
+    CAMPAIGN_READ = "campaign.read", _("a consulté le tableau d'une campagne d'appels")
+    CAMPAIGN_CLOSE = "campaign.close", _("a clos une campagne d'appels")
+    CALL_MOVE = "call.move", _("a noté l'issue d'un appel de vérification")

@@ -178,3 +178,55 @@ class AlertUpdateForm(InputForm, Form):
     body = forms.CharField(
         label=_("Nouvelles à envoyer"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class CampaignForm(InputForm, Form):
+    input = inputs.CampaignIn
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    territory = forms.ChoiceField(label=_("Territoire"))
+    alert = forms.ChoiceField(label=_("À la suite de l'alerte"), required=False)
+    due_on = forms.DateField(label=_("Appels à passer au plus tard le"), **DATE)
+    match = forms.ChoiceField(
+        label=_("Qui appeler"),
+        choices=[
+            ("any", _("Les personnes qui répondent à l'un des critères cochés")),
+            ("all", _("Les personnes qui répondent à tous les critères cochés")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    lives_alone = forms.BooleanField(label=_("Vit seule"), required=False)
+    gir_max = forms.TypedChoiceField(
+        label=_("Perte d'autonomie"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("— sans ce critère —"))]
+        + [(str(n), _("GIR 1 à %(n)s") % {"n": n}) for n in range(1, 5)],
+    )
+    min_age = forms.IntegerField(
+        label=_("Âgée d'au moins (ans)"), required=False, min_value=0, max_value=120
+    )
+    fragility = forms.BooleanField(label=_("Fragilité déclarée pour les crises"), required=False)
+
+    def __init__(self, *args, territories=(), alerts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].choices = BLANK + [(str(t.public_id), t.name) for t in territories]
+        self.fields["alert"].choices = [("", _("— aucune —"))] + [
+            (str(a.public_id), a.title) for a in alerts
+        ]
+
+
+class CallMoveForm(InputForm, Form):
+    input = inputs.CallMoveIn
+    to_state = forms.ChoiceField(label=_("Issue de l'appel"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note (sans détail de santé)"),
+        required=False,
+        max_length=500,
+        help_text=_("Ce qui est utile à qui reprend : « rappeler à 17 h », « voisine passée »."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, moves=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_state"].choices = list(moves)

@@ -12,6 +12,7 @@ from maillage.cooperation.enums import (
     AlertKind,
     AlertState,
     Authority,
+    CallState,
     ContributionKind,
     ConventionKind,
     ConventionState,
@@ -97,3 +98,27 @@ class AlertUpdateIn(Schema):
 class AlertMoveIn(Schema):
     to_state: Literal[AlertState.ENDED, AlertState.ARCHIVED]
     version: int = Field(ge=1)
+
+
+class CampaignIn(Schema):
+    title: str = Field(min_length=1, max_length=200)
+    territory: UUID = Field(description="le territoire : les personnes suivies qui y habitent")
+    alert: UUID | None = Field(default=None, description="l'alerte dont la campagne découle")
+    due_on: date = Field(description="les appels à passer au plus tard ce jour")
+    match: Literal["any", "all"] = Field(
+        default="any", description="« any » : un critère suffit ; « all » : tous les critères"
+    )
+    lives_alone: bool = False
+    gir_max: int | None = Field(default=None, ge=1, le=4, description="GIR 1 à gir_max")
+    min_age: int | None = Field(default=None, ge=0, le=120)
+    fragility: bool = Field(default=False, description="fragilité déclarée pour les crises")
+
+
+class CallMoveIn(Schema):
+    to_state: CallState
+    version: int = Field(ge=1)
+    note: str = Field(default="", max_length=500)
+
+
+class CampaignCloseIn(Schema):
+    version: int = Field(ge=1, description="la version lue : une autre modification → 409")

@@ -17,6 +17,8 @@ from maillage.cooperation.enums import (
     AlertKind,
     AlertState,
     Authority,
+    CallState,
+    CampaignState,
     ContributionKind,
     ConventionKind,
     ConventionState,
@@ -295,3 +297,70 @@ class AlertReceipt(models.Model):
 
     def __str__(self):
         return f"{self.alert_id}:{self.user_id}"
+
+
+class CheckCallCampaign(PublicModel):
+    """In a heat wave or a cold spell, the people followed on a territory who match risk
+    criteria are each called by a member of their circle; the board follows the calls."""
+
+    alert = models.ForeignKey(
+        TerritorialAlert,
+        verbose_name=_("alerte"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="campaigns",
+    )
+    title = models.CharField(_("intitulé"), max_length=200)
+    territory = models.ForeignKey(
+        "territories.Territory", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    platform = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    criteria = models.JSONField(_("critères"), default=dict)
+    due_on = models.DateField(_("appels à passer au plus tard le"))
+    state = models.CharField(
+        max_length=20, choices=CampaignState.choices, default=CampaignState.RUNNING
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("campagne d'appels de vérification")
+
+    def __str__(self):
+        return self.title
+
+
+class CheckCall(models.Model):
+    """One person to call in a campaign: her pathway, the action written in her plan, the
+    circle member who calls, and how it went."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(CheckCallCampaign, on_delete=models.CASCADE, related_name="calls")
+    pathway = models.ForeignKey("pathways.Pathway", on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(
+        "pathways.PlanAction", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    caller = models.ForeignKey(
+        "pathways.CircleMember", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=CallState.choices, default=CallState.TO_CALL)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminded_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "pathway"], name="check_call_once")
+        ]
+        indexes = [models.Index(fields=["campaign", "state"], name="check_call_board")]
+
+    def __str__(self):
+        return f"{self.campaign_id}:{self.pathway_id}"

@@ -16,5 +16,8 @@ PAGE_OPERATIONS = (
     Op("cooperation:alert_update", "alert_update", i.AlertUpdateIn),
     Op("cooperation:alert_move", "alert_move", i.AlertMoveIn),
     Op("cooperation:alert_acknowledge", "alert_acknowledge", None),
+    Op("cooperation:campaign_new", "campaign_create", i.CampaignIn),
+    Op("cooperation:call_move", "call_move", i.CallMoveIn),
+    Op("cooperation:campaign_close", "campaign_close", i.CampaignCloseIn),
 )
 PAGE_ONLY: dict[str, str] = {}

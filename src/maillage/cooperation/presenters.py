@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from maillage.cooperation.enums import ObligationState
+from maillage.cooperation.enums import CallState, ObligationState
 
 
 def party_out(party) -> dict:
@@ -99,4 +99,34 @@ def alert_out(alert, *, updates=True) -> dict:
         ]
         if updates
         else [],
+    }
+
+
+def campaign_out(campaign, calls=(), more=False) -> dict:
+    return {
+        "id": campaign.public_id,
+        "title": campaign.title,
+        "territory": campaign.territory.public_id,
+        "alert": campaign.alert.public_id if campaign.alert else None,
+        "due_on": campaign.due_on,
+        "state": campaign.state,
+        "criteria": campaign.criteria,
+        "version": campaign.version,
+        "counts": {s: getattr(campaign, f"n_{s}") for s in CallState.values},
+        "total": campaign.n_calls,
+        "calls": [
+            {
+                "id": c.public_id,
+                "pathway": c.pathway.public_id,
+                "person": f"{c.pathway.person.first_name} {c.pathway.person.last_name}",
+                "commune": c.pathway.person.commune.name if c.pathway.person.commune else "",
+                "phone": c.pathway.person.phone,
+                "state": c.state,
+                "caller": c.caller.user.full_name if c.caller else "",
+                "note": c.note,
+                "version": c.version,
+            }
+            for c in calls
+        ],
+        "more": more,
     }

@@ -1,19 +1,22 @@
 """Reads of the cooperation: the conventions a user may see, with what their pages show."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 
 from maillage.accounts.models import Membership
 from maillage.cooperation import access
-from maillage.cooperation.enums import AlertState
+from maillage.cooperation.enums import AlertState, CallState
 from maillage.cooperation.models import (
     AlertReceipt,
     AlertUpdate,
+    CheckCall,
+    CheckCallCampaign,
     Convention,
     ConventionObligation,
     ConventionParty,
     TerritorialAlert,
 )
 from maillage.core.roles import Role
+from maillage.pathways.queries import in_circle
 from maillage.territories.models import Territory
 
 
@@ -163,4 +166,100 @@ def unread_alerts(user):
         AlertReceipt.objects.filter(user=user, read_at__isnull=True, alert__state=AlertState.ACTIVE)
         .select_related("alert")
         .order_by("-alert__created_at", "-id")
+    )
+
+
+BOARD_PAGE = 100
+
+
+def _circle_of(user):
+    """The calls of the people whose circle she is in (an active member, or the referent)."""
+    return in_circle(user, "pathway")
+
+
+def campaigns_visible_to(user):
+    """A campaign is seen by the coordinators of its platform and by the circle members of
+    the people it calls (each sees only her own people on the board)."""
+    if not user.is_authenticated:
+        return CheckCallCampaign.objects.none()
+    coordinated = [
+        m.organisation_id for m in user.active_memberships() if m.role == Role.COORDINATOR
+    ]
+    mine = CheckCall.objects.filter(campaign=OuterRef("pk")).filter(_circle_of(user))
+    return CheckCallCampaign.objects.filter(Q(platform_id__in=coordinated) | Exists(mine))
+
+
+def campaign_for(user, public_id):
+    """The campaign with its counts per state (every call: figures, no names), or None."""
+    counts = {
+        f"n_{state}": Count("calls", filter=Q(calls__state=state), distinct=True)
+        for state in CallState.values
+    }
+    return (
+        campaigns_visible_to(user)
+        .select_related("territory", "platform", "alert")
+        .annotate(n_calls=Count("calls", distinct=True), **counts)
+        .filter(public_id=public_id)
+        .first()
+    )
+
+
+def campaign_list(user, limit: int = 50) -> list:
+    return list(
+        campaigns_visible_to(user)
+        .select_related("territory")
+        .annotate(
+            n_calls=Count("calls", distinct=True),
+            n_to_call=Count("calls", filter=Q(calls__state=CallState.TO_CALL), distinct=True),
+        )
+        .order_by("state", "-created_at", "-id")[:limit]
+    )
+
+
+def campaign_board(user, campaign, *, state: str = "", page: int = 1):
+    """A page of the board: the calls of the people whose circle she is in (nobody else's
+    name), optionally in one state, with the person, her commune, the caller and the plan
+    action — two queries whatever the campaign's size. Returns (calls, whether more)."""
+    calls = (
+        CheckCall.objects.filter(campaign=campaign)
+        .filter(_circle_of(user))
+        .select_related("pathway__person__commune", "caller__user", "action")
+        .order_by(
+            Case(
+                When(state=CallState.ESCALATED, then=0),
+                When(state=CallState.TO_CALL, then=1),
+                default=2,
+            ),
+            "pathway__person__last_name",
+            "id",
+        )
+    )
+    if state:
+        calls = calls.filter(state=state)
+    start = (max(page, 1) - 1) * BOARD_PAGE
+    found = list(calls[start : start + BOARD_PAGE + 1])
+    return found[:BOARD_PAGE], len(found) > BOARD_PAGE
+
+
+def call_for(user, campaign, call_id):
+    """One call of the campaign, if she is in the person's circle; else None."""
+    return (
+        CheckCall.objects.filter(campaign=campaign, public_id=call_id)
+        .filter(_circle_of(user))
+        .select_related("action__objective__plan", "pathway")
+        .first()
+    )
+
+
+def alerts_for_campaigns(user) -> list:
+    """The active alerts her platforms issued: a campaign may follow one."""
+    return list(
+        alerts_visible_to(user)
+        .filter(
+            state=AlertState.ACTIVE,
+            issued_by_organisation__in=[
+                m.organisation_id for m in user.active_memberships() if m.role == Role.COORDINATOR
+            ],
+        )
+        .order_by("-created_at")
     )

@@ -43,3 +43,22 @@ def obligation_of(convention, obligation_id, action: str):
     return found(
         obligation, action, "cooperation.conventionobligation", obligation_id, "obligation"
     )
+
+
+def visible_campaign(user, public_id, action: str = "campaign.read"):
+    """The check-call campaign, if the user may see it (a coordinator of its platform, or a
+    member of the circle of one of the people it calls); else `Missing` (404, audited)."""
+    return found(
+        queries.campaign_for(user, public_id),
+        action,
+        "cooperation.checkcallcampaign",
+        public_id,
+        "campagne",
+    )
+
+
+def call_of(user, campaign, call_id, action: str = "call.move"):
+    """One call of the campaign, if she is in the person's circle; else `Missing` (404)."""
+    return found(
+        queries.call_for(user, campaign, call_id), action, "cooperation.checkcall", call_id, "appel"
+    )

@@ -94,3 +94,30 @@ class AlertOut(Schema):
     acknowledged: int
     read_at: datetime | None = None
     updates: list[AlertUpdateOut] = []
+
+
+class CallOut(Schema):
+    id: UUID
+    pathway: UUID
+    person: str
+    commune: str
+    phone: str
+    state: str
+    caller: str
+    note: str
+    version: int
+
+
+class CampaignOut(Schema):
+    id: UUID
+    title: str
+    territory: UUID
+    alert: UUID | None
+    due_on: date
+    state: str
+    criteria: dict
+    version: int
+    counts: dict[str, int]
+    total: int
+    calls: list[CallOut]
+    more: bool

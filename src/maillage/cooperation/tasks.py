@@ -10,3 +10,10 @@ from maillage.cooperation import actions
 def convention_reminders(timestamp: int) -> dict:
     """Each morning, tell the keepers of terms and mandates coming to their end."""
     return {"reminded": actions.remind_conventions()}
+
+
+@app.periodic(cron="0 9 * * *", periodic_id="check-calls")
+@app.task(queue="periodic", queueing_lock="check-calls")
+def check_call_reminders(timestamp: int) -> dict:
+    """Each morning, remind the callers of running campaigns past their day."""
+    return {"reminded": actions.remind_callers()}

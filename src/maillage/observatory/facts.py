@@ -102,6 +102,15 @@ FAMILIES: dict[str, str] = {
         FROM pathways_pathway w JOIN pathways_person p ON p.id = w.person_id
         WHERE w.closed_at IS NOT NULL AND w.satisfaction <> ''
         GROUP BY 2, 3, 4""",
+    # Check calls of the crisis campaigns (cooperation), by the state they are in now, in
+    # the month the campaign began: who was reached, who was escalated.
+    "check_call": f"""
+        SELECT 'check_call', {_month("k.created_at")}, p.commune_id, c.state, '', count(*), 0
+        FROM cooperation_checkcall c
+             JOIN cooperation_checkcallcampaign k ON k.id = c.campaign_id
+             JOIN pathways_pathway w ON w.id = c.pathway_id
+             JOIN pathways_person p ON p.id = w.person_id
+        GROUP BY 2, 3, 4""",
     # Orientations sent, by need and by the state they are in now.
     "orientation": f"""
         SELECT 'orientation', {_month("o.created_at")}, s.geo_commune_id, o.need_theme,

@@ -187,6 +187,14 @@ def _labels():
     }
 
 
+# The states of a campaign's check call (cooperation.enums.CallState), in the observatory's
+# words: the facts hold the keys, the observatory sits below the cooperation.
+CALL_STATES = (
+    ("to_call", gettext_lazy("à appeler")),
+    ("reached", gettext_lazy("jointes, tout va bien")),
+    ("escalated", gettext_lazy("à relayer (injoignables ou inquiétude)")),
+    ("closed", gettext_lazy("closes")),
+)
 HOUR_BANDS = (
     ("d0", gettext_lazy("moins de 24 heures")),
     ("d1_2", gettext_lazy("1 à 2 jours")),
@@ -464,6 +472,18 @@ def _pathways(reading: _Reading) -> list[Table]:
             _("Réponse de la personne"),
             [_("Personnes")],
             [(str(s.label), [_n(satisfaction, s.value)]) for s in labels["satisfaction"]],
+            additive="columns",
+        )
+    )
+    # The crisis campaigns' check calls (heat waves, cold spells), by where they stand.
+    calls = _counts(scope, "check_call", "key")
+    tables.append(
+        Table(
+            "appels-de-verification",
+            _("Appels de vérification des campagnes de crise (canicule, grand froid)"),
+            _("Où en est l'appel"),
+            [_("Personnes")],
+            [(str(label), [_n(calls, key)]) for key, label in CALL_STATES],
             additive="columns",
         )
     )

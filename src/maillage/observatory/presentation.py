@@ -25,7 +25,10 @@ THRESHOLD = suppression.DEFAULT_THRESHOLD
 # The dashboard's parts, and the tables each one shows, in order.
 DASHBOARD = (
     (gettext_lazy("Activité"), ("activite-mensuelle", "demandes", "demandes-besoins", "tri")),
-    (gettext_lazy("Parcours"), ("parcours", "parcours-clotures", "satisfaction")),
+    (
+        gettext_lazy("Parcours"),
+        ("parcours", "parcours-clotures", "satisfaction", "appels-de-verification"),
+    ),
     (gettext_lazy("Orientations"), ("orientations", "orientations-delai", "orientations-refus")),
     (gettext_lazy("Besoins non couverts"), ("besoins-non-couverts", "besoins-sans-ressource")),
     (

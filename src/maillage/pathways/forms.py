@@ -222,6 +222,15 @@ class AssessmentForm(InputForm, Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
     )
+    lives_alone = forms.NullBooleanField(label=_("Vit seule"), required=False)
+    declared_fragility = forms.BooleanField(
+        label=_("Fragilité déclarée pour les crises (canicule, grand froid)"),
+        required=False,
+        help_text=_(
+            "Inscrite au registre des personnes vulnérables de sa commune, ou fragilité dite "
+            "par elle ou son cercle : elle sera appelée lors d'une campagne de vérification."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -95,6 +95,12 @@ class AssessmentIn(Schema):
     zarit: dict[str, str] | None = Field(
         default=None, description="les sept réponses du mini-Zarit, ou rien"
     )
+    lives_alone: bool | None = Field(default=None, description="vit seule (rien : non dit)")
+    declared_fragility: bool = Field(
+        default=False,
+        description="fragilité déclarée pour les crises (registre communal des personnes "
+        "vulnérables, ou dite par elle ou son cercle)",
+    )
 
 
 class PlanIn(Schema):

@@ -339,6 +339,13 @@ class Assessment(PublicModel):
     gir = models.PositiveSmallIntegerField(null=True, blank=True)
     zarit_answers = models.JSONField(default=dict, blank=True)  # {question: "0" | "0.5" | "1"}
     caregiver_burden = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    # What a heat wave or a cold spell asks of her situation (check-call campaigns): whether
+    # she lives alone (None: not said), and a fragility declared for such crises (on her
+    # commune's register of vulnerable people, or said by her or her circle).
+    lives_alone = models.BooleanField(_("vit seule"), null=True, blank=True)
+    declared_fragility = models.BooleanField(
+        _("fragilité déclarée pour les crises (canicule, grand froid)"), default=False
+    )
 
     class Meta:
         verbose_name = _("évaluation multidimensionnelle")

@@ -36,6 +36,7 @@ from maillage.pathways.enums import (
     StayState,
 )
 from maillage.pathways.models import (
+    Assessment,
     CircleMember,
     HospitalStay,
     Message,
@@ -151,6 +152,17 @@ def possible_duplicates(support_request) -> list[Person]:
 def active_member_exists(user):
     return Exists(
         CircleMember.objects.filter(pathway=OuterRef("pk"), user=user, status=MemberStatus.ACTIVE)
+    )
+
+
+def in_circle(user, through: str):
+    """A filter on rows that name a pathway by `through` (« pathway »): those whose care
+    circle she is in — the referent, or an active member. For other apps' lists of people
+    (cooperation's check calls): a name shows only to the person's circle."""
+    return Q(**{f"{through}__referent": user}) | Exists(
+        CircleMember.objects.filter(
+            pathway=OuterRef(through), user=user, status=MemberStatus.ACTIVE
+        )
     )
 
 
@@ -626,3 +638,57 @@ def record_accesses(pathway, limit: int = 300) -> list[dict]:
         }
         for row in audit.readable(events)
     ]
+
+
+def crisis_candidates(
+    platform,
+    commune_codes,
+    *,
+    match: str = "any",
+    lives_alone: bool = False,
+    gir_max: int | None = None,
+    min_age: int | None = None,
+    fragility: bool = False,
+    today=None,
+) -> list[Pathway]:
+    """The open pathways of a platform whose person lives in these communes and matches the
+    risk criteria chosen (from her latest assessment: living alone, GIR 1 to `gir_max`, a
+    fragility declared for crises; from her birth date: `min_age` and over) — all of them
+    (`match="all"`) or one at least. Each with `referent_member_id`, the circle member who
+    will call by default. One query."""
+    today = today or timezone.localdate()
+    latest = Assessment.objects.filter(pathway=OuterRef("pk")).order_by("-assessed_on", "-id")
+    found = Pathway.objects.filter(
+        platform=platform, state=PathwayState.OPEN, person__commune_id__in=list(commune_codes)
+    ).annotate(
+        last_gir=Subquery(latest.values("gir")[:1]),
+        last_alone=Subquery(latest.values("lives_alone")[:1]),
+        last_fragility=Subquery(latest.values("declared_fragility")[:1]),
+        referent_member_id=Subquery(
+            CircleMember.objects.filter(
+                pathway=OuterRef("pk"),
+                user=OuterRef("referent"),
+                status=MemberStatus.ACTIVE,
+            ).values("pk")[:1]
+        ),
+    )
+    criteria = []
+    if lives_alone:
+        criteria.append(Q(last_alone=True))
+    if gir_max:
+        criteria.append(Q(last_gir__gte=1, last_gir__lte=gir_max))
+    if min_age:
+        born_by = (
+            today.replace(year=today.year - min_age)
+            if not (today.month == 2 and today.day == 29)
+            else today.replace(year=today.year - min_age, day=28)
+        )
+        criteria.append(Q(person__birth_date__lte=born_by))
+    if fragility:
+        criteria.append(Q(last_fragility=True))
+    if not criteria:
+        return []
+    combined = criteria[0]
+    for more in criteria[1:]:
+        combined = combined & more if match == "all" else combined | more
+    return list(found.filter(combined).select_related("person").order_by("pk"))

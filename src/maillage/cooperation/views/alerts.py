@@ -40,6 +40,7 @@ def alert_list(request):
             "archived": archived,
             "can_alert": access.can_alert(request.user),
             "keeping": {p.pk for p in access.alerting_platforms(request.user)},
+            "campaigns": [] if archived else queries.campaign_list(request.user),
         },
     )
 
@@ -103,6 +104,7 @@ def alert_update(request, public_id):
         if submitted.done:
             messages.success(request, _("Nouvelles envoyées."))
             return redirect("cooperation:alert", public_id=public_id)
+        return alert_detail(request, public_id, status=submitted.status, update_form=form)
     return alert_detail(request, public_id, status=400, update_form=form)
 
 

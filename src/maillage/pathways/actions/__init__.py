@@ -22,6 +22,7 @@ from maillage.pathways.actions.closure import (
     pathway_close,
     pathway_reopen,
 )
+from maillage.pathways.actions.crisis import crisis_action_move, crisis_actions_add
 from maillage.pathways.actions.meetings import (
     meeting_cancel,
     meeting_decide,
@@ -84,6 +85,8 @@ __all__ = [
     "circle_invite",
     "circle_propose",
     "circle_remove",
+    "crisis_action_move",
+    "crisis_actions_add",
     "identity_key",
     "meeting_cancel",
     "meeting_decide",

@@ -84,6 +84,8 @@ def assessment_record(*, actor, pathway, data: AssessmentIn, acting=None) -> Ass
             gir=gir,
             zarit_answers=dict(zarit or {}),
             caregiver_burden=burden,
+            lives_alone=data.lives_alone,
+            declared_fragility=data.declared_fragility,
             created_by=actor,
         )
         DomainAssessment.objects.bulk_create(
