@@ -97,3 +97,21 @@ def test_the_demo_commission_and_accessibility_have_something_to_show(territorie
     assert run.supply_points > 20
     assert [r for r in rows if r.index < run.threshold]
     assert [r for r in rows if r.index >= run.threshold]
+
+
+def test_the_demo_shows_a_gcsms_a_heat_wave_alert_and_its_running_campaign(territories, db):
+    from maillage.cooperation.demo import ALERT_TITLE, CAMPAIGN_TITLE, GCSMS_TITLE
+    from maillage.cooperation.models import CheckCallCampaign, Convention, TerritorialAlert
+
+    setup_demo()
+    setup_demo()  # idempotent
+    gcsms = Convention.objects.get(title=GCSMS_TITLE)
+    assert gcsms.kind == "gcsms" and gcsms.state == "declared"
+    assert gcsms.parties.count() == 4 and gcsms.obligations.count() == 4
+    alert = TerritorialAlert.objects.get(title=ALERT_TITLE)
+    reached = set(alert.receipts.values_list("user__email", flat=True))
+    assert "medecin@demo.maillage.fr" in reached and "infirmiere@demo.maillage.fr" in reached
+    assert "ars@demo.maillage.fr" not in reached and "personne@demo.maillage.fr" not in reached
+    campaign = CheckCallCampaign.objects.get(title=CAMPAIGN_TITLE, alert=alert)
+    names = {c.pathway.person.first_name for c in campaign.calls.select_related("pathway__person")}
+    assert {"Jeanne", "Marie"} <= names and campaign.state == "running"

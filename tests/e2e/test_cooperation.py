@@ -44,3 +44,43 @@ def test_a_keeper_registers_and_signs_a_convention_on_a_phone(phone, live_app, e
     assert "La convention est signée." in main
     assert "Prévenir le CHRS 48 h avant la sortie" in main
     assert serious_violations(phone) == [] and _fits(phone) <= 0
+
+
+def test_a_coordinator_alerts_the_territory_and_follows_its_check_calls_on_a_phone(
+    phone, live_app, e2e_cast
+):
+    log_in(phone, live_app, e2e_cast["coordinator"])
+    phone.goto(f"{live_app}/cooperation/alertes/")
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+    phone.get_by_role("link", name="Alerter un territoire").click()
+    phone.locator("#id_kind").select_option("epidemic")
+    phone.get_by_label("Titre").fill("Grippe : vaccination renforcée (essai e2e)")
+    phone.get_by_label("Message").fill("Proposez la vaccination aux personnes de plus de 65 ans.")
+    phone.get_by_label("Territoire alerté").select_option(label="Pays Yon et Vie")
+    phone.get_by_label("Professionnel·le").check()
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+    phone.get_by_role("button", name="Envoyer l'alerte").click()
+    main = phone.locator("main").inner_text()
+    assert "Alerte envoyée à" in main and "lue par 0 destinataires" in main
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+    # The demo's heat-wave campaign: her people to call, one noted as reached.
+    phone.goto(f"{live_app}/cooperation/alertes/")
+    phone.get_by_role("link", name="Canicule : appels aux personnes").click()
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+    jeanne = phone.locator("li", has_text="Jeanne Martineau")
+    jeanne.get_by_text("Noter l'appel…").click()
+    jeanne.get_by_label("Note (sans détail de santé)").fill("Volets fermés, boit bien.")
+    jeanne.get_by_role("button", name="Jointe, tout va bien").click()
+    main = phone.locator("main").inner_text()
+    assert "Appel noté." in main and "Volets fermés, boit bien." in main
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+
+
+def test_a_professional_reads_the_alert_and_says_so(phone, live_app, e2e_cast):
+    log_in(phone, live_app, e2e_cast["professional"])
+    home = phone.locator("main")
+    assert "Alertes du territoire à lire" in home.inner_text()
+    phone.get_by_role("link", name="Canicule : vigilance orange sur la Vendée").first.click()
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+    phone.get_by_role("button", name="J'ai lu cette alerte").click()
+    assert "Lecture notée" in phone.locator("main").inner_text()

@@ -11,6 +11,7 @@ from maillage.accounts import actions as account_actions
 from maillage.accounts.bootstrap import platform_organisation
 from maillage.accounts.enums import OrganisationKind
 from maillage.accounts.models import Organisation, User
+from maillage.cooperation.demo import setup_demo_cooperation
 from maillage.core.models import PlatformSettings
 from maillage.core.roles import Role
 from maillage.directory.demo import setup_demo_directory
@@ -50,6 +51,16 @@ ORGANISATIONS = [
     ("siao", "SIAO de la Vendée", OrganisationKind.SIAO, "", ""),
     ("ehpad", "EHPAD Les Glycines", OrganisationKind.EHPAD, "", ""),
 ]
+
+ORGANISATION_COMMUNES = {
+    "chd": "85191",
+    "msp": "85213",
+    "ccas": "85191",
+    "asso": "85191",
+    "ars": "44109",  # Nantes: the ARS's seat, outside the territory
+    "siao": "85191",
+    "ehpad": "85191",
+}
 
 
 @dataclass(frozen=True)
@@ -125,6 +136,10 @@ def setup_demo() -> list[DemoAccount]:
         organisations[key], _ = Organisation.objects.get_or_create(
             name=name, defaults={"kind": kind, "finess": finess, "siret": siret}
         )
+        # Where each is: a territorial alert reaches the organisations of its communes.
+        if organisations[key].commune_id is None:
+            organisations[key].commune_id = ORGANISATION_COMMUNES[key]
+            organisations[key].save(update_fields=["commune"])
     if platform.name != PLATFORM_NAME:
         platform.name = PLATFORM_NAME
         platform.save(update_fields=["name"])
@@ -154,6 +169,8 @@ def setup_demo() -> list[DemoAccount]:
     setup_demo_pathways()
 
     setup_demo_regulation()
+
+    setup_demo_cooperation(platform=platform, competence=competence)
 
     setup_demo_observatory()
     return ACCOUNTS

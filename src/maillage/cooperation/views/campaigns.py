@@ -52,19 +52,11 @@ def campaign_detail(request, public_id, status=200, forms=None):
         obj=campaign,
         details={"shown": [str(c.pathway.public_id) for c in calls]},
     )
+    # Each row's little form is written by the template (a hundred Django forms would cost
+    # more than the whole board); a call refused on POST comes back with its bound form.
     forms = forms or {}
-    rows = [
-        (
-            call,
-            forms.get(call.pk)
-            or CallMoveForm(
-                prefix=f"c{call.pk}",
-                initial={"version": call.version},
-                moves=[(s, CallState(s).label) for s in CALL_TRANSITIONS[call.state]],
-            ),
-        )
-        for call in calls
-    ]
+    moves = {s: [(t, CallState(t).label) for t in CALL_TRANSITIONS[s]] for s in CallState.values}
+    rows = [(call, forms.get(call.pk), moves[call.state]) for call in calls]
     counts = [(s, CallState(s).label, getattr(campaign, f"n_{s}")) for s in CallState.values]
     return render(
         request,
