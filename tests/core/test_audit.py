@@ -209,3 +209,13 @@ def test_the_audit_log_filters_in_words_and_follows_one_record(client, cast):
     assert f"?objet={other.public_id}" in one and f"?objet={pathway.public_id}" not in one
     family = client.get("/plateforme/journal/?action=app:pathways").content.decode()
     assert "A consulté" in family and "journal d'audit" not in family.split("<tbody>")[1]
+
+
+def test_the_journal_s_filter_speaks_the_reader_s_language(client, cast):
+    from tests.conftest import login_verified
+
+    login_verified(client, cast.platform_admin)
+    english = client.get("/plateforme/journal/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    french = client.get("/plateforme/journal/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Viewed the audit log" in english and '<optgroup label="Parcours">' not in english
+    assert "A consulté le journal d" in french and "Viewed the audit log" not in french

@@ -257,6 +257,10 @@ def test_an_entry_is_written_as_people_say_it_and_kept_as_the_standard_wants(
     elsewhere = _text(client.post(url, {**SERVICE_FORM, "postal_code": "85150"}))
     assert "Le code postal de La Roche-sur-Yon est 85000." in elsewhere
     assert not Service.objects.filter(structure=own_structure).exists()
+    # A CEDEX code (a hospital's, from FINESS) is no other commune's: it is kept.
+    cedex = client.post(url, {**SERVICE_FORM, "postal_code": "85925"})
+    assert cedex.status_code == 302
+    Service.objects.filter(structure=own_structure).delete()
     done = client.post(
         url,
         {

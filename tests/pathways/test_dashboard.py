@@ -165,3 +165,30 @@ def test_unread_notices_have_their_tile_and_leave_it_once_read(client, cast):
     assert _count(page, "notices") == 1 and "Votre orientation a été acceptée." in page
     client.get(reverse("core:notifications"))
     assert _count(client.get(reverse("core:home")).content.decode(), "notices") == 0
+
+
+def test_tiles_count_everything_and_name_the_first_few(client, cast):
+    from maillage.core.dashboard import SHOWN
+
+    for n in range(SHOWN + 2):
+        _busy_pathway(cast, first=f"Personne{n}")
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("core:home")).content.decode()
+    tile = page.split('id="tile-overdue"')[1].split("</section>")[0]
+    assert _count(page, "overdue") == SHOWN + 2
+    assert tile.count("<li>") == SHOWN
+
+
+def test_a_coordinator_outside_the_circle_has_no_unread_messages_to_clear(client, cast):
+    colleague = member(Role.COORDINATOR, cast.platform, full_name="Autre coordinatrice")
+    pathway = _busy_pathway(cast)  # a message from the professional, unread by the referent
+    client.force_login(colleague)
+    team = client.get(reverse("core:home") + "?vue=equipe").content.decode()
+    assert _count(team, "notebook") == 0  # not a reader of that notebook: nothing unread
+    listed = client.get(reverse("pathways:pathway_list") + "?a_faire=messages&vue=equipe")
+    assert str(pathway.public_id) not in listed.content.decode()
+    # Her colleague the referent reads it, and it leaves her tile.
+    client.force_login(cast.coordinator)
+    assert _count(client.get(reverse("core:home")).content.decode(), "notebook") == 1
+    client.get(reverse("pathways:notebook", kwargs={"public_id": pathway.public_id}))
+    assert _count(client.get(reverse("core:home")).content.decode(), "notebook") == 0

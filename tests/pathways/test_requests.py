@@ -366,14 +366,24 @@ def test_a_gp_with_an_account_named_in_the_request_is_proposed_to_the_circle(cas
     gp = member(Role.PROFESSIONAL, practice, full_name="Paul Généraliste")
     # A namesake outside any GP's place does not count.
     member(Role.PROFESSIONAL, cast.other_organisation, full_name="Paul Generaliste")
-    pathway = opened_pathway(cast, gp_name="Dr paul generaliste")
+    # Without her agreement to share with her GP, the GP is not brought in.
+    unshared = opened_pathway(cast, gp_name="Dr paul generaliste", person_first_name="Zoé")
+    assert not unshared.members.filter(user=gp).exists()
+    pathway = opened_pathway(
+        cast, gp_name="Dr paul generaliste", recipients=["platform", "circle", "gp"]
+    )
     proposed = pathway.members.get(user=gp)
     assert proposed.role == "gp" and proposed.status == "pending"
     assert Notification.objects.filter(user=pathway.referent, message__contains="médecin traitant")
     assert AuditEvent.objects.filter(action="circle.propose", object_id=str(proposed.public_id))
     # Two GPs answer to the name: nobody is proposed, the referent chooses.
     member(Role.PROFESSIONAL, OrganisationFactory(kind="msp"), full_name="Paul Généraliste")
-    other = opened_pathway(cast, gp_name="Dr Paul Généraliste", person_first_name="Jules")
+    other = opened_pathway(
+        cast,
+        gp_name="Dr Paul Généraliste",
+        person_first_name="Jules",
+        recipients=["platform", "circle", "gp"],
+    )
     assert not other.members.filter(role="gp").exists()
 
 

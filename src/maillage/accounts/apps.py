@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "maillage.accounts"
     label = "accounts"
-    verbose_name = "Comptes et structures"
+    verbose_name = _("Comptes et structures")

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CooperationConfig(AppConfig):
     name = "maillage.cooperation"
     label = "cooperation"
-    verbose_name = "Coopération territoriale"
+    verbose_name = _("Coopération territoriale")
 
     def ready(self):
         # Imported in ready(): the app registry is loaded only now (Django's rule).

@@ -76,16 +76,10 @@ def declared() -> dict[str, str]:
 
 
 @functools.cache
-def declared_by_app() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """The audit names grouped by the app that declares them, in words, for the journal's
-    filter: (app label, app name in words, [(name, words)…]) — core's first."""
-    groups = [
-        (
-            "core",
-            str(apps.get_app_config("core").verbose_name),
-            sorted(((m.value, str(m.label)) for m in AuditAction), key=lambda item: item[1]),
-        )
-    ]
+def _declared_by_app() -> list[tuple[str, str, list]]:
+    """The audit names grouped by the app that declares them, with their lazy words (put in
+    the reader's language when shown, never frozen in the first reader's)."""
+    groups = [("core", apps.get_app_config("core").verbose_name, list(AuditAction))]
     for config in apps.get_app_configs():
         if config.label == "core":
             continue
@@ -95,14 +89,21 @@ def declared_by_app() -> list[tuple[str, str, list[tuple[str, str]]]]:
             continue
         members = list(getattr(module, "AuditAction", ()))
         if members:
-            groups.append(
-                (
-                    config.label,
-                    str(config.verbose_name),
-                    sorted(((m.value, str(m.label)) for m in members), key=lambda item: item[1]),
-                )
-            )
+            groups.append((config.label, config.verbose_name, members))
     return groups
+
+
+def declared_by_app() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """For the journal's filter: (app label, app name, [(name, words)…]) in the language of
+    the request, the words in alphabetical order — core's first."""
+    return [
+        (
+            label,
+            str(name),
+            sorted(((m.value, str(m.label)) for m in members), key=lambda item: item[1]),
+        )
+        for label, name, members in _declared_by_app()
+    ]
 
 
 def readable(events) -> list[dict]:

@@ -189,7 +189,9 @@ def audit_log(request):
     outcome = request.GET.get("resultat", "")
     if outcome in Outcome.values:
         events = events.filter(outcome=outcome)
-    record = request.GET.get("objet", "")  # a record's public id: every access to it
+    # A record's public id: the events whose object it is (its reads, its changes; the
+    # lists that showed it name it in their details, not as their object).
+    record = request.GET.get("objet", "")
     if is_uuid(record):
         events = events.filter(object_id=record)
     else:

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DirectoryConfig(AppConfig):
     name = "maillage.directory"
     label = "directory"
-    verbose_name = "Annuaire"
+    verbose_name = _("Annuaire")
 
     def ready(self):
         # Imported in ready(): the app registry is loaded only now (Django's rule). The

@@ -31,7 +31,7 @@ from maillage.directory.models import (
     Structure,
 )
 from maillage.directory.queries import BOOLEAN_FACETS, MAX_RADIUS_KM, SearchParams, resolve_place
-from maillage.territories.queries import commune_by_code
+from maillage.territories.queries import commune_by_code, postal_code_in_use
 
 FACET_LABELS = {
     "reduced_mobility_access": _("Accessible en fauteuil roulant"),
@@ -467,11 +467,18 @@ class _EntryForm(ModelForm):
 
     def clean(self):
         """The postal code belongs to the commune chosen: a sheet that sends people to
-        « 85000 Aizenay » sends them nowhere."""
+        « 85000 Aizenay » sends them nowhere (a CEDEX code, which no commune has, stays)."""
         data = super().clean()
         code, postal = data.get("commune_text"), data.get("postal_code")
         commune = commune_by_code(code) if code and postal else None
-        if commune is not None and commune.postal_codes and postal not in commune.postal_codes:
+        if (
+            commune is not None
+            and commune.postal_codes
+            and postal not in commune.postal_codes
+            # A CEDEX code (85925 for a hospital) belongs to no commune: kept as FINESS
+            # gives it. A code that is another commune's is the mistake to stop.
+            and postal_code_in_use(postal)
+        ):
             self.add_error(
                 "postal_code",
                 _("Le code postal de %(commune)s est %(codes)s.")

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PathwaysConfig(AppConfig):
     name = "maillage.pathways"
     label = "pathways"
-    verbose_name = "Parcours"
+    verbose_name = _("Parcours")
 
     def ready(self):
         # Imported in ready(): the app registry is loaded only now (Django's rule).

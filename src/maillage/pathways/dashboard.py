@@ -56,86 +56,66 @@ def tiles(user, *, team: bool, today, acting) -> list[Tile]:
                 reverse("pathways:request_list"),
             )
         )
-    rows = [
-        p
-        for p in queries.my_pathways(user, today, team=team and access.can_triage(user))
-        if p.state == PathwayState.OPEN
-    ]
-    if not rows and not access.can_triage(user):
-        return found  # she follows no open pathway: nothing of pathways to show
-    if rows:  # the people she follows, named on the tiles: traced as her list traces them
+    team = team and access.can_triage(user)
+    if not access.can_triage(user) and not queries.followed_by(user).exists():
+        return found  # she follows no pathway: nothing of pathways to show
+    counts = queries.pathway_todo_counts(user, today, team=team)
+    # Each tile counts over every pathway she follows; it names the first few of them,
+    # chosen as its list chooses them (before any page limit).
+    shown = {
+        todo: queries.my_pathways(user, today, SHOWN, team=team, todo=todo)
+        for todo in ("retard", "revision", "hopital", "messages")
+    }
+    named = {p.public_id: p for rows in shown.values() for p in rows}
+    if named:  # the people she follows, named on the tiles: traced as her list traces them
         audit.record(
             "pathway.list",
             actor=acting,
             object_type="pathways.pathway",
-            details={"shown": [str(p.public_id) for p in rows], "dashboard": 1},
+            details={"shown": [str(i) for i in named], "dashboard": 1},
         )
-    team = team and access.can_triage(user)
     more = reverse("pathways:pathway_list") + ("?vue=equipe" if team else "")
 
-    def tile(key, title, chosen, url_name, note, *, todo, count=None, urgent=False):
+    def tile(key, title, todo, url_name, note, *, urgent=False):
         # « Tout voir » opens the list narrowed to what the tile counts, for her or her team.
         query = f"?a_faire={todo}" + ("&vue=equipe" if team else "")
         return Tile(
             key,
             title,
-            len(chosen) if count is None else count,
-            tuple(Item(_name(p), _url(url_name, p), note(p)) for p in chosen[:SHOWN]),
+            counts[todo],
+            tuple(Item(_name(p), _url(url_name, p), note(p)) for p in shown[todo]),
             reverse("pathways:pathway_list") + query,
             urgent,
         )
 
-    overdue = [p for p in rows if p.overdue]
     found.append(
         tile(
             "overdue",
             _("Actions du plan en retard"),
-            overdue,
+            "retard",
             "plan",
             lambda p: ngettext("%(n)s action", "%(n)s actions", p.overdue) % {"n": p.overdue},
-            todo="retard",
-            count=sum(p.overdue for p in overdue),
             urgent=True,
         )
     )
     found.append(
-        tile(
-            "revision",
-            _("Plans à réviser"),
-            [p for p in rows if p.revision_due],
-            "plan",
-            lambda p: "",
-            todo="revision",
-            urgent=True,
-        )
+        tile("revision", _("Plans à réviser"), "revision", "plan", lambda p: "", urgent=True)
     )
-    found.append(
-        tile(
-            "hospital",
-            _("Hospitalisations en cours"),
-            [p for p in rows if p.in_hospital],
-            "stays",
-            lambda p: "",
-            todo="hopital",
-        )
-    )
-    unread = [p for p in rows if p.new_messages]
+    found.append(tile("hospital", _("Hospitalisations en cours"), "hopital", "stays", lambda p: ""))
     found.append(
         tile(
             "notebook",
             _("Messages non lus du cahier de liaison"),
-            unread,
+            "messages",
             "notebook",
             lambda p: (
                 ngettext("%(n)s message", "%(n)s messages", p.new_messages) % {"n": p.new_messages}
             ),
-            todo="messages",
-            count=sum(p.new_messages for p in unread),
         )
     )
     now = timezone.now()
     week = Meeting.objects.filter(
-        pathway_id__in=[p.pk for p in rows],
+        pathway__in=queries.followed_by(user, team=team).filter(state=PathwayState.OPEN),
         state=MeetingState.PLANNED,
         starts_at__gte=now,
         starts_at__lt=now + dt.timedelta(days=7),

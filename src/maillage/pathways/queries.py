@@ -13,12 +13,14 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import Membership, User
 from maillage.core import audit
@@ -221,13 +223,105 @@ def timeline_of(pathway, limit: int = 200):
     return list(pathway.events.select_related("actor")[:limit])
 
 
-# What the work dashboard's tiles open: the list narrowed to what waits (see `my_pathways`).
+# What the work dashboard's tiles open: the list narrowed to what waits (see `my_pathways`),
+# its link's words, and the list's title for her and for her team — whole sentences.
 PATHWAY_TODO = {
-    "retard": _("avec des actions en retard"),
-    "revision": _("dont le plan est à réviser"),
-    "hopital": _("hospitalisées en ce moment"),
-    "messages": _("avec des messages non lus"),
+    "retard": gettext_lazy("Actions en retard"),
+    "revision": gettext_lazy("Plan à réviser"),
+    "hopital": gettext_lazy("Personne hospitalisée"),
+    "messages": gettext_lazy("Messages non lus"),
 }
+PATHWAY_TODO_TITLES = {
+    ("retard", False): gettext_lazy("Parcours que je suis avec des actions en retard"),
+    ("retard", True): gettext_lazy("Parcours de mon équipe avec des actions en retard"),
+    ("revision", False): gettext_lazy("Parcours que je suis dont le plan est à réviser"),
+    ("revision", True): gettext_lazy("Parcours de mon équipe dont le plan est à réviser"),
+    ("hopital", False): gettext_lazy("Parcours que je suis dont la personne est hospitalisée"),
+    ("hopital", True): gettext_lazy("Parcours de mon équipe dont la personne est hospitalisée"),
+    ("messages", False): gettext_lazy("Parcours que je suis avec des messages non lus"),
+    ("messages", True): gettext_lazy("Parcours de mon équipe avec des messages non lus"),
+}
+
+
+def followed_by(user, *, team: bool = False):
+    """The pathways she follows (referent or active circle member) — with `team`, every
+    pathway of the platforms she coordinates — archived ones left out."""
+    followed = pathways_visible_to(user)
+    if not team:
+        followed = followed.filter(Q(referent=user) | active_member_exists(user))
+    return followed.exclude(state=PathwayState.ARCHIVED)
+
+
+def _overdue_exists(today):
+    return Exists(
+        PlanAction.objects.filter(objective__plan__pathway=OuterRef("pk")).filter(
+            overdue_actions_q(today)
+        )
+    )
+
+
+def _in_hospital():
+    return Exists(HospitalStay.objects.filter(pathway=OuterRef("pk"), state=StayState.IN_HOSPITAL))
+
+
+def _unread(user):
+    """The notebook's messages of the pathway (OuterRef « pk ») that she has not read: she
+    reads a notebook as a member of its circle, up to her mark; a coordinator outside the
+    circle is no reader of it, and nothing is unread for her."""
+    membership = CircleMember.objects.filter(
+        pathway=OuterRef(OuterRef("pk")), user=user, status=MemberStatus.ACTIVE
+    )
+    return (
+        Message.objects.filter(pathway=OuterRef("pk"))
+        .exclude(created_by=user)
+        .filter(Exists(membership))
+        .filter(
+            created_at__gt=Coalesce(
+                Subquery(membership.values("notebook_read_at")[:1]),
+                Value(dt.datetime(2000, 1, 1, tzinfo=dt.UTC)),
+            )
+        )
+    )
+
+
+def _waiting(followed, todo: str, user, today):
+    if todo == "retard":
+        followed = followed.filter(_overdue_exists(today))
+    elif todo == "revision":
+        followed = followed.filter(plan__revision_on__lte=today)
+    elif todo == "hopital":
+        followed = followed.filter(_in_hospital())
+    elif todo == "messages":
+        followed = followed.filter(Exists(_unread(user)))
+    return followed.filter(state=PathwayState.OPEN)  # what waits is worked on: open ones
+
+
+def pathway_todo_counts(user, today=None, *, team: bool = False) -> dict[str, int]:
+    """For the dashboard's tiles, over every pathway she follows (no page limit): the overdue
+    actions, the plans to revise, the people in hospital, the unread messages. Four queries."""
+    today = today or timezone.localdate()
+    followed = followed_by(user, team=team).filter(state=PathwayState.OPEN)
+    overdue = PlanAction.objects.filter(objective__plan__pathway__in=followed.values("pk")).filter(
+        overdue_actions_q(today)
+    )
+    messages = (
+        followed.annotate(
+            n=Coalesce(
+                Subquery(
+                    _unread(user).order_by().values("pathway").annotate(n=Count("*")).values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        ).aggregate(total=Sum("n"))["total"]
+        or 0
+    )
+    return {
+        "retard": overdue.count(),
+        "revision": followed.filter(plan__revision_on__lte=today).count(),
+        "hopital": followed.filter(_in_hospital()).count(),
+        "messages": messages,
+    }
 
 
 def my_pathways(
@@ -251,50 +345,19 @@ def my_pathways(
     the counts are computed for those only — three queries whatever the numbers."""
 
     today = today or timezone.localdate()
-    followed = pathways_visible_to(user)
-    if not team:  # her team: every pathway of the platforms she coordinates
-        followed = followed.filter(Q(referent=user) | active_member_exists(user))
+    followed = followed_by(user, team=team)
     for word in normalise_name(name).split():  # « moreau lucie », accents and case aside
         followed = followed.filter(person__identity_key__contains=word)
-    if todo == "retard":
-        followed = followed.filter(
-            Exists(
-                PlanAction.objects.filter(objective__plan__pathway=OuterRef("pk")).filter(
-                    overdue_actions_q(today)
-                )
-            )
-        )
-    elif todo == "revision":
-        followed = followed.filter(plan__revision_on__lte=today)
-    elif todo == "hopital":
-        followed = followed.filter(
-            Exists(HospitalStay.objects.filter(pathway=OuterRef("pk"), state=StayState.IN_HOSPITAL))
-        )
-    if todo:  # what waits is worked on: open pathways only
-        followed = followed.filter(state=PathwayState.OPEN)
+    if todo:
+        followed = _waiting(followed, todo, user, today)
     ids = list(
-        followed.exclude(state=PathwayState.ARCHIVED)
-        .order_by(Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at", "-id")
-        .values_list("pk", flat=True)[:limit]
+        followed.order_by(
+            Case(When(state=PathwayState.OPEN, then=0), default=1), "-opened_at", "-id"
+        ).values_list("pk", flat=True)[:limit]
     )
     if not ids:
         return []
-    read_up_to = CircleMember.objects.filter(
-        pathway=OuterRef(OuterRef("pk")), user=user, status=MemberStatus.ACTIVE
-    ).values("notebook_read_at")[:1]
-    unread = (
-        Message.objects.filter(pathway=OuterRef("pk"))
-        .exclude(created_by=user)
-        .filter(
-            created_at__gt=Coalesce(
-                Subquery(read_up_to), Value(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
-            )
-        )
-        .order_by()
-        .values("pathway")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
+    unread = _unread(user).order_by().values("pathway").annotate(n=Count("*")).values("n")
     rows = (
         Pathway.objects.filter(pk__in=ids)
         .annotate(
@@ -311,28 +374,26 @@ def my_pathways(
         .select_related("person", "referent")
     )
     by_id = {p.pk: p for p in rows}
-    found = [by_id[i] for i in ids if i in by_id]
-    if todo == "messages":  # counted per reader: kept after the count
-        found = [p for p in found if p.new_messages]
-    return found
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def practising_gps_named(word: str, kinds) -> list:
+def practising_gps_named(words, kinds) -> list:
     """Active accounts practising in a GP's place (`kinds` of organisation) whose name holds
-    `word` (accents and case aside), each with that organisation as `practice`: the few
-    the GP named in a request may be."""
-    memberships = Membership.objects.filter(
-        is_active=True,
-        organisation__kind__in=kinds,
-        user__is_active=True,
-    ).select_related("user", "organisation")
-    found = (
-        memberships.annotate(bare=Unaccent(Lower("user__full_name")))
-        .filter(bare__contains=word)
-        .order_by("user_id", "pk")[:20]
+    every one of `words` (accents and case aside), each with that organisation as
+    `practice`: the few the GP named in a request may be."""
+    memberships = (
+        Membership.objects.filter(
+            is_active=True,
+            organisation__kind__in=kinds,
+            user__is_active=True,
+        )
+        .select_related("user", "organisation")
+        .annotate(bare=Unaccent(Lower("user__full_name")))
     )
+    for word in words:
+        memberships = memberships.filter(bare__contains=word)
     people = {}
-    for membership in found:
+    for membership in memberships.order_by("user_id", "pk")[:50]:
         membership.user.practice = membership.organisation
         people.setdefault(membership.user_id, membership.user)
     return list(people.values())

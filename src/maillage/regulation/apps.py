@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RegulationConfig(AppConfig):
     name = "maillage.regulation"
     label = "regulation"
-    verbose_name = "Régulation des places"
+    verbose_name = _("Régulation des places")
 
     def ready(self):
         # Imported in ready(): the app registry is loaded only now (Django's rule). The

@@ -162,6 +162,12 @@ def commune_by_code(code: str) -> Commune | None:
     return commune
 
 
+def postal_code_in_use(code: str) -> bool:
+    """Whether a commune has this postal code (a CEDEX code, given to a large addressee,
+    belongs to none)."""
+    return Commune.objects.filter(postal_codes__contains=[code]).exists()
+
+
 def zone_names(codes: list[str]) -> list[str]:
     """The names of an eligibility zone's parts (INSEE commune codes, EPCI SIREN numbers,
     département codes, "FR"), in the zone's order; a code nothing matches is shown as is.

@@ -82,7 +82,7 @@ def named_gp(named: str):
         return None
     candidates = [
         user
-        for user in queries.practising_gps_named(max(words, key=len), GP_PRACTICES)
+        for user in queries.practising_gps_named(words, GP_PRACTICES)
         if same_physician(named, user.full_name)
     ]
     return candidates[0] if len(candidates) == 1 else None
@@ -221,8 +221,11 @@ def _open_pathway(support_request, *, referent, actor, now, acting=None) -> Path
                 "created_by": actor,
             },
         )
+    # Only when the person agreed to share with her GP and with a circle (both choices).
     named = (
-        named_gp(support_request.person.gp_name) if shares_with_circle(support_request) else None
+        named_gp(support_request.person.gp_name)
+        if Recipient.GP in support_request.recipients and shares_with_circle(support_request)
+        else None
     )
     if named is not None and not pathway.members.filter(user=named).exists():
         # The GP the request names, when one account alone answers to that name among those

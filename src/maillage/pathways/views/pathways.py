@@ -33,7 +33,7 @@ def pathway_list(request):
             "name": name,
             "team": team,
             "todo": todo,
-            "todo_label": queries.PATHWAY_TODO.get(todo, ""),
+            "todo_title": queries.PATHWAY_TODO_TITLES.get((todo, team), ""),
             "todos": queries.PATHWAY_TODO.items(),
             "has_team": access.can_triage(request.user),
         },
