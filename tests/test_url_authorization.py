@@ -78,11 +78,16 @@ CONVENTION_READERS = [
 ]
 
 
-def _keepers(status, members=403, others=404):
+def _keepers(status, members=403, others=404, **overrides):
     """Keepers get `status`; the other members of the organisation `members`; the rest
     `others` (the convention is not theirs to know of)."""
     members_only = [p for p in CONVENTION_READERS if p not in KEEPERS]
-    return only(KEEPERS, status=status, others=others, **dict.fromkeys(members_only, members))
+    return only(
+        KEEPERS,
+        status=status,
+        others=others,
+        **{**dict.fromkeys(members_only, members), **overrides},
+    )
 
 
 # A heat-wave alert of a territory holding the organisation's commune, to its professionals,
@@ -740,6 +745,23 @@ EXPECTATIONS = {
     "cooperation:obligation_add": (lambda c, t: _convention_ids(c), "post", _keepers(400)),
     "cooperation:party_leave": (lambda c, t: _party_ids(c), "post", _keepers(302)),
     "cooperation:obligation_move": (lambda c, t: _obligation_ids(c), "post", _keepers(302)),
+    "cooperation:document_add": (lambda c, t: _convention_ids(c), "post", _keepers(400)),
+    "cooperation:document": (
+        lambda c, t: _document_ids(c),
+        "get",
+        only(CONVENTION_READERS, others=404),
+    ),
+    "cooperation:document_remove": (lambda c, t: _document_ids(c), "post", _keepers(302)),
+    "api:document": (
+        lambda c, t: _document_ids(c),
+        "get",
+        only(CONVENTION_READERS, others=404, anonymous=401),
+    ),
+    "api:document_remove": (
+        lambda c, t: _document_ids(c),
+        "post",
+        _keepers(200, anonymous=401),
+    ),
     "api:convention_list": (None, "get", logged_in(200, anonymous=401)),
     "api:convention_create": (None, "get", logged_in(200, anonymous=401)),  # same path
     "api:convention_detail": (
@@ -1586,6 +1608,21 @@ def _call_ids(cast, territory):
     return {"public_id": campaign.public_id, "call_id": campaign.calls.first().public_id}
 
 
+def _document_ids(cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from maillage.cooperation import actions
+
+    convention = _convention(cast)[0]
+    document = actions.document_add(
+        actor=cast.organisation_admin,
+        convention=convention,
+        kind="signed",
+        upload=SimpleUploadedFile("signee.pdf", b"%PDF-1.7\n%%EOF\n"),
+    )
+    return {"public_id": convention.public_id, "document_id": document.public_id}
+
+
 def _convention_ids(cast):
     return {"public_id": _convention(cast)[0].public_id}
 
@@ -1701,7 +1738,10 @@ def test_every_url_pattern_has_a_declared_expectation():
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_each_persona_gets_the_declared_answer_from_every_url(client, cast, persona):
+def test_each_persona_gets_the_declared_answer_from_every_url(
+    client, cast, persona, settings, tmp_path
+):
+    settings.PRIVATE_FILES_DIR = tmp_path  # the documents the table joins
     from maillage.territories.models import Commune, Departement, Region, Territory
 
     # A tiny referential: enough for the territory pages, without loading the whole pack.

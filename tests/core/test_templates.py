@@ -30,6 +30,7 @@ IRREVERSIBLE = (
     "pathways:portal_revoke",
     "cooperation:alert_move",
     "cooperation:campaign_close",
+    "cooperation:document_remove",
 )
 
 

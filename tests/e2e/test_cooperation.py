@@ -4,6 +4,8 @@ convention, adds its parties and an obligation, and signs it; axe finds nothing 
 from tests.e2e.conftest import log_in
 from tests.e2e.test_pages import serious_violations
 
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
 
 def _fits(phone) -> int:
     return phone.evaluate(
@@ -43,6 +45,16 @@ def test_a_keeper_registers_and_signs_a_convention_on_a_phone(phone, live_app, e
     main = phone.locator("main").inner_text()
     assert "La convention est signée." in main
     assert "Prévenir le CHRS 48 h avant la sortie" in main
+    assert serious_violations(phone) == [] and _fits(phone) <= 0
+    # The signed PDF, kept privately, joined from the phone.
+    phone.get_by_text("Joindre un document").click()
+    phone.get_by_label("Nature du document").select_option("signed")
+    phone.get_by_label("Fichier").set_input_files(
+        {"name": "convention-signee.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    phone.get_by_role("button", name="Joindre", exact=True).click()
+    main = phone.locator("main").inner_text()
+    assert "Document joint à la convention." in main and "convention-signee.pdf" in main
     assert serious_violations(phone) == [] and _fits(phone) <= 0
 
 

@@ -23,12 +23,14 @@ from maillage.cooperation.enums import (
     DECLARED_KINDS,
     GROUPING_KINDS,
     IN_FORCE,
+    MAX_DOCUMENTS,
     AlertState,
     CallState,
     CampaignState,
     ContributionKind,
     ConventionKind,
     ConventionState,
+    DocumentKind,
     ObligationState,
 )
 from maillage.cooperation.inputs import (
@@ -51,11 +53,15 @@ from maillage.cooperation.models import (
     CheckCall,
     CheckCallCampaign,
     Convention,
+    ConventionDocument,
     ConventionObligation,
     ConventionParty,
     TerritorialAlert,
 )
 from maillage.core import audit
+from maillage.core.attachments import check as check_attachment
+from maillage.core.attachments import remove as remove_attachment
+from maillage.core.attachments import store as store_attachment
 from maillage.core.notify import notify
 from maillage.core.pipeline import Missing
 from maillage.core.roles import Role
@@ -746,3 +752,64 @@ def remind_callers(today=None) -> int:
         )
     late.update(reminded_on=today)
     return len(by_caller)
+
+
+# Documents of a convention -----------------------------------------------------------------
+
+
+def document_add(*, actor, convention, kind: str, upload, acting=None) -> ConventionDocument:
+    """A signed convention, an amendment, a receipt: kept privately (core.attachments: its
+    type read from its first bytes, outside the web root). For the keepers; nothing half
+    written (the file goes if the row does not)."""
+    _require_manager(actor, convention)
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Nature de document inconnue.")})
+    checked = check_attachment(upload)
+    stored = None
+    try:
+        with transaction.atomic():
+            Convention.objects.select_for_update().get(pk=convention.pk)
+            if convention.documents.filter(removed_at__isnull=True).count() >= MAX_DOCUMENTS:
+                raise ValidationError(
+                    _("%(n)s documents au plus : retirez-en un d'abord.") % {"n": MAX_DOCUMENTS}
+                )
+            document = ConventionDocument.objects.create(
+                convention=convention,
+                kind=kind,
+                name=checked.name,
+                content_type=checked.content_type,
+                size=checked.size,
+                uploaded_by=actor,
+            )
+            store_attachment(document, checked)
+            stored = document
+            audit.record(
+                "convention.document.add",
+                actor=audit.actor_of(actor, acting),
+                obj=convention,
+                details={"document": str(document.public_id), "kind": kind},
+            )
+    except BaseException:
+        if stored is not None:
+            remove_attachment(stored)
+        raise
+    return document
+
+
+def document_remove(*, actor, document, acting=None) -> ConventionDocument:
+    """Out of the convention's list; the file is deleted once the removal is committed."""
+    _require_manager(actor, document.convention)
+    with transaction.atomic():
+        locked = ConventionDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.removed_at is not None:
+            return locked
+        locked.removed_at = timezone.now()
+        locked.save(update_fields=["removed_at"])
+        audit.record(
+            "convention.document.remove",
+            actor=audit.actor_of(actor, acting),
+            obj=document.convention,
+            details={"document": str(locked.public_id)},
+        )
+        transaction.on_commit(lambda: remove_attachment(locked))
+    return locked

@@ -29,6 +29,7 @@ from maillage.cooperation.schemas import (
     ErrorOut,
 )
 from maillage.core import audit
+from maillage.core.attachments import private_file_response
 from maillage.core.pipeline import acting
 
 router = Router(tags=["coopération"])
@@ -320,3 +321,37 @@ def campaign_close(request, public_id: UUID, payload: CampaignCloseIn):
         acting=audit.Actor.of(request),
     )
     return _campaign_out(request, public_id)[1]
+
+
+# Documents of a convention ----------------------------------------------------------------
+
+
+@router.get(
+    "/conventions/{public_id}/documents/{document_id}",
+    response={200: None, 404: ErrorOut},
+    summary="Télécharger un document d'une convention (ses lecteurs ; chaque lecture tracée)",
+    description="Le fichier lui-même (PDF, PNG ou JPEG). Les documents se joignent depuis la page.",
+)
+def document(request, public_id: UUID, document_id: UUID):
+    convention = reads.visible_convention(request.user, public_id, "convention.document.read")
+    found = reads.document_of(convention, document_id, "convention.document.read")
+    audit.record(
+        "convention.document.read",
+        request=request,
+        obj=convention,
+        details={"document": str(found.public_id), "api": 1},
+    )
+    return private_file_response(found)
+
+
+@router.post(
+    "/conventions/{public_id}/documents/{document_id}/remove",
+    response={200: ConventionOut, **E},
+    summary="Retirer un document d'une convention (ceux qui la tiennent)",
+)
+@acting("convention.document.remove")
+def document_remove(request, public_id: UUID, document_id: UUID):
+    convention = reads.visible_convention(request.user, public_id, "convention.document.remove")
+    found = reads.document_of(convention, document_id, "convention.document.remove")
+    actions.document_remove(actor=request.user, document=found, acting=audit.Actor.of(request))
+    return _out(request, convention)

@@ -68,6 +68,17 @@ class ObligationState(models.TextChoices):
     WAIVED = "waived", _("levée")
 
 
+class DocumentKind(models.TextChoices):
+    SIGNED = "signed", _("Convention signée")
+    AMENDMENT = "amendment", _("Avenant signé")
+    DECLARATION = "declaration", _("Récépissé de déclaration")
+    MINUTES = "minutes", _("Procès-verbal d'assemblée")
+    OTHER = "other", _("Autre pièce")
+
+
+MAX_DOCUMENTS = 30  # a convention's documents, removed ones aside
+
+
 class AlertKind(models.TextChoices):
     """What a territorial alert is about (seed 004: a coordinator alerts the actors of a
     micro-territory)."""
@@ -137,6 +148,18 @@ class AuditAction(models.TextChoices):
     CONVENTION_OBLIGATION_MOVE = (
         "convention.obligation.move",
         _("a noté l'état d'une obligation d'une convention"),
+    )
+    CONVENTION_DOCUMENT_ADD = (
+        "convention.document.add",
+        _("a joint un document à une convention"),
+    )
+    CONVENTION_DOCUMENT_READ = (
+        "convention.document.read",
+        _("a téléchargé un document d'une convention"),
+    )
+    CONVENTION_DOCUMENT_REMOVE = (
+        "convention.document.remove",
+        _("a retiré un document d'une convention"),
     )
     ALERT_ISSUE = "alert.issue", _("a lancé une alerte territoriale")
     ALERT_LIST = "alert.list", _("a consulté les alertes territoriales")

@@ -14,6 +14,7 @@ from maillage.cooperation.enums import (
     Authority,
     ContributionKind,
     ConventionKind,
+    DocumentKind,
     LegalNature,
 )
 from maillage.core.forms import Form
@@ -230,3 +231,13 @@ class CallMoveForm(InputForm, Form):
     def __init__(self, *args, moves=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_state"].choices = list(moves)
+
+
+class DocumentForm(Form):
+    """A document of the convention: its nature and the file (PDF, PNG or JPEG)."""
+
+    kind = forms.ChoiceField(label=_("Nature du document"), choices=BLANK + DocumentKind.choices)
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_("Un PDF, une image PNG ou JPEG ; gardé hors du site, lu par les parties."),
+    )

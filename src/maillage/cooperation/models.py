@@ -22,6 +22,7 @@ from maillage.cooperation.enums import (
     ContributionKind,
     ConventionKind,
     ConventionState,
+    DocumentKind,
     LegalNature,
     ObligationState,
 )
@@ -214,6 +215,9 @@ class ConventionDocument(PrivateFile):
     """The signed convention, an amendment, a declaration's receipt: kept privately."""
 
     convention = models.ForeignKey(Convention, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(
+        _("nature"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.OTHER
+    )
     uploaded_by = models.ForeignKey(
         "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -12,6 +12,7 @@ PAGE_OPERATIONS = (
     Op("cooperation:party_leave", "party_leave", i.PartyLeaveIn),
     Op("cooperation:obligation_add", "obligation_add", i.ObligationIn),
     Op("cooperation:obligation_move", "obligation_move", i.ObligationMoveIn),
+    Op("cooperation:document_remove", "document_remove", None),
     Op("cooperation:alert_new", "alert_issue", i.AlertIn),
     Op("cooperation:alert_update", "alert_update", i.AlertUpdateIn),
     Op("cooperation:alert_move", "alert_move", i.AlertMoveIn),
@@ -20,4 +21,9 @@ PAGE_OPERATIONS = (
     Op("cooperation:call_move", "call_move", i.CallMoveIn),
     Op("cooperation:campaign_close", "campaign_close", i.CampaignCloseIn),
 )
-PAGE_ONLY: dict[str, str] = {}
+PAGE_ONLY: dict[str, str] = {
+    "cooperation:document_add": (
+        "un fichier choisi sur l'ordinateur et envoyé par la page ; l'API liste les documents "
+        "d'une convention, les télécharge et les retire"
+    ),
+}

@@ -47,6 +47,17 @@ def convention_out(convention) -> dict:
         "end_reason": convention.end_reason,
         "version": convention.version,
         "parties": [party_out(p) for p in parties.values()],
+        "documents": [
+            {
+                "id": d.public_id,
+                "kind": d.kind,
+                "name": d.name,
+                "content_type": d.content_type,
+                "size": d.size,
+                "created_at": d.created_at,
+            }
+            for d in convention.documents.all()
+        ],
         "obligations": [
             {
                 "id": o.public_id,

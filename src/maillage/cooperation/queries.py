@@ -11,6 +11,7 @@ from maillage.cooperation.models import (
     CheckCall,
     CheckCallCampaign,
     Convention,
+    ConventionDocument,
     ConventionObligation,
     ConventionParty,
     TerritorialAlert,
@@ -68,6 +69,12 @@ def convention_for(user, public_id):
                 ),
             ),
             "amendments",
+            Prefetch(
+                "documents",
+                queryset=ConventionDocument.objects.filter(removed_at__isnull=True).select_related(
+                    "uploaded_by"
+                ),
+            ),
         )
         .filter(public_id=public_id)
         .first()

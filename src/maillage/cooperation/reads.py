@@ -62,3 +62,11 @@ def call_of(user, campaign, call_id, action: str = "call.move"):
     return found(
         queries.call_for(user, campaign, call_id), action, "cooperation.checkcall", call_id, "appel"
     )
+
+
+def document_of(convention, document_id, action: str):
+    """One of the convention's documents still kept, or `Missing` (404)."""
+    document = next(
+        (d for d in convention.documents.all() if str(d.public_id) == str(document_id)), None
+    )
+    return found(document, action, "cooperation.conventiondocument", document_id, "document")

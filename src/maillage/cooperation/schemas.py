@@ -36,6 +36,15 @@ class ObligationOut(Schema):
     late: bool
 
 
+class DocumentOut(Schema):
+    id: UUID
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    created_at: datetime
+
+
 class ConventionOut(Schema):
     id: UUID
     kind: str
@@ -58,6 +67,7 @@ class ConventionOut(Schema):
     version: int
     parties: list[PartyOut]
     obligations: list[ObligationOut]
+    documents: list[DocumentOut] = []
 
 
 class ConventionSummaryOut(Schema):

@@ -5,6 +5,21 @@ from maillage.cooperation import views
 app_name = "cooperation"
 
 urlpatterns = [
+    path(
+        "conventions/<uuid:public_id>/documents/",
+        views.document_add,
+        name="document_add",
+    ),
+    path(
+        "conventions/<uuid:public_id>/documents/<uuid:document_id>/",
+        views.document,
+        name="document",
+    ),
+    path(
+        "conventions/<uuid:public_id>/documents/<uuid:document_id>/retrait/",
+        views.document_remove,
+        name="document_remove",
+    ),
     path("alertes/", views.alert_list, name="alerts"),
     path("alertes/nouvelle/", views.alert_new, name="alert_new"),
     path("alertes/<uuid:public_id>/", views.alert_detail, name="alert"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -76,3 +77,17 @@ def remove(attachment) -> None:
         attachment.path.unlink()
     with contextlib.suppress(OSError):  # other attachments remain, or already gone
         attachment.path.parent.rmdir()
+
+
+def private_file_response(attachment):
+    """The file as a download, never shown inline nor cached: for views that have checked
+    access and written the audit trail."""
+    response = FileResponse(
+        open(attachment.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

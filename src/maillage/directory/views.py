@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from maillage.core import audit, sms
+from maillage.core.attachments import private_file_response
 from maillage.core.models import PlatformSettings
 from maillage.core.pipeline import Denied, Missing, refusal_returns_to, refusals_on
 from maillage.directory import access, actions, health, hours, queries
@@ -371,15 +372,7 @@ def _attachment_response(orientation, attachment_id):
     )
     if attachment is None or attachment.removed_at is not None or not attachment.path.exists():
         raise Http404
-    response = FileResponse(
-        open(attachment.path, "rb"),  # noqa: SIM115 - FileResponse closes it
-        as_attachment=True,
-        filename=attachment.name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return attachment, response
+    return attachment, private_file_response(attachment)
 
 
 def orientation_attachment(request, public_id, attachment_id):

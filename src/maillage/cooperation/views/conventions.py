@@ -14,12 +14,14 @@ from maillage.cooperation.forms import (
     ConventionForm,
     ConventionMoveForm,
     ConventionUpdateForm,
+    DocumentForm,
     ObligationForm,
     PartyForm,
     PartyLeaveForm,
 )
 from maillage.core import audit
-from maillage.core.pipeline import Denied, posted, refusal_returns_to, refusals_on
+from maillage.core.attachments import private_file_response
+from maillage.core.pipeline import Denied, Missing, posted, refusal_returns_to, refusals_on
 
 
 def _acting(request):
@@ -127,6 +129,7 @@ def convention_detail(request, public_id, status=200, **forms):
         "parties": list(convention.parties.all()),
         "obligations": list(convention.obligations.all()),
         "amendments": list(convention.amendments.all()),
+        "documents": list(convention.documents.all()),
         "today": timezone.localdate(),
         "total_share": sum(p.share for p in parties if p.share is not None),
     }
@@ -137,6 +140,7 @@ def convention_detail(request, public_id, status=200, **forms):
                 moves=moves, initial={"version": convention.version, "on": timezone.localdate()}
             ),
             party_form=forms.get("party_form") or PartyForm(),
+            document_form=forms.get("document_form") or DocumentForm(),
             obligation_form=forms.get("obligation_form") or ObligationForm(parties=parties),
             leave_form=PartyLeaveForm(initial={"left_on": timezone.localdate()}),
         )
@@ -237,4 +241,54 @@ def obligation_move(request, public_id, obligation_id):
         acting=_acting(request),
     )
     messages.success(request, _("État de l'obligation noté."))
+    return redirect("cooperation:convention", public_id=public_id)
+
+
+@require_POST
+def document_add(request, public_id):
+    """A document of the convention, sent by a keeper (a file: the page only)."""
+    convention = _kept(request, public_id, "convention.document.add")
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        with refusals_on(form) as submitted:
+            actions.document_add(
+                actor=request.user,
+                convention=convention,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                acting=_acting(request),
+            )
+        if submitted.done:
+            messages.success(request, _("Document joint à la convention."))
+            return redirect("cooperation:convention", public_id=public_id)
+    return convention_detail(request, public_id, status=400, document_form=form)
+
+
+def document(request, public_id, document_id):
+    """The file, for those who read the convention; each download is traced."""
+    convention = reads.visible_convention(request.user, public_id, "convention.document.read")
+    found = reads.document_of(convention, document_id, "convention.document.read")
+    if not found.path.exists():
+        raise Missing(
+            "convention.document.read",
+            object_type="cooperation.conventiondocument",
+            object_id=document_id,
+            what="document",
+        )
+    audit.record(
+        "convention.document.read",
+        request=request,
+        obj=convention,
+        details={"document": str(found.public_id)},
+    )
+    return private_file_response(found)
+
+
+@require_POST
+@refusal_returns_to("cooperation:convention", "public_id")
+def document_remove(request, public_id, document_id):
+    convention = _kept(request, public_id, "convention.document.remove")
+    found = reads.document_of(convention, document_id, "convention.document.remove")
+    actions.document_remove(actor=request.user, document=found, acting=_acting(request))
+    messages.success(request, _("Document retiré."))
     return redirect("cooperation:convention", public_id=public_id)
