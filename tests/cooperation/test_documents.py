@@ -64,6 +64,13 @@ def test_a_keeper_joins_the_signed_pdf_and_the_parties_read_it(
     )
     api = client.get(f"/api/v1/conventions/{convention.public_id}")
     assert [d["name"] for d in api.json()["documents"]] == ["convention-signee.pdf"]
+    # A file lost on disk (a restore without it) is a 404, never a 500, on both sides.
+    kept = document.path.read_bytes()
+    document.path.unlink()
+    api_url = f"/api/v1/conventions/{convention.public_id}/documents/{document.public_id}"
+    assert client.get(url).status_code == 404 and client.get(api_url).status_code == 404
+    document.path.write_bytes(kept)
+    assert client.get(api_url).status_code == 200
     # A member does not add one; an outsider does not even see it.
     refused = client.post(add, {"kind": "other", "file": SimpleUploadedFile("x.pdf", PDF)})
     assert refused.status_code == 403

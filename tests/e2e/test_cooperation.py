@@ -94,5 +94,13 @@ def test_a_professional_reads_the_alert_and_says_so(phone, live_app, e2e_cast):
     assert "Alertes du territoire à lire" in home.inner_text()
     phone.get_by_role("link", name="Canicule : vigilance orange sur la Vendée").first.click()
     assert serious_violations(phone) == [] and _fits(phone) <= 0
-    phone.get_by_role("button", name="J'ai lu cette alerte").click()
+    # By the keyboard alone: Tab to the button, Enter.
+    for _ in range(60):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("document.activeElement.textContent.trim()") == "J'ai lu cette alerte":
+            break
+    else:
+        raise AssertionError("the acknowledgement is out of the keyboard's reach")
+    phone.keyboard.press("Enter")
+    phone.wait_for_load_state()
     assert "Lecture notée" in phone.locator("main").inner_text()

@@ -54,3 +54,8 @@ def keeps_alert(user, alert) -> bool:
         m.organisation_id == alert.issued_by_organisation_id and m.role == Role.COORDINATOR
         for m in _memberships(user)
     )
+
+
+def keeps_campaign(user, campaign) -> bool:
+    """The coordinators of the platform that launched it: its close."""
+    return any(p.pk == campaign.platform_id for p in alerting_platforms(user))

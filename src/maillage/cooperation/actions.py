@@ -62,6 +62,7 @@ from maillage.core import audit
 from maillage.core.attachments import check as check_attachment
 from maillage.core.attachments import remove as remove_attachment
 from maillage.core.attachments import store as store_attachment
+from maillage.core.dates import years_later
 from maillage.core.notify import notify
 from maillage.core.pipeline import Missing
 from maillage.core.roles import Role
@@ -363,8 +364,8 @@ def remind_conventions(today=None) -> int:
     # a grouping whose administrator, elected three years before the window, is due.
     mandate_window = Q(
         kind__in=GROUPING_KINDS,
-        administrator_elected_on__gte=_years_before(today),
-        administrator_elected_on__lte=_years_before(horizon),
+        administrator_elected_on__gte=years_later(today, -ADMINISTRATOR_MANDATE_YEARS),
+        administrator_elected_on__lte=years_later(horizon, -ADMINISTRATOR_MANDATE_YEARS),
     )
     term_window = Q(ends_on__gte=today, ends_on__lte=horizon, end_reminded_on__isnull=True)
     due = list(Convention.objects.filter(state__in=IN_FORCE).filter(term_window | mandate_window))
@@ -415,14 +416,6 @@ def remind_conventions(today=None) -> int:
             convention.save(update_fields=["mandate_reminded_on"])
             sent += 1
     return sent
-
-
-def _years_before(day):
-    """The day the mandate ending on `day` began (ADMINISTRATOR_MANDATE_YEARS before)."""
-    try:
-        return day.replace(year=day.year - ADMINISTRATOR_MANDATE_YEARS)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - ADMINISTRATOR_MANDATE_YEARS, day=28)
 
 
 # Territorial alerts ----------------------------------------------------------------------
@@ -710,7 +703,7 @@ def call_move(*, actor, call, data: CallMoveIn, acting=None) -> CheckCall:
 
 
 def campaign_close(*, actor, campaign, version: int, acting=None) -> CheckCallCampaign:
-    if not any(p.pk == campaign.platform_id for p in access.alerting_platforms(actor)):
+    if not access.keeps_campaign(actor, campaign):
         raise PermissionDenied
     with transaction.atomic():
         locked = lock_version(

@@ -26,6 +26,7 @@ from maillage.cooperation.enums import (
     LegalNature,
     ObligationState,
 )
+from maillage.core.dates import years_later
 from maillage.core.models import PrivateFile, PublicModel
 
 
@@ -111,10 +112,7 @@ class Convention(PublicModel):
         elected = self.administrator_elected_on
         if elected is None:
             return None
-        try:
-            return elected.replace(year=elected.year + ADMINISTRATOR_MANDATE_YEARS)
-        except ValueError:  # elected on 29 February
-            return elected.replace(year=elected.year + ADMINISTRATOR_MANDATE_YEARS, day=28)
+        return years_later(elected, ADMINISTRATOR_MANDATE_YEARS)
 
 
 class ConventionParty(PublicModel):

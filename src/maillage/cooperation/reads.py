@@ -65,8 +65,14 @@ def call_of(user, campaign, call_id, action: str = "call.move"):
 
 
 def document_of(convention, document_id, action: str):
-    """One of the convention's documents still kept, or `Missing` (404)."""
+    """One of the convention's documents still kept, its file on disk (a restore that lost
+    it answers 404, not 500), or `Missing` (404)."""
     document = next(
-        (d for d in convention.documents.all() if str(d.public_id) == str(document_id)), None
+        (
+            d
+            for d in convention.documents.all()
+            if str(d.public_id) == str(document_id) and d.path.exists()
+        ),
+        None,
     )
     return found(document, action, "cooperation.conventiondocument", document_id, "document")

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from maillage.accounts.models import Membership, User
 from maillage.core import audit
+from maillage.core.dates import years_later
 from maillage.core.models import AuditEvent, Outcome
 from maillage.core.roles import PORTAL_ROLES, Role
 from maillage.pathways import access
@@ -739,11 +740,7 @@ def crisis_candidates(
     if gir_max:
         criteria.append(Q(last_gir__gte=1, last_gir__lte=gir_max))
     if min_age:
-        born_by = (
-            today.replace(year=today.year - min_age)
-            if not (today.month == 2 and today.day == 29)
-            else today.replace(year=today.year - min_age, day=28)
-        )
+        born_by = years_later(today, -min_age)
         criteria.append(Q(person__birth_date__lte=born_by))
     if fragility:
         criteria.append(Q(last_fragility=True))

@@ -11,12 +11,10 @@ from maillage.cooperation.enums import ALERT_TRANSITIONS, AlertState
 from maillage.cooperation.forms import AlertForm, AlertUpdateForm
 from maillage.core import audit
 from maillage.core.pipeline import Denied, posted, refusal_returns_to, refusals_on
-from maillage.core.roles import PORTAL_ROLES
 
 
 def _professional(request, action):
-    roles = {m.role for m in request.user.active_memberships()}
-    if not roles - set(PORTAL_ROLES):
+    if not access.party_organisation_ids(request.user):
         raise Denied(action)  # the person's and her caregivers' spaces receive none
 
 

@@ -69,9 +69,7 @@ def campaign_detail(request, public_id, status=200, forms=None):
             "page": page,
             "more": more,
             "running": campaign.state == CampaignState.RUNNING,
-            "keeper": any(
-                p.pk == campaign.platform_id for p in access.alerting_platforms(request.user)
-            ),
+            "keeper": access.keeps_campaign(request.user, campaign),
         },
         status=status,
     )

@@ -21,7 +21,7 @@ from maillage.cooperation.forms import (
 )
 from maillage.core import audit
 from maillage.core.attachments import private_file_response
-from maillage.core.pipeline import Denied, Missing, posted, refusal_returns_to, refusals_on
+from maillage.core.pipeline import Denied, posted, refusal_returns_to, refusals_on
 
 
 def _acting(request):
@@ -268,13 +268,6 @@ def document(request, public_id, document_id):
     """The file, for those who read the convention; each download is traced."""
     convention = reads.visible_convention(request.user, public_id, "convention.document.read")
     found = reads.document_of(convention, document_id, "convention.document.read")
-    if not found.path.exists():
-        raise Missing(
-            "convention.document.read",
-            object_type="cooperation.conventiondocument",
-            object_id=document_id,
-            what="document",
-        )
     audit.record(
         "convention.document.read",
         request=request,
